@@ -1,0 +1,164 @@
+"""The shape of a raw source's contract: columns, aliases, types, the pandera schema and the
+plain-language messages for each rule."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandera.pandas as pa
+
+PERIODE_RE = r"^\d{4}(0[1-9]|1[0-3])$"
+PERIODE_12_RE = r"^\d{4}(0[1-9]|1[0-2])$"
+KOMMUNENR_RE = r"^\d{4}$"
+
+
+def normalise_header(name: str) -> str:
+    """Lower-case ASCII snake form of a header: ``"Beløp (NOK)"`` -> ``"belop_nok"``."""
+    s = name.strip().lower()
+    s = s.replace("ø", "o").replace("æ", "ae").replace("å", "a")
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^a-z0-9]+", "_", s).strip("_")
+    return s
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named rule: the column it is about and the sentence shown to a finance officer.
+
+    ``melding`` may use ``{verdi}`` and ``{kolonne}``.
+    """
+
+    kolonne: str
+    melding: str
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """The contract of one raw source (DATA_CONTRACTS.md, "Raw sources").
+
+    Attributes:
+        name: the source folder and dataset name.
+        required: required columns; a file without one is refused.
+        optional: optional columns; other columns are ignored and listed.
+        aliases: extra header names (normalised) -> contract column, for ERP exports.
+        codes: code columns zero-padded to a width on read (e.g. ``funksjon``: 3).
+        numbers: decimal columns (Norwegian formats accepted).
+        integers: whole-number columns.
+        dates: date columns (``YYYY-MM-DD`` or ``DD.MM.YYYY``).
+        defaults: values for optional columns that are empty or absent.
+        schema: builds the pandera schema for the typed frame.
+        rules: check name -> Rule, for the quarantine messages.
+        partition: the unit a re-run replaces in the store: ``periode``, ``aar`` or None.
+        person_level: rows are about persons: aggregated on the way in, never stored.
+    """
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    aliases: dict[str, str] = field(default_factory=dict)
+    codes: dict[str, int] = field(default_factory=dict)
+    numbers: tuple[str, ...] = ()
+    integers: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    defaults: dict[str, str] = field(default_factory=dict)
+    schema: Callable[[], pa.DataFrameSchema] | None = None
+    rules: dict[str, Rule] = field(default_factory=dict)
+    partition: str | None = None
+    person_level: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+    def __repr__(self) -> str:
+        return f"SourceSpec(name={self.name!r}, required={list(self.required)!r})"
+
+
+COMMON_ALIASES: dict[str, str] = {
+    "kommune": "kommunenr",
+    "kommunenummer": "kommunenr",
+    "knr": "kommunenr",
+    "komnr": "kommunenr",
+    "ar": "aar",
+    "arstall": "aar",
+    "regnskapsar": "aar",
+    "budsjettar": "aar",
+    "maaned": "maned",
+    "mnd": "maned",
+    "belop_nok": "belop",
+    "belop_kr": "belop",
+    "sum": "belop",
+    "ansvarsnummer": "ansvar",
+    "ansvarssted": "ansvar",
+    "ansvar_nr": "ansvar",
+}
+
+# Checks shared by most sources: name -> Rule.
+COMMON_RULES: dict[str, Rule] = {
+    "not_nullable": Rule("", "Feltet «{kolonne}» er tomt, men må fylles ut."),
+    "kommunenr_format": Rule("kommunenr", "Kommunenummeret «{verdi}» er ikke et firesifret kommunenummer."),
+    "periode_format": Rule(
+        "periode", "Perioden «{verdi}» er ikke på formen ÅÅÅÅMM med måned 01–13 (13 = årsavslutning)."
+    ),
+    "periode_12_format": Rule("periode", "Perioden «{verdi}» er ikke på formen ÅÅÅÅMM med måned 01–12."),
+    "tall": Rule("", "Verdien «{verdi}» i «{kolonne}» er ikke et tall."),
+    "heltall": Rule("", "Verdien «{verdi}» i «{kolonne}» er ikke et helt tall."),
+    "dato": Rule("", "Datoen «{verdi}» i «{kolonne}» kan ikke leses; bruk ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ."),
+    "kode": Rule("", "Koden «{verdi}» i «{kolonne}» er ikke et tall."),
+    "ikke_negativ": Rule("", "«{kolonne}» kan ikke være negativ (verdi «{verdi}»)."),
+    "aar_gyldig": Rule("aar", "Året «{verdi}» er ikke et gyldig årstall (2000–2100)."),
+    "duplikat": Rule("", "Raden er en kopi av en tidligere rad med samme nøkkel; bare den første er tatt med."),
+}
+
+
+def kommunenr_col() -> pa.Column:
+    return pa.Column(str, matches(KOMMUNENR_RE, name="kommunenr_format"))
+
+
+def periode_col(allow_13: bool = True) -> pa.Column:
+    if allow_13:
+        return pa.Column(str, matches(PERIODE_RE, name="periode_format"))
+    return pa.Column(str, matches(PERIODE_12_RE, name="periode_12_format"))
+
+
+def aar_col() -> pa.Column:
+    return pa.Column("Int64", in_range(2000, 2100, name="aar_gyldig"))
+
+
+def text_col(nullable: bool = False) -> pa.Column:
+    return pa.Column(str, nullable=nullable)
+
+
+def non_negative(dtype: str = "float64", nullable: bool = False) -> pa.Column:
+    return pa.Column(dtype, ge(0, name="ikke_negativ"), nullable=nullable)
+
+
+def unique_check(key: list[str]) -> pa.Check:
+    """Later rows repeating the key of an earlier row fail (the first is kept)."""
+    return pa.Check(lambda df: ~df.duplicated(subset=key, keep="first"), name="duplikat")
+
+
+# pandera's built-in checks report their own text (``isin([...])``) in failure cases instead of
+# the name we give them; these custom checks report the name, which keys our messages.
+def isin(values: list[str], name: str) -> pa.Check:
+    allowed = set(values)
+    return pa.Check(lambda s: s.isin(allowed), name=name)
+
+
+def in_range(lo: float, hi: float, name: str) -> pa.Check:
+    return pa.Check(lambda s: (s >= lo) & (s <= hi), name=name)
+
+
+def ge(v: float, name: str) -> pa.Check:
+    return pa.Check(lambda s: s >= v, name=name)
+
+
+def gt(v: float, name: str) -> pa.Check:
+    return pa.Check(lambda s: s > v, name=name)
+
+
+def matches(pattern: str, name: str) -> pa.Check:
+    return pa.Check(lambda s: s.str.fullmatch(pattern).fillna(False).astype(bool), name=name)

@@ -1,0 +1,86 @@
+"""Contract of ``regnskap``: the monthly ledger (drift and investering), one row per ledger line."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandera.pandas as pa
+
+from indicators import codes
+from indicators.contracts.base import (
+    COMMON_ALIASES,
+    Rule,
+    SourceSpec,
+    isin,
+    kommunenr_col,
+    periode_col,
+    text_col,
+)
+
+ALIASES = COMMON_ALIASES | {
+    "tjeneste": "funksjon",
+    "kostra_funksjon": "funksjon",
+    "funksjonskode": "funksjon",
+    "art_konto": "art",
+    "kostra_art": "art",
+    "kontoart": "art",
+    "regnskapsperiode": "periode",
+    "bilag": "bilagsnr",
+    "bilagsnummer": "bilagsnr",
+    "prosjektnr": "prosjekt",
+}
+
+RULES = {
+    "gyldig_funksjon": Rule(
+        "funksjon",
+        "Funksjon «{verdi}» er ikke en gyldig KOSTRA-funksjon for kommuner dette året og denne "
+        "kontoklassen (f.eks. er 254 erstattet av 257/258 fra 2024).",
+    ),
+    "gyldig_art": Rule(
+        "art",
+        "Art «{verdi}» er ikke en gyldig KOSTRA-art for kommuner dette året og denne kontoklassen.",
+    ),
+    "kontoklasse_gyldig": Rule("kontoklasse", "Kontoklasse «{verdi}» må være 1 (drift) eller 0 (investering)."),
+    "endelig_belop": Rule("belop", "Beløpet «{verdi}» er ikke et endelig tall."),
+}
+
+
+def _year(df):
+    return df["periode"].str.slice(0, 4)
+
+
+def schema() -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "kommunenr": kommunenr_col(),
+            "periode": periode_col(),
+            "ansvar": text_col(),
+            "funksjon": text_col(),
+            "art": text_col(),
+            "belop": pa.Column("float64", pa.Check(lambda s: np.isfinite(s), name="endelig_belop")),
+            "kontoklasse": pa.Column(str, isin(["0", "1"], name="kontoklasse_gyldig")),
+            "prosjekt": text_col(nullable=True),
+            "bilagsnr": text_col(nullable=True),
+        },
+        checks=[
+            pa.Check(lambda df: codes.valid_code_mask(
+                df["funksjon"], _year(df), df["kontoklasse"], codes.kostra_funksjon()),
+                name="gyldig_funksjon"),
+            pa.Check(lambda df: codes.valid_code_mask(
+                df["art"], _year(df), df["kontoklasse"], codes.kostra_art()), name="gyldig_art"),
+        ],
+        strict="filter",
+    )
+
+
+SPEC = SourceSpec(
+    name="regnskap",
+    required=("kommunenr", "periode", "ansvar", "funksjon", "art", "belop"),
+    optional=("kontoklasse", "prosjekt", "bilagsnr"),
+    aliases=ALIASES,
+    codes={"kommunenr": 4, "funksjon": 3, "art": 3},
+    numbers=("belop",),
+    defaults={"kontoklasse": "1"},
+    schema=schema,
+    rules=RULES,
+    partition="periode",
+)

@@ -1,0 +1,91 @@
+"""Contract of ``vedtak``: person-level care decisions (pseudonymous). Aggregated on the way in,
+never stored; a file holding a national id number is refused whole."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from indicators.codes import TJENESTER
+from indicators.contracts.base import (
+    COMMON_ALIASES,
+    Rule,
+    SourceSpec,
+    ge,
+    in_range,
+    isin,
+    kommunenr_col,
+    text_col,
+)
+
+FNR_W1 = np.array([3, 7, 6, 1, 8, 9, 4, 5, 2])
+FNR_W2 = np.array([5, 4, 3, 2, 7, 6, 5, 4, 3, 2])
+
+
+def is_national_id(values: pd.Series) -> pd.Series:
+    """True where a value is a valid Norwegian fødselsnummer/D-nummer (11 digits, both mod-11
+    check digits right). Vectorised over the column."""
+    s = values.astype("str").str.strip()
+    digits_ok = s.str.fullmatch(r"\d{11}").fillna(False).astype(bool)
+    out = pd.Series(False, index=values.index)
+    if not digits_ok.any():
+        return out
+    cand = s[digits_ok]
+    d = np.array([[int(c) for c in v] for v in cand], dtype=int)  # only 11-digit candidates
+    k1 = (11 - (d[:, :9] @ FNR_W1) % 11) % 11
+    k2 = (11 - (d[:, :10] @ FNR_W2) % 11) % 11
+    ok = (k1 != 10) & (k2 != 10) & (k1 == d[:, 9]) & (k2 == d[:, 10])
+    out.loc[cand.index] = ok
+    return out
+
+
+RULES = {
+    "tjeneste_gyldig": Rule("tjeneste", "Tjenesten «{verdi}» er ikke i kodelisten for tjenester."),
+    "utfall_gyldig": Rule("utfall", "Utfall «{verdi}» må være «innvilget» eller «avslag»."),
+    "fra_dato_ved_innvilget": Rule("fra_dato", "Et innvilget vedtak må ha «fra_dato»."),
+    "til_etter_fra": Rule("til_dato", "«til_dato» ({verdi}) er før «fra_dato»."),
+    "fodselsaar_gyldig": Rule("fodselsaar", "Fødselsåret «{verdi}» er ikke et rimelig årstall."),
+}
+
+
+def schema() -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "kommunenr": kommunenr_col(),
+            "bruker_id": text_col(),
+            "fodselsaar": pa.Column("Int64", in_range(1880, 2100, name="fodselsaar_gyldig")),
+            "tjeneste": pa.Column(str, isin(list(TJENESTER), name="tjeneste_gyldig")),
+            "vedtak_dato": pa.Column("datetime64[ns]"),
+            "utfall": pa.Column(str, isin(["innvilget", "avslag"], name="utfall_gyldig")),
+            "soknad_dato": pa.Column("datetime64[ns]", nullable=True),
+            "fra_dato": pa.Column("datetime64[ns]", nullable=True),
+            "til_dato": pa.Column("datetime64[ns]", nullable=True),
+            "timer_per_uke": pa.Column("float64", ge(0, name="ikke_negativ"), nullable=True),
+        },
+        checks=[
+            pa.Check(lambda df: df["utfall"].ne("innvilget") | df["fra_dato"].notna(),
+                     name="fra_dato_ved_innvilget"),
+            pa.Check(lambda df: df["til_dato"].isna() | df["fra_dato"].isna()
+                     | (df["til_dato"] >= df["fra_dato"]), name="til_etter_fra"),
+        ],
+        strict="filter",
+    )
+
+
+SPEC = SourceSpec(
+    name="vedtak",
+    required=("kommunenr", "bruker_id", "fodselsaar", "tjeneste", "vedtak_dato", "utfall"),
+    optional=("soknad_dato", "fra_dato", "til_dato", "timer_per_uke"),
+    aliases=COMMON_ALIASES | {"bruker": "bruker_id", "pasient_id": "bruker_id", "brukerid": "bruker_id",
+                              "fodt_ar": "fodselsaar", "fodselsar": "fodselsaar", "tjenestetype": "tjeneste",
+                              "vedtaksdato": "vedtak_dato", "soknadsdato": "soknad_dato",
+                              "fra": "fra_dato", "til": "til_dato", "timer": "timer_per_uke"},
+    codes={"kommunenr": 4},
+    numbers=("timer_per_uke",),
+    integers=("fodselsaar",),
+    dates=("vedtak_dato", "soknad_dato", "fra_dato", "til_dato"),
+    schema=schema,
+    rules=RULES,
+    person_level=True,
+)

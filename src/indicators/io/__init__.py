@@ -1,0 +1,1 @@
+"""Readers for raw exports, the Parquet store and the run manifest."""

@@ -1,0 +1,244 @@
+"""Budget deviation and year-end forecast (``avvik``), INDICATORS.md "Deviation and forecast".
+
+All functions are pure: frames in, frame out. Amounts are NOK with ledger signs (debit/expense
+positive, credit/income negative), so a net cost is positive and a positive deviation is
+merforbruk (or mindreinntekt).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators import codes
+from indicators.periods import Periode
+
+#: The documented salary profile ``lonn`` (share of the year's salary budget per month):
+#: ordinary months 8.2 %, June 13 % (holiday pay, feriepenger), July 5 % (holiday, less
+#: overtime and temps). Sums to 1.
+LONN_PROFIL: dict[int, float] = {1: 0.082, 2: 0.082, 3: 0.082, 4: 0.082, 5: 0.082, 6: 0.13, 7: 0.05,
+                                 8: 0.082, 9: 0.082, 10: 0.082, 11: 0.082, 12: 0.082}
+JEVN_PROFIL: dict[int, float] = {m: 1 / 12 for m in range(1, 13)}
+BUILT_IN_KEYS = {"jevn": JEVN_PROFIL, "lonn": LONN_PROFIL}
+
+UTEN_RAMMEOMRADE = "(uten rammeområde)"
+METHODS = ("budsjett", "lineaer", "fjoraarsprofil")
+PROFILE_BOUNDS = (0.05, 1.5)
+LEVELS = ("kommune", "rammeomrade", "ansvar", "funksjon")
+CELL = ["kommunenr", "ansvar", "funksjon"]
+
+AVVIK_COLUMNS = [
+    "kommunenr", "aar", "periode", "niva", "kode", "navn", "budsjettversjon", "budsjett_aar",
+    "budsjett_hittil", "regnskap_hittil", "avvik_hittil", "avvik_pct", "prognosemetode", "prognose_aar",
+    "prognose_avvik", "prognosejustering", "prognose_merknad",
+]
+
+
+def ledger_sums(regnskap: pd.DataFrame, aar: int, last_month: int) -> pd.Series:
+    """Σ belop of drift lines (kontoklasse 1) in periods aar01..aar{last_month}, per cell."""
+    periode = regnskap["periode"].astype(str)
+    year = periode.str.slice(0, 4).astype(int)
+    month = periode.str.slice(4, 6).astype(int)
+    mask = regnskap["kontoklasse"].astype(str).eq("1") & year.eq(aar) & month.le(last_month)
+    return regnskap.loc[mask].groupby(CELL, observed=True)["belop"].sum()
+
+
+def budget_in_effect(budsjett: pd.DataFrame, periode: Periode) -> pd.DataFrame:
+    """Lines of the version in effect at P per kommunenr: the greatest gjelder_fra ≤ P in year y."""
+    b = budsjett.loc[budsjett["aar"].astype(int).eq(periode.aar)]
+    if b.empty:
+        return b.assign(versjon_start=pd.Series(dtype="str"))
+    starts = b.groupby(["kommunenr", "versjon"], observed=True)["gjelder_fra"].max().rename("versjon_start")
+    starts = starts[starts.astype(int) <= int(periode.kode)].reset_index()
+    chosen = starts.sort_values("versjon_start").groupby("kommunenr", observed=True).tail(1)
+    return b.merge(chosen, on=["kommunenr", "versjon"], how="inner")
+
+
+def key_shares(periodisering: pd.DataFrame | None, months: int) -> pd.DataFrame:
+    """Cumulative share of each key through month ``months``: columns kommunenr, aar, nokkel, andel_hittil.
+
+    Built-in keys have kommunenr/aar empty (valid for all)."""
+    built = pd.DataFrame(
+        [{"nokkel": k, "andel_hittil": sum(v for m, v in prof.items() if m <= months)}
+         for k, prof in BUILT_IN_KEYS.items()]
+    )
+    if periodisering is None or periodisering.empty:
+        return built.assign(kommunenr=None, aar=None)
+    p = periodisering.loc[periodisering["maned"].astype(int) <= months]
+    custom = (
+        periodisering[["kommunenr", "aar", "nokkel"]].drop_duplicates()
+        .merge(p.groupby(["kommunenr", "aar", "nokkel"], observed=True)["andel"].sum().rename("andel_hittil")
+               .reset_index(), how="left", on=["kommunenr", "aar", "nokkel"])
+        .fillna({"andel_hittil": 0.0})
+    )
+    custom["aar"] = custom["aar"].astype(int)
+    return pd.concat([custom, built.assign(kommunenr=None, aar=None)], ignore_index=True)
+
+
+def periodised_budget(lines: pd.DataFrame, periodisering: pd.DataFrame | None, periode: Periode
+                      ) -> tuple[pd.DataFrame, list[str]]:
+    """Add ``budsjett_hittil`` = belop × share of the line's key in months 1..min(m, 12).
+
+    The key is the line's periodiseringsnokkel, else ``lonn`` for art 010–099, else ``jevn``. A key
+    that is neither built in nor in ``periodisering`` for that municipality and year falls back to
+    ``jevn``; the returned warnings say so.
+    """
+    out = lines.copy()
+    art = pd.to_numeric(out["art"], errors="coerce")
+    default = np.where((art >= 10) & (art <= 99), "lonn", "jevn")
+    nokkel = out["periodiseringsnokkel"].astype("object").where(out["periodiseringsnokkel"].notna(), default)
+    out["nokkel"] = nokkel.astype(str)
+    if periode.maned == 13:
+        out["budsjett_hittil"] = out["belop"]
+        return out, []
+    shares = key_shares(periodisering, periode.months_hittil)
+    custom = shares[shares["kommunenr"].notna()][["kommunenr", "aar", "nokkel", "andel_hittil"]]
+    built = shares[shares["kommunenr"].isna()].set_index("nokkel")["andel_hittil"]
+    out["aar"] = out["aar"].astype(int)
+    out = out.merge(custom, on=["kommunenr", "aar", "nokkel"], how="left")
+    out["andel_hittil"] = out["andel_hittil"].fillna(out["nokkel"].map(built))
+    unknown = out["andel_hittil"].isna()
+    warnings = [
+        f"Periodiseringsnøkkelen «{k}» finnes ikke for {kn} {periode.aar}; budsjettlinjene med den er "
+        "periodisert jevnt (1/12 per måned)."
+        for kn, k in out.loc[unknown, ["kommunenr", "nokkel"]].drop_duplicates().itertuples(index=False)
+    ]
+    out["andel_hittil"] = out["andel_hittil"].fillna(built["jevn"])
+    out["budsjett_hittil"] = out["belop"] * out["andel_hittil"]
+    return out, warnings
+
+
+def _cells(regnskap: pd.DataFrame, budget: pd.DataFrame, justering: pd.Series, periode: Periode) -> pd.DataFrame:
+    """One row per (kommunenr, ansvar, funksjon) with this year's and last year's sums."""
+    last_month = 13 if periode.maned == 13 else periode.maned
+    parts = {
+        "regnskap_hittil": ledger_sums(regnskap, periode.aar, last_month),
+        "fjor_hittil": ledger_sums(regnskap, periode.aar - 1, last_month),
+        "fjor_aar": ledger_sums(regnskap, periode.aar - 1, 13),
+        "budsjett_aar": budget.groupby(CELL, observed=True)["belop"].sum(),
+        "budsjett_hittil": budget.groupby(CELL, observed=True)["budsjett_hittil"].sum(),
+    }
+    cells = pd.concat(parts, axis=1)
+    has_fjor = cells["fjor_aar"].notna() | cells["fjor_hittil"].notna()
+    cells = cells.fillna(0.0)
+    cells["har_fjor"] = has_fjor
+    cells["justering"] = 0.0
+    cells = cells.reset_index()
+    if len(justering):
+        adj = justering.rename("justering").reset_index().assign(funksjon=pd.NA)
+        adj[["regnskap_hittil", "fjor_hittil", "fjor_aar", "budsjett_aar", "budsjett_hittil"]] = 0.0
+        adj["har_fjor"] = False
+        cells = pd.concat([cells, adj[cells.columns]], ignore_index=True)
+    return cells
+
+
+def _forecast(levels: pd.DataFrame, periode: Periode, method: str) -> pd.DataFrame:
+    """Add prognosemetode, prognose_aar (before adjustments) and prognose_merknad."""
+    m = periode.maned
+    by_budget = levels["regnskap_hittil"] + (levels["budsjett_aar"] - levels["budsjett_hittil"])
+    out = levels.assign(prognosemetode=method, prognose_merknad="")
+    if method == "budsjett":
+        out["prognose_aar"] = by_budget
+    elif method == "lineaer":
+        out["prognose_aar"] = levels["regnskap_hittil"] * (12 / m) if m <= 12 else levels["regnskap_hittil"]
+    elif method == "fjoraarsprofil":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = levels["fjor_hittil"] / levels["fjor_aar"]
+        ok = levels["har_fjor"] & s.between(*PROFILE_BOUNDS) & levels["fjor_aar"].ne(0)
+        out["prognose_aar"] = np.where(ok, levels["regnskap_hittil"] / s.where(ok, 1.0), by_budget)
+        out.loc[~ok, "prognosemetode"] = "budsjett"
+        out.loc[~ok & ~levels["har_fjor"], "prognose_merknad"] = (
+            "Fjorårsprofil mangler (ingen regnskap i fjor); prognosen bruker budsjettmetoden.")
+        out.loc[~ok & levels["har_fjor"], "prognose_merknad"] = (
+            "Fjorårsandelen er utenfor 0,05–1,5; prognosen bruker budsjettmetoden.")
+    else:
+        raise ValueError(f"unknown prognosemetode {method!r}; expected one of {METHODS}")
+    return out
+
+
+def compute_avvik(
+    regnskap: pd.DataFrame,
+    budsjett: pd.DataFrame | None,
+    periode: Periode,
+    *,
+    organisasjon: pd.DataFrame | None = None,
+    periodisering: pd.DataFrame | None = None,
+    prognosejustering: pd.DataFrame | None = None,
+    method: str = "budsjett",
+    kommune_navn: dict[str, str] | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Deviation and forecast per level (kommune, rammeområde, ansvar, funksjon) at period P.
+
+    Formulas (INDICATORS.md):
+        regnskap_hittil = Σ belop, drift, periods y01..ym (m = 12 excludes 13, m = 13 includes it)
+        budsjett_aar = Σ belop of the version in effect (greatest gjelder_fra ≤ P)
+        budsjett_hittil = Σ belop × share of the line's key in months 1..min(m, 12)
+        avvik_hittil = regnskap_hittil − budsjett_hittil; avvik_pct = avvik_hittil / |budsjett_hittil| × 100
+        prognose_aar by method, plus prognosejustering (ansvar, rammeområde, kommune levels);
+        prognose_avvik = prognose_aar − budsjett_aar
+
+    Returns:
+        (the ``avvik`` rows, warnings for the run summary).
+    """
+    if budsjett is None:
+        budsjett = pd.DataFrame(columns=["kommunenr", "aar", "versjon", "ansvar", "funksjon", "art", "belop",
+                                         "gjelder_fra", "periodiseringsnokkel"])
+    lines = budget_in_effect(budsjett, periode)
+    lines, warnings = periodised_budget(lines, periodisering, periode) if len(lines) else (
+        lines.assign(budsjett_hittil=pd.Series(dtype="float64")), [])
+    justering = pd.Series(dtype="float64")
+    if prognosejustering is not None and len(prognosejustering):
+        pj = prognosejustering
+        p_year = pj["periode"].astype(str).str.slice(0, 4).astype(int)
+        keep = p_year.eq(periode.aar) & pj["periode"].astype(int).le(int(periode.kode))
+        justering = pj.loc[keep].groupby(["kommunenr", "ansvar"], observed=True)["belop"].sum()
+
+    cells = _cells(regnskap, lines, justering, periode)
+    org = organisasjon if organisasjon is not None else pd.DataFrame(
+        columns=["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"])
+    cells = cells.merge(org[["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"]],
+                        on=["kommunenr", "ansvar"], how="left")
+    missing = cells["rammeomrade"].isna()
+    for kn, ans in cells.loc[missing, ["kommunenr", "ansvar"]].drop_duplicates().itertuples(index=False):
+        warnings.append(f"Ansvar {ans} i {kn} finnes ikke i «organisasjon»; det er ført under {UTEN_RAMMEOMRADE}.")
+    cells["rammeomrade"] = cells["rammeomrade"].fillna(UTEN_RAMMEOMRADE)
+    cells["kommune"] = cells["kommunenr"]
+
+    sums = ["regnskap_hittil", "budsjett_aar", "budsjett_hittil", "fjor_hittil", "fjor_aar", "justering"]
+    funksjon_navn = codes.funksjon_navn()
+    ansvar_navn = org.drop_duplicates(["kommunenr", "ansvar"]).set_index(["kommunenr", "ansvar"])["ansvar_navn"]
+    frames = []
+    for niva, col in (("kommune", "kommune"), ("rammeomrade", "rammeomrade"), ("ansvar", "ansvar"),
+                      ("funksjon", "funksjon")):
+        grouped = cells.groupby(["kommunenr", col], observed=True, dropna=True)
+        lvl = grouped[sums].sum()
+        lvl["har_fjor"] = grouped["har_fjor"].any()
+        lvl = lvl.reset_index().rename(columns={col: "kode"})
+        if niva == "funksjon":
+            lvl["justering"] = 0.0  # an ansvar does not map to a funksjon
+            lvl["navn"] = lvl["kode"].map(funksjon_navn).fillna(lvl["kode"])
+        elif niva == "ansvar":
+            idx = pd.MultiIndex.from_frame(lvl[["kommunenr", "kode"]])
+            lvl["navn"] = pd.Series(ansvar_navn.reindex(idx).to_numpy(), index=lvl.index).fillna(lvl["kode"])
+        elif niva == "kommune":
+            names = kommune_navn or codes.KOMMUNER
+            lvl["navn"] = lvl["kode"].map(names).fillna(lvl["kode"])
+        else:
+            lvl["navn"] = lvl["kode"]
+        lvl["niva"] = niva
+        frames.append(lvl)
+    out = pd.concat(frames, ignore_index=True)
+    out = _forecast(out, periode, method)
+    out["prognosejustering"] = out["justering"]
+    out["prognose_aar"] = out["prognose_aar"] + out["justering"]
+    out["prognose_avvik"] = out["prognose_aar"] - out["budsjett_aar"]
+    out["avvik_hittil"] = out["regnskap_hittil"] - out["budsjett_hittil"]
+    denom = out["budsjett_hittil"].abs()
+    out["avvik_pct"] = (out["avvik_hittil"] / denom.where(denom != 0)) * 100
+    versions = lines.drop_duplicates("kommunenr").set_index("kommunenr")["versjon"] if len(lines) else {}
+    out["budsjettversjon"] = out["kommunenr"].map(versions) if len(lines) else pd.NA
+    out["aar"] = periode.aar
+    out["periode"] = periode.kode
+    order = {n: i for i, n in enumerate(LEVELS)}
+    out = out.sort_values(["kommunenr", "niva", "kode"], key=lambda s: s.map(order) if s.name == "niva" else s)
+    return out[AVVIK_COLUMNS].reset_index(drop=True), warnings

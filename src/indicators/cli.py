@@ -1,0 +1,131 @@
+"""The ``indicators`` command line (docs: CLI.md). Messages are for finance staff: no tracebacks
+for errors a user can fix; exit 1 when a file was refused or the user must act."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from indicators.errors import UserError
+
+METHODS = ("budsjett", "lineaer", "fjoraarsprofil")
+
+
+def _prefect_defaults(verbose: bool) -> None:
+    """Quiet, offline-friendly defaults for Prefect's embedded server (user settings win)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _prefect_defaults(args.verbose)
+    from indicators.periods import Periode
+
+    periode = Periode.parse(args.period)
+    raw = Path(args.raw)
+    if not raw.is_dir():
+        raise UserError(f"Finner ikke mappen med rådata: {raw}. Angi den med --raw.")
+    print(f"Månedlig kjøring for {periode}: leser {raw}, skriver til {args.out}", flush=True)
+    print("  … starter Prefect (innebygd server, tar 10–20 sekunder første gang)", flush=True)
+    from pipelines.monthly import monthly_run
+    from indicators.run import format_summary
+
+    state = monthly_run(periode=periode.kode, raw=str(raw), out=str(args.out), kommune=args.kommune,
+                        prognosemetode=args.prognosemetode, return_state=True)
+    if state.is_failed():
+        print("\n" + (state.message or "Kjøringen feilet."), file=sys.stderr)
+        return 1
+    result = state.result()
+    print("\n" + format_summary(result, Path(args.out)))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from indicators.ingest import read_sources
+
+    ingest = read_sources(Path(args.raw), "validering")
+    rec = ingest.reconciliation()
+    print("Avstemming per fil (lest = godtatt + karantene):")
+    for row in rec.itertuples(index=False):
+        print(f"  {row.kilde:<18} {Path(row.fil).name:<32} lest {row.lest:>6}  godtatt {row.godtatt:>6}"
+              f"  karantene {row.karantene:>4}")
+    q = ingest.quarantine
+    if len(q):
+        print(f"\nAvviste rader ({len(q)} feil; viser de første {min(50, len(q))}):")
+        for r in q.head(50).itertuples(index=False):
+            print(f"  {Path(r.fil).name} linje {r.linje}, {r.kolonne}: {r.melding}")
+        if len(q) > 50:
+            print(f"  … og {len(q) - 50} til.")
+    for n in ingest.notes:
+        print(f"Merknad: {n}")
+    if ingest.refusals:
+        print("\nFiler som ikke kan brukes:", file=sys.stderr)
+        for r in ingest.refusals:
+            print(f"  - {r}", file=sys.stderr)
+        return 1
+    print("\nAlle filer kunne leses. Ingenting er skrevet.")
+    return 0
+
+
+def cmd_sample_data(args: argparse.Namespace) -> int:
+    from indicators.sample_data import write_sample_data
+
+    paths = write_sample_data(Path(args.out), seed=args.seed, kommuner=args.kommune or ["1874"],
+                              progress=lambda s: print(f"  … {s}", flush=True))
+    print(f"Skrev {len(paths)} filer med syntetiske data til {Path(args.out).resolve()}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="indicators",
+        description="Månedlig økonomioppfølging og KOSTRA-indikatorer for kommuner (bygd først for Moskenes).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    p = sub.add_parser("run", help="den månedlige kjøringen: les, valider, lagre, beregn avvik og prognose, figurer",
+                       description="Leser og validerer alle kilder i --raw, lagrer rene data og beregner avvik "
+                       "og årsprognose for perioden. Avviste rader havner i <out>/karantene/. Exit 1 hvis en fil "
+                       "ble avvist (da lagres ingenting).")
+    p.add_argument("--period", "--periode", required=True, help="perioden, f.eks. 2025-06 eller 202506 (13 = årsavslutning)")
+    p.add_argument("--raw", default="data/raw", help="mappe med rådata, én undermappe per kilde (standard: data/raw)")
+    p.add_argument("--out", default="data/processed", help="mappe for resultater (standard: data/processed)")
+    p.add_argument("--kommune", nargs="+", metavar="KOMMUNENR", help="beregn bare for disse kommunene")
+    p.add_argument("--prognosemetode", choices=METHODS, default="budsjett",
+                   help="årsprognose: budsjett (standard), lineaer eller fjoraarsprofil")
+    p.add_argument("--verbose", action="store_true", help="vis Prefects logglinjer")
+    p.set_defaults(func=cmd_run)
+
+    v = sub.add_parser("validate", help="sjekk rådata uten å skrive noe",
+                       description="Leser og sjekker rådata, skriver ingenting. Exit 0 når alle filer kunne leses.")
+    v.add_argument("--raw", default="data/raw", help="mappe med rådata (standard: data/raw)")
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("sample-data", help="skriv et realistisk syntetisk datasett i rådatakontrakten",
+                       description="Skriver syntetiske rådata (2024, 2025 og 2026 til og med oktober) for "
+                       "Moskenes og nabokommunene i TK Lofoten. Samme frø gir samme data.")
+    s.add_argument("--out", default="data/raw", help="mappe å skrive til (standard: data/raw)")
+    s.add_argument("--seed", type=int, default=1, help="frø for tilfeldige tall (standard: 1)")
+    s.add_argument("--kommune", nargs="+", metavar="KOMMUNENR",
+                   help="kommuner: 1874 Moskenes (standard), 1859 Flakstad, 1860 Vestvågøy, 1865 Vågan")
+    s.set_defaults(func=cmd_sample_data)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Avbrutt.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

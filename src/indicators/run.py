@@ -1,0 +1,222 @@
+"""The steps of the monthly run as plain functions; ``pipelines/monthly.py`` wraps them in Prefect tasks.
+
+read_sources -> store_clean -> compute_deviation -> write charts -> write manifest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from indicators import codes
+from indicators.contracts import SOURCES
+from indicators.deviation import compute_avvik
+from indicators.errors import RunRefused
+from indicators.ingest import Ingest
+from indicators.io.store import read_dataset, write_atomic, write_dataset
+from indicators.periods import Periode
+from indicators.report import charts
+
+#: The indicator families and the sources each needs (all required ones must be present).
+INDICATOR_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "avvik": (("regnskap", "budsjett"), ("organisasjon", "periodisering", "prognosejustering")),
+}
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    """``20261123T190102-1a2b3c``: sortable by time, unique by a random suffix."""
+    now = now or dt.datetime.now()
+    return f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+
+
+@dataclass
+class RunResult:
+    """What a run did, for the summary, the manifest and Prefect's artifacts."""
+
+    kjoring_id: str
+    periode: str
+    reconciliation: pd.DataFrame
+    outputs: dict[str, list[str]] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    quarantine_rows: int = 0
+    manifest: str = ""
+
+
+def ensure_not_refused(ingest: Ingest) -> None:
+    """Stop the run (storing nothing) when any file was refused."""
+    if ingest.refusals:
+        raise RunRefused(ingest.refusals)
+
+
+def store_clean(ingest: Ingest, out: Path) -> dict[str, list[str]]:
+    """Write each source's accepted rows to the store. Person-level sources are never stored."""
+    written: dict[str, list[str]] = {}
+    for source in ingest.sources:
+        spec = SOURCES[source]
+        if spec.person_level:
+            continue
+        data = ingest.data(source)
+        if data is not None and len(data):
+            written[source] = [str(p) for p in write_dataset(data, out, source, spec.partition)]
+    return written
+
+
+def write_quarantine(ingest: Ingest, out: Path, kjoring_id: str) -> list[str]:
+    """Write this run's quarantine as Parquet and as CSV (semicolon, UTF-8 with BOM, for Excel)."""
+    q = ingest.quarantine
+    if q.empty:
+        return []
+    folder = Path(out) / "karantene"
+    folder.mkdir(parents=True, exist_ok=True)
+    import pyarrow as pa
+
+    write_atomic(pa.Table.from_pandas(q, preserve_index=False), folder / f"{kjoring_id}.parquet")
+    csv_path = folder / f"{kjoring_id}.csv"
+    q.to_csv(csv_path, sep=";", index=False, encoding="utf-8-sig")
+    return [str(folder / f"{kjoring_id}.parquet"), str(csv_path)]
+
+
+def skipped_indicators(available: set[str]) -> dict[str, str]:
+    """Indicator families whose required inputs are absent, with the reason in plain words."""
+    skipped = {}
+    for name, (required, _optional) in INDICATOR_INPUTS.items():
+        missing = [s for s in required if s not in available]
+        if missing:
+            skipped[name] = "mangler kilde: " + ", ".join(missing)
+    return skipped
+
+
+def available_sources(out: Path) -> set[str]:
+    return {s for s in SOURCES if (Path(out) / s).is_dir() and any((Path(out) / s).rglob("*.parquet"))}
+
+
+def _load(out: Path, name: str, kommuner: list[str] | None, years: list[int] | None = None) -> pd.DataFrame | None:
+    filters = []
+    if kommuner:
+        filters.append(("kommunenr", "in", kommuner))
+    if years:
+        filters.append(("aar", "in", years))
+    return read_dataset(out, name, filters or None)
+
+
+def compute_deviation(out: Path, periode: Periode, method: str, kommuner: list[str] | None
+                      ) -> tuple[pd.DataFrame, list[str]]:
+    """``avvik`` from the clean store (this year's and last year's ledger)."""
+    years = [periode.aar - 1, periode.aar]
+    regnskap = _load(out, "regnskap", kommuner, years)
+    budsjett = _load(out, "budsjett", kommuner, [periode.aar])
+    avvik, warnings = compute_avvik(
+        regnskap, budsjett, periode,
+        organisasjon=_load(out, "organisasjon", kommuner),
+        periodisering=_load(out, "periodisering", kommuner, [periode.aar]),
+        prognosejustering=_load(out, "prognosejustering", kommuner, [periode.aar]),
+        method=method,
+    )
+    if kommuner:
+        avvik = avvik[avvik["kommunenr"].isin(kommuner)]
+    return avvik, warnings
+
+
+def write_deviation(avvik: pd.DataFrame, out: Path) -> list[str]:
+    from indicators.contracts.outputs import AVVIK_SCHEMA
+
+    AVVIK_SCHEMA.validate(avvik, lazy=True)
+    return [str(p) for p in write_dataset(avvik, out, "avvik", "periode")]
+
+
+def write_deviation_charts(avvik: pd.DataFrame, out: Path, periode: Periode) -> list[str]:
+    paths: list[str] = []
+    folder = Path(out) / "figurer" / periode.kode
+    for kommunenr, rows in avvik.groupby("kommunenr"):
+        name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
+        paths += [str(p) for p in charts.deviation_by_area(
+            rows, folder, f"avvik_rammeomrade_{kommunenr}",
+            f"{name}: avvik mot periodisert budsjett per rammeområde, hittil {periode}")]
+        method = rows["prognosemetode"].iloc[0] if len(rows) else ""
+        paths += [str(p) for p in charts.forecast_vs_budget(
+            rows, folder, f"prognose_rammeomrade_{kommunenr}",
+            f"{name}: årsprognose ({method}) mot budsjett per rammeområde, {periode}")]
+    return paths
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict) -> str:
+    """``<out>/kjoringer/<kjoring_id>.json``: inputs with sha256 and counts, outputs, versions."""
+    packages = {}
+    for pkg in ("kommune-indikatorer", "pandas", "pyarrow", "pandera", "prefect", "matplotlib", "openpyxl"):
+        try:
+            packages[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            packages[pkg] = None
+    manifest = {
+        "kjoring_id": result.kjoring_id,
+        "tidspunkt": dt.datetime.now().isoformat(timespec="seconds"),
+        "periode": result.periode,
+        "parametre": {k: (str(v) if isinstance(v, Path) else v) for k, v in params.items()},
+        "inndata": [
+            {"kilde": f.source, "fil": str(f.path), "sha256": sha256(f.path), "tegnsett": f.encoding,
+             "lest": f.rows_read, "godtatt": len(f.accepted), "karantene": f.quarantined_rows,
+             "ignorerte_kolonner": f.ignored_columns}
+            for f in ingest.files
+        ],
+        "utdata": result.outputs,
+        "hoppet_over": result.skipped,
+        "advarsler": result.warnings,
+        "merknader": result.notes,
+        "pakker": packages,
+    }
+    path = Path(out) / "kjoringer" / f"{result.kjoring_id}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(path)
+    return str(path)
+
+
+def format_summary(result: RunResult, out: Path) -> str:
+    """The plain-language summary printed at the end of a run."""
+    lines = [f"Kjøring {result.kjoring_id} for periode {result.periode} er ferdig.", "",
+             "Avstemming per fil (lest = godtatt + karantene):"]
+    rec = result.reconciliation
+    for row in rec.itertuples(index=False):
+        flag = "" if row.lest == row.godtatt + row.karantene else "  <-- STEMMER IKKE"
+        lines.append(f"  {row.kilde:<18} {Path(row.fil).name:<32} lest {row.lest:>6}  godtatt {row.godtatt:>6}"
+                     f"  karantene {row.karantene:>4}{flag}")
+    if len(rec):
+        lines.append(f"  {'SUM':<18} {'':<32} lest {rec['lest'].sum():>6}  godtatt {rec['godtatt'].sum():>6}"
+                     f"  karantene {rec['karantene'].sum():>4}")
+    if result.quarantine_rows:
+        q = result.outputs.get("karantene", [])
+        lines += ["", f"{result.quarantine_rows} rader er satt i karantene med forklaring: "
+                  + (q[-1] if q else "")]
+    for name, why in result.skipped.items():
+        lines.append(f"Indikatoren «{name}» ble hoppet over: {why}.")
+    if result.warnings:
+        lines += ["", "Advarsler:"] + [f"  - {w}" for w in result.warnings]
+    if result.notes:
+        lines += ["", "Merknader:"] + [f"  - {n}" for n in result.notes]
+    lines += ["", f"Resultatene ligger i {Path(out).resolve()}:"]
+    for name, paths in result.outputs.items():
+        if name in ("karantene",):
+            continue
+        folder = Path(out) / name
+        lines.append(f"  {name:<18} {folder if folder.exists() else (Path(paths[0]).parent if paths else '')}"
+                     f"  ({len(paths)} filer)")
+    lines.append(f"  {'kjøringslogg':<18} {result.manifest}")
+    return "\n".join(lines)

@@ -128,10 +128,11 @@ def _schema_failures(typed: pd.DataFrame, spec: SourceSpec) -> pd.DataFrame:
         kolonne = fc["column"].astype("str").where(~is_frame_check)
         declared = check.map(lambda c: rules[c].kolonne if c in rules else "")
         kolonne = kolonne.fillna(declared).where(lambda k: k.ne("") & k.ne("None") & k.notna(), declared)
-        out = pd.DataFrame({"index": fc["index"].astype(int), "kolonne": kolonne, "regel": check})
+        out = pd.DataFrame({"index": fc["index"].astype(int), "kolonne": kolonne, "regel": check,
+                            "rad_regel": is_frame_check.to_numpy()})
         return out.drop_duplicates(["index", "regel"])
     return pd.DataFrame({"index": pd.Series(dtype=int), "kolonne": pd.Series(dtype=str),
-                         "regel": pd.Series(dtype=str)})
+                         "regel": pd.Series(dtype=str), "rad_regel": pd.Series(dtype=bool)})
 
 
 def refuse_national_ids(frame: pd.DataFrame, path: Path) -> None:
@@ -156,7 +157,13 @@ def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> Validate
     typed, parse_errors = _parse(text, spec)
     rows = [pd.DataFrame({"index": bad[bad].index, "kolonne": col, "regel": rule})
             for bad, col, rule in parse_errors if bad.any()]
-    failures = pd.concat([*rows, _schema_failures(typed, spec)], ignore_index=True)
+    parsed_bad = pd.concat(rows, ignore_index=True) if rows else None
+    schema_bad = _schema_failures(typed, spec)
+    if parsed_bad is not None:
+        # Row-level rules (code valid for the row's year, dates in order, …) read other cells;
+        # where one of those cells could not be parsed, the parse error is the fault to report.
+        schema_bad = schema_bad[~(schema_bad["rad_regel"] & schema_bad["index"].isin(parsed_bad["index"]))]
+    failures = pd.concat([*rows, schema_bad.drop(columns="rad_regel")], ignore_index=True)
     # A cell that could not be parsed is empty afterwards: do not report it twice as "empty".
     failures = failures.drop_duplicates(["index", "kolonne"], keep="first") if len(failures) else failures
     quarantine = quarantine_rows(failures, text, spec, raw.path, kjoring_id)

@@ -1,0 +1,32 @@
+# Two commands: `make run` (the main job on the sample data) and `make test` (the whole suite).
+# Both create .venv when missing and install the project into it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PERIOD ?= 2026-10
+
+.PHONY: run test install lint sample-data clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/indicators run --period $(PERIOD) --raw data/raw --out data/processed
+
+test: $(STAMP)
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src pipelines tests
+
+sample-data: $(STAMP)
+	$(BIN)/indicators sample-data --out data/raw --seed 1
+
+clean:
+	rm -rf data/processed/* .pytest_cache

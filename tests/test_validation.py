@@ -84,7 +84,7 @@ def test_staffing_rules_and_duplicate_key(tmp_path: Path):
         "1874;202506;3000;fagarbeider;-1;3;99",
         "1874;202506;3000;assistent;1;3;0",
     ]) + "\n")
-    assert _faults(vf) == [(3, "", "duplikat"), (4, "arsverk", "ikke_negativ"),
+    assert _faults(vf) == [(3, "(hele raden)", "duplikat"), (4, "arsverk", "ikke_negativ"),
                            (5, "mulige_dagsverk", "mulige_dagsverk_positiv")]
 
 

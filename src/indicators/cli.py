@@ -73,7 +73,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_sample_data(args: argparse.Namespace) -> int:
     from indicators.sample_data import write_sample_data
 
-    paths = write_sample_data(Path(args.out), seed=args.seed, kommuner=args.kommune or ["1874"],
+    paths = write_sample_data(Path(args.out), seed=args.seed, kommuner=args.kommune,
                               progress=lambda s: print(f"  … {s}", flush=True))
     print(f"Skrev {len(paths)} filer med syntetiske data til {Path(args.out).resolve()}")
     return 0
@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default="data/raw", help="mappe å skrive til (standard: data/raw)")
     s.add_argument("--seed", type=int, default=1, help="frø for tilfeldige tall (standard: 1)")
     s.add_argument("--kommune", nargs="+", metavar="KOMMUNENR",
-                   help="kommuner: 1874 Moskenes (standard), 1859 Flakstad, 1860 Vestvågøy, 1865 Vågan")
+                   help="kommuner (standard: alle fire i TK Lofoten): 1874 Moskenes, 1859 Flakstad, 1860 Vestvågøy, 1865 Vågan")
     s.set_defaults(func=cmd_sample_data)
     return parser
 

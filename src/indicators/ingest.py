@@ -107,6 +107,19 @@ def _check_followup_ids(files: list[ValidatedFile], known_ids: set[tuple[str, st
             f.accepted = f.accepted.loc[~unknown].reset_index(drop=True)
 
 
+def _ignored_column_notes(files: list[ValidatedFile]) -> list[str]:
+    """One line per source and set of ignored columns (not one per monthly file)."""
+    groups: dict[tuple[str, tuple[str, ...]], list[Path]] = {}
+    for f in files:
+        if f.ignored_columns:
+            groups.setdefault((f.source, tuple(f.ignored_columns)), []).append(f.path)
+    return [
+        f"Kilden «{source}»: kolonnene {', '.join(cols)} er ikke i kontrakten og ble ignorert (ikke lagret) i "
+        + (f"{len(paths)} filer" if len(paths) > 1 else str(paths[0])) + "."
+        for (source, cols), paths in groups.items()
+    ]
+
+
 def read_sources(
     raw_dir: Path,
     kjoring_id: str,
@@ -138,9 +151,7 @@ def read_sources(
                 ingest.refusals.append(refused)
                 continue
             ingest.files.append(vf)
-            if vf.ignored_columns:
-                ingest.notes.append(f"{path}: kolonner som ikke er i kontrakten ble ignorert og ikke lagret: "
-                                    + ", ".join(vf.ignored_columns))
+    ingest.notes += _ignored_column_notes(ingest.files)
     ingest.refusals.extend(_one_file_per_period(ingest.files))
     ids: set[tuple[str, str]] = set()
     tiltak = ingest.data("tiltak")

@@ -106,7 +106,8 @@ def _to_expression(filters: list | None):
     expr = None
     for col, op, val in filters:
         f = ds.field(col)
-        e = {"=": f == val, "==": f == val, "<=": f <= val, ">=": f >= val, "<": f < val, ">": f > val,
-             "in": f.isin(val)}[op]
+        ops = {"=": lambda: f == val, "==": lambda: f == val, "<=": lambda: f <= val, ">=": lambda: f >= val,
+               "<": lambda: f < val, ">": lambda: f > val, "in": lambda: f.isin(list(val))}
+        e = ops[op]()
         expr = e if expr is None else expr & e
     return expr

@@ -1,0 +1,94 @@
+"""``indicators sample-data``: a realistic, deterministic synthetic data set in the raw contract.
+
+Moskenes (1874) and its TK Lofoten neighbours (1859 Flakstad, 1860 Vestvågøy, 1865 Vågan), 2024 and
+2025 in full (period 13 included) and 2026 through October, every source of the contract, with KOSTRA
+codes valid for each year. The same seed gives byte-identical files. A few faulty rows are planted in
+the latest ledger and staffing files so a run shows the quarantine at work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from indicators.sample_data import finance, plan, services
+from indicators.sample_data.municipalities import MUNICIPALITIES, TK_LOFOTEN
+
+__all__ = ["write_sample_data", "TK_LOFOTEN"]
+
+
+def _fmt_amount(values: pd.Series) -> pd.Series:
+    """Norwegian ERP style: ``-1234,50`` (decimal comma, no thousands separator)."""
+    return values.map(lambda v: f"{v:.2f}".replace(".", ","))
+
+
+def _csv(df: pd.DataFrame, path: Path, written: list[Path], **kwargs) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, index=False, sep=kwargs.pop("sep", ";"), lineterminator="\n", **kwargs)
+    written.append(path)
+
+
+def _ledger_files(ledger: pd.DataFrame, kommunenr: str, out: Path, written: list[Path], plant: bool) -> None:
+    """One file per month with the ERP's own headers (Ansvar, Tjeneste, Art, Beløp, Periode)."""
+    erp = ledger.rename(columns={"kommunenr": "Kommunenr", "periode": "Periode", "ansvar": "Ansvar",
+                                 "funksjon": "Tjeneste", "art": "Art", "belop": "Beløp",
+                                 "kontoklasse": "Kontoklasse", "prosjekt": "Prosjekt", "bilagsnr": "Bilagsnr"})
+    erp["Beløp"] = _fmt_amount(erp["Beløp"])
+    erp["Tekst"] = "Bilag " + erp["Bilagsnr"]  # free text: ignored, never stored
+    for periode, month in erp.groupby("Periode", sort=True):
+        month = month.copy()
+        if plant and periode == finance.LAST_PERIOD:
+            bad = month.iloc[:2].copy()
+            bad.iloc[0, bad.columns.get_loc("Tjeneste")] = "254"  # removed from KOSTRA in 2024
+            bad.iloc[1, bad.columns.get_loc("Beløp")] = "12 5OO,00"  # letter O typed for zero
+            month = pd.concat([month, bad], ignore_index=True)
+        _csv(month, out / "regnskap" / f"regnskap_{kommunenr}_{periode[:4]}-{periode[4:]}.csv", written)
+
+
+def write_sample_data(out: Path, seed: int = 1, kommuner: list[str] | None = None,
+                      progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Write the synthetic raw data set under ``out`` and return the files written."""
+    kommuner = list(kommuner or TK_LOFOTEN)
+    unknown = [k for k in kommuner if k not in MUNICIPALITIES]
+    if unknown:
+        from indicators.errors import UserError
+
+        raise UserError(f"Ukjent kommunenummer for eksempeldata: {', '.join(unknown)}. "
+                        f"Velg blant {', '.join(MUNICIPALITIES)}.")
+    out = Path(out)
+    written: list[Path] = []
+    for kommunenr in kommuner:
+        m = MUNICIPALITIES[kommunenr]
+        rng = np.random.default_rng([seed, int(kommunenr)])
+        if progress:
+            progress(f"{m.navn} ({kommunenr})")
+        org = finance.organisation(m)
+        _csv(org, out / "organisasjon" / f"organisasjon_{kommunenr}.csv", written)
+        _csv(finance.periodisation(m), out / "periodisering" / f"periodisering_{kommunenr}.csv", written)
+        budget = finance.budget(m)
+        for year, part in budget.groupby("aar"):
+            b = part.copy()
+            b["belop"] = _fmt_amount(b["belop"])
+            _csv(b, out / "budsjett" / f"budsjett_{kommunenr}_{year}.csv", written)
+        _ledger_files(finance.ledger(m, budget, rng), kommunenr, out, written, plant=kommunenr == "1874")
+        _csv(finance.forecast_adjustments(m), out / "prognosejustering" / f"prognosejustering_{kommunenr}.csv",
+             written)
+        _csv(finance.balance(m), out / "balanse" / f"balanse_{kommunenr}.csv", written)
+        pop = services.population(m, rng)
+        for year, part in pop.groupby("aar"):
+            _csv(part, out / "befolkning" / f"befolkning_{kommunenr}_{year}.csv", written)
+        _csv(services.decisions(m, pop, rng), out / "vedtak" / f"vedtak_{kommunenr}.csv", written)
+        _csv(services.places(m), out / "plasser" / f"plasser_{kommunenr}.csv", written)
+        staff = services.staffing(m, rng)
+        if kommunenr == "1874":  # a duplicated line in the latest HR export
+            staff = pd.concat([staff, staff[staff["periode"].eq(finance.LAST_PERIOD)].iloc[:1]], ignore_index=True)
+        for year, part in staff.groupby(staff["periode"].str.slice(0, 4)):
+            _csv(part, out / "bemanning" / f"bemanning_{kommunenr}_{year}.csv", written, decimal=",")
+        if kommunenr == "1874":
+            _csv(plan.measures(m), out / "tiltak" / "tiltak_1874.csv", written)
+            _csv(plan.follow_up(m, rng), out / "tiltak_oppfolging" / "tiltak_oppfolging_1874.csv", written)
+            _csv(plan.agreements(m, rng), out / "samarbeidsavtaler" / "samarbeidsavtaler_1874.csv", written)
+    return written

@@ -1,0 +1,36 @@
+"""The monthly run on generated data: reconciliation, outputs and the quarantine."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indicators.cli import main
+from indicators.io.store import read_dataset
+from indicators.sample_data import write_sample_data
+
+pytestmark = pytest.mark.integration
+
+
+def test_monthly_run_on_generated_data(tmp_path: Path, capsys):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write_sample_data(raw, seed=1, kommuner=["1874"])
+    assert main(["run", "--period", "2026-10", "--raw", str(raw), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    manifest = json.loads(next((out / "kjoringer").glob("*.json")).read_text(encoding="utf-8"))
+    for i in manifest["inndata"]:
+        assert i["lest"] == i["godtatt"] + i["karantene"], i["fil"]
+    assert sum(i["karantene"] for i in manifest["inndata"]) == 3
+    assert "3 rader er satt i karantene" in printed
+    assert len(list((out / "karantene").glob("*.parquet"))) == 1
+    assert not (out / "vedtak").exists()  # person-level data is never stored
+    avvik = read_dataset(out, "avvik")
+    assert set(avvik["niva"]) == {"kommune", "rammeomrade", "ansvar", "funksjon"}
+    assert set(avvik["periode"]) == {"202610"}
+    whole = avvik[avvik["niva"] == "kommune"].iloc[0]
+    areas = avvik[avvik["niva"] == "rammeomrade"]
+    assert areas["regnskap_hittil"].sum() == pytest.approx(whole["regnskap_hittil"], abs=0.01)
+    ledger = read_dataset(out, "regnskap", [("aar", "=", 2026)])
+    drift = ledger[ledger["kontoklasse"].eq("1") & ledger["periode"].le("202610")]
+    assert whole["regnskap_hittil"] == pytest.approx(drift["belop"].sum(), abs=0.01)
+    assert (out / "figurer" / "202610" / "avvik_rammeomrade_1874.png").exists()

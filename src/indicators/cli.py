@@ -8,9 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+from indicators.deviation import METHODS
 from indicators.errors import UserError
-
-METHODS = ("budsjett", "lineaer", "fjoraarsprofil")
 
 
 def _prefect_defaults(verbose: bool) -> None:
@@ -23,9 +22,16 @@ def _prefect_defaults(verbose: bool) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     _prefect_defaults(args.verbose)
     from indicators.periods import Periode
+    from indicators.settings import load_settings
 
+    settings = load_settings()
     periode = Periode.parse(args.period)
-    raw = Path(args.raw)
+    raw = Path(args.raw or settings.raw)
+    args.out = Path(args.out or settings.out)
+    args.kommune = args.kommune or settings.kommune or None
+    args.prognosemetode = args.prognosemetode or settings.prognosemetode
+    if args.prognosemetode not in METHODS:
+        raise UserError(f"Ukjent prognosemetode «{args.prognosemetode}»; velg en av {', '.join(METHODS)}.")
     if not raw.is_dir():
         raise UserError(f"Finner ikke mappen med rådata: {raw}. Angi den med --raw.")
     print(f"Månedlig kjøring for {periode}: leser {raw}, skriver til {args.out}", flush=True)
@@ -46,7 +52,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from indicators.ingest import read_sources
 
-    ingest = read_sources(Path(args.raw), "validering")
+    from indicators.settings import load_settings
+
+    raw = Path(args.raw or load_settings().raw)
+    if not raw.is_dir():
+        raise UserError(f"Finner ikke mappen med rådata: {raw}. Angi den med --raw.")
+    ingest = read_sources(raw, "validering")
     rec = ingest.reconciliation()
     print("Avstemming per fil (lest = godtatt + karantene):")
     for row in rec.itertuples(index=False):
@@ -83,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="indicators",
         description="Månedlig økonomioppfølging og KOSTRA-indikatorer for kommuner (bygd først for Moskenes).",
+        epilog="Standardverdier kan settes i indicators.toml i arbeidsmappen eller i miljøvariablene "
+        "INDICATORS_RAW, INDICATORS_OUT, INDICATORS_KOMMUNE og INDICATORS_PROGNOSEMETODE; flaggene går foran.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
@@ -91,17 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
                        "og årsprognose for perioden. Avviste rader havner i <out>/karantene/. Exit 1 hvis en fil "
                        "ble avvist (da lagres ingenting).")
     p.add_argument("--period", "--periode", required=True, help="perioden, f.eks. 2025-06 eller 202506 (13 = årsavslutning)")
-    p.add_argument("--raw", default="data/raw", help="mappe med rådata, én undermappe per kilde (standard: data/raw)")
-    p.add_argument("--out", default="data/processed", help="mappe for resultater (standard: data/processed)")
+    p.add_argument("--raw", help="mappe med rådata, én undermappe per kilde (standard: data/raw)")
+    p.add_argument("--out", help="mappe for resultater (standard: data/processed)")
     p.add_argument("--kommune", nargs="+", metavar="KOMMUNENR", help="beregn bare for disse kommunene")
-    p.add_argument("--prognosemetode", choices=METHODS, default="budsjett",
+    p.add_argument("--prognosemetode", choices=METHODS,
                    help="årsprognose: budsjett (standard), lineaer eller fjoraarsprofil")
     p.add_argument("--verbose", action="store_true", help="vis Prefects logglinjer")
     p.set_defaults(func=cmd_run)
 
     v = sub.add_parser("validate", help="sjekk rådata uten å skrive noe",
                        description="Leser og sjekker rådata, skriver ingenting. Exit 0 når alle filer kunne leses.")
-    v.add_argument("--raw", default="data/raw", help="mappe med rådata (standard: data/raw)")
+    v.add_argument("--raw", help="mappe med rådata (standard: data/raw)")
     v.set_defaults(func=cmd_validate)
 
     s = sub.add_parser("sample-data", help="skriv et realistisk syntetisk datasett i rådatakontrakten",

@@ -1,0 +1,78 @@
+"""Speed and memory at national scale: ~357 municipalities, two years of monthly ledger.
+
+Run: ``.venv/bin/python benchmarks/bench_national.py [--kommuner 357] [--lines 300]``.
+Measures (1) validating one large ledger CSV (read, parse, pandera, quarantine split) and
+(2) ``compute_avvik`` over the whole panel. Prints wall time and peak RSS; no assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from indicators.contracts import SOURCES
+from indicators.deviation import compute_avvik
+from indicators.io.readers import read_raw_file
+from indicators.periods import Periode
+from indicators.validation import validate_table
+
+
+def panel(n_kommuner: int, lines: int, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    kommuner = [f"{3000 + i:04d}" for i in range(n_kommuner)]
+    cells = pd.DataFrame({
+        "ansvar": rng.integers(1000, 9999, lines).astype(str),
+        "funksjon": rng.choice(["120", "202", "253", "258", "241", "800", "840"], lines),
+        "art": rng.choice(["010", "090", "120", "270", "600"], lines),
+    })
+    periods = [f"{y}{m:02d}" for y in (2024, 2025) for m in range(1, 13)]
+    k = np.repeat(kommuner, lines * len(periods))
+    p = np.tile(np.repeat(periods, lines), n_kommuner)
+    c = np.tile(np.arange(lines), n_kommuner * len(periods))
+    ledger = cells.iloc[c].reset_index(drop=True)
+    ledger["kommunenr"], ledger["periode"], ledger["kontoklasse"] = k, p, "1"
+    ledger["belop"] = rng.normal(50_000, 20_000, len(ledger)).round(2)
+    budget = cells.iloc[np.tile(np.arange(lines), n_kommuner)].reset_index(drop=True)
+    budget["kommunenr"] = np.repeat(kommuner, lines)
+    budget["aar"], budget["versjon"], budget["gjelder_fra"] = 2025, "opprinnelig", "202501"
+    budget["belop"] = rng.normal(600_000, 100_000, len(budget)).round(0)
+    budget["periodiseringsnokkel"] = None
+    return ledger, budget
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kommuner", type=int, default=357)
+    ap.add_argument("--lines", type=int, default=300, help="ledger accounts per municipality and month")
+    args = ap.parse_args()
+    rng = np.random.default_rng(1)
+    ledger, budget = panel(args.kommuner, args.lines, rng)
+    print(f"panel: {len(ledger):,} ledger lines, {len(budget):,} budget lines")
+
+    sample = ledger[ledger["periode"] == "202506"]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "regnskap.csv"
+        sample.assign(belop=sample["belop"].map(lambda v: f"{v:.2f}".replace(".", ","))).to_csv(
+            path, sep=";", index=False)
+        t = time.perf_counter()
+        vf = validate_table(read_raw_file(path), SOURCES["regnskap"], "bench")
+        print(f"validate one month ({len(sample):,} lines, {path.stat().st_size / 1e6:.1f} MB): "
+              f"{time.perf_counter() - t:.2f} s, accepted {len(vf.accepted):,}")
+
+    t = time.perf_counter()
+    out, _ = compute_avvik(ledger, budget, Periode(2025, 6), method="fjoraarsprofil")
+    print(f"compute_avvik fjoraarsprofil: {time.perf_counter() - t:.2f} s, {len(out):,} rows")
+    print(f"peak RSS: {peak_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -36,8 +36,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError(f"Finner ikke mappen med rådata: {raw}. Angi den med --raw.")
     print(f"Månedlig kjøring for {periode}: leser {raw}, skriver til {args.out}", flush=True)
     print("  … starter Prefect (innebygd server, tar 10–20 sekunder første gang)", flush=True)
-    from pipelines.monthly import monthly_run
     from indicators.run import format_summary
+    from pipelines.monthly import monthly_run
 
     state = monthly_run(periode=periode.kode, raw=str(raw), out=str(args.out), kommune=args.kommune,
                         prognosemetode=args.prognosemetode, return_state=True)
@@ -51,7 +51,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from indicators.ingest import read_sources
-
     from indicators.settings import load_settings
 
     raw = Path(args.raw or load_settings().raw)
@@ -103,7 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Leser og validerer alle kilder i --raw, lagrer rene data og beregner avvik "
                        "og årsprognose for perioden. Avviste rader havner i <out>/karantene/. Exit 1 hvis en fil "
                        "ble avvist (da lagres ingenting).")
-    p.add_argument("--period", "--periode", required=True, help="perioden, f.eks. 2025-06 eller 202506 (13 = årsavslutning)")
+    p.add_argument("--period", "--periode", required=True,
+                   help="perioden, f.eks. 2025-06 eller 202506 (13 = årsavslutning)")
     p.add_argument("--raw", help="mappe med rådata, én undermappe per kilde (standard: data/raw)")
     p.add_argument("--out", help="mappe for resultater (standard: data/processed)")
     p.add_argument("--kommune", nargs="+", metavar="KOMMUNENR", help="beregn bare for disse kommunene")
@@ -123,7 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default="data/raw", help="mappe å skrive til (standard: data/raw)")
     s.add_argument("--seed", type=int, default=1, help="frø for tilfeldige tall (standard: 1)")
     s.add_argument("--kommune", nargs="+", metavar="KOMMUNENR",
-                   help="kommuner (standard: alle fire i TK Lofoten): 1874 Moskenes, 1859 Flakstad, 1860 Vestvågøy, 1865 Vågan")
+                   help="kommuner (standard: alle fire i TK Lofoten): 1874 Moskenes, 1859 Flakstad, "
+                   "1860 Vestvågøy, 1865 Vågan")
     s.set_defaults(func=cmd_sample_data)
     return parser
 

@@ -110,7 +110,9 @@ COMMON_RULES: dict[str, Rule] = {
     "kode": Rule("", "Koden «{verdi}» i «{kolonne}» er ikke et tall."),
     "ikke_negativ": Rule("", "«{kolonne}» kan ikke være negativ (verdi «{verdi}»)."),
     "aar_gyldig": Rule("aar", "Året «{verdi}» er ikke et gyldig årstall (2000–2100)."),
-    "duplikat": Rule("(hele raden)", "Raden er en kopi av en tidligere rad med samme nøkkel; bare den første er tatt med."),
+    "duplikat": Rule(
+        "(hele raden)", "Raden er en kopi av en tidligere rad med samme nøkkel; bare den første er tatt med."
+    ),
 }
 
 

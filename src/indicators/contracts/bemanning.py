@@ -52,6 +52,7 @@ SPEC = SourceSpec(
     codes={"kommunenr": 4},
     numbers=NUMBERS,
     schema=schema,
-    rules={"mulige_dagsverk_positiv": Rule("mulige_dagsverk", "«mulige_dagsverk» må være større enn 0 (verdi «{verdi}»).")},
+    rules={"mulige_dagsverk_positiv": Rule(
+        "mulige_dagsverk", "«mulige_dagsverk» må være større enn 0 (verdi «{verdi}»).")},
     partition="periode",
 )

@@ -29,7 +29,8 @@ ALIASES = LEDGER_ALIASES | COMMON_ALIASES | {
 }
 
 RULES = {
-    "gyldig_funksjon": Rule("funksjon", "Funksjon «{verdi}» er ikke en gyldig KOSTRA-funksjon i drift for budsjettåret."),
+    "gyldig_funksjon": Rule(
+        "funksjon", "Funksjon «{verdi}» er ikke en gyldig KOSTRA-funksjon i drift for budsjettåret."),
     "gyldig_art": Rule("art", "Art «{verdi}» er ikke en gyldig KOSTRA-art i drift for budsjettåret."),
     "endelig_belop": Rule("belop", "Beløpet «{verdi}» er ikke et endelig tall."),
     "gjelder_fra_format": Rule("gjelder_fra", "«gjelder_fra» = «{verdi}» er ikke en periode ÅÅÅÅMM med måned 01–12."),

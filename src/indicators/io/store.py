@@ -9,6 +9,7 @@ atomically and nothing is doubled.
 
 from __future__ import annotations
 
+import operator
 import os
 import tempfile
 from pathlib import Path
@@ -103,11 +104,10 @@ def read_dataset(out: Path | str, name: str, filters: list | None = None) -> pd.
 def _to_expression(filters: list | None):
     if not filters:
         return None
+    ops = {"=": operator.eq, "==": operator.eq, "<=": operator.le, ">=": operator.ge, "<": operator.lt,
+           ">": operator.gt, "in": lambda field, val: field.isin(list(val))}
     expr = None
     for col, op, val in filters:
-        f = ds.field(col)
-        ops = {"=": lambda: f == val, "==": lambda: f == val, "<=": lambda: f <= val, ">=": lambda: f >= val,
-               "<": lambda: f < val, ">": lambda: f > val, "in": lambda: f.isin(list(val))}
-        e = ops[op]()
+        e = ops[op](ds.field(col), val)
         expr = e if expr is None else expr & e
     return expr

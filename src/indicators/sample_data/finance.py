@@ -117,7 +117,7 @@ def ledger(m: Municipality, budsjett: pd.DataFrame, rng: np.random.Generator) ->
         key = lines["periodiseringsnokkel"].where(lines["periodiseringsnokkel"].notna(),
                                                   np.where((art >= 10) & (art <= 99), "lonn", "jevn"))
         share = np.array([PROFILES[k][mon] for k in key])
-        drift = lines["ansvar"].map(ramme).map(lambda r: DRIFT.get(r, {}).get(year, 1.0)).to_numpy()
+        drift = lines["ansvar"].map(ramme).map(lambda r, y=year: DRIFT.get(r, {}).get(y, 1.0)).to_numpy()
         if year == 2024 and mon in (6, 7, 8):  # one nurse hired through an agency in summer 2024
             drift = np.where(lines["ansvar"].eq("3100") & lines["art"].eq("020"), drift * 1.8, drift)
         noise = rng.normal(1.0, 0.06, len(lines))

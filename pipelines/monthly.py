@@ -1,4 +1,4 @@
-"""The monthly flow: read → validate → store clean Parquet → deviation and forecast → charts → manifest.
+"""The monthly flow: read → validate → store clean Parquet → indicators → charts → manifest.
 
 Runs on Prefect's embedded default (no server to start). Every step is a library function from
 ``indicators``; this module only orchestrates them.
@@ -30,9 +30,12 @@ def read_and_validate(raw: Path, out: Path, kjoring_id: str) -> Ingest:
 
 
 @task(name="lagre-rene-data", cache_policy=NO_CACHE)
-def store(ingest: Ingest, out: Path, kjoring_id: str) -> dict[str, list[str]]:
+def store(ingest: Ingest, out: Path, kjoring_id: str, periode: Periode) -> dict[str, list[str]]:
     say("lagrer rene data (Parquet)")
     written = steps.store_clean(ingest, out)
+    counts = steps.store_care_counts(ingest, out, periode)
+    if counts:
+        written["tjenestemottakere"] = counts
     q = steps.write_quarantine(ingest, out, kjoring_id)
     if q:
         written["karantene"] = q
@@ -42,12 +45,20 @@ def store(ingest: Ingest, out: Path, kjoring_id: str) -> dict[str, list[str]]:
 @task(name="beregn-avvik", cache_policy=NO_CACHE)
 def deviation(out: Path, periode: Periode, method: str, kommuner: list[str] | None):
     say(f"beregner avvik og årsprognose ({method})")
-    return steps.compute_deviation(out, periode, method, kommuner)
+    avvik, warnings = steps.compute_deviation(out, periode, method, kommuner)
+    history = steps.compute_forecast_history(out, periode, kommuner)
+    return avvik, warnings, history
 
 
-@task(name="skriv-avvik", cache_policy=NO_CACHE)
-def write_deviation(avvik, out: Path) -> list[str]:
-    return steps.write_deviation(avvik, out)
+@task(name="beregn-indikator", cache_policy=NO_CACHE)
+def indicator(name: str, out: Path, periode: Periode, kommuner: list[str] | None):
+    say(f"beregner {name}")
+    return steps.COMPUTE[name](out, periode, kommuner)
+
+
+@task(name="skriv-datasett", cache_policy=NO_CACHE)
+def write(df, out: Path, name: str) -> list[str]:
+    return steps.write_output(df, out, name)
 
 
 @task(name="lag-figurer", cache_policy=NO_CACHE)
@@ -71,16 +82,16 @@ def monthly_run(
     ingest = read_and_validate(raw_dir, out_dir, kjoring_id)
     if ingest.refusals:
         return Failed(message=str(RunRefused(ingest.refusals)))
-    outputs = store(ingest, out_dir, kjoring_id)
+    outputs = store(ingest, out_dir, kjoring_id, p)
     result = steps.RunResult(kjoring_id=kjoring_id, periode=str(p), reconciliation=ingest.reconciliation(),
                              outputs=outputs, notes=list(ingest.notes),
                              quarantine_rows=int(ingest.quarantine.shape[0]))
-    available = steps.available_sources(out_dir)
-    result.skipped = steps.skipped_indicators(available)
+    result.skipped = steps.skipped_indicators(steps.available_sources(out_dir))
     if "avvik" not in result.skipped:
-        avvik, warnings = deviation(out_dir, p, prognosemetode, kommune)
+        avvik, warnings, history = deviation(out_dir, p, prognosemetode, kommune)
         result.warnings += warnings
-        result.outputs["avvik"] = write_deviation(avvik, out_dir)
+        result.outputs["avvik"] = write(avvik, out_dir, "avvik")
+        result.outputs["prognose_historikk"] = write(history, out_dir, "prognose_historikk")
         result.outputs["figurer"] = deviation_charts(avvik, out_dir, p)
         top = avvik[avvik["niva"].isin(["kommune", "rammeomrade"])]
         create_table_artifact(
@@ -90,6 +101,12 @@ def monthly_run(
             .where(top.notna(), None).to_dict(orient="records"),
             description=f"Avvik per rammeområde, {p}",
         )
+    for name in steps.COMPUTE:
+        if name in result.skipped:
+            continue
+        frame = indicator(name, out_dir, p, kommune)
+        if frame is not None and len(frame):
+            result.outputs[name] = write(frame, out_dir, name)
     params = {"periode": str(p), "raw": raw_dir, "out": out_dir, "kommune": kommune,
               "prognosemetode": prognosemetode}
     result.manifest = steps.write_manifest(result, ingest, out_dir, params)

@@ -16,18 +16,32 @@ from pathlib import Path
 import pandas as pd
 
 from indicators import codes
+from indicators.agreements import samarbeidsavtaler_indikatorer
 from indicators.contracts import SOURCES
+from indicators.contracts.outputs import SCHEMAS
+from indicators.coverage import care_counts, coverage
 from indicators.deviation import compute_avvik
 from indicators.errors import RunRefused
 from indicators.ingest import Ingest
 from indicators.io.store import read_dataset, write_atomic, write_dataset
+from indicators.key_figures import nokkeltall
 from indicators.periods import Periode
 from indicators.report import charts
+from indicators.savings import tiltak_status
+from indicators.staffing import bemanning_indikatorer
+from indicators.vintages import forecast_history
 
-#: The indicator families and the sources each needs (all required ones must be present).
+#: The indicator families and the stored datasets each needs (required, optional).
 INDICATOR_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "avvik": (("regnskap", "budsjett"), ("organisasjon", "periodisering", "prognosejustering")),
+    "tiltak_status": (("tiltak",), ("tiltak_oppfolging",)),
+    "dekningsgrad": (("tjenestemottakere",), ("befolkning", "plasser")),
+    "bemanning_indikatorer": (("bemanning",), ("organisasjon",)),
+    "nokkeltall": (("regnskap",), ("balanse", "budsjett")),
+    "samarbeidsavtaler_indikatorer": (("samarbeidsavtaler",), ("befolkning", "regnskap")),
 }
+#: How each output dataset is partitioned in the store (one file per period, or per year).
+OUTPUT_UNITS = {"samarbeidsavtaler_indikatorer": "aar"}
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
@@ -96,7 +110,27 @@ def skipped_indicators(available: set[str]) -> dict[str, str]:
 
 
 def available_sources(out: Path) -> set[str]:
-    return {s for s in SOURCES if (Path(out) / s).is_dir() and any((Path(out) / s).rglob("*.parquet"))}
+    """Stored datasets (clean sources and the aggregated care counts) that hold data."""
+    names = set(SOURCES) | {"tjenestemottakere"}
+    return {s for s in names if (Path(out) / s).is_dir() and any((Path(out) / s).rglob("*.parquet"))}
+
+
+def store_care_counts(ingest: Ingest, out: Path, periode: Periode) -> list[str]:
+    """Aggregate this run's person-level decisions to monthly counts (last year and this year up to P)
+    and store only the counts (``tjenestemottakere``)."""
+    vedtak = ingest.data("vedtak")
+    if vedtak is None or vedtak.empty:
+        return []
+    months = [Periode(periode.aar - 1, m) for m in range(1, 13)]
+    months += [Periode(periode.aar, m) for m in range(1, periode.months_hittil + 1)]
+    counts = care_counts(vedtak, months)
+    return write_output(counts, out, "tjenestemottakere")
+
+
+def write_output(df: pd.DataFrame, out: Path, name: str) -> list[str]:
+    """Validate an output dataset against its schema, then write it (replacing the periods it covers)."""
+    SCHEMAS[name].validate(df, lazy=True)
+    return [str(p) for p in write_dataset(df, out, name, OUTPUT_UNITS.get(name, "periode"))]
 
 
 def _load(out: Path, name: str, kommuner: list[str] | None, years: list[int] | None = None) -> pd.DataFrame | None:
@@ -126,11 +160,52 @@ def compute_deviation(out: Path, periode: Periode, method: str, kommuner: list[s
     return avvik, warnings
 
 
-def write_deviation(avvik: pd.DataFrame, out: Path) -> list[str]:
-    from indicators.contracts.outputs import AVVIK_SCHEMA
+def compute_forecast_history(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
+    """This period's forecast vintage by every method (for ``prognose_historikk``)."""
+    years = [periode.aar - 1, periode.aar]
+    return forecast_history(
+        _load(out, "regnskap", kommuner, years), _load(out, "budsjett", kommuner, [periode.aar]), periode,
+        organisasjon=_load(out, "organisasjon", kommuner),
+        periodisering=_load(out, "periodisering", kommuner, [periode.aar]),
+        prognosejustering=_load(out, "prognosejustering", kommuner, [periode.aar]),
+    )
 
-    AVVIK_SCHEMA.validate(avvik, lazy=True)
-    return [str(p) for p in write_dataset(avvik, out, "avvik", "periode")]
+
+def compute_savings(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
+    return tiltak_status(_load(out, "tiltak", kommuner, [periode.aar]),
+                         _load(out, "tiltak_oppfolging", kommuner, [periode.aar]), periode)
+
+
+def compute_coverage(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
+    counts = _load(out, "tjenestemottakere", kommuner, [periode.aar])
+    return coverage(counts, _load(out, "befolkning", kommuner, [periode.aar]),
+                    _load(out, "plasser", kommuner, [periode.aar]), periode)
+
+
+def compute_staffing(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
+    return bemanning_indikatorer(_load(out, "bemanning", kommuner, [periode.aar]), periode,
+                                 _load(out, "organisasjon", kommuner))
+
+
+def compute_key_figures(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
+    return nokkeltall(_load(out, "regnskap", kommuner, [periode.aar]), periode,
+                      balanse=_load(out, "balanse", kommuner), budsjett=_load(out, "budsjett", kommuner, [periode.aar]))
+
+
+def compute_agreements(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
+    return samarbeidsavtaler_indikatorer(_load(out, "samarbeidsavtaler", kommuner), periode.reference_date,
+                                         befolkning=_load(out, "befolkning", kommuner),
+                                         regnskap=_load(out, "regnskap", kommuner))
+
+
+#: family -> the function computing it from the store
+COMPUTE = {
+    "tiltak_status": compute_savings,
+    "dekningsgrad": compute_coverage,
+    "bemanning_indikatorer": compute_staffing,
+    "nokkeltall": compute_key_figures,
+    "samarbeidsavtaler_indikatorer": compute_agreements,
+}
 
 
 def write_deviation_charts(avvik: pd.DataFrame, out: Path, periode: Periode) -> list[str]:

@@ -34,3 +34,12 @@ def test_monthly_run_on_generated_data(tmp_path: Path, capsys):
     drift = ledger[ledger["kontoklasse"].eq("1") & ledger["periode"].le("202610")]
     assert whole["regnskap_hittil"] == pytest.approx(drift["belop"].sum(), abs=0.01)
     assert (out / "figurer" / "202610" / "avvik_rammeomrade_1874.png").exists()
+    for name in ("tiltak_status", "dekningsgrad", "bemanning_indikatorer", "nokkeltall",
+                 "samarbeidsavtaler_indikatorer", "prognose_historikk", "tjenestemottakere"):
+        assert read_dataset(out, name) is not None, name
+    status = read_dataset(out, "tiltak_status")
+    assert len(status) == 20 and set(status["periode"]) == {"202610"}
+    history = read_dataset(out, "prognose_historikk")
+    assert set(history["prognosemetode"]) == {"budsjett", "lineaer", "fjoraarsprofil"}
+    counts = read_dataset(out, "tjenestemottakere")
+    assert "bruker_id" not in counts.columns and counts["periode"].nunique() == 22  # 2025-01 … 2026-10

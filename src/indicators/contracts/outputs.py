@@ -31,3 +31,63 @@ AVVIK_SCHEMA = pa.DataFrameSchema(
     ordered=True,
     name="avvik",
 )
+
+
+def _base(extra: dict, unique: list[str], name: str, periodic: bool = True) -> pa.DataFrameSchema:
+    cols = {"kommunenr": pa.Column(str, matches(r"^\d{4}$", "kommunenr_format")), "aar": pa.Column(int)}
+    if periodic:
+        cols["periode"] = pa.Column(str, matches(r"^\d{4}(0[1-9]|1[0-3])$", "periode_format"))
+    cols.update(extra)
+    return pa.DataFrameSchema(cols, unique=unique, strict=True, ordered=True, name=name)
+
+
+NUM = {"nullable": True}
+
+TILTAK_STATUS_SCHEMA = _base({
+    "tiltak_id": pa.Column(str), "navn": pa.Column(str), "rammeomrade": pa.Column(str), "status": pa.Column(str),
+    "planlagt_aar": pa.Column(float), "planlagt_hittil": pa.Column(float), "realisert_hittil": pa.Column(float),
+    "realiseringsgrad_pct": pa.Column(float, **NUM), "prognose_aar": pa.Column(float, **NUM),
+    "prognose_avvik": pa.Column(float, **NUM),
+    "vurdering": pa.Column(str, isin(["gronn", "gul", "rod", "ikke_rapportert"], "vurdering_gyldig")),
+}, ["kommunenr", "periode", "tiltak_id"], "tiltak_status")
+
+DEKNINGSGRAD_SCHEMA = _base({
+    "indikator": pa.Column(str), "teller": pa.Column(float, **NUM), "nevner": pa.Column(float, **NUM),
+    "verdi": pa.Column(float, **NUM), "enhet": pa.Column(str, isin(["prosent", "antall", "timer", "dager"], "enhet")),
+    "prikket": pa.Column(bool),
+}, ["kommunenr", "periode", "indikator"], "dekningsgrad")
+
+TJENESTEMOTTAKERE_SCHEMA = _base({"telling": pa.Column(str), "verdi": pa.Column(float, **NUM)},
+                                 ["kommunenr", "periode", "telling"], "tjenestemottakere")
+
+BEMANNING_SCHEMA = _base({
+    "niva": pa.Column(str, isin(["kommune", "rammeomrade", "ansvar", "stillingskategori"], "niva_gyldig")),
+    "kode": pa.Column(str), "arsverk": pa.Column(float, **NUM), "arsverk_budsjett": pa.Column(float, **NUM),
+    "arsverk_avvik": pa.Column(float, **NUM), "sykefravaer_pct": pa.Column(float, **NUM),
+    "overtid_timer_hittil": pa.Column(float, **NUM), "vikarbyra_timer_hittil": pa.Column(float, **NUM),
+    "vikarbyra_kostnad_hittil": pa.Column(float, **NUM),
+}, ["kommunenr", "periode", "niva", "kode"], "bemanning_indikatorer")
+
+NOKKELTALL_SCHEMA = _base({
+    "indikator": pa.Column(str), "verdi": pa.Column(float, **NUM), "enhet": pa.Column(str),
+    "mal": pa.Column(float, **NUM), "status": pa.Column(str),
+}, ["kommunenr", "periode", "indikator"], "nokkeltall")
+
+SAMARBEID_SCHEMA = _base({
+    "gruppe": pa.Column(str, isin(["avtaletype", "tjenesteomrade", "totalt"], "gruppe_gyldig")),
+    "kode": pa.Column(str), "antall": pa.Column(int), "kostnad": pa.Column(float),
+    "kostnad_per_innbygger": pa.Column(float, **NUM), "andel_av_netto_driftsutgifter_pct": pa.Column(float, **NUM),
+    "evaluering_forfalt": pa.Column(int),
+}, ["kommunenr", "aar", "gruppe", "kode"], "samarbeidsavtaler_indikatorer", periodic=False)
+
+PROGNOSE_HISTORIKK_SCHEMA = _base({
+    "niva": pa.Column(str), "kode": pa.Column(str), "prognosemetode": pa.Column(str),
+    "prognose_aar": pa.Column(float), "budsjett_aar": pa.Column(float), "regnskap_hittil": pa.Column(float),
+}, ["kommunenr", "periode", "niva", "kode", "prognosemetode"], "prognose_historikk")
+
+SCHEMAS = {
+    "avvik": AVVIK_SCHEMA, "tiltak_status": TILTAK_STATUS_SCHEMA, "dekningsgrad": DEKNINGSGRAD_SCHEMA,
+    "tjenestemottakere": TJENESTEMOTTAKERE_SCHEMA, "bemanning_indikatorer": BEMANNING_SCHEMA,
+    "nokkeltall": NOKKELTALL_SCHEMA, "samarbeidsavtaler_indikatorer": SAMARBEID_SCHEMA,
+    "prognose_historikk": PROGNOSE_HISTORIKK_SCHEMA,
+}

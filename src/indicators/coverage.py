@@ -1,0 +1,152 @@
+"""Care coverage (``dekningsgrad``) from person-level decisions, population and places (INDICATORS.md).
+
+The decisions are person-level: :func:`care_counts` aggregates them on the way in to counts per
+municipality and month, and only those counts are kept. :func:`coverage` turns counts, population
+and places into the indicators. Counts of 1–4 persons are flagged ``prikket`` (reports print ``:``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators.codes import HJEMMETJENESTER, INSTITUSJON
+from indicators.periods import Periode
+
+DEKNINGSGRAD_COLUMNS = ["kommunenr", "aar", "periode", "indikator", "teller", "nevner", "verdi", "enhet", "prikket"]
+COUNT_COLUMNS = ["kommunenr", "aar", "periode", "telling", "verdi"]
+
+INDICATORS = {  # indikator: (enhet, teller counts persons, nevner counts persons)
+    "andel_80pluss_institusjon": ("prosent", True, True),
+    "andel_80pluss_hjemmetjenester": ("prosent", True, True),
+    "andel_67_79_hjemmetjenester": ("prosent", True, True),
+    "plasser_pct_80pluss": ("prosent", False, True),
+    "belegg_pct": ("prosent", True, False),
+    "mottakere_hjemmetjenester": ("antall", True, False),
+    "timer_per_uke_hjemmesykepleie": ("timer", False, True),
+    "saksbehandlingstid_median_dager": ("dager", False, False),
+    "avslag_pct": ("prosent", True, True),
+}
+SMALL = (1, 4)
+
+
+def care_counts(vedtak: pd.DataFrame, perioder: list[Periode]) -> pd.DataFrame:
+    """Aggregate person-level decisions to counts per (kommunenr, periode): no person-level output.
+
+    On the reference date of P (last day of month m; 31 December for m = 13) a decision is active when
+    utfall = innvilget, fra_dato ≤ date and til_dato is empty or ≥ date. Age = y − fodselsaar.
+    Counts are distinct bruker_id. Decisions "dated in month m" have vedtak_dato in that month.
+
+    Returns long rows ``telling`` × ``verdi``: personer_80pluss_institusjon, personer_80pluss_hjemme,
+    personer_67_79_hjemme, personer_institusjon, personer_hjemme, timer_hjemmesykepleie,
+    personer_hjemmesykepleie, vedtak_i_maned, avslag_i_maned, vedtak_med_soknad_i_maned,
+    saksbehandlingstid_median.
+    """
+    frames = []
+    v = vedtak
+    innvilget = v["utfall"].eq("innvilget")
+    for p in perioder:
+        ref = pd.Timestamp(p.reference_date)
+        active = v[innvilget & v["fra_dato"].le(ref) & (v["til_dato"].isna() | v["til_dato"].ge(ref))]
+        age = p.aar - active["fodselsaar"].astype(int)
+        inst = active["tjeneste"].isin(INSTITUSJON)
+        home = active["tjeneste"].isin(HJEMMETJENESTER)
+        hsp = active["tjeneste"].eq("hjemmesykepleie")
+
+        def persons(mask: pd.Series, active: pd.DataFrame = active) -> pd.Series:
+            return active.loc[mask].groupby("kommunenr", observed=True)["bruker_id"].nunique()
+
+        month = v["vedtak_dato"].dt.year.eq(p.aar) & v["vedtak_dato"].dt.month.eq(min(p.maned, 12))
+        dated = v[month]
+        with_app = dated[dated["soknad_dato"].notna()]
+        days = (with_app["vedtak_dato"] - with_app["soknad_dato"]).dt.days
+        parts = {
+            "personer_80pluss_institusjon": persons(inst & age.ge(80)),
+            "personer_80pluss_hjemme": persons(home & age.ge(80)),
+            "personer_67_79_hjemme": persons(home & age.between(67, 79)),
+            "personer_institusjon": persons(inst),
+            "personer_hjemme": persons(home),
+            "timer_hjemmesykepleie": active.loc[hsp].groupby("kommunenr", observed=True)["timer_per_uke"].sum(),
+            "personer_hjemmesykepleie": persons(hsp),
+            "vedtak_i_maned": dated.groupby("kommunenr", observed=True).size(),
+            "avslag_i_maned": dated[dated["utfall"].eq("avslag")].groupby("kommunenr", observed=True).size(),
+            "vedtak_med_soknad_i_maned": with_app.groupby("kommunenr", observed=True).size(),
+            "saksbehandlingstid_median": days.groupby(with_app["kommunenr"], observed=True).median(),
+        }
+        kommuner = pd.Index(v["kommunenr"].unique(), name="kommunenr")
+        wide = pd.concat({k: s.reindex(kommuner) for k, s in parts.items()}, axis=1)
+        counts = [c for c in parts if c != "saksbehandlingstid_median"]
+        wide[counts] = wide[counts].fillna(0)
+        long = wide.reset_index().melt(id_vars="kommunenr", var_name="telling", value_name="verdi")
+        frames.append(long.assign(aar=p.aar, periode=p.kode))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COUNT_COLUMNS)
+    out["verdi"] = out["verdi"].astype(float)
+    return out[COUNT_COLUMNS]
+
+
+def coverage(counts: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.DataFrame | None,
+             periode: Periode) -> pd.DataFrame:
+    """The coverage indicators at P from aggregated counts, population of year y and places in P.
+
+    verdi = teller / nevner × 100 for prosent, teller / nevner otherwise; empty when nevner is 0 or
+    missing (e.g. no population file for the year). prikket = a count of persons behind the value
+    (teller, or nevner where it counts persons) is 1–4.
+    """
+    c = counts[counts["periode"].eq(periode.kode)].pivot_table(
+        index="kommunenr", columns="telling", values="verdi", aggfunc="first", dropna=False)
+    kommuner = c.index
+    pop80 = pop6779 = pd.Series(np.nan, index=kommuner)
+    if befolkning is not None and len(befolkning):
+        b = befolkning[befolkning["aar"].astype(int).eq(periode.aar)]
+        alder = b["alder"].astype(int)
+        if len(b):
+            pop80 = b[alder.ge(80)].groupby("kommunenr")["antall"].sum().reindex(kommuner).fillna(0).astype(float)
+            pop6779 = b[alder.between(67, 79)].groupby("kommunenr")["antall"].sum().reindex(kommuner)
+            pop6779 = pop6779.fillna(0).astype(float)
+    places = pd.Series(np.nan, index=kommuner)
+    if plasser is not None and len(plasser):
+        pl = plasser[plasser["periode"].eq(f"{periode.aar}{min(periode.maned, 12):02d}")]
+        if len(pl):
+            tot = pl["plasser_langtid"].astype(float) + pl["plasser_korttid"].astype(float)
+            places = tot.groupby(pl["kommunenr"]).sum().reindex(kommuner).fillna(0.0)
+    g = c.get
+    rows = {
+        "andel_80pluss_institusjon": (g("personer_80pluss_institusjon"), pop80),
+        "andel_80pluss_hjemmetjenester": (g("personer_80pluss_hjemme"), pop80),
+        "andel_67_79_hjemmetjenester": (g("personer_67_79_hjemme"), pop6779),
+        "plasser_pct_80pluss": (places, pop80),
+        "belegg_pct": (g("personer_institusjon"), places),
+        "mottakere_hjemmetjenester": (g("personer_hjemme"), pd.Series(1.0, index=kommuner)),
+        "timer_per_uke_hjemmesykepleie": (g("timer_hjemmesykepleie"), g("personer_hjemmesykepleie")),
+        "avslag_pct": (g("avslag_i_maned"), g("vedtak_i_maned")),
+    }
+    frames = []
+    for name, (teller, nevner) in rows.items():
+        enhet, teller_persons, nevner_persons = INDICATORS[name]
+        f = pd.DataFrame({"teller": teller, "nevner": nevner}, index=kommuner).astype(float)
+        denom = f["nevner"].where(f["nevner"] != 0)
+        f["verdi"] = f["teller"] / denom * (100 if enhet == "prosent" else 1)
+        small = pd.Series(False, index=kommuner)
+        if teller_persons:
+            small |= f["teller"].between(*SMALL)
+        if nevner_persons:
+            small |= f["nevner"].between(*SMALL)
+        frames.append(f.assign(indikator=name, enhet=enhet, prikket=small))
+    median = pd.DataFrame({
+        "teller": np.nan, "nevner": np.nan, "verdi": g("saksbehandlingstid_median"),
+        "indikator": "saksbehandlingstid_median_dager", "enhet": "dager",
+        "prikket": g("vedtak_med_soknad_i_maned", pd.Series(0.0, index=kommuner)).between(*SMALL),
+    }, index=kommuner)
+    frames.append(median)
+    out = pd.concat(frames).reset_index()
+    out["aar"] = periode.aar
+    out["periode"] = periode.kode
+    out["prikket"] = out["prikket"].astype(bool)
+    out[["teller", "nevner", "verdi"]] = out[["teller", "nevner", "verdi"]].astype(float)
+    return out[DEKNINGSGRAD_COLUMNS].reset_index(drop=True)
+
+
+def dekningsgrad(vedtak: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.DataFrame | None,
+                 periode: Periode) -> pd.DataFrame:
+    """Convenience: :func:`care_counts` then :func:`coverage` for one period."""
+    return coverage(care_counts(vedtak, [periode]), befolkning, plasser, periode)

@@ -1,0 +1,47 @@
+"""Forecast vintages: each period's year-end forecast by every method, and, once the year is closed,
+how close each method came month by month.
+
+A vintage is stored by the run of its period (``prognose_historikk``). For a closed year the months
+without a stored vintage can be reconstructed from the stored ledger (``kilde`` = ``rekonstruert``);
+the two agree unless the ledger of earlier months was changed afterwards.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.deviation import METHODS, compute_avvik
+from indicators.periods import Periode
+
+HISTORY_COLUMNS = ["kommunenr", "aar", "periode", "niva", "kode", "prognosemetode", "prognose_aar",
+                   "budsjett_aar", "regnskap_hittil"]
+
+
+def forecast_history(regnskap: pd.DataFrame, budsjett: pd.DataFrame | None, periode: Periode,
+                     **inputs) -> pd.DataFrame:
+    """The year-end forecast at P by every method (rows per level and method).
+
+    ``prognosemetode`` is the method asked for, even where ``fjoraarsprofil`` fell back to budget."""
+    frames = []
+    for method in METHODS:
+        avvik, _ = compute_avvik(regnskap, budsjett, periode, method=method, **inputs)
+        frames.append(avvik.assign(prognosemetode=method))
+    return pd.concat(frames, ignore_index=True)[HISTORY_COLUMNS]
+
+
+def forecast_accuracy(history: pd.DataFrame, year_end: pd.DataFrame) -> pd.DataFrame:
+    """Error of each vintage against the closed year.
+
+    Args:
+        history: ``prognose_historikk`` rows of year y (periods y01 … y12).
+        year_end: ``avvik`` at period y13 (its ``regnskap_hittil`` is the year's actual result).
+    Returns:
+        rows with ``faktisk`` (actual), ``feil`` = prognose_aar − faktisk (NOK) and
+        ``feil_pct`` = feil / |faktisk| × 100 (empty when faktisk = 0).
+    """
+    actual = year_end[["kommunenr", "aar", "niva", "kode", "regnskap_hittil"]].rename(
+        columns={"regnskap_hittil": "faktisk"})
+    out = history.merge(actual, on=["kommunenr", "aar", "niva", "kode"], how="inner")
+    out["feil"] = out["prognose_aar"] - out["faktisk"]
+    out["feil_pct"] = out["feil"] / out["faktisk"].abs().where(out["faktisk"] != 0) * 100
+    return out.sort_values(["kommunenr", "niva", "kode", "prognosemetode", "periode"]).reset_index(drop=True)

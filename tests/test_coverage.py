@@ -1,0 +1,87 @@
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from indicators.contracts import SOURCES
+from indicators.coverage import care_counts, coverage, dekningsgrad
+from indicators.io.readers import read_raw_file
+from indicators.periods import Periode
+from indicators.validation import validate_table
+
+
+def _load(root: Path, source: str) -> pd.DataFrame:
+    return pd.concat([validate_table(read_raw_file(f), SOURCES[source], "t").accepted
+                      for f in sorted((root / source).glob("*.csv"))])
+
+
+def test_worked_example(examples: Path):
+    root = examples / "coverage" / "raw"
+    got = dekningsgrad(_load(root, "vedtak"), _load(root, "befolkning"), _load(root, "plasser"), Periode(2025, 6))
+    exp = pd.read_csv(examples / "coverage" / "expected_dekningsgrad.csv")
+    m = got.merge(exp, on="indikator", suffixes=("", "_exp"), validate="1:1")
+    assert len(m) == len(exp) == 9
+    for col in ("teller", "nevner"):
+        assert ((m[col] - m[f"{col}_exp"]).abs().fillna(0) <= 1e-6).all() and (
+            m[col].isna() == m[f"{col}_exp"].isna()).all(), col
+    assert ((m["verdi"] - m["verdi_exp"]).abs() <= 0.001).all()
+    assert (m["enhet"] == m["enhet_exp"]).all()
+
+
+def vedtak(rows):
+    df = pd.DataFrame(rows, columns=["bruker_id", "fodselsaar", "tjeneste", "utfall", "fra_dato", "til_dato",
+                                     "vedtak_dato", "soknad_dato", "timer_per_uke"])
+    for c in ("fra_dato", "til_dato", "vedtak_dato", "soknad_dato"):
+        df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
+    return df.assign(kommunenr="1874")
+
+
+ROWS = [  # reference date of 2025-06 is 2025-06-30
+    ("P1", 1945, "langtidsopphold_institusjon", "innvilget", "2025-06-30", None, "2025-06-20", "2025-06-01", None),
+    ("P2", 1940, "korttidsopphold_institusjon", "innvilget", "2025-01-01", "2025-06-30", "2024-12-20", None, None),
+    ("P3", 1940, "langtidsopphold_institusjon", "innvilget", "2025-01-01", "2025-06-29", "2024-12-20", None, None),
+    ("P4", 1950, "hjemmesykepleie", "innvilget", "2025-01-01", None, "2025-06-10", "2025-06-02", 4.5),
+    ("P4", 1950, "praktisk_bistand", "innvilget", "2025-01-01", None, "2024-12-01", None, 2.0),
+    ("P5", 1930, "hjemmesykepleie", "avslag", None, None, "2025-06-15", "2025-06-05", None),
+]
+
+
+def test_reference_date_edges_and_turning_80():
+    c = care_counts(vedtak(ROWS), [Periode(2025, 6)]).set_index("telling")["verdi"]
+    # P1 starts on the reference date, P2 ends on it: both active; P3 ended the day before.
+    # P1 born 1945 turns 80 in 2025: counts as 80+.
+    assert c["personer_80pluss_institusjon"] == 2
+    assert c["personer_institusjon"] == 2
+    assert c["personer_hjemme"] == 1 and c["personer_67_79_hjemme"] == 1  # P4, age 75, two services, one person
+    assert c["timer_hjemmesykepleie"] == 4.5 and c["personer_hjemmesykepleie"] == 1
+    assert c["vedtak_i_maned"] == 3 and c["avslag_i_maned"] == 1  # P1, P4 (hjemmesykepleie), P5 in June
+    assert c["saksbehandlingstid_median"] == 10  # 19, 8 and 10 days
+
+
+def test_coverage_small_counts_and_missing_population():
+    v = vedtak(ROWS)
+    pop = pd.DataFrame({"kommunenr": "1874", "aar": 2025, "alder": [80, 85, 70], "antall": [10, 30, 20]})
+    places = pd.DataFrame({"kommunenr": "1874", "periode": "202506", "institusjon": "X",
+                           "plasser_langtid": [3], "plasser_korttid": [1]})
+    d = dekningsgrad(v, pop, places, Periode(2025, 6)).set_index("indikator")
+    assert d.loc["andel_80pluss_institusjon", ["teller", "nevner"]].tolist() == [2.0, 40.0]
+    assert d.loc["andel_80pluss_institusjon", "verdi"] == pytest.approx(5.0)
+    assert d.loc["andel_80pluss_institusjon", "prikket"]  # 2 persons
+    assert d.loc["belegg_pct", "verdi"] == pytest.approx(50.0) and d.loc["belegg_pct", "prikket"]
+    assert d.loc["plasser_pct_80pluss", "verdi"] == pytest.approx(10.0)
+    assert not d.loc["plasser_pct_80pluss", "prikket"]  # 4 places are not persons; 40 inhabitants
+    no_pop = dekningsgrad(v, None, places, Periode(2025, 6)).set_index("indikator")
+    assert np.isnan(no_pop.loc["andel_80pluss_institusjon", "verdi"])
+
+
+def test_period_13_uses_31_december():
+    rows = [("P9", 1940, "hjemmesykepleie", "innvilget", "2025-12-31", None, "2025-12-20", None, 1.0)]
+    c = care_counts(vedtak(rows), [Periode(2025, 13)]).set_index("telling")["verdi"]
+    assert c["personer_hjemme"] == 1 and c["vedtak_i_maned"] == 1
+
+
+def test_only_counts_leave_the_aggregation():
+    c = care_counts(vedtak(ROWS), [Periode(2025, 6)])
+    assert "bruker_id" not in c.columns and list(c.columns) == ["kommunenr", "aar", "periode", "telling", "verdi"]
+    assert coverage(c, None, None, Periode(2025, 6))["indikator"].nunique() == 9

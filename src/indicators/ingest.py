@@ -35,6 +35,13 @@ class Ingest:
         parts = [f.accepted for f in self.files if f.source == source]
         return pd.concat(parts, ignore_index=True) if parts else None
 
+    def data_with_origin(self, source: str) -> pd.DataFrame | None:
+        """Accepted rows with the file name and line they came from (``kilde_fil``, ``kilde_linje``),
+        so every stored row can be traced back to its export."""
+        parts = [f.accepted.assign(kilde_fil=f.path.name).rename(columns={LINE: "kilde_linje"})
+                 for f in self.files if f.source == source]
+        return pd.concat(parts, ignore_index=True) if parts else None
+
     @property
     def quarantine(self) -> pd.DataFrame:
         parts = [f.quarantine for f in self.files if len(f.quarantine)]

@@ -78,7 +78,7 @@ def store_clean(ingest: Ingest, out: Path) -> dict[str, list[str]]:
         spec = SOURCES[source]
         if spec.person_level:
             continue
-        data = ingest.data(source)
+        data = ingest.data_with_origin(source)
         if data is not None and len(data):
             written[source] = [str(p) for p in write_dataset(data, out, source, spec.partition)]
     return written

@@ -41,5 +41,14 @@ def test_monthly_run_on_generated_data(tmp_path: Path, capsys):
     assert len(status) == 20 and set(status["periode"]) == {"202610"}
     history = read_dataset(out, "prognose_historikk")
     assert set(history["prognosemetode"]) == {"budsjett", "lineaer", "fjoraarsprofil"}
+    import indicators as ind
+
+    row = avvik[(avvik["niva"] == "rammeomrade") & (avvik["kode"] == "Helse og omsorg")].iloc[0]
+    lines = ind.drill_down(row, out=out)
+    assert lines["belop"].sum() == pytest.approx(row["regnskap_hittil"], abs=0.01)
+    first = lines.iloc[0]
+    raw_lines = (raw / "regnskap" / first["kilde_fil"]).read_text(encoding="utf-8").splitlines()
+    fields = raw_lines[first["kilde_linje"] - 1].split(";")
+    assert fields[2] == first["ansvar"] and fields[5] == f"{first['belop']:.2f}".replace(".", ",")
     counts = read_dataset(out, "tjenestemottakere")
     assert "bruker_id" not in counts.columns and counts["periode"].nunique() == 22  # 2025-01 … 2026-10

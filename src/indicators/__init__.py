@@ -1,0 +1,28 @@
+"""kommune-indikatorer: monthly budget follow-up and KOSTRA-style indicators for Norwegian municipalities.
+
+    import indicators as ind
+    ind.load("avvik", kommune="1874")                     # read the store
+    ind.compute_avvik(regnskap, budsjett, ind.Periode(2026, 10), organisasjon=org)
+    ind.drill_down(row)                                   # ledger lines behind an avvik row
+
+Every indicator function takes frames and returns a frame; none does I/O.
+"""
+
+from indicators.agreements import samarbeidsavtaler_indikatorer
+from indicators.api import drill_down, load
+from indicators.coverage import care_counts, coverage, dekningsgrad
+from indicators.deviation import compute_avvik
+from indicators.drilldown import ledger_lines
+from indicators.key_figures import nokkeltall
+from indicators.periods import Periode
+from indicators.savings import tiltak_status, tiltak_totals
+from indicators.staffing import bemanning_indikatorer
+from indicators.vintages import forecast_accuracy, forecast_history
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Periode", "bemanning_indikatorer", "care_counts", "compute_avvik", "coverage", "dekningsgrad",
+    "drill_down", "forecast_accuracy", "forecast_history", "ledger_lines", "load", "nokkeltall",
+    "samarbeidsavtaler_indikatorer", "tiltak_status", "tiltak_totals",
+]

@@ -1,0 +1,53 @@
+"""The analyst's API: load the store, compute indicators, drill down.
+
+    import indicators as ind
+    avvik = ind.load("avvik", kommune="1874", aar=2026)
+    row = avvik.query("niva == 'rammeomrade' and kode == 'Helse og omsorg'").iloc[-1]
+    ind.drill_down(row)            # the ledger lines behind it, with file and line
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.drilldown import ledger_lines
+from indicators.io.store import read_dataset
+from indicators.paths import PROCESSED
+
+
+def load(name: str, *, out: Path | str | None = None, kommune: str | list[str] | None = None,
+         aar: int | list[int] | None = None, periode: str | None = None) -> pd.DataFrame:
+    """Read a dataset from the store (default ``data/processed`` of the project).
+
+    Args:
+        name: a dataset, e.g. ``"avvik"``, ``"regnskap"``, ``"dekningsgrad"``.
+        kommune, aar, periode: optional filters (``periode`` as ``"202610"`` or ``"2026-10"``).
+    Raises:
+        FileNotFoundError: the dataset is not in the store (run ``indicators run`` first).
+    """
+    filters = []
+    if kommune is not None:
+        filters.append(("kommunenr", "in", [kommune] if isinstance(kommune, str) else list(kommune)))
+    if aar is not None:
+        filters.append(("aar", "in", [aar] if isinstance(aar, int) else list(aar)))
+    root = Path(out) if out is not None else PROCESSED
+    df = read_dataset(root, name, filters or None)
+    if df is None:
+        raise FileNotFoundError(f"Datasettet «{name}» finnes ikke i {root}. Kjør «indicators run» først.")
+    if periode is not None and "periode" in df.columns:
+        df = df[df["periode"].eq(str(periode).replace("-", ""))]
+    return df.reset_index(drop=True)
+
+
+def drill_down(row: pd.Series | dict, *, out: Path | str | None = None) -> pd.DataFrame:
+    """The ledger lines behind one ``avvik`` row, read from the store."""
+    kommune = str(dict(row)["kommunenr"])
+    aar = int(str(dict(row)["periode"])[:4])
+    regnskap = load("regnskap", out=out, kommune=kommune, aar=aar)
+    try:
+        org = load("organisasjon", out=out, kommune=kommune)
+    except FileNotFoundError:
+        org = None
+    return ledger_lines(row, regnskap, org)

@@ -56,6 +56,12 @@ def indicator(name: str, out: Path, periode: Periode, kommuner: list[str] | None
     return steps.COMPUTE[name](out, periode, kommuner)
 
 
+@task(name="beregn-prognosetreff", cache_policy=NO_CACHE)
+def forecast_accuracy(out: Path, periode: Periode, kommuner: list[str] | None):
+    say(f"vurderer fjorårets prognoser ({periode.aar - 1})")
+    return steps.compute_forecast_accuracy(out, periode, kommuner)
+
+
 @task(name="skriv-datasett", cache_policy=NO_CACHE)
 def write(df, out: Path, name: str) -> list[str]:
     return steps.write_output(df, out, name)
@@ -65,6 +71,12 @@ def write(df, out: Path, name: str) -> list[str]:
 def deviation_charts(avvik, out: Path, periode: Periode) -> list[str]:
     say("lager figurer")
     return steps.write_deviation_charts(avvik, out, periode)
+
+
+@task(name="lag-figurer-indikatorer", cache_policy=NO_CACHE)
+def family_charts(out: Path, periode: Periode, kommuner: list[str] | None, accuracy) -> list[str]:
+    say("lager figurer for tiltak, dekningsgrad, bemanning og prognoser")
+    return steps.write_family_charts(out, periode, kommuner, accuracy)
 
 
 @flow(name="maanedlig-kjoring", log_prints=False)
@@ -107,6 +119,10 @@ def monthly_run(
         frame = indicator(name, out_dir, p, kommune)
         if frame is not None and len(frame):
             result.outputs[name] = write(frame, out_dir, name)
+    accuracy = forecast_accuracy(out_dir, p, kommune) if "avvik" not in result.skipped else None
+    if accuracy is not None and len(accuracy):
+        result.outputs["prognosetreff"] = write(accuracy, out_dir, "prognosetreff")
+    result.outputs["figurer"] = result.outputs.get("figurer", []) + family_charts(out_dir, p, kommune, accuracy)
     params = {"periode": str(p), "raw": raw_dir, "out": out_dir, "kommune": kommune,
               "prognosemetode": prognosemetode}
     result.manifest = steps.write_manifest(result, ingest, out_dir, params)

@@ -28,8 +28,8 @@ from indicators.key_figures import nokkeltall
 from indicators.periods import Periode
 from indicators.report import charts
 from indicators.savings import tiltak_status
-from indicators.staffing import bemanning_indikatorer
-from indicators.vintages import forecast_history
+from indicators.staffing import bemanning_indikatorer, monthly_series
+from indicators.vintages import forecast_accuracy, forecast_history, forecast_path
 
 #: The indicator families and the stored datasets each needs (required, optional).
 INDICATOR_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -41,7 +41,7 @@ INDICATOR_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "samarbeidsavtaler_indikatorer": (("samarbeidsavtaler",), ("befolkning", "regnskap")),
 }
 #: How each output dataset is partitioned in the store (one file per period, or per year).
-OUTPUT_UNITS = {"samarbeidsavtaler_indikatorer": "aar"}
+OUTPUT_UNITS = {"samarbeidsavtaler_indikatorer": "aar", "prognosetreff": "aar"}
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
@@ -206,6 +206,83 @@ COMPUTE = {
     "nokkeltall": compute_key_figures,
     "samarbeidsavtaler_indikatorer": compute_agreements,
 }
+
+
+def _avvik_inputs(out: Path, aar: int, kommuner: list[str] | None) -> dict:
+    return {
+        "regnskap": _load(out, "regnskap", kommuner, [aar - 1, aar]),
+        "budsjett": _load(out, "budsjett", kommuner, [aar]),
+        "organisasjon": _load(out, "organisasjon", kommuner),
+        "periodisering": _load(out, "periodisering", kommuner, [aar]),
+        "prognosejustering": _load(out, "prognosejustering", kommuner, [aar]),
+    }
+
+
+def year_history(out: Path, aar: int, last_month: int, kommuner: list[str] | None) -> pd.DataFrame:
+    """Vintages for months 1 … last_month of a year: stored where a run made them, else reconstructed."""
+    inputs = _avvik_inputs(out, aar, kommuner)
+    regnskap, budsjett = inputs.pop("regnskap"), inputs.pop("budsjett")
+    stored = _load(out, "prognose_historikk", kommuner, [aar])
+    return forecast_path(stored, [Periode(aar, m) for m in range(1, last_month + 1)],
+                         lambda p: forecast_history(regnskap, budsjett, p, **inputs))
+
+
+def compute_forecast_accuracy(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame | None:
+    """How each method's forecasts for last year came out, once last year is closed (period 13 stored)."""
+    last = periode.aar - 1
+    regnskap = _load(out, "regnskap", kommuner, [last - 1, last])
+    if regnskap is None or not regnskap["periode"].eq(f"{last}13").any():
+        return None
+    inputs = _avvik_inputs(out, last, kommuner)
+    inputs.pop("regnskap")
+    budsjett = inputs.pop("budsjett")
+    year_end, _ = compute_avvik(regnskap, budsjett, Periode(last, 13), **inputs)
+    history = year_history(out, last, 12, kommuner)
+    return forecast_accuracy(history.drop(columns="kilde"), year_end).assign(
+        kilde=lambda d: d.merge(history[["kommunenr", "periode", "niva", "kode", "prognosemetode", "kilde"]],
+                                on=["kommunenr", "periode", "niva", "kode", "prognosemetode"], how="left")["kilde"]
+        .to_numpy())
+
+
+def write_family_charts(out: Path, periode: Periode, kommuner: list[str] | None,
+                        accuracy: pd.DataFrame | None) -> list[str]:
+    """Charts of the other families: forecast through the year, forecast errors of the closed year,
+    savings realisation, coverage against the neighbours, FTE and temp-agency cost."""
+    folder = Path(out) / "figurer" / periode.kode
+    paths: list[Path] = []
+    history = year_history(out, periode.aar, periode.months_hittil, kommuner)
+    for kommunenr, rows in history[history["niva"].eq("kommune")].groupby("kommunenr"):
+        name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
+        paths += charts.forecast_through_year(rows, folder, f"prognose_gjennom_aaret_{kommunenr}",
+                                              f"{name}: årsprognose måned for måned, {periode.aar}")
+    if accuracy is not None and len(accuracy):
+        for kommunenr, rows in accuracy.groupby("kommunenr"):
+            name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
+            paths += charts.forecast_errors(rows, folder, f"prognosetreff_{kommunenr}",
+                                            f"{name}: hvor godt traff prognosene for {periode.aar - 1}?")
+    status = _load(out, "tiltak_status", kommuner, [periode.aar])
+    if status is not None:
+        status = status[status["periode"].eq(periode.kode)]
+        for kommunenr, rows in status.groupby("kommunenr"):
+            name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
+            paths += charts.savings_realisation(rows, folder, f"tiltak_{kommunenr}",
+                                                f"{name}: Handlingsrom {periode.aar}, realisering hittil {periode}")
+    counts = _load(out, "tjenestemottakere", kommuner)
+    if counts is not None:
+        cov = pd.concat([coverage(counts, _load(out, "befolkning", kommuner), _load(out, "plasser", kommuner),
+                                  Periode.parse(p)) for p in sorted(counts["periode"].unique())], ignore_index=True)
+        for ind, label in (("andel_80pluss_hjemmetjenester", "Andel 80 år og eldre med hjemmetjenester"),
+                           ("andel_80pluss_institusjon", "Andel 80 år og eldre i institusjon")):
+            paths += charts.coverage_over_time(cov, ind, codes.KOMMUNER, folder, f"dekning_{ind}", label)
+    bemanning = _load(out, "bemanning", kommuner, [periode.aar - 2, periode.aar - 1, periode.aar])
+    if bemanning is not None:
+        bemanning = bemanning[bemanning["periode"].le(periode.kode)]
+        monthly = monthly_series(bemanning, _load(out, "organisasjon", kommuner), rammeomrade="Helse og omsorg")
+        for kommunenr, rows in monthly.groupby("kommunenr"):
+            name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
+            paths += charts.staffing_over_time(rows, folder, f"bemanning_helse_{kommunenr}",
+                                               f"{name}: årsverk og vikarbyrå i helse og omsorg")
+    return [str(p) for p in paths]
 
 
 def write_deviation_charts(avvik: pd.DataFrame, out: Path, periode: Periode) -> list[str]:

@@ -63,3 +63,20 @@ def bemanning_indikatorer(bemanning: pd.DataFrame, periode: Periode,
     out["periode"] = periode.kode
     out["kode"] = out["kode"].astype(str)
     return out[BEMANNING_COLUMNS].reset_index(drop=True)
+
+
+def monthly_series(bemanning: pd.DataFrame, organisasjon: pd.DataFrame | None = None,
+                   rammeomrade: str | None = None) -> pd.DataFrame:
+    """Per municipality and month: Σ arsverk, Σ arsverk_budsjett and Σ vikarbyra_kostnad of that month,
+    optionally for one rammeområde (for charts of FTE and temp-agency cost over time)."""
+    b = bemanning
+    if rammeomrade is not None:
+        org = organisasjon if organisasjon is not None else pd.DataFrame(columns=["kommunenr", "ansvar", "rammeomrade"])
+        b = b.merge(org[["kommunenr", "ansvar", "rammeomrade"]], on=["kommunenr", "ansvar"], how="left")
+        b = b[b["rammeomrade"].fillna(UTEN_RAMMEOMRADE).eq(rammeomrade)]
+    cols = [c for c in ("arsverk", "arsverk_budsjett", "vikarbyra_kostnad") if c in b.columns]
+    out = b.groupby(["kommunenr", "periode"], observed=True)[cols].sum(min_count=1).reset_index()
+    for c in ("arsverk_budsjett", "vikarbyra_kostnad"):
+        if c not in out:
+            out[c] = np.nan
+    return out

@@ -45,3 +45,16 @@ def forecast_accuracy(history: pd.DataFrame, year_end: pd.DataFrame) -> pd.DataF
     out["feil"] = out["prognose_aar"] - out["faktisk"]
     out["feil_pct"] = out["feil"] / out["faktisk"].abs().where(out["faktisk"] != 0) * 100
     return out.sort_values(["kommunenr", "niva", "kode", "prognosemetode", "periode"]).reset_index(drop=True)
+
+
+def forecast_path(stored: pd.DataFrame | None, perioder: list[Periode], reconstruct) -> pd.DataFrame:
+    """Vintages for the given periods: stored ones as they were (``kilde`` = ``lagret``), the missing
+    ones from ``reconstruct(periode)`` (``kilde`` = ``rekonstruert``)."""
+    frames = []
+    have = set(stored["periode"]) if stored is not None and len(stored) else set()
+    for p in perioder:
+        if p.kode in have:
+            frames.append(stored[stored["periode"].eq(p.kode)].assign(kilde="lagret"))
+        else:
+            frames.append(reconstruct(p).assign(kilde="rekonstruert"))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*HISTORY_COLUMNS, "kilde"])

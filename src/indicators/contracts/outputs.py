@@ -91,3 +91,11 @@ SCHEMAS = {
     "nokkeltall": NOKKELTALL_SCHEMA, "samarbeidsavtaler_indikatorer": SAMARBEID_SCHEMA,
     "prognose_historikk": PROGNOSE_HISTORIKK_SCHEMA,
 }
+
+PROGNOSETREFF_SCHEMA = _base({
+    "periode": pa.Column(str), "niva": pa.Column(str), "kode": pa.Column(str), "prognosemetode": pa.Column(str),
+    "prognose_aar": pa.Column(float), "budsjett_aar": pa.Column(float), "regnskap_hittil": pa.Column(float),
+    "faktisk": pa.Column(float), "feil": pa.Column(float), "feil_pct": pa.Column(float, nullable=True),
+    "kilde": pa.Column(str, isin(["lagret", "rekonstruert"], "kilde_gyldig")),
+}, ["kommunenr", "periode", "niva", "kode", "prognosemetode"], "prognosetreff", periodic=False)
+SCHEMAS["prognosetreff"] = PROGNOSETREFF_SCHEMA

@@ -72,3 +72,120 @@ def forecast_vs_budget(avvik: pd.DataFrame, out_dir: Path, stem: str, title: str
         ax.legend(frameon=False, loc="lower right")
         ax.grid(axis="y", visible=False)
         return _save(fig, out_dir, stem)
+
+
+MONTHS_NO = ["jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des", "13"]
+LINESTYLES = ["-", "--", ":", "-."]
+MARKERS = ["o", "s", "^", "D", "v", "x"]
+
+
+def _period_labels(periods: pd.Series) -> list[str]:
+    return [f"{MONTHS_NO[int(str(p)[4:6]) - 1]} {str(p)[2:4]}" for p in periods]
+
+
+def forecast_through_year(history: pd.DataFrame, out_dir: Path, stem: str, title: str) -> list[Path]:
+    """The whole municipality's year-end forecast by method, month by month, against the budget (1000 kr).
+
+    ``history``: prognose_historikk rows of one municipality and year at niva ``kommune``."""
+    h = history.sort_values("periode")
+    periods = sorted(h["periode"].unique())
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.5, 3.8))
+        for i, (method, rows) in enumerate(h.groupby("prognosemetode", sort=True)):
+            ax.plot(_period_labels(rows["periode"]), rows["prognose_aar"], color=DARK, linestyle=LINESTYLES[i],
+                    marker=MARKERS[i], markersize=4, label=f"Prognose: {method}")
+        budget = h.groupby("periode")["budsjett_aar"].first().reindex(periods)
+        ax.step(_period_labels(pd.Series(periods)), budget, where="mid", color=MID, linewidth=2.5, alpha=0.7,
+                label="Budsjett for året")
+        ax.axhline(0, color=DARK, linewidth=0.6)
+        ax.yaxis.set_major_formatter(_kr1000)
+        ax.set_ylabel("1000 kr (netto; positivt = merforbruk)")
+        ax.set_title(title, loc="left")
+        ax.legend(frameon=False, fontsize=8)
+        return _save(fig, out_dir, stem)
+
+
+def forecast_errors(accuracy: pd.DataFrame, out_dir: Path, stem: str, title: str) -> list[Path]:
+    """For a closed year: Σ |prognose − faktisk| over the rammeområder, per month and method (1000 kr)."""
+    a = accuracy[accuracy["niva"].eq("rammeomrade")]
+    err = a.assign(abs_feil=a["feil"].abs()).groupby(["prognosemetode", "periode"])["abs_feil"].sum().reset_index()
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.5, 3.6))
+        for i, (method, rows) in enumerate(err.groupby("prognosemetode", sort=True)):
+            ax.plot(_period_labels(rows["periode"]), rows["abs_feil"], color=DARK, linestyle=LINESTYLES[i],
+                    marker=MARKERS[i], markersize=4, label=method)
+        ax.yaxis.set_major_formatter(_kr1000)
+        ax.set_ylabel("Samlet absolutt feil, 1000 kr")
+        ax.set_ylim(bottom=0)
+        ax.set_title(title, loc="left")
+        ax.legend(frameon=False, title="Prognosemetode", fontsize=8)
+        return _save(fig, out_dir, stem)
+
+
+def savings_realisation(status: pd.DataFrame, out_dir: Path, stem: str, title: str) -> list[Path]:
+    """Per measure (not rejected): planned so far, realised so far, and the year's forecast (1000 kr)."""
+    s = status[status["status"].ne("forkastet")].sort_values("planlagt_aar")
+    labels = [f"{t} {n[:38]}" for t, n in zip(s["tiltak_id"], s["navn"], strict=True)]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 0.32 * max(len(s), 4) + 1.4))
+        y = range(len(s))
+        ax.barh([i + 0.2 for i in y], s["planlagt_hittil"], height=0.4, color="white", edgecolor=DARK,
+                label="Planlagt hittil")
+        ax.barh([i - 0.2 for i in y], s["realisert_hittil"], height=0.4, color=MID, edgecolor=DARK,
+                label="Realisert hittil")
+        ax.scatter(s["prognose_aar"], list(y), marker="|", s=120, color=DARK, label="Prognose for året", zorder=3)
+        ax.set_yticks(list(y), labels, fontsize=7)
+        ax.xaxis.set_major_formatter(_kr1000)
+        ax.set_xlabel("1000 kr (innsparing)")
+        ax.set_title(title, loc="left")
+        ax.legend(frameon=False, loc="lower right", fontsize=8)
+        ax.grid(axis="y", visible=False)
+        return _save(fig, out_dir, stem)
+
+
+def coverage_over_time(cov: pd.DataFrame, indikator: str, names: dict[str, str], out_dir: Path, stem: str,
+                       title: str) -> list[Path]:
+    """One coverage indicator over time, one line per municipality; suppressed values are left out."""
+    c = cov[cov["indikator"].eq(indikator) & ~cov["prikket"]].sort_values("periode")
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.5, 3.8))
+        for i, (kommunenr, rows) in enumerate(c.groupby("kommunenr", sort=True)):
+            ax.plot(_period_labels(rows["periode"]), rows["verdi"], color=[DARK, MID, DARK, MID][i % 4],
+                    linestyle=LINESTYLES[i % 4], marker=MARKERS[i % len(MARKERS)], markersize=3,
+                    label=names.get(str(kommunenr), str(kommunenr)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, 1)))
+        ax.set_ylabel("Prosent")
+        ax.set_ylim(bottom=0)
+        ax.set_title(title, loc="left")
+        ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+        ax.legend(frameon=False, fontsize=8)
+        return _save(fig, out_dir, stem)
+
+
+def staffing_over_time(monthly: pd.DataFrame, out_dir: Path, stem: str, title: str) -> list[Path]:
+    """FTE against budgeted FTE (lines) and temp-agency cost per month (bars, right axis).
+
+    ``monthly``: one row per period with arsverk, arsverk_budsjett and vikarbyra_kostnad (that month)."""
+    m = monthly.sort_values("periode")
+    labels = _period_labels(m["periode"])
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.5, 3.8))
+        ax2 = ax.twinx()
+        ax2.bar(labels, m["vikarbyra_kostnad"].fillna(0), color=LIGHT, edgecolor=MID, hatch="//",
+                label="Vikarbyrå, kostnad (høyre akse)")
+        ax2.yaxis.set_major_formatter(_kr1000)
+        ax2.set_ylim(0, max(float(m["vikarbyra_kostnad"].fillna(0).max()) * 1.15, 100_000))
+        ax2.set_ylabel("Vikarbyrå, 1000 kr")
+        ax2.grid(False)
+        ax.plot(labels, m["arsverk"], color=DARK, marker="o", markersize=3, label="Årsverk")
+        ax.plot(labels, m["arsverk_budsjett"], color=DARK, linestyle="--", label="Budsjetterte årsverk")
+        ax.set_zorder(ax2.get_zorder() + 1)
+        ax.patch.set_visible(False)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, 0)))
+        ax.set_ylabel("Årsverk")
+        ax.set_title(title, loc="left")
+        ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+        h1, l1 = ax.get_legend_handles_labels()
+        h2, l2 = ax2.get_legend_handles_labels()
+        ax.legend(h1 + h2, l1 + l2, frameon=False, fontsize=8, loc="lower left")
+        return _save(fig, out_dir, stem)

@@ -50,5 +50,12 @@ def test_monthly_run_on_generated_data(tmp_path: Path, capsys):
     raw_lines = (raw / "regnskap" / first["kilde_fil"]).read_text(encoding="utf-8").splitlines()
     fields = raw_lines[first["kilde_linje"] - 1].split(";")
     assert fields[2] == first["ansvar"] and fields[5] == f"{first['belop']:.2f}".replace(".", ",")
+    treff = read_dataset(out, "prognosetreff")  # 2025 is closed (period 13 in the sample)
+    assert set(treff["aar"]) == {2025} and treff["periode"].nunique() == 12
+    assert set(treff["kilde"]) == {"rekonstruert"}
+    for stem in ("prognose_gjennom_aaret_1874", "prognosetreff_1874", "tiltak_1874", "bemanning_helse_1874",
+                 "dekning_andel_80pluss_hjemmetjenester"):
+        assert (out / "figurer" / "202610" / f"{stem}.png").stat().st_size > 10_000, stem
+        assert (out / "figurer" / "202610" / f"{stem}.svg").exists(), stem
     counts = read_dataset(out, "tjenestemottakere")
     assert "bruker_id" not in counts.columns and counts["periode"].nunique() == 22  # 2025-01 … 2026-10

@@ -34,6 +34,12 @@ def test_same_seed_same_bytes(moskenes: Path, tmp_path: Path):
     assert _digest(other) != _digest(moskenes)
 
 
+def test_the_committed_sample_is_what_the_generator_writes(tmp_path: Path):
+    repo = Path(__file__).resolve().parents[1]
+    write_sample_data(tmp_path, seed=1)
+    assert _digest(tmp_path) == _digest(repo / "data" / "raw")
+
+
 def test_every_source_is_there_and_only_the_planted_faults_are_rejected(moskenes: Path):
     ingest = read_sources(moskenes, "t")
     assert not ingest.refusals

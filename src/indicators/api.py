@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -17,9 +18,15 @@ from indicators.io.store import read_dataset
 from indicators.paths import PROCESSED
 
 
+def default_store() -> Path:
+    """``INDICATORS_OUT`` when set, else the project's ``data/processed`` (works from ``notebooks/`` too)."""
+    env = os.environ.get("INDICATORS_OUT")
+    return Path(env) if env else PROCESSED
+
+
 def load(name: str, *, out: Path | str | None = None, kommune: str | list[str] | None = None,
          aar: int | list[int] | None = None, periode: str | None = None) -> pd.DataFrame:
-    """Read a dataset from the store (default ``data/processed`` of the project).
+    """Read a dataset from the store (default: :func:`default_store`).
 
     Args:
         name: a dataset, e.g. ``"avvik"``, ``"regnskap"``, ``"dekningsgrad"``.
@@ -32,7 +39,7 @@ def load(name: str, *, out: Path | str | None = None, kommune: str | list[str] |
         filters.append(("kommunenr", "in", [kommune] if isinstance(kommune, str) else list(kommune)))
     if aar is not None:
         filters.append(("aar", "in", [aar] if isinstance(aar, int) else list(aar)))
-    root = Path(out) if out is not None else PROCESSED
+    root = Path(out) if out is not None else default_store()
     df = read_dataset(root, name, filters or None)
     if df is None:
         raise FileNotFoundError(f"Datasettet «{name}» finnes ikke i {root}. Kjør «indicators run» først.")

@@ -316,6 +316,8 @@ def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict) -
             packages[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
             packages[pkg] = None
+    path = Path(out) / "kjoringer" / f"{result.kjoring_id}.json"
+    result.manifest = str(path)
     manifest = {
         "kjoring_id": result.kjoring_id,
         "tidspunkt": dt.datetime.now().isoformat(timespec="seconds"),
@@ -331,9 +333,9 @@ def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict) -
         "hoppet_over": result.skipped,
         "advarsler": result.warnings,
         "merknader": result.notes,
+        "sammendrag": format_summary(result, out),
         "pakker": packages,
     }
-    path = Path(out) / "kjoringer" / f"{result.kjoring_id}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -58,7 +58,8 @@ print(f"{len(linjer)} linjer, sum {fmt_number(linjer['belop'].sum())} kr")
 linjer[["periode", "ansvar", "funksjon", "art", "belop", "kilde_fil", "kilde_linje"]].head(10)
 '''),
         code('''
-(linjer.groupby(["ansvar", "art"])["belop"].sum() / 1000).round(0).sort_values(ascending=False).head(8)
+per_konto = linjer.groupby(["ansvar", "art"])["belop"].sum() / 1000
+per_konto.round(0).sort_values(ascending=False).head(8)
 '''),
         md("## Hvor godt traff prognosene i fjor?\n\nSamlet absolutt feil over rammeområdene, per måned og metode (1000 kr):"),
         code('''

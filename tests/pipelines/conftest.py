@@ -1,7 +1,13 @@
-"""Prefect's test harness, started once for the whole session (about 10–15 s)."""
+"""Prefect's test harness, started once for the whole session (about 10–15 s), and the sample store."""
+
+from pathlib import Path
 
 import pytest
 from prefect.testing.utilities import prefect_test_harness
+
+from indicators.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -11,13 +17,8 @@ def prefect_harness():
 
 
 @pytest.fixture(scope="session")
-def sample_store(tmp_path_factory) -> "Path":
+def sample_store(tmp_path_factory, prefect_harness) -> Path:
     """The committed sample data (data/raw) run once for 2026-10 into a temporary store."""
-    from pathlib import Path
-
-    from indicators.cli import main
-
-    repo = Path(__file__).resolve().parents[2]
     out = tmp_path_factory.mktemp("store")
-    assert main(["run", "--period", "2026-10", "--raw", str(repo / "data" / "raw"), "--out", str(out)]) == 0
+    assert main(["run", "--period", "2026-10", "--raw", str(REPO / "data" / "raw"), "--out", str(out)]) == 0
     return out

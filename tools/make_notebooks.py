@@ -61,7 +61,8 @@ linjer[["periode", "ansvar", "funksjon", "art", "belop", "kilde_fil", "kilde_lin
 per_konto = linjer.groupby(["ansvar", "art"])["belop"].sum() / 1000
 per_konto.round(0).sort_values(ascending=False).head(8)
 '''),
-        md("## Hvor godt traff prognosene i fjor?\n\nSamlet absolutt feil over rammeområdene, per måned og metode (1000 kr):"),
+        md("## Hvor godt traff prognosene i fjor?\n\n"
+           "Samlet absolutt feil over rammeområdene, per måned og metode (1000 kr):"),
         code('''
 treff = ind.load("prognosetreff", kommune="1874")
 omr = treff[treff["niva"] == "rammeomrade"]

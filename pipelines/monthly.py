@@ -79,25 +79,11 @@ def family_charts(out: Path, periode: Periode, kommuner: list[str] | None, accur
     return steps.write_family_charts(out, periode, kommuner, accuracy)
 
 
-@flow(name="maanedlig-kjoring", log_prints=False)
-def monthly_run(
-    periode: str,
-    raw: str = "data/raw",
-    out: str = "data/processed",
-    kommune: list[str] | None = None,
-    prognosemetode: str = "budsjett",
-):
-    """Monthly run for one period. Returns a RunResult, or a Failed state naming refused files."""
-    p = Periode.parse(periode)
-    raw_dir, out_dir = Path(raw), Path(out)
-    kjoring_id = steps.new_run_id()
-    ingest = read_and_validate(raw_dir, out_dir, kjoring_id)
-    if ingest.refusals:
-        return Failed(message=str(RunRefused(ingest.refusals)))
-    outputs = store(ingest, out_dir, kjoring_id, p)
-    result = steps.RunResult(kjoring_id=kjoring_id, periode=str(p), reconciliation=ingest.reconciliation(),
-                             outputs=outputs, notes=list(ingest.notes),
-                             quarantine_rows=int(ingest.quarantine.shape[0]))
+def compute_indicators(out_dir: Path, p: Periode, kommune: list[str] | None, prognosemetode: str,
+                       result: steps.RunResult) -> None:
+    """Every indicator family for period P from the clean store, its datasets and charts.
+
+    Shared by the monthly flow and the tertial flow; records outputs, warnings and skips in ``result``."""
     result.skipped = steps.skipped_indicators(steps.available_sources(out_dir))
     if "avvik" not in result.skipped:
         avvik, warnings, history = deviation(out_dir, p, prognosemetode, kommune)
@@ -123,6 +109,28 @@ def monthly_run(
     if accuracy is not None and len(accuracy):
         result.outputs["prognosetreff"] = write(accuracy, out_dir, "prognosetreff")
     result.outputs["figurer"] = result.outputs.get("figurer", []) + family_charts(out_dir, p, kommune, accuracy)
+
+
+@flow(name="maanedlig-kjoring", log_prints=False)
+def monthly_run(
+    periode: str,
+    raw: str = "data/raw",
+    out: str = "data/processed",
+    kommune: list[str] | None = None,
+    prognosemetode: str = "budsjett",
+):
+    """Monthly run for one period. Returns a RunResult, or a Failed state naming refused files."""
+    p = Periode.parse(periode)
+    raw_dir, out_dir = Path(raw), Path(out)
+    kjoring_id = steps.new_run_id()
+    ingest = read_and_validate(raw_dir, out_dir, kjoring_id)
+    if ingest.refusals:
+        return Failed(message=str(RunRefused(ingest.refusals)))
+    outputs = store(ingest, out_dir, kjoring_id, p)
+    result = steps.RunResult(kjoring_id=kjoring_id, periode=str(p), reconciliation=ingest.reconciliation(),
+                             outputs=outputs, notes=list(ingest.notes),
+                             quarantine_rows=int(ingest.quarantine.shape[0]))
+    compute_indicators(out_dir, p, kommune, prognosemetode, result)
     params = {"periode": str(p), "raw": raw_dir, "out": out_dir, "kommune": kommune,
               "prognosemetode": prognosemetode}
     result.manifest = steps.write_manifest(result, ingest, out_dir, params)

@@ -43,3 +43,40 @@ class Periode:
 
     def __str__(self) -> str:
         return f"{self.aar}-{self.maned:02d}"
+
+
+TERTIAL_MONTH = {1: 4, 2: 8, 3: 13}
+
+
+@dataclass(frozen=True)
+class Tertial:
+    """A reporting tertial: T1 = per 30 April, T2 = per 31 August, T3 = the year end (period 13)."""
+
+    aar: int
+    nr: int
+
+    @classmethod
+    def parse(cls, text: str) -> Tertial:
+        """Accepts ``2025-T1``, ``2025-T2``, ``2025-T3`` and ``2025-13``."""
+        t = str(text).strip().upper()
+        m = re.fullmatch(r"(\d{4})-?(T([123])|13)", t)
+        if not m:
+            raise UserError(f"Rapportperioden «{text}» forstås ikke. Skriv 2025-T1, 2025-T2 eller 2025-T3 (= 2025-13).")
+        return cls(int(m.group(1)), int(m.group(3) or 3))
+
+    @property
+    def periode(self) -> Periode:
+        return Periode(self.aar, TERTIAL_MONTH[self.nr])
+
+    @property
+    def label(self) -> str:
+        return {1: f"1. tertial {self.aar}", 2: f"2. tertial {self.aar}", 3: f"Årsavslutning {self.aar}"}[self.nr]
+
+    @property
+    def kode(self) -> str:
+        return f"{self.aar}-T{self.nr}"
+
+    @property
+    def per_dato(self) -> str:
+        d = self.periode.reference_date
+        return f"{d.day}.{d.month:02d}.{d.year}"

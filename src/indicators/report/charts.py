@@ -69,7 +69,7 @@ def forecast_vs_budget(avvik: pd.DataFrame, out_dir: Path, stem: str, title: str
         ax.xaxis.set_major_formatter(_kr1000)
         ax.set_xlabel("1000 kr (netto; inntekter negative)")
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, loc="lower right")
+        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
         ax.grid(axis="y", visible=False)
         return _save(fig, out_dir, stem)
 

@@ -1,0 +1,92 @@
+"""Render the tertial report's tables: formatted cells for HTML/PDF, typed cells for XLSX."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from indicators.report.numbers import fmt_number
+from indicators.report.tables import SUPPRESSED, Table
+
+LIGHTS = {  # symbol differs by colour so the report reads in black and white
+    "gronn": ("●", "Grønn", "gronn"), "gul": ("◆", "Gul", "gul"), "rod": ("▲", "Rød", "rod"),
+    "ikke_rapportert": ("○", "Ikke rapportert", "ingen"), "": ("", "", "ingen"),
+}
+UNIT_LABELS = {"kr": "1000 kr", "pct": "%", "num1": "", "int": ""}
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+
+
+def format_cell(value, kind: str) -> str:
+    """The text shown in HTML/PDF for one cell (Norwegian format, SSB symbols)."""
+    if isinstance(value, str) and value == SUPPRESSED:
+        return SUPPRESSED
+    if kind == "text":
+        return "" if _missing(value) else str(value)
+    if kind == "lys":
+        return "" if _missing(value) else " ".join(x for x in LIGHTS.get(str(value), ("", str(value)))[:2] if x)
+    if kind == "target":
+        return "" if _missing(value) else fmt_number(float(value), 2)
+    if _missing(value):
+        return ".."
+    if kind == "kr":
+        return fmt_number(float(value) / 1000, 0, zero_dash=True)
+    if kind in ("pct", "num1"):
+        return fmt_number(float(value), 1)
+    if kind == "int":
+        return fmt_number(float(value), 0, zero_dash=True)
+    return str(value)
+
+
+def html_rows(table: Table) -> list[list[dict]]:
+    """Cells as dicts with text, css class and alignment, for the template."""
+    out = []
+    row_kinds = getattr(table, "row_kinds", None)
+    for i, row in enumerate(table.frame.itertuples(index=False)):
+        values = dict(zip(table.frame.columns, row, strict=True))
+        cells = []
+        for col, _label, kind in table.columns:
+            v = values.get(col)
+            k = kind
+            if kind == "mixed":
+                k = row_kinds[i] if row_kinds else "num1"
+            elif kind == "by_unit":
+                k = values.get("enhet", "num1")
+            css = "num" if k not in ("text", "lys") else k
+            if k == "lys":
+                css = f"lys {LIGHTS.get(str(v), ('', '', 'ingen'))[2]}"
+            cells.append({"text": format_cell(v, k), "css": css})
+        if table.key == "sammendrag":
+            cells.insert(2, {"text": UNIT_LABELS.get(values.get("enhet"), ""), "css": "text"})
+        out.append(cells)
+    return out
+
+
+def html_headers(table: Table) -> list[str]:
+    """Column labels; amounts are in 1000 kr, said once under the table title."""
+    labels = [label for _c, label, _kind in table.columns]
+    if table.key == "sammendrag":
+        labels.insert(2, "Enhet")
+    return labels
+
+
+def xlsx_value(value, kind: str):
+    """The value stored in the workbook: numbers as numbers (kr exact), ':' for suppressed, None if missing."""
+    if isinstance(value, str) and value == SUPPRESSED:
+        return SUPPRESSED
+    if _missing(value):
+        return None
+    if kind == "lys":
+        return LIGHTS.get(str(value), ("", str(value)))[1]
+    if kind == "text":
+        return str(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+XLSX_FORMATS = {"kr": "#,##0", "int": "#,##0", "pct": "0.0", "num1": "#,##0.0", "target": "0.00"}

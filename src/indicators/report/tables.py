@@ -1,0 +1,223 @@
+"""The tertial report's tables, built from the indicator datasets (pure: frames in, tables out).
+
+Each table is a :class:`Table`: a frame of raw values (amounts in NOK, exactly as in the datasets)
+and a column spec saying how to show each column. The HTML/PDF show amounts in 1000 kr; the XLSX
+keeps them in kr as numbers, so a finance officer can filter and sum them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from indicators.savings import tiltak_totals
+
+SENTRALT = "Sentrale inntekter og finans"
+SUPPRESSED = ":"
+
+#: kinds: text, kr (shown in 1000 kr), pct (one decimal), num1, int, lys (traffic light)
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    frame: pd.DataFrame
+    columns: list[tuple[str, str, str]]  # (column, label, kind)
+    note: str = ""
+    totals: list[int] = field(default_factory=list)  # row positions to show in bold
+
+    def __repr__(self) -> str:
+        return f"Table({self.key!r}, rows={len(self.frame)})"
+
+
+def light_from_deviation(prognose_avvik: pd.Series, budsjett_aar: pd.Series) -> pd.Series:
+    """Traffic light of a forecast deviation: grønn when the year is forecast within budget
+    (prognose_avvik ≤ 0), gul when over by at most 1 % of |budsjett_aar|, rød above."""
+    ratio = prognose_avvik / budsjett_aar.abs().where(budsjett_aar != 0)
+    lys = np.where(prognose_avvik <= 0, "gronn", np.where(ratio.fillna(np.inf) <= 0.01, "gul", "rod"))
+    return pd.Series(lys, index=prognose_avvik.index)
+
+
+AVVIK_COLS = [
+    ("budsjett_hittil", "Budsjett hittil", "kr"), ("regnskap_hittil", "Regnskap hittil", "kr"),
+    ("avvik_hittil", "Avvik hittil", "kr"), ("avvik_pct", "Avvik %", "pct"), ("budsjett_aar", "Budsjett år", "kr"),
+    ("prognose_aar", "Årsprognose", "kr"), ("prognose_avvik", "Prognostisert avvik", "kr"), ("lys", "Status", "lys"),
+]
+
+
+def deviation_tables(avvik: pd.DataFrame) -> list[Table]:
+    """Deviation per rammeområde, with the central income and finance shown apart (by funksjon)."""
+    areas = avvik[avvik["niva"].eq("rammeomrade")].copy()
+    service = areas[areas["kode"].ne(SENTRALT)].sort_values("kode")
+    total = service[["budsjett_hittil", "regnskap_hittil", "avvik_hittil", "budsjett_aar", "prognose_aar",
+                     "prognose_avvik"]].sum()
+    bh = total["budsjett_hittil"]
+    total_row = {"kode": "Sum rammeområder", **total.to_dict(),
+                 "avvik_pct": total["avvik_hittil"] / abs(bh) * 100 if bh else np.nan}
+    service = pd.concat([service, pd.DataFrame([total_row])], ignore_index=True)
+    service["lys"] = light_from_deviation(service["prognose_avvik"], service["budsjett_aar"])
+    method = avvik["prognosemetode"].mode().iloc[0] if len(avvik) else ""
+    t1 = Table("avvik_rammeomrade", "Avvik per rammeområde", service,
+               [("kode", "Rammeområde", "text"), *AVVIK_COLS],
+               note=f"Målt mot periodisert budsjett. Årsprognose etter metoden «{method}»; "
+                    "positive avvik er merforbruk/mindreinntekt.", totals=[len(service) - 1])
+    fin_codes = pd.to_numeric(avvik["kode"], errors="coerce")
+    fin = avvik[avvik["niva"].eq("funksjon") & fin_codes.between(800, 899)].sort_values("kode").copy()
+    sentral = areas[areas["kode"].eq(SENTRALT)]
+    fin = pd.concat([fin, sentral.assign(navn=f"Sum {SENTRALT.lower()}")], ignore_index=True)
+    fin["lys"] = light_from_deviation(fin["prognose_avvik"], fin["budsjett_aar"])
+    t2 = Table("sentrale_inntekter", "Sentrale inntekter og finans", fin,
+               [("kode", "Funksjon", "text"), ("navn", "Navn", "text"), *AVVIK_COLS],
+               note="Skatt, rammetilskudd, renter og avdrag vises for seg (budsjettskjema 1B).",
+               totals=[len(fin) - 1] if len(sentral) else [])
+    return [t1, t2]
+
+
+def savings_table(status: pd.DataFrame) -> list[Table]:
+    s = status.sort_values("tiltak_id").copy()
+    totals = tiltak_totals(status)
+    whole = totals[totals["rammeomrade"].eq("Hele planen")]
+    cols = [("tiltak_id", "Tiltak", "text"), ("navn", "Navn", "text"), ("rammeomrade", "Rammeområde", "text"),
+            ("status", "Status", "text"), ("planlagt_aar", "Planlagt år", "kr"),
+            ("planlagt_hittil", "Planlagt hittil", "kr"), ("realisert_hittil", "Realisert hittil", "kr"),
+            ("realiseringsgrad_pct", "Realisert %", "pct"), ("prognose_aar", "Prognose år", "kr"),
+            ("prognose_avvik", "Prognoseavvik", "kr"), ("vurdering", "Vurdering", "lys")]
+    t1 = Table("tiltak", "Handlingsrom 2026: tiltakene", s, cols,
+               note="Innsparing, positive tall = sparing. Vurderingen er tiltakseiers siste rapport; "
+                    "«ikke rapportert» betyr ingen rapport ennå.")
+    tcols = [("rammeomrade", "Rammeområde", "text"), ("antall_tiltak", "Antall tiltak", "int"),
+             ("planlagt_aar", "Planlagt år", "kr"), ("planlagt_hittil", "Planlagt hittil", "kr"),
+             ("realisert_hittil", "Realisert hittil", "kr"), ("realiseringsgrad_pct", "Realisert %", "pct"),
+             ("prognose_eller_plan", "Prognose år", "kr"), ("prognose_avvik", "Prognoseavvik", "kr")]
+    t2 = Table("tiltak_sum", "Handlingsrom 2026: sum per rammeområde (uten forkastede tiltak)", totals, tcols,
+               note="Tiltak uten prognose er tatt med med sitt planlagte beløp.",
+               totals=[len(totals) - 1] if len(whole) else [])
+    return [t2, t1]
+
+
+def staffing_table(now: pd.DataFrame, last_year: pd.DataFrame | None) -> Table:
+    rows = now[now["niva"].isin(["rammeomrade", "kommune"])].copy()
+    rows["sort"] = rows["niva"].eq("kommune")
+    rows = rows.sort_values(["sort", "kode"])
+    if last_year is not None and len(last_year):
+        ly = last_year[["niva", "kode", "vikarbyra_kostnad_hittil"]].rename(
+            columns={"vikarbyra_kostnad_hittil": "vikarbyra_kostnad_i_fjor"})
+        rows = rows.merge(ly, on=["niva", "kode"], how="left")
+    else:
+        rows["vikarbyra_kostnad_i_fjor"] = np.nan
+    rows["kode"] = np.where(rows["niva"].eq("kommune"), "Hele kommunen", rows["kode"])
+    cols = [("kode", "Rammeområde", "text"), ("arsverk", "Årsverk", "num1"),
+            ("arsverk_budsjett", "Budsjetterte årsverk", "num1"), ("arsverk_avvik", "Avvik årsverk", "num1"),
+            ("sykefravaer_pct", "Sykefravær % hittil", "pct"), ("overtid_timer_hittil", "Overtid, timer", "int"),
+            ("vikarbyra_kostnad_hittil", "Vikarbyrå hittil", "kr"),
+            ("vikarbyra_kostnad_i_fjor", "Vikarbyrå samme periode i fjor", "kr")]
+    return Table("bemanning", "Bemanning, sykefravær og vikarbyrå", rows.reset_index(drop=True), cols,
+                 note="Årsverk i rapportmåneden; sykefravær, overtid og vikarbyrå hittil i år.",
+                 totals=[len(rows) - 1])
+
+
+COVERAGE_LABELS = {
+    "andel_80pluss_institusjon": ("Andel 80+ i institusjon", "pct"),
+    "andel_80pluss_hjemmetjenester": ("Andel 80+ med hjemmetjenester", "pct"),
+    "andel_67_79_hjemmetjenester": ("Andel 67–79 med hjemmetjenester", "pct"),
+    "plasser_pct_80pluss": ("Institusjonsplasser i % av innbyggere 80+", "pct"),
+    "belegg_pct": ("Belegg i institusjon, %", "pct"),
+    "mottakere_hjemmetjenester": ("Mottakere av hjemmetjenester", "int"),
+    "timer_per_uke_hjemmesykepleie": ("Timer per uke hjemmesykepleie per mottaker", "num1"),
+    "saksbehandlingstid_median_dager": ("Saksbehandlingstid, median dager", "num1"),
+    "avslag_pct": ("Avslag i måneden, %", "pct"),
+}
+
+
+def coverage_table(dekning: pd.DataFrame, names: dict[str, str], first: str) -> Table:
+    """Indicators × municipalities; values behind 1–4 persons are replaced by ':' (SSB)."""
+    d = dekning.copy()
+    d["vis"] = [SUPPRESSED if p else v for v, p in zip(d["verdi"], d["prikket"], strict=True)]
+    order = [first] + sorted(k for k in d["kommunenr"].unique() if k != first)
+    wide = d.pivot(index="indikator", columns="kommunenr", values="vis").reindex(columns=order)
+    wide = wide.reindex([i for i in COVERAGE_LABELS if i in wide.index])
+    wide.insert(0, "indikator_navn", [COVERAGE_LABELS[i][0] for i in wide.index])
+    wide = wide.reset_index(drop=True)
+    kinds = [COVERAGE_LABELS[i][1] for i in COVERAGE_LABELS if i in set(d["indikator"])]
+    cols = [("indikator_navn", "Indikator", "text")] + [(k, names.get(k, k), "mixed") for k in order]
+    t = Table("dekning", "Pleie og omsorg: dekningsgrad mot nabokommunene", wide, cols,
+              note="«:» = prikket (færre enn 5 personer bak tallet), «..» = mangler.")
+    t.row_kinds = kinds  # type: ignore[attr-defined]
+    return t
+
+
+def agreements_tables(ind: pd.DataFrame, avtaler: pd.DataFrame, aar: int, report_date) -> list[Table]:
+    i = ind[ind["aar"].eq(aar)]
+    types = i[i["gruppe"].isin(["avtaletype", "totalt"])].copy()
+    types["sort"] = types["gruppe"].eq("totalt")
+    types = types.sort_values(["sort", "kode"]).reset_index(drop=True)
+    cols = [("kode", "Avtaletype", "text"), ("antall", "Antall", "int"), ("kostnad", "Kostnad", "kr"),
+            ("kostnad_per_innbygger", "Kostnad per innbygger (kr)", "int"),
+            ("andel_av_netto_driftsutgifter_pct", "Andel av netto driftsutgifter %", "pct"),
+            ("evaluering_forfalt", "Evaluering forfalt", "int")]
+    t1 = Table("avtaler", f"Interkommunale samarbeidsavtaler {aar}", types, cols, totals=[len(types) - 1])
+    a = avtaler[avtaler["aar"].eq(aar)].copy()
+    due = a[a["neste_evaluering"].isna() | (a["neste_evaluering"] < pd.Timestamp(report_date))].copy()
+    due["neste"] = due["neste_evaluering"].dt.strftime("%d.%m.%Y").fillna("ikke satt")
+    due = due.sort_values("kostnad", ascending=False).reset_index(drop=True)
+    t2 = Table("avtaler_forfalt", "Avtaler som skulle vært evaluert", due,
+               [("avtale_id", "Avtale", "text"), ("navn", "Navn", "text"), ("avtaletype", "Type", "text"),
+                ("partner", "Partner", "text"), ("kostnad", "Kostnad", "kr"), ("neste", "Neste evaluering", "text")])
+    return [t1, t2]
+
+
+KEY_LABELS = {
+    "netto_driftsresultat_pct": "Netto driftsresultat i % av brutto driftsinntekter",
+    "brutto_driftsresultat_pct": "Brutto driftsresultat i % av brutto driftsinntekter",
+    "disposisjonsfond_pct": "Disposisjonsfond i % av brutto driftsinntekter",
+    "netto_lanegjeld_pct": "Netto lånegjeld i % av brutto driftsinntekter",
+    "regnskapsmessig_merforbruk_pct": "Regnskapsmessig merforbruk i % (ROBEK § 28-1 d: over 3 %)",
+}
+
+
+def summary_table(avvik: pd.DataFrame, nokkeltall: pd.DataFrame | None, status: pd.DataFrame | None,
+                  bemanning: pd.DataFrame | None) -> Table:
+    """The one-page summary: the whole municipality's deviation and forecast, key figures, the plan."""
+    rows: list[dict] = []
+    k = avvik[avvik["niva"].eq("kommune")]
+    if len(k):
+        r = k.iloc[0]
+        light = light_from_deviation(pd.Series([r["prognose_avvik"]]), pd.Series([r["budsjett_aar"]])).iloc[0]
+        rows += [
+            {"tekst": "Regnskap hittil (netto, hele kommunen)", "verdi": r["regnskap_hittil"], "enhet": "kr"},
+            {"tekst": "Periodisert budsjett hittil", "verdi": r["budsjett_hittil"], "enhet": "kr"},
+            {"tekst": "Avvik hittil (positivt = merforbruk)", "verdi": r["avvik_hittil"], "enhet": "kr"},
+            {"tekst": f"Årsprognose ({r['prognosemetode']})", "verdi": r["prognose_aar"], "enhet": "kr"},
+            {"tekst": "Prognostisert avvik for året", "verdi": r["prognose_avvik"], "enhet": "kr", "lys": light},
+        ]
+    if nokkeltall is not None:
+        n = nokkeltall.set_index("indikator")
+        for ind, label in KEY_LABELS.items():
+            if ind in n.index:
+                st = n.loc[ind, "status"]
+                lys = {"ok": "gronn", "under_mal": "rod", "robek_varsel_d": "rod"}.get(st, "")
+                rows.append({"tekst": label, "verdi": n.loc[ind, "verdi"], "enhet": "pct", "lys": lys,
+                             "mal": n.loc[ind, "mal"]})
+    if status is not None and len(status):
+        whole = tiltak_totals(status)
+        w = whole[whole["rammeomrade"].eq("Hele planen")]
+        if len(w):
+            w = w.iloc[0]
+            pct = w["realiseringsgrad_pct"]
+            rows.append({"tekst": "Handlingsrom: realisert hittil", "verdi": w["realisert_hittil"], "enhet": "kr",
+                         "lys": "gronn" if pct >= 90 else ("gul" if pct >= 70 else "rod")})
+            rows.append({"tekst": "Handlingsrom: realiseringsgrad hittil", "verdi": pct, "enhet": "pct"})
+    if bemanning is not None and len(bemanning):
+        b = bemanning[bemanning["niva"].eq("kommune")]
+        if len(b):
+            b = b.iloc[0]
+            rows.append({"tekst": "Årsverk mot budsjett (avvik)", "verdi": b["arsverk_avvik"], "enhet": "num1"})
+            rows.append({"tekst": "Sykefravær hittil i år", "verdi": b["sykefravaer_pct"], "enhet": "pct"})
+    frame = pd.DataFrame(rows, columns=["tekst", "verdi", "enhet", "mal", "lys"])
+    frame["lys"] = frame["lys"].fillna("")
+    return Table("sammendrag", "Sammendrag", frame,
+                 [("tekst", "Nøkkeltall", "text"), ("verdi", "Verdi", "by_unit"), ("mal", "Mål", "target"),
+                  ("lys", "Status", "lys")])

@@ -1,0 +1,201 @@
+"""The tertial report: HTML (self-contained, print stylesheet), PDF made from it, and XLSX.
+
+Reads the indicator datasets of the report's period from the store; the tables are built by
+``report.tables`` and every number in them equals its dataset row."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, select_autoescape
+
+from indicators import codes
+from indicators.io.store import read_dataset, write_atomic  # noqa: F401  (write_atomic kept for symmetry)
+from indicators.periods import Tertial
+from indicators.report import tables as T
+from indicators.report.render import XLSX_FORMATS, html_headers, html_rows, xlsx_value
+
+
+@dataclass
+class Report:
+    kommunenr: str
+    tertial: Tertial
+    tables: dict[str, T.Table]
+    html: Path | None = None
+    pdf: Path | None = None
+    xlsx: Path | None = None
+
+
+def _load(out: Path, name: str, kommuner: list[str] | None = None, aar: list[int] | None = None,
+          periode: str | None = None) -> pd.DataFrame | None:
+    filters = []
+    if kommuner:
+        filters.append(("kommunenr", "in", kommuner))
+    if aar:
+        filters.append(("aar", "in", aar))
+    df = read_dataset(out, name, filters or None)
+    if df is not None and periode is not None and "periode" in df.columns:
+        df = df[df["periode"].eq(periode)]
+    return df if df is not None and len(df) else None
+
+
+def build_tables(out: Path, kommunenr: str, tertial: Tertial) -> dict[str, T.Table]:
+    """All tables of the report, from the store."""
+    p = tertial.periode
+    one, y = [kommunenr], [p.aar]
+    avvik = _load(out, "avvik", one, y, p.kode)
+    nokkeltall = _load(out, "nokkeltall", one, y, p.kode)
+    status = _load(out, "tiltak_status", one, y, p.kode)
+    bemanning = _load(out, "bemanning_indikatorer", one, y, p.kode)
+    tables: dict[str, T.Table] = {}
+    tables["sammendrag"] = T.summary_table(avvik if avvik is not None else pd.DataFrame(columns=["niva"]),
+                                           nokkeltall, status, bemanning)
+    if avvik is not None:
+        for t in T.deviation_tables(avvik):
+            tables[t.key] = t
+    if status is not None:
+        for t in T.savings_table(status):
+            tables[t.key] = t
+    if bemanning is not None:
+        from indicators.periods import Periode
+        from indicators.run import compute_staffing
+
+        last = compute_staffing(out, Periode(p.aar - 1, p.maned), one)
+        tables["bemanning"] = T.staffing_table(bemanning, last if len(last) else None)
+    dekning = _load(out, "dekningsgrad", None, y, p.kode)
+    if dekning is not None and kommunenr in set(dekning["kommunenr"]):
+        tables["dekning"] = T.coverage_table(dekning, codes.KOMMUNER, kommunenr)
+    avt_ind = _load(out, "samarbeidsavtaler_indikatorer", one)
+    avtaler = _load(out, "samarbeidsavtaler", one)
+    if avt_ind is not None and avtaler is not None and (avt_ind["aar"] == p.aar).any():
+        for t in T.agreements_tables(avt_ind, avtaler, p.aar, p.reference_date):
+            tables[t.key] = t
+    return tables
+
+
+def _figure_uri(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, out: Path) -> str:
+    folder = Path(out) / "figurer" / tertial.periode.kode
+    figures = {
+        "avvik": _figure_uri(folder / f"avvik_rammeomrade_{kommunenr}.svg"),
+        "prognose": _figure_uri(folder / f"prognose_rammeomrade_{kommunenr}.svg"),
+        "prognose_aar": _figure_uri(folder / f"prognose_gjennom_aaret_{kommunenr}.svg"),
+        "tiltak": _figure_uri(folder / f"tiltak_{kommunenr}.svg"),
+        "bemanning": _figure_uri(folder / f"bemanning_helse_{kommunenr}.svg"),
+        "dekning": _figure_uri(folder / "dekning_andel_80pluss_hjemmetjenester.svg"),
+    }
+    view = {}
+    for key, t in tables.items():
+        kinds = [k for _c, _l, k in t.columns]
+        num_cols = [k not in ("text", "lys") for k in kinds]
+        if t.key == "sammendrag":
+            num_cols.insert(2, False)
+        view[key] = {"key": t.key, "title": t.title, "headers": html_headers(t), "rows": html_rows(t),
+                     "note": t.note, "totals": t.totals, "num_cols": num_cols, "has_kr": "kr" in kinds,
+                     "wide": t.columns[1][2] == "text" and t.key != "sammendrag"}
+    navn = codes.KOMMUNER.get(kommunenr, kommunenr)
+    env = Environment(autoescape=select_autoescape(["html", "j2"]))
+    template = env.from_string(
+        (resources.files("indicators.report") / "templates" / "tertial.html.j2").read_text(encoding="utf-8"))
+
+    class _Tables(dict):
+        def __getattr__(self, k):
+            return self.get(k)
+
+    return template.render(
+        title=f"Tertialrapport – {tertial.label}", kommune_navn=navn, kommunenr=kommunenr,
+        tertial_label=tertial.label, per_dato=tertial.per_dato, laget=dt.date.today().strftime("%d.%m.%Y"),
+        tables=_Tables(view), figures=figures, store=str(out), periode=tertial.periode.kode,
+    )
+
+
+def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: Tertial) -> None:
+    """One sheet per table; numbers as numbers (amounts in kr), Norwegian display via the locale's
+    separators; header row frozen with a filter so the sheet can be filtered and summed."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    info = wb.active
+    info.title = "Om rapporten"
+    for row in (("Rapport", f"Tertialrapport – {tertial.label}"),
+                ("Kommune", f"{codes.KOMMUNER.get(kommunenr, kommunenr)} ({kommunenr})"),
+                ("Status per", tertial.per_dato), ("Periode", tertial.periode.kode),
+                ("Beløp", "i kroner (kr), som i datasettene"),
+                ("Symboler", "«:» prikket (færre enn 5 personer), tom celle = mangler")):
+        info.append(row)
+    info.column_dimensions["A"].width = 14
+    info.column_dimensions["B"].width = 60
+    for key, t in tables.items():
+        ws = wb.create_sheet(title=key[:31])
+        row_kinds = getattr(t, "row_kinds", None)
+        headers = [f"{label} (kr)" if kind == "kr" else label for _c, label, kind in t.columns]
+        if key == "sammendrag":
+            headers.insert(2, "Enhet")
+        ws.append(headers)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for i, row in enumerate(t.frame.itertuples(index=False)):
+            values = dict(zip(t.frame.columns, row, strict=True))
+            out_row, fmts = [], []
+            for col, _label, kind in t.columns:
+                k = kind
+                if kind == "mixed":
+                    k = row_kinds[i] if row_kinds else "num1"
+                elif kind == "by_unit":
+                    k = values.get("enhet", "num1")
+                out_row.append(xlsx_value(values.get(col), k))
+                fmts.append(XLSX_FORMATS.get(k))
+            if key == "sammendrag":
+                out_row.insert(2, {"kr": "kr", "pct": "%"}.get(values.get("enhet"), ""))
+                fmts.insert(2, None)
+            ws.append(out_row)
+            for cell, fmt in zip(ws[ws.max_row], fmts, strict=True):
+                if fmt and isinstance(cell.value, float):
+                    cell.number_format = fmt
+                if i in t.totals:
+                    cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+        for idx, h in enumerate(headers, start=1):
+            ws.column_dimensions[ws.cell(row=1, column=idx).column_letter].width = max(10, min(45, len(h) + 2))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".xlsx.tmp")
+    wb.save(tmp)
+    tmp.replace(path)
+
+
+def write_pdf(html: str, path: Path) -> None:
+    """PDF from the same HTML (WeasyPrint, print stylesheet)."""
+    from weasyprint import HTML
+
+    tmp = path.with_suffix(".pdf.tmp")
+    HTML(string=html).write_pdf(tmp)
+    tmp.replace(path)
+
+
+def write_report(out: Path, kommunenr: str, tertial: Tertial) -> Report:
+    """Write ``<out>/rapporter/tertialrapport_<kommunenr>_<YYYY-Tn>.{html,pdf,xlsx}``."""
+    tables = build_tables(Path(out), kommunenr, tertial)
+    folder = Path(out) / "rapporter"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"tertialrapport_{kommunenr}_{tertial.kode}"
+    html = render_html(tables, kommunenr, tertial, Path(out))
+    report = Report(kommunenr, tertial, tables, folder / f"{stem}.html", folder / f"{stem}.pdf",
+                    folder / f"{stem}.xlsx")
+    tmp = report.html.with_suffix(".html.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(report.html)
+    write_pdf(html, report.pdf)
+    write_xlsx(tables, report.xlsx, kommunenr, tertial)
+    return report

@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PERIOD ?= 2026-10
+TERTIAL ?= 2026-T2
 
 .PHONY: run test install lint sample-data clean
 
@@ -18,6 +19,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/indicators run --period $(PERIOD) --raw data/raw --out data/processed
+	$(BIN)/indicators report --period $(TERTIAL) --out data/processed
 
 test: $(STAMP)
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q

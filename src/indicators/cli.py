@@ -49,6 +49,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    _prefect_defaults(args.verbose)
+    from indicators.periods import Tertial
+    from indicators.settings import load_settings
+
+    settings = load_settings()
+    tertial = Tertial.parse(args.period)
+    out = Path(args.out or settings.out)
+    kommune = args.kommune or (settings.kommune[0] if settings.kommune else None)
+    method = args.prognosemetode or settings.prognosemetode
+    print(f"Tertialrapport for {tertial.label} (per {tertial.per_dato}) fra {out}", flush=True)
+    print("  … starter Prefect (innebygd server, tar 10–20 sekunder første gang)", flush=True)
+    from pipelines.tertial import tertial_report
+
+    state = tertial_report(periode=tertial.kode, out=str(out), kommune=kommune, prognosemetode=method,
+                           return_state=True)
+    report = state.result()  # re-raises a failure: a UserError is printed plainly by main()
+    print(f"\nRapporten er skrevet:\n  HTML  {report.html}\n  PDF   {report.pdf}\n  XLSX  {report.xlsx}")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from indicators.ingest import read_sources
     from indicators.settings import load_settings
@@ -111,6 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="årsprognose: budsjett (standard), lineaer eller fjoraarsprofil")
     p.add_argument("--verbose", action="store_true", help="vis Prefects logglinjer")
     p.set_defaults(func=cmd_run)
+
+    r = sub.add_parser("report", help="tertialrapporten (HTML, PDF og XLSX) fra de behandlede dataene",
+                       description="Beregner indikatorene for tertialets periode fra lageret og skriver "
+                       "tertialrapporten til <out>/rapporter/ som HTML, PDF og XLSX.")
+    r.add_argument("--period", "--periode", required=True,
+                   help="2026-T1 (per 30.04), 2026-T2 (per 31.08) eller 2026-T3 / 2026-13 (årsavslutning)")
+    r.add_argument("--out", help="mappen med behandlede data (standard: data/processed)")
+    r.add_argument("--kommune", help="kommunen rapporten gjelder (standard: 1874 hvis den finnes)")
+    r.add_argument("--prognosemetode", choices=METHODS, help="årsprognose (standard: budsjett)")
+    r.add_argument("--verbose", action="store_true", help="vis Prefects logglinjer")
+    r.set_defaults(func=cmd_report)
 
     v = sub.add_parser("validate", help="sjekk rådata uten å skrive noe",
                        description="Leser og sjekker rådata, skriver ingenting. Exit 0 når alle filer kunne leses.")

@@ -177,8 +177,11 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
 
 def write_pdf(html: str, path: Path) -> None:
     """PDF from the same HTML (WeasyPrint, print stylesheet)."""
+    import logging
+
     from weasyprint import HTML
 
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # font-subsetting notices are not for users
     tmp = path.with_suffix(".pdf.tmp")
     HTML(string=html).write_pdf(tmp)
     tmp.replace(path)

@@ -1,0 +1,78 @@
+"""The tertial flow: compute every indicator for the tertial's period from the clean store, then write
+the report (HTML, PDF, XLSX) and show its summary and main tables as Prefect artifacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from indicators import run as steps
+from indicators.errors import UserError
+from indicators.io.store import read_dataset
+from indicators.periods import Tertial
+from indicators.report.render import format_cell, html_headers
+from indicators.report.tertial import Report, write_report
+from pipelines.monthly import compute_indicators, say
+
+
+def choose_kommune(out: Path, kommune: str | None) -> str:
+    """The municipality to report on: the one asked for, else Moskenes if present, else the first."""
+    regnskap = read_dataset(out, "organisasjon")
+    present = sorted(set(regnskap["kommunenr"])) if regnskap is not None else []
+    if kommune:
+        if present and kommune not in present:
+            raise UserError(f"Kommune {kommune} finnes ikke i {out} (der er: {', '.join(present)}).")
+        return kommune
+    if not present:
+        raise UserError(f"Fant ingen data i {out}. Kjør «indicators run --period …» først.")
+    return "1874" if "1874" in present else present[0]
+
+
+@task(name="skriv-rapport", cache_policy=NO_CACHE)
+def write(out: Path, kommunenr: str, tertial: Tertial) -> Report:
+    say(f"skriver tertialrapporten ({tertial.label}) som HTML, PDF og XLSX")
+    return write_report(out, kommunenr, tertial)
+
+
+def _markdown(table) -> str:
+    headers = html_headers(table)
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    for _i, row in enumerate(table.frame.itertuples(index=False)):
+        values = dict(zip(table.frame.columns, row, strict=True))
+        cells = [format_cell(values.get(c), values.get("enhet", "num1") if k == "by_unit" else k)
+                 for c, _l, k in table.columns]
+        if table.key == "sammendrag":
+            cells.insert(2, {"kr": "1000 kr", "pct": "%"}.get(values.get("enhet"), ""))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+@flow(name="tertialrapport", log_prints=False)
+def tertial_report(periode: str, out: str = "data/processed", kommune: str | None = None,
+                   prognosemetode: str = "budsjett") -> Report:
+    """Tertial report for ``periode`` (``2026-T2``; ``2026-T3`` or ``2026-13`` = the year end)."""
+    t = Tertial.parse(periode)
+    out_dir = Path(out)
+    kommunenr = choose_kommune(out_dir, kommune)
+    result = steps.RunResult(kjoring_id=steps.new_run_id(), periode=str(t.periode),
+                             reconciliation=pd.DataFrame(columns=["kilde", "fil", "lest", "godtatt", "karantene"]))
+    compute_indicators(out_dir, t.periode, None, prognosemetode, result)  # all municipalities: the neighbours too
+    report = write(out_dir, kommunenr, t)
+    create_markdown_artifact(
+        key="tertialrapport-sammendrag",
+        markdown=f"# Tertialrapport – {t.label}\n\n{_markdown(report.tables['sammendrag'])}\n\n"
+                 f"HTML: `{report.html}`  \nPDF: `{report.pdf}`  \nXLSX: `{report.xlsx}`",
+        description=f"Sammendrag, {t.label}")
+    for key in ("avvik_rammeomrade", "tiltak_sum", "bemanning"):
+        if key in report.tables:
+            frame = report.tables[key].frame
+            cols = [c for c, _l, _k in report.tables[key].columns if c in frame.columns]
+            create_table_artifact(key=f"tertial-{key.replace('_', '-')}",
+                                  table=frame[cols].astype(object).where(frame[cols].notna(), None)
+                                  .to_dict(orient="records"),
+                                  description=report.tables[key].title)
+    return report

@@ -1,0 +1,153 @@
+"""The tertial report: every number equals its dataset row, in the HTML, the PDF and the XLSX;
+suppression holds in all three; the page renders in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from pypdf import PdfReader
+
+from indicators.cli import main
+from indicators.io.store import read_dataset
+from indicators.report.numbers import fmt_number
+
+pytestmark = pytest.mark.integration
+NAMES = {"1874": "Moskenes", "1859": "Flakstad", "1860": "Vestvågøy", "1865": "Vågan"}
+
+
+class Tables(HTMLParser):
+    """Collect <table id=…> as lists of rows of cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._id = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table":
+            self._id = a.get("id")
+            self.tables[self._id] = []
+        elif tag == "tr" and self._id:
+            self.tables[self._id].append([])
+        elif tag in ("td", "th") and self._id:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[self._id][-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "table":
+            self._id = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+@pytest.fixture(scope="module")
+def report(sample_store: Path) -> dict:
+    assert main(["report", "--period", "2026-T2", "--out", str(sample_store)]) == 0
+    folder = sample_store / "rapporter"
+    html = (folder / "tertialrapport_1874_2026-T2.html").read_text(encoding="utf-8")
+    parser = Tables()
+    parser.feed(html)
+    pdf_text = "\n".join(p.extract_text() for p in PdfReader(folder / "tertialrapport_1874_2026-T2.pdf").pages)
+    wb = load_workbook(folder / "tertialrapport_1874_2026-T2.xlsx")
+    return {"html": html, "tables": parser.tables, "pdf": pdf_text.replace("\xa0", " "), "xlsx": wb,
+            "folder": folder, "store": sample_store}
+
+
+def _row(rows: list[list[str]], first: str) -> list[str]:
+    return next(r for r in rows if r and r[0] == first)
+
+
+def _sheet_rows(wb, name: str) -> list[tuple]:
+    return list(wb[name].iter_rows(values_only=True))
+
+
+def test_deviation_numbers_equal_the_dataset_in_html_pdf_and_xlsx(report):
+    avvik = read_dataset(report["store"], "avvik", [("kommunenr", "=", "1874")])
+    row = avvik[(avvik["periode"] == "202608") & (avvik["niva"] == "rammeomrade")
+                & (avvik["kode"] == "Helse og omsorg")].iloc[0]
+    cells = _row(report["tables"]["tabell-avvik_rammeomrade"], "Helse og omsorg")
+    expected = [fmt_number(row[c] / 1000) for c in ("budsjett_hittil", "regnskap_hittil", "avvik_hittil")]
+    assert cells[1:4] == expected
+    assert cells[4] == fmt_number(row["avvik_pct"], 1)
+    assert cells[7] == fmt_number(row["prognose_avvik"] / 1000)
+    line = next(ln for ln in report["pdf"].splitlines() if ln.startswith("Helse og omsorg") and "Grønn" in ln
+                or ln.startswith("Helse og omsorg") and re.search(r"\d", ln))
+    for text in expected:
+        assert text.replace("\xa0", " ") in line
+    sheet = _sheet_rows(report["xlsx"], "avvik_rammeomrade")
+    header, data = sheet[0], [r for r in sheet[1:] if r[0] == "Helse og omsorg"][0]
+    assert header[1] == "Budsjett hittil (kr)"
+    assert data[1] == pytest.approx(row["budsjett_hittil"]) and data[3] == pytest.approx(row["avvik_hittil"])
+    assert isinstance(data[1], float)
+    assert report["xlsx"]["avvik_rammeomrade"].auto_filter.ref  # a finance officer can filter
+
+
+def test_savings_and_summary_tables_trace_to_their_datasets(report):
+    status = read_dataset(report["store"], "tiltak_status", [("kommunenr", "=", "1874")])
+    s = status[(status["periode"] == "202608") & (status["tiltak_id"] == "HR26-02")].iloc[0]
+    cells = _row(report["tables"]["tabell-tiltak"], "HR26-02")
+    assert cells[4:7] == [fmt_number(s[c] / 1000) for c in ("planlagt_aar", "planlagt_hittil", "realisert_hittil")]
+    sheet = [r for r in _sheet_rows(report["xlsx"], "tiltak") if r[0] == "HR26-02"][0]
+    assert sheet[6] == pytest.approx(s["realisert_hittil"])
+    nk = read_dataset(report["store"], "nokkeltall", [("kommunenr", "=", "1874")])
+    ndr = nk[(nk["periode"] == "202608") & (nk["indikator"] == "netto_driftsresultat_pct")].iloc[0]
+    summary = _row(report["tables"]["tabell-sammendrag"], "Netto driftsresultat i % av brutto driftsinntekter")
+    assert summary[1] == fmt_number(ndr["verdi"], 1)
+    assert fmt_number(ndr["verdi"], 1).replace("\xa0", " ") in report["pdf"]
+
+
+def test_suppression_holds_in_all_three(report):
+    dek = read_dataset(report["store"], "dekningsgrad")
+    dek = dek[(dek["periode"] == "202608") & (dek["indikator"] == "avslag_pct")].set_index("kommunenr")
+    assert dek["prikket"].any()
+    header = report["tables"]["tabell-dekning"][0]
+    cells = _row(report["tables"]["tabell-dekning"], "Avslag i måneden, %")
+    sheet = _sheet_rows(report["xlsx"], "dekning")
+    xrow = [r for r in sheet if r[0] == "Avslag i måneden, %"][0]
+    for kommunenr, r in dek.iterrows():
+        col = header.index(NAMES[kommunenr])
+        if r["prikket"]:
+            assert cells[col] == ":" and xrow[col] == ":"
+        else:
+            assert cells[col] == fmt_number(r["verdi"], 1) and xrow[col] == pytest.approx(r["verdi"])
+    pdf_line = next(ln for ln in report["pdf"].splitlines() if ln.startswith("Avslag i måneden"))
+    assert pdf_line.count(":") == int(dek["prikket"].sum())
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:  # Debian's chromium, installed by the test set-up when missing
+        subprocess.run(["apt-get", "update", "-qq"], check=False, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, capture_output=True)
+        path = shutil.which("chromium")
+    assert path, "chromium could not be installed"
+    return path
+
+
+def test_html_renders_in_headless_chromium(report, tmp_path: Path):
+    html = report["folder"] / "tertialrapport_1874_2026-T2.html"
+    png = tmp_path / "side.png"
+    subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profil'}", "--hide-scrollbars", "--window-size=1200,1400",
+                    f"--screenshot={png}", html.as_uri()], check=True, capture_output=True, timeout=120)
+    img = Image.open(png).convert("L")
+    assert img.size == (1200, 1400)
+    dark = sum(1 for p in img.getdata() if p < 200) / (img.width * img.height)
+    assert dark > 0.02, "the page is blank"
+    top = img.crop((0, 130, 1200, 600))  # the summary table sits under the title
+    rows_with_ink = sum(1 for y in range(top.height) if min(top.getpixel((x, y)) for x in range(40, 1100, 4)) < 120)
+    assert rows_with_ink > 100, "the summary table is not visible"

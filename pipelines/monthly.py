@@ -17,7 +17,7 @@ from indicators import run as steps
 from indicators.errors import RunRefused
 from indicators.ingest import Ingest, read_sources
 from indicators.io.store import read_dataset
-from indicators.periods import Periode
+from indicators.periods import Periode, previous_month
 
 
 def say(text: str) -> None:
@@ -113,14 +113,15 @@ def compute_indicators(out_dir: Path, p: Periode, kommune: list[str] | None, pro
 
 @flow(name="maanedlig-kjoring", log_prints=False)
 def monthly_run(
-    periode: str,
+    periode: str | None = None,
     raw: str = "data/raw",
     out: str = "data/processed",
     kommune: list[str] | None = None,
     prognosemetode: str = "budsjett",
 ):
-    """Monthly run for one period. Returns a RunResult, or a Failed state naming refused files."""
-    p = Periode.parse(periode)
+    """Monthly run for one period (default: last month, for schedules). Returns a RunResult, or a
+    Failed state naming refused files."""
+    p = Periode.parse(periode) if periode else previous_month()
     raw_dir, out_dir = Path(raw), Path(out)
     kjoring_id = steps.new_run_id()
     ingest = read_and_validate(raw_dir, out_dir, kjoring_id)

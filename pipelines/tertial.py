@@ -13,7 +13,7 @@ from prefect.cache_policies import NO_CACHE
 from indicators import run as steps
 from indicators.errors import UserError
 from indicators.io.store import read_dataset
-from indicators.periods import Tertial
+from indicators.periods import Tertial, latest_tertial
 from indicators.report.render import format_cell, html_headers
 from indicators.report.tertial import Report, write_report
 from pipelines.monthly import compute_indicators, say
@@ -52,10 +52,11 @@ def _markdown(table) -> str:
 
 
 @flow(name="tertialrapport", log_prints=False)
-def tertial_report(periode: str, out: str = "data/processed", kommune: str | None = None,
+def tertial_report(periode: str | None = None, out: str = "data/processed", kommune: str | None = None,
                    prognosemetode: str = "budsjett") -> Report:
-    """Tertial report for ``periode`` (``2026-T2``; ``2026-T3`` or ``2026-13`` = the year end)."""
-    t = Tertial.parse(periode)
+    """Tertial report for ``periode`` (``2026-T2``; ``2026-T3`` or ``2026-13`` = the year end; default:
+    the latest tertial that has ended, for schedules)."""
+    t = Tertial.parse(periode) if periode else latest_tertial()
     out_dir = Path(out)
     kommunenr = choose_kommune(out_dir, kommune)
     result = steps.RunResult(kjoring_id=steps.new_run_id(), periode=str(t.periode),

@@ -70,6 +70,26 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    _prefect_defaults(verbose=True)
+    from indicators.settings import load_settings
+
+    settings = load_settings()
+    from prefect import serve
+
+    from pipelines.deployments import SCHEDULES, build_deployments, check_server
+
+    url = check_server()
+    print(f"Prefect-server: {url}")
+    for name, _flow, cron, description in SCHEDULES:
+        print(f"  {name:<20} {cron:<14} {description}")
+    print("Planene er registrert; prosessen kjører dem til den stoppes (Ctrl+C). Se dem i Prefect-UI under "
+          "«Deployments».", flush=True)
+    serve(*build_deployments(str(Path(args.raw or settings.raw).resolve()),
+                             str(Path(args.out or settings.out).resolve())))
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from indicators.ingest import read_sources
     from indicators.settings import load_settings
@@ -143,6 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--prognosemetode", choices=METHODS, help="årsprognose (standard: budsjett)")
     r.add_argument("--verbose", action="store_true", help="vis Prefects logglinjer")
     r.set_defaults(func=cmd_report)
+
+    sv = sub.add_parser("serve", help="registrer og kjør de planlagte kjøringene (krever «prefect server start»)",
+                        description="Registrerer deployments med faste tidspunkter (månedlig kjøring den 5., "
+                        "tertialrapport 15. mai og 15. september, årsrapport 1. mars) og kjører dem. Krever en "
+                        "varig Prefect-server: «prefect server start» og PREFECT_API_URL.")
+    sv.add_argument("--raw", help="mappe med rådata for den månedlige kjøringen (standard: data/raw)")
+    sv.add_argument("--out", help="mappe for resultater (standard: data/processed)")
+    sv.set_defaults(func=cmd_serve)
 
     v = sub.add_parser("validate", help="sjekk rådata uten å skrive noe",
                        description="Leser og sjekker rådata, skriver ingenting. Exit 0 når alle filer kunne leses.")

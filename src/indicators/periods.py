@@ -80,3 +80,19 @@ class Tertial:
     def per_dato(self) -> str:
         d = self.periode.reference_date
         return f"{d.day}.{d.month:02d}.{d.year}"
+
+
+def previous_month(today: dt.date | None = None) -> Periode:
+    """The month before ``today``: what a run scheduled early in a month should process."""
+    today = today or dt.date.today()
+    return Periode(today.year - 1, 12) if today.month == 1 else Periode(today.year, today.month - 1)
+
+
+def latest_tertial(today: dt.date | None = None) -> Tertial:
+    """The latest tertial that has ended: T2 from September, T1 from May, else last year's year end."""
+    today = today or dt.date.today()
+    if today.month >= 9:
+        return Tertial(today.year, 2)
+    if today.month >= 5:
+        return Tertial(today.year, 1)
+    return Tertial(today.year - 1, 3)

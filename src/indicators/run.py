@@ -269,6 +269,7 @@ def write_family_charts(out: Path, periode: Periode, kommuner: list[str] | None,
                                                 f"{name}: Handlingsrom {periode.aar}, realisering hittil {periode}")
     counts = _load(out, "tjenestemottakere", kommuner)
     if counts is not None:
+        counts = counts[counts["periode"].le(periode.kode)]
         cov = pd.concat([coverage(counts, _load(out, "befolkning", kommuner), _load(out, "plasser", kommuner),
                                   Periode.parse(p)) for p in sorted(counts["periode"].unique())], ignore_index=True)
         for ind, label in (("andel_80pluss_hjemmetjenester", "Andel 80 år og eldre med hjemmetjenester"),

@@ -149,9 +149,18 @@ def coverage_table(dekning: pd.DataFrame, names: dict[str, str], first: str) -> 
     return t
 
 
+AVTALETYPE_NAVN = {
+    "vertskommune": "Vertskommune", "iks": "IKS", "as": "AS", "stiftelse": "Stiftelse",
+    "samvirkeforetak": "Samvirkeforetak", "oppgavefellesskap": "Oppgavefellesskap",
+    "administrativt_samarbeid": "Administrativt samarbeid", "partnerskap": "Partnerskap", "forening": "Forening",
+    "kjop_av_tjenester": "Kjøp av tjenester", "totalt": "Totalt",
+}
+
+
 def agreements_tables(ind: pd.DataFrame, avtaler: pd.DataFrame, aar: int, report_date) -> list[Table]:
     i = ind[ind["aar"].eq(aar)]
     types = i[i["gruppe"].isin(["avtaletype", "totalt"])].copy()
+    types["kode"] = types["kode"].map(AVTALETYPE_NAVN).fillna(types["kode"])
     types["sort"] = types["gruppe"].eq("totalt")
     types = types.sort_values(["sort", "kode"]).reset_index(drop=True)
     cols = [("kode", "Avtaletype", "text"), ("antall", "Antall", "int"), ("kostnad", "Kostnad", "kr"),
@@ -162,6 +171,7 @@ def agreements_tables(ind: pd.DataFrame, avtaler: pd.DataFrame, aar: int, report
     a = avtaler[avtaler["aar"].eq(aar)].copy()
     due = a[a["neste_evaluering"].isna() | (a["neste_evaluering"] < pd.Timestamp(report_date))].copy()
     due["neste"] = due["neste_evaluering"].dt.strftime("%d.%m.%Y").fillna("ikke satt")
+    due["avtaletype"] = due["avtaletype"].map(AVTALETYPE_NAVN).fillna(due["avtaletype"])
     due = due.sort_values("kostnad", ascending=False).reset_index(drop=True)
     t2 = Table("avtaler_forfalt", "Avtaler som skulle vært evaluert", due,
                [("avtale_id", "Avtale", "text"), ("navn", "Navn", "text"), ("avtaletype", "Type", "text"),

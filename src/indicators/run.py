@@ -26,6 +26,7 @@ from indicators.ingest import Ingest
 from indicators.io.store import read_dataset, write_atomic, write_dataset
 from indicators.key_figures import nokkeltall
 from indicators.periods import Periode
+from indicators.project import prosjektstatus
 from indicators.report import charts
 from indicators.savings import tiltak_status
 from indicators.staffing import bemanning_indikatorer, monthly_series
@@ -39,6 +40,7 @@ INDICATOR_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "bemanning_indikatorer": (("bemanning",), ("organisasjon",)),
     "nokkeltall": (("regnskap",), ("balanse", "budsjett")),
     "samarbeidsavtaler_indikatorer": (("samarbeidsavtaler",), ("befolkning", "regnskap")),
+    "prosjektstatus": (("prosjektplan",), ()),
 }
 #: How each output dataset is partitioned in the store (one file per period, or per year).
 OUTPUT_UNITS = {"samarbeidsavtaler_indikatorer": "aar", "prognosetreff": "aar"}
@@ -205,6 +207,7 @@ COMPUTE = {
     "bemanning_indikatorer": compute_staffing,
     "nokkeltall": compute_key_figures,
     "samarbeidsavtaler_indikatorer": compute_agreements,
+    "prosjektstatus": lambda out, periode, kommuner: prosjektstatus(_load(out, "prosjektplan", kommuner), periode),
 }
 
 
@@ -275,6 +278,12 @@ def write_family_charts(out: Path, periode: Periode, kommuner: list[str] | None,
         for ind, label in (("andel_80pluss_hjemmetjenester", "Andel 80 år og eldre med hjemmetjenester"),
                            ("andel_80pluss_institusjon", "Andel 80 år og eldre i institusjon")):
             paths += charts.coverage_over_time(cov, ind, codes.KOMMUNER, folder, f"dekning_{ind}", label)
+    status = _load(out, "prosjektstatus", kommuner, [periode.aar])
+    if status is not None:
+        for kommunenr, rows in status[status["periode"].eq(periode.kode)].groupby("kommunenr"):
+            name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
+            paths += charts.project_timeline(rows, periode.reference_date, folder, f"prosjekt_{kommunenr}",
+                                             f"{name}: «Et bærekraftig Moskenes», status per {periode}")
     bemanning = _load(out, "bemanning", kommuner, [periode.aar - 2, periode.aar - 1, periode.aar])
     if bemanning is not None:
         bemanning = bemanning[bemanning["periode"].le(periode.kode)]

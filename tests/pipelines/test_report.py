@@ -151,3 +151,15 @@ def test_html_renders_in_headless_chromium(report, tmp_path: Path):
     top = img.crop((0, 130, 1200, 600))  # the summary table sits under the title
     rows_with_ink = sum(1 for y in range(top.height) if min(top.getpixel((x, y)) for x in range(40, 1100, 4)) < 120)
     assert rows_with_ink > 100, "the summary table is not visible"
+
+
+def test_project_section_lists_the_overdue_activities(report):
+    ps = read_dataset(report["store"], "prosjektstatus", [("kommunenr", "=", "1874")])
+    ps = ps[ps["periode"] == "202608"]
+    late = ps[ps["forsinket"]].sort_values("dager_forsinket", ascending=False)
+    rows = report["tables"]["tabell-prosjekt_forsinket"][1:]
+    assert [r[1] for r in rows] == late["aktivitet"].tolist()
+    assert [r[4] for r in rows] == [fmt_number(d) for d in late["dager_forsinket"]]
+    sheet = _sheet_rows(report["xlsx"], "prosjekt_forsinket")[1:]
+    assert [r[4] for r in sheet] == [float(d) for d in late["dager_forsinket"]]
+    assert "Prosjektet «Et bærekraftig Moskenes»" in report["pdf"]

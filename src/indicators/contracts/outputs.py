@@ -99,3 +99,11 @@ PROGNOSETREFF_SCHEMA = _base({
     "kilde": pa.Column(str, isin(["lagret", "rekonstruert"], "kilde_gyldig")),
 }, ["kommunenr", "periode", "niva", "kode", "prognosemetode"], "prognosetreff", periodic=False)
 SCHEMAS["prognosetreff"] = PROGNOSETREFF_SCHEMA
+
+PROSJEKTSTATUS_SCHEMA = _base({
+    "delprosjekt": pa.Column(str), "arbeidspakke": pa.Column(str), "aktivitet": pa.Column(str),
+    "planlagt_slutt": pa.Column(str),
+    "status": pa.Column(str, isin(["planlagt", "pagaar", "gjennomfort", "utsatt", "avlyst"], "status_gyldig")),
+    "forsinket": pa.Column(bool), "dager_forsinket": pa.Column(int), "gjennomfort_dato": pa.Column(str, nullable=True),
+}, ["kommunenr", "periode", "delprosjekt", "arbeidspakke", "aktivitet"], "prosjektstatus")
+SCHEMAS["prosjektstatus"] = PROSJEKTSTATUS_SCHEMA

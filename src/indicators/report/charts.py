@@ -9,6 +9,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
@@ -188,4 +189,57 @@ def staffing_over_time(monthly: pd.DataFrame, out_dir: Path, stem: str, title: s
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
         ax.legend(h1 + h2, l1 + l2, frameon=False, fontsize=8, loc="lower left")
+        return _save(fig, out_dir, stem)
+
+
+def project_timeline(status: pd.DataFrame, ref_date, out_dir: Path, stem: str, title: str) -> list[Path]:
+    """Work packages as rows, quarters as columns; each activity at the quarter of its planned end:
+    ● done, ◐ done late, ▲ overdue, ○ planned or under way, ◇ postponed, × cancelled. A vertical line
+    marks the report date. Shapes, not colours, carry the meaning (black and white print)."""
+    s = status.copy()
+    end = pd.to_datetime(s["planlagt_slutt"])
+    s["q"] = end.dt.year + (end.dt.quarter - 1) / 4
+    packages = list(dict.fromkeys(zip(s["delprosjekt"], s["arbeidspakke"], strict=True)))
+    ypos = {p: len(packages) - 1 - i for i, p in enumerate(packages)}
+    s["y"] = [ypos[(d, a)] for d, a in zip(s["delprosjekt"], s["arbeidspakke"], strict=True)]
+    same_cell = s.groupby(["y", "q"])
+    s["y"] = s["y"] + same_cell.cumcount() * 0.18 - 0.09 * (same_cell["q"].transform("size") - 1)
+    late_done = s["status"].eq("gjennomfort") & s["dager_forsinket"].gt(0)
+    styles = [
+        (s["status"].eq("gjennomfort") & ~late_done, "o", DARK, DARK, "Gjennomført"),
+        (late_done, "o", "white", DARK, "Gjennomført for sent"),
+        (s["forsinket"] & ~s["status"].eq("utsatt"), "^", DARK, DARK, "Forsinket"),
+        (s["status"].isin(["planlagt", "pagaar"]) & ~s["forsinket"], "o", "white", DARK, "Planlagt / pågår"),
+        (s["status"].eq("utsatt"), "D", "white", DARK, "Utsatt"),
+        (s["status"].eq("avlyst"), "x", DARK, DARK, "Avlyst"),
+    ]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 0.42 * len(packages) + 1.6))
+        for mask, marker, face, edge, label in styles:
+            pts = s[mask]
+            if marker == "o" and label == "Gjennomført for sent":
+                ax.plot(pts["q"], pts["y"], linestyle="none", marker="o", markersize=7.5, fillstyle="left",
+                        color=DARK, markerfacecoloralt="white", markeredgecolor=DARK, label=label, zorder=3)
+            elif marker == "x":
+                ax.scatter(pts["q"], pts["y"], marker=marker, s=55, c=DARK, label=label, zorder=3, linewidths=1.2)
+            else:
+                ax.scatter(pts["q"], pts["y"], marker=marker, s=55, facecolors=face, edgecolors=edge,
+                           label=label, zorder=3, linewidths=1.2)
+        ref = pd.Timestamp(ref_date)
+        ax.axvline(ref.year + (ref.quarter - 1) / 4 + (ref.month - 1) % 3 / 12 + 1 / 12, color=MID, linestyle="--",
+                   linewidth=1, label="Rapportdato")
+        lo, hi = float(np.floor(s["q"].min())), float(np.floor(s["q"].max())) + 1
+        ticks = np.arange(lo, hi, 0.25)
+        ax.set_xticks(ticks, [f"{int(t)} K{int(round((t % 1) * 4)) + 1}" for t in ticks], rotation=90, fontsize=7)
+        ax.set_xlim(lo - 0.15, hi)
+        short = {d: d.replace("Delprosjekt ", "").replace("Hovedprosjekt ", "").split(" og ")[0]
+                 for d, _a in packages}
+        short = {d: v[:1].upper() + v[1:] for d, v in short.items()}
+        ax.set_yticks([ypos[p] for p in packages], [f"{short[d]}: {a}" for d, a in packages], fontsize=7)
+        for i in range(1, len(packages)):
+            if packages[i][0] != packages[i - 1][0]:
+                ax.axhline(ypos[packages[i]] + 0.5, color=MID, linewidth=0.8)
+        ax.set_title(title, loc="left")
+        ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4)
+        ax.grid(axis="y", visible=False)
         return _save(fig, out_dir, stem)

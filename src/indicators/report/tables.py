@@ -231,3 +231,27 @@ def summary_table(avvik: pd.DataFrame, nokkeltall: pd.DataFrame | None, status: 
     return Table("sammendrag", "Sammendrag", frame,
                  [("tekst", "Nøkkeltall", "text"), ("verdi", "Verdi", "by_unit"), ("mal", "Mål", "target"),
                   ("lys", "Status", "lys")])
+
+
+STATUS_NAVN = {"gjennomfort": "Gjennomført", "pagaar": "Pågår", "planlagt": "Planlagt", "utsatt": "Utsatt",
+               "avlyst": "Avlyst"}
+
+
+def project_tables(status: pd.DataFrame) -> list[Table]:
+    """Per work package: counts by status; and the overdue activities (the steering group's list)."""
+    from indicators.project import work_package_summary
+
+    summary = work_package_summary(status)
+    cols = [("delprosjekt", "Delprosjekt", "text"), ("arbeidspakke", "Arbeidspakke", "text"),
+            ("aktiviteter", "Aktiviteter", "int"), ("gjennomfort", "Gjennomført", "int"), ("pagaar", "Pågår", "int"),
+            ("planlagt", "Planlagt", "int"), ("utsatt", "Utsatt", "int"), ("avlyst", "Avlyst", "int"),
+            ("forsinket", "Forsinket", "int")]
+    t1 = Table("prosjekt", "Arbeidspakker: gjennomført og planlagt aktivitet", summary, cols,
+               note="Forsinket = ikke gjennomført og planlagt ferdig før rapportdatoen.")
+    late = status[status["forsinket"]].sort_values("dager_forsinket", ascending=False).copy()
+    late["status_navn"] = late["status"].map(STATUS_NAVN)
+    t2 = Table("prosjekt_forsinket", "Forsinkede aktiviteter", late.reset_index(drop=True),
+               [("arbeidspakke", "Arbeidspakke", "text"), ("aktivitet", "Aktivitet", "text"),
+                ("planlagt_slutt", "Planlagt ferdig", "text"), ("status_navn", "Status", "text"),
+                ("dager_forsinket", "Dager forsinket", "int")])
+    return [t1, t2]

@@ -75,6 +75,10 @@ def build_tables(out: Path, kommunenr: str, tertial: Tertial) -> dict[str, T.Tab
     if avt_ind is not None and avtaler is not None and (avt_ind["aar"] == p.aar).any():
         for t in T.agreements_tables(avt_ind, avtaler, p.aar, p.reference_date):
             tables[t.key] = t
+    prosjekt = _load(out, "prosjektstatus", one, y, p.kode)
+    if prosjekt is not None:
+        for t in T.project_tables(prosjekt):
+            tables[t.key] = t
     return tables
 
 
@@ -93,6 +97,7 @@ def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, ou
         "tiltak": _figure_uri(folder / f"tiltak_{kommunenr}.svg"),
         "bemanning": _figure_uri(folder / f"bemanning_helse_{kommunenr}.svg"),
         "dekning": _figure_uri(folder / "dekning_andel_80pluss_hjemmetjenester.svg"),
+        "prosjekt": _figure_uri(folder / f"prosjekt_{kommunenr}.svg"),
     }
     view = {}
     for key, t in tables.items():

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from indicators.sample_data import finance, plan, services
+from indicators.sample_data import finance, plan, project, services
 from indicators.sample_data.municipalities import MUNICIPALITIES, TK_LOFOTEN
 
 __all__ = ["write_sample_data", "TK_LOFOTEN"]
@@ -91,4 +91,5 @@ def write_sample_data(out: Path, seed: int = 1, kommuner: list[str] | None = Non
             _csv(plan.measures(m), out / "tiltak" / "tiltak_1874.csv", written)
             _csv(plan.follow_up(m, rng), out / "tiltak_oppfolging" / "tiltak_oppfolging_1874.csv", written)
             _csv(plan.agreements(m, rng), out / "samarbeidsavtaler" / "samarbeidsavtaler_1874.csv", written)
+            _csv(project.project_plan(m), out / "prosjektplan" / "prosjektplan_1874.csv", written)
     return written

@@ -90,6 +90,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kostra_kontroll(args: argparse.Namespace) -> int:
+    from indicators.api import load
+    from indicators.kostra_control import kostra_kontroll
+    from indicators.settings import load_settings
+
+    out = Path(args.out or load_settings().out)
+    try:
+        regnskap = load("regnskap", out=out, kommune=args.kommune)
+    except FileNotFoundError as exc:
+        raise UserError(f"Fant ikke regnskapet i {out}. Kjør «indicators run --period …» først.") from exc
+    years = regnskap["periode"].str.slice(0, 4).astype(int)
+    closed = sorted(set(years[regnskap["periode"].str.endswith("13")]))
+    aar = args.aar or (closed[-1] if closed else int(years.max()))
+    findings = kostra_kontroll(regnskap, aar)
+    folder = out / "kostra_kontroll"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"kostra_kontroll_{'_'.join(args.kommune) if args.kommune else 'alle'}_{aar}.csv"
+    findings.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    kind = "årsregnskap" if aar in closed else "regnskap hittil i år (kvartalskontroller)"
+    print(f"KOSTRA-kontroll av {kind} {aar} ({len(findings)} funn), etter SSBs kontrollprogram:")
+    for r in findings.itertuples(index=False):
+        where = f" [{r.kontoklasse}/{r.funksjon}/{r.art}]" if r.funksjon else ""
+        print(f"  {r.kommunenr} {r.alvorlighet:<7} kontroll {r.kontroll}{where}: {r.melding} "
+              f"(beløp {r.belop_1000} i 1000 kr)")
+    errors = int((findings["alvorlighet"] == "ERROR").sum())
+    print(f"\nListen er lagret i {path}.")
+    if errors:
+        print(f"{errors} feil (ERROR) hindrer innsending til SSB: rett dem i regnskapet før innsending.",
+              file=sys.stderr)
+        return 1
+    print("Ingen feil som hindrer innsending." + (" Se advarslene over." if len(findings) else ""))
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from indicators.ingest import read_sources
     from indicators.settings import load_settings
@@ -171,6 +205,15 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--raw", help="mappe med rådata for den månedlige kjøringen (standard: data/raw)")
     sv.add_argument("--out", help="mappe for resultater (standard: data/processed)")
     sv.set_defaults(func=cmd_serve)
+
+    k = sub.add_parser("kostra-kontroll", help="KOSTRA-kontroll av regnskapet før innsending til SSB",
+                       description="Kjører reglene i SSBs kontrollprogram som gjelder kommunens regnskap "
+                       "(gyldige koder, ulovlige kombinasjoner, avskrivninger mot motpost, summer) på det lagrede "
+                       "regnskapet. Exit 1 når det finnes feil (ERROR) som hindrer innsending.")
+    k.add_argument("--aar", type=int, help="regnskapsåret (standard: siste år med periode 13)")
+    k.add_argument("--out", help="mappen med behandlede data (standard: data/processed)")
+    k.add_argument("--kommune", nargs="+", metavar="KOMMUNENR", help="bare disse kommunene")
+    k.set_defaults(func=cmd_kostra_kontroll)
 
     v = sub.add_parser("validate", help="sjekk rådata uten å skrive noe",
                        description="Leser og sjekker rådata, skriver ingenting. Exit 0 når alle filer kunne leses.")

@@ -73,7 +73,8 @@ def write_sample_data(out: Path, seed: int = 1, kommuner: list[str] | None = Non
             b = part.copy()
             b["belop"] = _fmt_amount(b["belop"])
             _csv(b, out / "budsjett" / f"budsjett_{kommunenr}_{year}.csv", written)
-        _ledger_files(finance.ledger(m, budget, rng), kommunenr, out, written, plant=kommunenr == "1874")
+        ledger = finance.ledger(m, budget, rng, plant_kostra_faults=kommunenr == "1874")
+        _ledger_files(ledger, kommunenr, out, written, plant=kommunenr == "1874")
         _csv(finance.forecast_adjustments(m), out / "prognosejustering" / f"prognosejustering_{kommunenr}.csv",
              written)
         _csv(finance.balance(m), out / "balanse" / f"balanse_{kommunenr}.csv", written)

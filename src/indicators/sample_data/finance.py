@@ -100,9 +100,13 @@ def _periods() -> list[str]:
     return out + [f"2026{mon:02d}" for mon in range(1, 11)]
 
 
-def ledger(m: Municipality, budsjett: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def ledger(m: Municipality, budsjett: pd.DataFrame, rng: np.random.Generator, plant_kostra_faults: bool = False
+           ) -> pd.DataFrame:
     """Monthly ledger lines (1–3 vouchers per account and month) following the revised budget
-    with each area's over- or underspend, the salary profile and noise; period 13 holds year-end entries."""
+    with each area's over- or underspend, the salary profile and noise; period 13 holds year-end entries,
+    ending with the year's result on funksjon 899 so the drift accounts sum to zero, as KOSTRA requires.
+    Investments are financed by loans (art 910). With ``plant_kostra_faults`` four faults that SSB's
+    control program finds are planted in 2025 (see KOSTRA_FAULTS)."""
     rev = budsjett[budsjett["versjon"].eq("rev1")]
     ramme = {a: r for a, _, r, _ in ORGANISATION}
     frames = []
@@ -133,13 +137,18 @@ def ledger(m: Municipality, budsjett: pd.DataFrame, rng: np.random.Generator) ->
         month["bilagsnr"] = [str(voucher + i) for i in range(len(month))]
         voucher += len(month)
         frames.append(month)
-        if mon in (3, 9):  # an investment project: kontoklasse 0, left out of drift
-            frames.append(pd.DataFrame({"ansvar": ["4000"], "funksjon": ["265"], "art": ["230"],
-                                        "belop": [round(float(rng.uniform(3e5, 9e5)) * m.skala, 2)],
-                                        "periode": [periode], "kontoklasse": ["0"], "bilagsnr": [str(voucher)],
-                                        "prosjekt": ["P-2401 Omsorgsboliger Reine"]}))
-            voucher += 1
+        if mon in (3, 9):  # an investment project, financed by a loan: kontoklasse 0, left out of drift
+            cost = round(float(rng.uniform(3e5, 9e5)) * m.skala, 2)
+            frames.append(pd.DataFrame({"ansvar": ["4000", "9000"], "funksjon": ["265", "870"], "art": ["230", "910"],
+                                        "belop": [cost, -cost], "periode": [periode] * 2, "kontoklasse": ["0"] * 2,
+                                        "bilagsnr": [str(voucher), str(voucher + 1)],
+                                        "prosjekt": ["P-2401 Omsorgsboliger Reine"] * 2}))
+            voucher += 2
+    if plant_kostra_faults:
+        frames.append(pd.DataFrame(KOSTRA_FAULTS, columns=["periode", "ansvar", "funksjon", "art", "belop"]).assign(
+            kontoklasse="1", bilagsnr=[f"FEIL-{i}" for i in range(len(KOSTRA_FAULTS))]))
     out = pd.concat(frames, ignore_index=True)
+    out = pd.concat([out, _closing(out)], ignore_index=True)
     out["kommunenr"] = m.kommunenr
     out["prosjekt"] = out.get("prosjekt", pd.Series(dtype="str")).fillna("")
     return out[["kommunenr", "periode", "ansvar", "funksjon", "art", "belop", "kontoklasse", "prosjekt", "bilagsnr"]]
@@ -159,6 +168,29 @@ def _year_end(m: Municipality, lines: pd.DataFrame, periode: str, rng: np.random
     ]
     out = pd.DataFrame(rows, columns=["ansvar", "funksjon", "art", "belop"])
     return out.assign(periode=periode, kontoklasse="1", bilagsnr=[f"AVS{year}-{i}" for i in range(len(out))])
+
+
+#: Faults planted in Moskenes' 2025 ledger for the KOSTRA check (periode, ansvar, funksjon, art, belop):
+#: control 075 (a tax art on a service function), 155 (counter-entry of depreciation 150 000 short),
+#: 035 (art 520 in drift outside 281/325/701, a warning) and 175 (funksjon 290 not netting to zero).
+KOSTRA_FAULTS = [
+    ("202505", "9000", "120", "870", -45_000.0),
+    ("202513", "9000", "860", "990", 150_000.0),
+    ("202509", "4000", "265", "520", 80_000.0),
+    ("202511", "1000", "290", "350", 40_000.0),
+]
+
+
+def _closing(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The year's result booked in period 13 on funksjon 899: a surplus (drift sums below zero) as
+    regnskapsmessig mindreforbruk (art 589), a deficit as merforbruk (art 980), so drift sums to zero."""
+    d = ledger[ledger["kontoklasse"].eq("1")]
+    years = sorted({p[:4] for p in d["periode"] if p.endswith("13")})
+    rows = []
+    for y in years:
+        total = round(float(d.loc[d["periode"].str.startswith(y), "belop"].sum()), 2)
+        rows.append((f"{y}13", "9000", "899", "589" if total < 0 else "980", -total, "1", f"AVS{y}-resultat"))
+    return pd.DataFrame(rows, columns=["periode", "ansvar", "funksjon", "art", "belop", "kontoklasse", "bilagsnr"])
 
 
 def forecast_adjustments(m: Municipality) -> pd.DataFrame:

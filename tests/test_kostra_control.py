@@ -1,0 +1,59 @@
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.contracts import SOURCES
+from indicators.io.readers import read_raw_file
+from indicators.kostra_control import kostra_kontroll, records
+from indicators.validation import validate_table
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def ledger(rows, periode="202513"):
+    df = pd.DataFrame(rows, columns=["kontoklasse", "funksjon", "art", "belop"])
+    return df.assign(kommunenr="1874", periode=periode)
+
+
+BALANCED = [("1", "800", "870", -500_000.0), ("1", "840", "800", -400_000.0), ("1", "253", "010", 800_000.0),
+            ("1", "253", "590", 100_000.0), ("1", "860", "990", -100_000.0), ("1", "899", "589", 100_000.0),
+            ("0", "265", "230", 300_000.0), ("0", "870", "910", -300_000.0)]
+
+
+def test_a_clean_ledger_passes():
+    assert kostra_kontroll(ledger(BALANCED), 2025).empty
+
+
+def test_records_are_summed_in_1000_kr_and_zero_records_dropped():
+    rec = records(ledger(BALANCED + [("1", "120", "120", 400.0), ("1", "120", "120", -400.0)]), 2025)
+    assert len(rec) == 8 and rec.loc[rec["art"] == "870", "belop_1000"].item() == -500
+
+
+def test_each_planted_rule_by_hand():
+    rows = BALANCED + [
+        ("1", "120", "870", -45_000.0), ("1", "120", "870", 45_000.0),  # nets to zero: dropped, no finding
+        ("1", "880", "590", 60_000.0), ("1", "899", "589", -60_000.0),  # 160 (and the closing keeps 110 quiet)
+        ("0", "840", "230", 10_000.0), ("0", "870", "910", -10_000.0),  # 040 funksjon 840 in investering
+        ("1", "120", "910", 5_000.0), ("1", "899", "589", -5_000.0),  # 025 art 910 in drift
+    ]
+    found = kostra_kontroll(ledger(rows), 2025)
+    assert sorted(found["kontroll"]) == ["025", "040", "160"]
+    assert set(found["alvorlighet"]) == {"ERROR"}
+
+
+def test_sum_rules_and_quarterly_severity():
+    rows = [r for r in BALANCED if r[2] != "589"]  # the year's result not booked on 899
+    found = kostra_kontroll(ledger(rows), 2025).set_index("kontroll")
+    assert list(found.index) == ["110"] and found.loc["110", "belop_1000"] == -100
+    q2 = kostra_kontroll(ledger([("1", "120", "841", 1_000.0)] + BALANCED, periode="202505"), 2025)
+    # art 841 does not exist: control 012 is only a WARNING in Q1–Q3; 110 is an annual control
+    assert q2[["kontroll", "alvorlighet"]].values.tolist() == [["012", "WARNING"]]
+
+
+def test_the_sample_ledger_reports_exactly_the_planted_faults():
+    files = sorted((REPO / "data" / "raw" / "regnskap").glob("regnskap_1874_2025-*.csv"))
+    reg = pd.concat([validate_table(read_raw_file(f), SOURCES["regnskap"], "t").accepted for f in files])
+    found = kostra_kontroll(reg, 2025)
+    assert sorted(zip(found["kontroll"], found["alvorlighet"], strict=True)) == [
+        ("035", "WARNING"), ("075", "ERROR"), ("155", "ERROR"), ("175", "ERROR")]
+    assert found.loc[found["kontroll"] == "155", "belop_1000"].item() == 150

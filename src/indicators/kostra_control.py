@@ -69,7 +69,7 @@ RULES = {  # id: (severity group, message template for a record; {f} funksjon, {
 
 def _record_rules(rec: pd.DataFrame) -> dict[str, pd.Series]:
     f, a, k = rec["funksjon"], rec["art"], rec["kontoklasse"].astype(str)
-    fn, an = pd.to_numeric(f, errors="coerce"), pd.to_numeric(a, errors="coerce")
+    fn = pd.to_numeric(f, errors="coerce")
     drift, inv = k.eq("1"), k.eq("0")
     year = rec["aar"]
     valid_f = codes.valid_code_mask(f, year, None, codes.kostra_funksjon())

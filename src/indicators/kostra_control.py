@@ -127,7 +127,8 @@ def _sum_rules(rec: pd.DataFrame, annual: bool, quarter: int) -> list[dict]:
             "årets resultat skal være ført på funksjon 899.", u + n)
     skatt = b[d & rec["funksjon"].eq("800") & rec["art"].eq("870")].sum()
     if skatt >= 0:
-        add("130", _severity("sum_annual", annual, quarter), "Skatteinntektene (800/870) må summere til under 0.", skatt)
+        add("130", _severity("sum_annual", annual, quarter), "Skatteinntektene (800/870) må summere til under 0.",
+            skatt)
     ramme = b[d & rec["funksjon"].eq("840") & rec["art"].eq("800")].sum()
     if ramme >= 0:
         add("135", _severity("sum_annual", annual, quarter), "Rammetilskuddet (840/800) må summere til under 0.", ramme)
@@ -182,6 +183,6 @@ def kostra_kontroll(regnskap: pd.DataFrame, aar: int) -> pd.DataFrame:
         return pd.DataFrame(columns=KONTROLL_COLUMNS)
     out = pd.concat(frames, ignore_index=True).assign(aar=aar)
     order = {"FATAL": 0, "ERROR": 1, "WARNING": 2, "INFO": 3}
-    out = out.sort_values(["kommunenr", "alvorlighet", "kontroll"], key=lambda s: s.map(order) if s.name == "alvorlighet"
-                          else s, kind="stable")
+    out = out.sort_values(["kommunenr", "alvorlighet", "kontroll"], kind="stable",
+                          key=lambda s: s.map(order) if s.name == "alvorlighet" else s)
     return out[KONTROLL_COLUMNS].reset_index(drop=True)

@@ -30,12 +30,16 @@ def read_and_validate(raw: Path, out: Path, kjoring_id: str) -> Ingest:
 
 
 @task(name="lagre-rene-data", cache_policy=NO_CACHE)
-def store(ingest: Ingest, out: Path, kjoring_id: str, periode: Periode) -> dict[str, list[str]]:
+def store(ingest: Ingest, raw: Path, out: Path, kjoring_id: str, periode: Periode) -> dict[str, list[str]]:
     say("lagrer rene data (Parquet)")
     written = steps.store_clean(ingest, out)
     counts = steps.store_care_counts(ingest, out, periode)
     if counts:
         written["tjenestemottakere"] = counts
+    kostra = steps.store_kostra(raw, out)
+    if kostra:
+        say("laster lagrede KOSTRA-svar fra SSB inn i lageret")
+        written["kostra"] = kostra
     q = steps.write_quarantine(ingest, out, kjoring_id)
     if q:
         written["karantene"] = q
@@ -127,7 +131,7 @@ def monthly_run(
     ingest = read_and_validate(raw_dir, out_dir, kjoring_id)
     if ingest.refusals:
         return Failed(message=str(RunRefused(ingest.refusals)))
-    outputs = store(ingest, out_dir, kjoring_id, p)
+    outputs = store(ingest, raw_dir, out_dir, kjoring_id, p)
     result = steps.RunResult(kjoring_id=kjoring_id, periode=str(p), reconciliation=ingest.reconciliation(),
                              outputs=outputs, notes=list(ingest.notes),
                              quarantine_rows=int(ingest.quarantine.shape[0]))

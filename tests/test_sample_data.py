@@ -20,7 +20,7 @@ def moskenes(tmp_path_factory) -> Path:
 
 def _digest(folder: Path) -> str:
     h = hashlib.sha256()
-    for p in sorted(folder.rglob("*.csv")):
+    for p in sorted([*folder.rglob("*.csv"), *folder.rglob("*.json")]):
         h.update(p.relative_to(folder).as_posix().encode())
         h.update(p.read_bytes())
     return h.hexdigest()

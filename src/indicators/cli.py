@@ -90,6 +90,58 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kostra(args: argparse.Namespace) -> int:
+    from indicators.api import load
+    from indicators.kostra import store_recorded
+    from indicators.run import compute_kostra_comparison, write_output
+    from indicators.settings import load_settings
+
+    settings = load_settings()
+    out = Path(args.out or settings.out)
+    if args.offline:
+        folder = Path(args.offline)
+        if not folder.is_dir() or not any(folder.glob("*.json")):
+            raise UserError(f"Fant ingen lagrede SSB-svar (*.json) i {folder}.")
+    else:
+        from indicators.io.ssb import StatBankClient
+
+        try:
+            kommuner = args.kommune or sorted(set(load("organisasjon", out=out)["kommunenr"]))
+        except FileNotFoundError as exc:
+            raise UserError(f"Fant ingen kommuner i {out}; angi --kommune eller kjør «indicators run» først.") from exc
+        folder = Path(args.raw or settings.raw) / "kostra"
+        client = StatBankClient(folder)
+        year = args.aar or __import__("datetime").date.today().year - 1
+        print(f"Henter KLASS-grupper og StatBank-tabeller {', '.join(args.tables)} for {', '.join(kommuner)} …")
+        items = client.klass_correspondence("131", "112", f"{year}-01-01", f"{year}-12-31")
+        groups = sorted({i["targetCode"] for i in items if i["sourceCode"] in kommuner})
+        regions = kommuner + groups + ["EAKUO"]
+        for table in args.tables:
+            spec = LIVE_QUERIES.get(table)
+            if spec is None:
+                raise UserError(f"Tabell {table} har ingen ferdig spørring; velg blant {', '.join(LIVE_QUERIES)}.")
+            client.data(table, spec(kommuner, regions))
+            print(f"  … {table} lagret i {folder}")
+    written = store_recorded(folder, out)
+    comparison = compute_kostra_comparison(out, args.kommune)
+    paths = write_output(comparison, out, "kostra_sammenligning") if len(comparison) else []
+    synthetic = bool(len(comparison)) and bool(comparison["syntetisk"].any())
+    print(f"Lastet {len(written)} KOSTRA-filer inn i {out}; kostra_sammenligning: {len(comparison)} rader "
+          f"({len(paths)} filer)." + (" Merk: tallene er SYNTETISKE (eksempeldata)." if synthetic else ""))
+    return 0
+
+
+#: Live StatBank queries (PxWebApi v2 valueCodes). Codes from the domain notes; confirm against the
+#: table's metadata (``StatBankClient.metadata``) when SSB changes a table.
+LIVE_QUERIES = {
+    "07459": lambda kommuner, regions: {"Region": kommuner, "Alder": "*", "ContentsCode": "Personer1",
+                                        "Tid": "top(3)"},
+    "12362": lambda kommuner, regions: {"KOKkommuneregion0000": regions, "KOKfunksjon0000": ["FGK8", "FGK9"],
+                                        "KOKart0000": ["AGD2"], "ContentsCode": ["KOSbelopinnbygge0000"],
+                                        "Tid": "top(3)"},
+}
+
+
 def cmd_kostra_kontroll(args: argparse.Namespace) -> int:
     from indicators.api import load
     from indicators.kostra_control import kostra_kontroll
@@ -205,6 +257,18 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--raw", help="mappe med rådata for den månedlige kjøringen (standard: data/raw)")
     sv.add_argument("--out", help="mappe for resultater (standard: data/processed)")
     sv.set_defaults(func=cmd_serve)
+
+    ko = sub.add_parser("kostra", help="KOSTRA-tall fra SSB (eller lagrede svar) inn i lageret, og sammenligningen",
+                        description="Henter KOSTRA-tall fra SSBs statistikkbank og KLASS (eller leser lagrede "
+                        "JSON-stat2-svar med --offline), lagrer dem og beregner kostra_sammenligning: kommunen mot "
+                        "KOSTRA-gruppen, landet uten Oslo og nabokommunene.")
+    ko.add_argument("--offline", metavar="MAPPE", help="les lagrede svar fra mappen i stedet for å hente fra SSB")
+    ko.add_argument("--tables", nargs="+", default=["07459", "12362"], help="tabeller å hente (standard: 07459 12362)")
+    ko.add_argument("--kommune", nargs="+", metavar="KOMMUNENR", help="kommunene (standard: alle i lageret)")
+    ko.add_argument("--aar", type=int, help="året for KOSTRA-gruppene (standard: i fjor)")
+    ko.add_argument("--raw", help="rådatamappen; svarene lagres i <raw>/kostra (standard: data/raw)")
+    ko.add_argument("--out", help="mappen med behandlede data (standard: data/processed)")
+    ko.set_defaults(func=cmd_kostra)
 
     k = sub.add_parser("kostra-kontroll", help="KOSTRA-kontroll av regnskapet før innsending til SSB",
                        description="Kjører reglene i SSBs kontrollprogram som gjelder kommunens regnskap "

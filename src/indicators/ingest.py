@@ -19,7 +19,7 @@ from indicators.quarantine import empty_quarantine, extra_quarantine
 from indicators.validation import ValidatedFile, validate_table
 
 #: Folders in the raw tree that this version reads in other ways or not yet.
-NOT_TABULAR = {"kostra": "SSB-data (JSON-stat2) leses av «indicators kostra», ikke av den månedlige kjøringen."}
+NOT_TABULAR = {"kostra": "lagrede SSB-svar (JSON-stat2) lastes inn som KOSTRA-data, ikke som en tabellkilde."}
 
 
 @dataclass

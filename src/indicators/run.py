@@ -25,6 +25,7 @@ from indicators.errors import RunRefused
 from indicators.ingest import Ingest
 from indicators.io.store import read_dataset, write_atomic, write_dataset
 from indicators.key_figures import nokkeltall
+from indicators.kostra import kostra_eget_regnskap, kostra_sammenligning, read_stored, store_recorded
 from indicators.periods import Periode
 from indicators.project import prosjektstatus
 from indicators.report import charts
@@ -41,9 +42,11 @@ INDICATOR_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "nokkeltall": (("regnskap",), ("balanse", "budsjett")),
     "samarbeidsavtaler_indikatorer": (("samarbeidsavtaler",), ("befolkning", "regnskap")),
     "prosjektstatus": (("prosjektplan",), ()),
+    "kostra_sammenligning": (("kostra",), ("kostra_grupper",)),
+    "kostra_eget_regnskap": (("regnskap",), ("befolkning",)),
 }
 #: How each output dataset is partitioned in the store (one file per period, or per year).
-OUTPUT_UNITS = {"samarbeidsavtaler_indikatorer": "aar", "prognosetreff": "aar"}
+OUTPUT_UNITS = {"samarbeidsavtaler_indikatorer": "aar", "prognosetreff": "aar", "kostra_sammenligning": "aar"}
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
@@ -113,7 +116,7 @@ def skipped_indicators(available: set[str]) -> dict[str, str]:
 
 def available_sources(out: Path) -> set[str]:
     """Stored datasets (clean sources and the aggregated care counts) that hold data."""
-    names = set(SOURCES) | {"tjenestemottakere"}
+    names = set(SOURCES) | {"tjenestemottakere", "kostra", "kostra_grupper"}
     return {s for s in names if (Path(out) / s).is_dir() and any((Path(out) / s).rglob("*.parquet"))}
 
 
@@ -208,7 +211,27 @@ COMPUTE = {
     "nokkeltall": compute_key_figures,
     "samarbeidsavtaler_indikatorer": compute_agreements,
     "prosjektstatus": lambda out, periode, kommuner: prosjektstatus(_load(out, "prosjektplan", kommuner), periode),
+    "kostra_sammenligning": lambda out, periode, kommuner: compute_kostra_comparison(out, kommuner),
+    "kostra_eget_regnskap": lambda out, periode, kommuner: kostra_eget_regnskap(
+        _load(out, "regnskap", kommuner, [periode.aar]), _load(out, "befolkning", kommuner, [periode.aar]), periode),
 }
+
+
+def compute_kostra_comparison(out: Path, kommuner: list[str] | None) -> pd.DataFrame:
+    """Every municipality in the store against its group, landet uten Oslo and the other municipalities."""
+    tables, groups = read_stored(out)
+    org = _load(out, "organisasjon", None)
+    present = sorted(set(org["kommunenr"])) if org is not None else []
+    chosen = [k for k in present if not kommuner or k in kommuner]
+    return kostra_sammenligning(tables, groups, chosen, present)
+
+
+def store_kostra(raw: Path, out: Path) -> list[str]:
+    """Recorded StatBank responses under ``<raw>/kostra`` into the store, when there are any."""
+    folder = Path(raw) / "kostra"
+    if not folder.is_dir() or not any(folder.glob("*.json")):
+        return []
+    return [str(p) for p in store_recorded(folder, out)]
 
 
 def _avvik_inputs(out: Path, aar: int, kommuner: list[str] | None) -> dict:

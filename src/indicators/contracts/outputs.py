@@ -107,3 +107,16 @@ PROSJEKTSTATUS_SCHEMA = _base({
     "forsinket": pa.Column(bool), "dager_forsinket": pa.Column(int), "gjennomfort_dato": pa.Column(str, nullable=True),
 }, ["kommunenr", "periode", "delprosjekt", "arbeidspakke", "aktivitet"], "prosjektstatus")
 SCHEMAS["prosjektstatus"] = PROSJEKTSTATUS_SCHEMA
+
+KOSTRA_SAMMENLIGNING_SCHEMA = _base({
+    "indikator": pa.Column(str), "verdi": pa.Column(float), "enhet": pa.Column(str), "sammenligning": pa.Column(str),
+    "sammenligningsverdi": pa.Column(float), "differanse": pa.Column(float),
+    "regel": pa.Column(str, isin(["ssb", "sum_teller_sum_nevner"], "regel_gyldig")), "syntetisk": pa.Column(bool),
+}, ["kommunenr", "aar", "indikator", "sammenligning"], "kostra_sammenligning", periodic=False)
+KOSTRA_EGET_SCHEMA = _base({
+    "funksjon": pa.Column(str), "navn": pa.Column(str), "netto_driftsutgifter": pa.Column(float),
+    "per_innbygger": pa.Column(float, nullable=True), "andel_pct": pa.Column(float, nullable=True),
+    "innbyggere": pa.Column(float, nullable=True),
+}, ["kommunenr", "periode", "funksjon"], "kostra_eget_regnskap")
+SCHEMAS["kostra_sammenligning"] = KOSTRA_SAMMENLIGNING_SCHEMA
+SCHEMAS["kostra_eget_regnskap"] = KOSTRA_EGET_SCHEMA

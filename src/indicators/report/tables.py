@@ -255,3 +255,34 @@ def project_tables(status: pd.DataFrame) -> list[Table]:
                 ("planlagt_slutt", "Planlagt ferdig", "text"), ("status_navn", "Status", "text"),
                 ("dager_forsinket", "Dager forsinket", "int")])
     return [t1, t2]
+
+
+KOSTRA_LABELS = {
+    "netto_driftsutgifter_per_innbygger_FGK9": ("Netto driftsutgifter helse og omsorg per innbygger (kr)", "int"),
+    "netto_driftsutgifter_per_innbygger_FGK8": ("Netto driftsutgifter grunnskole per innbygger (kr)", "int"),
+    "andel_innbyggere_80pluss": ("Andel innbyggere 80 år og eldre (%)", "pct"),
+}
+
+
+def kostra_table(cmp: pd.DataFrame, names: dict[str, str]) -> Table:
+    """The latest year's KOSTRA figures: the municipality against its group, landet uten Oslo and neighbours."""
+    year = int(cmp["aar"].max())
+    c = cmp[cmp["aar"].eq(year)]
+    wide = c.pivot_table(index="indikator", columns="sammenligning", values="sammenligningsverdi", aggfunc="first")
+    own = c.groupby("indikator")["verdi"].first()
+    order = [k for k in wide.columns if k.startswith("kostragruppe")] + \
+        [k for k in wide.columns if k == "landet_uten_oslo"] + sorted(k for k in wide.columns if k.isdigit())
+    wide = wide[order]
+    wide.insert(0, "egen", own)
+    wide = wide.reindex([i for i in KOSTRA_LABELS if i in wide.index])
+    wide.insert(0, "indikator_navn", [KOSTRA_LABELS[i][0] for i in wide.index])
+    labels = {"landet_uten_oslo": "Landet uten Oslo"} | {k: k.replace("kostragruppe ", "KOSTRA-gruppe ")
+                                                          for k in order if k.startswith("kostragruppe")}
+    cols = [("indikator_navn", "Indikator", "text"), ("egen", "Kommunen", "mixed")] + \
+        [(k, labels.get(k, names.get(k, k)), "mixed") for k in order]
+    note = f"KOSTRA {year}, SSBs publiserte tall (gruppetall: SSBs egne der de er publisert)."
+    if c["syntetisk"].any():
+        note += " SYNTETISKE TALL (eksempeldata), ikke fra SSB."
+    t = Table("kostra", f"KOSTRA-sammenligning {year}", wide.reset_index(drop=True), cols, note=note)
+    t.row_kinds = [KOSTRA_LABELS[i][1] for i in KOSTRA_LABELS if i in set(c["indikator"])]  # type: ignore[attr-defined]
+    return t

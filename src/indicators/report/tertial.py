@@ -75,6 +75,11 @@ def build_tables(out: Path, kommunenr: str, tertial: Tertial) -> dict[str, T.Tab
     if avt_ind is not None and avtaler is not None and (avt_ind["aar"] == p.aar).any():
         for t in T.agreements_tables(avt_ind, avtaler, p.aar, p.reference_date):
             tables[t.key] = t
+    kostra = _load(out, "kostra_sammenligning", one)
+    if kostra is not None:
+        kostra = kostra[kostra["aar"] <= p.aar]
+        if len(kostra):
+            tables["kostra"] = T.kostra_table(kostra, codes.KOMMUNER)
     prosjekt = _load(out, "prosjektstatus", one, y, p.kode)
     if prosjekt is not None:
         for t in T.project_tables(prosjekt):

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.sample_data import finance, plan, project, services
+from indicators.sample_data.kostra_files import write_kostra_files
 from indicators.sample_data.municipalities import MUNICIPALITIES, TK_LOFOTEN
 
 __all__ = ["write_sample_data", "TK_LOFOTEN"]
@@ -60,6 +61,7 @@ def write_sample_data(out: Path, seed: int = 1, kommuner: list[str] | None = Non
                         f"Velg blant {', '.join(MUNICIPALITIES)}.")
     out = Path(out)
     written: list[Path] = []
+    ledgers, pops = [], []
     for kommunenr in kommuner:
         m = MUNICIPALITIES[kommunenr]
         rng = np.random.default_rng([seed, int(kommunenr)])
@@ -74,11 +76,13 @@ def write_sample_data(out: Path, seed: int = 1, kommuner: list[str] | None = Non
             b["belop"] = _fmt_amount(b["belop"])
             _csv(b, out / "budsjett" / f"budsjett_{kommunenr}_{year}.csv", written)
         ledger = finance.ledger(m, budget, rng, plant_kostra_faults=kommunenr == "1874")
+        ledgers.append(ledger)
         _ledger_files(ledger, kommunenr, out, written, plant=kommunenr == "1874")
         _csv(finance.forecast_adjustments(m), out / "prognosejustering" / f"prognosejustering_{kommunenr}.csv",
              written)
         _csv(finance.balance(m), out / "balanse" / f"balanse_{kommunenr}.csv", written)
         pop = services.population(m, rng)
+        pops.append(pop)
         for year, part in pop.groupby("aar"):
             _csv(part, out / "befolkning" / f"befolkning_{kommunenr}_{year}.csv", written)
         _csv(services.decisions(m, pop, rng), out / "vedtak" / f"vedtak_{kommunenr}.csv", written)
@@ -93,4 +97,5 @@ def write_sample_data(out: Path, seed: int = 1, kommuner: list[str] | None = Non
             _csv(plan.follow_up(m, rng), out / "tiltak_oppfolging" / "tiltak_oppfolging_1874.csv", written)
             _csv(plan.agreements(m, rng), out / "samarbeidsavtaler" / "samarbeidsavtaler_1874.csv", written)
             _csv(project.project_plan(m), out / "prosjektplan" / "prosjektplan_1874.csv", written)
+    write_kostra_files(out, pd.concat(ledgers, ignore_index=True), pd.concat(pops, ignore_index=True), written)
     return written

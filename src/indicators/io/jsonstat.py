@@ -1,0 +1,94 @@
+"""JSON-stat 2.0 (the format of SSB's StatBank) into a tidy frame: one row per cell, a code and a
+label column per dimension, and ``value`` (and ``status`` when present).
+
+``value`` is row-major with the last dimension in ``id`` varying fastest; a category ``index`` may be
+an object or an array; ``value`` may be an array (with nulls) or a sparse object keyed by position.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators.errors import UserError
+
+
+class JsonStatError(UserError):
+    """A document that is not a JSON-stat 2.0 dataset we can read."""
+
+
+def _categories(dim: dict) -> tuple[list[str], list[str]]:
+    cat = dim.get("category", {})
+    index = cat.get("index")
+    labels = cat.get("label", {})
+    if index is None:  # a single-category dimension may give only labels
+        codes = list(labels)
+    elif isinstance(index, list):
+        codes = [str(c) for c in index]
+    else:
+        codes = [str(c) for c, _pos in sorted(index.items(), key=lambda kv: kv[1])]
+    return codes, [str(labels.get(c, c)) for c in codes]
+
+
+def _dense(values, n: int) -> np.ndarray:
+    out = np.full(n, np.nan)
+    if isinstance(values, dict):
+        for k, v in values.items():
+            if v is not None:
+                out[int(k)] = float(v)
+    else:
+        if len(values) != n:
+            raise JsonStatError(f"JSON-stat: «value» har {len(values)} verdier, men dimensjonene gir {n}.")
+        out[:] = [np.nan if v is None else float(v) for v in values]
+    return out
+
+
+def read_dataset(doc: dict) -> pd.DataFrame:
+    """A JSON-stat 2.0 dataset as a tidy frame (columns ``<dim>``, ``<dim>_label`` per dimension, ``value``)."""
+    if doc.get("class") == "collection":
+        raise JsonStatError("Dokumentet er en JSON-stat-samling (collection), ikke et datasett; les datasettene "
+                            "den lenker til (collection_items).")
+    if doc.get("version") != "2.0" or doc.get("class") != "dataset":
+        raise JsonStatError("Dokumentet er ikke et JSON-stat 2.0-datasett (eldre JSON-stat 1.x støttes ikke). "
+                            "Hent tabellen på nytt med outputFormat=json-stat2.")
+    ids, sizes = doc["id"], [int(s) for s in doc["size"]]
+    n = int(np.prod(sizes)) if sizes else 0
+    grids = np.indices(sizes).reshape(len(sizes), -1) if sizes else np.empty((0, 0), int)
+    frame = {}
+    for pos, dim_id in enumerate(ids):
+        codes, labels = _categories(doc["dimension"][dim_id])
+        if len(codes) != sizes[pos]:
+            raise JsonStatError(f"JSON-stat: dimensjonen «{dim_id}» har {len(codes)} kategorier, men size sier "
+                                f"{sizes[pos]}.")
+        frame[dim_id] = np.asarray(codes, dtype=object)[grids[pos]]
+        frame[f"{dim_id}_label"] = np.asarray(labels, dtype=object)[grids[pos]]
+    out = pd.DataFrame(frame)
+    out["value"] = _dense(doc.get("value", []), n)
+    status = doc.get("status")
+    if status is not None:
+        if isinstance(status, str):
+            out["status"] = status
+        elif isinstance(status, list):
+            out["status"] = status if len(status) == n else (status * n)[:n]
+        else:
+            s = pd.Series(None, index=range(n), dtype="object")
+            for k, v in status.items():
+                s[int(k)] = v
+            out["status"] = s
+    for col in out.columns:
+        if col not in ("value",):
+            out[col] = out[col].astype("str") if col != "status" else out[col]
+    return out
+
+
+def collection_items(doc: dict) -> list[dict]:
+    """The items (class, href, label) of a JSON-stat collection."""
+    if doc.get("class") != "collection":
+        raise JsonStatError("Dokumentet er ikke en JSON-stat-samling.")
+    return list(doc.get("link", {}).get("item", []))
+
+
+def units(doc: dict, metric_dim: str = "ContentsCode") -> dict[str, dict]:
+    """Units per content code (SSB: ``{"base": "prosent", "decimals": 1}``)."""
+    dim = doc.get("dimension", {}).get(metric_dim, {})
+    return dim.get("category", {}).get("unit", {})

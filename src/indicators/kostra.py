@@ -1,0 +1,197 @@
+"""KOSTRA: SSB's published figures (recorded StatBank responses) in the store, the comparison of a
+municipality with its KOSTRA group, «landet uten Oslo» and chosen neighbours (``kostra_sammenligning``),
+and KOSTRA figures computed from the municipality's own ledger before SSB publishes
+(``kostra_eget_regnskap``).
+
+Group values: SSB's own published figure for the group (region code ``EKG##``) and for «landet uten
+Oslo» (``EAKUO``) when it is in the data; otherwise Σ numerator / Σ denominator over the group's
+members present in the data (the KOSTRA and Framsikt rule; Kolada's unweighted mean is not used).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from indicators import accounts
+from indicators.io.jsonstat import read_dataset
+
+#: KOSTRA function groups (KLASS 277) whose members the domain notes document (KOSTRA.md §1.2).
+FGK = {
+    "FGK8": ("Grunnskole", ["202", "215", "222", "223"]),
+    "FGK9": ("Helse og omsorg", ["232", "233", "234", "241", "253", "254", "256", "257", "258", "261"]),
+}
+LANDET_UTEN_OSLO = "EAKUO"
+SAMMENLIGNING_COLUMNS = ["kommunenr", "aar", "indikator", "verdi", "enhet", "sammenligning", "sammenligningsverdi",
+                         "differanse", "regel", "syntetisk"]
+EGET_COLUMNS = ["kommunenr", "aar", "periode", "funksjon", "navn", "netto_driftsutgifter", "per_innbygger",
+                "andel_pct", "innbyggere"]
+
+
+def _role(doc: dict, role: str, fallback: str) -> str:
+    ids = doc.get("role", {}).get(role) or [i for i in doc["id"] if fallback in i.lower()]
+    return ids[0]
+
+
+def load_recorded(folder: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame | None]:
+    """Recorded StatBank responses (JSON-stat2) and KLASS correspondences from a folder.
+
+    Returns:
+        (tables: tabell → tidy frame with region, statistikkvariabel, tid, the other dimensions, verdi;
+         groups: kommunenr → KOSTRA group from a KLASS 131→112 correspondence, or None).
+    """
+    tables: dict[str, list[pd.DataFrame]] = {}
+    groups = None
+    for path in sorted(Path(folder).glob("*.json")):
+        if path.name.endswith(".meta.json"):
+            continue
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        synthetic = bool(doc.get("extension", {}).get("syntetisk", False))
+        if "correspondenceItems" in doc:
+            items = pd.DataFrame(doc["correspondenceItems"])
+            groups = pd.DataFrame({"kommunenr": items["sourceCode"].astype(str),
+                                   "kostragruppe": items["targetCode"].astype(str),
+                                   "gruppenavn": items["targetName"].astype(str), "syntetisk": synthetic})
+            continue
+        meta_path = path.with_name(path.stem + ".meta.json")
+        table = (json.loads(meta_path.read_text(encoding="utf-8"))["tabell"] if meta_path.exists()
+                 else str(doc.get("label", path.stem)).split(":")[0].strip())
+        df = read_dataset(doc)
+        geo, metric, time = _role(doc, "geo", "region"), _role(doc, "metric", "contents"), _role(doc, "time", "tid")
+        tidy = df.rename(columns={geo: "region", metric: "statistikkvariabel", time: "tid", "value": "verdi"})
+        tidy = tidy.drop(columns=[c for c in tidy.columns if c.endswith("_label") and not c.startswith(geo)])
+        tidy = tidy.rename(columns={f"{geo}_label": "region_navn"})
+        tidy["aar"] = pd.to_numeric(tidy["tid"], errors="coerce").astype("Int64")
+        tidy["syntetisk"] = synthetic
+        tidy["kilde_fil"] = path.name
+        tables.setdefault(table, []).append(tidy)
+    return {t: pd.concat(f, ignore_index=True).drop_duplicates() for t, f in tables.items()}, groups
+
+
+def _indicator_values(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Long rows (region, aar, indikator, teller, nevner, verdi, enhet, syntetisk) from the recorded tables."""
+    frames = []
+    t = tables.get("12362")
+    if t is not None:
+        sel = t[t["statistikkvariabel"].eq("KOSbelopinnbygge0000") & t.get("KOKart0000", "AGD2").eq("AGD2")]
+        for fgk in FGK:
+            part = sel[sel["KOKfunksjon0000"].eq(fgk)]
+            frames.append(pd.DataFrame({
+                "region": part["region"], "aar": part["aar"], "indikator": f"netto_driftsutgifter_per_innbygger_{fgk}",
+                "teller": np.nan, "nevner": np.nan, "verdi": part["verdi"], "enhet": "kr", "syntetisk": part["syntetisk"]}))
+    p = tables.get("07459")
+    if p is not None:
+        alder = pd.to_numeric(p["Alder"].str.extract(r"(\d+)")[0], errors="coerce")
+        total = p.groupby(["region", "aar"])["verdi"].sum()
+        old = p[alder.ge(80)].groupby(["region", "aar"])["verdi"].sum()
+        syn = p.groupby(["region", "aar"])["syntetisk"].any()
+        f = pd.DataFrame({"teller": old, "nevner": total, "syntetisk": syn}).reset_index()
+        f["verdi"] = f["teller"] / f["nevner"] * 100
+        frames.append(f.assign(indikator="andel_innbyggere_80pluss", enhet="prosent"))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["region", "aar", "indikator", "teller", "nevner", "verdi", "enhet", "syntetisk"])
+
+
+def kostra_sammenligning(tables: dict[str, pd.DataFrame], groups: pd.DataFrame | None, kommuner: list[str],
+                         naboer: list[str]) -> pd.DataFrame:
+    """Each indicator for each municipality against its KOSTRA group, landet uten Oslo and the neighbours.
+
+    differanse = verdi − sammenligningsverdi. ``regel`` says how the comparison value was found:
+    ``ssb`` (SSB's published figure) or ``sum_teller_sum_nevner`` (computed from the group's members)."""
+    values = _indicator_values(tables)
+    if values.empty:
+        return pd.DataFrame(columns=SAMMENLIGNING_COLUMNS)
+    v = values.set_index(["region", "aar", "indikator"])
+    group_of = dict(zip(groups["kommunenr"], groups["kostragruppe"], strict=True)) if groups is not None else {}
+    rows = []
+    for kommunenr in kommuner:
+        own = values[values["region"].eq(kommunenr)]
+        targets = ([("kostragruppe " + group_of[kommunenr], group_of[kommunenr])] if kommunenr in group_of else [])
+        targets += [("landet_uten_oslo", LANDET_UTEN_OSLO)] + [(n, n) for n in naboer if n != kommunenr]
+        for r in own.itertuples(index=False):
+            for label, region in targets:
+                key = (region, r.aar, r.indikator)
+                regel = "ssb"
+                if key in v.index:
+                    cmp = v.loc[key]
+                    cmp_value, cmp_syn = float(cmp["verdi"]), bool(cmp["syntetisk"])
+                elif region.startswith("EKG") and groups is not None:
+                    members = groups.loc[groups["kostragruppe"].eq(region), "kommunenr"]
+                    m = values[values["region"].isin(members) & values["aar"].eq(r.aar)
+                               & values["indikator"].eq(r.indikator)]
+                    if m.empty or m["nevner"].isna().any():
+                        continue
+                    cmp_value = float(m["teller"].sum() / m["nevner"].sum() * (100 if r.enhet == "prosent" else 1))
+                    cmp_syn, regel = bool(m["syntetisk"].any()), "sum_teller_sum_nevner"
+                else:
+                    continue
+                rows.append({"kommunenr": kommunenr, "aar": int(r.aar), "indikator": r.indikator,
+                             "verdi": float(r.verdi), "enhet": r.enhet, "sammenligning": label,
+                             "sammenligningsverdi": cmp_value, "differanse": float(r.verdi) - cmp_value,
+                             "regel": regel, "syntetisk": bool(r.syntetisk) or cmp_syn})
+    return pd.DataFrame(rows, columns=SAMMENLIGNING_COLUMNS)
+
+
+def kostra_eget_regnskap(regnskap: pd.DataFrame, befolkning: pd.DataFrame | None, periode) -> pd.DataFrame:
+    """KOSTRA from the municipality's own ledger, year to date, before SSB publishes: netto driftsutgifter
+    per funksjon (and per documented function group FGK8/FGK9), per inhabitant (population on 1 January of
+    the year) and as a share of all netto driftsutgifter (KMD veileder 2019 §6.3 definition)."""
+    p = regnskap["periode"].astype(str)
+    last = 13 if periode.maned == 13 else periode.maned
+    led = regnskap[p.str.slice(0, 4).astype(int).eq(periode.aar) & p.str.slice(4, 6).astype(int).le(last)]
+    by_f = accounts.netto_driftsutgifter(led, by=["funksjon"]).rename("netto_driftsutgifter").reset_index()
+    groups = []
+    for code, (name, members) in FGK.items():
+        g = by_f[by_f["funksjon"].isin(members)].groupby("kommunenr")["netto_driftsutgifter"].sum().reset_index()
+        groups.append(g.assign(funksjon=code, navn=name))
+    from indicators.codes import funksjon_navn
+
+    by_f["navn"] = by_f["funksjon"].map(funksjon_navn()).fillna(by_f["funksjon"])
+    out = pd.concat([by_f, *groups], ignore_index=True)
+    total = by_f.groupby("kommunenr")["netto_driftsutgifter"].sum()
+    out["andel_pct"] = out["netto_driftsutgifter"] / out["kommunenr"].map(total).where(lambda x: x != 0) * 100
+    pop = pd.Series(dtype=float)
+    if befolkning is not None and len(befolkning):
+        b = befolkning[befolkning["aar"].astype(int).eq(periode.aar)]
+        pop = b.groupby("kommunenr")["antall"].sum().astype(float)
+    out["innbyggere"] = out["kommunenr"].map(pop).astype(float)
+    out["per_innbygger"] = out["netto_driftsutgifter"] / out["innbyggere"].where(out["innbyggere"] > 0)
+    out["aar"] = periode.aar
+    out["periode"] = periode.kode
+    return out[EGET_COLUMNS].sort_values(["kommunenr", "funksjon"]).reset_index(drop=True)
+
+
+def store_recorded(folder: Path, out: Path) -> list[Path]:
+    """Load recorded responses into the store: ``kostra/tabell=<nr>/part-0.parquet`` per table and
+    ``kostra_grupper/part-0.parquet`` (municipality → KOSTRA group). Replaces what was there."""
+    import pyarrow as pa
+
+    from indicators.io.store import write_atomic
+
+    tables, groups = load_recorded(folder)
+    written = []
+    for table, frame in tables.items():
+        path = Path(out) / "kostra" / f"tabell={table}" / "part-0.parquet"
+        write_atomic(pa.Table.from_pandas(frame.drop(columns=["aar"]).assign(aar=frame["aar"].astype("float64")),
+                                          preserve_index=False), path)
+        written.append(path)
+    if groups is not None:
+        path = Path(out) / "kostra_grupper" / "part-0.parquet"
+        write_atomic(pa.Table.from_pandas(groups, preserve_index=False), path)
+        written.append(path)
+    return written
+
+
+def read_stored(out: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame | None]:
+    """The stored KOSTRA tables and groups (as :func:`load_recorded` returns them)."""
+    root = Path(out) / "kostra"
+    tables = {}
+    for path in sorted(root.glob("tabell=*/part-0.parquet")) if root.exists() else []:
+        df = pd.read_parquet(path)
+        df["aar"] = df["aar"].astype("Int64")
+        tables[path.parent.name.split("=", 1)[1]] = df
+    g = Path(out) / "kostra_grupper" / "part-0.parquet"
+    return tables, (pd.read_parquet(g) if g.exists() else None)

@@ -1,0 +1,45 @@
+"""KOSTRA comparison from recorded (here: synthetic, in SSB's exact shape) responses, and its consistency
+with the sample data."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from indicators import accounts
+from indicators.cli import main
+from indicators.io.store import read_dataset
+
+pytestmark = pytest.mark.integration
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_offline_load_gives_the_comparison_consistent_with_the_ledger(sample_store: Path, capsys):
+    assert main(["kostra", "--offline", str(REPO / "data" / "raw" / "kostra"), "--out", str(sample_store)]) == 0
+    assert "SYNTETISKE" in capsys.readouterr().out
+    cmp = read_dataset(sample_store, "kostra_sammenligning", [("kommunenr", "=", "1874")])
+    row = cmp[(cmp["aar"] == 2025) & (cmp["indikator"] == "netto_driftsutgifter_per_innbygger_FGK9")]
+    assert set(row["sammenligning"]) == {"kostragruppe EKG14", "landet_uten_oslo", "1859", "1860", "1865"}
+    assert row["syntetisk"].all() and set(row["regel"]) == {"ssb"}
+    # Moskenes' own figure equals netto driftsutgifter on FGK9 in the 2025 ledger / population 1.1.2025
+    reg = read_dataset(sample_store, "regnskap", [("kommunenr", "=", "1874"), ("aar", "=", 2025)])
+    ndu = accounts.netto_driftsutgifter(reg, by=["funksjon"])
+    fgk9 = ndu[ndu.index.get_level_values("funksjon").isin(
+        ["232", "233", "234", "241", "253", "254", "256", "257", "258", "261"])].sum()
+    pop = read_dataset(sample_store, "befolkning", [("kommunenr", "=", "1874"), ("aar", "=", 2025)])["antall"].sum()
+    assert row["verdi"].iloc[0] == round(fgk9 / pop)
+    g = row[row["sammenligning"] == "kostragruppe EKG14"].iloc[0]
+    assert g["differanse"] == pytest.approx(g["verdi"] - g["sammenligningsverdi"])
+
+
+def test_own_ledger_kostra_before_ssb_publishes(sample_store: Path):
+    eget = read_dataset(sample_store, "kostra_eget_regnskap", [("kommunenr", "=", "1874")])
+    eget = eget[eget["periode"] == "202610"].set_index("funksjon")
+    services = eget.drop(index=["FGK8", "FGK9"])
+    assert services["andel_pct"].sum() == pytest.approx(100.0)
+    assert eget.loc["FGK9", "netto_driftsutgifter"] == pytest.approx(
+        services.loc[services.index.isin(["234", "241", "253", "256", "257", "258", "261"]),
+                     "netto_driftsutgifter"].sum())
+    assert eget.loc["253", "per_innbygger"] == pytest.approx(
+        eget.loc["253", "netto_driftsutgifter"] / eget.loc["253", "innbyggere"])
+    assert isinstance(eget, pd.DataFrame)

@@ -80,8 +80,9 @@ def _indicator_values(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         for fgk in FGK:
             part = sel[sel["KOKfunksjon0000"].eq(fgk)]
             frames.append(pd.DataFrame({
-                "region": part["region"], "aar": part["aar"], "indikator": f"netto_driftsutgifter_per_innbygger_{fgk}",
-                "teller": np.nan, "nevner": np.nan, "verdi": part["verdi"], "enhet": "kr", "syntetisk": part["syntetisk"]}))
+                "region": part["region"], "aar": part["aar"],
+                "indikator": f"netto_driftsutgifter_per_innbygger_{fgk}", "teller": np.nan, "nevner": np.nan,
+                "verdi": part["verdi"], "enhet": "kr", "syntetisk": part["syntetisk"]}))
     p = tables.get("07459")
     if p is not None:
         alder = pd.to_numeric(p["Alder"].str.extract(r"(\d+)")[0], errors="coerce")

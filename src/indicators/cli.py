@@ -139,6 +139,11 @@ LIVE_QUERIES = {
     "12362": lambda kommuner, regions: {"KOKkommuneregion0000": regions, "KOKfunksjon0000": ["FGK8", "FGK9"],
                                         "KOKart0000": ["AGD2"], "ContentsCode": ["KOSbelopinnbygge0000"],
                                         "Tid": "top(3)"},
+    # region variable of 11875/12292 assumed like 12362's; confirm with StatBankClient.metadata
+    "11875": lambda kommuner, regions: {"KOKkommuneregion0000": regions, "ContentsCode": ["KOSinstdispplass0000"],
+                                        "Tid": "top(3)"},
+    "12292": lambda kommuner, regions: {"KOKkommuneregion0000": regions, "ContentsCode": ["KOSkjerne80aarov0000"],
+                                        "Tid": "top(3)"},
 }
 
 
@@ -263,7 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "JSON-stat2-svar med --offline), lagrer dem og beregner kostra_sammenligning: kommunen mot "
                         "KOSTRA-gruppen, landet uten Oslo og nabokommunene.")
     ko.add_argument("--offline", metavar="MAPPE", help="les lagrede svar fra mappen i stedet for å hente fra SSB")
-    ko.add_argument("--tables", nargs="+", default=["07459", "12362"], help="tabeller å hente (standard: 07459 12362)")
+    ko.add_argument("--tables", nargs="+", default=["07459", "12362", "11875", "12292"],
+                    help="tabeller å hente (standard: 07459 12362 11875 12292)")
     ko.add_argument("--kommune", nargs="+", metavar="KOMMUNENR", help="kommunene (standard: alle i lageret)")
     ko.add_argument("--aar", type=int, help="året for KOSTRA-gruppene (standard: i fjor)")
     ko.add_argument("--raw", help="rådatamappen; svarene lagres i <raw>/kostra (standard: data/raw)")

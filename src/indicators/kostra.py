@@ -92,6 +92,17 @@ def _indicator_values(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         f = pd.DataFrame({"teller": old, "nevner": total, "syntetisk": syn}).reset_index()
         f["verdi"] = f["teller"] / f["nevner"] * 100
         frames.append(f.assign(indikator="andel_innbyggere_80pluss", enhet="prosent"))
+        # places and home-service recipients per 100 inhabitants aged 80+ (population of the same table)
+        for table, code, name in (("11875", "KOSinstdispplass0000", "plasser_pct_80pluss"),
+                                  ("12292", "KOSkjerne80aarov0000", "andel_80pluss_hjemmetjenester")):
+            t = tables.get(table)
+            if t is None:
+                continue
+            sel = t[t["statistikkvariabel"].eq(code)].set_index(["region", "aar"])
+            g = pd.DataFrame({"teller": sel["verdi"], "nevner": old.reindex(sel.index),
+                              "syntetisk": sel["syntetisk"] | syn.reindex(sel.index).fillna(False)}).reset_index()
+            g["verdi"] = g["teller"] / g["nevner"].where(g["nevner"] > 0) * 100
+            frames.append(g.assign(indikator=name, enhet="prosent"))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["region", "aar", "indikator", "teller", "nevner", "verdi", "enhet", "syntetisk"])
 

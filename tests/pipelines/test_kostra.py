@@ -43,3 +43,16 @@ def test_own_ledger_kostra_before_ssb_publishes(sample_store: Path):
     assert eget.loc["253", "per_innbygger"] == pytest.approx(
         eget.loc["253", "netto_driftsutgifter"] / eget.loc["253", "innbyggere"])
     assert isinstance(eget, pd.DataFrame)
+
+
+def test_care_figures_agree_with_the_sample_places_and_population(sample_store: Path):
+    assert main(["kostra", "--offline", str(REPO / "data" / "raw" / "kostra"), "--out", str(sample_store)]) == 0
+    cmp = read_dataset(sample_store, "kostra_sammenligning", [("kommunenr", "=", "1874")])
+    row = cmp[(cmp["aar"] == 2025) & (cmp["indikator"] == "plasser_pct_80pluss")]
+    places = read_dataset(sample_store, "plasser", [("kommunenr", "=", "1874")])
+    dec = places[places["periode"] == "202512"]
+    pop = read_dataset(sample_store, "befolkning", [("kommunenr", "=", "1874"), ("aar", "=", 2025)])
+    expected = (dec["plasser_langtid"].sum() + dec["plasser_korttid"].sum()) / pop.loc[pop["alder"] >= 80,
+                                                                                        "antall"].sum() * 100
+    assert row["verdi"].iloc[0] == pytest.approx(expected)
+    assert "kostragruppe EKG14" in set(row["sammenligning"])

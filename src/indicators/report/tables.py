@@ -261,6 +261,8 @@ KOSTRA_LABELS = {
     "netto_driftsutgifter_per_innbygger_FGK9": ("Netto driftsutgifter helse og omsorg per innbygger (kr)", "int"),
     "netto_driftsutgifter_per_innbygger_FGK8": ("Netto driftsutgifter grunnskole per innbygger (kr)", "int"),
     "andel_innbyggere_80pluss": ("Andel innbyggere 80 år og eldre (%)", "pct"),
+    "plasser_pct_80pluss": ("Institusjonsplasser per 100 innbyggere 80+", "pct"),
+    "andel_80pluss_hjemmetjenester": ("Mottakere av hjemmetjenester 80+ per 100 innbyggere 80+", "pct"),
 }
 
 

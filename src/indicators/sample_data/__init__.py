@@ -61,7 +61,7 @@ def write_sample_data(out: Path, seed: int = 1, kommuner: list[str] | None = Non
                         f"Velg blant {', '.join(MUNICIPALITIES)}.")
     out = Path(out)
     written: list[Path] = []
-    ledgers, pops = [], []
+    ledgers, pops, places_all, vedtak_all = [], [], [], []
     for kommunenr in kommuner:
         m = MUNICIPALITIES[kommunenr]
         rng = np.random.default_rng([seed, int(kommunenr)])
@@ -85,8 +85,12 @@ def write_sample_data(out: Path, seed: int = 1, kommuner: list[str] | None = Non
         pops.append(pop)
         for year, part in pop.groupby("aar"):
             _csv(part, out / "befolkning" / f"befolkning_{kommunenr}_{year}.csv", written)
-        _csv(services.decisions(m, pop, rng), out / "vedtak" / f"vedtak_{kommunenr}.csv", written)
-        _csv(services.places(m), out / "plasser" / f"plasser_{kommunenr}.csv", written)
+        decisions = services.decisions(m, pop, rng)
+        _csv(decisions, out / "vedtak" / f"vedtak_{kommunenr}.csv", written)
+        places = services.places(m)
+        _csv(places, out / "plasser" / f"plasser_{kommunenr}.csv", written)
+        places_all.append(places)
+        vedtak_all.append(decisions)
         staff = services.staffing(m, rng)
         if kommunenr == "1874":  # a duplicated line in the latest HR export
             staff = pd.concat([staff, staff[staff["periode"].eq(finance.LAST_PERIOD)].iloc[:1]], ignore_index=True)
@@ -97,5 +101,10 @@ def write_sample_data(out: Path, seed: int = 1, kommuner: list[str] | None = Non
             _csv(plan.follow_up(m, rng), out / "tiltak_oppfolging" / "tiltak_oppfolging_1874.csv", written)
             _csv(plan.agreements(m, rng), out / "samarbeidsavtaler" / "samarbeidsavtaler_1874.csv", written)
             _csv(project.project_plan(m), out / "prosjektplan" / "prosjektplan_1874.csv", written)
-    write_kostra_files(out, pd.concat(ledgers, ignore_index=True), pd.concat(pops, ignore_index=True), written)
+    vedtak = pd.concat(vedtak_all, ignore_index=True)
+    for col in ("vedtak_dato", "soknad_dato", "fra_dato", "til_dato"):
+        vedtak[col] = pd.to_datetime(vedtak[col].replace("", None)).astype("datetime64[ns]")
+    vedtak["timer_per_uke"] = pd.to_numeric(vedtak["timer_per_uke"].str.replace(",", "."), errors="coerce")
+    write_kostra_files(out, pd.concat(ledgers, ignore_index=True), pd.concat(pops, ignore_index=True), written,
+                       places=pd.concat(places_all, ignore_index=True), vedtak=vedtak)
     return written

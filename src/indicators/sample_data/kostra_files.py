@@ -91,6 +91,42 @@ def expenditure_doc(ledger: pd.DataFrame, pop: pd.DataFrame, years: list[int]) -
                 values, {"KOSbelopinnbygge0000": {"base": "kr", "decimals": 0}})
 
 
+def care_docs(places: pd.DataFrame, vedtak: pd.DataFrame, years: list[int]) -> tuple[dict, dict]:
+    """11875 (institution places, KOSinstdispplass0000) and 12292 (home-service recipients aged 80+,
+    KOSkjerne80aarov0000) at year end: the municipalities' figures from the sample's places in December
+    and its care decisions active on 31 December; the groups' figures invented."""
+    from indicators.coverage import care_counts
+    from indicators.periods import Periode
+
+    kommuner = sorted(places["kommunenr"].unique())
+    regions = kommuner + ["EKG14", "EKG11", "EAKUO"]
+    tot = places.assign(p=places["plasser_langtid"].astype(int) + places["plasser_korttid"].astype(int))
+    counts = care_counts(vedtak, [Periode(y, 12) for y in years])
+    home = counts[counts["telling"].eq("personer_80pluss_hjemme")].set_index(["kommunenr", "aar"])["verdi"]
+    invented = {"EKG14": (380, 700), "EKG11": (3_200, 8_300), "EAKUO": (38_000, 92_000)}
+    v_places, v_home = [], []
+    for r in regions:
+        for y in years:
+            if r in invented:
+                v_places.append(invented[r][0])
+                v_home.append(invented[r][1])
+            else:
+                v_places.append(int(tot.loc[tot["kommunenr"].eq(r) & tot["periode"].eq(f"{y}12"), "p"].sum()))
+                v_home.append(int(home.get((r, y), 0)))
+    names = {k: m.navn for k, m in MUNICIPALITIES.items()} | REGION_NAMES
+
+    def doc(table, label, code, text, values):
+        return _doc(table, label, [("KOKkommuneregion0000", "region", regions, names),
+                                   ("ContentsCode", "statistikkvariabel", [code], {code: text}),
+                                   ("Tid", "år", [str(y) for y in years], {})], values,
+                    {code: {"base": "antall", "decimals": 0}})
+
+    return (doc("11875", "Institusjoner og plasser, etter region, statistikkvariabel og år", "KOSinstdispplass0000",
+                "Plasser i institusjon i alt", v_places),
+            doc("12292", "Beboere, brukere og årsverk i pleie og omsorg, etter region, statistikkvariabel og år",
+                "KOSkjerne80aarov0000", "Mottakere av hjemmetjenester 80 år og over", v_home))
+
+
 def klass_doc(kommuner: list[str]) -> dict:
     return {"correspondenceItems": [
         {"sourceCode": k, "sourceName": MUNICIPALITIES[k].navn, "targetCode": GROUP[k],
@@ -98,10 +134,15 @@ def klass_doc(kommuner: list[str]) -> dict:
         "extension": {"syntetisk": True, "merknad": NOTE + " Gruppetilhørigheten er ikke bekreftet."}}
 
 
-def write_kostra_files(out: Path, ledger: pd.DataFrame, pop: pd.DataFrame, written: list[Path]) -> None:
+def write_kostra_files(out: Path, ledger: pd.DataFrame, pop: pd.DataFrame, written: list[Path],
+                       places: pd.DataFrame | None = None, vedtak: pd.DataFrame | None = None) -> None:
     folder = Path(out) / "kostra"
     folder.mkdir(parents=True, exist_ok=True)
-    docs = {
+    extra = {}
+    if places is not None and vedtak is not None:
+        d11875, d12292 = care_docs(places, vedtak, [2024, 2025])
+        extra = {"11875_syntetisk": ("11875", d11875), "12292_syntetisk": ("12292", d12292)}
+    docs = extra | {
         "07459_syntetisk": ("07459", population_doc(pop)),
         "12362_syntetisk": ("12362", expenditure_doc(ledger, pop, [2024, 2025])),
         "klass_131_112_syntetisk": (None, klass_doc(sorted(ledger["kommunenr"].unique()))),

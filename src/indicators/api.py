@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.drilldown import ledger_lines
-from indicators.io.store import read_dataset
+from indicators.io.store import read_filtered
 from indicators.paths import PROCESSED
 
 
@@ -34,13 +34,9 @@ def load(name: str, *, out: Path | str | None = None, kommune: str | list[str] |
     Raises:
         FileNotFoundError: the dataset is not in the store (run ``indicators run`` first).
     """
-    filters = []
-    if kommune is not None:
-        filters.append(("kommunenr", "in", [kommune] if isinstance(kommune, str) else list(kommune)))
-    if aar is not None:
-        filters.append(("aar", "in", [aar] if isinstance(aar, int) else list(aar)))
     root = Path(out) if out is not None else default_store()
-    df = read_dataset(root, name, filters or None)
+    df = read_filtered(root, name, [kommune] if isinstance(kommune, str) else kommune,
+                       [aar] if isinstance(aar, int) else aar)
     if df is None:
         raise FileNotFoundError(f"Datasettet «{name}» finnes ikke i {root}. Kjør «indicators run» først.")
     if periode is not None and "periode" in df.columns:

@@ -189,11 +189,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not raw.is_dir():
         raise UserError(f"Finner ikke mappen med rådata: {raw}. Angi den med --raw.")
     ingest = read_sources(raw, "validering")
-    rec = ingest.reconciliation()
-    print("Avstemming per fil (lest = godtatt + karantene):")
-    for row in rec.itertuples(index=False):
-        print(f"  {row.kilde:<18} {Path(row.fil).name:<32} lest {row.lest:>6}  godtatt {row.godtatt:>6}"
-              f"  karantene {row.karantene:>4}")
+    from indicators.run import format_reconciliation
+
+    print("\n".join(format_reconciliation(ingest.reconciliation())))
     q = ingest.quarantine
     if len(q):
         print(f"\nAvviste rader ({len(q)} feil; viser de første {min(50, len(q))}):")

@@ -23,7 +23,7 @@ from indicators.coverage import care_counts, coverage
 from indicators.deviation import compute_avvik
 from indicators.errors import RunRefused
 from indicators.ingest import Ingest
-from indicators.io.store import read_dataset, write_atomic, write_dataset
+from indicators.io.store import read_filtered, write_atomic, write_dataset
 from indicators.key_figures import nokkeltall
 from indicators.kostra import kostra_eget_regnskap, kostra_sammenligning, read_stored, store_recorded
 from indicators.periods import Periode
@@ -138,26 +138,20 @@ def write_output(df: pd.DataFrame, out: Path, name: str) -> list[str]:
     return [str(p) for p in write_dataset(df, out, name, OUTPUT_UNITS.get(name, "periode"))]
 
 
-def _load(out: Path, name: str, kommuner: list[str] | None, years: list[int] | None = None) -> pd.DataFrame | None:
-    filters = []
-    if kommuner:
-        filters.append(("kommunenr", "in", kommuner))
-    if years:
-        filters.append(("aar", "in", years))
-    return read_dataset(out, name, filters or None)
-
-
-def compute_deviation(out: Path, periode: Periode, method: str, kommuner: list[str] | None
-                      ) -> tuple[pd.DataFrame, list[str]]:
+def compute_deviation(
+    out: Path, periode: Periode, method: str, kommuner: list[str] | None
+) -> tuple[pd.DataFrame, list[str]]:
     """``avvik`` from the clean store (this year's and last year's ledger)."""
     years = [periode.aar - 1, periode.aar]
-    regnskap = _load(out, "regnskap", kommuner, years)
-    budsjett = _load(out, "budsjett", kommuner, [periode.aar])
+    regnskap = read_filtered(out, "regnskap", kommuner, years)
+    budsjett = read_filtered(out, "budsjett", kommuner, [periode.aar])
     avvik, warnings = compute_avvik(
-        regnskap, budsjett, periode,
-        organisasjon=_load(out, "organisasjon", kommuner),
-        periodisering=_load(out, "periodisering", kommuner, [periode.aar]),
-        prognosejustering=_load(out, "prognosejustering", kommuner, [periode.aar]),
+        regnskap,
+        budsjett,
+        periode,
+        organisasjon=read_filtered(out, "organisasjon", kommuner),
+        periodisering=read_filtered(out, "periodisering", kommuner, [periode.aar]),
+        prognosejustering=read_filtered(out, "prognosejustering", kommuner, [periode.aar]),
         method=method,
     )
     if kommuner:
@@ -169,38 +163,55 @@ def compute_forecast_history(out: Path, periode: Periode, kommuner: list[str] | 
     """This period's forecast vintage by every method (for ``prognose_historikk``)."""
     years = [periode.aar - 1, periode.aar]
     return forecast_history(
-        _load(out, "regnskap", kommuner, years), _load(out, "budsjett", kommuner, [periode.aar]), periode,
-        organisasjon=_load(out, "organisasjon", kommuner),
-        periodisering=_load(out, "periodisering", kommuner, [periode.aar]),
-        prognosejustering=_load(out, "prognosejustering", kommuner, [periode.aar]),
+        read_filtered(out, "regnskap", kommuner, years),
+        read_filtered(out, "budsjett", kommuner, [periode.aar]),
+        periode,
+        organisasjon=read_filtered(out, "organisasjon", kommuner),
+        periodisering=read_filtered(out, "periodisering", kommuner, [periode.aar]),
+        prognosejustering=read_filtered(out, "prognosejustering", kommuner, [periode.aar]),
     )
 
 
 def compute_savings(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
-    return tiltak_status(_load(out, "tiltak", kommuner, [periode.aar]),
-                         _load(out, "tiltak_oppfolging", kommuner, [periode.aar]), periode)
+    return tiltak_status(
+        read_filtered(out, "tiltak", kommuner, [periode.aar]),
+        read_filtered(out, "tiltak_oppfolging", kommuner, [periode.aar]),
+        periode,
+    )
 
 
 def compute_coverage(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
-    counts = _load(out, "tjenestemottakere", kommuner, [periode.aar])
-    return coverage(counts, _load(out, "befolkning", kommuner, [periode.aar]),
-                    _load(out, "plasser", kommuner, [periode.aar]), periode)
+    counts = read_filtered(out, "tjenestemottakere", kommuner, [periode.aar])
+    return coverage(
+        counts,
+        read_filtered(out, "befolkning", kommuner, [periode.aar]),
+        read_filtered(out, "plasser", kommuner, [periode.aar]),
+        periode,
+    )
 
 
 def compute_staffing(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
-    return bemanning_indikatorer(_load(out, "bemanning", kommuner, [periode.aar]), periode,
-                                 _load(out, "organisasjon", kommuner))
+    return bemanning_indikatorer(
+        read_filtered(out, "bemanning", kommuner, [periode.aar]), periode, read_filtered(out, "organisasjon", kommuner)
+    )
 
 
 def compute_key_figures(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
-    return nokkeltall(_load(out, "regnskap", kommuner, [periode.aar]), periode,
-                      balanse=_load(out, "balanse", kommuner), budsjett=_load(out, "budsjett", kommuner, [periode.aar]))
+    return nokkeltall(
+        read_filtered(out, "regnskap", kommuner, [periode.aar]),
+        periode,
+        balanse=read_filtered(out, "balanse", kommuner),
+        budsjett=read_filtered(out, "budsjett", kommuner, [periode.aar]),
+    )
 
 
 def compute_agreements(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
-    return samarbeidsavtaler_indikatorer(_load(out, "samarbeidsavtaler", kommuner), periode.reference_date,
-                                         befolkning=_load(out, "befolkning", kommuner),
-                                         regnskap=_load(out, "regnskap", kommuner))
+    return samarbeidsavtaler_indikatorer(
+        read_filtered(out, "samarbeidsavtaler", kommuner),
+        periode.reference_date,
+        befolkning=read_filtered(out, "befolkning", kommuner),
+        regnskap=read_filtered(out, "regnskap", kommuner),
+    )
 
 
 #: family -> the function computing it from the store
@@ -210,17 +221,22 @@ COMPUTE = {
     "bemanning_indikatorer": compute_staffing,
     "nokkeltall": compute_key_figures,
     "samarbeidsavtaler_indikatorer": compute_agreements,
-    "prosjektstatus": lambda out, periode, kommuner: prosjektstatus(_load(out, "prosjektplan", kommuner), periode),
+    "prosjektstatus": lambda out, periode, kommuner: prosjektstatus(
+        read_filtered(out, "prosjektplan", kommuner), periode
+    ),
     "kostra_sammenligning": lambda out, periode, kommuner: compute_kostra_comparison(out, kommuner),
     "kostra_eget_regnskap": lambda out, periode, kommuner: kostra_eget_regnskap(
-        _load(out, "regnskap", kommuner, [periode.aar]), _load(out, "befolkning", kommuner, [periode.aar]), periode),
+        read_filtered(out, "regnskap", kommuner, [periode.aar]),
+        read_filtered(out, "befolkning", kommuner, [periode.aar]),
+        periode,
+    ),
 }
 
 
 def compute_kostra_comparison(out: Path, kommuner: list[str] | None) -> pd.DataFrame:
     """Every municipality in the store against its group, landet uten Oslo and the other municipalities."""
     tables, groups = read_stored(out)
-    org = _load(out, "organisasjon", None)
+    org = read_filtered(out, "organisasjon", None)
     present = sorted(set(org["kommunenr"])) if org is not None else []
     chosen = [k for k in present if not kommuner or k in kommuner]
     return kostra_sammenligning(tables, groups, chosen, present)
@@ -236,11 +252,11 @@ def store_kostra(raw: Path, out: Path) -> list[str]:
 
 def _avvik_inputs(out: Path, aar: int, kommuner: list[str] | None) -> dict:
     return {
-        "regnskap": _load(out, "regnskap", kommuner, [aar - 1, aar]),
-        "budsjett": _load(out, "budsjett", kommuner, [aar]),
-        "organisasjon": _load(out, "organisasjon", kommuner),
-        "periodisering": _load(out, "periodisering", kommuner, [aar]),
-        "prognosejustering": _load(out, "prognosejustering", kommuner, [aar]),
+        "regnskap": read_filtered(out, "regnskap", kommuner, [aar - 1, aar]),
+        "budsjett": read_filtered(out, "budsjett", kommuner, [aar]),
+        "organisasjon": read_filtered(out, "organisasjon", kommuner),
+        "periodisering": read_filtered(out, "periodisering", kommuner, [aar]),
+        "prognosejustering": read_filtered(out, "prognosejustering", kommuner, [aar]),
     }
 
 
@@ -248,15 +264,18 @@ def year_history(out: Path, aar: int, last_month: int, kommuner: list[str] | Non
     """Vintages for months 1 … last_month of a year: stored where a run made them, else reconstructed."""
     inputs = _avvik_inputs(out, aar, kommuner)
     regnskap, budsjett = inputs.pop("regnskap"), inputs.pop("budsjett")
-    stored = _load(out, "prognose_historikk", kommuner, [aar])
-    return forecast_path(stored, [Periode(aar, m) for m in range(1, last_month + 1)],
-                         lambda p: forecast_history(regnskap, budsjett, p, **inputs))
+    stored = read_filtered(out, "prognose_historikk", kommuner, [aar])
+    return forecast_path(
+        stored,
+        [Periode(aar, m) for m in range(1, last_month + 1)],
+        lambda p: forecast_history(regnskap, budsjett, p, **inputs),
+    )
 
 
 def compute_forecast_accuracy(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame | None:
     """How each method's forecasts for last year came out, once last year is closed (period 13 stored)."""
     last = periode.aar - 1
-    regnskap = _load(out, "regnskap", kommuner, [last - 1, last])
+    regnskap = read_filtered(out, "regnskap", kommuner, [last - 1, last])
     if regnskap is None or not regnskap["periode"].eq(f"{last}13").any():
         return None
     inputs = _avvik_inputs(out, last, kommuner)
@@ -265,13 +284,17 @@ def compute_forecast_accuracy(out: Path, periode: Periode, kommuner: list[str] |
     year_end, _ = compute_avvik(regnskap, budsjett, Periode(last, 13), **inputs)
     history = year_history(out, last, 12, kommuner)
     return forecast_accuracy(history.drop(columns="kilde"), year_end).assign(
-        kilde=lambda d: d.merge(history[["kommunenr", "periode", "niva", "kode", "prognosemetode", "kilde"]],
-                                on=["kommunenr", "periode", "niva", "kode", "prognosemetode"], how="left")["kilde"]
-        .to_numpy())
+        kilde=lambda d: d.merge(
+            history[["kommunenr", "periode", "niva", "kode", "prognosemetode", "kilde"]],
+            on=["kommunenr", "periode", "niva", "kode", "prognosemetode"],
+            how="left",
+        )["kilde"].to_numpy()
+    )
 
 
-def write_family_charts(out: Path, periode: Periode, kommuner: list[str] | None,
-                        accuracy: pd.DataFrame | None) -> list[str]:
+def write_family_charts(
+    out: Path, periode: Periode, kommuner: list[str] | None, accuracy: pd.DataFrame | None
+) -> list[str]:
     """Charts of the other families: forecast through the year, forecast errors of the closed year,
     savings realisation, coverage against the neighbours, FTE and temp-agency cost."""
     folder = Path(out) / "figurer" / periode.kode
@@ -279,42 +302,63 @@ def write_family_charts(out: Path, periode: Periode, kommuner: list[str] | None,
     history = year_history(out, periode.aar, periode.months_hittil, kommuner)
     for kommunenr, rows in history[history["niva"].eq("kommune")].groupby("kommunenr"):
         name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
-        paths += charts.forecast_through_year(rows, folder, f"prognose_gjennom_aaret_{kommunenr}",
-                                              f"{name}: årsprognose måned for måned, {periode.aar}")
+        paths += charts.forecast_through_year(
+            rows, folder, f"prognose_gjennom_aaret_{kommunenr}", f"{name}: årsprognose måned for måned, {periode.aar}"
+        )
     if accuracy is not None and len(accuracy):
         for kommunenr, rows in accuracy.groupby("kommunenr"):
             name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
-            paths += charts.forecast_errors(rows, folder, f"prognosetreff_{kommunenr}",
-                                            f"{name}: hvor godt traff prognosene for {periode.aar - 1}?")
-    status = _load(out, "tiltak_status", kommuner, [periode.aar])
+            paths += charts.forecast_errors(
+                rows, folder, f"prognosetreff_{kommunenr}", f"{name}: hvor godt traff prognosene for {periode.aar - 1}?"
+            )
+    status = read_filtered(out, "tiltak_status", kommuner, [periode.aar])
     if status is not None:
         status = status[status["periode"].eq(periode.kode)]
         for kommunenr, rows in status.groupby("kommunenr"):
             name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
-            paths += charts.savings_realisation(rows, folder, f"tiltak_{kommunenr}",
-                                                f"{name}: Handlingsrom {periode.aar}, realisering hittil {periode}")
-    counts = _load(out, "tjenestemottakere", kommuner)
+            paths += charts.savings_realisation(
+                rows, folder, f"tiltak_{kommunenr}", f"{name}: Handlingsrom {periode.aar}, realisering hittil {periode}"
+            )
+    counts = read_filtered(out, "tjenestemottakere", kommuner)
     if counts is not None:
         counts = counts[counts["periode"].le(periode.kode)]
-        cov = pd.concat([coverage(counts, _load(out, "befolkning", kommuner), _load(out, "plasser", kommuner),
-                                  Periode.parse(p)) for p in sorted(counts["periode"].unique())], ignore_index=True)
-        for ind, label in (("andel_80pluss_hjemmetjenester", "Andel 80 år og eldre med hjemmetjenester"),
-                           ("andel_80pluss_institusjon", "Andel 80 år og eldre i institusjon")):
+        cov = pd.concat(
+            [
+                coverage(
+                    counts,
+                    read_filtered(out, "befolkning", kommuner),
+                    read_filtered(out, "plasser", kommuner),
+                    Periode.parse(p),
+                )
+                for p in sorted(counts["periode"].unique())
+            ],
+            ignore_index=True,
+        )
+        for ind, label in (
+            ("andel_80pluss_hjemmetjenester", "Andel 80 år og eldre med hjemmetjenester"),
+            ("andel_80pluss_institusjon", "Andel 80 år og eldre i institusjon"),
+        ):
             paths += charts.coverage_over_time(cov, ind, codes.KOMMUNER, folder, f"dekning_{ind}", label)
-    status = _load(out, "prosjektstatus", kommuner, [periode.aar])
+    status = read_filtered(out, "prosjektstatus", kommuner, [periode.aar])
     if status is not None:
         for kommunenr, rows in status[status["periode"].eq(periode.kode)].groupby("kommunenr"):
             name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
-            paths += charts.project_timeline(rows, periode.reference_date, folder, f"prosjekt_{kommunenr}",
-                                             f"{name}: «Et bærekraftig Moskenes», status per {periode}")
-    bemanning = _load(out, "bemanning", kommuner, [periode.aar - 2, periode.aar - 1, periode.aar])
+            paths += charts.project_timeline(
+                rows,
+                periode.reference_date,
+                folder,
+                f"prosjekt_{kommunenr}",
+                f"{name}: «Et bærekraftig Moskenes», status per {periode}",
+            )
+    bemanning = read_filtered(out, "bemanning", kommuner, [periode.aar - 2, periode.aar - 1, periode.aar])
     if bemanning is not None:
         bemanning = bemanning[bemanning["periode"].le(periode.kode)]
-        monthly = monthly_series(bemanning, _load(out, "organisasjon", kommuner), rammeomrade="Helse og omsorg")
+        monthly = monthly_series(bemanning, read_filtered(out, "organisasjon", kommuner), rammeomrade="Helse og omsorg")
         for kommunenr, rows in monthly.groupby("kommunenr"):
             name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
-            paths += charts.staffing_over_time(rows, folder, f"bemanning_helse_{kommunenr}",
-                                               f"{name}: årsverk og vikarbyrå i helse og omsorg")
+            paths += charts.staffing_over_time(
+                rows, folder, f"bemanning_helse_{kommunenr}", f"{name}: årsverk og vikarbyrå i helse og omsorg"
+            )
     return [str(p) for p in paths]
 
 
@@ -323,13 +367,25 @@ def write_deviation_charts(avvik: pd.DataFrame, out: Path, periode: Periode) -> 
     folder = Path(out) / "figurer" / periode.kode
     for kommunenr, rows in avvik.groupby("kommunenr"):
         name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
-        paths += [str(p) for p in charts.deviation_by_area(
-            rows, folder, f"avvik_rammeomrade_{kommunenr}",
-            f"{name}: avvik mot periodisert budsjett per rammeområde, hittil {periode}")]
+        paths += [
+            str(p)
+            for p in charts.deviation_by_area(
+                rows,
+                folder,
+                f"avvik_rammeomrade_{kommunenr}",
+                f"{name}: avvik mot periodisert budsjett per rammeområde, hittil {periode}",
+            )
+        ]
         method = rows["prognosemetode"].iloc[0] if len(rows) else ""
-        paths += [str(p) for p in charts.forecast_vs_budget(
-            rows, folder, f"prognose_rammeomrade_{kommunenr}",
-            f"{name}: årsprognose ({method}) mot budsjett per rammeområde, {periode}")]
+        paths += [
+            str(p)
+            for p in charts.forecast_vs_budget(
+                rows,
+                folder,
+                f"prognose_rammeomrade_{kommunenr}",
+                f"{name}: årsprognose ({method}) mot budsjett per rammeområde, {periode}",
+            )
+        ]
     return paths
 
 
@@ -357,9 +413,16 @@ def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict) -
         "periode": result.periode,
         "parametre": {k: (str(v) if isinstance(v, Path) else v) for k, v in params.items()},
         "inndata": [
-            {"kilde": f.source, "fil": str(f.path), "sha256": sha256(f.path), "tegnsett": f.encoding,
-             "lest": f.rows_read, "godtatt": len(f.accepted), "karantene": f.quarantined_rows,
-             "ignorerte_kolonner": f.ignored_columns}
+            {
+                "kilde": f.source,
+                "fil": str(f.path),
+                "sha256": sha256(f.path),
+                "tegnsett": f.encoding,
+                "lest": f.rows_read,
+                "godtatt": len(f.accepted),
+                "karantene": f.quarantined_rows,
+                "ignorerte_kolonner": f.ignored_columns,
+            }
             for f in ingest.files
         ],
         "utdata": result.outputs,
@@ -376,22 +439,30 @@ def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict) -
     return str(path)
 
 
-def format_summary(result: RunResult, out: Path) -> str:
-    """The plain-language summary printed at the end of a run."""
-    lines = [f"Kjøring {result.kjoring_id} for periode {result.periode} er ferdig.", "",
-             "Avstemming per fil (lest = godtatt + karantene):"]
-    rec = result.reconciliation
+def format_reconciliation(rec: pd.DataFrame) -> list[str]:
+    """Per file: rows read = accepted + quarantined (flagged if it ever does not add up), and the sum."""
+    lines = ["Avstemming per fil (lest = godtatt + karantene):"]
     for row in rec.itertuples(index=False):
         flag = "" if row.lest == row.godtatt + row.karantene else "  <-- STEMMER IKKE"
-        lines.append(f"  {row.kilde:<18} {Path(row.fil).name:<32} lest {row.lest:>6}  godtatt {row.godtatt:>6}"
-                     f"  karantene {row.karantene:>4}{flag}")
+        lines.append(
+            f"  {row.kilde:<18} {Path(row.fil).name:<32} lest {row.lest:>6}  godtatt {row.godtatt:>6}"
+            f"  karantene {row.karantene:>4}{flag}"
+        )
     if len(rec):
-        lines.append(f"  {'SUM':<18} {'':<32} lest {rec['lest'].sum():>6}  godtatt {rec['godtatt'].sum():>6}"
-                     f"  karantene {rec['karantene'].sum():>4}")
+        lines.append(
+            f"  {'SUM':<18} {'':<32} lest {rec['lest'].sum():>6}  godtatt {rec['godtatt'].sum():>6}"
+            f"  karantene {rec['karantene'].sum():>4}"
+        )
+    return lines
+
+
+def format_summary(result: RunResult, out: Path) -> str:
+    """The plain-language summary printed at the end of a run."""
+    lines = [f"Kjøring {result.kjoring_id} for periode {result.periode} er ferdig.", ""]
+    lines += format_reconciliation(result.reconciliation)
     if result.quarantine_rows:
         q = result.outputs.get("karantene", [])
-        lines += ["", f"{result.quarantine_rows} rader er satt i karantene med forklaring: "
-                  + (q[-1] if q else "")]
+        lines += ["", f"{result.quarantine_rows} rader er satt i karantene med forklaring: " + (q[-1] if q else "")]
     for name, why in result.skipped.items():
         lines.append(f"Indikatoren «{name}» ble hoppet over: {why}.")
     if result.warnings:
@@ -403,7 +474,9 @@ def format_summary(result: RunResult, out: Path) -> str:
         if name in ("karantene",):
             continue
         folder = Path(out) / name
-        lines.append(f"  {name:<18} {folder if folder.exists() else (Path(paths[0]).parent if paths else '')}"
-                     f"  ({len(paths)} filer)")
+        lines.append(
+            f"  {name:<18} {folder if folder.exists() else (Path(paths[0]).parent if paths else '')}"
+            f"  ({len(paths)} filer)"
+        )
     lines.append(f"  {'kjøringslogg':<18} {result.manifest}")
     return "\n".join(lines)

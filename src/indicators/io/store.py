@@ -101,6 +101,17 @@ def read_dataset(out: Path | str, name: str, filters: list | None = None) -> pd.
     return df[front + [c for c in df.columns if c not in front]]
 
 
+def read_filtered(out: Path | str, name: str, kommuner: list[str] | None = None, years: list[int] | None = None
+                  ) -> pd.DataFrame | None:
+    """A stored dataset limited to some municipalities and years (None when absent)."""
+    filters = []
+    if kommuner:
+        filters.append(("kommunenr", "in", list(kommuner)))
+    if years:
+        filters.append(("aar", "in", list(years)))
+    return read_dataset(out, name, filters or None)
+
+
 def _to_expression(filters: list | None):
     if not filters:
         return None

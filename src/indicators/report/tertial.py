@@ -15,7 +15,7 @@ import pandas as pd
 from jinja2 import Environment, select_autoescape
 
 from indicators import codes
-from indicators.io.store import read_dataset, write_atomic  # noqa: F401  (write_atomic kept for symmetry)
+from indicators.io.store import read_filtered
 from indicators.periods import Tertial
 from indicators.report import tables as T
 from indicators.report.render import XLSX_FORMATS, html_headers, html_rows, xlsx_value
@@ -33,12 +33,8 @@ class Report:
 
 def _load(out: Path, name: str, kommuner: list[str] | None = None, aar: list[int] | None = None,
           periode: str | None = None) -> pd.DataFrame | None:
-    filters = []
-    if kommuner:
-        filters.append(("kommunenr", "in", kommuner))
-    if aar:
-        filters.append(("aar", "in", aar))
-    df = read_dataset(out, name, filters or None)
+    """A dataset from the store for the report (one period if given), or None when there is nothing."""
+    df = read_filtered(out, name, kommuner, aar)
     if df is not None and periode is not None and "periode" in df.columns:
         df = df[df["periode"].eq(periode)]
     return df if df is not None and len(df) else None

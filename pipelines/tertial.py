@@ -21,8 +21,8 @@ from pipelines.monthly import compute_indicators, say
 
 def choose_kommune(out: Path, kommune: str | None) -> str:
     """The municipality to report on: the one asked for, else Moskenes if present, else the first."""
-    regnskap = read_dataset(out, "organisasjon")
-    present = sorted(set(regnskap["kommunenr"])) if regnskap is not None else []
+    organisasjon = read_dataset(out, "organisasjon")
+    present = sorted(set(organisasjon["kommunenr"])) if organisasjon is not None else []
     if kommune:
         if present and kommune not in present:
             raise UserError(f"Kommune {kommune} finnes ikke i {out} (der er: {', '.join(present)}).")

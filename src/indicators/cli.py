@@ -4,6 +4,7 @@ for errors a user can fix; exit 1 when a file was refused or the user must act."
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -111,7 +112,7 @@ def cmd_kostra(args: argparse.Namespace) -> int:
             raise UserError(f"Fant ingen kommuner i {out}; angi --kommune eller kjør «indicators run» først.") from exc
         folder = Path(args.raw or settings.raw) / "kostra"
         client = StatBankClient(folder)
-        year = args.aar or __import__("datetime").date.today().year - 1
+        year = args.aar or dt.date.today().year - 1
         print(f"Henter KLASS-grupper og StatBank-tabeller {', '.join(args.tables)} for {', '.join(kommuner)} …")
         items = client.klass_correspondence("131", "112", f"{year}-01-01", f"{year}-12-31")
         groups = sorted({i["targetCode"] for i in items if i["sourceCode"] in kommuner})

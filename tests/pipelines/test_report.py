@@ -3,6 +3,7 @@ suppression holds in all three; the page renders in headless Chromium."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -130,8 +131,10 @@ def test_suppression_holds_in_all_three(report):
 def _chromium() -> str:
     path = shutil.which("chromium")
     if path is None:  # Debian's chromium, installed by the test set-up when missing
-        subprocess.run(["apt-get", "update", "-qq"], check=False, capture_output=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, capture_output=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=False, capture_output=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], check=True,
+                       capture_output=True, env=env, stdin=subprocess.DEVNULL)
         path = shutil.which("chromium")
     assert path, "chromium could not be installed"
     return path

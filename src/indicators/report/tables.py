@@ -267,24 +267,27 @@ KOSTRA_LABELS = {
 
 
 def kostra_table(cmp: pd.DataFrame, names: dict[str, str]) -> Table:
-    """The latest year's KOSTRA figures: the municipality against its group, landet uten Oslo and neighbours."""
-    year = int(cmp["aar"].max())
-    c = cmp[cmp["aar"].eq(year)]
+    """Each indicator's latest published year: the municipality against its group, landet uten Oslo and
+    the neighbours."""
+    latest = cmp.groupby("indikator")["aar"].transform("max")
+    c = cmp[cmp["aar"].eq(latest)]
     wide = c.pivot_table(index="indikator", columns="sammenligning", values="sammenligningsverdi", aggfunc="first")
     own = c.groupby("indikator")["verdi"].first()
+    year = c.groupby("indikator")["aar"].first()
     order = [k for k in wide.columns if k.startswith("kostragruppe")] + \
         [k for k in wide.columns if k == "landet_uten_oslo"] + sorted(k for k in wide.columns if k.isdigit())
     wide = wide[order]
     wide.insert(0, "egen", own)
+    wide.insert(0, "aar", year.astype(int).astype(str))
     wide = wide.reindex([i for i in KOSTRA_LABELS if i in wide.index])
     wide.insert(0, "indikator_navn", [KOSTRA_LABELS[i][0] for i in wide.index])
     labels = {"landet_uten_oslo": "Landet uten Oslo"} | {k: k.replace("kostragruppe ", "KOSTRA-gruppe ")
                                                           for k in order if k.startswith("kostragruppe")}
-    cols = [("indikator_navn", "Indikator", "text"), ("egen", "Kommunen", "mixed")] + \
+    cols = [("indikator_navn", "Indikator", "text"), ("aar", "År", "text"), ("egen", "Kommunen", "mixed")] + \
         [(k, labels.get(k, names.get(k, k)), "mixed") for k in order]
-    note = f"KOSTRA {year}, SSBs publiserte tall (gruppetall: SSBs egne der de er publisert)."
+    note = "Siste publiserte år per indikator (gruppetall: SSBs egne der de er publisert)."
     if c["syntetisk"].any():
         note += " SYNTETISKE TALL (eksempeldata), ikke fra SSB."
-    t = Table("kostra", f"KOSTRA-sammenligning {year}", wide.reset_index(drop=True), cols, note=note)
+    t = Table("kostra", "KOSTRA-sammenligning", wide.reset_index(drop=True), cols, note=note)
     t.row_kinds = [KOSTRA_LABELS[i][1] for i in KOSTRA_LABELS if i in set(c["indikator"])]  # type: ignore[attr-defined]
     return t

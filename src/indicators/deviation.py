@@ -167,6 +167,26 @@ def compute_avvik(
     method: str = "budsjett",
     kommune_navn: dict[str, str] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
+    """Deviation and forecast per level at period P by one method; see :func:`compute_avvik_methods`."""
+    if method not in METHODS:
+        raise ValueError(f"unknown prognosemetode {method!r}; expected one of {METHODS}")
+    out, warnings = compute_avvik_methods(regnskap, budsjett, periode, organisasjon=organisasjon,
+                                          periodisering=periodisering, prognosejustering=prognosejustering,
+                                          methods=(method,), kommune_navn=kommune_navn)
+    return out[method], warnings
+
+
+def compute_avvik_methods(
+    regnskap: pd.DataFrame,
+    budsjett: pd.DataFrame | None,
+    periode: Periode,
+    *,
+    organisasjon: pd.DataFrame | None = None,
+    periodisering: pd.DataFrame | None = None,
+    prognosejustering: pd.DataFrame | None = None,
+    methods: tuple[str, ...] = METHODS,
+    kommune_navn: dict[str, str] | None = None,
+) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """Deviation and forecast per level (kommune, rammeområde, ansvar, funksjon) at period P.
 
     Formulas (INDICATORS.md):
@@ -177,8 +197,10 @@ def compute_avvik(
         prognose_aar by method, plus prognosejustering (ansvar, rammeområde, kommune levels);
         prognose_avvik = prognose_aar − budsjett_aar
 
+    The level sums are computed once and every method in ``methods`` is applied to them.
+
     Returns:
-        (the ``avvik`` rows, warnings for the run summary).
+        ({method: the ``avvik`` rows}, warnings for the run summary).
     """
     if budsjett is None:
         budsjett = pd.DataFrame(columns=["kommunenr", "aar", "versjon", "ansvar", "funksjon", "art", "belop",
@@ -227,18 +249,24 @@ def compute_avvik(
             lvl["navn"] = lvl["kode"]
         lvl["niva"] = niva
         frames.append(lvl)
-    out = pd.concat(frames, ignore_index=True)
-    out = _forecast(out, periode, method)
+    levels = pd.concat(frames, ignore_index=True)
+    versions = lines.drop_duplicates("kommunenr").set_index("kommunenr")["versjon"] if len(lines) else None
+    out = {m: _finish(levels, periode, m, versions) for m in methods}
+    return out, warnings
+
+
+def _finish(levels: pd.DataFrame, periode: Periode, method: str, versions: pd.Series | None) -> pd.DataFrame:
+    """Forecast by one method, adjustments, deviations and the output columns, from the level sums."""
+    out = _forecast(levels, periode, method)
     out["prognosejustering"] = out["justering"]
     out["prognose_aar"] = out["prognose_aar"] + out["justering"]
     out["prognose_avvik"] = out["prognose_aar"] - out["budsjett_aar"]
     out["avvik_hittil"] = out["regnskap_hittil"] - out["budsjett_hittil"]
     denom = out["budsjett_hittil"].abs()
     out["avvik_pct"] = (out["avvik_hittil"] / denom.where(denom != 0)) * 100
-    versions = lines.drop_duplicates("kommunenr").set_index("kommunenr")["versjon"] if len(lines) else {}
-    out["budsjettversjon"] = out["kommunenr"].map(versions) if len(lines) else pd.NA
+    out["budsjettversjon"] = out["kommunenr"].map(versions) if versions is not None else pd.NA
     out["aar"] = periode.aar
     out["periode"] = periode.kode
     order = {n: i for i, n in enumerate(LEVELS)}
     out = out.sort_values(["kommunenr", "niva", "kode"], key=lambda s: s.map(order) if s.name == "niva" else s)
-    return out[AVVIK_COLUMNS].reset_index(drop=True), warnings
+    return out[AVVIK_COLUMNS].reset_index(drop=True)

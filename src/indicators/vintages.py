@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.deviation import METHODS, compute_avvik
+from indicators.deviation import METHODS, compute_avvik_methods
 from indicators.periods import Periode
 
 HISTORY_COLUMNS = ["kommunenr", "aar", "periode", "niva", "kode", "prognosemetode", "prognose_aar",
@@ -22,10 +22,8 @@ def forecast_history(regnskap: pd.DataFrame, budsjett: pd.DataFrame | None, peri
     """The year-end forecast at P by every method (rows per level and method).
 
     ``prognosemetode`` is the method asked for, even where ``fjoraarsprofil`` fell back to budget."""
-    frames = []
-    for method in METHODS:
-        avvik, _ = compute_avvik(regnskap, budsjett, periode, method=method, **inputs)
-        frames.append(avvik.assign(prognosemetode=method))
+    by_method, _ = compute_avvik_methods(regnskap, budsjett, periode, methods=METHODS, **inputs)
+    frames = [avvik.assign(prognosemetode=method) for method, avvik in by_method.items()]
     return pd.concat(frames, ignore_index=True)[HISTORY_COLUMNS]
 
 

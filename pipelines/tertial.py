@@ -14,7 +14,7 @@ from indicators import run as steps
 from indicators.errors import UserError
 from indicators.io.store import read_dataset
 from indicators.periods import Tertial, latest_tertial
-from indicators.report.render import format_cell, html_headers
+from indicators.report.render import html_headers, html_rows
 from indicators.report.tertial import Report, write_report
 from pipelines.monthly import compute_indicators, say
 
@@ -39,15 +39,10 @@ def write(out: Path, kommunenr: str, tertial: Tertial) -> Report:
 
 
 def _markdown(table) -> str:
+    """A report table as markdown, with the same cell texts as the HTML."""
     headers = html_headers(table)
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    for _i, row in enumerate(table.frame.itertuples(index=False)):
-        values = dict(zip(table.frame.columns, row, strict=True))
-        cells = [format_cell(values.get(c), values.get("enhet", "num1") if k == "by_unit" else k)
-                 for c, _l, k in table.columns]
-        if table.key == "sammendrag":
-            cells.insert(2, {"kr": "1000 kr", "pct": "%"}.get(values.get("enhet"), ""))
-        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["| " + " | ".join(c["text"] for c in row) + " |" for row in html_rows(table)]
     return "\n".join(lines)
 
 

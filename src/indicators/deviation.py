@@ -168,8 +168,6 @@ def compute_avvik(
     kommune_navn: dict[str, str] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Deviation and forecast per level at period P by one method; see :func:`compute_avvik_methods`."""
-    if method not in METHODS:
-        raise ValueError(f"unknown prognosemetode {method!r}; expected one of {METHODS}")
     out, warnings = compute_avvik_methods(regnskap, budsjett, periode, organisasjon=organisasjon,
                                           periodisering=periodisering, prognosejustering=prognosejustering,
                                           methods=(method,), kommune_navn=kommune_navn)

@@ -41,20 +41,29 @@ def format_cell(value, kind: str) -> str:
     return str(value)
 
 
-def html_rows(table: Table) -> list[list[dict]]:
-    """Cells as dicts with text, css class and alignment, for the template."""
-    out = []
+def resolved_rows(table: Table):
+    """Per row: the row's values and its cells as (value, kind), with «mixed» and «by_unit» columns
+    resolved to the row's own kind. Shared by the HTML, the XLSX and the Prefect artifacts."""
     row_kinds = getattr(table, "row_kinds", None)
     for i, row in enumerate(table.frame.itertuples(index=False)):
         values = dict(zip(table.frame.columns, row, strict=True))
         cells = []
         for col, _label, kind in table.columns:
-            v = values.get(col)
             k = kind
             if kind == "mixed":
                 k = row_kinds[i] if row_kinds else "num1"
             elif kind == "by_unit":
                 k = values.get("enhet", "num1")
+            cells.append((values.get(col), k))
+        yield values, cells
+
+
+def html_rows(table: Table) -> list[list[dict]]:
+    """Cells as dicts with text and css class, for the template."""
+    out = []
+    for values, resolved in resolved_rows(table):
+        cells = []
+        for v, k in resolved:
             css = "num" if k not in ("text", "lys") else k
             if k == "lys":
                 css = f"lys {LIGHTS.get(str(v), ('', '', 'ingen'))[2]}"

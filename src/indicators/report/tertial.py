@@ -18,7 +18,7 @@ from indicators import codes
 from indicators.io.store import read_filtered
 from indicators.periods import Tertial
 from indicators.report import tables as T
-from indicators.report.render import XLSX_FORMATS, html_headers, html_rows, xlsx_value
+from indicators.report.render import XLSX_FORMATS, html_headers, html_rows, resolved_rows, xlsx_value
 
 
 @dataclass
@@ -144,24 +144,15 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
     info.column_dimensions["B"].width = 60
     for key, t in tables.items():
         ws = wb.create_sheet(title=key[:31])
-        row_kinds = getattr(t, "row_kinds", None)
         headers = [f"{label} (kr)" if kind == "kr" else label for _c, label, kind in t.columns]
         if key == "sammendrag":
             headers.insert(2, "Enhet")
         ws.append(headers)
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        for i, row in enumerate(t.frame.itertuples(index=False)):
-            values = dict(zip(t.frame.columns, row, strict=True))
-            out_row, fmts = [], []
-            for col, _label, kind in t.columns:
-                k = kind
-                if kind == "mixed":
-                    k = row_kinds[i] if row_kinds else "num1"
-                elif kind == "by_unit":
-                    k = values.get("enhet", "num1")
-                out_row.append(xlsx_value(values.get(col), k))
-                fmts.append(XLSX_FORMATS.get(k))
+        for i, (values, cells) in enumerate(resolved_rows(t)):
+            out_row = [xlsx_value(v, k) for v, k in cells]
+            fmts = [XLSX_FORMATS.get(k) for _v, k in cells]
             if key == "sammendrag":
                 out_row.insert(2, {"kr": "kr", "pct": "%"}.get(values.get("enhet"), ""))
                 fmts.insert(2, None)

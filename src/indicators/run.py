@@ -422,9 +422,13 @@ def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict) -
                 "godtatt": len(f.accepted),
                 "karantene": f.quarantined_rows,
                 "ignorerte_kolonner": f.ignored_columns,
+                "ark": f.sheet,
             }
             for f in ingest.files
         ],
+        # Files and sheets not read, with what to do; lines repeating an earlier line (kept, named).
+        "ikke_lest": [u.as_dict() for u in ingest.unread_files],
+        "like_linjer": ingest.duplicates.to_dict(orient="records"),
         "utdata": result.outputs,
         "hoppet_over": result.skipped,
         "advarsler": result.warnings,

@@ -222,12 +222,10 @@ def kommunenr_failures(typed: pd.DataFrame, spec: SourceSpec, skip: pd.Index) ->
     bad = formatted & ~valid
     idx = bad[bad].index
     yrs = years.loc[idx] if years is not None else pd.Series(np.nan, index=idx)
-    messages = {(k, y): explain_invalid(k, None if np.isnan(y) else int(y))
-                for k, y in set(zip(kn.loc[idx], yrs.astype("float64"), strict=True))}
-    return pd.DataFrame({
-        "index": idx, "kolonne": "kommunenr", "regel": "kommunenr_gyldig",
-        "melding": [messages[(k, y)] for k, y in zip(kn.loc[idx], yrs.astype("float64"), strict=True)],
-    })
+    pairs = [(k, None if np.isnan(y) else int(y)) for k, y in zip(kn.loc[idx], yrs.astype("float64"), strict=True)]
+    messages = {pair: explain_invalid(*pair) for pair in set(pairs)}
+    return pd.DataFrame({"index": idx, "kolonne": "kommunenr", "regel": "kommunenr_gyldig",
+                         "melding": [messages[pair] for pair in pairs]})
 
 
 def key_failures(typed: pd.DataFrame, spec: SourceSpec, text: pd.DataFrame, skip: pd.Index) -> pd.DataFrame:

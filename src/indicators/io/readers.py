@@ -196,8 +196,12 @@ def read_csv_text(path: Path) -> RawTable:
     blank = [not any(c.strip() for c in r) for r in records]
     wrong = [not b and (n < named or (n > width and any(c.strip() for c in r[width:])))
              for r, n, b in zip(records, counts, blank, strict=True)]
+    # An opening quote that is never closed swallows the following lines into one cell: seen as a
+    # record over several lines with the wrong field count, or with whole lines inside a cell.
     for i, w in enumerate(wrong):
-        if w and ends[i] > starts[i]:
+        swallowed = ends[i] > starts[i] and not w and any(
+            "\n" in c and c.count(delimiter) >= max(1, named - 1) for c in records[i])
+        if (w or swallowed) and ends[i] > starts[i]:
             raise FileRefused(
                 path,
                 f"et anførselstegn (\") på linje {starts[i]} lukkes ikke før linje {ends[i]}, så linjene imellom "

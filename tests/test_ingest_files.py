@@ -341,3 +341,10 @@ def test_manifest_names_unread_files_and_duplicate_lines(tmp_path: Path):
         (True, True)]
     assert [(d["linje"], d["lik_linje"]) for d in manifest["like_linjer"]] == [(5, 2), (6, 3), (7, 4)]
     assert "Ikke lest: regnskap/juli.xls" in manifest["sammendrag"]
+
+
+def test_utf8_bom_with_windows_1252_lines_is_mixed(tmp_path: Path):
+    path = tmp_path / "o.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "kommunenr;ansvar;ansvar_navn;rammeomrade\n1874;2;Økonomi;Stab\n".encode("cp1252"))
+    with pytest.raises(FileRefused, match="linje 1 er UTF-8, mens linje 2 er Windows-1252"):
+        read_raw_file(path)

@@ -68,7 +68,9 @@ class RawTable:
 
 # --- encodings ------------------------------------------------------------------------------------
 
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+#: UTF-8 as Norwegian text has it: æøå and other Latin letters, «», no-break space, –, "", …. In
+#: Windows-1252 these byte pairs read «Ã¸», «Â«», «â€“», which a real Windows-1252 export never holds.
+_UTF8_TYPICAL = re.compile(rb"\xc3[\x80-\xbf]|\xc2[\xa0-\xbf]|\xe2\x80[\x90-\xbf]")
 
 
 def _refuse_encoding(path: Path, what: str) -> FileRefused:
@@ -105,13 +107,14 @@ def decode(data: bytes, path: Path | None = None) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     lines = data.split(b"\n")
-    utf8_line = cp_line = None
+    utf8_line = 1 if data.startswith(b"\xef\xbb\xbf") else None  # the BOM says UTF-8
+    cp_line = None
     for i, raw in enumerate(lines, start=1):
         if raw.isascii():
             continue
         try:
             raw.decode("utf-8")
-            if utf8_line is None and _UTF8_MULTIBYTE.search(raw):
+            if utf8_line is None and _UTF8_TYPICAL.search(raw):
                 utf8_line = i
         except UnicodeDecodeError:
             if cp_line is None:

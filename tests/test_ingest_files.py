@@ -345,6 +345,15 @@ def test_manifest_names_unread_files_and_duplicate_lines(tmp_path: Path):
 
 def test_utf8_bom_with_windows_1252_lines_is_mixed(tmp_path: Path):
     path = tmp_path / "o.csv"
-    path.write_bytes(b"\xef\xbb\xbf" + "kommunenr;ansvar;ansvar_navn;rammeomrade\n1874;2;Økonomi;Stab\n".encode("cp1252"))
+    text = "kommunenr;ansvar;ansvar_navn;rammeomrade\n1874;2;Økonomi;Stab\n"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("cp1252"))
     with pytest.raises(FileRefused, match="linje 1 er UTF-8, mens linje 2 er Windows-1252"):
         read_raw_file(path)
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_windows_and_old_mac_line_endings(tmp_path: Path, newline: str):
+    path = tmp_path / "r.csv"
+    path.write_bytes(ledger(2).replace("\n", newline).encode())
+    vf = validate_table(read_raw_file(path), SOURCES["regnskap"], "k")
+    assert vf.accepted["belop"].tolist() == [1.0, 2.0] and vf.accepted["_linje"].tolist() == [2, 3]

@@ -61,9 +61,9 @@ cells = {
 rows = st.fixed_dictionaries(cells)
 
 
-def render(table: list[dict], delimiter: str) -> str:
+def render(table: list[dict], delimiter: str, newline: str = "\r\n") -> str:
     out = io.StringIO()
-    w = csv.writer(out, delimiter=delimiter if delimiter != "|" else "|", lineterminator="\r\n")
+    w = csv.writer(out, delimiter=delimiter, lineterminator=newline)
     w.writerow(list(cells))
     for r in table:
         w.writerow([r[c] for c in cells])
@@ -105,9 +105,9 @@ def check_ingest(raw: Path, path: Path) -> None:
 
 @BOUNDED
 @given(table=st.lists(rows, max_size=12), encoding=st.sampled_from(ENCODINGS),
-       delimiter=st.sampled_from(DELIMITERS), how=mutations)
-def test_any_csv_is_read_or_refused_by_name_and_reconciles(table, encoding, delimiter, how):
-    text = render(table, delimiter)
+       delimiter=st.sampled_from(DELIMITERS), newline=st.sampled_from(["\r\n", "\n", "\r"]), how=mutations)
+def test_any_csv_is_read_or_refused_by_name_and_reconciles(table, encoding, delimiter, newline, how):
+    text = render(table, delimiter, newline)
     data = mutate(text.encode(encoding, errors="replace"), how)
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp)

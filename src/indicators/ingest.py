@@ -166,9 +166,12 @@ def scan_raw(raw_dir: Path) -> tuple[dict[str, list[Path]], list[UnreadFile], li
     files: dict[str, list[Path]] = {}
     unread: list[UnreadFile] = []
     notes: list[str] = []
-    if not root.is_dir():
-        return files, unread, notes
-    for entry in sorted(root.iterdir()):
+    try:
+        entries = sorted(root.iterdir()) if root.is_dir() else []
+    except OSError as exc:
+        return files, [UnreadFile(root, f"rådatamappen kunne ikke leses ({exc.strerror or type(exc).__name__}).",
+                                  "Sjekk at du har lov til å lese mappen.")], notes
+    for entry in entries:
         name = entry.name
         link = _link_problem(entry, real_root)
         if link:
@@ -179,7 +182,13 @@ def scan_raw(raw_dir: Path) -> tuple[dict[str, list[Path]], list[UnreadFile], li
                 notes.append(f"Mappen «{name}»: {NOT_TABULAR[name]}")
             elif name in SOURCES:
                 paths = []
-                for p in sorted(entry.iterdir()):
+                try:
+                    children = sorted(entry.iterdir())
+                except OSError as exc:
+                    unread.append(UnreadFile(entry, f"mappen kunne ikke leses ({exc.strerror or type(exc).__name__}).",
+                                             "Sjekk at du har lov til å lese mappen.", kilde=name))
+                    continue
+                for p in children:
                     why = _unread_in_source(p, name, real_root)
                     if why:
                         unread.append(why)

@@ -135,7 +135,12 @@ def decode(data: bytes, path: Path | None = None) -> tuple[str, str]:
 
 def detect_delimiter(header_line: str) -> str:
     """The candidate delimiter that splits the header line into the most fields."""
-    counts = {d: len(next(csv.reader([header_line], delimiter=d))) for d in DELIMITERS}
+    counts = {}
+    for d in DELIMITERS:
+        try:
+            counts[d] = len(next(csv.reader([header_line], delimiter=d)))
+        except csv.Error:  # a stray quote or line break: fall back to counting the character
+            counts[d] = header_line.count(d) + 1
     best = max(counts.values())
     return next(d for d in DELIMITERS if counts[d] == best)
 
@@ -165,7 +170,7 @@ def read_csv_text(path: Path) -> RawTable:
     if not text.strip():
         raise FileRefused(path, "filen er tom.", "Eksporter den på nytt med kolonneoverskrifter på første linje "
                                                   "og dataene under.")
-    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    first = re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"), maxsplit=1)[0]
     if not first.strip():
         raise FileRefused(path, "første linje er tom; den skal holde kolonneoverskriftene.",
                           "Fjern de tomme linjene øverst, eller eksporter på nytt med overskrifter på første linje.")

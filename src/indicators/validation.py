@@ -252,9 +252,12 @@ def exact_duplicates(raw: RawTable) -> pd.DataFrame:
     if data.empty or data.shape[1] == 0:
         return pd.DataFrame({"linje": pd.Series(dtype="int64"), "lik_linje": pd.Series(dtype="int64")})
     data = data.set_axis(range(data.shape[1]), axis=1)
+    # Hash rows first (fast); compare cells only among rows whose hash repeats.
+    maybe = pd.util.hash_pandas_object(data, index=False).duplicated(keep=False)
+    data = data[maybe]
     dup = data.duplicated(keep="first")
-    first = raw.frame[LINE].groupby([data[c] for c in data.columns], dropna=False).transform("first")
-    return pd.DataFrame({"linje": raw.frame.loc[dup, LINE].astype("int64").to_numpy(),
+    first = raw.frame.loc[data.index, LINE].groupby([data[c] for c in data.columns], dropna=False).transform("first")
+    return pd.DataFrame({"linje": raw.frame.loc[dup[dup].index, LINE].astype("int64").to_numpy(),
                          "lik_linje": first[dup].astype("int64").to_numpy()})
 
 

@@ -175,21 +175,7 @@ def read_csv_text(path: Path) -> RawTable:
         raise FileRefused(path, "første linje er tom; den skal holde kolonneoverskriftene.",
                           "Fjern de tomme linjene øverst, eller eksporter på nytt med overskrifter på første linje.")
     delimiter = detect_delimiter(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
-    records: list[list[str]] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    try:
-        header = next(reader)
-        start = reader.line_num + 1
-        for rec in reader:
-            records.append(rec)
-            starts.append(start)
-            ends.append(reader.line_num)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise FileRefused(path, f"filen kunne ikke leses som CSV rundt linje {reader.line_num} ({exc}).",
-                          "Sjekk anførselstegnene på den linjen, og eksporter på nytt.") from exc
+    header, records, starts, ends = _split_records(path, text, delimiter)
     if len(header) == 1:
         _refuse_single_column(path, header[0])
     width = len(header)
@@ -201,7 +187,7 @@ def read_csv_text(path: Path) -> RawTable:
     # missing fields under empty trailing headers are tolerated (a trailing delimiter). A fully blank
     # line is not a row.
     counts = [len(r) for r in records]
-    blank = [not any(c.strip() for c in r) for r in records]
+    blank = [not "".join(r).strip() for r in records]
     wrong = [not b and (n < named or (n > width and any(c.strip() for c in r[width:])))
              for r, n, b in zip(records, counts, blank, strict=True)]
     # An opening quote that is never closed swallows the following lines into one cell: seen as a
@@ -224,6 +210,33 @@ def read_csv_text(path: Path) -> RawTable:
     frame[LINE] = [s for s, k in zip(starts, keep, strict=True) if k]
     bad = tuple((starts[i], counts[i]) for i, w in enumerate(wrong) if w)
     return RawTable(path, _finish(frame), encoding, delimiter, bad_lines=bad, expected_fields=named)
+
+
+def _split_records(path: Path, text: str, delimiter: str) -> tuple[list[str], list[list[str]], list[int], list[int]]:
+    """Header, records, and each record's first and last physical line. Without any quote character
+    a record is a line (fast path); otherwise the csv module follows quoted cells over lines."""
+    if '"' not in text:
+        lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        numbers = list(range(2, len(lines) + 1))
+        return lines[0].split(delimiter), [line.split(delimiter) for line in lines[1:]], numbers, numbers
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter, quotechar='"')
+    records: list[list[str]] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    try:
+        header = next(reader)
+        start = reader.line_num + 1
+        for rec in reader:
+            records.append(rec)
+            starts.append(start)
+            ends.append(reader.line_num)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise FileRefused(path, f"filen kunne ikke leses som CSV rundt linje {reader.line_num} ({exc}).",
+                          "Sjekk anførselstegnene på den linjen, og eksporter på nytt.") from exc
+    return header, records, starts, ends
 
 
 def _refuse_single_column(path: Path, header: str) -> None:

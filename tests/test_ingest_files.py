@@ -357,3 +357,15 @@ def test_windows_and_old_mac_line_endings(tmp_path: Path, newline: str):
     path.write_bytes(ledger(2).replace("\n", newline).encode())
     vf = validate_table(read_raw_file(path), SOURCES["regnskap"], "k")
     assert vf.accepted["belop"].tolist() == [1.0, 2.0] and vf.accepted["_linje"].tolist() == [2, 3]
+
+
+def test_workbook_without_a_data_sheet_is_refused_naming_the_sheets(tmp_path: Path):
+    wb = Workbook()
+    wb.active.title = "Forside"
+    wb.active.append(["Regnskap juni"])
+    data = wb.create_sheet("Data")
+    data.append(HEADER.split(";")[:-1])
+    data.append([1874, 202506, 1000, 120, 10])
+    wb.save(source_dir(tmp_path) / "r.xlsx")
+    refused = read_sources(tmp_path, "k").refusals
+    assert "ingen av arkene (Forside, Data)" in str(refused[0]) and "«Data», som mangler belop" in str(refused[0])

@@ -359,7 +359,15 @@ def _read_file(path: Path, source: str, kjoring_id: str) -> tuple[list[Validated
         except (MissingColumns, HeaderOnly) as why:
             skipped.append((table.sheet, why))
     if not read:
-        raise skipped[0][1]
+        empty = [why for _, why in skipped if isinstance(why, HeaderOnly)]
+        if empty:
+            raise empty[0]
+        sheet, closest = min(skipped, key=lambda t: len(t[1].missing))  # type: ignore[union-attr]
+        raise FileRefused(
+            path,
+            f"ingen av arkene ({', '.join(str(t.sheet) for t in tables)}) har alle kolonnene kilden «{source}» "
+            f"krever; nærmest er arket «{sheet}», som mangler {', '.join(closest.missing)}.",  # type: ignore[union-attr]
+            "Legg dataene i ett ark med overskriftene fra datakontrakten (docs/datakontrakt.md) i første rad.")
     unread = []
     for sheet, why in skipped:
         if isinstance(why, HeaderOnly):

@@ -369,3 +369,10 @@ def test_workbook_without_a_data_sheet_is_refused_naming_the_sheets(tmp_path: Pa
     wb.save(source_dir(tmp_path) / "r.xlsx")
     refused = read_sources(tmp_path, "k").refusals
     assert "ingen av arkene (Forside, Data)" in str(refused[0]) and "«Data», som mangler belop" in str(refused[0])
+
+
+def test_file_without_header_line_is_told_so(tmp_path: Path):
+    path = tmp_path / "r.csv"
+    path.write_text("1874;202506;1000;120;010;5\n1874;202506;1001;120;010;6\n", encoding="utf-8")
+    with pytest.raises(FileRefused, match="første linje ser ut til å være data, ikke kolonneoverskrifter"):
+        validate_table(read_raw_file(path), SOURCES["regnskap"], "k")

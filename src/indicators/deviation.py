@@ -132,8 +132,13 @@ def _cells(regnskap: pd.DataFrame, budget: pd.DataFrame, justering: pd.Series, p
     return cells
 
 
-def _forecast(levels: pd.DataFrame, periode: Periode, method: str) -> pd.DataFrame:
-    """Add prognosemetode, prognose_aar (before adjustments) and prognose_merknad."""
+def forecast_year(levels: pd.DataFrame, periode: Periode, method: str) -> pd.DataFrame:
+    """Add prognosemetode, prognose_aar (before adjustments) and prognose_merknad.
+
+    ``levels`` holds, per row, the sums ``regnskap_hittil``, ``budsjett_aar``, ``budsjett_hittil``,
+    ``fjor_hittil``, ``fjor_aar`` (NOK, ledger signs) and ``har_fjor``; the formulas are those of
+    docs/indikatorer/avvik.md. The key figures use it for the year-end forecast of netto driftsresultat.
+    """
     m = periode.maned
     by_budget = levels["regnskap_hittil"] + (levels["budsjett_aar"] - levels["budsjett_hittil"])
     out = levels.assign(prognosemetode=method, prognose_merknad="")
@@ -255,7 +260,7 @@ def compute_avvik_methods(
 
 def _finish(levels: pd.DataFrame, periode: Periode, method: str, versions: pd.Series | None) -> pd.DataFrame:
     """Forecast by one method, adjustments, deviations and the output columns, from the level sums."""
-    out = _forecast(levels, periode, method)
+    out = forecast_year(levels, periode, method)
     out["prognosejustering"] = out["justering"]
     out["prognose_aar"] = out["prognose_aar"] + out["justering"]
     out["prognose_avvik"] = out["prognose_aar"] - out["budsjett_aar"]

@@ -1,4 +1,4 @@
-"""Care coverage (``dekningsgrad``) from person-level decisions, population and places (INDICATORS.md).
+"""Care coverage (``dekningsgrad``) from person-level decisions, population and places (docs/indikatorer/).
 
 The decisions are person-level: :func:`care_counts` aggregates them on the way in to counts per
 municipality and month, and only those counts are kept. :func:`coverage` turns counts, population

@@ -1,4 +1,4 @@
-"""Budget deviation and year-end forecast (``avvik``), INDICATORS.md "Deviation and forecast".
+"""Budget deviation and year-end forecast (``avvik``), docs/indikatorer/avvik.md.
 
 All functions are pure: frames in, frame out. Amounts are NOK with ledger signs (debit/expense
 positive, credit/income negative), so a net cost is positive and a positive deviation is
@@ -192,7 +192,7 @@ def compute_avvik_methods(
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """Deviation and forecast per level (kommune, rammeområde, ansvar, funksjon) at period P.
 
-    Formulas (INDICATORS.md):
+    Formulas (docs/indikatorer/):
         regnskap_hittil = Σ belop, drift, periods y01..ym (m = 12 excludes 13, m = 13 includes it)
         budsjett_aar = Σ belop of the version in effect (greatest gjelder_fra ≤ P)
         budsjett_hittil = Σ belop × share of the line's key in months 1..min(m, 12)

@@ -1,4 +1,4 @@
-"""Schemas of the output datasets, validated before they are written (DATA_CONTRACTS.md, "Outputs")."""
+"""Schemas of the output datasets, validated before they are written (docs/datakontrakt.md, outputs)."""
 
 from __future__ import annotations
 

@@ -45,9 +45,9 @@ def test_sum_rules_and_quarterly_severity():
     rows = [r for r in BALANCED if r[2] != "589"]  # the year's result not booked on 899
     found = kostra_kontroll(ledger(rows), 2025).set_index("kontroll")
     assert list(found.index) == ["110"] and found.loc["110", "belop_1000"] == -100
-    q2 = kostra_kontroll(ledger([("1", "120", "841", 1_000.0)] + BALANCED, periode="202505"), 2025)
-    # art 841 does not exist: control 012 is only a WARNING in Q1–Q3; 110 is an annual control
-    assert q2[["kontroll", "alvorlighet"]].values.tolist() == [["012", "WARNING"]]
+    q2 = kostra_kontroll(ledger([("1", "119", "010", 1_000.0)] + rows, periode="202505"), 2025)
+    # funksjon 119 does not exist: control 010 is only a WARNING in Q1–Q3; 110 is not in SSB's quarterly program
+    assert q2[["kontroll", "alvorlighet"]].values.tolist() == [["010", "WARNING"]]
 
 
 def test_the_sample_ledger_reports_exactly_the_planted_faults():

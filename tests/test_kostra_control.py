@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from indicators.contracts import SOURCES
 from indicators.io.readers import read_raw_file
@@ -57,3 +58,45 @@ def test_the_sample_ledger_reports_exactly_the_planted_faults():
     assert sorted(zip(found["kontroll"], found["alvorlighet"], strict=True)) == [
         ("035", "WARNING"), ("075", "ERROR"), ("155", "ERROR"), ("175", "ERROR")]
     assert found.loc[found["kontroll"] == "155", "belop_1000"].item() == 150
+
+
+# --- SSB's own rule tests, ported as data (tests/data/ssb_kontroll/README.md) ---------------------------------
+
+SSB_DIR = REPO / "tests" / "data" / "ssb_kontroll"
+CASES = pd.read_csv(SSB_DIR / "regeltester.csv", dtype=str, keep_default_na=False)
+
+
+def ssb_case_ledger(case) -> pd.DataFrame:
+    """The case's KOSTRA records (``kontoklasse/funksjon/art/beløp i 1000 kr``, ``-`` = blank) as a ledger in kr.
+
+    An annual case is booked in period 13, a quarterly one in the quarter's last month."""
+    rows = []
+    for post in case.poster.split(";"):
+        k, f, a, b = ("" if x.strip() == "-" else x.strip() for x in post.split("/"))
+        rows.append((k, f, a, int(b) * 1000.0))
+    periode = f"{case.aar}13" if not case.kvartal else f"{case.aar}{int(case.kvartal) * 3:02d}"
+    return pd.DataFrame(rows, columns=["kontoklasse", "funksjon", "art", "belop"]).assign(
+        kommunenr=case.kommunenr, periode=periode)
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(c, id=f"{c.id}:{c.ssb_tilfelle}"[:90],
+                 marks=[pytest.mark.skip(reason=c.merknad)] if not c.forventet else [])
+    for c in CASES.itertuples(index=False)])
+def test_ssb_rule_case(case):
+    found = kostra_kontroll(ssb_case_ledger(case), int(case.aar))
+    mine = found[found["kontroll"] == case.kontroll]
+    if case.forventet == "ingen":
+        assert mine.empty, mine.to_dict("records")
+    else:
+        assert not mine.empty and set(mine["alvorlighet"]) == {case.forventet}, found.to_dict("records")
+
+
+def test_ssb_cases_trace_to_ssb_and_explain_every_difference():
+    assert CASES["id"].is_unique and (CASES["ssb_testfil"].str.endswith("Test.kt")).all()
+    assert set(CASES["ssb_regeltest"]) <= {"ERROR", "WARNING", "INFO", "ingen"}
+    not_run = CASES[CASES["forventet"] == ""]
+    assert (not_run["merknad"] != "").all()
+    differ = CASES[(CASES["forventet"] != "") & (CASES["forventet"] != CASES["ssb_regeltest"])]
+    assert sorted(differ["id"]) == ["012-08", "145-01"]
+    assert differ["merknad"].str.startswith("Avvik fra regeltesten").all()

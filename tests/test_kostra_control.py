@@ -100,3 +100,55 @@ def test_ssb_cases_trace_to_ssb_and_explain_every_difference():
     differ = CASES[(CASES["forventet"] != "") & (CASES["forventet"] != CASES["ssb_regeltest"])]
     assert sorted(differ["id"]) == ["012-08", "145-01"]
     assert differ["merknad"].str.startswith("Avvik fra regeltesten").all()
+
+
+# --- Whole files: SSB's own record file -----------------------------------------------------------------------
+
+def read_ssb_records(path: Path) -> pd.DataFrame:
+    """A KOSTRA record file (48 characters a line, file_description_Regnskap.yaml) as a ledger in kr.
+
+    Tiny test-only parser; to be replaced by the product's reader (indicators.io.kostra_records) once merged.
+    A quarterly record (kvartal 1–4) is booked in the quarter's last month, an annual one in period 13."""
+    lines = path.read_text(encoding="latin-1").splitlines()
+    assert {len(line) for line in lines} == {48}
+    return pd.DataFrame({
+        "kommunenr": [line[7:11] for line in lines],
+        "kontoklasse": [line[31] for line in lines],
+        "funksjon": [line[32:36].strip() for line in lines],
+        "art": [line[36:39] for line in lines],
+        "belop": [int(line[39:48]) * 1000.0 for line in lines],
+        "periode": [line[2:6] + ("13" if line[6] == " " else f"{int(line[6]) * 3:02d}") for line in lines],
+    })
+
+
+SSB_2019_Q4 = SSB_DIR / "0A_V2019_K4_R040200_OK.dat"  # Kongsvinger (0402), 0AK4 2019, named OK by SSB
+
+
+def test_ssb_accepted_quarterly_file_gets_only_the_quarterly_program():
+    """SSB's test file for Q4 2019 (1644 records). The quarterly program runs no annual sum rule, so the
+    unbalanced investment (238 889 vs -125 504) and operating (1 557 532 vs -1 521 694) totals, normal in a
+    quarter, give no 095/110/140 as the old check did. The one ERROR is 081 (funksjon 850 with art 400),
+    a rule SSB added to the quarterly program in 2025 (ERROR in Q3–Q4 since January 2026), after this file
+    was made; the expired funksjon 254 gets SSB's quarterly WARNING "utgått", and 045 is INFO."""
+    ledger = read_ssb_records(SSB_2019_Q4)
+    assert len(ledger) == 1644
+    found = kostra_kontroll(ledger, 2019)
+    counts = found.groupby(["kontroll", "alvorlighet"]).size().to_dict()
+    assert counts == {("010", "WARNING"): 51, ("045", "INFO"): 5, ("081", "ERROR"): 1}
+    assert found.loc[found["kontroll"] == "081", ["funksjon", "art", "belop_1000"]].values.tolist() == [
+        ["850", "400", 903]]
+    assert set(found.loc[found["kontroll"] == "010", "funksjon"]) == {"254"}
+
+
+def test_code_lists_with_history_an_older_ledger_validates_against_its_own_year():
+    """The same 2019 records as annual accounts: every funksjon and art is valid in 2019 (254, and the arts
+    690/948/958 that left the kontoplan in 2020 and 375/475/775/895/930 that left in 2021). Booked as 2026
+    they are not (art 270 was split into 271/272 in 2026), and rule 010/012 name exactly those codes."""
+    ledger = read_ssb_records(SSB_2019_Q4).assign(periode="201913")
+    found = kostra_kontroll(ledger, 2019)
+    assert not found["kontroll"].isin(["010", "012"]).any()
+    moved = ledger.assign(periode="202613")
+    later = kostra_kontroll(moved, 2026)
+    assert set(later.loc[later["kontroll"] == "010", "funksjon"]) == {"254"}
+    assert set(later.loc[later["kontroll"] == "012", "art"]) == {
+        "270", "375", "690", "775", "874", "875", "895", "930", "948", "958"}

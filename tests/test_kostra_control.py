@@ -152,3 +152,44 @@ def test_code_lists_with_history_an_older_ledger_validates_against_its_own_year(
     assert set(later.loc[later["kontroll"] == "010", "funksjon"]) == {"254"}
     assert set(later.loc[later["kontroll"] == "012", "art"]) == {
         "270", "375", "690", "775", "874", "875", "895", "930", "948", "958"}
+
+
+@pytest.mark.parametrize("aar", range(2019, 2027))
+def test_code_lists_equal_ssbs_list_of_each_year(aar):
+    """The package code lists, read for year ``aar``, give exactly the funksjoner and arter SSB's program for
+    that aargang accepts from a kommune (skjema 0A, not Oslo); kodelister_per_aargang.csv names the commit."""
+    from indicators import codes
+
+    ssb = pd.read_csv(SSB_DIR / "kodelister_per_aargang.csv", dtype=str).set_index(["aargang", "liste"])["koder"]
+    for liste, table in (("funksjon", codes.kostra_funksjon()), ("art", codes.kostra_art())):
+        fra = table["gyldig_fra_aar"].fillna(0)
+        til = table["gyldig_til_aar"].fillna(9999)
+        mine = set(table.index[(fra <= aar) & (til >= aar)])
+        assert mine == set(ssb[(str(aar), liste)].split()), liste
+
+
+def test_quarterly_file_is_not_held_to_the_annual_sums():
+    """Q2: the operating side does not net to zero, investment has income only, transfers do not match and
+    depreciation has no counter-entry yet — all normal mid-year. SSB's quarterly program runs none of the
+    annual sum rules; the annual program reports each of them."""
+    rows = [("1", "120", "010", 500_000.0), ("1", "800", "870", -200_000.0), ("1", "840", "800", -100_000.0),
+            ("1", "120", "570", 50_000.0), ("1", "120", "590", 40_000.0), ("0", "265", "910", -80_000.0),
+            ("1", "290", "010", 60_000.0)]
+    assert kostra_kontroll(ledger(rows, periode="202506"), 2025).empty
+    annual = kostra_kontroll(ledger(rows), 2025)
+    assert sorted(annual["kontroll"]) == ["085", "095", "110", "140", "155", "175"]
+    assert set(annual["alvorlighet"]) == {"ERROR"}
+
+
+def test_quarterly_lists_differ_from_the_annual_ones():
+    """KvartalKostraMain has its own lists: art 280 is allowed in drift and funksjon 850 in investering in a
+    quarter, but not in the annual accounts (025 and 040); art 875 is forbidden in investering in a quarter
+    (050, WARNING in Q1–Q2) while the 2025 annual list no longer has 875 at all (012)."""
+    rows = BALANCED + [("1", "120", "280", 5_000.0), ("0", "850", "010", 5_000.0), ("0", "265", "875", -5_000.0),
+                       ("0", "265", "010", -5_000.0), ("1", "899", "589", -5_000.0)]
+    q1 = kostra_kontroll(ledger(rows, periode="202502"), 2025)
+    assert q1[["kontroll", "alvorlighet", "art"]].values.tolist() == [
+        ["050", "WARNING", "875"], ["081", "WARNING", "010"]]  # 081: funksjon 850 takes only art 450/810/850
+    annual = kostra_kontroll(ledger(rows), 2025)
+    assert sorted(zip(annual["kontroll"], annual["alvorlighet"], strict=True)) == [
+        ("012", "ERROR"), ("025", "ERROR"), ("040", "ERROR"), ("081", "WARNING")]

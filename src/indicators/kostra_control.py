@@ -64,11 +64,6 @@ class Program:
     annual: bool
     quarter: int
 
-    @property
-    def kvartal(self) -> str:
-        """SSB's ``kvartal`` field: blank in the annual file, 1–4 in a quarterly one."""
-        return " " if self.annual else str(self.quarter)
-
     def combination(self) -> str:
         """Rules 020–080: WARNING in Q1–Q2 (``WARNING_QUARTERS``), otherwise ERROR."""
         return "WARNING" if not self.annual and self.quarter <= 2 else "ERROR"

@@ -8,6 +8,8 @@ import argparse
 import datetime as dt
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from indicators.deviation import METHODS
@@ -21,6 +23,26 @@ def _prefect_defaults(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     # Prefect's own console lines (and its tracebacks) only with --verbose: the CLI says what went wrong itself
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
+
+
+@contextmanager
+def _prefect_console(verbose: bool) -> Iterator[None]:
+    """Without --verbose, Prefect's loggers stay silent for the command (also when Prefect's logging was set up
+    before the command, as in a test session); the command says what happened itself."""
+    if verbose:
+        yield
+        return
+    import logging
+
+    names = ["prefect"] + [n for n in logging.root.manager.loggerDict if n.startswith("prefect.")]
+    saved = {n: logging.getLogger(n).level for n in names}
+    for n in names:
+        logging.getLogger(n).setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for n, level in saved.items():
+            logging.getLogger(n).setLevel(level)
 
 
 def _reporter() -> Reporter:
@@ -67,7 +89,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from indicators.run import summary_rows
     from pipelines.monthly import monthly_run
 
-    with use_reporter(_reporter()):
+    with _prefect_console(args.verbose), use_reporter(_reporter()):
         state = monthly_run(periode=periode.kode, raw=str(raw), out=str(args.out), kommune=args.kommune,
                             prognosemetode=args.prognosemetode, return_state=True)
     if state.is_failed():
@@ -100,7 +122,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     print("  … starter Prefect (innebygd server, tar 10–20 sekunder første gang)", flush=True)
     from pipelines.tertial import tertial_report
 
-    with use_reporter(_reporter()):
+    with _prefect_console(args.verbose), use_reporter(_reporter()):
         state = tertial_report(periode=tertial.kode, out=str(out), kommune=kommune, prognosemetode=method,
                                return_state=True)
     report = state.result()  # re-raises a failure: main() prints it plainly

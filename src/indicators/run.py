@@ -299,8 +299,11 @@ def write_family_charts(
     savings realisation, coverage against the neighbours, FTE and temp-agency cost."""
     folder = Path(out) / "figurer" / periode.kode
     paths: list[Path] = []
-    history = year_history(out, periode.aar, periode.months_hittil, kommuner)
-    for kommunenr, rows in history[history["niva"].eq("kommune")].groupby("kommunenr"):
+    # no ledger and budget (e.g. a raw folder with only a population file): no forecast charts
+    history = (year_history(out, periode.aar, periode.months_hittil, kommuner)
+               if "avvik" not in skipped_indicators(available_sources(out)) else None)
+    for kommunenr, rows in (history[history["niva"].eq("kommune")].groupby("kommunenr")
+                            if history is not None else []):
         name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
         paths += charts.forecast_through_year(
             rows, folder, f"prognose_gjennom_aaret_{kommunenr}", f"{name}: årsprognose måned for måned, {periode.aar}"

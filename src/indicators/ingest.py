@@ -15,6 +15,7 @@ import pandas as pd
 from indicators.contracts import SOURCES
 from indicators.errors import FileRefused
 from indicators.io.readers import LINE, read_raw_file
+from indicators.io.statbank_files import STATBANK_SUFFIXES, read_statbank_file
 from indicators.quarantine import empty_quarantine, extra_quarantine
 from indicators.validation import ValidatedFile, validate_table
 
@@ -61,13 +62,15 @@ class Ingest:
 
 
 def raw_files(raw_dir: Path) -> dict[str, list[Path]]:
-    """Files per source folder, in name order (``.csv`` and ``.xlsx``; Excel lock files skipped)."""
+    """Files per source folder, in name order (``.csv``, ``.xlsx`` and ``.json``, which only StatBank
+    sources accept; Excel lock files and saved query records ``*.meta.json`` skipped)."""
     out: dict[str, list[Path]] = {}
     for name in SOURCES:
         folder = raw_dir / name
         if folder.is_dir():
             files = sorted(p for p in folder.iterdir()
-                           if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith(("~$", ".")))
+                           if p.suffix.lower() in (".csv", ".xlsx", *STATBANK_SUFFIXES)
+                           and not p.name.startswith(("~$", ".")) and not p.name.endswith(".meta.json"))
             if files:
                 out[name] = files
     return out
@@ -153,7 +156,10 @@ def read_sources(
             if progress:
                 progress(f"leser {source}/{path.name}")
             try:
-                vf = validate_table(read_raw_file(path), SOURCES[source], kjoring_id)
+                # SSB's own formats (StatBank JSON-stat / CSV) first; None means an ordinary export
+                vf = read_statbank_file(path, SOURCES[source], kjoring_id)
+                if vf is None:
+                    vf = validate_table(read_raw_file(path), SOURCES[source], kjoring_id)
             except FileRefused as refused:
                 ingest.refusals.append(refused)
                 continue

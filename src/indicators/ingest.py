@@ -16,6 +16,7 @@ from indicators.contracts import SOURCES
 from indicators.errors import FileRefused
 from indicators.io.readers import LINE, read_raw_file
 from indicators.io.statbank_files import STATBANK_SUFFIXES, read_statbank_file
+from indicators.kostra import check_recorded
 from indicators.quarantine import empty_quarantine, extra_quarantine
 from indicators.validation import ValidatedFile, validate_table
 
@@ -149,6 +150,8 @@ def read_sources(
     for folder in sorted(p for p in raw_dir.iterdir() if p.is_dir()) if raw_dir.is_dir() else []:
         if folder.name in NOT_TABULAR:
             ingest.notes.append(f"Mappen «{folder.name}»: {NOT_TABULAR[folder.name]}")
+            if folder.name == "kostra":  # an SSB answer that cannot be loaded stops the run, by name
+                ingest.refusals.extend(check_recorded(folder))
         elif folder.name not in SOURCES:
             ingest.notes.append(f"Mappen «{folder.name}» er ikke en kjent kilde og ble ikke lest.")
     for source, paths in raw_files(raw_dir).items():

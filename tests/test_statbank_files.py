@@ -127,3 +127,13 @@ def test_read_sources_takes_statbank_json_in_befolkning_and_refuses_json_elsewhe
     shutil.copy(DATA / "07459_lofoten_2024_2025.json", tmp_path / "regnskap" / "svar.json")
     refused = read_sources(tmp_path, "test").refusals
     assert [r.path.name for r in refused] == ["svar.json"] and "filtypen .json støttes ikke" in str(refused[0])
+
+
+def test_csv_with_texts_only_knows_the_products_municipalities_by_name(tmp_path: Path):
+    f = tmp_path / "07459.csv"
+    f.write_text('"region","alder","år","statistikkvariabel","07459: Befolkning,"\n'
+                 '"Moskenes","80 år","2025","Personer",5\n'
+                 '"Hele landet","80 år","2025","Personer",25811\n', encoding="utf-8")
+    vf = _read(f)
+    assert _totals(vf) == {("1874", 2025): 5}
+    assert vf.quarantine[["linje", "verdi", "regel"]].values.tolist() == [[3, "Hele landet", "region_ikke_kommune"]]

@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from indicators.codes import KOMMUNER
 from indicators.contracts.base import SourceSpec, normalise_header
 from indicators.errors import FileRefused
 from indicators.io.jsonstat import JsonStatError, read_dataset
@@ -60,8 +61,9 @@ DOWNLOAD_HINT = ("Last ned tabell 07459 i SSBs statistikkbank med region = kommu
                  "(0–105+), og år; lagre som JSON-stat2 eller CSV uten å redigere filen.")
 RULE_REGION = "region_ikke_kommune"
 RULE_TOTAL = "sum_rad"
-MSG_REGION = ("Regionen «{verdi}» er ikke en kommune (landet, et fylke eller en gruppe); bare kommunenes tall tas "
-              "med i befolkningen.")
+MSG_REGION = ("Regionen «{verdi}» er ikke en kommune med kommunenummer (landet, et fylke, en gruppe, eller bare et "
+              "navn); bare kommunenes tall tas med i befolkningen. Mangler en kommune, last ned med kode og tekst "
+              "(«1874 Moskenes»).")
 MSG_AGE_TOTAL = ("Raden «{verdi}» er summen for alle aldre, og filen har også hver alder for seg; bare de ettårige "
                  "aldrene er tatt med (ellers ville folk blitt telt to ganger).")
 MSG_SEX_TOTAL = ("Raden «{verdi}» er summen for begge kjønn, og filen har også tall for menn og kvinner; bare de "
@@ -303,6 +305,9 @@ def _validate(path: Path, cells: pd.DataFrame, spec: SourceSpec, kjoring_id: str
     """Quarantine what is not population by municipality and single age (other regions, totals next to
     the parts), validate the rest against the contract, and keep rows read = accepted + quarantined."""
     region = cells["region"].str.replace(_KPREFIX, "", regex=True)
+    # a CSV downloaded with texts only («Moskenes»): the municipalities the product knows by name
+    by_name = {name.lower(): code for code, name in KOMMUNER.items()}
+    region = region.where(region.str.fullmatch(r"\d{4}"), region.str.strip().str.lower().map(by_name).fillna(region))
     is_municipality = region.str.fullmatch(r"\d{4}").fillna(False).astype(bool)
     age_total = cells["alder"].eq(TOTAL)
     sex_total = cells["kjonn"].eq(TOTAL)

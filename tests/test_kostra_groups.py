@@ -103,3 +103,14 @@ def test_an_answer_without_region_or_broken_json_is_refused_by_name(tmp_path: Pa
         load_recorded(folder)
     # in the monthly run the refusal comes before anything is stored
     assert [r.path.name for r in read_sources(tmp_path, "test").refusals] == ["05810.json", "halv.json"]
+
+
+def test_a_real_pxwebapi2_answer_with_its_own_dimension_order_loads(tmp_path: Path):
+    folder = tmp_path / "kostra"
+    folder.mkdir()
+    shutil.copy(DATA / "statbank" / "12362_oslo_pxwebapi2_ssbweb.json", folder)
+    tables, _groups = load_recorded(folder)
+    t = tables["12362"].set_index("KOKfunksjon0000")
+    assert t.loc["FGK9", "verdi"] == 24.8 and t.loc["FGK7", "verdi"] == 11.4
+    assert set(t["region"]) == {"0301"} and set(t["aar"]) == {2024}
+    assert set(t["statistikkvariabel"]) == {"KOSandel3501"} and set(t["KOKart0000"]) == {"AGD10"}

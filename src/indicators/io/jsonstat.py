@@ -45,7 +45,7 @@ def _dense(values, n: int) -> np.ndarray:
                 raise JsonStatError(f"JSON-stat: «value» har {len(values)} verdier, men dimensjonene gir {n}.")
             out[:] = [np.nan if v is None else float(v) for v in values]
     except (TypeError, ValueError) as exc:
-        raise JsonStatError(f"JSON-stat: «value» inneholder noe som ikke er et tall ({exc}).") from exc
+        raise JsonStatError("JSON-stat: «value» inneholder noe som ikke er et tall eller null.") from exc
     return out
 
 

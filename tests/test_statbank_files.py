@@ -137,3 +137,14 @@ def test_csv_with_texts_only_knows_the_products_municipalities_by_name(tmp_path:
     vf = _read(f)
     assert _totals(vf) == {("1874", 2025): 5}
     assert vf.quarantine[["linje", "verdi", "regel"]].values.tolist() == [[3, "Hele landet", "region_ikke_kommune"]]
+
+
+def test_a_statbank_file_next_to_the_own_export_for_the_same_year_is_refused(tmp_path: Path):
+    (tmp_path / "befolkning").mkdir()
+    shutil.copy(Path(__file__).resolve().parents[1] / "data" / "raw" / "befolkning" / "befolkning_1874_2025.csv",
+                tmp_path / "befolkning")
+    shutil.copy(DATA / "07459_moskenes_2025_semikolon.csv", tmp_path / "befolkning" / "ssb_07459.csv")
+    refused = read_sources(tmp_path, "test").refusals
+    assert [r.path.name for r in refused] == ["ssb_07459.csv"]
+    assert "kommune 1874 i 2025 finnes også i filen" in refused[0].reason and "befolkning_1874_2025.csv" in \
+        refused[0].reason

@@ -15,7 +15,7 @@ import pandas as pd
 from indicators.contracts import SOURCES
 from indicators.errors import FileRefused
 from indicators.io.readers import LINE, read_raw_file
-from indicators.io.statbank_files import STATBANK_SUFFIXES, read_statbank_file
+from indicators.io.statbank_files import STATBANK_SUFFIXES, population_overlaps, read_statbank_file
 from indicators.kostra import check_recorded
 from indicators.quarantine import empty_quarantine, extra_quarantine
 from indicators.validation import ValidatedFile, validate_table
@@ -169,6 +169,7 @@ def read_sources(
             ingest.files.append(vf)
     ingest.notes += _ignored_column_notes(ingest.files)
     ingest.refusals.extend(_one_file_per_period(ingest.files))
+    ingest.refusals.extend(population_overlaps(ingest.files))  # e.g. a StatBank file next to the own export
     ids: set[tuple[str, str]] = set()
     tiltak = ingest.data("tiltak")
     for frame in (tiltak, known_tiltak):

@@ -343,5 +343,26 @@ def _validate(path: Path, cells: pd.DataFrame, spec: SourceSpec, kjoring_id: str
     return vf
 
 
+def population_overlaps(files: list[ValidatedFile]) -> list[FileRefused]:
+    """A municipality's population for a year must come from one file: with a StatBank download next to
+    the own export, the same people would otherwise be counted twice. Refuses the later file (name order)."""
+    seen: dict[tuple[str, int], Path] = {}
+    refusals = []
+    for f in files:
+        if f.source not in STATBANK_SOURCES or f.accepted.empty:
+            continue
+        pairs = f.accepted[["kommunenr", "aar"]].drop_duplicates().itertuples(index=False, name=None)
+        clash = next(((k, int(a)) for k, a in pairs if (k, int(a)) in seen and seen[(k, int(a))] != f.path), None)
+        if clash:
+            refusals.append(FileRefused(
+                f.path, f"befolkningen for kommune {clash[0]} i {clash[1]} finnes også i filen {seen[clash]}; "
+                        "da ville innbyggerne blitt telt to ganger.",
+                "Behold bare én av filene for den kommunen og det året (for eksempel SSB-tabellen), og kjør på nytt."))
+            continue
+        for k, a in f.accepted[["kommunenr", "aar"]].drop_duplicates().itertuples(index=False, name=None):
+            seen.setdefault((k, int(a)), f.path)
+    return refusals
+
+
 __all__ = ["STATBANK_SOURCES", "STATBANK_SUFFIXES", "is_statbank_csv", "population_from_jsonstat",
-           "population_from_statbank_csv", "read_statbank_file"]
+           "population_from_statbank_csv", "population_overlaps", "read_statbank_file"]

@@ -214,11 +214,12 @@ def _split(line: str, delimiter: str) -> list[str]:
 
 def _header_line(lines: list[str]) -> tuple[int, str] | None:
     """(0-based index, delimiter) of the header row: the first of the first ten lines with a column
-    named «region» and one named «alder»."""
+    named «region» and one named «alder» (and none naming the municipality number, as the own export has)."""
+    own = {"kommunenr", "kommune", "kommunenummer", "knr", "komnr"}
     for i, line in enumerate(lines[:10]):
         for d in DELIMITERS:
             names = {normalise_header(c) for c in _split(line, d)}
-            if "region" in names and "alder" in names:
+            if "region" in names and "alder" in names and not names & own:
                 return i, d
     return None
 

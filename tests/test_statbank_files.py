@@ -54,7 +54,7 @@ def test_statbank_csv_with_years_across_other_regions_and_totals_quarantined():
     q = vf.quarantine
     assert q[["linje", "kolonne", "verdi", "regel"]].values.tolist() == [
         [2, "kommunenr", "0 Hele landet", "region_ikke_kommune"],
-        [109, "alder", "alder i alt", "sum_rad"],
+        [109, "alder", "Alder i alt", "sum_rad"],
     ]
     assert "ikke en kommune" in q["melding"].iloc[0] and "telt to ganger" in q["melding"].iloc[1]
     assert vf.rows_read == len(vf.accepted) + vf.quarantined_rows

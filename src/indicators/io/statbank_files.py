@@ -145,7 +145,9 @@ def population_from_jsonstat(path: Path) -> pd.DataFrame:
         "region": frame[dims["region"]].astype(str).to_numpy(),
         "region_label": frame[f"{dims['region']}_label"].astype(str).to_numpy(),
         "alder": _ages(frame[dims["alder"]], frame[f"{dims['alder']}_label"]).to_numpy(),
+        "alder_tekst": frame[f"{dims['alder']}_label"].astype(str).to_numpy(),
         "kjonn": (_sexes(frame[sex], frame[f"{sex}_label"]) if sex else pd.Series("", index=frame.index)).to_numpy(),
+        "kjonn_tekst": (frame[f"{sex}_label"].astype(str) if sex else pd.Series("", index=frame.index)).to_numpy(),
         "aar": frame[dims["aar"]].astype(str).str.strip().to_numpy(),
         "antall": antall.astype(str).to_numpy(),
         LINE: np.arange(1, len(frame) + 1),
@@ -292,7 +294,9 @@ def population_from_statbank_csv(path: Path, text: str) -> pd.DataFrame:
         "region": code.fillna(label).to_numpy(),
         "region_label": label.to_numpy(),
         "alder": _ages(long[age], long[age]).to_numpy(),
+        "alder_tekst": long[age].str.strip().to_numpy(),
         "kjonn": sexes.to_numpy(),
+        "kjonn_tekst": (long[sex].str.strip() if sex is not None else pd.Series("", index=long.index)).to_numpy(),
         "aar": long["_aar"].str.strip().to_numpy(),
         "antall": antall.to_numpy(),  # SSB's symbols («..») stay as read: the contract quarantines them
         LINE: long[LINE].to_numpy(),
@@ -320,16 +324,16 @@ def _validate(path: Path, cells: pd.DataFrame, spec: SourceSpec, kjoring_id: str
     extra = [
         extra_quarantine(cells[drop_region].rename(columns={"region_label": "kommunenr"}), spec, path, "kommunenr",
                          RULE_REGION, MSG_REGION, kjoring_id),
-        extra_quarantine(cells[drop_age], spec, path, "alder", RULE_TOTAL, MSG_AGE_TOTAL.replace(
-            "«{verdi}»", "«alder i alt»"), kjoring_id).assign(verdi="alder i alt"),
-        extra_quarantine(cells[drop_sex], spec, path, "kjonn", RULE_TOTAL, MSG_SEX_TOTAL.replace(
-            "«{verdi}»", "«begge kjønn»"), kjoring_id).assign(verdi="begge kjønn"),
+        extra_quarantine(cells[drop_age].assign(alder=lambda d: d["alder_tekst"]), spec, path, "alder", RULE_TOTAL,
+                         MSG_AGE_TOTAL, kjoring_id),
+        extra_quarantine(cells[drop_sex].assign(kjonn=lambda d: d["kjonn_tekst"]), spec, path, "kjonn", RULE_TOTAL,
+                         MSG_SEX_TOTAL, kjoring_id),
     ]
     keep = cells[~(drop_region | drop_age | drop_sex)]
     text = pd.DataFrame({
         "kommunenr": region[keep.index],
         "aar": keep["aar"],
-        "alder": keep["alder"].replace(TOTAL, "alder i alt"),
+        "alder": keep["alder"].where(keep["alder"].ne(TOTAL), keep["alder_tekst"]),
         "kjonn": keep["kjonn"].replace(TOTAL, ""),
         "antall": keep["antall"],
         LINE: keep[LINE].astype("int64"),

@@ -51,8 +51,8 @@ def _read_json(path: Path) -> dict:
     except UnicodeDecodeError as exc:
         raise _refuse(path, "filen er ikke tekst i UTF-8, så den kan ikke være et svar fra SSB.") from exc
     except json.JSONDecodeError as exc:
-        raise _refuse(path, f"filen er ikke gyldig JSON (feil på linje {exc.lineno}, kolonne {exc.colno}: "
-                            f"{exc.msg}).") from exc
+        raise _refuse(path, f"filen er ikke gyldig JSON (feil på linje {exc.lineno}, kolonne {exc.colno}; den er "
+                            "avkortet eller redigert).") from exc
     if not isinstance(doc, dict):
         raise _refuse(path, "filen er JSON, men ikke et svar fra SSB (verken JSON-stat-datasett eller "
                             "KLASS-korrespondanse).")

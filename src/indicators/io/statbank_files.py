@@ -101,8 +101,8 @@ def _load_json(path: Path) -> dict:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FileRefused(path, f"filen er ikke gyldig JSON (feil på linje {exc.lineno}, kolonne {exc.colno}: "
-                                f"{exc.msg}).", DOWNLOAD_HINT) from exc
+        raise FileRefused(path, f"filen er ikke gyldig JSON (feil på linje {exc.lineno}, kolonne {exc.colno}; "
+                                "den er avkortet eller redigert).", DOWNLOAD_HINT) from exc
 
 
 def _dimension(doc: dict, role: str, names: set[str]) -> str | None:

@@ -55,9 +55,9 @@ def deviation(out: Path, periode: Periode, method: str, kommuner: list[str] | No
 
 
 @task(name="beregn-indikator", cache_policy=NO_CACHE)
-def indicator(name: str, out: Path, periode: Periode, kommuner: list[str] | None):
+def indicator(name: str, out: Path, periode: Periode, kommuner: list[str] | None, method: str = "budsjett"):
     say(f"beregner {name}")
-    return steps.COMPUTE[name](out, periode, kommuner)
+    return steps.compute(name, out, periode, kommuner, method)
 
 
 @task(name="beregn-prognosetreff", cache_policy=NO_CACHE)
@@ -106,7 +106,7 @@ def compute_indicators(out_dir: Path, p: Periode, kommune: list[str] | None, pro
     for name in steps.COMPUTE:
         if name in result.skipped:
             continue
-        frame = indicator(name, out_dir, p, kommune)
+        frame = indicator(name, out_dir, p, kommune, prognosemetode)
         if frame is not None and len(frame):
             result.outputs[name] = write(frame, out_dir, name)
     accuracy = forecast_accuracy(out_dir, p, kommune) if "avvik" not in result.skipped else None

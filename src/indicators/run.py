@@ -24,7 +24,7 @@ from indicators.deviation import compute_avvik
 from indicators.errors import RunRefused
 from indicators.ingest import Ingest
 from indicators.io.store import read_filtered, write_atomic, write_dataset
-from indicators.key_figures import nokkeltall
+from indicators.key_figures import PLAN_YEARS, nokkeltall
 from indicators.kostra import kostra_eget_regnskap, kostra_sammenligning, read_stored, store_recorded
 from indicators.periods import Periode
 from indicators.project import prosjektstatus
@@ -184,7 +184,7 @@ def compute_coverage(out: Path, periode: Periode, kommuner: list[str] | None) ->
     counts = read_filtered(out, "tjenestemottakere", kommuner, [periode.aar])
     return coverage(
         counts,
-        read_filtered(out, "befolkning", kommuner, [periode.aar]),
+        read_filtered(out, "befolkning", kommuner, [periode.aar, periode.aar + 1]),
         read_filtered(out, "plasser", kommuner, [periode.aar]),
         periode,
     )
@@ -196,12 +196,22 @@ def compute_staffing(out: Path, periode: Periode, kommuner: list[str] | None) ->
     )
 
 
-def compute_key_figures(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
+def compute_key_figures(out: Path, periode: Periode, kommuner: list[str] | None, method: str = "budsjett"
+                        ) -> pd.DataFrame:
+    """``nokkeltall``: this year's ledger (and last year's, for the forecast), the closed years of the
+    balance with their whole-year ledger, and the budget of this year and the økonomiplan's years."""
+    balanse = read_filtered(out, "balanse", kommuner)
+    years = {periode.aar - 1, periode.aar}
+    if balanse is not None and len(balanse):
+        years |= {int(p[:4]) for p in balanse["periode"].astype(str).unique() if p.endswith("13")}
     return nokkeltall(
-        read_filtered(out, "regnskap", kommuner, [periode.aar]),
+        read_filtered(out, "regnskap", kommuner, sorted(y for y in years if y <= periode.aar)),
         periode,
-        balanse=read_filtered(out, "balanse", kommuner),
-        budsjett=read_filtered(out, "budsjett", kommuner, [periode.aar]),
+        balanse=balanse,
+        budsjett=read_filtered(out, "budsjett", kommuner, list(range(periode.aar, periode.aar + PLAN_YEARS + 1))),
+        method=method,
+        periodisering=read_filtered(out, "periodisering", kommuner, [periode.aar]),
+        prognosejustering=read_filtered(out, "prognosejustering", kommuner, [periode.aar]),
     )
 
 
@@ -231,6 +241,18 @@ COMPUTE = {
         periode,
     ),
 }
+
+
+#: families whose result depends on the run's forecast method (passed as ``method``)
+USES_FORECAST_METHOD = {"nokkeltall"}
+
+
+def compute(name: str, out: Path, periode: Periode, kommuner: list[str] | None, method: str = "budsjett"
+            ) -> pd.DataFrame | None:
+    """One indicator family from the store (see :data:`COMPUTE`)."""
+    if name in USES_FORECAST_METHOD:
+        return COMPUTE[name](out, periode, kommuner, method)
+    return COMPUTE[name](out, periode, kommuner)
 
 
 def compute_kostra_comparison(out: Path, kommuner: list[str] | None) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-#: Care services (``vedtak.tjeneste``), DATA_CONTRACTS.md.
+#: Care services (``vedtak.tjeneste``), docs/datakontrakt.md.
 TJENESTER: tuple[str, ...] = (
     "langtidsopphold_institusjon",
     "korttidsopphold_institusjon",

@@ -173,7 +173,8 @@ def cmd_kostra(args: argparse.Namespace) -> int:
         client = StatBankClient(folder)
         year = args.aar or dt.date.today().year - 1
         print(f"Henter KLASS-grupper og StatBank-tabeller {', '.join(args.tables)} for {', '.join(kommuner)} …")
-        items = client.klass_correspondence("131", "112", f"{year}-01-01", f"{year}-12-31")
+        # the tables hold the last three years: the groups (with their periods) must cover them all
+        items = client.klass_correspondence("131", "112", f"{year - 2}-01-01", f"{year}-12-31")
         groups = sorted({i["targetCode"] for i in items if i["sourceCode"] in kommuner})
         regions = kommuner + groups + ["EAKUO"]
         for table in args.tables:

@@ -15,6 +15,8 @@ import pandas as pd
 from indicators.contracts import SOURCES
 from indicators.errors import FileRefused, StepFailed
 from indicators.io.readers import LINE, read_raw_file
+from indicators.io.statbank_files import STATBANK_SUFFIXES, population_overlaps, read_statbank_file
+from indicators.kostra import check_recorded
 from indicators.quarantine import empty_quarantine, extra_quarantine
 from indicators.validation import ValidatedFile, validate_table
 
@@ -61,13 +63,15 @@ class Ingest:
 
 
 def raw_files(raw_dir: Path) -> dict[str, list[Path]]:
-    """Files per source folder, in name order (``.csv`` and ``.xlsx``; Excel lock files skipped)."""
+    """Files per source folder, in name order (``.csv``, ``.xlsx`` and ``.json``, which only StatBank
+    sources accept; Excel lock files and saved query records ``*.meta.json`` skipped)."""
     out: dict[str, list[Path]] = {}
     for name in SOURCES:
         folder = raw_dir / name
         if folder.is_dir():
             files = sorted(p for p in folder.iterdir()
-                           if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith(("~$", ".")))
+                           if p.suffix.lower() in (".csv", ".xlsx", *STATBANK_SUFFIXES)
+                           and not p.name.startswith(("~$", ".")) and not p.name.endswith(".meta.json"))
             if files:
                 out[name] = files
     return out
@@ -146,6 +150,8 @@ def read_sources(
     for folder in sorted(p for p in raw_dir.iterdir() if p.is_dir()) if raw_dir.is_dir() else []:
         if folder.name in NOT_TABULAR:
             ingest.notes.append(f"Mappen «{folder.name}»: {NOT_TABULAR[folder.name]}")
+            if folder.name == "kostra":  # an SSB answer that cannot be loaded stops the run, by name
+                ingest.refusals.extend(check_recorded(folder))
         elif folder.name not in SOURCES:
             ingest.notes.append(f"Mappen «{folder.name}» er ikke en kjent kilde og ble ikke lest.")
     for source, paths in raw_files(raw_dir).items():
@@ -153,7 +159,10 @@ def read_sources(
             if progress:
                 progress(f"leser {source}/{path.name}")
             try:
-                vf = validate_table(read_raw_file(path), SOURCES[source], kjoring_id)
+                # SSB's own formats (StatBank JSON-stat / CSV) first; None means an ordinary export
+                vf = read_statbank_file(path, SOURCES[source], kjoring_id)
+                if vf is None:
+                    vf = validate_table(read_raw_file(path), SOURCES[source], kjoring_id)
             except FileRefused as refused:
                 ingest.refusals.append(refused)
                 continue
@@ -162,6 +171,7 @@ def read_sources(
             ingest.files.append(vf)
     ingest.notes += _ignored_column_notes(ingest.files)
     ingest.refusals.extend(_one_file_per_period(ingest.files))
+    ingest.refusals.extend(population_overlaps(ingest.files))  # e.g. a StatBank file next to the own export
     ids: set[tuple[str, str]] = set()
     tiltak = ingest.data("tiltak")
     for frame in (tiltak, known_tiltak):

@@ -19,7 +19,7 @@ def test_run_with_only_a_statbank_jsonstat_population(tmp_path: Path, capsys):
     out = tmp_path / "out"
     assert main(["run", "--period", "2025-06", "--raw", str(raw), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "lest    848  godtatt    848  karantene    0" in printed
+    assert "848 lest = 848 godtatt + 0 i karantene" in printed
     pop = read_dataset(out, "befolkning", [("kommunenr", "=", "1874"), ("aar", "=", 2025)])
     assert int(pop["antall"].sum()) == 926 and int(pop.loc[pop["alder"] >= 80, "antall"].sum()) == 126
     assert set(pop["kilde_fil"]) == {"07459.json"}

@@ -48,7 +48,7 @@ def test_bad_rows_go_to_quarantine_and_the_run_completes(examples: Path, tmp_pat
     out = tmp_path / "out"
     assert main(["run", "--period", "2025-06", "--raw", str(raw), "--out", str(out)]) == 0
     assert "lest     40  godtatt     38  karantene    2" in capsys.readouterr().out
-    q = pd.read_csv(next((out / "karantene").glob("*.csv")), sep=";", encoding="utf-8-sig")
+    q = pd.read_csv(next((out / "karantene_csv").glob("*.csv")), sep=";", encoding="utf-8-sig")
     assert q[["linje", "kolonne", "regel"]].values.tolist() == [[40, "funksjon", "gyldig_funksjon"],
                                                                  [41, "belop", "tall"]]
 

@@ -168,6 +168,8 @@ def _column(s: pd.Series, typ: pa.DataType, col: str) -> pa.Array:
             s = s.where(s.ne("<NA>"))
         else:
             s = s.astype("str").where(s.notna())
+    if col == "kommunenr" and pa.types.is_string(typ) and len(s):
+        s = s.where(~s.str.fullmatch(r"\d{1,3}").fillna(False).astype(bool), s.str.zfill(4))
     try:
         return pa.Array.from_pandas(s, type=typ)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):

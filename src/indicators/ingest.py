@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.contracts import SOURCES
-from indicators.errors import FileRefused
+from indicators.errors import FileRefused, StepFailed
 from indicators.io.readers import LINE, read_raw_file
 from indicators.quarantine import empty_quarantine, extra_quarantine
 from indicators.validation import ValidatedFile, validate_table
@@ -157,6 +157,8 @@ def read_sources(
             except FileRefused as refused:
                 ingest.refusals.append(refused)
                 continue
+            except Exception as exc:  # noqa: BLE001 - a fault of ours: name the file, details in the log
+                raise StepFailed.from_exception("les-og-valider", exc, path) from exc
             ingest.files.append(vf)
     ingest.notes += _ignored_column_notes(ingest.files)
     ingest.refusals.extend(_one_file_per_period(ingest.files))

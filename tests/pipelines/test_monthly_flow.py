@@ -18,7 +18,10 @@ def test_run_gives_the_worked_example_numbers_and_a_rerun_replaces(examples: Pat
     args = ["run", "--period", "2025-06", "--raw", str(raw), "--out", str(out), "--prognosemetode", "lineaer"]
     assert main(args) == 0
     printed = capsys.readouterr().out
-    assert "lest    816  godtatt    816  karantene    0" in printed
+    assert "816 lest = 816 godtatt + 0 i karantene" in printed  # the screen: one summary
+    assert "lest     40  godtatt     40" not in printed  # the per-file reconciliation is in the log
+    log = next((out / "kjoringer").glob("*.log")).read_text(encoding="utf-8")
+    assert "regnskap_2025-06.csv" in log and "SUM" in log
     avvik = read_dataset(out, "avvik")
     expected = pd.read_csv(examples / "deviation" / "expected_avvik_lineaer.csv", dtype={"kode": str})
     got = avvik.merge(expected, on=["niva", "kode"], suffixes=("", "_exp"))
@@ -47,7 +50,9 @@ def test_bad_rows_go_to_quarantine_and_the_run_completes(examples: Path, tmp_pat
         fh.write("1857,202506,1000,254,010,100.0,1\n1857,202506,1000,120,010,tolv,1\n")
     out = tmp_path / "out"
     assert main(["run", "--period", "2025-06", "--raw", str(raw), "--out", str(out)]) == 0
-    assert "lest     40  godtatt     38  karantene    2" in capsys.readouterr().out
+    assert "818 lest = 816 godtatt + 2 i karantene" in capsys.readouterr().out
+    log = next((out / "kjoringer").glob("*.log")).read_text(encoding="utf-8")
+    assert "lest     40  godtatt     38  karantene    2" in log
     q = pd.read_csv(next((out / "karantene_csv").glob("*.csv")), sep=";", encoding="utf-8-sig")
     assert q[["linje", "kolonne", "regel"]].values.tolist() == [[40, "funksjon", "gyldig_funksjon"],
                                                                  [41, "belop", "tall"]]

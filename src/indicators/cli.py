@@ -291,7 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="den månedlige kjøringen: les, valider, lagre, beregn avvik og prognose, figurer",
                        description="Leser og validerer alle kilder i --raw, lagrer rene data og beregner avvik "
-                       "og årsprognose for perioden. Avviste rader havner i <out>/karantene/. Exit 1 hvis en fil "
+                       "og årsprognose for perioden. Avviste rader havner i <out>/karantene/ (CSV for Excel i "
+                       "<out>/karantene_csv/). Exit 1 hvis en fil "
                        "ble avvist (da lagres ingenting).")
     p.add_argument("--period", "--periode", required=True,
                    help="perioden, f.eks. 2025-06 eller 202506 (13 = årsavslutning)")

@@ -308,33 +308,34 @@ def kostra_eget_regnskap(regnskap: pd.DataFrame, befolkning: pd.DataFrame | None
 
 
 def store_recorded(folder: Path, out: Path) -> list[Path]:
-    """Load recorded responses into the store: ``kostra/tabell=<nr>/part-0.parquet`` per table and
-    ``kostra_grupper/part-0.parquet`` (municipality → KOSTRA group). Replaces what was there."""
-    import pyarrow as pa
+    """Load recorded responses into the store: ``kostra/<tabell>/alle.parquet`` per table (with the
+    table number in the column ``tabell``) and ``kostra_grupper/alle.parquet`` (municipality → KOSTRA
+    group). Replaces what was there for those tables. Layout: docs/store.md."""
+    from indicators.io.store import ALL_FILE, ensure_current_layout, to_table, write_atomic
 
-    from indicators.io.store import write_atomic
-
+    ensure_current_layout(Path(out))
     tables, groups = load_recorded(folder)
     written = []
     for table, frame in tables.items():
-        path = Path(out) / "kostra" / f"tabell={table}" / "part-0.parquet"
-        write_atomic(pa.Table.from_pandas(frame.drop(columns=["aar"]).assign(aar=frame["aar"].astype("float64")),
-                                          preserve_index=False), path)
+        path = Path(out) / "kostra" / str(table) / ALL_FILE
+        write_atomic(to_table(frame.assign(tabell=str(table)), "kostra"), path)
         written.append(path)
     if groups is not None:
-        path = Path(out) / "kostra_grupper" / "part-0.parquet"
-        write_atomic(pa.Table.from_pandas(groups, preserve_index=False), path)
+        path = Path(out) / "kostra_grupper" / ALL_FILE
+        write_atomic(to_table(groups, "kostra_grupper"), path)
         written.append(path)
     return written
 
 
 def read_stored(out: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame | None]:
     """The stored KOSTRA tables and groups (as :func:`load_recorded` returns them)."""
+    from indicators.io.store import ALL_FILE
+
     root = Path(out) / "kostra"
     tables = {}
-    for path in sorted(root.glob("tabell=*/part-0.parquet")) if root.exists() else []:
-        df = pd.read_parquet(path)
+    for path in sorted(root.glob(f"*/{ALL_FILE}")) if root.exists() else []:
+        df = pd.read_parquet(path).drop(columns=["tabell"], errors="ignore")
         df["aar"] = df["aar"].astype("Int64")
-        tables[path.parent.name.split("=", 1)[1]] = df
-    g = Path(out) / "kostra_grupper" / "part-0.parquet"
+        tables[path.parent.name] = df
+    g = Path(out) / "kostra_grupper" / ALL_FILE
     return tables, (pd.read_parquet(g) if g.exists() else None)

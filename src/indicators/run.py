@@ -23,7 +23,7 @@ from indicators.coverage import care_counts, coverage
 from indicators.deviation import compute_avvik
 from indicators.errors import RunRefused
 from indicators.ingest import Ingest
-from indicators.io.store import read_filtered, write_atomic, write_dataset
+from indicators.io.store import read_filtered, to_table, write_atomic, write_dataset, write_text_atomic
 from indicators.key_figures import PLAN_YEARS, nokkeltall
 from indicators.kostra import kostra_eget_regnskap, kostra_sammenligning, read_stored, store_recorded
 from indicators.periods import Periode
@@ -92,18 +92,16 @@ def store_clean(ingest: Ingest, out: Path) -> dict[str, list[str]]:
 
 
 def write_quarantine(ingest: Ingest, out: Path, kjoring_id: str) -> list[str]:
-    """Write this run's quarantine as Parquet and as CSV (semicolon, UTF-8 with BOM, for Excel)."""
+    """Write this run's quarantine as Parquet (the dataset ``<out>/karantene/``, one file per run) and a
+    CSV copy for Excel (semicolon, UTF-8 with BOM) in ``<out>/karantene_csv/``, outside the dataset."""
     q = ingest.quarantine
     if q.empty:
         return []
-    folder = Path(out) / "karantene"
-    folder.mkdir(parents=True, exist_ok=True)
-    import pyarrow as pa
-
-    write_atomic(pa.Table.from_pandas(q, preserve_index=False), folder / f"{kjoring_id}.parquet")
-    csv_path = folder / f"{kjoring_id}.csv"
-    q.to_csv(csv_path, sep=";", index=False, encoding="utf-8-sig")
-    return [str(folder / f"{kjoring_id}.parquet"), str(csv_path)]
+    parquet = Path(out) / "karantene" / f"{kjoring_id}.parquet"
+    write_atomic(to_table(q, "karantene"), parquet)
+    csv_path = Path(out) / "karantene_csv" / f"{kjoring_id}.csv"
+    write_text_atomic(q.to_csv(sep=";", index=False), csv_path, encoding="utf-8-sig")
+    return [str(parquet), str(csv_path)]
 
 
 def skipped_indicators(available: set[str]) -> dict[str, str]:

@@ -53,7 +53,7 @@ def test_bad_rows_go_to_quarantine_and_the_run_completes(examples: Path, tmp_pat
     assert "818 lest = 816 godtatt + 2 i karantene" in capsys.readouterr().out
     log = next((out / "kjoringer").glob("*.log")).read_text(encoding="utf-8")
     assert "lest     40  godtatt     38  karantene    2" in log
-    q = pd.read_csv(next((out / "karantene").glob("*.csv")), sep=";", encoding="utf-8-sig")
+    q = pd.read_csv(next((out / "karantene_csv").glob("*.csv")), sep=";", encoding="utf-8-sig")
     assert q[["linje", "kolonne", "regel"]].values.tolist() == [[40, "funksjon", "gyldig_funksjon"],
                                                                  [41, "belop", "tall"]]
 

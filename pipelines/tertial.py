@@ -14,9 +14,10 @@ from indicators import run as steps
 from indicators.errors import UserError
 from indicators.io.store import read_dataset
 from indicators.periods import Tertial, latest_tertial
+from indicators.progress import get_reporter
 from indicators.report.render import html_headers, html_rows
 from indicators.report.tertial import Report, write_report
-from pipelines.monthly import compute_indicators, say
+from pipelines.monthly import compute_indicators
 
 
 def choose_kommune(out: Path, kommune: str | None) -> str:
@@ -34,7 +35,6 @@ def choose_kommune(out: Path, kommune: str | None) -> str:
 
 @task(name="skriv-rapport", cache_policy=NO_CACHE)
 def write(out: Path, kommunenr: str, tertial: Tertial) -> Report:
-    say(f"skriver tertialrapporten ({tertial.label}) som HTML, PDF og XLSX")
     return write_report(out, kommunenr, tertial)
 
 
@@ -57,7 +57,11 @@ def tertial_report(periode: str | None = None, out: str = "data/processed", komm
     result = steps.RunResult(kjoring_id=steps.new_run_id(), periode=str(t.periode),
                              reconciliation=pd.DataFrame(columns=["kilde", "fil", "lest", "godtatt", "karantene"]))
     compute_indicators(out_dir, t.periode, None, prognosemetode, result)  # all municipalities: the neighbours too
+    reporter = get_reporter()
+    reporter.stage("Skriver rapporten", 1)
     report = write(out_dir, kommunenr, t)
+    reporter.advance("HTML, PDF og XLSX")
+    reporter.done()
     create_markdown_artifact(
         key="tertialrapport-sammendrag",
         markdown=f"# Tertialrapport – {t.label}\n\n{_markdown(report.tables['sammendrag'])}\n\n"

@@ -79,3 +79,28 @@ def test_collection_and_old_versions_give_clear_messages():
         read_dataset(_load("collection.json"))
     with pytest.raises(JsonStatError, match="1.x"):
         read_dataset(_load("us-labor-ds.json"))
+
+
+def test_real_ssb_07459_answer_with_k_codes():
+    """A real StatBank answer (tests/data/statbank/README.md): 359 regions, Moskenes = 982 on 1.1.2022."""
+    doc = json.loads((DATA.parent / "statbank" / "07459_kommuner_2022_ssb.json").read_text(encoding="utf-8"))
+    df = read_dataset(doc)
+    assert len(df) == 359 and list(df.columns[:2]) == ["Region", "Region_label"]
+    row = df[df["Region"] == "K-1874"].iloc[0]
+    assert (row["Region_label"], row["Tid"], row["value"]) == ("Moskenes", "2022", 982)
+    assert df.loc[df["Region"] == "K-3004", "value"].item() == 83892  # Fredrikstad
+
+
+def test_broken_documents_give_a_jsonstat_error_not_a_crash():
+    with pytest.raises(JsonStatError, match="ikke et objekt"):
+        read_dataset([1, 2])
+    base = {"version": "2.0", "class": "dataset", "id": ["a"], "size": [2],
+            "dimension": {"a": {"category": {"index": ["x", "y"]}}}, "value": [1, 2]}
+    with pytest.raises(JsonStatError, match="mangler under «dimension»"):
+        read_dataset(base | {"dimension": {}})
+    with pytest.raises(JsonStatError, match="«id» har 1 dimensjoner, men «size» har 2"):
+        read_dataset(base | {"size": [2, 1]})
+    with pytest.raises(JsonStatError, match="ikke er et tall"):
+        read_dataset(base | {"value": [1, "x"]})
+    with pytest.raises(JsonStatError, match="posisjon 5"):
+        read_dataset(base | {"value": {"5": 1}})

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from indicators.contracts import SOURCES
 from indicators.io.readers import read_raw_file
@@ -45,9 +46,9 @@ def test_sum_rules_and_quarterly_severity():
     rows = [r for r in BALANCED if r[2] != "589"]  # the year's result not booked on 899
     found = kostra_kontroll(ledger(rows), 2025).set_index("kontroll")
     assert list(found.index) == ["110"] and found.loc["110", "belop_1000"] == -100
-    q2 = kostra_kontroll(ledger([("1", "120", "841", 1_000.0)] + BALANCED, periode="202505"), 2025)
-    # art 841 does not exist: control 012 is only a WARNING in Q1–Q3; 110 is an annual control
-    assert q2[["kontroll", "alvorlighet"]].values.tolist() == [["012", "WARNING"]]
+    q2 = kostra_kontroll(ledger([("1", "119", "010", 1_000.0)] + rows, periode="202505"), 2025)
+    # funksjon 119 does not exist: control 010 is only a WARNING in Q1–Q3; 110 is not in SSB's quarterly program
+    assert q2[["kontroll", "alvorlighet"]].values.tolist() == [["010", "WARNING"]]
 
 
 def test_the_sample_ledger_reports_exactly_the_planted_faults():
@@ -57,3 +58,138 @@ def test_the_sample_ledger_reports_exactly_the_planted_faults():
     assert sorted(zip(found["kontroll"], found["alvorlighet"], strict=True)) == [
         ("035", "WARNING"), ("075", "ERROR"), ("155", "ERROR"), ("175", "ERROR")]
     assert found.loc[found["kontroll"] == "155", "belop_1000"].item() == 150
+
+
+# --- SSB's own rule tests, ported as data (tests/data/ssb_kontroll/README.md) ---------------------------------
+
+SSB_DIR = REPO / "tests" / "data" / "ssb_kontroll"
+CASES = pd.read_csv(SSB_DIR / "regeltester.csv", dtype=str, keep_default_na=False)
+
+
+def ssb_case_ledger(case) -> pd.DataFrame:
+    """The case's KOSTRA records (``kontoklasse/funksjon/art/beløp i 1000 kr``, ``-`` = blank) as a ledger in kr.
+
+    An annual case is booked in period 13, a quarterly one in the quarter's last month."""
+    rows = []
+    for post in case.poster.split(";"):
+        k, f, a, b = ("" if x.strip() == "-" else x.strip() for x in post.split("/"))
+        rows.append((k, f, a, int(b) * 1000.0))
+    periode = f"{case.aar}13" if not case.kvartal else f"{case.aar}{int(case.kvartal) * 3:02d}"
+    return pd.DataFrame(rows, columns=["kontoklasse", "funksjon", "art", "belop"]).assign(
+        kommunenr=case.kommunenr, periode=periode)
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(c, id=f"{c.id}:{c.ssb_tilfelle}"[:90],
+                 marks=[pytest.mark.skip(reason=c.merknad)] if not c.forventet else [])
+    for c in CASES.itertuples(index=False)])
+def test_ssb_rule_case(case):
+    found = kostra_kontroll(ssb_case_ledger(case), int(case.aar))
+    mine = found[found["kontroll"] == case.kontroll]
+    if case.forventet == "ingen":
+        assert mine.empty, mine.to_dict("records")
+    else:
+        assert not mine.empty and set(mine["alvorlighet"]) == {case.forventet}, found.to_dict("records")
+
+
+def test_ssb_cases_trace_to_ssb_and_explain_every_difference():
+    assert CASES["id"].is_unique and (CASES["ssb_testfil"].str.endswith("Test.kt")).all()
+    assert set(CASES["ssb_regeltest"]) <= {"ERROR", "WARNING", "INFO", "ingen"}
+    not_run = CASES[CASES["forventet"] == ""]
+    assert (not_run["merknad"] != "").all()
+    differ = CASES[(CASES["forventet"] != "") & (CASES["forventet"] != CASES["ssb_regeltest"])]
+    assert sorted(differ["id"]) == ["012-08", "145-01"]
+    assert differ["merknad"].str.startswith("Avvik fra regeltesten").all()
+
+
+# --- Whole files: SSB's own record file -----------------------------------------------------------------------
+
+def read_ssb_records(path: Path) -> pd.DataFrame:
+    """A KOSTRA record file (48 characters a line, file_description_Regnskap.yaml) as a ledger in kr.
+
+    Tiny test-only parser; to be replaced by the product's reader (indicators.io.kostra_records) once merged.
+    A quarterly record (kvartal 1–4) is booked in the quarter's last month, an annual one in period 13."""
+    lines = path.read_text(encoding="latin-1").splitlines()
+    assert {len(line) for line in lines} == {48}
+    return pd.DataFrame({
+        "kommunenr": [line[7:11] for line in lines],
+        "kontoklasse": [line[31] for line in lines],
+        "funksjon": [line[32:36].strip() for line in lines],
+        "art": [line[36:39] for line in lines],
+        "belop": [int(line[39:48]) * 1000.0 for line in lines],
+        "periode": [line[2:6] + ("13" if line[6] == " " else f"{int(line[6]) * 3:02d}") for line in lines],
+    })
+
+
+SSB_2019_Q4 = SSB_DIR / "0A_V2019_K4_R040200_OK.dat"  # Kongsvinger (0402), 0AK4 2019, named OK by SSB
+
+
+def test_ssb_accepted_quarterly_file_gets_only_the_quarterly_program():
+    """SSB's test file for Q4 2019 (1644 records). The quarterly program runs no annual sum rule, so the
+    unbalanced investment (238 889 vs -125 504) and operating (1 557 532 vs -1 521 694) totals, normal in a
+    quarter, give no 095/110/140 as the old check did. The one ERROR is 081 (funksjon 850 with art 400),
+    a rule SSB added to the quarterly program in 2025 (ERROR in Q3–Q4 since January 2026), after this file
+    was made; the expired funksjon 254 gets SSB's quarterly WARNING "utgått", and 045 is INFO."""
+    ledger = read_ssb_records(SSB_2019_Q4)
+    assert len(ledger) == 1644
+    found = kostra_kontroll(ledger, 2019)
+    counts = found.groupby(["kontroll", "alvorlighet"]).size().to_dict()
+    assert counts == {("010", "WARNING"): 51, ("045", "INFO"): 5, ("081", "ERROR"): 1}
+    assert found.loc[found["kontroll"] == "081", ["funksjon", "art", "belop_1000"]].values.tolist() == [
+        ["850", "400", 903]]
+    assert set(found.loc[found["kontroll"] == "010", "funksjon"]) == {"254"}
+
+
+def test_code_lists_with_history_an_older_ledger_validates_against_its_own_year():
+    """The same 2019 records as annual accounts: every funksjon and art is valid in 2019 (254, and the arts
+    690/948/958 that left the kontoplan in 2020 and 375/475/775/895/930 that left in 2021). Booked as 2026
+    they are not (art 270 was split into 271/272 in 2026), and rule 010/012 name exactly those codes."""
+    ledger = read_ssb_records(SSB_2019_Q4).assign(periode="201913")
+    found = kostra_kontroll(ledger, 2019)
+    assert not found["kontroll"].isin(["010", "012"]).any()
+    moved = ledger.assign(periode="202613")
+    later = kostra_kontroll(moved, 2026)
+    assert set(later.loc[later["kontroll"] == "010", "funksjon"]) == {"254"}
+    assert set(later.loc[later["kontroll"] == "012", "art"]) == {
+        "270", "375", "690", "775", "874", "875", "895", "930", "948", "958"}
+
+
+@pytest.mark.parametrize("aar", range(2019, 2027))
+def test_code_lists_equal_ssbs_list_of_each_year(aar):
+    """The package code lists, read for year ``aar``, give exactly the funksjoner and arter SSB's program for
+    that aargang accepts from a kommune (skjema 0A, not Oslo); kodelister_per_aargang.csv names the commit."""
+    from indicators import codes
+
+    ssb = pd.read_csv(SSB_DIR / "kodelister_per_aargang.csv", dtype=str).set_index(["aargang", "liste"])["koder"]
+    for liste, table in (("funksjon", codes.kostra_funksjon()), ("art", codes.kostra_art())):
+        fra = table["gyldig_fra_aar"].fillna(0)
+        til = table["gyldig_til_aar"].fillna(9999)
+        mine = set(table.index[(fra <= aar) & (til >= aar)])
+        assert mine == set(ssb[(str(aar), liste)].split()), liste
+
+
+def test_quarterly_file_is_not_held_to_the_annual_sums():
+    """Q2: the operating side does not net to zero, investment has income only, transfers do not match and
+    depreciation has no counter-entry yet — all normal mid-year. SSB's quarterly program runs none of the
+    annual sum rules; the annual program reports each of them."""
+    rows = [("1", "120", "010", 500_000.0), ("1", "800", "870", -200_000.0), ("1", "840", "800", -100_000.0),
+            ("1", "120", "570", 50_000.0), ("1", "120", "590", 40_000.0), ("0", "265", "910", -80_000.0),
+            ("1", "290", "010", 60_000.0)]
+    assert kostra_kontroll(ledger(rows, periode="202506"), 2025).empty
+    annual = kostra_kontroll(ledger(rows), 2025)
+    assert sorted(annual["kontroll"]) == ["085", "095", "110", "140", "155", "175"]
+    assert set(annual["alvorlighet"]) == {"ERROR"}
+
+
+def test_quarterly_lists_differ_from_the_annual_ones():
+    """KvartalKostraMain has its own lists: art 280 is allowed in drift and funksjon 850 in investering in a
+    quarter, but not in the annual accounts (025 and 040); art 875 is forbidden in investering in a quarter
+    (050, WARNING in Q1–Q2) while the 2025 annual list no longer has 875 at all (012)."""
+    rows = BALANCED + [("1", "120", "280", 5_000.0), ("0", "850", "010", 5_000.0), ("0", "265", "875", -5_000.0),
+                       ("0", "265", "010", -5_000.0), ("1", "899", "589", -5_000.0)]
+    q1 = kostra_kontroll(ledger(rows, periode="202502"), 2025)
+    assert q1[["kontroll", "alvorlighet", "art"]].values.tolist() == [
+        ["050", "WARNING", "875"], ["081", "WARNING", "010"]]  # 081: funksjon 850 takes only art 450/810/850
+    annual = kostra_kontroll(ledger(rows), 2025)
+    assert sorted(zip(annual["kontroll"], annual["alvorlighet"], strict=True)) == [
+        ("012", "ERROR"), ("025", "ERROR"), ("040", "ERROR"), ("081", "WARNING")]

@@ -97,3 +97,19 @@ def test_klass_correspondence(tmp_path: Path):
     items = client(tmp_path, handler).klass_correspondence("131", "112", "2025-01-01", "2025-12-31")
     assert items[0]["targetCode"] == "EKG14"
     assert (tmp_path / "klass_131_112_2025-01-01.json").exists()
+
+
+def test_klass_answer_with_two_periods_is_saved_whole_and_loads_with_its_periods(tmp_path: Path):
+    from indicators.kostra import groups_in_year, load_recorded
+
+    recorded = json.loads((Path(__file__).parent / "data" / "klass" / "klass_131_112_to_perioder.json").read_text())
+
+    def handler(request):
+        assert (request.url.params["from"], request.url.params["to"]) == ("2023-01-01", "2024-12-31")
+        return httpx.Response(200, json=recorded)
+
+    items = client(tmp_path, handler).klass_correspondence("131", "112", "2023-01-01", "2024-12-31")
+    assert [(i["targetCode"], i["validFrom"], i["validTo"]) for i in items if i["sourceCode"] == "1874"] == [
+        ("EKG16", "2020-01-01", "2024-01-01"), ("EKG14", "2024-01-01", None)]
+    _tables, groups = load_recorded(tmp_path)
+    assert groups_in_year(groups, 2023)["1874"] == "EKG16" and groups_in_year(groups, 2024)["1874"] == "EKG14"

@@ -19,12 +19,16 @@ def drift(ledger: pd.DataFrame) -> pd.DataFrame:
     return ledger[ledger["kontoklasse"].astype(str).eq("1")]
 
 
+def is_brutto_driftsinntekt(art: pd.Series) -> pd.Series:
+    """Art 600–890 and 920 (SSB KOMPIS KOSKG320000, kommunekasse part); ``art`` numeric."""
+    return art.between(600, 890) | art.eq(920)
+
+
 def brutto_driftsinntekter(ledger: pd.DataFrame) -> pd.Series:
     """kkl 1, all funksjoner, art 600–890 and 920; returned positive (NOK) per kommunenr.
     Source: SSB KOMPIS KOSKG320000 (kommunekasse part)."""
     d = drift(ledger)
-    art = _art(d)
-    mask = art.between(600, 890) | art.eq(920)
+    mask = is_brutto_driftsinntekt(_art(d))
     return -d.loc[mask].groupby("kommunenr", observed=True)["belop"].sum()
 
 
@@ -43,13 +47,18 @@ def brutto_driftsutgifter(ledger: pd.DataFrame) -> pd.Series:
 BELOW_NDR = (530, 540, 550, 570, 589, 940, 950, 980, 989)
 
 
+def is_in_netto_driftsresultat(art: pd.Series) -> pd.Series:
+    """Every drift art except those below the result (:data:`BELOW_NDR`); ``art`` numeric."""
+    return ~art.isin(BELOW_NDR)
+
+
 def netto_driftsresultat(ledger: pd.DataFrame) -> pd.Series:
     """Driftsinntekter − driftsutgifter − netto finans (renter, avdrag, utbytte) + motpost
     avskrivninger, i.e. −Σ belop of all drift lines except transfers to investment, to and from
     funds and the cover of earlier deficits (art 530, 540, 550, 570, 589, 940, 950, 980, 989).
     Positive = surplus. Source: Prop. 88 S (2017–2018) vedlegg 3.1 (TBU's definition)."""
     d = drift(ledger)
-    mask = ~_art(d).isin(BELOW_NDR)
+    mask = is_in_netto_driftsresultat(_art(d))
     return -d.loc[mask].groupby("kommunenr", observed=True)["belop"].sum()
 
 

@@ -1,4 +1,4 @@
-"""Inter-municipal agreements (``samarbeidsavtaler_indikatorer``), INDICATORS.md.
+"""Inter-municipal agreements (``samarbeidsavtaler_indikatorer``), docs/indikatorer/samarbeidsavtaler.md.
 
 Per year: number and cost of agreements by avtaletype, by tjenesteomrade and in total; cost per
 inhabitant; cost as a share of the municipality's netto driftsutgifter; and the number of agreements

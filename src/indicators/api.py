@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.drilldown import ledger_lines
-from indicators.io.store import read_filtered
+from indicators.io.store import kommunenr_text, read_filtered
 from indicators.paths import PROCESSED
 
 
@@ -24,19 +24,29 @@ def default_store() -> Path:
     return Path(env) if env else PROCESSED
 
 
-def load(name: str, *, out: Path | str | None = None, kommune: str | list[str] | None = None,
-         aar: int | list[int] | None = None, periode: str | None = None) -> pd.DataFrame:
+def _as_list(value):
+    return None if value is None else list(value) if isinstance(value, (list, tuple, set)) else [value]
+
+
+def load(name: str, *, out: Path | str | None = None,
+         kommune: str | int | list[str | int] | None = None,
+         aar: int | str | list[int | str] | None = None, periode: str | int | None = None) -> pd.DataFrame:
     """Read a dataset from the store (default: :func:`default_store`).
 
     Args:
         name: a dataset, e.g. ``"avvik"``, ``"regnskap"``, ``"dekningsgrad"``.
-        kommune, aar, periode: optional filters (``periode`` as ``"202610"`` or ``"2026-10"``).
+        kommune: one municipality or a list, as text or a number (``1874``, ``"1874"``; ``301`` and
+            ``"301"`` mean ``"0301"``). ``kommunenr`` in the result is always text.
+        aar: one year or a list (``2026`` or ``"2026"``).
+        periode: ``"202610"``, ``"2026-10"`` or ``202610``.
     Raises:
         FileNotFoundError: the dataset is not in the store (run ``indicators run`` first).
     """
     root = Path(out) if out is not None else default_store()
-    df = read_filtered(root, name, [kommune] if isinstance(kommune, str) else kommune,
-                       [aar] if isinstance(aar, int) else aar)
+    kommuner = _as_list(kommune)
+    years = _as_list(aar)
+    df = read_filtered(root, name, None if kommuner is None else [kommunenr_text(k) for k in kommuner],
+                       None if years is None else [int(y) for y in years])
     if df is None:
         raise FileNotFoundError(f"Datasettet «{name}» finnes ikke i {root}. Kjør «indicators run» først.")
     if periode is not None and "periode" in df.columns:

@@ -1,5 +1,6 @@
-"""The ``indicators`` command line (docs: CLI.md). Messages are for finance staff: no tracebacks
-for errors a user can fix; exit 1 when a file was refused or the user must act."""
+"""The ``indicators`` command line (docs: README and ``indicators --help``). Messages are for finance staff:
+never a traceback. Exit 1 when a file was refused or the user must act; exit 2 on an unexpected error, with
+one sentence naming the step (and the file) and the path of a log holding the details."""
 
 from __future__ import annotations
 
@@ -7,17 +8,65 @@ import argparse
 import datetime as dt
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from indicators.deviation import METHODS
-from indicators.errors import UserError
+from indicators.errors import StepFailed, UserError
+from indicators.progress import Reporter, RichReporter, use_reporter
 
 
 def _prefect_defaults(verbose: bool) -> None:
     """Quiet, offline-friendly defaults for Prefect's embedded server (user settings win)."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    # Prefect's own console lines (and its tracebacks) only with --verbose: the CLI says what went wrong itself
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
+
+
+@contextmanager
+def _prefect_console(verbose: bool) -> Iterator[None]:
+    """Without --verbose, Prefect's loggers stay silent for the command (also when Prefect's logging was set up
+    before the command, as in a test session); the command says what happened itself."""
+    if verbose:
+        yield
+        return
+    import logging
+
+    names = ["prefect"] + [n for n in logging.root.manager.loggerDict if n.startswith("prefect.")]
+    saved = {n: logging.getLogger(n).level for n in names}
+    for n in names:
+        logging.getLogger(n).setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for n, level in saved.items():
+            logging.getLogger(n).setLevel(level)
+
+
+def _reporter() -> Reporter:
+    """Progress bars on a terminal; nothing when the output goes to a file or a pipe."""
+    return RichReporter() if sys.stdout.isatty() else Reporter()
+
+
+def _print_summary(title: str, rows: list[tuple[str, str]]) -> None:
+    """One table at the end of a command: a rich table on a terminal, aligned text otherwise."""
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title, show_header=False, title_justify="left")
+        table.add_column(style="bold")
+        table.add_column(overflow="fold")
+        for label, text in rows:
+            table.add_row(label, text, style="yellow" if label.startswith("Hoppet over") else None)
+        Console().print(table)
+        return
+    width = max((len(label) for label, _ in rows), default=0)
+    print(title)
+    for label, text in rows:
+        print(f"  {label:<{width}}  {text}")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -37,16 +86,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError(f"Finner ikke mappen med rådata: {raw}. Angi den med --raw.")
     print(f"Månedlig kjøring for {periode}: leser {raw}, skriver til {args.out}", flush=True)
     print("  … starter Prefect (innebygd server, tar 10–20 sekunder første gang)", flush=True)
-    from indicators.run import format_summary
+    from indicators.run import summary_rows
     from pipelines.monthly import monthly_run
 
-    state = monthly_run(periode=periode.kode, raw=str(raw), out=str(args.out), kommune=args.kommune,
-                        prognosemetode=args.prognosemetode, return_state=True)
+    with _prefect_console(args.verbose), use_reporter(_reporter()):
+        state = monthly_run(periode=periode.kode, raw=str(raw), out=str(args.out), kommune=args.kommune,
+                            prognosemetode=args.prognosemetode, return_state=True)
     if state.is_failed():
+        try:
+            state.result()
+        except (UserError, StepFailed):
+            raise
+        except Exception:  # noqa: BLE001 - a refusal comes back as the state's message
+            pass
         print("\n" + (state.message or "Kjøringen feilet."), file=sys.stderr)
         return 1
     result = state.result()
-    print("\n" + format_summary(result, Path(args.out)))
+    print()
+    _print_summary(f"Kjøring {result.kjoring_id} for periode {result.periode} er ferdig.",
+                   summary_rows(result, Path(args.out)))
     return 0
 
 
@@ -64,9 +122,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     print("  … starter Prefect (innebygd server, tar 10–20 sekunder første gang)", flush=True)
     from pipelines.tertial import tertial_report
 
-    state = tertial_report(periode=tertial.kode, out=str(out), kommune=kommune, prognosemetode=method,
-                           return_state=True)
-    report = state.result()  # re-raises a failure: a UserError is printed plainly by main()
+    with _prefect_console(args.verbose), use_reporter(_reporter()):
+        state = tertial_report(periode=tertial.kode, out=str(out), kommune=kommune, prognosemetode=method,
+                               return_state=True)
+    report = state.result()  # re-raises a failure: main() prints it plainly
     print(f"\nRapporten er skrevet:\n  HTML  {report.html}\n  PDF   {report.pdf}\n  XLSX  {report.xlsx}")
     return 0
 
@@ -114,7 +173,8 @@ def cmd_kostra(args: argparse.Namespace) -> int:
         client = StatBankClient(folder)
         year = args.aar or dt.date.today().year - 1
         print(f"Henter KLASS-grupper og StatBank-tabeller {', '.join(args.tables)} for {', '.join(kommuner)} …")
-        items = client.klass_correspondence("131", "112", f"{year}-01-01", f"{year}-12-31")
+        # the tables hold the last three years: the groups (with their periods) must cover them all
+        items = client.klass_correspondence("131", "112", f"{year - 2}-01-01", f"{year}-12-31")
         groups = sorted({i["targetCode"] for i in items if i["sourceCode"] in kommuner})
         regions = kommuner + groups + ["EAKUO"]
         for table in args.tables:
@@ -231,7 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="den månedlige kjøringen: les, valider, lagre, beregn avvik og prognose, figurer",
                        description="Leser og validerer alle kilder i --raw, lagrer rene data og beregner avvik "
-                       "og årsprognose for perioden. Avviste rader havner i <out>/karantene/. Exit 1 hvis en fil "
+                       "og årsprognose for perioden. Avviste rader havner i <out>/karantene/ (CSV for Excel i "
+                       "<out>/karantene_csv/). Exit 1 hvis en fil "
                        "ble avvist (da lagres ingenting).")
     p.add_argument("--period", "--periode", required=True,
                    help="perioden, f.eks. 2025-06 eller 202506 (13 = årsavslutning)")
@@ -301,6 +362,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def write_error_log(args: argparse.Namespace, exc: BaseException) -> Path:
+    """The details of an unexpected error (traceback, command, versions) in ``<out>/kjoringer/`` when the
+    command has an output folder, else in the system's temporary folder."""
+    import platform
+    import tempfile
+    import traceback
+
+    folder = Path(getattr(args, "out", None) or tempfile.gettempdir())
+    folder = folder / "kjoringer" if getattr(args, "out", None) else folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir())
+    path = folder / f"feil-{dt.datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}.log"
+    cause = exc.__cause__ if isinstance(exc, StepFailed) and exc.__cause__ is not None else exc
+    text = (f"indicators {' '.join(sys.argv[1:])}\nPython {platform.python_version()}\n\n"
+            + "".join(traceback.format_exception(type(cause), cause, cause.__traceback__)))
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -311,6 +393,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Avbrutt.", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - never a traceback to a user: one sentence and a log
+        failed = exc if isinstance(exc, StepFailed) else StepFailed.from_exception(args.command, exc)
+        log = write_error_log(args, exc)
+        print(f"{failed.sentence()} Detaljene er skrevet til {log}. Filene i lageret er skrevet hele eller "
+              "ikke i det hele tatt; kjør kommandoen på nytt etter at feilen er rettet, eller send loggen til "
+              "den som drifter verktøyet.", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

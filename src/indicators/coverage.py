@@ -1,4 +1,4 @@
-"""Care coverage (``dekningsgrad``) from person-level decisions, population and places (INDICATORS.md).
+"""Care coverage (``dekningsgrad``) from person-level decisions, population and places (docs/indikatorer/).
 
 The decisions are person-level: :func:`care_counts` aggregates them on the way in to counts per
 municipality and month, and only those counts are kept. :func:`coverage` turns counts, population
@@ -34,7 +34,8 @@ def care_counts(vedtak: pd.DataFrame, perioder: list[Periode]) -> pd.DataFrame:
     """Aggregate person-level decisions to counts per (kommunenr, periode): no person-level output.
 
     On the reference date of P (last day of month m; 31 December for m = 13) a decision is active when
-    utfall = innvilget, fra_dato ≤ date and til_dato is empty or ≥ date. Age = y − fodselsaar.
+    utfall = innvilget, fra_dato ≤ date and til_dato is empty or ≥ date. Age = y − fodselsaar, the cohort
+    age at 31 December y, as in SSB's KOSTRA figures: 80+ = born y − 80 or earlier.
     Counts are distinct bruker_id. Decisions "dated in month m" have vedtak_dato in that month.
 
     Returns long rows ``telling`` × ``verdi``: personer_80pluss_institusjon, personer_80pluss_hjemme,
@@ -84,9 +85,29 @@ def care_counts(vedtak: pd.DataFrame, perioder: list[Periode]) -> pd.DataFrame:
     return out[COUNT_COLUMNS]
 
 
+def population_31_december(befolkning: pd.DataFrame, aar: int, key: str = "kommunenr") -> pd.DataFrame:
+    """The population at 31 December of ``aar`` by cohort age (``kohortalder`` = aar − birth year).
+
+    SSB counts the population on 1 January. The population at 31 December y is the figure for 1 January
+    y + 1 where ``befolkning`` has it (alder on 1 January y + 1 = y − birth year); otherwise the 1 January y
+    figure one year older (alder a on 1 January y counts as a + 1: the same persons a year later, ignoring
+    deaths and moves during the year). Chosen per ``key`` (municipality). docs/indikatorer/dekningsgrad.md.
+
+    Returns columns ``key``, kohortalder, antall, kilde_aar (the 1 January year used).
+    """
+    b = befolkning.assign(_aar=befolkning["aar"].astype(int), _alder=befolkning["alder"].astype(int))
+    nxt = b[b["_aar"].eq(aar + 1)]
+    this = b[b["_aar"].eq(aar) & ~b[key].isin(set(nxt[key]))]
+    out = pd.concat([nxt.assign(kohortalder=nxt["_alder"]), this.assign(kohortalder=this["_alder"] + 1)],
+                    ignore_index=True)
+    return pd.DataFrame({key: out[key], "kohortalder": out["kohortalder"].astype(int),
+                         "antall": out["antall"].astype(float), "kilde_aar": out["_aar"].astype(int)})
+
+
 def coverage(counts: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.DataFrame | None,
              periode: Periode) -> pd.DataFrame:
-    """The coverage indicators at P from aggregated counts, population of year y and places in P.
+    """The coverage indicators at P from aggregated counts, population at 31 December of year y by birth
+    cohort (:func:`population_31_december`, so numerator and denominator count the same cohorts) and places in P.
 
     verdi = teller / nevner × 100 for prosent, teller / nevner otherwise; empty when nevner is 0 or
     missing (e.g. no population file for the year). prikket = a count of persons behind the value
@@ -97,11 +118,11 @@ def coverage(counts: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.
     kommuner = c.index
     pop80 = pop6779 = pd.Series(np.nan, index=kommuner)
     if befolkning is not None and len(befolkning):
-        b = befolkning[befolkning["aar"].astype(int).eq(periode.aar)]
-        alder = b["alder"].astype(int)
-        if len(b):
-            pop80 = b[alder.ge(80)].groupby("kommunenr")["antall"].sum().reindex(kommuner).fillna(0).astype(float)
-            pop6779 = b[alder.between(67, 79)].groupby("kommunenr")["antall"].sum().reindex(kommuner)
+        cohort = population_31_december(befolkning, periode.aar)
+        if len(cohort):
+            age = cohort["kohortalder"]
+            pop80 = cohort[age.ge(80)].groupby("kommunenr")["antall"].sum().reindex(kommuner).fillna(0).astype(float)
+            pop6779 = cohort[age.between(67, 79)].groupby("kommunenr")["antall"].sum().reindex(kommuner)
             pop6779 = pop6779.fillna(0).astype(float)
     places = pd.Series(np.nan, index=kommuner)
     if plasser is not None and len(plasser):

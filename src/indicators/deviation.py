@@ -1,4 +1,4 @@
-"""Budget deviation and year-end forecast (``avvik``), INDICATORS.md "Deviation and forecast".
+"""Budget deviation and year-end forecast (``avvik``), docs/indikatorer/avvik.md.
 
 All functions are pure: frames in, frame out. Amounts are NOK with ledger signs (debit/expense
 positive, credit/income negative), so a net cost is positive and a positive deviation is
@@ -132,8 +132,13 @@ def _cells(regnskap: pd.DataFrame, budget: pd.DataFrame, justering: pd.Series, p
     return cells
 
 
-def _forecast(levels: pd.DataFrame, periode: Periode, method: str) -> pd.DataFrame:
-    """Add prognosemetode, prognose_aar (before adjustments) and prognose_merknad."""
+def forecast_year(levels: pd.DataFrame, periode: Periode, method: str) -> pd.DataFrame:
+    """Add prognosemetode, prognose_aar (before adjustments) and prognose_merknad.
+
+    ``levels`` holds, per row, the sums ``regnskap_hittil``, ``budsjett_aar``, ``budsjett_hittil``,
+    ``fjor_hittil``, ``fjor_aar`` (NOK, ledger signs) and ``har_fjor``; the formulas are those of
+    docs/indikatorer/avvik.md. The key figures use it for the year-end forecast of netto driftsresultat.
+    """
     m = periode.maned
     by_budget = levels["regnskap_hittil"] + (levels["budsjett_aar"] - levels["budsjett_hittil"])
     out = levels.assign(prognosemetode=method, prognose_merknad="")
@@ -187,7 +192,7 @@ def compute_avvik_methods(
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """Deviation and forecast per level (kommune, rammeområde, ansvar, funksjon) at period P.
 
-    Formulas (INDICATORS.md):
+    Formulas (docs/indikatorer/):
         regnskap_hittil = Σ belop, drift, periods y01..ym (m = 12 excludes 13, m = 13 includes it)
         budsjett_aar = Σ belop of the version in effect (greatest gjelder_fra ≤ P)
         budsjett_hittil = Σ belop × share of the line's key in months 1..min(m, 12)
@@ -255,7 +260,7 @@ def compute_avvik_methods(
 
 def _finish(levels: pd.DataFrame, periode: Periode, method: str, versions: pd.Series | None) -> pd.DataFrame:
     """Forecast by one method, adjustments, deviations and the output columns, from the level sums."""
-    out = _forecast(levels, periode, method)
+    out = forecast_year(levels, periode, method)
     out["prognosejustering"] = out["justering"]
     out["prognose_aar"] = out["prognose_aar"] + out["justering"]
     out["prognose_avvik"] = out["prognose_aar"] - out["budsjett_aar"]

@@ -37,3 +37,30 @@ class RunRefused(UserError):
             + " ikke kunne brukes:\n  - "
             + "\n  - ".join(lines)
         )
+
+
+class StepFailed(Exception):
+    """An unexpected error in one step of a run (a fault in the product or the machine, not in the user's
+    files). The CLI prints :meth:`sentence` with the path of a log holding the details, and exits with 2.
+
+    Args are kept plain (strings) so the error survives Prefect's state handling.
+    """
+
+    def __init__(self, step: str, detail: str, file: str | None = None) -> None:
+        super().__init__(step, detail, file)
+        self.step = step
+        self.detail = detail
+        self.file = file
+
+    @classmethod
+    def from_exception(cls, step: str, exc: BaseException, file: Path | str | None = None) -> StepFailed:
+        if isinstance(exc, StepFailed):
+            return exc
+        return cls(step, f"{type(exc).__name__}: {exc}", str(file) if file is not None else None)
+
+    def sentence(self) -> str:
+        where = f" mens filen {self.file} ble lest" if self.file else ""
+        return f"Kjøringen stoppet med en uventet feil i steget «{self.step}»{where}."
+
+    def __str__(self) -> str:
+        return self.sentence() + f" ({self.detail})"

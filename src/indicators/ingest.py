@@ -15,8 +15,15 @@ import pandas as pd
 
 from indicators.contracts import SOURCES
 from indicators.contracts.base import normalise_header
-from indicators.errors import FileRefused
+from indicators.errors import FileRefused, StepFailed
 from indicators.io.readers import DEFAULT_ADVICE, LINE, UNREAD_ADVICE, read_tables, reader_for
+from indicators.io.statbank_files import (
+    STATBANK_SOURCES,
+    STATBANK_SUFFIXES,
+    population_overlaps,
+    read_statbank_file,
+)
+from indicators.kostra import check_recorded
 from indicators.quarantine import empty_quarantine, extra_quarantine
 from indicators.validation import HeaderOnly, MissingColumns, ValidatedFile, validate_table
 
@@ -129,6 +136,20 @@ def _link_problem(path: Path, root: Path) -> tuple[str, str] | None:
     return None
 
 
+def _is_read(path: Path, source: str) -> bool:
+    """Whether a file type is read in a source: a reader for it, or one of SSB's formats where the
+    source takes them (StatBank population in ``befolkning``)."""
+    suffix = path.suffix.lower()
+    return reader_for(path, source) is not None or (source in STATBANK_SOURCES and suffix in STATBANK_SUFFIXES)
+
+
+def _is_query_record(path: Path) -> bool:
+    """``X.meta.json`` beside ``X.json``: the saved query of an SSB answer the product fetched. It goes
+    with the answer (which is read) and is not data."""
+    name = path.name
+    return name.lower().endswith(".meta.json") and path.with_name(name[: -len(".meta.json")] + ".json").is_file()
+
+
 def _unread_in_source(path: Path, source: str, root: Path) -> UnreadFile | None:
     """Why a file in a source folder is not read, or None when it is read."""
     link = _link_problem(path, root)
@@ -151,7 +172,7 @@ def _unread_in_source(path: Path, source: str, root: Path) -> UnreadFile | None:
     if name.startswith("."):
         return UnreadFile(path, "er en skjult fil (navnet begynner med punktum), og skjulte filer leses ikke.",
                           "Skal den leses, gi den et navn uten punktum foran; ellers slett den.", kilde=source)
-    if reader_for(path, source) is None:
+    if not _is_read(path, source):
         suffix = path.suffix.lower()
         return UnreadFile(path, f"filtypen {suffix or '(uten endelse)'} leses ikke.",
                           UNREAD_ADVICE.get(suffix, DEFAULT_ADVICE), kilde=source)
@@ -189,6 +210,8 @@ def scan_raw(raw_dir: Path) -> tuple[dict[str, list[Path]], list[UnreadFile], li
                                              "Sjekk at du har lov til å lese mappen.", kilde=name))
                     continue
                 for p in children:
+                    if _is_query_record(p):
+                        continue
                     why = _unread_in_source(p, name, real_root)
                     if why:
                         unread.append(why)
@@ -346,6 +369,9 @@ def _read_file(path: Path, source: str, kjoring_id: str) -> tuple[list[Validated
     """Read and validate one file: every workbook sheet with the source's columns is read; other
     sheets with content are named. Raises FileRefused when the file cannot be used."""
     spec = SOURCES[source]
+    statbank = read_statbank_file(path, spec, kjoring_id)  # SSB's own formats first; None: an ordinary export
+    if statbank is not None:
+        return [statbank], []
     tables = read_tables(path, source)
     if len(tables) == 1:
         vf = validate_table(tables[0], spec, kjoring_id)
@@ -401,7 +427,10 @@ def read_sources(
         progress: called with a short line per file.
     """
     ingest = Ingest()
-    files, ingest.unread_files, ingest.notes = scan_raw(Path(raw_dir))
+    raw_dir = Path(raw_dir)
+    files, ingest.unread_files, ingest.notes = scan_raw(raw_dir)
+    if (raw_dir / "kostra").is_dir():  # an SSB answer that cannot be loaded stops the run, by name
+        ingest.refusals.extend(check_recorded(raw_dir / "kostra"))
     for source, paths in files.items():
         for path in paths:
             if progress:
@@ -411,9 +440,12 @@ def read_sources(
             except FileRefused as refused:
                 ingest.refusals.append(refused)
                 continue
+            except Exception as exc:  # noqa: BLE001 - a fault of ours: name the file, details in the log
+                raise StepFailed.from_exception("les-og-valider", exc, path) from exc
             ingest.files.extend(read)
             ingest.unread_files.extend(unread)
     ingest.refusals.extend(_one_file_per_period(ingest.files))
+    ingest.refusals.extend(population_overlaps(ingest.files))  # e.g. a StatBank file next to the own export
     _keys_across_files(ingest.files, kjoring_id)
     ids: set[tuple[str, str]] = set()
     tiltak = ingest.data("tiltak")

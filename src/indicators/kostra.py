@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from indicators import accounts
-from indicators.io.jsonstat import read_dataset
+from indicators.errors import FileRefused
+from indicators.io.jsonstat import JsonStatError, read_dataset
 
 #: KOSTRA function groups (KLASS 277) whose members the domain notes document (KOSTRA.md §1.2).
 FGK = {
@@ -31,9 +32,126 @@ EGET_COLUMNS = ["kommunenr", "aar", "periode", "funksjon", "navn", "netto_drifts
                 "andel_pct", "innbyggere"]
 
 
-def _role(doc: dict, role: str, fallback: str) -> str:
-    ids = doc.get("role", {}).get(role) or [i for i in doc["id"] if fallback in i.lower()]
-    return ids[0]
+def _role(doc: dict, role: str, fallback: str) -> str | None:
+    """The dimension with a JSON-stat role (``geo``, ``metric``, ``time``), or whose id contains ``fallback``;
+    None when the answer has no such dimension."""
+    ids = [str(i) for i in doc["id"]]
+    named = [i for i in (doc.get("role") or {}).get(role) or [] if i in ids]
+    return (named or [i for i in ids if fallback in i.lower()] or [None])[0]
+
+
+def _refuse(path: Path, reason: str) -> FileRefused:
+    return FileRefused(path, reason, "Fjern filen fra KOSTRA-mappen, eller hent tabellen på nytt med «indicators "
+                                     "kostra» (eller fra statistikkbanken som JSON-stat2, med region og år).")
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise _refuse(path, "filen er ikke tekst i UTF-8, så den kan ikke være et svar fra SSB.") from exc
+    except json.JSONDecodeError as exc:
+        raise _refuse(path, f"filen er ikke gyldig JSON (feil på linje {exc.lineno}, kolonne {exc.colno}; den er "
+                            "avkortet eller redigert).") from exc
+    if not isinstance(doc, dict):
+        raise _refuse(path, "filen er JSON, men ikke et svar fra SSB (verken JSON-stat-datasett eller "
+                            "KLASS-korrespondanse).")
+    return doc
+
+
+def klass_groups(doc: dict, synthetic: bool = False) -> pd.DataFrame:
+    """A KLASS correspondence 131 → 112 (municipality → KOSTRA group) as one row per municipality and
+    period: kommunenr, kostragruppe, gruppenavn, gyldig_fra, gyldig_til (``YYYY-MM-DD``; ``gyldig_til``
+    is the first day no longer in force, as KLASS's ``validTo``; empty = open), syntetisk.
+
+    A recorded answer without ``validFrom``/``validTo`` (older recordings) is in force for every year."""
+    items = pd.DataFrame(doc["correspondenceItems"])
+    if items.empty:
+        items = pd.DataFrame(columns=["sourceCode", "targetCode", "targetName"])
+    for col in ("validFrom", "validTo", "targetName"):
+        if col not in items:
+            items[col] = None
+    return pd.DataFrame({
+        "kommunenr": items["sourceCode"].astype(str).str.strip(),
+        "kostragruppe": items["targetCode"].astype(str).str.strip(),
+        "gruppenavn": items["targetName"].fillna("").astype(str),
+        "gyldig_fra": items["validFrom"].astype("string"),
+        "gyldig_til": items["validTo"].astype("string"),
+        "syntetisk": synthetic,
+    })
+
+
+def groups_in_year(groups: pd.DataFrame | None, aar: int) -> dict[str, str]:
+    """kommunenr → the KOSTRA group in force for year ``aar``: the period in force on 1 January, or,
+    for a municipality whose first period starts later in the year, that period. One group per
+    municipality and year, so a municipality that changed group is compared with the right one."""
+    if groups is None or groups.empty:
+        return {}
+    g = groups.copy()
+    never = pd.Series(pd.NaT, index=g.index)
+    start = pd.to_datetime(g["gyldig_fra"], errors="coerce") if "gyldig_fra" in g else never
+    end = pd.to_datetime(g["gyldig_til"], errors="coerce") if "gyldig_til" in g else never
+    jan1, next_jan1 = pd.Timestamp(aar, 1, 1), pd.Timestamp(aar + 1, 1, 1)
+    g["_start"] = start.fillna(pd.Timestamp.min).to_numpy()
+    g["_end"] = end.fillna(pd.Timestamp.max).to_numpy()
+    in_year = g[(g["_start"] < next_jan1) & (g["_end"] > jan1)]
+    # in force on 1 January first (start ≤ 1 Jan), then the earliest start within the year
+    in_year = in_year.assign(_on_jan1=in_year["_start"] <= jan1).sort_values(
+        ["kommunenr", "_on_jan1", "_start"], ascending=[True, False, True], kind="stable")
+    first = in_year.drop_duplicates("kommunenr", keep="first")
+    return dict(zip(first["kommunenr"], first["kostragruppe"], strict=True))
+
+
+def _load_answer(path: Path) -> tuple[str, pd.DataFrame]:
+    """One recorded file: ("klass", groups) or (table number, tidy frame). Raises FileRefused."""
+    doc = _read_json(path)
+    synthetic = bool((doc.get("extension") or {}).get("syntetisk", False))
+    if "correspondenceItems" in doc:
+        try:
+            return "klass", klass_groups(doc, synthetic)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _refuse(path, "KLASS-korrespondansen mangler sourceCode/targetCode for hver kode.") from exc
+    meta_path = path.with_name(path.stem + ".meta.json")
+    try:
+        df = read_dataset(doc)
+    except JsonStatError as exc:
+        raise _refuse(path, f"filen kan ikke leses som SSB-tabell: {exc}") from exc
+    table = (json.loads(meta_path.read_text(encoding="utf-8"))["tabell"] if meta_path.exists()
+             else str(doc.get("label", path.stem)).split(":")[0].strip())
+    geo, metric, time = _role(doc, "geo", "region"), _role(doc, "metric", "contents"), _role(doc, "time", "tid")
+    ids = ", ".join(str(i) for i in doc["id"]) or "(ingen)"
+    if geo is None:
+        raise _refuse(path, f"tabell {table} har ingen regiondimensjon (dimensjonene er: {ids}); KOSTRA-"
+                            "sammenligningen trenger tall per kommune.")
+    if time is None:
+        raise _refuse(path, f"tabell {table} har ingen tidsdimensjon (dimensjonene er: {ids}).")
+    tidy = df.rename(columns={geo: "region", time: "tid", "value": "verdi"})
+    if metric is None:
+        tidy["statistikkvariabel"] = ""
+    else:
+        tidy = tidy.rename(columns={metric: "statistikkvariabel"})
+    tidy = tidy.drop(columns=[c for c in tidy.columns if c.endswith("_label") and not c.startswith(geo)])
+    tidy = tidy.rename(columns={f"{geo}_label": "region_navn"})
+    tidy["region"] = tidy["region"].str.replace(r"^K[-_.](?=\d{4}$)", "", regex=True)  # «KommSummer» codes
+    tidy["aar"] = pd.to_numeric(tidy["tid"], errors="coerce").astype("Int64")
+    tidy["syntetisk"] = synthetic
+    tidy["kilde_fil"] = path.name
+    return table, tidy
+
+
+def _answers(folder: Path) -> list[Path]:
+    return [p for p in sorted(Path(folder).glob("*.json")) if not p.name.endswith(".meta.json")]
+
+
+def check_recorded(folder: Path) -> list[FileRefused]:
+    """Every recorded answer in a folder that cannot be loaded, each refused by name (empty: all load)."""
+    refused = []
+    for path in _answers(folder) if Path(folder).is_dir() else []:
+        try:
+            _load_answer(path)
+        except FileRefused as refusal:
+            refused.append(refusal)
+    return refused
 
 
 def load_recorded(folder: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame | None]:
@@ -41,34 +159,39 @@ def load_recorded(folder: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame |
 
     Returns:
         (tables: tabell → tidy frame with region, statistikkvariabel, tid, the other dimensions, verdi;
-         groups: kommunenr → KOSTRA group from a KLASS 131→112 correspondence, or None).
+         groups: one row per municipality and period from a KLASS 131→112 correspondence (see
+         :func:`klass_groups`), or None).
+
+    Raises:
+        FileRefused: a file that is not valid JSON, not JSON-stat 2.0 or KLASS, or has no region or
+            time dimension, named with what to do.
     """
     tables: dict[str, list[pd.DataFrame]] = {}
-    groups = None
-    for path in sorted(Path(folder).glob("*.json")):
-        if path.name.endswith(".meta.json"):
-            continue
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        synthetic = bool(doc.get("extension", {}).get("syntetisk", False))
-        if "correspondenceItems" in doc:
-            items = pd.DataFrame(doc["correspondenceItems"])
-            groups = pd.DataFrame({"kommunenr": items["sourceCode"].astype(str),
-                                   "kostragruppe": items["targetCode"].astype(str),
-                                   "gruppenavn": items["targetName"].astype(str), "syntetisk": synthetic})
-            continue
-        meta_path = path.with_name(path.stem + ".meta.json")
-        table = (json.loads(meta_path.read_text(encoding="utf-8"))["tabell"] if meta_path.exists()
-                 else str(doc.get("label", path.stem)).split(":")[0].strip())
-        df = read_dataset(doc)
-        geo, metric, time = _role(doc, "geo", "region"), _role(doc, "metric", "contents"), _role(doc, "time", "tid")
-        tidy = df.rename(columns={geo: "region", metric: "statistikkvariabel", time: "tid", "value": "verdi"})
-        tidy = tidy.drop(columns=[c for c in tidy.columns if c.endswith("_label") and not c.startswith(geo)])
-        tidy = tidy.rename(columns={f"{geo}_label": "region_navn"})
-        tidy["aar"] = pd.to_numeric(tidy["tid"], errors="coerce").astype("Int64")
-        tidy["syntetisk"] = synthetic
-        tidy["kilde_fil"] = path.name
-        tables.setdefault(table, []).append(tidy)
+    klass: list[pd.DataFrame] = []
+    for path in _answers(folder):
+        table, frame = _load_answer(path)
+        if table == "klass":
+            klass.append(frame)
+        else:
+            tables.setdefault(table, []).append(frame)
+    groups = pd.concat(klass, ignore_index=True).drop_duplicates() if klass else None
     return {t: pd.concat(f, ignore_index=True).drop_duplicates() for t, f in tables.items()}, groups
+
+
+def _single_ages(p: pd.DataFrame | None) -> pd.DataFrame | None:
+    """07459 cells for single ages (``000`` … ``105+``) and, when sexes are split, men and women only (no
+    totals counted twice); None when the table has no age dimension (then no 80+ indicators)."""
+    if p is None:
+        return None
+    age = next((c for c in p.columns if c.lower() == "alder"), None)
+    if age is None:
+        return None
+    p = p.rename(columns={age: "Alder"})
+    p = p[p["Alder"].astype(str).str.fullmatch(r"\d{1,3}\+?") & ~p["Alder"].astype(str).eq("999")]
+    sex = next((c for c in p.columns if c.lower() == "kjonn"), None)
+    if sex is not None and p[sex].astype(str).isin(["1", "2"]).any():
+        p = p[p[sex].astype(str).isin(["1", "2"])]
+    return p
 
 
 def _indicator_values(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -83,7 +206,7 @@ def _indicator_values(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 "region": part["region"], "aar": part["aar"],
                 "indikator": f"netto_driftsutgifter_per_innbygger_{fgk}", "teller": np.nan, "nevner": np.nan,
                 "verdi": part["verdi"], "enhet": "kr", "syntetisk": part["syntetisk"]}))
-    p = tables.get("07459")
+    p = _single_ages(tables.get("07459"))
     if p is not None:
         alder = pd.to_numeric(p["Alder"].str.extract(r"(\d+)")[0], errors="coerce")
         total = p.groupby(["region", "aar"])["verdi"].sum()
@@ -111,19 +234,26 @@ def kostra_sammenligning(tables: dict[str, pd.DataFrame], groups: pd.DataFrame |
                          naboer: list[str]) -> pd.DataFrame:
     """Each indicator for each municipality against its KOSTRA group, landet uten Oslo and the neighbours.
 
+    The KOSTRA group is the one in force for each year (:func:`groups_in_year`), so a municipality that
+    changed group is compared with its group of that year; a group value computed from members uses the
+    members of that year.
+
     differanse = verdi − sammenligningsverdi. ``regel`` says how the comparison value was found:
     ``ssb`` (SSB's published figure) or ``sum_teller_sum_nevner`` (computed from the group's members)."""
     values = _indicator_values(tables)
     if values.empty:
         return pd.DataFrame(columns=SAMMENLIGNING_COLUMNS)
     v = values.set_index(["region", "aar", "indikator"])
-    group_of = dict(zip(groups["kommunenr"], groups["kostragruppe"], strict=True)) if groups is not None else {}
+    years = sorted(int(a) for a in values["aar"].dropna().unique())
+    group_of = {aar: groups_in_year(groups, aar) for aar in years}  # one group per municipality and year
+    members_of = {aar: pd.Series(list(g), index=list(g.values()), dtype=object) for aar, g in group_of.items()}
     rows = []
     for kommunenr in kommuner:
         own = values[values["region"].eq(kommunenr)]
-        targets = ([("kostragruppe " + group_of[kommunenr], group_of[kommunenr])] if kommunenr in group_of else [])
-        targets += [("landet_uten_oslo", LANDET_UTEN_OSLO)] + [(n, n) for n in naboer if n != kommunenr]
         for r in own.itertuples(index=False):
+            group = group_of.get(int(r.aar), {}).get(kommunenr) if pd.notna(r.aar) else None
+            targets = [("kostragruppe " + group, group)] if group else []
+            targets += [("landet_uten_oslo", LANDET_UTEN_OSLO)] + [(n, n) for n in naboer if n != kommunenr]
             for label, region in targets:
                 key = (region, r.aar, r.indikator)
                 regel = "ssb"
@@ -131,7 +261,8 @@ def kostra_sammenligning(tables: dict[str, pd.DataFrame], groups: pd.DataFrame |
                     cmp = v.loc[key]
                     cmp_value, cmp_syn = float(cmp["verdi"]), bool(cmp["syntetisk"])
                 elif region.startswith("EKG") and groups is not None:
-                    members = groups.loc[groups["kostragruppe"].eq(region), "kommunenr"]
+                    in_year = members_of.get(int(r.aar), pd.Series(dtype=object))
+                    members = in_year[in_year.index == region]
                     m = values[values["region"].isin(members) & values["aar"].eq(r.aar)
                                & values["indikator"].eq(r.indikator)]
                     if m.empty or m["nevner"].isna().any():
@@ -177,33 +308,34 @@ def kostra_eget_regnskap(regnskap: pd.DataFrame, befolkning: pd.DataFrame | None
 
 
 def store_recorded(folder: Path, out: Path) -> list[Path]:
-    """Load recorded responses into the store: ``kostra/tabell=<nr>/part-0.parquet`` per table and
-    ``kostra_grupper/part-0.parquet`` (municipality → KOSTRA group). Replaces what was there."""
-    import pyarrow as pa
+    """Load recorded responses into the store: ``kostra/<tabell>/alle.parquet`` per table (with the
+    table number in the column ``tabell``) and ``kostra_grupper/alle.parquet`` (municipality → KOSTRA
+    group). Replaces what was there for those tables. Layout: docs/store.md."""
+    from indicators.io.store import ALL_FILE, ensure_current_layout, to_table, write_atomic
 
-    from indicators.io.store import write_atomic
-
+    ensure_current_layout(Path(out))
     tables, groups = load_recorded(folder)
     written = []
     for table, frame in tables.items():
-        path = Path(out) / "kostra" / f"tabell={table}" / "part-0.parquet"
-        write_atomic(pa.Table.from_pandas(frame.drop(columns=["aar"]).assign(aar=frame["aar"].astype("float64")),
-                                          preserve_index=False), path)
+        path = Path(out) / "kostra" / str(table) / ALL_FILE
+        write_atomic(to_table(frame.assign(tabell=str(table)), "kostra"), path)
         written.append(path)
     if groups is not None:
-        path = Path(out) / "kostra_grupper" / "part-0.parquet"
-        write_atomic(pa.Table.from_pandas(groups, preserve_index=False), path)
+        path = Path(out) / "kostra_grupper" / ALL_FILE
+        write_atomic(to_table(groups, "kostra_grupper"), path)
         written.append(path)
     return written
 
 
 def read_stored(out: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame | None]:
     """The stored KOSTRA tables and groups (as :func:`load_recorded` returns them)."""
+    from indicators.io.store import ALL_FILE
+
     root = Path(out) / "kostra"
     tables = {}
-    for path in sorted(root.glob("tabell=*/part-0.parquet")) if root.exists() else []:
-        df = pd.read_parquet(path)
+    for path in sorted(root.glob(f"*/{ALL_FILE}")) if root.exists() else []:
+        df = pd.read_parquet(path).drop(columns=["tabell"], errors="ignore")
         df["aar"] = df["aar"].astype("Int64")
-        tables[path.parent.name.split("=", 1)[1]] = df
-    g = Path(out) / "kostra_grupper" / "part-0.parquet"
+        tables[path.parent.name] = df
+    g = Path(out) / "kostra_grupper" / ALL_FILE
     return tables, (pd.read_parquet(g) if g.exists() else None)

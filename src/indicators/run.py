@@ -23,8 +23,8 @@ from indicators.coverage import care_counts, coverage
 from indicators.deviation import compute_avvik
 from indicators.errors import RunRefused
 from indicators.ingest import Ingest
-from indicators.io.store import read_filtered, write_atomic, write_dataset
-from indicators.key_figures import nokkeltall
+from indicators.io.store import read_filtered, to_table, write_atomic, write_dataset, write_text_atomic
+from indicators.key_figures import PLAN_YEARS, nokkeltall
 from indicators.kostra import kostra_eget_regnskap, kostra_sammenligning, read_stored, store_recorded
 from indicators.periods import Periode
 from indicators.project import prosjektstatus
@@ -68,6 +68,8 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
     quarantine_rows: int = 0
     manifest: str = ""
+    #: this run's ``avvik`` (for the charts), not part of the manifest
+    avvik: pd.DataFrame | None = None
 
 
 def ensure_not_refused(ingest: Ingest) -> None:
@@ -90,18 +92,16 @@ def store_clean(ingest: Ingest, out: Path) -> dict[str, list[str]]:
 
 
 def write_quarantine(ingest: Ingest, out: Path, kjoring_id: str) -> list[str]:
-    """Write this run's quarantine as Parquet and as CSV (semicolon, UTF-8 with BOM, for Excel)."""
+    """Write this run's quarantine as Parquet (the dataset ``<out>/karantene/``, one file per run) and a
+    CSV copy for Excel (semicolon, UTF-8 with BOM) in ``<out>/karantene_csv/``, outside the dataset."""
     q = ingest.quarantine
     if q.empty:
         return []
-    folder = Path(out) / "karantene"
-    folder.mkdir(parents=True, exist_ok=True)
-    import pyarrow as pa
-
-    write_atomic(pa.Table.from_pandas(q, preserve_index=False), folder / f"{kjoring_id}.parquet")
-    csv_path = folder / f"{kjoring_id}.csv"
-    q.to_csv(csv_path, sep=";", index=False, encoding="utf-8-sig")
-    return [str(folder / f"{kjoring_id}.parquet"), str(csv_path)]
+    parquet = Path(out) / "karantene" / f"{kjoring_id}.parquet"
+    write_atomic(to_table(q, "karantene"), parquet)
+    csv_path = Path(out) / "karantene_csv" / f"{kjoring_id}.csv"
+    write_text_atomic(q.to_csv(sep=";", index=False), csv_path, encoding="utf-8-sig")
+    return [str(parquet), str(csv_path)]
 
 
 def skipped_indicators(available: set[str]) -> dict[str, str]:
@@ -184,7 +184,7 @@ def compute_coverage(out: Path, periode: Periode, kommuner: list[str] | None) ->
     counts = read_filtered(out, "tjenestemottakere", kommuner, [periode.aar])
     return coverage(
         counts,
-        read_filtered(out, "befolkning", kommuner, [periode.aar]),
+        read_filtered(out, "befolkning", kommuner, [periode.aar, periode.aar + 1]),
         read_filtered(out, "plasser", kommuner, [periode.aar]),
         periode,
     )
@@ -196,12 +196,22 @@ def compute_staffing(out: Path, periode: Periode, kommuner: list[str] | None) ->
     )
 
 
-def compute_key_figures(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
+def compute_key_figures(out: Path, periode: Periode, kommuner: list[str] | None, method: str = "budsjett"
+                        ) -> pd.DataFrame:
+    """``nokkeltall``: this year's ledger (and last year's, for the forecast), the closed years of the
+    balance with their whole-year ledger, and the budget of this year and the økonomiplan's years."""
+    balanse = read_filtered(out, "balanse", kommuner)
+    years = {periode.aar - 1, periode.aar}
+    if balanse is not None and len(balanse):
+        years |= {int(p[:4]) for p in balanse["periode"].astype(str).unique() if p.endswith("13")}
     return nokkeltall(
-        read_filtered(out, "regnskap", kommuner, [periode.aar]),
+        read_filtered(out, "regnskap", kommuner, sorted(y for y in years if y <= periode.aar)),
         periode,
-        balanse=read_filtered(out, "balanse", kommuner),
-        budsjett=read_filtered(out, "budsjett", kommuner, [periode.aar]),
+        balanse=balanse,
+        budsjett=read_filtered(out, "budsjett", kommuner, list(range(periode.aar, periode.aar + PLAN_YEARS + 1))),
+        method=method,
+        periodisering=read_filtered(out, "periodisering", kommuner, [periode.aar]),
+        prognosejustering=read_filtered(out, "prognosejustering", kommuner, [periode.aar]),
     )
 
 
@@ -231,6 +241,18 @@ COMPUTE = {
         periode,
     ),
 }
+
+
+#: families whose result depends on the run's forecast method (passed as ``method``)
+USES_FORECAST_METHOD = {"nokkeltall"}
+
+
+def compute(name: str, out: Path, periode: Periode, kommuner: list[str] | None, method: str = "budsjett"
+            ) -> pd.DataFrame | None:
+    """One indicator family from the store (see :data:`COMPUTE`)."""
+    if name in USES_FORECAST_METHOD:
+        return COMPUTE[name](out, periode, kommuner, method)
+    return COMPUTE[name](out, periode, kommuner)
 
 
 def compute_kostra_comparison(out: Path, kommuner: list[str] | None) -> pd.DataFrame:
@@ -293,13 +315,17 @@ def compute_forecast_accuracy(out: Path, periode: Periode, kommuner: list[str] |
 
 
 def write_family_charts(
-    out: Path, periode: Periode, kommuner: list[str] | None, accuracy: pd.DataFrame | None
+    out: Path, periode: Periode, kommuner: list[str] | None, accuracy: pd.DataFrame | None,
+    available: set[str] | None = None,
 ) -> list[str]:
     """Charts of the other families: forecast through the year, forecast errors of the closed year,
-    savings realisation, coverage against the neighbours, FTE and temp-agency cost."""
+    savings realisation, coverage against the neighbours, FTE and temp-agency cost. Each chart is drawn
+    only when its inputs are in the store (``available``, default: what the store holds)."""
+    available = available_sources(out) if available is None else available
     folder = Path(out) / "figurer" / periode.kode
     paths: list[Path] = []
-    history = year_history(out, periode.aar, periode.months_hittil, kommuner)
+    history = (year_history(out, periode.aar, periode.months_hittil, kommuner)
+               if {"regnskap", "budsjett"} <= available else pd.DataFrame(columns=["niva", "kommunenr"]))
     for kommunenr, rows in history[history["niva"].eq("kommune")].groupby("kommunenr"):
         name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
         paths += charts.forecast_through_year(
@@ -436,7 +462,10 @@ def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict) -
         "sammendrag": format_summary(result, out),
         "pakker": packages,
     }
+    manifest["avstemming"] = format_reconciliation(result.reconciliation)
     path.parent.mkdir(parents=True, exist_ok=True)
+    log = path.with_suffix(".log")
+    log.write_text(format_log(result, out), encoding="utf-8")
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     tmp.replace(path)
@@ -460,27 +489,49 @@ def format_reconciliation(rec: pd.DataFrame) -> list[str]:
     return lines
 
 
-def format_summary(result: RunResult, out: Path) -> str:
-    """The plain-language summary printed at the end of a run."""
-    lines = [f"Kjøring {result.kjoring_id} for periode {result.periode} er ferdig.", ""]
-    lines += format_reconciliation(result.reconciliation)
+def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
+    """The run in a few lines (label, text): files, rows, indicators, where things are. The per-file
+    reconciliation is in the manifest and the run's log, not here."""
+    rec = result.reconciliation
+    read, accepted, quarantined = (int(rec[c].sum()) if len(rec) else 0 for c in ("lest", "godtatt", "karantene"))
+    balanced = bool(len(rec) == 0 or (rec["lest"] == rec["godtatt"] + rec["karantene"]).all())
+    computed = [n for n in result.outputs if n not in ("karantene", "figurer") and n not in SOURCES
+                and n not in ("tjenestemottakere", "kostra")]
+    rows = [
+        ("Filer lest", f"{len(rec)}"),
+        ("Rader", f"{read} lest = {accepted} godtatt + {quarantined} i karantene"
+                  + ("" if balanced else "  (STEMMER IKKE: se kjøringsloggen)")),
+        ("Indikatorer beregnet", ", ".join(computed) if computed else "ingen"),
+    ]
+    rows += [(f"Hoppet over: {name}", why) for name, why in result.skipped.items()]
     if result.quarantine_rows:
-        q = result.outputs.get("karantene", [])
-        lines += ["", f"{result.quarantine_rows} rader er satt i karantene med forklaring: " + (q[-1] if q else "")]
-    for name, why in result.skipped.items():
-        lines.append(f"Indikatoren «{name}» ble hoppet over: {why}.")
+        q = [p for p in result.outputs.get("karantene", []) if p.endswith(".csv")] or result.outputs.get(
+            "karantene", [])
+        rows.append(("Karantene", f"{result.quarantine_rows} rader med forklaring: {q[-1] if q else ''}"))
+    if result.warnings:
+        rows.append(("Advarsler", f"{len(result.warnings)} (se kjøringsloggen)"))
+    for note in result.notes:
+        rows.append(("Merknad", note))
+    rows.append(("Resultater", str(Path(out).resolve())))
+    rows.append(("Kjøringslogg", result.manifest))
+    return rows
+
+
+def format_summary(result: RunResult, out: Path) -> str:
+    """The plain-language summary of a run (plain text; the CLI shows the same rows as a table)."""
+    lines = [f"Kjøring {result.kjoring_id} for periode {result.periode} er ferdig.", ""]
+    width = max((len(label) for label, _ in summary_rows(result, out)), default=0)
+    lines += [f"  {label:<{width}}  {text}" for label, text in summary_rows(result, out)]
+    return "\n".join(lines)
+
+
+def format_log(result: RunResult, out: Path) -> str:
+    """The run's log: the summary, the reconciliation per file, every warning and note in full."""
+    lines = [format_summary(result, out), ""]
+    lines += format_reconciliation(result.reconciliation)
     if result.warnings:
         lines += ["", "Advarsler:"] + [f"  - {w}" for w in result.warnings]
-    if result.notes:
-        lines += ["", "Merknader:"] + [f"  - {n}" for n in result.notes]
-    lines += ["", f"Resultatene ligger i {Path(out).resolve()}:"]
+    lines += ["", "Utdata:"]
     for name, paths in result.outputs.items():
-        if name in ("karantene",):
-            continue
-        folder = Path(out) / name
-        lines.append(
-            f"  {name:<18} {folder if folder.exists() else (Path(paths[0]).parent if paths else '')}"
-            f"  ({len(paths)} filer)"
-        )
-    lines.append(f"  {'kjøringslogg':<18} {result.manifest}")
-    return "\n".join(lines)
+        lines.append(f"  {name:<28} {len(paths)} filer")
+    return "\n".join(lines) + "\n"

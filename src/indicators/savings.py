@@ -1,4 +1,4 @@
-"""Handlingsrom 2026: realisation of each savings measure (``tiltak_status``), INDICATORS.md.
+"""Handlingsrom 2026: realisation of each savings measure (``tiltak_status``), docs/indikatorer/tiltak_status.md.
 
 Amounts are NOK a year with positive = saving (as ``planlagt_effekt``)."""
 

@@ -1,5 +1,5 @@
 """Staffing (``bemanning_indikatorer``): FTE against budget, sick leave, overtime and temp agencies
-(INDICATORS.md). FTE are årsverk; sick leave in percent of possible days (dagsverk)."""
+(docs/indikatorer/bemanning.md). FTE are årsverk; sick leave in percent of possible days (dagsverk)."""
 
 from __future__ import annotations
 

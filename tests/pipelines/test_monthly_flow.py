@@ -18,7 +18,10 @@ def test_run_gives_the_worked_example_numbers_and_a_rerun_replaces(examples: Pat
     args = ["run", "--period", "2025-06", "--raw", str(raw), "--out", str(out), "--prognosemetode", "lineaer"]
     assert main(args) == 0
     printed = capsys.readouterr().out
-    assert "lest    816  godtatt    816  karantene    0" in printed
+    assert "816 lest = 816 godtatt + 0 i karantene" in printed  # the screen: one summary
+    assert "lest     40  godtatt     40" not in printed  # the per-file reconciliation is in the log
+    log = next((out / "kjoringer").glob("*.log")).read_text(encoding="utf-8")
+    assert "regnskap_2025-06.csv" in log and "SUM" in log
     avvik = read_dataset(out, "avvik")
     expected = pd.read_csv(examples / "deviation" / "expected_avvik_lineaer.csv", dtype={"kode": str})
     got = avvik.merge(expected, on=["niva", "kode"], suffixes=("", "_exp"))
@@ -47,8 +50,10 @@ def test_bad_rows_go_to_quarantine_and_the_run_completes(examples: Path, tmp_pat
         fh.write("1857,202506,1000,254,010,100.0,1\n1857,202506,1000,120,010,tolv,1\n")
     out = tmp_path / "out"
     assert main(["run", "--period", "2025-06", "--raw", str(raw), "--out", str(out)]) == 0
-    assert "lest     40  godtatt     38  karantene    2" in capsys.readouterr().out
-    q = pd.read_csv(next((out / "karantene").glob("*.csv")), sep=";", encoding="utf-8-sig")
+    assert "818 lest = 816 godtatt + 2 i karantene" in capsys.readouterr().out
+    log = next((out / "kjoringer").glob("*.log")).read_text(encoding="utf-8")
+    assert "lest     40  godtatt     38  karantene    2" in log
+    q = pd.read_csv(next((out / "karantene_csv").glob("*.csv")), sep=";", encoding="utf-8-sig")
     assert q[["linje", "kolonne", "regel"]].values.tolist() == [[40, "funksjon", "gyldig_funksjon"],
                                                                  [41, "belop", "tall"]]
 
@@ -65,3 +70,44 @@ def test_a_refused_file_stops_the_run_and_stores_nothing(examples: Path, tmp_pat
     # itself must carry no traceback.)
     assert "Traceback" not in err.split("Kjøringen ble stoppet")[1]
     assert not out.exists() or not any(out.rglob("*.parquet"))
+
+
+def test_care_or_savings_sources_alone_run_to_exit_0(tmp_path: Path, capsys):
+    from tests.test_any_sources import DELIVERIES, make_raw
+
+    for name in ("omsorg", "innsparing"):
+        raw = make_raw(tmp_path / name, DELIVERIES[name])
+        assert main(["run", "--period", "2025-06", "--raw", str(raw), "--out", str(tmp_path / name / "out")]) == 0
+        printed = capsys.readouterr().out
+        assert "Hoppet over: avvik" in printed and "mangler kilde: regnskap, budsjett" in printed
+    assert read_dataset(tmp_path / "omsorg" / "out", "dekningsgrad") is not None
+    assert read_dataset(tmp_path / "innsparing" / "out", "tiltak_status") is not None
+
+
+def test_an_unexpected_error_is_one_sentence_a_log_and_exit_2(examples: Path, tmp_path: Path, capsys,
+                                                               monkeypatch):
+    import indicators.run
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr(indicators.run, "write_family_charts", broken)
+    out = tmp_path / "out"
+    code = main(["run", "--period", "2025-06", "--raw", str(examples / "deviation" / "raw"), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "uventet feil i steget «lag-figurer-indikatorer»" in err and "Traceback" not in err
+    log = next((out / "kjoringer").glob("feil-*.log"))
+    assert str(log) in err
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" in text and "ZeroDivisionError: float division by zero" in text
+
+
+def test_report_for_an_unknown_municipality_says_so_plainly(examples: Path, tmp_path: Path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", "--period", "2025-06", "--raw", str(examples / "deviation" / "raw"), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["report", "--period", "2025-T1", "--out", str(out), "--kommune", "9999"]) == 1
+    captured = capsys.readouterr()
+    assert "Kommune 9999 finnes ikke" in captured.err
+    assert "Traceback" not in captured.err + captured.out

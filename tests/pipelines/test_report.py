@@ -104,10 +104,51 @@ def test_savings_and_summary_tables_trace_to_their_datasets(report):
     sheet = [r for r in _sheet_rows(report["xlsx"], "tiltak") if r[0] == "HR26-02"][0]
     assert sheet[6] == pytest.approx(s["realisert_hittil"])
     nk = read_dataset(report["store"], "nokkeltall", [("kommunenr", "=", "1874")])
-    ndr = nk[(nk["periode"] == "202608") & (nk["indikator"] == "netto_driftsresultat_pct")].iloc[0]
-    summary = _row(report["tables"]["tabell-sammendrag"], "Netto driftsresultat i % av brutto driftsinntekter")
+    ndr = nk[(nk["periode"] == "202608") & (nk["indikator"] == "netto_driftsresultat_prognose_pct")].iloc[0]
+    summary = _row(report["tables"]["tabell-sammendrag"],
+                   "Netto driftsresultat 2026, årsprognose, i % av brutto driftsinntekter")
     assert summary[1] == fmt_number(ndr["verdi"], 1)
+    assert summary[4].endswith("Grønn" if ndr["verdi"] >= 1.75 else "Rød")  # the forecast, not the part year
     assert fmt_number(ndr["verdi"], 1).replace("\xa0", " ") in report["pdf"]
+    fond = _row(report["tables"]["tabell-sammendrag"],
+                "Disposisjonsfond 31.12.2025 i % av brutto driftsinntekter 2025")
+    assert fond[1] == "1,1" and fond[4] == ""  # no national norm, so no light
+    assert "konserntall" in report["html"] and "ROBEK § 28-1 d" in report["html"]
+
+
+def _brutto_driftsinntekter_by_hand(raw: Path, kommunenr: str, aar: int) -> float:
+    """Σ −Beløp of drift lines (Kontoklasse 1) with Art 600–890 or 920, read with the csv module."""
+    import csv
+
+    total = 0.0
+    for f in sorted((raw / "regnskap").glob(f"regnskap_{kommunenr}_{aar}-*.csv")):
+        with open(f, encoding="utf-8-sig", newline="") as fh:
+            for r in csv.DictReader(fh, delimiter=";"):
+                art = int(r["Art"])
+                if r["Kontoklasse"] == "1" and (600 <= art <= 890 or art == 920):
+                    total -= float(r["Beløp"].replace(" ", "").replace(",", "."))
+    return total
+
+
+def test_key_figures_of_the_sample_at_2026_08_are_the_closed_year_2025(report):
+    """Moskenes at 2026-08: the 31.12.2025 balance (data/raw/balanse/balanse_1874.csv) over the whole
+    year 2025's brutto driftsinntekter (about 168,4 mill. kr), not over eight months of 2026."""
+    raw = Path(__file__).resolve().parents[2] / "data" / "raw"
+    bdi_2025 = _brutto_driftsinntekter_by_hand(raw, "1874", 2025)
+    nk = read_dataset(report["store"], "nokkeltall", [("kommunenr", "=", "1874")])
+    k = nk[nk["periode"] == "202608"].set_index("indikator")
+    assert k.loc["brutto_driftsinntekter_regnskapsaar", "verdi"] == pytest.approx(bdi_2025, abs=0.01)
+    # balance 2025: disposisjonsfond −1 900 000; langsiktig gjeld −171 000 000, utlån 12 900 000,
+    # ubrukte lånemidler 1 200 000
+    assert k.loc["disposisjonsfond_pct", ["aar", "verdi"]].tolist() == [2025, pytest.approx(
+        1_900_000 / bdi_2025 * 100, abs=1e-9)]
+    assert k.loc["netto_lanegjeld_pct", "verdi"] == pytest.approx((171_000_000 - 12_900_000 - 1_200_000)
+                                                                 / bdi_2025 * 100, abs=1e-9)
+    assert round(k.loc["netto_lanegjeld_pct", "verdi"], 1) == 93.2 and round(k.loc["disposisjonsfond_pct",
+                                                                                   "verdi"], 1) == 1.1
+    assert (k["omfang"] == "kommunekasse").all()
+    assert k.loc["robek_a", "status"] in ("ok", "robek_varsel") and k.loc["robek_e_g", "status"] == (
+        "ikke_kontrollert")
 
 
 def test_suppression_holds_in_all_three(report):

@@ -2,6 +2,8 @@
 
 The KOSTRA lists (funksjon, art, kapittel, sektor) come from Statistics Norway's control program
 ``statisticsnorway/kostra-kontrollprogram``; see ``codes/data/SOURCE.md`` for commits and caveats.
+Each funksjon and art carries the years it is valid (``gyldig_fra_aar``–``gyldig_til_aar``, inclusive,
+2019–2026 across the kontoplan changes), so a row is checked against the list of its own year.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-#: Care services (``vedtak.tjeneste``), DATA_CONTRACTS.md.
+#: Care services (``vedtak.tjeneste``), docs/datakontrakt.md.
 TJENESTER: tuple[str, ...] = (
     "langtidsopphold_institusjon",
     "korttidsopphold_institusjon",
@@ -47,13 +49,13 @@ def _read(name: str) -> pd.DataFrame:
 
 @cache
 def kostra_funksjon() -> pd.DataFrame:
-    """KOSTRA funksjoner for kommuner, with drift/investering validity and year range."""
+    """KOSTRA funksjoner for kommuner, with drift/investering validity and year range (index ``funksjon``)."""
     return _typed(_read("kostra_funksjon_kommune.csv"), "funksjon")
 
 
 @cache
 def kostra_art() -> pd.DataFrame:
-    """KOSTRA arter for kommuner, with drift/investering validity and year range."""
+    """KOSTRA arter for kommuner, with drift/investering validity and year range (index ``art``)."""
     return _typed(_read("kostra_art_kommune.csv"), "art")
 
 
@@ -76,7 +78,9 @@ def _typed(df: pd.DataFrame, code: str) -> pd.DataFrame:
 def valid_code_mask(
     codes: pd.Series, years: pd.Series, kontoklasse: pd.Series | None, table: pd.DataFrame
 ) -> pd.Series:
-    """True where a code is valid in its row's year and account class (vectorised).
+    """True where a code is valid in its row's own year and account class (vectorised).
+
+    A code is valid in year ``y`` when ``gyldig_fra_aar <= y <= gyldig_til_aar`` (an empty bound is open).
 
     Args:
         codes: zero-padded codes (``funksjon`` or ``art``).

@@ -37,7 +37,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class SourceSpec:
-    """The contract of one raw source (DATA_CONTRACTS.md, "Raw sources").
+    """The contract of one raw source (docs/datakontrakt.md).
 
     Attributes:
         name: the source folder and dataset name.

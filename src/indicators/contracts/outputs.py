@@ -1,4 +1,4 @@
-"""Schemas of the output datasets, validated before they are written (DATA_CONTRACTS.md, "Outputs")."""
+"""Schemas of the output datasets, validated before they are written (docs/datakontrakt.md, outputs)."""
 
 from __future__ import annotations
 
@@ -69,8 +69,12 @@ BEMANNING_SCHEMA = _base({
 }, ["kommunenr", "periode", "niva", "kode"], "bemanning_indikatorer")
 
 NOKKELTALL_SCHEMA = _base({
-    "indikator": pa.Column(str), "verdi": pa.Column(float, **NUM), "enhet": pa.Column(str),
-    "mal": pa.Column(float, **NUM), "status": pa.Column(str),
+    "indikator": pa.Column(str), "verdi": pa.Column(float, **NUM),
+    "enhet": pa.Column(str, isin(["kr", "prosent", "ja/nei"], "enhet_gyldig")),
+    "mal": pa.Column(float, **NUM),
+    "status": pa.Column(str, isin(["", "ok", "under_mal", "mangler", "robek_varsel", "ikke_kontrollert"],
+                                  "status_gyldig")),
+    "omfang": pa.Column(str, isin(["kommunekasse"], "omfang_gyldig")), "grunnlag": pa.Column(str),
 }, ["kommunenr", "periode", "indikator"], "nokkeltall")
 
 SAMARBEID_SCHEMA = _base({

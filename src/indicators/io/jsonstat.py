@@ -32,26 +32,60 @@ def _categories(dim: dict) -> tuple[list[str], list[str]]:
 
 def _dense(values, n: int) -> np.ndarray:
     out = np.full(n, np.nan)
-    if isinstance(values, dict):
-        for k, v in values.items():
-            if v is not None:
-                out[int(k)] = float(v)
-    else:
-        if len(values) != n:
-            raise JsonStatError(f"JSON-stat: «value» har {len(values)} verdier, men dimensjonene gir {n}.")
-        out[:] = [np.nan if v is None else float(v) for v in values]
+    try:
+        if isinstance(values, dict):
+            for k, v in values.items():
+                if v is not None:
+                    if not 0 <= int(k) < n:
+                        raise JsonStatError(f"JSON-stat: «value» har posisjon {k}, men dimensjonene gir bare {n} "
+                                            "celler.")
+                    out[int(k)] = float(v)
+        else:
+            if len(values) != n:
+                raise JsonStatError(f"JSON-stat: «value» har {len(values)} verdier, men dimensjonene gir {n}.")
+            out[:] = [np.nan if v is None else float(v) for v in values]
+    except (TypeError, ValueError) as exc:
+        raise JsonStatError("JSON-stat: «value» inneholder noe som ikke er et tall eller null.") from exc
     return out
 
 
+def _check_shape(doc: dict) -> None:
+    """The parts a dataset needs (``id``, ``size``, ``dimension`` per id), or a JsonStatError naming what is wrong."""
+    ids, sizes, dims = doc.get("id"), doc.get("size"), doc.get("dimension")
+    if not isinstance(ids, list) or not isinstance(sizes, list) or not isinstance(dims, dict):
+        raise JsonStatError("JSON-stat-datasettet mangler «id», «size» eller «dimension» (filen er ufullstendig "
+                            "eller redigert).")
+    if len(ids) != len(sizes):
+        raise JsonStatError(f"JSON-stat: «id» har {len(ids)} dimensjoner, men «size» har {len(sizes)}.")
+    try:
+        bad_size = [s for s in sizes if int(s) < 0]
+    except (TypeError, ValueError):
+        bad_size = sizes
+    if bad_size:
+        raise JsonStatError(f"JSON-stat: «size» må være hele tall ≥ 0 (fant {bad_size}).")
+    missing = [str(i) for i in ids if not isinstance(dims.get(str(i)), dict)]
+    if missing:
+        raise JsonStatError(f"JSON-stat: dimensjonen {', '.join(missing)} står i «id», men mangler under «dimension».")
+    values = doc.get("value", [])
+    if not isinstance(values, list | dict):
+        raise JsonStatError("JSON-stat: «value» må være en liste eller et objekt.")
+
+
 def read_dataset(doc: dict) -> pd.DataFrame:
-    """A JSON-stat 2.0 dataset as a tidy frame (columns ``<dim>``, ``<dim>_label`` per dimension, ``value``)."""
+    """A JSON-stat 2.0 dataset as a tidy frame (columns ``<dim>``, ``<dim>_label`` per dimension, ``value``).
+
+    Raises:
+        JsonStatError: not a JSON-stat 2.0 dataset, or one whose parts do not fit together."""
+    if not isinstance(doc, dict):
+        raise JsonStatError("Filen er JSON, men ikke et JSON-stat-datasett (den øverste verdien er ikke et objekt).")
     if doc.get("class") == "collection":
         raise JsonStatError("Dokumentet er en JSON-stat-samling (collection), ikke et datasett; les datasettene "
                             "den lenker til (collection_items).")
     if doc.get("version") != "2.0" or doc.get("class") != "dataset":
         raise JsonStatError("Dokumentet er ikke et JSON-stat 2.0-datasett (eldre JSON-stat 1.x støttes ikke). "
                             "Hent tabellen på nytt med outputFormat=json-stat2.")
-    ids, sizes = doc["id"], [int(s) for s in doc["size"]]
+    _check_shape(doc)
+    ids, sizes = [str(i) for i in doc["id"]], [int(s) for s in doc["size"]]
     n = int(np.prod(sizes)) if sizes else 0
     grids = np.indices(sizes).reshape(len(sizes), -1) if sizes else np.empty((0, 0), int)
     frame = {}

@@ -1,36 +1,224 @@
-"""The clean Parquet store under ``<out>/``: one folder per dataset, hive-partitioned by
-``kommunenr`` and ``aar``, one file per replaceable unit (a period or a year).
+"""The clean Parquet store under ``<out>/``: one folder per dataset, one file per replaceable unit.
 
-Layout: ``<out>/<dataset>/kommunenr=1874/aar=2025/part-202506.parquet`` for monthly data and
-``.../part-0.parquet`` for yearly data. Each file is written to a temporary name in the same
-directory and renamed into place (``os.replace``), so a re-run of a period replaces that period
-atomically and nothing is doubled.
+Layout (design and reasons: docs/store.md)::
+
+    <out>/<dataset>/<aar>/<periode>.parquet     monthly data, e.g. regnskap/2026/202610.parquet
+    <out>/<dataset>/<aar>/aar.parquet           yearly data,  e.g. budsjett/2026/aar.parquet
+    <out>/<dataset>/alle.parquet                data without a year, e.g. organisasjon/alle.parquet
+
+Every column lives inside the files, ``kommunenr`` and ``aar`` too: the folder names are only for our
+own pruning and are not hive keys (no ``kommunenr=1874``), so pandas, DuckDB and Polars read the same
+types without casting. Each dataset is written with one explicit Arrow schema (:func:`dataset_schema`):
+strings for every code (``kommunenr``, ``periode``, ``ansvar``, …), ``int64`` for ``aar``, no dictionary
+or category types. A unit file holds all municipalities, rows sorted by ``kommunenr`` (row-group
+statistics then prune by municipality). Writing some municipalities reads the unit file, replaces those
+municipalities' rows and writes the file back atomically (temp file in the same folder, ``os.replace``).
+Files and folders whose names start with ``.`` or ``_`` are not data: every reader skips them.
 """
 
 from __future__ import annotations
 
+import functools
 import operator
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from indicators.errors import UserError
 from indicators.io.readers import LINE
 
-PARTITION_SCHEMA = pa.schema([("kommunenr", pa.string()), ("aar", pa.int32())])
+#: File name of a dataset without a year, and of a yearly unit.
+ALL_FILE = "alle.parquet"
+YEAR_FILE = "aar.parquet"
+#: Rows per row group: small enough that min/max statistics of the sorted ``kommunenr`` prune a
+#: national file (about 357 municipalities) to a few row groups per municipality.
+ROW_GROUP_ROWS = 64 * 1024
+#: Prefixes of names that are never data (temp files, staging): pyarrow's own default too.
+IGNORED_PREFIXES = (".", "_")
+
+#: Columns that are always stored with these types, whatever the dataset.
+FIXED_TYPES: dict[str, pa.DataType] = {
+    "kommunenr": pa.string(), "aar": pa.int64(), "periode": pa.string(),
+    "kilde_fil": pa.string(), "kilde_linje": pa.int64(),
+}
+#: Code columns: stored as strings even when a frame holds them as numbers.
+CODE_COLUMNS = {"kommunenr", "periode", "ansvar", "funksjon", "art", "kontoklasse", "kode", "tiltak_id",
+                "avtale_id", "kostragruppe", "region", "tabell", "tid"}
+
+_PANDERA_TYPES: dict[str, pa.DataType] = {
+    "int64": pa.int64(), "Int64": pa.int64(), "int32": pa.int64(), "float64": pa.float64(), "bool": pa.bool_(),
+    "str": pa.string(), "string": pa.string(), "string[pyarrow]": pa.string(), "string[python]": pa.string(),
+    "object": pa.string(), "datetime64[ns]": pa.timestamp("ns"),
+}
+
+
+class OldStoreLayout(UserError):
+    """The store was written by an earlier version in the hive layout (``kommunenr=1874/aar=2026/``)."""
+
+    def __init__(self, out: Path, example: Path) -> None:
+        super().__init__(
+            f"Lageret i {out} er skrevet i et eldre format (mapper som «{example.relative_to(out)}»), "
+            "som denne versjonen ikke leser eller skriver i. Kjør på nytt inn i en tom mappe "
+            f"(«indicators run --out <ny mappe>»), eller tøm {out} og kjør på nytt."
+        )
+
+
+# --- schemas -----------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _declared_types() -> dict[str, tuple[tuple[str, pa.DataType], ...]]:
+    """Dataset name -> its declared (column, Arrow type) pairs, from the data contracts."""
+    from indicators.contracts import SOURCES
+    from indicators.contracts.outputs import SCHEMAS
+    from indicators.quarantine import QUARANTINE_COLUMNS
+
+    declared: dict[str, tuple[tuple[str, pa.DataType], ...]] = {}
+    for name, spec in SOURCES.items():
+        pandera = spec.schema().columns if spec.schema is not None else {}
+        fields = []
+        for col in spec.columns:
+            if col in pandera and str(pandera[col].dtype) in _PANDERA_TYPES:
+                typ = _PANDERA_TYPES[str(pandera[col].dtype)]
+            elif col in spec.numbers:
+                typ = pa.float64()
+            elif col in spec.integers:
+                typ = pa.int64()
+            elif col in spec.dates:
+                typ = pa.timestamp("ns")
+            else:
+                typ = pa.string()
+            fields.append((col, FIXED_TYPES.get(col, pa.string() if col in spec.codes else typ)))
+        fields += [("kilde_linje", pa.int64()), ("kilde_fil", pa.string())]
+        declared[name] = tuple(fields)
+    for name, schema in SCHEMAS.items():
+        declared[name] = tuple((col, FIXED_TYPES.get(col, _PANDERA_TYPES.get(str(c.dtype), pa.string())))
+                               for col, c in schema.columns.items())
+    declared["karantene"] = tuple((c, pa.int64() if c == "linje" else pa.string()) for c in QUARANTINE_COLUMNS)
+    declared["kostra_grupper"] = (("kommunenr", pa.string()), ("kostragruppe", pa.string()),
+                                  ("gruppenavn", pa.string()), ("syntetisk", pa.bool_()))
+    return declared
+
+
+def _inferred_type(s: pd.Series, col: str) -> pa.DataType:
+    """The stored type of a column no contract declares: codes are strings, integers int64, floats
+    float64, categories their values' type, an all-empty column a string."""
+    if col in FIXED_TYPES:
+        return FIXED_TYPES[col]
+    if col in CODE_COLUMNS:
+        return pa.string()
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype(s.cat.categories.dtype)
+    try:
+        typ = pa.Array.from_pandas(s).type
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.string()
+    if pa.types.is_dictionary(typ):
+        typ = typ.value_type
+    if pa.types.is_null(typ) or pa.types.is_string(typ) or pa.types.is_large_string(typ):
+        return pa.string()
+    if pa.types.is_integer(typ):
+        return pa.int64()
+    if pa.types.is_floating(typ):
+        return pa.float64()
+    return typ
+
+
+def dataset_schema(name: str, df: pd.DataFrame | None = None) -> pa.Schema:
+    """The one Arrow schema a dataset is stored with.
+
+    ``kommunenr`` and ``aar`` first (when the dataset has them), then the contract's columns in order
+    (a column the frame lacks is stored empty), then any column of ``df`` that no contract declares,
+    its type inferred by :func:`_inferred_type`.
+    """
+    declared = dict(_declared_types().get(name, ()))
+    cols = list(declared)
+    if df is not None:
+        cols += [c for c in df.columns if c not in declared and c != LINE]
+    front = [c for c in ("kommunenr", "aar") if c in cols]
+    order = front + [c for c in cols if c not in front]
+    fields = []
+    for col in order:
+        if col in declared:
+            typ = declared[col]
+        elif df is not None and col in df.columns:
+            typ = _inferred_type(df[col], col)
+        else:
+            typ = FIXED_TYPES.get(col, pa.string())
+        fields.append(pa.field(col, typ))
+    return pa.schema(fields, metadata={b"dataset": name.encode()})
+
+
+def _column(s: pd.Series, typ: pa.DataType, col: str) -> pa.Array:
+    """One pandas column as an Arrow array of the declared type (codes given as numbers become text;
+    ``kommunenr`` 301 becomes ``"0301"``)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype(s.cat.categories.dtype)
+    if pa.types.is_string(typ) and not (pd.api.types.is_string_dtype(s) or s.isna().all()):
+        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            text = s.astype("Int64").astype("str")
+            s = text.str.zfill(4) if col == "kommunenr" else text
+            s = s.where(s.ne("<NA>"))
+        else:
+            s = s.astype("str").where(s.notna())
+    if col == "kommunenr" and pa.types.is_string(typ) and len(s):
+        s = s.where(~s.str.fullmatch(r"\d{1,3}").fillna(False).astype(bool), s.str.zfill(4))
+    try:
+        return pa.Array.from_pandas(s, type=typ)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return pc.cast(pa.Array.from_pandas(s), typ)
+
+
+def to_table(df: pd.DataFrame, name: str, unit: str | None = None) -> pa.Table:
+    """``df`` as an Arrow table with the dataset's schema (:func:`dataset_schema`)."""
+    data = df.reset_index(drop=True)
+    if unit in ("periode", "aar") and "aar" not in data.columns:
+        data = data.assign(aar=_aar_of(data))
+    schema = dataset_schema(name, data)
+    arrays = [_column(data[f.name], f.type, f.name) if f.name in data.columns
+              else pa.nulls(len(data), f.type) for f in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with exactly ``schema``'s columns and types (absent columns empty)."""
+    arrays = [table.column(f.name).cast(f.type) if f.name in table.column_names else pa.nulls(len(table), f.type)
+              for f in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+# --- writing ------------------------------------------------------------------------------------------
 
 
 def write_atomic(table: pa.Table, path: Path) -> None:
-    """Write a Parquet file atomically: temp file in the same directory, then rename."""
+    """Write a Parquet file atomically: temp file (``.<name>.*.tmp``) in the same folder, then rename."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        pq.write_table(table, tmp, compression="zstd")
+        pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(text: str, path: Path, encoding: str = "utf-8") -> None:
+    """Write a text file (e.g. a CSV copy) atomically, as :func:`write_atomic` does."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            fh.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -39,64 +227,161 @@ def write_atomic(table: pa.Table, path: Path) -> None:
 
 def _aar_of(df: pd.DataFrame) -> pd.Series:
     if "aar" in df.columns:
-        return df["aar"].astype(int)
+        return pd.to_numeric(df["aar"]).astype("int64")
     if "periode" in df.columns:
-        return df["periode"].astype(str).str.slice(0, 4).astype(int)
-    return pd.Series(0, index=df.index)
+        return df["periode"].astype("str").str.slice(0, 4).astype("int64")
+    return pd.Series(0, index=df.index, dtype="int64")
+
+
+def unit_path(out: Path | str, name: str, unit: str | None, aar: int | None = None, periode: str | None = None
+              ) -> Path:
+    """The file of one unit: ``<aar>/<periode>.parquet``, ``<aar>/aar.parquet`` or ``alle.parquet``."""
+    root = dataset_path(Path(out), name)
+    if unit is None:
+        return root / ALL_FILE
+    if unit == "periode":
+        return root / str(aar) / f"{periode}.parquet"
+    return root / str(aar) / YEAR_FILE
 
 
 def write_dataset(df: pd.DataFrame, out: Path, name: str, unit: str | None) -> list[Path]:
-    """Write ``df`` into ``<out>/<name>/``, replacing each (kommunenr, aar, unit) file it covers.
+    """Write ``df`` into ``<out>/<name>/``: in each unit file it covers, the municipalities in ``df``
+    replace their earlier rows; other municipalities' rows are kept.
 
     Args:
         df: rows to store; ``kommunenr`` required; ``aar`` taken from ``aar`` or ``periode``.
         unit: ``"periode"`` (one file per period), ``"aar"`` (one file per year) or None
-            (one file per municipality; ``aar`` is then not a partition).
+            (one file, ``alle.parquet``).
     Returns:
         the files written.
+    Raises:
+        OldStoreLayout: ``out`` holds a store in the earlier hive layout.
     """
-    data = df.drop(columns=[c for c in (LINE,) if c in df.columns]).copy()
+    ensure_current_layout(Path(out))
+    data = df.drop(columns=[c for c in (LINE,) if c in df.columns])
     written: list[Path] = []
     if data.empty:
         return written
-    data["_aar"] = _aar_of(data)
-    keys = ["kommunenr", "_aar"] + (["periode"] if unit == "periode" else [])
-    for key, part in data.groupby(keys, observed=True, sort=True):
-        kommunenr, aar = key[0], int(key[1])
-        body = part.drop(columns=["_aar", "kommunenr"] + (["aar"] if "aar" in part.columns else []))
-        if unit is None:
-            folder = out / name / f"kommunenr={kommunenr}"
-            body = part.drop(columns=["_aar", "kommunenr"])
-        else:
-            folder = out / name / f"kommunenr={kommunenr}" / f"aar={aar}"
-        fname = f"part-{key[2]}.parquet" if unit == "periode" else "part-0.parquet"
-        table = pa.Table.from_pandas(body.reset_index(drop=True), preserve_index=False)
-        table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"dataset": name.encode()})
-        write_atomic(table, folder / fname)
-        written.append(folder / fname)
+    if unit is None:
+        groups: Iterable = [((None, None), data)]
+    else:
+        data = data.assign(_aar=_aar_of(data))
+        keys = ["_aar", "periode"] if unit == "periode" else ["_aar"]
+        groups = ((key if isinstance(key, tuple) else (key,), part)
+                  for key, part in data.groupby(keys, observed=True, sort=True))
+    for key, part in groups:
+        aar = int(key[0]) if key[0] is not None else None
+        path = unit_path(out, name, unit, aar, key[1] if unit == "periode" else None)
+        table = to_table(part.drop(columns=["_aar"], errors="ignore"), name, unit)
+        write_atomic(_merge_unit(path, table), path)
+        written.append(path)
     return written
+
+
+def _merge_unit(path: Path, new: pa.Table) -> pa.Table:
+    """The unit file's rows for other municipalities plus ``new``, sorted by ``kommunenr`` (stable)."""
+    if "kommunenr" not in new.column_names:
+        return new
+    if path.exists():
+        old = pq.read_table(path, partitioning=None)
+        if "kommunenr" in old.column_names and old.num_rows:
+            kept = old.filter(pc.invert(pc.is_in(old["kommunenr"].cast(pa.string()),
+                                                 value_set=pc.unique(new["kommunenr"]))))
+            schema = pa.schema(list(new.schema) + [f for f in old.schema if f.name not in new.column_names],
+                               metadata=new.schema.metadata)
+            new = pa.concat_tables([_conform(kept, schema), _conform(new, schema)])
+    return new.take(pc.sort_indices(new, sort_keys=[("kommunenr", "ascending")]))
+
+
+# --- reading ------------------------------------------------------------------------------------------
 
 
 def dataset_path(out: Path, name: str) -> Path:
     return Path(out) / name
 
 
-def read_dataset(out: Path | str, name: str, filters: list | None = None) -> pd.DataFrame | None:
-    """Read a stored dataset (partition columns as ``kommunenr`` str and ``aar`` int), or None if absent."""
+def ensure_current_layout(out: Path) -> None:
+    """Refuse a store written in the earlier hive layout (``<dataset>/kommunenr=1874/...``)."""
+    out = Path(out)
+    if not out.is_dir():
+        return
+    for dataset in out.iterdir():
+        if dataset.is_dir() and not dataset.name.startswith(IGNORED_PREFIXES):
+            for child in dataset.iterdir():
+                if child.is_dir() and child.name.startswith(("kommunenr=", "tabell=")):
+                    raise OldStoreLayout(out, child)
+
+
+def _is_data(path: Path, root: Path) -> bool:
+    return not any(part.startswith(IGNORED_PREFIXES) for part in path.relative_to(root).parts)
+
+
+def data_files(out: Path | str, name: str, years: Iterable[int] | None = None) -> list[Path]:
+    """The dataset's Parquet files in path order, limited to some years' folders when ``years`` is given
+    (a file outside any year folder, ``alle.parquet``, is always included)."""
     root = dataset_path(Path(out), name)
-    files = sorted(root.rglob("*.parquet")) if root.exists() else []
+    if not root.is_dir():
+        return []
+    wanted = None if years is None else {str(int(y)) for y in years}
+    files = []
+    for f in sorted(root.rglob("*.parquet")):
+        if not _is_data(f, root):
+            continue
+        parts = f.relative_to(root).parts
+        if wanted is not None and len(parts) > 1 and parts[0] not in wanted:
+            continue
+        files.append(f)
+    return files
+
+
+def _years_in(filters: list | None) -> set[int] | None:
+    """The years an ``aar`` filter allows (``=`` or ``in``), for pruning folders; None = all."""
+    years = None
+    for col, op, val in filters or []:
+        if col == "aar" and op in ("=", "=="):
+            allowed = {int(val)}
+        elif col == "aar" and op == "in":
+            allowed = {int(v) for v in val}
+        else:
+            continue
+        years = allowed if years is None else years & allowed
+    return years
+
+
+def read_dataset(out: Path | str, name: str, filters: list | None = None) -> pd.DataFrame | None:
+    """Read a stored dataset, or None if absent.
+
+    Files are read with one schema unified over all of them, so a column only some files have is kept
+    (empty elsewhere) and an all-empty column never narrows a type. Rows come municipality by
+    municipality, then in path order (year, period). ``kommunenr`` is text (``"0301"``), ``aar`` int64.
+
+    Args:
+        filters: ``[(column, op, value), ...]`` with op ``=``/``==``/``<``/``<=``/``>``/``>=``/``in``,
+            all of which must hold. A condition on ``aar`` for a dataset without a year is ignored.
+    Raises:
+        OldStoreLayout: ``out`` holds a store in the earlier hive layout.
+    """
+    ensure_current_layout(Path(out))
+    files = data_files(out, name, _years_in(filters))
     if not files:
-        return None
-    with_year = any(p.name.startswith("aar=") for p in files[0].parents)
-    schema = PARTITION_SCHEMA if with_year else pa.schema([("kommunenr", pa.string())])
-    dataset = ds.dataset(
-        [str(f) for f in files], format="parquet",
-        partitioning=ds.partitioning(schema, flavor="hive"), partition_base_dir=str(root),
-    )
+        every = data_files(out, name)
+        if not every:
+            return None
+        # The dataset exists, just not for the years asked for: no rows, the dataset's columns.
+        files, filters = every[:1], [*(filters or []), ("kommunenr", "in", [])]
+    schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
+    schema = pa.schema([pa.field(f.name, pa.string() if pa.types.is_null(f.type) else f.type) for f in schema])
+    filters = [(c, op, v) for c, op, v in filters or [] if c in schema.names or c != "aar"]
+    dataset = ds.dataset([str(f) for f in files], schema=schema, format="parquet")
     table = dataset.to_table(filter=_to_expression(filters))
     df = table.to_pandas()
-    if "aar" in df.columns:
+    for f in table.schema:  # whole numbers with gaps stay whole numbers (Int64), not floats
+        if pa.types.is_integer(f.type) and table.column(f.name).null_count:
+            df[f.name] = table.column(f.name).to_pandas(types_mapper={f.type: pd.Int64Dtype()}.get)
+    if "aar" in df.columns and not df["aar"].isna().any():
         df["aar"] = df["aar"].astype("int64")
+    if "kommunenr" in df.columns and len(files) > 1:
+        df = df.sort_values("kommunenr", kind="stable", ignore_index=True)
     front = [c for c in ("kommunenr", "aar") if c in df.columns]
     return df[front + [c for c in df.columns if c not in front]]
 
@@ -112,13 +397,22 @@ def read_filtered(out: Path | str, name: str, kommuner: list[str] | None = None,
     return read_dataset(out, name, filters or None)
 
 
+def kommunenr_text(value: str | int) -> str:
+    """A municipality number as stored: text of four digits (``301`` and ``"301"`` -> ``"0301"``)."""
+    text = str(value).strip()
+    return text.zfill(4) if text.isdigit() else text
+
+
 def _to_expression(filters: list | None):
     if not filters:
         return None
     ops = {"=": operator.eq, "==": operator.eq, "<=": operator.le, ">=": operator.ge, "<": operator.lt,
-           ">": operator.gt, "in": lambda field, val: field.isin(list(val))}
+           ">": operator.gt,
+           "in": lambda field, val: field.isin(val if isinstance(val, pa.Array) else list(val))}
     expr = None
     for col, op, val in filters:
+        if col == "kommunenr":
+            val = pa.array([kommunenr_text(v) for v in val], pa.string()) if op == "in" else kommunenr_text(val)
         e = ops[op](ds.field(col), val)
         expr = e if expr is None else expr & e
     return expr

@@ -179,13 +179,48 @@ def agreements_tables(ind: pd.DataFrame, avtaler: pd.DataFrame, aar: int, report
     return [t1, t2]
 
 
+#: Summary rows from ``nokkeltall``: (indikator, label; ``{aar}`` is the year the row describes).
 KEY_LABELS = {
-    "netto_driftsresultat_pct": "Netto driftsresultat i % av brutto driftsinntekter",
-    "brutto_driftsresultat_pct": "Brutto driftsresultat i % av brutto driftsinntekter",
-    "disposisjonsfond_pct": "Disposisjonsfond i % av brutto driftsinntekter",
-    "netto_lanegjeld_pct": "Netto lånegjeld i % av brutto driftsinntekter",
-    "regnskapsmessig_merforbruk_pct": "Regnskapsmessig merforbruk i % (ROBEK § 28-1 d: over 3 %)",
+    "netto_driftsresultat_prognose_pct": "Netto driftsresultat {aar}, årsprognose, i % av brutto driftsinntekter",
+    "netto_driftsresultat_pct": "Netto driftsresultat hittil i % av brutto driftsinntekter (ikke målt mot målet)",
+    "disposisjonsfond_pct": "Disposisjonsfond 31.12.{aar} i % av brutto driftsinntekter {aar}",
+    "netto_lanegjeld_pct": "Netto lånegjeld 31.12.{aar} i % av brutto driftsinntekter {aar}",
+    "akkumulert_merforbruk_pct": "Akkumulert merforbruk 31.12.{aar} i % av brutto driftsinntekter {aar}",
 }
+ROBEK_LABELS = {
+    "robek_a": "ROBEK § 28-1 a: årsbudsjettet {aar} vedtatt med merforbruk",
+    "robek_b": "ROBEK § 28-1 b: økonomiplanen vedtatt med merforbruk",
+    "robek_c": "ROBEK § 28-1 c: merforbruk ikke dekket inn innen to år (per 31.12.{aar})",
+    "robek_d": "ROBEK § 28-1 d: akkumulert merforbruk over 3 % (per 31.12.{aar})",
+    "robek_e_g": "ROBEK § 28-1 e–g: frister for vedtak",
+}
+KEY_STATUS_LIGHT = {"ok": "gronn", "under_mal": "rod", "robek_varsel": "rod"}
+KONSERN_NOTE = ("Nøkkeltallene gjelder kommunekassen. SSB og TBU publiserer konserntall, som også tar med "
+                "kommunale foretak (KF) og interkommunale selskaper (IKS); tallene kan derfor avvike fra KOSTRA. "
+                "Disposisjonsfond, netto lånegjeld og akkumulert merforbruk er fra balansen 31.12. i sist "
+                "avsluttede år, delt på brutto driftsinntekter for hele det året.")
+
+
+def _robek_text(row: pd.Series) -> str:
+    return {"robek_varsel": "Ja", "ok": "Nei", "ikke_kontrollert": "Ikke kontrollert"}.get(row["status"], "..")
+
+
+def key_figures_table(nokkeltall: pd.DataFrame) -> Table:
+    """Every key figure and ROBEK sign with the year it describes and what it rests on (``grunnlag``)."""
+    n = nokkeltall.set_index("indikator")
+    rows = []
+    for ind, label in {**KEY_LABELS, **ROBEK_LABELS}.items():
+        if ind not in n.index:
+            continue
+        r = n.loc[ind]
+        robek = ind.startswith("robek_")
+        rows.append({"tekst": label.format(aar=int(r["aar"])),
+                     "verdi": _robek_text(r) if robek else r["verdi"], "enhet": "text" if robek else "pct",
+                     "lys": KEY_STATUS_LIGHT.get(r["status"], ""), "grunnlag": r["grunnlag"]})
+    frame = pd.DataFrame(rows, columns=["tekst", "verdi", "enhet", "lys", "grunnlag"])
+    return Table("nokkeltall", "Finansielle nøkkeltall og ROBEK-kriterier (kommuneloven § 28-1)", frame,
+                 [("tekst", "Nøkkeltall", "text"), ("verdi", "Verdi", "by_unit"), ("lys", "Status", "lys"),
+                  ("grunnlag", "Grunnlag", "text")], note=KONSERN_NOTE)
 
 
 def summary_table(avvik: pd.DataFrame, nokkeltall: pd.DataFrame | None, status: pd.DataFrame | None,
@@ -207,10 +242,14 @@ def summary_table(avvik: pd.DataFrame, nokkeltall: pd.DataFrame | None, status: 
         n = nokkeltall.set_index("indikator")
         for ind, label in KEY_LABELS.items():
             if ind in n.index:
-                st = n.loc[ind, "status"]
-                lys = {"ok": "gronn", "under_mal": "rod", "robek_varsel_d": "rod"}.get(st, "")
-                rows.append({"tekst": label, "verdi": n.loc[ind, "verdi"], "enhet": "pct", "lys": lys,
-                             "mal": n.loc[ind, "mal"]})
+                r = n.loc[ind]
+                rows.append({"tekst": label.format(aar=int(r["aar"])), "verdi": r["verdi"], "enhet": "pct",
+                             "lys": KEY_STATUS_LIGHT.get(r["status"], ""), "mal": r["mal"]})
+        for ind, label in ROBEK_LABELS.items():
+            if ind in n.index and ind != "robek_e_g":
+                r = n.loc[ind]
+                rows.append({"tekst": label.format(aar=int(r["aar"])), "verdi": _robek_text(r), "enhet": "text",
+                             "lys": KEY_STATUS_LIGHT.get(r["status"], "")})
     if status is not None and len(status):
         whole = tiltak_totals(status)
         w = whole[whole["rammeomrade"].eq("Hele planen")]

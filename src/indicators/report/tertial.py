@@ -45,12 +45,15 @@ def build_tables(out: Path, kommunenr: str, tertial: Tertial) -> dict[str, T.Tab
     p = tertial.periode
     one, y = [kommunenr], [p.aar]
     avvik = _load(out, "avvik", one, y, p.kode)
-    nokkeltall = _load(out, "nokkeltall", one, y, p.kode)
+    # the stock rows carry the closed year they describe (aar = c), so select by period, not by year
+    nokkeltall = _load(out, "nokkeltall", one, None, p.kode)
     status = _load(out, "tiltak_status", one, y, p.kode)
     bemanning = _load(out, "bemanning_indikatorer", one, y, p.kode)
     tables: dict[str, T.Table] = {}
     tables["sammendrag"] = T.summary_table(avvik if avvik is not None else pd.DataFrame(columns=["niva"]),
                                            nokkeltall, status, bemanning)
+    if nokkeltall is not None:
+        tables["nokkeltall"] = T.key_figures_table(nokkeltall)
     if avvik is not None:
         for t in T.deviation_tables(avvik):
             tables[t.key] = t

@@ -14,6 +14,7 @@ import pandas as pd
 
 from indicators.contracts import SOURCES
 from indicators.errors import FileRefused, StepFailed
+from indicators.io import kostra_records
 from indicators.io.readers import LINE, read_raw_file
 from indicators.quarantine import empty_quarantine, extra_quarantine
 from indicators.validation import ValidatedFile, validate_table
@@ -67,7 +68,8 @@ def raw_files(raw_dir: Path) -> dict[str, list[Path]]:
         folder = raw_dir / name
         if folder.is_dir():
             files = sorted(p for p in folder.iterdir()
-                           if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith(("~$", ".")))
+                           if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith(("~$", "."))
+                           and not kostra_records.is_record_file(p))  # read by read_record_files
             if files:
                 out[name] = files
     return out
@@ -160,6 +162,11 @@ def read_sources(
             except Exception as exc:  # noqa: BLE001 - a fault of ours: name the file, details in the log
                 raise StepFailed.from_exception("les-og-valider", exc, path) from exc
             ingest.files.append(vf)
+    # KOSTRA record files (SSB's fixed-width format) in regnskap/ and balanse/: io/kostra_records.py
+    records = kostra_records.read_record_files(raw_dir, kjoring_id, progress=progress)
+    ingest.files += records.files
+    ingest.refusals += records.refusals
+    ingest.notes += records.notes
     ingest.notes += _ignored_column_notes(ingest.files)
     ingest.refusals.extend(_one_file_per_period(ingest.files))
     ids: set[tuple[str, str]] = set()

@@ -98,7 +98,10 @@ def test_balance_file_in_the_ledger_folder_reaches_balanse(tmp_path: Path):
         "kapittel_10": 9_000_000.0,                # not used by a key figure: kept under its kapittel
         "ubrukte_lanemidler": 1_500_000.0,         # memoriakonto 9100
         "kapittel_9999": -1_500_000.0,
+        "akkumulert_merforbruk": 0.0,              # no kapittel 5900 in a year-end balance: no deficit
+        "bundne_driftsfond": 0.0,                  # no kapittel 51
     }
+    assert bal.loc[["akkumulert_merforbruk", "bundne_driftsfond"], "_linje"].tolist() == [0, 0]
 
 
 def test_quarterly_files_are_cumulative_and_become_period_changes(tmp_path: Path):
@@ -170,7 +173,7 @@ def test_other_files_in_the_folders_are_left_to_the_csv_reader_or_named(tmp_path
     ing = read_sources(raw, "K")
     assert ing.sources == ["balanse", "regnskap"] and not ing.refusals
     assert ing.data("regnskap")["ansvar"].tolist() == ["1000"]  # the CSV, read as before
-    assert len(ing.data("balanse")) == 7
+    assert len(ing.data("balanse")) == 9
     assert any("les_meg.txt er verken CSV, XLSX eller en KOSTRA-fil" in n for n in ing.notes)
 
 

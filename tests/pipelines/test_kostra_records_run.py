@@ -38,11 +38,12 @@ def test_run_on_a_kostra_file_and_its_balance_only(tmp_path: Path, capsys):
     assert nk["disposisjonsfond_pct"] == pytest.approx(3_000 / 65_000 * 100)
     # netto lånegjeld = 170 000 − 12 500 (utlån) − 1 500 (ubrukte lånemidler) = 156 000 → 240 %
     assert nk["netto_lanegjeld_pct"] == pytest.approx(240.0)
+    assert nk["akkumulert_merforbruk_pct"] == 0  # no kapittel 5900 line: no deficit
     eget = read_dataset(out, "kostra_eget_regnskap")
     assert set(eget["periode"]) == {"202413"} and set(eget["kommunenr"]) == {"1874"}
     manifest = json.loads(next((out / "kjoringer").glob("*.json")).read_text(encoding="utf-8"))
     assert {(i["kilde"], i["lest"], i["godtatt"], i["karantene"]) for i in manifest["inndata"]} == {
-        ("regnskap", 9, 9, 0), ("balanse", 7, 7, 0)}
+        ("regnskap", 9, 9, 0), ("balanse", 9, 9, 0)}
 
 
 def test_run_on_ssbs_own_test_file(tmp_path: Path):

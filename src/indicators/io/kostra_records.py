@@ -36,7 +36,8 @@ How the records become our sources (see docs/datakontrakt.md, "KOSTRA-filer fra 
   proper sense). Without an earlier quarter in the folder, the whole year-to-date lands in month 3k.
 - ``balanse``: a stock at the end of the period (year end -> ``YYYY13``, quarter k -> month 3k). Kapitler
   map to the posts the key figures use (:data:`POST_BY_KAPITTEL`); every other kapittel is kept as a post
-  ``kapittel_<code>``, so nothing is lost. Sektor is summed away.
+  ``kapittel_<code>``, so nothing is lost. Sektor is summed away. In an annual balance a mapped post
+  without a line is 0 (no kapittel 5900 line means no accumulated deficit).
 - Every line is accepted or quarantined with its line number and a sentence: wrong length, unknown or
   unsupported skjema, bad year or quarter, a region that is not a municipality, a kontoklasse that does
   not belong to the skjema, a non-numeric amount, a malformed code. The contract then checks funksjon
@@ -345,7 +346,10 @@ def post_name(kapittel: pd.Series) -> pd.Series:
 
 
 def balance_rows(p: ParsedRecords) -> pd.DataFrame:
-    """``balanse`` rows of one file: summed per (kommunenr, aar, periode, post), kr; first line kept."""
+    """``balanse`` rows of one file: summed per (kommunenr, aar, periode, post), kr; first line kept.
+
+    For an annual balance (period 13) every post of :data:`POST_BY_KAPITTEL` without a line is given as 0
+    (line 0): the year-end balance is complete, so a kapittel that is not there has nothing on it."""
     d = p.lines[p.lines["source"].eq("balanse")]
     if d.empty:
         return pd.DataFrame()
@@ -353,6 +357,12 @@ def balance_rows(p: ParsedRecords) -> pd.DataFrame:
                  periode=d["aar"].astype(str) + d["maned"].map("{:02d}".format))
     g = (d.groupby(["kommunenr", "aar", "periode", "post"], sort=True)
           .agg(belop_1000=("belop_1000", "sum"), **{LINE: (LINE, "min")}).reset_index())
+    # An annual balance is complete: a mapped post without a line is 0 (e.g. no kapittel 5900 = no deficit).
+    annual = g.loc[g["periode"].str.endswith("13"), ["kommunenr", "aar", "periode"]].drop_duplicates()
+    if len(annual):
+        full = annual.merge(pd.DataFrame({"post": sorted(set(POST_BY_KAPITTEL.values()))}), how="cross")
+        g = full.merge(g, on=["kommunenr", "aar", "periode", "post"], how="outer")
+        g = g.fillna({"belop_1000": 0, LINE: 0}).astype({"belop_1000": "int64", LINE: "int64"})
     g["belop"] = (g["belop_1000"] * 1000).astype(str)
     g["aar"] = g["aar"].astype(str)
     return g.sort_values(LINE, kind="stable")[["kommunenr", "aar", "periode", "post", "belop", LINE]]

@@ -14,6 +14,7 @@ import pandas as pd
 
 from indicators.contracts import SOURCES
 from indicators.errors import FileRefused, StepFailed
+from indicators.io import kostra_records
 from indicators.io.readers import LINE, read_raw_file
 from indicators.io.statbank_files import STATBANK_SUFFIXES, population_overlaps, read_statbank_file
 from indicators.kostra import check_recorded
@@ -71,7 +72,8 @@ def raw_files(raw_dir: Path) -> dict[str, list[Path]]:
         if folder.is_dir():
             files = sorted(p for p in folder.iterdir()
                            if p.suffix.lower() in (".csv", ".xlsx", *STATBANK_SUFFIXES)
-                           and not p.name.startswith(("~$", ".")) and not p.name.endswith(".meta.json"))
+                           and not p.name.startswith(("~$", ".")) and not p.name.endswith(".meta.json")
+                           and not kostra_records.is_record_file(p))  # read by read_record_files
             if files:
                 out[name] = files
     return out
@@ -169,6 +171,11 @@ def read_sources(
             except Exception as exc:  # noqa: BLE001 - a fault of ours: name the file, details in the log
                 raise StepFailed.from_exception("les-og-valider", exc, path) from exc
             ingest.files.append(vf)
+    # KOSTRA record files (SSB's fixed-width format) in regnskap/ and balanse/: io/kostra_records.py
+    records = kostra_records.read_record_files(raw_dir, kjoring_id, progress=progress)
+    ingest.files += records.files
+    ingest.refusals += records.refusals
+    ingest.notes += records.notes
     ingest.notes += _ignored_column_notes(ingest.files)
     ingest.refusals.extend(_one_file_per_period(ingest.files))
     ingest.refusals.extend(population_overlaps(ingest.files))  # e.g. a StatBank file next to the own export

@@ -58,3 +58,21 @@ def test_stock_ratios_unchanged_through_the_next_year(example):
     # by hand: 250 000 / 20 140 000; (38 000 000 − 2 500 000 − 500 000) / 20 140 000; 1 200 000 / 20 140 000
     assert seen.pop() == (round(250_000 / 20_140_000 * 100, 6), round(35_000_000 / 20_140_000 * 100, 6),
                           round(1_200_000 / 20_140_000 * 100, 6))
+
+
+def test_stock_rows_stay_with_their_period_in_the_store(example, tmp_path):
+    """A stock row of 202608 (aar 2025) is stored in the 202608 file and found by period or by its year."""
+    from indicators.io.store import read_filtered
+    from indicators.run import write_output
+
+    regnskap, balanse, _ = example
+    for p in ("202603", "202608"):
+        write_output(nokkeltall(regnskap, Periode.parse(p), balanse=balanse), tmp_path, "nokkeltall")
+    assert sorted(f.relative_to(tmp_path).as_posix() for f in (tmp_path / "nokkeltall").rglob("*.parquet")) == [
+        "nokkeltall/2026/202603.parquet", "nokkeltall/2026/202608.parquet"]
+    write_output(nokkeltall(regnskap, Periode.parse("202608"), balanse=balanse), tmp_path, "nokkeltall")
+    stored = read_filtered(tmp_path, "nokkeltall")
+    assert not stored.duplicated(["kommunenr", "periode", "indikator"]).any()  # a re-run replaces
+    by_year = read_filtered(tmp_path, "nokkeltall", years=[2025])
+    assert set(by_year["indikator"]) >= {"disposisjonsfond_pct", "robek_d"} and set(by_year["periode"]) == {
+        "202603", "202608"}

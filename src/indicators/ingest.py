@@ -16,6 +16,7 @@ import pandas as pd
 from indicators.contracts import SOURCES
 from indicators.contracts.base import normalise_header
 from indicators.errors import FileRefused, StepFailed
+from indicators.io import kostra_records
 from indicators.io.readers import DEFAULT_ADVICE, LINE, UNREAD_ADVICE, read_tables, reader_for
 from indicators.io.statbank_files import (
     STATBANK_SOURCES,
@@ -150,6 +151,13 @@ def _is_query_record(path: Path) -> bool:
     return name.lower().endswith(".meta.json") and path.with_name(name[: -len(".meta.json")] + ".json").is_file()
 
 
+def _is_record_file(path: Path, source: str, root: Path) -> bool:
+    """A KOSTRA record file (SSB's 48-character format) in a folder that takes them, judged by content;
+    a link out of the raw folder, a hidden or lock file is never one (the scan names those)."""
+    return (source in kostra_records.RECORD_FOLDERS and _link_problem(path, root) is None
+            and not path.name.startswith(("~$", ".")) and kostra_records.is_record_file(path))
+
+
 def _unread_in_source(path: Path, source: str, root: Path) -> UnreadFile | None:
     """Why a file in a source folder is not read, or None when it is read."""
     link = _link_problem(path, root)
@@ -174,7 +182,9 @@ def _unread_in_source(path: Path, source: str, root: Path) -> UnreadFile | None:
                           "Skal den leses, gi den et navn uten punktum foran; ellers slett den.", kilde=source)
     if not _is_read(path, source):
         suffix = path.suffix.lower()
-        return UnreadFile(path, f"filtypen {suffix or '(uten endelse)'} leses ikke.",
+        kostra = (", og den er ikke en KOSTRA-fil til SSB (48 tegn per linje)"
+                  if source in kostra_records.RECORD_FOLDERS else "")
+        return UnreadFile(path, f"filtypen {suffix or '(uten endelse)'} leses ikke{kostra}.",
                           UNREAD_ADVICE.get(suffix, DEFAULT_ADVICE), kilde=source)
     return None
 
@@ -210,8 +220,8 @@ def scan_raw(raw_dir: Path) -> tuple[dict[str, list[Path]], list[UnreadFile], li
                                              "Sjekk at du har lov til å lese mappen.", kilde=name))
                     continue
                 for p in children:
-                    if _is_query_record(p):
-                        continue
+                    if _is_query_record(p) or _is_record_file(p, name, real_root):
+                        continue  # a saved SSB query; a KOSTRA record file (read by io/kostra_records.py)
                     why = _unread_in_source(p, name, real_root)
                     if why:
                         unread.append(why)
@@ -442,8 +452,14 @@ def read_sources(
                 continue
             except Exception as exc:  # noqa: BLE001 - a fault of ours: name the file, details in the log
                 raise StepFailed.from_exception("les-og-valider", exc, path) from exc
-            ingest.files.extend(read)
-            ingest.unread_files.extend(unread)
+    # KOSTRA record files (SSB's fixed-width format) in regnskap/ and balanse/: io/kostra_records.py.
+    # The scan above left them out of the ordinary files; what it did not read (a link out of the raw
+    # folder, …) is not taken from the record reader either.
+    records = kostra_records.read_record_files(raw_dir, kjoring_id, progress=progress)
+    unread = {u.path for u in ingest.unread_files}
+    ingest.files += [f for f in records.files if f.path not in unread]
+    ingest.refusals += [r for r in records.refusals if r.path not in unread]
+    ingest.notes += records.notes
     ingest.refusals.extend(_one_file_per_period(ingest.files))
     ingest.refusals.extend(population_overlaps(ingest.files))  # e.g. a StatBank file next to the own export
     _keys_across_files(ingest.files, kjoring_id)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from indicators import accounts
+from indicators.coverage import population_31_december
 from indicators.errors import FileRefused
 from indicators.io.jsonstat import JsonStatError, read_dataset
 
@@ -215,14 +216,23 @@ def _indicator_values(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         f = pd.DataFrame({"teller": old, "nevner": total, "syntetisk": syn}).reset_index()
         f["verdi"] = f["teller"] / f["nevner"] * 100
         frames.append(f.assign(indikator="andel_innbyggere_80pluss", enhet="prosent"))
-        # places and home-service recipients per 100 inhabitants aged 80+ (population of the same table)
+        # places and home-service recipients per 100 inhabitants aged 80+ at 31 December of the KOSTRA year
+        # (SSB's denominators): 1 January of the next year, else 1 January of the year one year older
+        pop = pd.DataFrame({"region": p["region"].to_numpy(), "aar": pd.to_numeric(p["aar"]).astype(int).to_numpy(),
+                            "alder": alder.to_numpy(), "antall": p["verdi"].to_numpy()}).dropna(subset=["alder"])
         for table, code, name in (("11875", "KOSinstdispplass0000", "plasser_pct_80pluss"),
                                   ("12292", "KOSkjerne80aarov0000", "andel_80pluss_hjemmetjenester")):
             t = tables.get(table)
             if t is None:
                 continue
             sel = t[t["statistikkvariabel"].eq(code)].set_index(["region", "aar"])
-            g = pd.DataFrame({"teller": sel["verdi"], "nevner": old.reindex(sel.index),
+            years = sorted({int(a) for a in sel.index.get_level_values("aar")})
+            dec31 = pd.concat([population_31_december(pop, y, key="region").assign(aar=y) for y in years]
+                              or [pd.DataFrame(columns=["region", "aar", "kohortalder", "antall"])])
+            old31 = dec31[dec31["kohortalder"].ge(80)].groupby(["region", "aar"])["antall"].sum()
+            key = pd.MultiIndex.from_arrays([sel.index.get_level_values("region"),
+                                             sel.index.get_level_values("aar").astype(int)])
+            g = pd.DataFrame({"teller": sel["verdi"], "nevner": old31.reindex(key).to_numpy(),
                               "syntetisk": sel["syntetisk"] | syn.reindex(sel.index).fillna(False)}).reset_index()
             g["verdi"] = g["teller"] / g["nevner"].where(g["nevner"] > 0) * 100
             frames.append(g.assign(indikator=name, enhet="prosent"))

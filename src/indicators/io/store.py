@@ -225,7 +225,11 @@ def write_text_atomic(text: str, path: Path, encoding: str = "utf-8") -> None:
         raise
 
 
-def _aar_of(df: pd.DataFrame) -> pd.Series:
+def _aar_of(df: pd.DataFrame, unit: str | None = None) -> pd.Series:
+    """The year folder of each row: the period's year for monthly units (a ``nokkeltall`` row of 202608 may
+    describe the closed year 2025 in its ``aar``, yet belongs to the 202608 file), else ``aar``."""
+    if unit == "periode" and "periode" in df.columns:
+        return df["periode"].astype("str").str.slice(0, 4).astype("int64")
     if "aar" in df.columns:
         return pd.to_numeric(df["aar"]).astype("int64")
     if "periode" in df.columns:
@@ -265,7 +269,7 @@ def write_dataset(df: pd.DataFrame, out: Path, name: str, unit: str | None) -> l
     if unit is None:
         groups: Iterable = [((None, None), data)]
     else:
-        data = data.assign(_aar=_aar_of(data))
+        data = data.assign(_aar=_aar_of(data, unit))
         keys = ["_aar", "periode"] if unit == "periode" else ["_aar"]
         groups = ((key if isinstance(key, tuple) else (key,), part)
                   for key, part in data.groupby(keys, observed=True, sort=True))
@@ -316,6 +320,11 @@ def _is_data(path: Path, root: Path) -> bool:
     return not any(part.startswith(IGNORED_PREFIXES) for part in path.relative_to(root).parts)
 
 
+#: Datasets whose rows may carry an ``aar`` other than their period's year (``nokkeltall``: a stock row of
+#: period 202608 describes the closed year 2025), so an ``aar`` filter must not skip year folders.
+AAR_NOT_FOLDER = {"nokkeltall"}
+
+
 def data_files(out: Path | str, name: str, years: Iterable[int] | None = None) -> list[Path]:
     """The dataset's Parquet files in path order, limited to some years' folders when ``years`` is given
     (a file outside any year folder, ``alle.parquet``, is always included)."""
@@ -362,7 +371,7 @@ def read_dataset(out: Path | str, name: str, filters: list | None = None) -> pd.
         OldStoreLayout: ``out`` holds a store in the earlier hive layout.
     """
     ensure_current_layout(Path(out))
-    files = data_files(out, name, _years_in(filters))
+    files = data_files(out, name, None if name in AAR_NOT_FOLDER else _years_in(filters))
     if not files:
         every = data_files(out, name)
         if not every:

@@ -1,0 +1,189 @@
+"""KOSTRA record files (SSB's fixed-width 0A/0B format) read as ``regnskap`` and ``balanse``.
+
+Fixtures in tests/data/kostra_records/ (see its README): SSB's own test file from the control program,
+and small synthetic files whose sums are worked out by hand in the comments below.
+"""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from indicators.ingest import read_sources
+from indicators.io import kostra_records as kr
+
+DATA = Path(__file__).parent / "data" / "kostra_records"
+SSB_FILE = DATA / "ssb_0A_V2019_K4_R040200_OK.dat"
+
+
+def raw_with(tmp_path: Path, *names: str, folder: str = "regnskap") -> Path:
+    raw = tmp_path / "raw"
+    (raw / folder).mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(DATA / name, raw / folder / name)
+    return raw
+
+
+def test_layout_is_ssbs_file_description():
+    # file_description_Regnskap.yaml: (from, size), 1-based
+    ssb = {"skjema": (1, 2), "aargang": (3, 4), "kvartal": (7, 1), "region": (8, 6), "orgnr": (14, 9),
+           "foretaksnr": (23, 9), "kontoklasse": (32, 1), "funksjon_kapittel": (33, 4), "art_sektor": (37, 3),
+           "belop": (40, 9)}
+    assert {k: (a + 1, b - a) for k, (a, b) in kr.FIELDS.items()} == ssb
+    assert sum(size for _, size in ssb.values()) == kr.RECORD_LENGTH == 48
+
+
+def test_record_files_are_detected_by_content(tmp_path: Path):
+    assert kr.is_record_file(SSB_FILE)
+    as_csv = tmp_path / "kostra.csv"
+    as_csv.write_bytes(SSB_FILE.read_bytes())
+    assert kr.is_record_file(as_csv)  # the name does not matter, the content does
+    ledger_csv = tmp_path / "regnskap.csv"
+    ledger_csv.write_text("kommunenr;periode;ansvar;funksjon;art;belop\n1874;202401;1000;120;010;100,00\n")
+    assert not kr.is_record_file(ledger_csv)
+    prose = tmp_path / "notat.txt"
+    prose.write_text("Regnskapet for 2024 er ikke ferdig.\n")
+    assert not kr.is_record_file(prose)
+    binary = tmp_path / "x.dat"
+    binary.write_bytes(b"0A2024 187400\x00" * 10)
+    assert not kr.is_record_file(binary)
+
+
+def test_ssbs_own_test_file_parses_without_a_record_fault():
+    p = kr.parse_record_file(SSB_FILE)
+    assert p.quarantine.empty and len(p.lines) == 1644
+    assert (p.lines["kontoklasse"].value_counts().to_dict()) == {"1": 1500, "0": 144}
+    assert set(p.lines["kommunenr"]) == {"0402"} and set(p.lines["aar"]) == {2019}
+    # kvartal '4' in this 0A file: quarter 4, i.e. the year to date at month 12
+    rows = kr.ledger_rows([p])[0]
+    assert set(rows["periode"]) == {"201912"} and set(rows["ansvar"]) == {"KOSTRA"}
+    first = rows[rows["_linje"] == 1].iloc[0]  # "0A20194040200 ... 1120 010    36328"
+    assert (first["funksjon"], first["art"], first["kontoklasse"], first["belop"]) == ("120", "010", "1", "36328000")
+    ramme = rows[rows["_linje"] == 1453].iloc[0]  # "... 1840 800  -547580": rammetilskudd, income negative
+    assert (ramme["funksjon"], ramme["art"], ramme["belop"]) == ("840", "800", "-547580000")
+    # funksjon 800 in drift, lines 1122, 1460, 1461, 1462: 0 − 470 681 − 7 962 − 39 167 = −517 810 (1000 kr)
+    f800 = rows[(rows["funksjon"] == "800") & (rows["kontoklasse"] == "1")]
+    assert sorted(f800["_linje"]) == [1122, 1460, 1461, 1462]
+    assert f800["belop"].astype(int).sum() == -517_810_000
+
+
+def test_annual_file_goes_to_period_13_in_kroner(tmp_path: Path):
+    ing = read_sources(raw_with(tmp_path, "0A_2024_1874.dat"), "K")
+    assert not ing.refusals and ing.quarantine.empty
+    reg = ing.data("regnskap")
+    assert set(reg["periode"]) == {"202413"} and set(reg["ansvar"]) == {"KOSTRA"}
+    # lines 1 and 10 are the same account (1 120 010): 5 000 + 250 = 5 250 (1000 kr), kept at line 1
+    adm = reg[(reg["funksjon"] == "120") & (reg["art"] == "010")]
+    assert adm["belop"].tolist() == [5_250_000.0] and adm["_linje"].tolist() == [1]
+    assert len(reg) == 9
+    # drift: 5 250 + 20 000 + 30 000 − 40 000 − 25 000 + 1 200 + 2 500 = −6 050; investering: 8 000 − 8 000 = 0
+    assert reg.loc[reg["kontoklasse"] == "1", "belop"].sum() == -6_050_000
+    assert reg.loc[reg["kontoklasse"] == "0", "belop"].sum() == 0
+    f = ing.files[0]
+    assert (f.rows_read, len(f.accepted), f.quarantined_rows) == (9, 9, 0)
+    assert any("10 godtatte linjer ble til 9 rader" in n for n in ing.notes)
+
+
+def test_balance_file_in_the_ledger_folder_reaches_balanse(tmp_path: Path):
+    ing = read_sources(raw_with(tmp_path, "0B_2024_1874.dat"), "K")
+    assert ing.sources == ["balanse"] and ing.quarantine.empty
+    bal = ing.data("balanse").set_index("post")
+    assert set(bal["periode"]) == {"202413"} and set(bal["aar"]) == {2024}
+    assert bal["belop"].to_dict() == {
+        "disposisjonsfond": -3_000_000.0,          # kapittel 56
+        "langsiktig_gjeld": -170_000_000.0,        # 451: −150 000 + 411: −20 000
+        "pensjonsforpliktelser": -300_000_000.0,   # 40
+        "utlan": 12_500_000.0,                     # 22, sektor 890 + 550: 12 000 + 500
+        "kapittel_10": 9_000_000.0,                # not used by a key figure: kept under its kapittel
+        "ubrukte_lanemidler": 1_500_000.0,         # memoriakonto 9100
+        "kapittel_9999": -1_500_000.0,
+        "akkumulert_merforbruk": 0.0,              # no kapittel 5900 in a year-end balance: no deficit
+        "bundne_driftsfond": 0.0,                  # no kapittel 51
+    }
+    assert bal.loc[["akkumulert_merforbruk", "bundne_driftsfond"], "_linje"].tolist() == [0, 0]
+
+
+def test_quarterly_files_are_cumulative_and_become_period_changes(tmp_path: Path):
+    # Q1 (hittil mars): 120/010 1 000, 800/870 −9 000, 202/010 4 000
+    # Q2 (hittil juni): 120/010 2 100, 800/870 −19 000, 253/010 3 000 (202/010 gone)
+    ing = read_sources(raw_with(tmp_path, "0AK1_2024_1874.dat", "0AK2_2024_1874.dat"), "K")
+    assert not ing.refusals and ing.quarantine.empty
+    reg = ing.data("regnskap")
+    by = reg.set_index(["periode", "funksjon"])["belop"].to_dict()
+    assert by == {
+        ("202403", "120"): 1_000_000.0, ("202403", "800"): -9_000_000.0, ("202403", "202"): 4_000_000.0,
+        ("202406", "120"): 1_100_000.0,    # 2 100 − 1 000
+        ("202406", "800"): -10_000_000.0,  # −19 000 − (−9 000)
+        ("202406", "253"): 3_000_000.0,    # new in Q2
+        ("202406", "202"): -4_000_000.0,   # gone in Q2: reversed (line 0, no line in the Q2 file)
+    }
+    # so "hittil juni" (periods 01–06) equals SSB's cumulative Q2 file
+    hittil = reg.groupby("funksjon")["belop"].sum()
+    assert hittil.to_dict() == {"120": 2_100_000.0, "202": 0.0, "253": 3_000_000.0, "800": -19_000_000.0}
+    q2 = next(f for f in ing.files if f.path.name.startswith("0AK2"))
+    assert q2.accepted.loc[q2.accepted["funksjon"] == "202", "_linje"].tolist() == [0]
+    assert q2.rows_read == len(q2.accepted) + q2.quarantined_rows == 4
+
+
+def test_a_lone_quarter_holds_the_year_to_date(tmp_path: Path):
+    ing = read_sources(raw_with(tmp_path, "0AK2_2024_1874.dat"), "K")
+    reg = ing.data("regnskap")
+    assert set(reg["periode"]) == {"202406"} and reg["belop"].sum() == (2_100 - 19_000 + 3_000) * 1000
+
+
+def test_annual_file_after_q4_holds_only_the_closing_entries(tmp_path: Path):
+    q4 = "0A20244187400                  1120 010     4000\n"
+    year = "0A2024 187400                  1120 010     4600\n0A2024 187400                  1860 990    -1000\n"
+    raw = tmp_path / "raw" / "regnskap"
+    raw.mkdir(parents=True)
+    (raw / "q4.dat").write_text(q4)
+    (raw / "aar.dat").write_text(year)
+    reg = read_sources(raw.parent, "K").data("regnskap").set_index(["periode", "funksjon"])["belop"]
+    assert reg.to_dict() == {("202412", "120"): 4_000_000.0, ("202413", "120"): 600_000.0,
+                             ("202413", "860"): -1_000_000.0}
+
+
+def test_bad_lines_are_quarantined_with_their_line_numbers(tmp_path: Path):
+    ing = read_sources(raw_with(tmp_path, "0A_2024_1874_feil.dat"), "K")
+    assert not ing.refusals
+    q = ing.quarantine
+    assert q.set_index("linje")["regel"].to_dict() == {
+        2: "kostra_lengde", 3: "kostra_skjema_stottes_ikke", 4: "kostra_skjema_ukjent", 5: "kostra_belop",
+        6: "kostra_region_fylke", 7: "kostra_region_bydel", 8: "kostra_kontoklasse",
+        10: "gyldig_funksjon",  # 254 was replaced by 257/258 in 2024: the contract's own check
+        11: "kostra_funksjon_format",
+    }
+    assert set(q["kilde"]) == {"regnskap"} and q["fil"].str.endswith("0A_2024_1874_feil.dat").all()
+    msg = q.set_index("linje")["melding"]
+    assert msg[2].startswith("Linjen har 47 tegn, men en linje i en KOSTRA-fil skal ha nøyaktig 48 tegn")
+    assert "«12x456»" in msg[5] and "helseforetak" in msg[3] and "fylkeskommune" in msg[6]
+    f = ing.files[0]
+    # 11 lines, line 9 blank (not a row): 1 accepted + 9 quarantined
+    assert (f.rows_read, len(f.accepted), f.quarantined_rows) == (10, 1, 9)
+    assert f.accepted["_linje"].tolist() == [1] and f.accepted["belop"].tolist() == [100_000.0]
+
+
+def test_other_files_in_the_folders_are_left_to_the_csv_reader_or_named(tmp_path: Path):
+    raw = raw_with(tmp_path, "0B_2024_1874.dat", folder="balanse")
+    (raw / "regnskap").mkdir()
+    (raw / "regnskap" / "hovedbok.csv").write_text(
+        "kommunenr;periode;ansvar;funksjon;art;belop\n1874;202401;1000;120;010;100,00\n", encoding="utf-8")
+    (raw / "regnskap" / "les_meg.txt").write_text("Ikke en KOSTRA-fil.\n", encoding="utf-8")
+    ing = read_sources(raw, "K")
+    assert ing.sources == ["balanse", "regnskap"] and not ing.refusals
+    assert ing.data("regnskap")["ansvar"].tolist() == ["1000"]  # the CSV, read as before
+    assert len(ing.data("balanse")) == 9
+    assert [u.path.name for u in ing.unread_files] == ["les_meg.txt"]
+    assert "ikke en KOSTRA-fil til SSB (48 tegn per linje)" in str(ing.unread_files[0])
+
+
+def test_post_names():
+    k = pd.Series(["56", "41", "454", "9100", "5900", "47", "10"])
+    assert kr.post_name(k).tolist() == ["disposisjonsfond", "langsiktig_gjeld", "langsiktig_gjeld",
+                                        "ubrukte_lanemidler", "akkumulert_merforbruk", "kapittel_47", "kapittel_10"]
+
+
+@pytest.mark.parametrize("line", ["", "   ", "kommunenr;periode;ansvar"])
+def test_text_that_is_not_records_is_not_misread(line: str):
+    assert not kr.looks_like_records(line)

@@ -376,3 +376,9 @@ def test_file_without_header_line_is_told_so(tmp_path: Path):
     path.write_text("1874;202506;1000;120;010;5\n1874;202506;1001;120;010;6\n", encoding="utf-8")
     with pytest.raises(FileRefused, match="første linje ser ut til å være data, ikke kolonneoverskrifter"):
         validate_table(read_raw_file(path), SOURCES["regnskap"], "k")
+
+
+def test_undecodable_file_in_the_ledger_folder_is_refused_by_name_not_a_traceback(tmp_path: Path):
+    (source_dir(tmp_path) / "r.csv").write_bytes(b"\x8d" + HEADER.encode() + b"\n")
+    refused = read_sources(tmp_path, "k").refusals
+    assert [r.path.name for r in refused] == ["r.csv"] and "verken er UTF-8 eller Windows-1252" in refused[0].reason

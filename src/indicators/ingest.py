@@ -452,6 +452,8 @@ def read_sources(
                 continue
             except Exception as exc:  # noqa: BLE001 - a fault of ours: name the file, details in the log
                 raise StepFailed.from_exception("les-og-valider", exc, path) from exc
+            ingest.files.extend(read)
+            ingest.unread_files.extend(unread)
     # KOSTRA record files (SSB's fixed-width format) in regnskap/ and balanse/: io/kostra_records.py.
     # The scan above left them out of the ordinary files; what it did not read (a link out of the raw
     # folder, …) is not taken from the record reader either.

@@ -41,6 +41,8 @@ PLAN_YEARS = 3
 #: A budget or plan year "does not balance" when its lines sum to a net cost above this (kr), so that
 #: rounding to whole kroner in an export is not a ROBEK signal.
 BALANCE_TOLERANCE = 1.0
+#: The months SSB's quarterly KOSTRA files are booked to (indicators.io.kostra_records).
+QUARTER_ENDS = {3, 6, 9, 12}
 ROBEK_NOT_CHECKED = {
     "robek_e": "§ 28-1 e–g gjelder frister (vedtak av årsbudsjett, økonomiplan og årsregnskap); de er ikke i "
                "dataene og er ikke kontrollert.",
@@ -72,10 +74,11 @@ def year_lines(regnskap: pd.DataFrame, aar: int, last_month: int = 13) -> pd.Dat
 def complete_years(regnskap: pd.DataFrame | None) -> pd.DataFrame:
     """Per (kommunenr, aar): whether the drift ledger holds the whole year.
 
-    A year is whole when each of the months 01–12 has drift lines, or when it is delivered as one annual
-    figure (lines in period 13 only, as in an annual KOSTRA file). A year with some months but not all
-    (data that starts mid-year, a month not yet delivered) is not whole: its income would understate the
-    year. Returns columns kommunenr, aar, hel (bool), mangler (the missing months as text).
+    A year is whole when each of the months 01–12 has drift lines, when it is delivered as one annual
+    figure (lines in period 13 only, as in an annual KOSTRA file), or as SSB's quarterly KOSTRA files (the
+    quarter-end months 03, 06, 09 and 12 only, each holding its quarter). A year with some months but not
+    all (data that starts mid-year, a month or quarter not yet delivered) is not whole: its income would
+    understate the year. Returns columns kommunenr, aar, hel (bool), mangler (the missing months as text).
     """
     if regnskap is None or regnskap.empty:
         return pd.DataFrame(columns=["kommunenr", "aar", "hel", "mangler"])
@@ -87,7 +90,8 @@ def complete_years(regnskap: pd.DataFrame | None) -> pd.DataFrame:
     for (kn, aar), g in seen.groupby(["kommunenr", "aar"], sort=True):
         months = set(g["maned"])
         ordinary = months - {13}
-        missing = sorted(set(range(1, 13)) - ordinary)
+        quarterly = ordinary <= QUARTER_ENDS
+        missing = sorted((QUARTER_ENDS if quarterly and ordinary else set(range(1, 13))) - ordinary)
         whole = not missing or (not ordinary and 13 in months)
         rows.append((kn, int(aar), whole, "" if whole else ", ".join(f"{m:02d}" for m in missing)))
     return pd.DataFrame(rows, columns=["kommunenr", "aar", "hel", "mangler"])

@@ -509,7 +509,9 @@ def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
     for note in result.notes:
         rows.append(("Merknad", note))
     rows.append(("Resultater", str(Path(out).resolve())))
-    rows.append(("Kjøringslogg", result.manifest))
+    if result.manifest:
+        rows.append(("Kjøringslogg", str(Path(result.manifest).with_suffix(".log"))
+                     + " (avstemming per fil og alle advarsler; maskinlesbar: .json)"))
     return rows
 
 

@@ -26,8 +26,7 @@ def test_offline_load_gives_the_comparison_consistent_with_the_ledger(sample_sto
     ndu = accounts.netto_driftsutgifter(reg, by=["funksjon"])
     fgk9 = ndu[ndu.index.get_level_values("funksjon").isin(
         ["232", "233", "234", "241", "253", "254", "256", "257", "258", "261"])].sum()
-    # SSB's KOSTRA denominators are at 31 December 2025: the population of 1 January 2026
-    pop = read_dataset(sample_store, "befolkning", [("kommunenr", "=", "1874"), ("aar", "=", 2026)])["antall"].sum()
+    pop = read_dataset(sample_store, "befolkning", [("kommunenr", "=", "1874"), ("aar", "=", 2025)])["antall"].sum()
     assert row["verdi"].iloc[0] == round(fgk9 / pop)
     g = row[row["sammenligning"] == "kostragruppe EKG14"].iloc[0]
     assert g["differanse"] == pytest.approx(g["verdi"] - g["sammenligningsverdi"])

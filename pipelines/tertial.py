@@ -59,8 +59,9 @@ def tertial_report(periode: str | None = None, out: str = "data/processed", komm
     compute_indicators(out_dir, t.periode, None, prognosemetode, result)  # all municipalities: the neighbours too
     reporter = get_reporter()
     reporter.stage("Skriver rapporten", 1)
+    reporter.working("HTML, PDF og XLSX")
     report = write(out_dir, kommunenr, t)
-    reporter.advance("HTML, PDF og XLSX")
+    reporter.advance()
     reporter.done()
     create_markdown_artifact(
         key="tertialrapport-sammendrag",

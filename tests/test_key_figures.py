@@ -93,6 +93,9 @@ def test_a_part_year_never_makes_a_stock_ratio():
     annual = pd.DataFrame({"kommunenr": "1", "periode": "202413", "art": "870", "belop": -1.0, "kontoklasse": "1"},
                           index=[0])
     assert complete_years(annual)["hel"].tolist() == [True]  # an annual KOSTRA file: one figure for the year
+    quarters = pd.concat([annual.assign(periode=f"2024{m:02d}") for m in (3, 6, 9, 12)], ignore_index=True)
+    assert complete_years(quarters)["hel"].tolist() == [True]  # SSB's quarterly files, booked to 03/06/09/12
+    assert complete_years(quarters.iloc[:3])[["hel", "mangler"]].values.tolist() == [[False, "12"]]
 
 
 def test_robek_letters_a_to_d_with_what_triggered_them():

@@ -105,20 +105,12 @@ def test_ssb_cases_trace_to_ssb_and_explain_every_difference():
 # --- Whole files: SSB's own record file -----------------------------------------------------------------------
 
 def read_ssb_records(path: Path) -> pd.DataFrame:
-    """A KOSTRA record file (48 characters a line, file_description_Regnskap.yaml) as a ledger in kr.
+    """A KOSTRA record file through the product's reader (indicators.io.kostra_records): one ledger row per
+    account (kr), a quarter booked in its last month, an annual file in period 13."""
+    from indicators.io.kostra_records import ledger_rows, parse_record_file
 
-    Tiny test-only parser; to be replaced by the product's reader (indicators.io.kostra_records) once merged.
-    A quarterly record (kvartal 1–4) is booked in the quarter's last month, an annual one in period 13."""
-    lines = path.read_text(encoding="latin-1").splitlines()
-    assert {len(line) for line in lines} == {48}
-    return pd.DataFrame({
-        "kommunenr": [line[7:11] for line in lines],
-        "kontoklasse": [line[31] for line in lines],
-        "funksjon": [line[32:36].strip() for line in lines],
-        "art": [line[36:39] for line in lines],
-        "belop": [int(line[39:48]) * 1000.0 for line in lines],
-        "periode": [line[2:6] + ("13" if line[6] == " " else f"{int(line[6]) * 3:02d}") for line in lines],
-    })
+    ledger = ledger_rows([parse_record_file(path)])[0]
+    return ledger.assign(belop=ledger["belop"].astype(float))
 
 
 SSB_2019_Q4 = SSB_DIR / "0A_V2019_K4_R040200_OK.dat"  # Kongsvinger (0402), 0AK4 2019, named OK by SSB

@@ -41,10 +41,10 @@ PLAN_YEARS = 3
 #: A budget or plan year "does not balance" when its lines sum to a net cost above this (kr), so that
 #: rounding to whole kroner in an export is not a ROBEK signal.
 BALANCE_TOLERANCE = 1.0
-ROBEK_NOT_CHECKED = {
-    "robek_e": "§ 28-1 e–g gjelder frister (vedtak av årsbudsjett, økonomiplan og årsregnskap); de er ikke i "
-               "dataene og er ikke kontrollert.",
-}
+#: The months SSB's quarterly KOSTRA files are booked to (indicators.io.kostra_records).
+QUARTER_ENDS = {3, 6, 9, 12}
+ROBEK_NOT_CHECKED = ("§ 28-1 e–g gjelder frister (vedtak av årsbudsjett, økonomiplan og årsregnskap); de er ikke i "
+                     "dataene og er ikke kontrollert.")
 
 
 def _kr(x: float) -> str:
@@ -72,10 +72,11 @@ def year_lines(regnskap: pd.DataFrame, aar: int, last_month: int = 13) -> pd.Dat
 def complete_years(regnskap: pd.DataFrame | None) -> pd.DataFrame:
     """Per (kommunenr, aar): whether the drift ledger holds the whole year.
 
-    A year is whole when each of the months 01–12 has drift lines, or when it is delivered as one annual
-    figure (lines in period 13 only, as in an annual KOSTRA file). A year with some months but not all
-    (data that starts mid-year, a month not yet delivered) is not whole: its income would understate the
-    year. Returns columns kommunenr, aar, hel (bool), mangler (the missing months as text).
+    A year is whole when each of the months 01–12 has drift lines, when it is delivered as one annual
+    figure (lines in period 13 only, as in an annual KOSTRA file), or as SSB's quarterly KOSTRA files (the
+    quarter-end months 03, 06, 09 and 12 only, each holding its quarter). A year with some months but not
+    all (data that starts mid-year, a month or quarter not yet delivered) is not whole: its income would
+    understate the year. Returns columns kommunenr, aar, hel (bool), mangler (the missing months as text).
     """
     if regnskap is None or regnskap.empty:
         return pd.DataFrame(columns=["kommunenr", "aar", "hel", "mangler"])
@@ -87,7 +88,8 @@ def complete_years(regnskap: pd.DataFrame | None) -> pd.DataFrame:
     for (kn, aar), g in seen.groupby(["kommunenr", "aar"], sort=True):
         months = set(g["maned"])
         ordinary = months - {13}
-        missing = sorted(set(range(1, 13)) - ordinary)
+        quarterly = ordinary <= QUARTER_ENDS
+        missing = sorted((QUARTER_ENDS if quarterly and ordinary else set(range(1, 13))) - ordinary)
         whole = not missing or (not ordinary and 13 in months)
         rows.append((kn, int(aar), whole, "" if whole else ", ".join(f"{m:02d}" for m in missing)))
     return pd.DataFrame(rows, columns=["kommunenr", "aar", "hel", "mangler"])
@@ -233,7 +235,7 @@ def robek_rows(kommuner: list[str], periode: Periode, stocks: pd.DataFrame, bala
         status = "mangler" if hit is None else ("robek_varsel" if hit else "ok")
         rows.append(_row(kn, aar, f"robek_{letter}", verdi, "ja/nei", why, status=status))
 
-    for kn in kommuners_sorted(kommuner):
+    for kn in _sorted_codes(kommuner):
         if kn in net_y.index:
             r = net_y.loc[kn]
             hit = bool(r["netto"] > BALANCE_TOLERANCE)
@@ -279,12 +281,13 @@ def robek_rows(kommuner: list[str], periode: Periode, stocks: pd.DataFrame, bala
                 hit = bool(pct > ROBEK_D_PCT)
                 flag(kn, "d", c, hit, f"Akkumulert merforbruk 31.12.{c} {_kr(a_c)} = {_pct(pct)} av brutto "
                      f"driftsinntekter {c} ({_kr(st.loc[kn, 'bdi_c'])}); grensen er 3 %.")
-        rows.append(_row(kn, y, "robek_e_g", np.nan, "ja/nei", ROBEK_NOT_CHECKED["robek_e"],
+        rows.append(_row(kn, y, "robek_e_g", np.nan, "ja/nei", ROBEK_NOT_CHECKED,
                          status="ikke_kontrollert"))
     return rows
 
 
-def kommuners_sorted(kommuner: list[str]) -> list[str]:
+def _sorted_codes(kommuner: list[str]) -> list[str]:
+    """Distinct municipality numbers as text, sorted."""
     return sorted({str(k) for k in kommuner})
 
 
@@ -348,7 +351,7 @@ def nokkeltall(regnskap: pd.DataFrame | None, periode: Periode, balanse: pd.Data
     stocks = stock_figures(balanse, ledger, periode)
     st = stocks.set_index("kommunenr")
     budget_kommuner = list(budsjett["kommunenr"].astype(str).unique()) if budsjett is not None else []
-    kommuner = kommuners_sorted(list(led["kommunenr"].unique()) + list(st.index) + budget_kommuner)
+    kommuner = _sorted_codes(list(led["kommunenr"].unique()) + list(st.index) + budget_kommuner)
     y = periode.aar
     rows: list[dict] = []
     ytd = f"hittil {periode}" if periode.maned != 13 else f"hele {y}"

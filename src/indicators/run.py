@@ -19,7 +19,7 @@ from indicators import codes
 from indicators.agreements import samarbeidsavtaler_indikatorer
 from indicators.contracts import SOURCES
 from indicators.contracts.outputs import SCHEMAS
-from indicators.coverage import care_counts, coverage
+from indicators.coverage import care_counts, coverage, suppress_counts, suppress_coverage
 from indicators.deviation import compute_avvik
 from indicators.errors import RunRefused
 from indicators.ingest import Ingest
@@ -128,7 +128,7 @@ def store_care_counts(ingest: Ingest, out: Path, periode: Periode) -> list[str]:
         return []
     months = [Periode(periode.aar - 1, m) for m in range(1, 13)]
     months += [Periode(periode.aar, m) for m in range(1, periode.months_hittil + 1)]
-    counts = care_counts(vedtak, months)
+    counts = suppress_counts(care_counts(vedtak, months))  # no count of 1–4 persons leaves the run
     return write_output(counts, out, "tjenestemottakere")
 
 
@@ -182,12 +182,12 @@ def compute_savings(out: Path, periode: Periode, kommuner: list[str] | None) -> 
 
 def compute_coverage(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
     counts = read_filtered(out, "tjenestemottakere", kommuner, [periode.aar])
-    return coverage(
+    return suppress_coverage(coverage(
         counts,
         read_filtered(out, "befolkning", kommuner, [periode.aar, periode.aar + 1]),
         read_filtered(out, "plasser", kommuner, [periode.aar]),
         periode,
-    )
+    ))
 
 
 def compute_staffing(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
@@ -513,7 +513,9 @@ def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
     for note in result.notes:
         rows.append(("Merknad", note))
     rows.append(("Resultater", str(Path(out).resolve())))
-    rows.append(("Kjøringslogg", result.manifest))
+    if result.manifest:
+        rows.append(("Kjøringslogg", str(Path(result.manifest).with_suffix(".log"))
+                     + " (avstemming per fil og alle advarsler; maskinlesbar: .json)"))
     return rows
 
 

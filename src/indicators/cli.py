@@ -225,7 +225,9 @@ def cmd_kostra_kontroll(args: argparse.Namespace) -> int:
     folder = out / "kostra_kontroll"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"kostra_kontroll_{'_'.join(args.kommune) if args.kommune else 'alle'}_{aar}.csv"
-    findings.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    from indicators.io.csv_safe import csv_text
+
+    path.write_text(csv_text(findings), encoding="utf-8-sig", newline="")  # no formula for Excel
     kind = "årsregnskap" if aar in closed else "regnskap hittil i år (kvartalskontroller)"
     print(f"KOSTRA-kontroll av {kind} {aar} ({len(findings)} funn), etter SSBs kontrollprogram:")
     for r in findings.itertuples(index=False):

@@ -24,8 +24,15 @@ from indicators.deviation import compute_avvik
 from indicators.errors import RunRefused
 from indicators.ingest import Ingest
 from indicators.io.csv_safe import csv_text
-from indicators.io.store import (Replaced, kommunenr_text, read_filtered, to_table, write_atomic, write_dataset,
-                                 write_text_atomic)
+from indicators.io.store import (
+    Replaced,
+    kommunenr_text,
+    read_filtered,
+    to_table,
+    write_atomic,
+    write_dataset,
+    write_text_atomic,
+)
 from indicators.key_figures import PLAN_YEARS, nokkeltall
 from indicators.kostra import kostra_eget_regnskap, kostra_sammenligning, read_stored, store_recorded
 from indicators.periods import Periode

@@ -6,7 +6,8 @@ recovery at the next start. Design and measurements: docs/store.md, "A run is on
    or writes anything.
 2. **Stage.** The live store is cloned into ``<out>/.staging/<kjoring_id>/`` by hard links (a copy where
    the filesystem has none): milliseconds, no bytes copied. The run reads and writes the clone as its
-   ``out``, so every step sees what the run stored (the "overlay" comes from the filesystem), and readers
+   ``out``, so every step sees what the run stored (the "overlay" comes from the filesystem; folders the
+   run only writes to, :data:`WRITE_ONLY`, start empty), and readers
    outside see only the live store (the ``.`` prefix hides the staging folder). Every writer into the
    store replaces whole files (temp file + ``os.replace``, :func:`indicators.io.store.write_atomic`),
    which gives the staged path a new inode and leaves the live file untouched. A writer must never open
@@ -46,6 +47,10 @@ STAGING_DIR = ".staging"
 JOURNAL = ".journal.json"
 #: Top-level names of the store that are never cloned or committed.
 NOT_CLONED = {LOCK_FILE, STAGING_DIR}
+#: Top-level folders a run only adds files to and never reads (charts, manifests and logs, the quarantine's
+#: Excel copy, reports): not cloned, so the clone stays small when there are thousands of charts; what the
+#: run writes there is committed like everything else, and nothing there is removed.
+WRITE_ONLY = {"figurer", "kjoringer", "karantene_csv", "rapporter"}
 #: Folders committed last: the manifest says the run is complete.
 COMMIT_LAST = ("kjoringer",)
 
@@ -250,7 +255,7 @@ class StoreTransaction:
     def _clone(self) -> None:
         """Hard-link every live file into the staging folder (copy where links are not possible)."""
         self.work.mkdir(parents=True)
-        for rel, src in _files(self.live, NOT_CLONED).items():
+        for rel, src in _files(self.live, NOT_CLONED | WRITE_ONLY).items():
             dst = self.work / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
             try:

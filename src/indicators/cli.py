@@ -183,9 +183,14 @@ def cmd_kostra(args: argparse.Namespace) -> int:
                 raise UserError(f"Tabell {table} har ingen ferdig spørring; velg blant {', '.join(LIVE_QUERIES)}.")
             client.data(table, spec(kommuner, regions))
             print(f"  … {table} lagret i {folder}")
-    written = store_recorded(folder, out)
-    comparison = compute_kostra_comparison(out, args.kommune)
-    paths = write_output(comparison, out, "kostra_sammenligning") if len(comparison) else []
+    from indicators.io.transaction import StoreTransaction
+    from indicators.run import new_run_id
+
+    with StoreTransaction(out, new_run_id()) as txn:  # one transaction, like a run (docs/store.md)
+        written = store_recorded(folder, txn.work)
+        comparison = compute_kostra_comparison(txn.work, args.kommune)
+        paths = write_output(comparison, txn.work, "kostra_sammenligning") if len(comparison) else []
+        txn.commit()
     synthetic = bool(len(comparison)) and bool(comparison["syntetisk"].any())
     print(f"Lastet {len(written)} KOSTRA-filer inn i {out}; kostra_sammenligning: {len(comparison)} rader "
           f"({len(paths)} filer)." + (" Merk: tallene er SYNTETISKE (eksempeldata)." if synthetic else ""))

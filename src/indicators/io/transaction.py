@@ -197,6 +197,7 @@ class StoreTransaction:
         self.work = self.live / STAGING_DIR / kjoring_id
         self.notes: list[str] = []
         self.committed = False
+        self._journaled = False
         self._fd: int | None = None
         self._created_out = False
         self._cloned: dict[str, int] = {}
@@ -279,6 +280,7 @@ class StoreTransaction:
         for rel in journal["flytt"]:
             _fsync(self.work / rel)
         _write_json_durable(journal, self.work / JOURNAL)  # from here on the run is committed
+        self._journaled = True
         _apply(self.live, self.work, journal)
         shutil.rmtree(self.work, ignore_errors=True)
         with contextlib.suppress(OSError):
@@ -320,7 +322,9 @@ class StoreTransaction:
 
     def __exit__(self, *exc) -> None:
         try:
-            if not self.committed:
+            if not self.committed and not self._journaled:
                 self.rollback()
+            # an error inside the commit after the journal was written leaves the staging folder: the next
+            # start rolls it forward (recover)
         finally:
             self._unlock()

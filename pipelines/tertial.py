@@ -64,8 +64,9 @@ def tertial_report(periode: str | None = None, out: str = "data/processed", komm
         txn.commit()
         reporter = get_reporter()
         reporter.stage("Skriver rapporten", 1)
+        reporter.working("HTML, PDF og XLSX")
         report = write(out_dir, kommunenr, t)
-        reporter.advance("HTML, PDF og XLSX")
+        reporter.advance()
         reporter.done()
     create_markdown_artifact(
         key="tertialrapport-sammendrag",

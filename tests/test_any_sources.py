@@ -100,3 +100,19 @@ def test_any_subsets_in_any_order_run_into_one_store(tmp_path_factory, first, se
             assert all(r.path.exists() for r in refused.refusals)
         except StepFailed as failed:  # pragma: no cover - would be a bug: show which step
             raise AssertionError(str(failed)) from failed
+
+
+def test_progress_shows_each_stage_with_its_count(tmp_path: Path):
+    import io
+
+    from rich.console import Console
+
+    from indicators.progress import RichReporter, use_reporter
+
+    buf = io.StringIO()
+    raw = make_raw(tmp_path, DELIVERIES["innsparing"])
+    with use_reporter(RichReporter(Console(file=buf, force_terminal=True, width=120))) as reporter:
+        execute_run(raw, tmp_path / "out", PERIOD, reporter=reporter)
+    text = buf.getvalue()
+    assert "Leser og validerer filer" in text and "2/2" in text  # tiltak.csv and oppfolging.csv
+    assert "Beregner indikatorer" in text and "Lager figurer" in text

@@ -21,28 +21,36 @@ def _prefect_defaults(verbose: bool) -> None:
     """Quiet, offline-friendly defaults for Prefect's embedded server (user settings win)."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-    # Prefect's own console lines (and its tracebacks) only with --verbose: the CLI says what went wrong itself
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
+    # INFO goes to Prefect's API (the run page in the UI); the console shows Prefect's lines only with
+    # --verbose (_prefect_console): the CLI says what happened itself, without tracebacks
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
 
 
 @contextmanager
 def _prefect_console(verbose: bool) -> Iterator[None]:
-    """Without --verbose, Prefect's loggers stay silent for the command (also when Prefect's logging was set up
-    before the command, as in a test session); the command says what happened itself."""
+    """Without --verbose, Prefect's console output is silenced for the command (also when Prefect's logging
+    was set up before it, as in a test session): the command says what happened itself. The log lines still
+    go to Prefect's API, so the run page in the UI shows them."""
     if verbose:
         yield
         return
     import logging
 
-    names = ["prefect"] + [n for n in logging.root.manager.loggerDict if n.startswith("prefect.")]
-    saved = {n: logging.getLogger(n).level for n in names}
-    for n in names:
-        logging.getLogger(n).setLevel(logging.CRITICAL + 1)
+    from prefect.logging.handlers import APILogHandler
+
+    loggers = [logging.getLogger()] + [logging.getLogger(n) for n in list(logging.root.manager.loggerDict)
+                                       if n.startswith(("prefect", "uvicorn", "fastapi"))]
+    saved = []
+    for lg in loggers:
+        for h in lg.handlers:
+            if isinstance(h, logging.StreamHandler) and not isinstance(h, APILogHandler):
+                saved.append((h, h.level))
+                h.setLevel(logging.CRITICAL + 1)
     try:
         yield
     finally:
-        for n, level in saved.items():
-            logging.getLogger(n).setLevel(level)
+        for h, level in saved:
+            h.setLevel(level)
 
 
 def _reporter() -> Reporter:

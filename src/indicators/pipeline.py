@@ -85,37 +85,42 @@ def compute_indicators(out: Path, periode: Periode, kommuner: list[str] | None, 
     families = [n for n in ("avvik", *steps.COMPUTE) if n not in result.skipped]
     reporter.stage("Beregner indikatorer", len(families) + 1)
     if "avvik" not in result.skipped:
-        reporter.advance("avvik og årsprognose")
+        reporter.working("avvik og årsprognose")
         avvik, warnings, history = runner("beregn-avvik", _deviation, out, periode, method, kommuner)
         result.warnings += warnings
         result.outputs["avvik"] = runner("skriv-avvik", steps.write_output, avvik, out, "avvik")
         result.outputs["prognose_historikk"] = runner("skriv-prognose-historikk", steps.write_output, history, out,
                                                       "prognose_historikk")
         result.avvik = avvik
+        reporter.advance()
     for name in steps.COMPUTE:
         if name in result.skipped:
             continue
-        reporter.advance(name)
+        reporter.working(name)
         frame = runner(f"beregn-{name}", steps.compute, name, out, periode, kommuner, method)
         if frame is not None and len(frame):
             result.outputs[name] = runner(f"skriv-{name}", steps.write_output, frame, out, name)
         else:
             result.skipped[name] = "ingen rader for perioden"
-    reporter.advance("prognosetreff")
+        reporter.advance()
+    reporter.working("prognosetreff")
     accuracy = None
     if "avvik" not in result.skipped:
         accuracy = runner("beregn-prognosetreff", steps.compute_forecast_accuracy, out, periode, kommuner)
         if accuracy is not None and len(accuracy):
             result.outputs["prognosetreff"] = runner("skriv-prognosetreff", steps.write_output, accuracy, out,
                                                      "prognosetreff")
+    reporter.advance()
     reporter.stage("Lager figurer", 2)
     figures: list[str] = []
+    reporter.working("avvik")
     if result.avvik is not None:
-        reporter.advance("avvik")
         figures += runner("lag-figurer", steps.write_deviation_charts, result.avvik, out, periode)
-    reporter.advance("tiltak, dekning, bemanning, prosjekt")
+    reporter.advance()
+    reporter.working("tiltak, dekning, bemanning, prosjekt")
     figures += runner("lag-figurer-indikatorer", steps.write_family_charts, out, periode, kommuner, accuracy,
                       available)
+    reporter.advance()
     result.outputs["figurer"] = figures
     reporter.done()
 
@@ -142,13 +147,14 @@ def execute_run(raw: Path, out: Path, periode: Periode, kommuner: list[str] | No
     with StoreTransaction(out, kjoring_id) as txn:
         work = txn.work
         reporter.stage("Leser og validerer filer", None)
-        ingest = runner("les-og-valider", _read, raw, work, kjoring_id, reporter.advance)
+        ingest = runner("les-og-valider", _read, raw, work, kjoring_id, reporter.each_file)
         reporter.done()
         if ingest.refusals:
             raise RunRefused(ingest.refusals)
         reporter.stage("Lagrer rene data", 1)
+        reporter.working("Parquet")
         outputs, replaced = runner("lagre-rene-data", store_all, ingest, raw, work, kjoring_id, periode)
-        reporter.advance("Parquet")
+        reporter.advance()
         result = steps.RunResult(kjoring_id=kjoring_id, periode=str(periode),
                                  reconciliation=ingest.reconciliation(), outputs=outputs,
                                  notes=[*txn.notes, *ingest.notes], quarantine_rows=int(ingest.quarantine.shape[0]),

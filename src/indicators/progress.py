@@ -17,8 +17,18 @@ class Reporter:
     def stage(self, label: str, total: int | None) -> None:
         """A new stage with ``total`` steps (None when not known beforehand)."""
 
+    def working(self, text: str) -> None:
+        """Say what the current stage is working on now."""
+
     def advance(self, text: str = "") -> None:
-        """One step of the current stage done; ``text`` says what comes next."""
+        """One step of the current stage is done (``text``: what comes next, if known)."""
+
+    def each_file(self, text: str) -> None:
+        """Callback for a reader that calls once before each file: the previous file is done."""
+        if getattr(self, "_file_seen", False):
+            self.advance()
+        self._file_seen = True
+        self.working(text)
 
     def done(self) -> None:
         """The current stage is finished."""
@@ -45,11 +55,18 @@ class RichReporter(Reporter):
         self.done()
         self.task = self.progress.add_task(label, total=total, now="")
 
+    def working(self, text: str) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, now=text[:60])
+
     def advance(self, text: str = "") -> None:
         if self.task is not None:
             self.progress.update(self.task, advance=1, now=text[:60])
 
     def done(self) -> None:
+        if getattr(self, "_file_seen", False):
+            self.advance()  # the last file of an each_file stage
+        self._file_seen = False
         if self.task is not None:
             t = self.progress.tasks[self.task]
             self.progress.update(self.task, total=t.completed if t.total is None or t.completed > t.total

@@ -19,7 +19,7 @@ from indicators import codes
 from indicators.agreements import samarbeidsavtaler_indikatorer
 from indicators.contracts import SOURCES
 from indicators.contracts.outputs import SCHEMAS
-from indicators.coverage import care_counts, coverage
+from indicators.coverage import care_counts, coverage, suppress_counts, suppress_coverage
 from indicators.deviation import compute_avvik
 from indicators.errors import RunRefused
 from indicators.ingest import Ingest
@@ -120,11 +120,13 @@ def delivered_units(ingest: Ingest, source: str) -> pd.DataFrame:
 
 def _rejected_units(f) -> pd.DataFrame:
     """Municipality, period and year of a file's quarantined rows, as text (empty when not readable)."""
-    from indicators.io.readers import LINE, read_raw_file
+    from indicators.io.readers import LINE, read_tables
     from indicators.validation import map_columns
 
     try:
-        frame, _ignored = map_columns(read_raw_file(Path(f.path)), SOURCES[f.source])
+        tables = read_tables(Path(f.path), f.source)
+        table = next((t for t in tables if t.sheet == getattr(f, "sheet", None)), tables[0])
+        frame, _ignored = map_columns(table, SOURCES[f.source])
     except Exception:  # noqa: BLE001 - a file read differently (SSB formats): its accepted rows name its units
         return pd.DataFrame(columns=["kommunenr"])
     lines = set(f.quarantine["linje"].astype("int64"))
@@ -210,7 +212,7 @@ def store_care_counts(ingest: Ingest, out: Path, periode: Periode) -> list[str]:
         return []
     months = [Periode(periode.aar - 1, m) for m in range(1, 13)]
     months += [Periode(periode.aar, m) for m in range(1, periode.months_hittil + 1)]
-    counts = care_counts(vedtak, months)
+    counts = suppress_counts(care_counts(vedtak, months))  # no count of 1–4 persons leaves the run
     return write_output(counts, out, "tjenestemottakere")
 
 
@@ -264,12 +266,12 @@ def compute_savings(out: Path, periode: Periode, kommuner: list[str] | None) -> 
 
 def compute_coverage(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
     counts = read_filtered(out, "tjenestemottakere", kommuner, [periode.aar])
-    return coverage(
+    return suppress_coverage(coverage(
         counts,
         read_filtered(out, "befolkning", kommuner, [periode.aar, periode.aar + 1]),
         read_filtered(out, "plasser", kommuner, [periode.aar]),
         periode,
-    )
+    ))
 
 
 def compute_staffing(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
@@ -534,9 +536,13 @@ def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict, l
                 "godtatt": len(f.accepted),
                 "karantene": f.quarantined_rows,
                 "ignorerte_kolonner": f.ignored_columns,
+                "ark": f.sheet,
             }
             for f in ingest.files
         ],
+        # Files and sheets not read, with what to do; lines repeating an earlier line (kept, named).
+        "ikke_lest": [u.as_dict() for u in ingest.unread_files],
+        "like_linjer": ingest.duplicates.to_dict(orient="records"),
         "utdata": result.outputs,
         "hoppet_over": result.skipped,
         "advarsler": result.warnings,
@@ -596,7 +602,9 @@ def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
     for note in result.notes:
         rows.append(("Merknad", note))
     rows.append(("Resultater", str(Path(out).resolve())))
-    rows.append(("Kjøringslogg", result.manifest))
+    if result.manifest:
+        rows.append(("Kjøringslogg", str(Path(result.manifest).with_suffix(".log"))
+                     + " (avstemming per fil og alle advarsler; maskinlesbar: .json)"))
     return rows
 
 

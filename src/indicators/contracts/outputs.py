@@ -57,7 +57,8 @@ DEKNINGSGRAD_SCHEMA = _base({
     "prikket": pa.Column(bool),
 }, ["kommunenr", "periode", "indikator"], "dekningsgrad")
 
-TJENESTEMOTTAKERE_SCHEMA = _base({"telling": pa.Column(str), "verdi": pa.Column(float, **NUM)},
+TJENESTEMOTTAKERE_SCHEMA = _base({"telling": pa.Column(str), "verdi": pa.Column(float, **NUM),
+                                  "prikket": pa.Column(bool)},
                                  ["kommunenr", "periode", "telling"], "tjenestemottakere")
 
 BEMANNING_SCHEMA = _base({

@@ -159,6 +159,7 @@ def bench_duckdb_file(out: Path, tmp: Path) -> None:
                         "(format parquet, compression zstd)")
 
     t, _ = timed(export_all, repeat=1)
+    con.execute("checkpoint")
     print(f"  export regnskap to its {len(periods)} unit files for pandas/Polars: {t * 1000:.0f} ms "
           f"(the exports need the same staged swap to be atomic; database {db.stat().st_size / 1e6:.1f} MB "
           "beside the Parquet copy)")

@@ -13,6 +13,7 @@ from prefect.cache_policies import NO_CACHE
 from indicators import run as steps
 from indicators.errors import UserError
 from indicators.io.store import read_dataset
+from indicators.io.transaction import StoreTransaction
 from indicators.periods import Tertial, latest_tertial
 from indicators.progress import get_reporter
 from indicators.report.render import html_headers, html_rows
@@ -56,13 +57,17 @@ def tertial_report(periode: str | None = None, out: str = "data/processed", komm
     kommunenr = choose_kommune(out_dir, kommune)
     result = steps.RunResult(kjoring_id=steps.new_run_id(), periode=str(t.periode),
                              reconciliation=pd.DataFrame(columns=["kilde", "fil", "lest", "godtatt", "karantene"]))
-    compute_indicators(out_dir, t.periode, None, prognosemetode, result)  # all municipalities: the neighbours too
-    reporter = get_reporter()
-    reporter.stage("Skriver rapporten", 1)
-    reporter.working("HTML, PDF og XLSX")
-    report = write(out_dir, kommunenr, t)
-    reporter.advance()
-    reporter.done()
+    # The indicators it recomputes into the store are one transaction, like a run (docs/store.md); the
+    # report is written from the live store after the commit, while the lock still keeps other runs out.
+    with StoreTransaction(out_dir, result.kjoring_id) as txn:
+        compute_indicators(txn.work, t.periode, None, prognosemetode, result)  # all municipalities: the neighbours too
+        txn.commit()
+        reporter = get_reporter()
+        reporter.stage("Skriver rapporten", 1)
+        reporter.working("HTML, PDF og XLSX")
+        report = write(out_dir, kommunenr, t)
+        reporter.advance()
+        reporter.done()
     create_markdown_artifact(
         key="tertialrapport-sammendrag",
         markdown=f"# Tertialrapport – {t.label}\n\n{_markdown(report.tables['sammendrag'])}\n\n"

@@ -191,9 +191,14 @@ def cmd_kostra(args: argparse.Namespace) -> int:
                 raise UserError(f"Tabell {table} har ingen ferdig spørring; velg blant {', '.join(LIVE_QUERIES)}.")
             client.data(table, spec(kommuner, regions))
             print(f"  … {table} lagret i {folder}")
-    written = store_recorded(folder, out)
-    comparison = compute_kostra_comparison(out, args.kommune)
-    paths = write_output(comparison, out, "kostra_sammenligning") if len(comparison) else []
+    from indicators.io.transaction import StoreTransaction
+    from indicators.run import new_run_id
+
+    with StoreTransaction(out, new_run_id()) as txn:  # one transaction, like a run (docs/store.md)
+        written = store_recorded(folder, txn.work)
+        comparison = compute_kostra_comparison(txn.work, args.kommune)
+        paths = write_output(comparison, txn.work, "kostra_sammenligning") if len(comparison) else []
+        txn.commit()
     synthetic = bool(len(comparison)) and bool(comparison["syntetisk"].any())
     print(f"Lastet {len(written)} KOSTRA-filer inn i {out}; kostra_sammenligning: {len(comparison)} rader "
           f"({len(paths)} filer)." + (" Merk: tallene er SYNTETISKE (eksempeldata)." if synthetic else ""))
@@ -233,7 +238,9 @@ def cmd_kostra_kontroll(args: argparse.Namespace) -> int:
     folder = out / "kostra_kontroll"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"kostra_kontroll_{'_'.join(args.kommune) if args.kommune else 'alle'}_{aar}.csv"
-    findings.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    from indicators.io.csv_safe import csv_text
+
+    path.write_text(csv_text(findings), encoding="utf-8-sig", newline="")  # no formula for Excel
     kind = "årsregnskap" if aar in closed else "regnskap hittil i år (kvartalskontroller)"
     print(f"KOSTRA-kontroll av {kind} {aar} ({len(findings)} funn), etter SSBs kontrollprogram:")
     for r in findings.itertuples(index=False):

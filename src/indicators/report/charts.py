@@ -3,6 +3,7 @@ black and white (hatching as well as grey tones)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import matplotlib
@@ -27,8 +28,12 @@ _kr1000 = FuncFormatter(lambda v, _pos: fmt_number(v / 1000))
 def _save(fig: plt.Figure, out_dir: Path, stem: str) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / f"{stem}.png", out_dir / f"{stem}.svg"]
-    fig.savefig(paths[0], bbox_inches="tight")
-    fig.savefig(paths[1], bbox_inches="tight", metadata={"Date": None})
+    # whole files replaced, never written in place: a run's staged store shares files with the live one
+    # (docs/store.md, "A run is one transaction")
+    for path, extra in zip(paths, ({}, {"metadata": {"Date": None}}), strict=True):
+        tmp = path.with_name(f".{path.name}.tmp")
+        fig.savefig(tmp, bbox_inches="tight", format=path.suffix[1:], **extra)
+        os.replace(tmp, path)
     plt.close(fig)
     return paths
 

@@ -15,6 +15,7 @@ import pandas as pd
 from jinja2 import Environment, select_autoescape
 
 from indicators import codes
+from indicators.io.csv_safe import text_cells_as_text
 from indicators.io.store import read_filtered
 from indicators.periods import Tertial
 from indicators.report import tables as T
@@ -130,7 +131,8 @@ def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, ou
 
 def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: Tertial) -> None:
     """One sheet per table; numbers as numbers (amounts in kr), Norwegian display via the locale's
-    separators; header row frozen with a filter so the sheet can be filtered and summed."""
+    separators; header row frozen with a filter so the sheet can be filtered and summed. Every text cell
+    is stored as text, never as a formula (``indicators.io.csv_safe``)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -169,6 +171,8 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
         ws.auto_filter.ref = ws.dimensions
         for idx, h in enumerate(headers, start=1):
             ws.column_dimensions[ws.cell(row=1, column=idx).column_letter].width = max(10, min(45, len(h) + 2))
+    for ws in wb.worksheets:  # input text stays text: «=HYPERLINK(…)» in a measure's name is no formula
+        text_cells_as_text(ws)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".xlsx.tmp")
     wb.save(tmp)

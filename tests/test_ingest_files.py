@@ -63,6 +63,22 @@ def test_every_sheet_with_data_is_read_and_other_sheets_are_named(tmp_path: Path
         "regnskap.xlsx [ark Januar-mai]", "regnskap.xlsx [ark Juni]"}
 
 
+def test_the_same_month_on_two_sheets_is_refused_like_two_files(tmp_path: Path):
+    """A workbook with October twice (a copied sheet) would count October twice: refused by name."""
+    wb = Workbook()
+    for title in ("Okt", "Okt (2)"):
+        sheet = wb.active if title == "Okt" else wb.create_sheet(title)
+        sheet.title = title
+        sheet.append(HEADER.split(";"))
+        for i in range(3):
+            sheet.append([1874, 202610, 1000 + i, 120, 10, i + 1])
+    wb.save(source_dir(tmp_path) / "r.xlsx")
+    ingest = read_sources(tmp_path, "k")
+    assert len(ingest.refusals) == 1
+    text = str(ingest.refusals[0])
+    assert "r.xlsx" in text and "«Okt (2)»" in text and "arket «Okt» i samme arbeidsbok" in text
+
+
 def test_a_workbook_with_one_data_sheet_keeps_plain_file_names(tmp_path: Path):
     wb = Workbook()
     wb.active.append(HEADER.split(";"))

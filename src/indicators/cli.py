@@ -234,6 +234,10 @@ def cmd_kostra_kontroll(args: argparse.Namespace) -> int:
     years = regnskap["periode"].str.slice(0, 4).astype(int)
     closed = sorted(set(years[regnskap["periode"].str.endswith("13")]))
     aar = args.aar or (closed[-1] if closed else int(years.max()))
+    if not years.eq(aar).any():
+        have = ", ".join(map(str, sorted(set(years))))
+        raise UserError(f"Regnskapet i {out} har ingen linjer for {aar} (det har {have}). Velg et av disse årene "
+                        f"med --aar, eller kjør «indicators run» med regnskapet for {aar} først.")
     findings = kostra_kontroll(regnskap, aar)
     folder = out / "kostra_kontroll"
     folder.mkdir(parents=True, exist_ok=True)
@@ -265,7 +269,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not raw.is_dir():
         raise UserError(f"Finner ikke mappen med rådata: {raw}. Angi den med --raw.")
     ingest = read_sources(raw, "validering")
+    from indicators.ingest import ensure_something_read
     from indicators.run import format_reconciliation
+
+    ensure_something_read(ingest, raw)
 
     print("\n".join(format_reconciliation(ingest.reconciliation())))
     q = ingest.quarantine

@@ -266,20 +266,23 @@ def _one_file_per_period(files: list[ValidatedFile]) -> list[FileRefused]:
         if SOURCES[f.source].partition == "periode" and "periode" in f.accepted:
             by_source.setdefault(f.source, []).append(f)
     for source, group in by_source.items():
-        seen: dict[tuple[str, str], Path] = {}
+        seen: dict[tuple[str, str], ValidatedFile] = {}
         for f in group:
             pairs = f.accepted[["kommunenr", "periode"]].drop_duplicates().itertuples(index=False)
             for kn, per in pairs:
-                if (kn, per) in seen and seen[(kn, per)] != f.path:
-                    other = seen[(kn, per)]
+                other = seen.get((kn, per))
+                if other is not None and (other.path, other.sheet) != (f.path, f.sheet):
+                    where = (f"arket «{other.sheet}» i samme arbeidsbok" if other.path == f.path
+                             else f"filen {other.label}")
                     refusals.append(FileRefused(
                         f.path,
-                        f"perioden {per} for kommune {kn} i kilden «{source}» finnes også i filen {other}. "
-                        "Samme periode i to filer ville blitt telt to ganger.",
-                        "Fjern den ene filen (eller perioden fra den ene), og kjør på nytt.",
+                        (f"arket «{f.sheet}»: " if f.sheet else "")
+                        + f"perioden {per} for kommune {kn} i kilden «{source}» finnes også i {where}. "
+                        "Samme periode to steder ville blitt telt to ganger.",
+                        "Fjern det ene arket eller den ene filen (eller perioden fra det ene), og kjør på nytt.",
                     ))
                     break
-                seen.setdefault((kn, per), f.path)
+                seen.setdefault((kn, per), f)
     return refusals
 
 
@@ -478,3 +481,13 @@ def read_sources(
 
 
 __all__ = ["Ingest", "LINE", "UnreadFile", "raw_files", "read_sources", "scan_raw"]
+
+
+def ensure_something_read(ingest: Ingest, raw_dir: Path) -> None:
+    """Stop with a plain message when no file of a known source was read or refused (an empty folder, a
+    misspelt source folder, files lying loose in the raw folder); saved SSB answers in ``kostra/`` count."""
+    from indicators.errors import NothingToRead
+
+    has_kostra = (Path(raw_dir) / "kostra").is_dir() and any((Path(raw_dir) / "kostra").glob("*.json"))
+    if not ingest.files and not ingest.refusals and not has_kostra:
+        raise NothingToRead(raw_dir, sorted(SOURCES), list(ingest.notes))

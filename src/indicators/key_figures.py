@@ -195,6 +195,11 @@ def _row(kn: str, aar: int, ind: str, verdi: float, enhet: str, grunnlag: str = 
             np.nan, "enhet": enhet, "mal": mal, "status": status, "grunnlag": grunnlag}
 
 
+def _against_robek_d(pct: float) -> str:
+    """Status of akkumulert merforbruk in % against § 28-1 d's 3 %."""
+    return "mangler" if pd.isna(pct) else ("robek_varsel" if pct > ROBEK_D_PCT else "ok")
+
+
 def _budget_net(budsjett: pd.DataFrame | None, aar: int) -> pd.DataFrame:
     """Per municipality, the net sum of the first (adopted) version of year ``aar``'s budget lines."""
     if budsjett is None or budsjett.empty:
@@ -400,7 +405,7 @@ def nokkeltall(regnskap: pd.DataFrame | None, periode: Periode, balanse: pd.Data
                 _row(kn, c, "disposisjonsfond_pct", s["disposisjonsfond_pct"], "prosent", why),
                 _row(kn, c, "netto_lanegjeld_pct", s["netto_lanegjeld_pct"], "prosent", why),
                 _row(kn, c, "akkumulert_merforbruk_pct", s["akkumulert_merforbruk_pct"], "prosent", why,
-                     mal=ROBEK_D_PCT),
+                     mal=ROBEK_D_PCT, status=_against_robek_d(s["akkumulert_merforbruk_pct"])),
             ]
         else:
             for ind in ("disposisjonsfond_pct", "netto_lanegjeld_pct", "akkumulert_merforbruk_pct"):

@@ -18,8 +18,8 @@ from typing import Any
 
 from indicators import run as steps
 from indicators.errors import RunRefused, StepFailed, UserError
-from indicators.ingest import Ingest, read_sources
-from indicators.io.store import read_dataset
+from indicators.ingest import Ingest, ensure_something_read, read_sources
+from indicators.io.store import read_dataset, read_filtered
 from indicators.io.transaction import StoreTransaction
 from indicators.periods import Periode
 from indicators.progress import Reporter, get_reporter
@@ -72,6 +72,10 @@ def _deviation(out: Path, periode: Periode, method: str, kommuner: list[str] | N
     return avvik, warnings, history
 
 
+def _ledger_behind(out: Path, periode: Periode, kommuner: list[str] | None) -> list[str]:
+    return steps.ledger_behind(read_filtered(out, "regnskap", kommuner, [periode.aar]), periode)
+
+
 def compute_indicators(out: Path, periode: Periode, kommuner: list[str] | None, method: str,
                        result: steps.RunResult, *, runner: Runner = direct, reporter: Reporter | None = None
                        ) -> None:
@@ -88,6 +92,7 @@ def compute_indicators(out: Path, periode: Periode, kommuner: list[str] | None, 
         reporter.working("avvik og årsprognose")
         avvik, warnings, history = runner("beregn-avvik", _deviation, out, periode, method, kommuner)
         result.warnings += warnings
+        result.notes += runner("sjekk-regnskapsperioder", _ledger_behind, out, periode, kommuner)
         result.outputs["avvik"] = runner("skriv-avvik", steps.write_output, avvik, out, "avvik")
         result.outputs["prognose_historikk"] = runner("skriv-prognose-historikk", steps.write_output, history, out,
                                                       "prognose_historikk")
@@ -151,6 +156,7 @@ def execute_run(raw: Path, out: Path, periode: Periode, kommuner: list[str] | No
         reporter.done()
         if ingest.refusals:
             raise RunRefused(ingest.refusals)
+        ensure_something_read(ingest, raw)
         reporter.stage("Lagrer rene data", 1)
         reporter.working("Parquet")
         outputs, replaced = runner("lagre-rene-data", store_all, ingest, raw, work, kjoring_id, periode)

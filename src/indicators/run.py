@@ -188,11 +188,16 @@ def write_quarantine(ingest: Ingest, out: Path, kjoring_id: str) -> list[str]:
     return [str(parquet), str(csv_path)]
 
 
+#: stored datasets a user does not deliver by that name: the raw source (folder) they come from
+DELIVERED_AS = {"tjenestemottakere": "vedtak", "kostra": "kostra (lagrede SSB-svar, «indicators kostra»)"}
+
+
 def skipped_indicators(available: set[str]) -> dict[str, str]:
-    """Indicator families whose required inputs are absent, with the reason in plain words."""
+    """Indicator families whose required inputs are absent, with the reason in plain words (the raw source
+    folders to deliver, not internal dataset names)."""
     skipped = {}
     for name, (required, _optional) in INDICATOR_INPUTS.items():
-        missing = [s for s in required if s not in available]
+        missing = [DELIVERED_AS.get(s, s) for s in required if s not in available]
         if missing:
             skipped[name] = "mangler kilde: " + ", ".join(missing)
     return skipped
@@ -210,8 +215,10 @@ def store_care_counts(ingest: Ingest, out: Path, periode: Periode) -> list[str]:
     vedtak = ingest.data("vedtak")
     if vedtak is None or vedtak.empty:
         return []
-    months = [Periode(periode.aar - 1, m) for m in range(1, 13)]
+    months = [Periode(periode.aar - 1, m) for m in range(1, 14)]
     months += [Periode(periode.aar, m) for m in range(1, periode.months_hittil + 1)]
+    if periode.maned == 13:
+        months.append(periode)  # the year end: 31 December, decisions dated in December
     counts = suppress_counts(care_counts(vedtak, months))  # no count of 1–4 persons leaves the run
     return write_output(counts, out, "tjenestemottakere")
 
@@ -220,6 +227,24 @@ def write_output(df: pd.DataFrame, out: Path, name: str) -> list[str]:
     """Validate an output dataset against its schema, then write it (replacing the periods it covers)."""
     SCHEMAS[name].validate(df, lazy=True)
     return [str(p) for p in write_dataset(df, out, name, OUTPUT_UNITS.get(name, "periode"))]
+
+
+def ledger_behind(regnskap: pd.DataFrame | None, periode: Periode) -> list[str]:
+    """A sentence per municipality whose ledger stops before P: its figures «hittil P» are those of its last
+    delivered month, and at m = 13 a year that is not closed is set against the whole year's budget."""
+    if regnskap is None or regnskap.empty:
+        return []
+    last = regnskap.groupby("kommunenr", observed=True)["periode"].max()
+    wanted = periode.kode if periode.maned == 13 else f"{periode.aar}{periode.maned:02d}"
+    notes = []
+    for kn, p in last.items():
+        if str(p) < wanted:
+            shown = Periode.parse(str(p))
+            what = (f"{periode.aar} er ikke avsluttet, og årets tall settes mot hele årets budsjett"
+                    if periode.maned == 13 else f"tallene for {periode} er tallene til og med {shown}")
+            notes.append(f"Regnskapet for {kn} går bare til {shown}: {what}. Lever regnskapet til og med "
+                         f"{periode}, eller kjør for {shown}.")
+    return notes
 
 
 def compute_deviation(
@@ -265,7 +290,12 @@ def compute_savings(out: Path, periode: Periode, kommuner: list[str] | None) -> 
 
 
 def compute_coverage(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
+    """``dekningsgrad`` at P from the stored counts. The year end (m = 13) has the reference date 31 December,
+    the same as December's, so December's counts serve where a store has no period-13 counts."""
     counts = read_filtered(out, "tjenestemottakere", kommuner, [periode.aar])
+    if periode.maned == 13 and counts is not None and not counts["periode"].eq(periode.kode).any():
+        december = counts[counts["periode"].eq(f"{periode.aar}12")]
+        counts = pd.concat([counts, december.assign(periode=periode.kode)], ignore_index=True)
     return suppress_coverage(coverage(
         counts,
         read_filtered(out, "befolkning", kommuner, [periode.aar, periode.aar + 1]),

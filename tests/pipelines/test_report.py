@@ -56,7 +56,7 @@ class Tables(HTMLParser):
 
 @pytest.fixture(scope="module")
 def report(sample_store: Path) -> dict:
-    assert main(["report", "--period", "2026-T2", "--out", str(sample_store)]) == 0
+    assert main(["report", "--period", "2026-T2", "--out", str(sample_store), "--mal"]) == 0
     folder = sample_store / "rapporter"
     html = (folder / "tertialrapport_1874_2026-T2.html").read_text(encoding="utf-8")
     parser = Tables()
@@ -207,3 +207,66 @@ def test_project_section_lists_the_overdue_activities(report):
     sheet = _sheet_rows(report["xlsx"], "prosjekt_forsinket")[1:]
     assert [r[4] for r in sheet] == [float(d) for d in late["dager_forsinket"]]
     assert "Prosjektet «Et bærekraftig Moskenes»" in report["pdf"]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_leaders_comments_stand_beside_their_figures_in_html_pdf_and_xlsx(report):
+    """data/raw/kommentarer/kommentarer_1874_2026-T2.csv: Helse og omsorg's comment beside its forecast
+    deviation; HR26-07 (yellow) has none, and the report says so."""
+    avvik = read_dataset(report["store"], "avvik", [("kommunenr", "=", "1874")])
+    row = avvik[(avvik["periode"] == "202608") & (avvik["niva"] == "rammeomrade")
+                & (avvik["kode"] == "Helse og omsorg")].iloc[0]
+    cells = _row(report["tables"]["tabell-kommentarer_okonomi"], "Helse og omsorg")
+    assert cells[1] == fmt_number(row["prognose_avvik"] / 1000) and cells[2].endswith("Grønn")
+    assert cells[3].startswith("Avviket hittil (965 000 kr) skyldes vikarer")
+    assert cells[5] == "Kommunalsjef helse og omsorg, 08.09.2026"
+    assert "Avviket hittil (965 000 kr)" in _flat(report["pdf"])
+    sheet = [r for r in _sheet_rows(report["xlsx"], "kommentarer_okonomi") if r[0] == "Helse og omsorg"][0]
+    assert sheet[1] == pytest.approx(row["prognose_avvik"]) and sheet[3].startswith("Avviket hittil")
+    late = _row(report["tables"]["tabell-kommentarer_tiltak"], "HR26-07 Oppgavefellesskap for lønn med Vestvågøy")
+    assert late[3] == "Kommentar mangler (kreves: tiltakseier vurderer tiltaket som gult)"
+    assert "Kommentar mangler" in _flat(report["pdf"])
+    assert ("Ledernes kommentarer: 14 av 18 som reglene krever, er levert; mangler for AP2 Ressursstyring, "
+            "ledelse og innovasjon, AP4 Kommuneplanens arealdel, HR26-07") in report["html"]
+
+
+def test_a_filled_comment_template_read_back_shows_in_the_report(report, tmp_path: Path):
+    """``report --mal`` wrote the template; a leader fills in HR26-07, the finance office drops the file in
+    kommentarer/, and the report prints the comment where it said «Kommentar mangler»."""
+    from indicators.ingest import read_sources
+    from indicators.periods import Tertial
+    from indicators.report.tertial import build_tables, render_html
+    from indicators.run import store_clean
+
+    mal = report["folder"] / "kommentarmal_1874_2026-T2.xlsx"
+    wb = load_workbook(mal)
+    ws = wb["Kommentarer"]
+    header = [c.value for c in ws[1]]
+    rows = {r[3].value: r for r in ws.iter_rows(min_row=2)}
+    assert {"Helse og omsorg", "HR26-07", "AP4 Kommuneplanens arealdel", "robek_c"} <= set(rows)
+    assert rows["HR26-07"][header.index("forklaring")].value in (None, "")
+    assert rows["HR26-07"][header.index("periode")].value == "202608"
+    rows["HR26-07"][header.index("forklaring")].value = "Avtalen med Vestvågøy trer i kraft først 1. november."
+    rows["HR26-07"][header.index("oppfolging")].value = "Lønnskjøringen flyttes i november."
+    rows["HR26-07"][header.index("forfatter")].value = "Økonomisjef"
+    raw = tmp_path / "raw" / "kommentarer"
+    raw.mkdir(parents=True)
+    wb.save(raw / "kommentarer_1874_2026-T2.xlsx")
+    store = tmp_path / "store"
+    shutil.copytree(report["store"], store)
+    ingest = read_sources(tmp_path / "raw", "t")
+    assert not ingest.refusals
+    q = ingest.quarantine  # the three rows nobody filled in are set aside with a sentence, not lost
+    assert sorted(q["kolonne"]) == ["forklaring"] * 3 and q["regel"].eq("not_nullable").all()
+    store_clean(ingest, store)
+    t = Tertial.parse("2026-T2")
+    parser = Tables()
+    parser.feed(render_html(build_tables(store, "1874", t), "1874", t, store))
+    cells = _row(parser.tables["tabell-kommentarer_tiltak"], "HR26-07 Oppgavefellesskap for lønn med Vestvågøy")
+    assert cells[3:6] == ["Avtalen med Vestvågøy trer i kraft først 1. november.",
+                          "Lønnskjøringen flyttes i november.", "Økonomisjef"]
+    kept = _row(parser.tables["tabell-kommentarer_okonomi"], "Helse og omsorg")  # pre-filled, kept
+    assert kept[3].startswith("Avviket hittil (965 000 kr)")

@@ -17,6 +17,7 @@ from jinja2 import Environment, select_autoescape
 from indicators import codes
 from indicators.io.store import read_filtered
 from indicators.periods import Tertial
+from indicators.report import comments as C
 from indicators.report import tables as T
 from indicators.report.render import XLSX_FORMATS, html_headers, html_rows, resolved_rows, xlsx_value
 
@@ -29,6 +30,7 @@ class Report:
     html: Path | None = None
     pdf: Path | None = None
     xlsx: Path | None = None
+    mal: Path | None = None  # the comment template, when asked for
 
 
 def _load(out: Path, name: str, kommuner: list[str] | None = None, aar: list[int] | None = None,
@@ -40,7 +42,22 @@ def _load(out: Path, name: str, kommuner: list[str] | None = None, aar: list[int
     return df if df is not None and len(df) else None
 
 
-def build_tables(out: Path, kommunenr: str, tertial: Tertial) -> dict[str, T.Table]:
+def load_comments(out: Path, kommunenr: str, tertial: Tertial) -> pd.DataFrame | None:
+    """The leaders' comments for the tertial (``kommentarer``, periode = the tertial's last month)."""
+    return _load(out, "kommentarer", [kommunenr], None, tertial.periode.kode)
+
+
+def comment_inputs(out: Path, kommunenr: str, tertial: Tertial) -> dict[str, pd.DataFrame | None]:
+    """The datasets the comment rules look at (report.comments)."""
+    p = tertial.periode
+    one, y = [kommunenr], [p.aar]
+    return {"avvik": _load(out, "avvik", one, y, p.kode), "status": _load(out, "tiltak_status", one, y, p.kode),
+            "prosjekt": _load(out, "prosjektstatus", one, y, p.kode),
+            "nokkeltall": _load(out, "nokkeltall", one, None, p.kode)}
+
+
+def build_tables(out: Path, kommunenr: str, tertial: Tertial,
+                 threshold_pct: float = C.DEFAULT_THRESHOLD_PCT) -> dict[str, T.Table]:
     """All tables of the report, from the store."""
     p = tertial.periode
     one, y = [kommunenr], [p.aar]
@@ -83,7 +100,28 @@ def build_tables(out: Path, kommunenr: str, tertial: Tertial) -> dict[str, T.Tab
     if prosjekt is not None:
         for t in T.project_tables(prosjekt):
             tables[t.key] = t
+    inputs = comment_inputs(out, kommunenr, tertial)
+    figures = C.figures(*inputs.values(), threshold_pct)
+    rows = C.comments_with_figures(figures, load_comments(out, kommunenr, tertial))
+    for t in C.comment_tables(rows):
+        tables[t.key] = t
+    missing = rows[rows["mangler"]] if len(rows) else rows
+    required = int((rows["krav"].fillna("") != "").sum()) if len(rows) else 0
+    tables["sammendrag"].note = (
+        f"Ledernes kommentarer: {required - len(missing)} av {required} som reglene krever, er levert"
+        + (f"; mangler for {', '.join(missing['navn'])}." if len(missing) else ".")) if required else ""
     return tables
+
+
+def write_comment_template(out: Path, kommunenr: str, tertial: Tertial,
+                           threshold_pct: float = C.DEFAULT_THRESHOLD_PCT) -> tuple[Path, Path]:
+    """``<out>/rapporter/kommentarmal_<kommunenr>_<YYYY-Tn>.{xlsx,csv}``: the figures that need a comment,
+    with the comments already given, for leaders to fill in (docs/tertialrapport.md)."""
+    inputs = comment_inputs(Path(out), kommunenr, tertial)
+    required = C.required_comments(*inputs.values(), threshold_pct)
+    rows = C.template_frame(required, load_comments(Path(out), kommunenr, tertial), kommunenr,
+                            tertial.periode.kode)
+    return C.write_template(rows, Path(out) / "rapporter", f"kommentarmal_{kommunenr}_{tertial.kode}")
 
 
 def _figure_uri(path: Path) -> str | None:
@@ -111,7 +149,8 @@ def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, ou
             num_cols.insert(2, False)
         view[key] = {"key": t.key, "title": t.title, "headers": html_headers(t), "rows": html_rows(t),
                      "note": t.note, "totals": t.totals, "num_cols": num_cols, "has_kr": "kr" in kinds,
-                     "wide": t.columns[1][2] == "text" and t.key != "sammendrag"}
+                     "wide": t.columns[1][2] == "text" and t.key != "sammendrag",
+                     "missing": getattr(t, "missing", [])}
     navn = codes.KOMMUNER.get(kommunenr, kommunenr)
     env = Environment(autoescape=select_autoescape(["html", "j2"]))
     template = env.from_string(
@@ -187,9 +226,10 @@ def write_pdf(html: str, path: Path) -> None:
     tmp.replace(path)
 
 
-def write_report(out: Path, kommunenr: str, tertial: Tertial) -> Report:
+def write_report(out: Path, kommunenr: str, tertial: Tertial,
+                 threshold_pct: float = C.DEFAULT_THRESHOLD_PCT) -> Report:
     """Write ``<out>/rapporter/tertialrapport_<kommunenr>_<YYYY-Tn>.{html,pdf,xlsx}``."""
-    tables = build_tables(Path(out), kommunenr, tertial)
+    tables = build_tables(Path(out), kommunenr, tertial, threshold_pct)
     folder = Path(out) / "rapporter"
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"tertialrapport_{kommunenr}_{tertial.kode}"

@@ -10,6 +10,7 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
@@ -83,7 +84,8 @@ def test_deviation_numbers_equal_the_dataset_in_html_pdf_and_xlsx(report):
     expected = [fmt_number(row[c] / 1000) for c in ("budsjett_hittil", "regnskap_hittil", "avvik_hittil")]
     assert cells[1:4] == expected
     assert cells[4] == fmt_number(row["avvik_pct"], 1)
-    assert cells[7] == fmt_number(row["prognose_avvik"] / 1000)
+    assert cells[7] == fmt_number(row["prognosejustering"] / 1000)
+    assert cells[8] == fmt_number(row["prognose_avvik"] / 1000)
     line = next(ln for ln in report["pdf"].splitlines() if ln.startswith("Helse og omsorg") and "Grønn" in ln
                 or ln.startswith("Helse og omsorg") and re.search(r"\d", ln))
     for text in expected:
@@ -270,3 +272,43 @@ def test_a_filled_comment_template_read_back_shows_in_the_report(report, tmp_pat
                           "Lønnskjøringen flyttes i november.", "Økonomisjef"]
     kept = _row(parser.tables["tabell-kommentarer_okonomi"], "Helse og omsorg")  # pre-filled, kept
     assert kept[3].startswith("Avviket hittil (965 000 kr)")
+
+
+def test_the_forecast_adjustment_shows_with_its_reason_and_amount_in_avvik_html_pdf_and_xlsx(report):
+    """data/raw/prognosejustering/prognosejustering_1874.csv: −3 255 000 kr on ansvar 3500 (Helse og
+    omsorg) in 202608, «Refusjon ressurskrevende tjenester for året utbetales neste år (anslag)»."""
+    reason = "Refusjon ressurskrevende tjenester for året utbetales neste år (anslag)"
+    avvik = read_dataset(report["store"], "avvik", [("kommunenr", "=", "1874")])
+    a = avvik[avvik["periode"] == "202608"].set_index(["niva", "kode"])
+    for key in (("rammeomrade", "Helse og omsorg"), ("ansvar", "3500"), ("kommune", "1874")):
+        assert a.loc[key, "prognosejustering"] == -3_255_000
+        assert a.loc[key, "prognosejustering_begrunnelse"] == f"{reason} (\u22123\u00a0255\u00a0000 kr, ansvar 3500)"
+    assert a.loc[("rammeomrade", "Oppvekst"), "prognosejustering"] == 0
+    assert pd.isna(a.loc[("rammeomrade", "Oppvekst"), "prognosejustering_begrunnelse"])
+    cells = _row(report["tables"]["tabell-avvik_rammeomrade"], "Helse og omsorg")
+    assert report["tables"]["tabell-avvik_rammeomrade"][0][7] == "Herav prognosejustering"
+    assert cells[7] == "\u22123\u00a0255"
+    assert f"Helse og omsorg: \u22123\u00a0255 (1000 kr), {reason}" in report["html"]
+    assert "Helse og omsorg: −3 255 (1000 kr), Refusjon ressurskrevende" in _flat(report["pdf"])
+    sheet = _sheet_rows(report["xlsx"], "avvik_rammeomrade")
+    header, data = sheet[0], [r for r in sheet[1:] if r[0] == "Helse og omsorg"][0]
+    assert data[header.index("Herav prognosejustering (kr)")] == -3_255_000
+    assert data[header.index("Begrunnelse for prognosejustering")].startswith(reason)
+
+
+def test_every_light_has_its_target_and_every_number_its_unit_in_the_summary(report):
+    rows = report["tables"]["tabell-sammendrag"]
+    assert rows[0] == ["Nøkkeltall", "Verdi", "Enhet", "Mål", "Status"]
+    for r in rows[1:]:
+        if r[4]:  # a light is measured against a target shown beside it
+            assert r[3], r
+        if re.search(r"\d", r[1]):
+            assert r[2], r  # a number has its unit
+    arsverk = _row(rows, "Årsverk mot budsjett (avvik)")
+    assert arsverk[2] == "årsverk"
+    ndr = _row(rows, "Netto driftsresultat 2026, årsprognose, i % av brutto driftsinntekter")
+    assert ndr[3] == "≥ 1,75 %"
+    sentral = report["tables"]["tabell-sentrale_inntekter"]
+    for r in sentral[1:]:  # functions with neither budget nor forecast get no colour
+        if all(c in ("-", "..") for c in r[2:10]):
+            assert r[10] == "", r

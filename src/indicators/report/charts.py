@@ -84,6 +84,25 @@ def _period_labels(periods: pd.Series) -> list[str]:
     return [f"{MONTHS_NO[int(str(p)[4:6]) - 1]} {str(p)[2:4]}" for p in periods]
 
 
+#: forecast methods in words for legends (the codes are the datasets' and the CLI's)
+METHOD_LABELS = {"budsjett": "Resten av året som budsjettert", "lineaer": "Lineær fremskriving",
+                 "fjoraarsprofil": "Fjorårets månedsprofil"}
+
+
+def method_labels(series: dict[str, pd.Series]) -> dict[str, str]:
+    """Legend text per method; a method whose values equal an earlier one's says so, since its line
+    lies on top of the other."""
+    labels: dict[str, str] = {}
+    for method, values in series.items():
+        label = METHOD_LABELS.get(method, method)
+        same = [m for m in labels if len(series[m]) == len(values)
+                and np.allclose(series[m].to_numpy(dtype=float), values.to_numpy(dtype=float), equal_nan=True)]
+        if same:
+            label += f" (samme tall som «{METHOD_LABELS.get(same[0], same[0])}»)"
+        labels[method] = label
+    return labels
+
+
 def forecast_through_year(history: pd.DataFrame, out_dir: Path, stem: str, title: str) -> list[Path]:
     """The whole municipality's year-end forecast by method, month by month, against the budget (1000 kr).
 
@@ -92,9 +111,11 @@ def forecast_through_year(history: pd.DataFrame, out_dir: Path, stem: str, title
     periods = sorted(h["periode"].unique())
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.5, 3.8))
-        for i, (method, rows) in enumerate(h.groupby("prognosemetode", sort=True)):
+        groups = dict(tuple(h.groupby("prognosemetode", sort=True)))
+        labels = method_labels({m: g.set_index("periode")["prognose_aar"] for m, g in groups.items()})
+        for i, (method, rows) in enumerate(groups.items()):
             ax.plot(_period_labels(rows["periode"]), rows["prognose_aar"], color=DARK, linestyle=LINESTYLES[i],
-                    marker=MARKERS[i], markersize=4, label=f"Prognose: {method}")
+                    marker=MARKERS[i], markersize=4, label=f"Prognose: {labels[method]}")
         budget = h.groupby("periode")["budsjett_aar"].first().reindex(periods)
         ax.step(_period_labels(pd.Series(periods)), budget, where="mid", color=MID, linewidth=2.5, alpha=0.7,
                 label="Budsjett for året")
@@ -114,7 +135,7 @@ def forecast_errors(accuracy: pd.DataFrame, out_dir: Path, stem: str, title: str
         fig, ax = plt.subplots(figsize=(7.5, 3.6))
         for i, (method, rows) in enumerate(err.groupby("prognosemetode", sort=True)):
             ax.plot(_period_labels(rows["periode"]), rows["abs_feil"], color=DARK, linestyle=LINESTYLES[i],
-                    marker=MARKERS[i], markersize=4, label=method)
+                    marker=MARKERS[i], markersize=4, label=METHOD_LABELS.get(method, method))
         ax.yaxis.set_major_formatter(_kr1000)
         ax.set_ylabel("Samlet absolutt feil, 1000 kr")
         ax.set_ylim(bottom=0)

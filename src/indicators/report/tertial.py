@@ -143,7 +143,8 @@ def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, ou
     }
     view = {}
     for key, t in tables.items():
-        kinds = [k for _c, _l, k in t.columns]
+        skip = getattr(t, "html_skip", ())
+        kinds = [k for c, _l, k in t.columns if c not in skip]
         num_cols = [k not in ("text", "lys") for k in kinds]
         if t.key == "sammendrag":
             num_cols.insert(2, False)
@@ -196,7 +197,7 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
             out_row = [xlsx_value(v, k) for v, k in cells]
             fmts = [XLSX_FORMATS.get(k) for _v, k in cells]
             if key == "sammendrag":
-                out_row.insert(2, {"kr": "kr", "pct": "%"}.get(values.get("enhet"), ""))
+                out_row.insert(2, values.get("enhet_navn") or {"kr": "kr", "pct": "%"}.get(values.get("enhet"), ""))
                 fmts.insert(2, None)
             ws.append(out_row)
             for cell, fmt in zip(ws[ws.max_row], fmts, strict=True):

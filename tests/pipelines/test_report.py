@@ -312,3 +312,86 @@ def test_every_light_has_its_target_and_every_number_its_unit_in_the_summary(rep
     for r in sentral[1:]:  # functions with neither budget nor forecast get no colour
         if all(c in ("-", "..") for c in r[2:10]):
             assert r[10] == "", r
+
+
+MM = 72 / 25.4
+MARGIN_X, MARGIN_Y = 14 * MM, 5 * MM  # the page's side margins; the footer stands in the bottom margin
+
+
+def _layout_problems(pdf_path: Path) -> list[str]:
+    """Per page: words outside the margins, and characters of different words on top of each other
+    (character boxes overlapping by more than 1 pt both ways; kerning inside a word, «Te», is allowed)."""
+    import numpy as np
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for n, page in enumerate(pdf.pages, start=1):
+            for w in page.extract_words(x_tolerance=1.5):
+                if (w["x0"] < MARGIN_X - 1 or w["x1"] > page.width - MARGIN_X + 1 or w["top"] < MARGIN_Y
+                        or w["bottom"] > page.height - MARGIN_Y):
+                    out.append(f"side {n}: «{w['text']}» ligger utenfor margen")
+            ch = [c for c in page.chars if c["text"].strip()]
+            if not ch:
+                continue
+            x0, x1 = np.array([c["x0"] for c in ch]), np.array([c["x1"] for c in ch])
+            top, bottom = np.array([c["top"] for c in ch]), np.array([c["bottom"] for c in ch])
+            dx = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
+            dy = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None], top[None, :])
+            for i, j in zip(*np.nonzero(np.triu((dx > 1) & (dy > 1), 1)), strict=True):
+                if j == i + 1 and ch[i]["text"].isalpha() and ch[j]["text"].isalpha():
+                    continue
+                out.append(f"side {n}: «{ch[i]['text']}» og «{ch[j]['text']}» overlapper ved "
+                           f"({x0[i]:.0f}, {top[i]:.0f})")
+    return out
+
+
+def test_the_layout_test_finds_overlapping_words_and_words_outside_the_margin(tmp_path: Path):
+    from weasyprint import HTML
+
+    pdf = tmp_path / "feil.pdf"
+    HTML(string="""<style>@page { size: A4; margin: 16mm 14mm; } body { font-family: 'DejaVu Sans'; }</style>
+        <p style="position: absolute; left: 0; top: 0">Planlagt</p>
+        <p style="position: absolute; left: 2px; top: 0">Realisert</p>
+        <p style="margin-left: 175mm; white-space: nowrap">Prognoseavvik</p>""").write_pdf(pdf)
+    problems = _layout_problems(pdf)
+    assert any("overlapper" in p for p in problems)
+    assert any("«Prognoseavvik» ligger utenfor margen" in p for p in problems)
+
+
+def test_every_pdf_page_holds_its_layout_and_long_tables_repeat_their_header(report):
+    pdf_path = report["folder"] / "tertialrapport_1874_2026-T2.pdf"
+    assert _layout_problems(pdf_path) == []
+    pages = [p.extract_text() for p in PdfReader(pdf_path).pages]
+    overdue = [t for t in pages if re.search(r"Avtale \d\d om", t) and "IKS-" in t]
+    assert len(overdue) >= 2, "the overdue agreements span two pages in the sample"
+    for text in overdue:  # the header row is on every page the table runs over
+        assert "Avtale Navn Type Partner Kostnad" in text.replace("\xa0", " ")
+
+
+def test_no_path_of_the_machine_appears_in_the_report(report):
+    store = str(report["store"])
+    texts = [report["html"], report["pdf"]]
+    for ws in report["xlsx"].worksheets:
+        texts += [str(c) for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    for text in texts:
+        assert store not in text and not re.search(r"(^|[\s(«])/(tmp|home|root|work|Users)/", text), text[:200]
+    assert "lageret «" in report["html"]
+
+
+#: the figures the report shows, and the report's text width in pt (A4 less 2 × 14 mm)
+REPORT_FIGURES = ("avvik_rammeomrade_1874", "prognose_rammeomrade_1874", "prognose_gjennom_aaret_1874",
+                  "tiltak_1874", "bemanning_helse_1874", "dekning_andel_80pluss_hjemmetjenester", "prosjekt_1874")
+TEXT_WIDTH_PT = (210 - 2 * 14) * MM
+
+
+def test_chart_text_prints_at_8_pt_or_more(report):
+    """Each chart is printed at the text width; its smallest text × (text width / the chart's width) ≥ 8 pt."""
+    folder = report["store"] / "figurer" / "202608"
+    for name in REPORT_FIGURES:
+        svg = (folder / f"{name}.svg").read_text(encoding="utf-8")
+        width = float(re.search(r'<svg[^>]* width="([\d.]+)pt"', svg).group(1))
+        sizes = [float(x) for x in re.findall(r"font-size: ?([\d.]+)px", svg)]
+        assert sizes, name
+        printed = min(sizes) * TEXT_WIDTH_PT / width
+        assert printed >= 8, f"{name}: {printed:.1f} pt"

@@ -3,6 +3,7 @@ black and white (hatching as well as grey tones)."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -16,7 +17,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from indicators.report.numbers import fmt_number  # noqa: E402
 
 STYLE = {
-    "font.size": 9, "axes.titlesize": 11, "axes.spines.top": False, "axes.spines.right": False,
+    "font.size": 10, "axes.titlesize": 11, "axes.spines.top": False, "axes.spines.right": False,
     "axes.grid": True, "grid.color": "#dddddd", "grid.linewidth": 0.6, "svg.fonttype": "none",
     "svg.hashsalt": "indicators", "figure.dpi": 110,
 }
@@ -24,8 +25,26 @@ DARK, MID, LIGHT = "#222222", "#777777", "#bbbbbb"
 _kr1000 = FuncFormatter(lambda v, _pos: fmt_number(v / 1000))
 
 
+#: the report's text width in inches (A4, 14 mm side margins): charts are saved this wide, labels and
+#: margins included, so that their text prints at its own size (9 pt and up), not scaled down
+PRINT_WIDTH_IN = 7.15
+
+
+def _fit_width(fig: plt.Figure) -> None:
+    """Resize the figure so its tight bounding box (labels and legend included) is PRINT_WIDTH_IN wide."""
+    for _ in range(6):
+        fig.canvas.draw()
+        tight = fig.get_tightbbox(fig.canvas.get_renderer())
+        excess = tight.width + 0.2 - PRINT_WIDTH_IN  # savefig pads the tight box by 0.1 in a side
+        if abs(excess) < 0.01:
+            return
+        w, h = fig.get_size_inches()
+        fig.set_size_inches(max(w - excess, 2.5), h)
+
+
 def _save(fig: plt.Figure, out_dir: Path, stem: str) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
+    _fit_width(fig)
     paths = [out_dir / f"{stem}.png", out_dir / f"{stem}.svg"]
     fig.savefig(paths[0], bbox_inches="tight")
     fig.savefig(paths[1], bbox_inches="tight", metadata={"Date": None})
@@ -45,7 +64,7 @@ def deviation_by_area(avvik: pd.DataFrame, out_dir: Path, stem: str, title: str)
                 bar.set_hatch("///")
             ax.annotate(fmt_number(v / 1000), (v, bar.get_y() + bar.get_height() / 2),
                         xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
-                        ha="left" if v >= 0 else "right", va="center", fontsize=8)
+                        ha="left" if v >= 0 else "right", va="center", fontsize=9)
         ax.axvline(0, color=DARK, linewidth=0.8)
         ax.xaxis.set_major_formatter(_kr1000)
         ax.set_xlabel("Avvik hittil i år, 1000 kr (positivt = merforbruk)")
@@ -123,7 +142,7 @@ def forecast_through_year(history: pd.DataFrame, out_dir: Path, stem: str, title
         ax.yaxis.set_major_formatter(_kr1000)
         ax.set_ylabel("1000 kr (netto; positivt = merforbruk)")
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, fontsize=8)
+        ax.legend(frameon=False, fontsize=9)
         return _save(fig, out_dir, stem)
 
 
@@ -140,7 +159,7 @@ def forecast_errors(accuracy: pd.DataFrame, out_dir: Path, stem: str, title: str
         ax.set_ylabel("Samlet absolutt feil, 1000 kr")
         ax.set_ylim(bottom=0)
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, title="Prognosemetode", fontsize=8)
+        ax.legend(frameon=False, title="Prognosemetode", fontsize=9)
         return _save(fig, out_dir, stem)
 
 
@@ -156,11 +175,11 @@ def savings_realisation(status: pd.DataFrame, out_dir: Path, stem: str, title: s
         ax.barh([i - 0.2 for i in y], s["realisert_hittil"], height=0.4, color=MID, edgecolor=DARK,
                 label="Realisert hittil")
         ax.scatter(s["prognose_aar"], list(y), marker="|", s=120, color=DARK, label="Prognose for året", zorder=3)
-        ax.set_yticks(list(y), labels, fontsize=7)
+        ax.set_yticks(list(y), labels, fontsize=9)
         ax.xaxis.set_major_formatter(_kr1000)
         ax.set_xlabel("1000 kr (innsparing)")
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, loc="lower right", fontsize=8)
+        ax.legend(frameon=False, loc="lower right", fontsize=9)
         ax.grid(axis="y", visible=False)
         return _save(fig, out_dir, stem)
 
@@ -179,8 +198,8 @@ def coverage_over_time(cov: pd.DataFrame, indikator: str, names: dict[str, str],
         ax.set_ylabel("Prosent")
         ax.set_ylim(bottom=0)
         ax.set_title(title, loc="left")
-        ax.tick_params(axis="x", labelrotation=90, labelsize=7)
-        ax.legend(frameon=False, fontsize=8)
+        ax.tick_params(axis="x", labelrotation=90, labelsize=9)
+        ax.legend(frameon=False, fontsize=9)
         return _save(fig, out_dir, stem)
 
 
@@ -206,10 +225,10 @@ def staffing_over_time(monthly: pd.DataFrame, out_dir: Path, stem: str, title: s
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, 0)))
         ax.set_ylabel("Årsverk")
         ax.set_title(title, loc="left")
-        ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+        ax.tick_params(axis="x", labelrotation=90, labelsize=9)
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
-        ax.legend(h1 + h2, l1 + l2, frameon=False, fontsize=8, loc="lower left")
+        ax.legend(h1 + h2, l1 + l2, frameon=False, fontsize=9, loc="lower left")
         return _save(fig, out_dir, stem)
 
 
@@ -251,16 +270,17 @@ def project_timeline(status: pd.DataFrame, ref_date, out_dir: Path, stem: str, t
                    linewidth=1, label="Rapportdato")
         lo, hi = float(np.floor(s["q"].min())), float(np.floor(s["q"].max())) + 1
         ticks = np.arange(lo, hi, 0.25)
-        ax.set_xticks(ticks, [f"{int(t)} K{int(round((t % 1) * 4)) + 1}" for t in ticks], rotation=90, fontsize=7)
+        ax.set_xticks(ticks, [f"{int(t)} K{int(round((t % 1) * 4)) + 1}" for t in ticks], rotation=90, fontsize=9)
         ax.set_xlim(lo - 0.15, hi)
         short = {d: d.replace("Delprosjekt ", "").replace("Hovedprosjekt ", "").split(" og ")[0]
                  for d, _a in packages}
         short = {d: v[:1].upper() + v[1:] for d, v in short.items()}
-        ax.set_yticks([ypos[p] for p in packages], [f"{short[d]}: {a}" for d, a in packages], fontsize=7)
+        ax.set_yticks([ypos[p] for p in packages], [textwrap.fill(f"{short[d]}: {a}", 34) for d, a in packages],
+                      fontsize=9)
         for i in range(1, len(packages)):
             if packages[i][0] != packages[i - 1][0]:
                 ax.axhline(ypos[packages[i]] + 0.5, color=MID, linewidth=0.8)
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4)
+        ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4)
         ax.grid(axis="y", visible=False)
         return _save(fig, out_dir, stem)

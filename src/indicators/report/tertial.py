@@ -164,7 +164,7 @@ def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, ou
     return template.render(
         title=f"Tertialrapport – {tertial.label}", kommune_navn=navn, kommunenr=kommunenr,
         tertial_label=tertial.label, per_dato=tertial.per_dato, laget=dt.date.today().strftime("%d.%m.%Y"),
-        tables=_Tables(view), figures=figures, store=str(out), periode=tertial.periode.kode,
+        tables=_Tables(view), figures=figures, store=Path(out).name, periode=tertial.periode.kode,  # no machine path
     )
 
 

@@ -395,3 +395,65 @@ def test_chart_text_prints_at_8_pt_or_more(report):
         assert sizes, name
         printed = min(sizes) * TEXT_WIDTH_PT / width
         assert printed >= 8, f"{name}: {printed:.1f} pt"
+
+
+MEASURE = """<script>
+window.addEventListener('load', () => {
+  const W = document.documentElement.clientWidth, bad = [], cramped = [];
+  for (const t of document.querySelectorAll('table')) {
+    const box = t.closest('.tabell');
+    const scrolls = box && ['auto', 'scroll'].includes(getComputedStyle(box).overflowX)
+                    && box.getBoundingClientRect().right <= W + 1;
+    if (t.getBoundingClientRect().right > W + 1 && !scrolls) bad.push(t.id);
+    for (const c of t.querySelectorAll('td, th'))
+      if (c.scrollWidth > c.clientWidth + 1) cramped.push(t.id + ': ' + c.textContent.trim());
+  }
+  const out = document.createElement('pre'); out.id = 'resultat';
+  out.textContent = JSON.stringify({W, bad, cramped, wide: document.documentElement.scrollWidth > W + 1});
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+def _measure_in_chromium(html: str, width: int, tmp_path: Path) -> dict:
+    """Lay the report out in headless Chromium in a frame ``width`` px wide (the browser window has a
+    minimum width, a frame has not) and measure every table: wider than the viewport without a box of
+    its own that scrolls (``bad``), cells whose content does not fit (``cramped``), a page that scrolls
+    sideways as a whole (``wide``)."""
+    import json
+
+    (tmp_path / "rapport.html").write_text(html.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    (tmp_path / "telefon.html").write_text(f"""<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="rapport.html" style="width:{width}px;height:900px;border:0"></iframe>
+<script>document.getElementById('f').addEventListener('load', () => {{
+  const d = document.getElementById('f').contentDocument;
+  const wait = () => {{ const r = d.getElementById('resultat'); if (!r) return setTimeout(wait, 50);
+    const out = document.createElement('pre'); out.id = 'resultat'; out.textContent = r.textContent;
+    document.body.appendChild(out); }};
+  wait(); }});</script></body></html>""", encoding="utf-8")
+    done = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                           f"--user-data-dir={tmp_path / 'profil'}", "--hide-scrollbars",
+                           f"--window-size={max(width, 600)},900", "--virtual-time-budget=5000",
+                           "--allow-file-access-from-files", "--dump-dom", (tmp_path / "telefon.html").as_uri()],
+                          check=True, capture_output=True, text=True, timeout=120)
+    found = re.search(r'<pre id="resultat">(.*?)</pre>', done.stdout, re.S)
+    assert found, "the measuring script did not run"
+    return json.loads(found.group(1).replace("&nbsp;", " "))
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_html_report_reads_on_a_phone_and_on_a_desktop(report, width: int, tmp_path: Path):
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in report["html"]
+    result = _measure_in_chromium(report["html"], width, tmp_path)
+    assert result["W"] == width
+    assert result["bad"] == [], "tables wider than the screen without their own scroll"
+    assert result["cramped"] == [], "cells whose numbers run into the next"
+    assert not result["wide"], "the whole page scrolls sideways"
+
+
+def test_the_phone_check_finds_a_table_that_does_not_fit(tmp_path: Path):
+    html = ("<html><body><table id='t'><tr><td style='white-space:nowrap'>" + "48 854 " * 30
+            + "</td></tr></table></body></html>")
+    result = _measure_in_chromium(html, 390, tmp_path)
+    assert result["bad"] == ["t"] and result["wide"]

@@ -457,3 +457,45 @@ def test_the_phone_check_finds_a_table_that_does_not_fit(tmp_path: Path):
             + "</td></tr></table></body></html>")
     result = _measure_in_chromium(html, 390, tmp_path)
     assert result["bad"] == ["t"] and result["wide"]
+
+
+def test_an_autosum_over_each_filtered_xlsx_column_equals_the_tables_total(report):
+    """Each sheet with a total: the total stands below the filter range (after a blank row), so the sum of
+    a kr column over the filter range's data rows, as AutoSum or SUBTOTAL would take it, equals the total."""
+    from openpyxl.utils.cell import range_boundaries
+
+    checked = 0
+    for name in ("avvik_rammeomrade", "tiltak_sum", "bemanning", "avtaler"):
+        ws = report["xlsx"][name]
+        _c0, _r0, c1, r1 = range_boundaries(ws.auto_filter.ref)
+        header = [c.value for c in ws[1]]
+        data = list(ws.iter_rows(min_row=2, max_row=r1, values_only=True))
+        assert all(any(v is not None for v in row) for row in data), name
+        assert all(v is None for v in next(ws.iter_rows(min_row=r1 + 1, max_row=r1 + 1, values_only=True))), name
+        total = next(ws.iter_rows(min_row=r1 + 2, max_row=r1 + 2, values_only=True))
+        assert total[0] in ("Sum rammeområder", "Hele planen", "Hele kommunen", "Totalt"), (name, total[0])
+        assert c1 == len(header)
+        for i, h in enumerate(header):
+            if h.endswith("(kr)") and h != "Kostnad per innbygger (kr)":
+                assert sum(r[i] or 0 for r in data) == pytest.approx(total[i] or 0, abs=1), (name, h)
+                checked += 1
+    assert checked >= 12
+
+
+def test_xlsx_dates_are_dates_widths_fit_and_each_table_prints_on_the_page_width(report):
+    import datetime as dt
+
+    ws = report["xlsx"]["prosjekt_forsinket"]
+    header = [c.value for c in ws[1]]
+    col = header.index("Planlagt ferdig")
+    cells = [row[col] for row in ws.iter_rows(min_row=2)]
+    assert cells and all(isinstance(c.value, dt.datetime) and c.number_format == "DD.MM.YYYY" for c in cells)
+    ps = read_dataset(report["store"], "prosjektstatus", [("kommunenr", "=", "1874")])
+    late = ps[(ps["periode"] == "202608") & ps["forsinket"]].sort_values("dager_forsinket", ascending=False)
+    assert [c.value.strftime("%Y-%m-%d") for c in cells] == late["planlagt_slutt"].tolist()
+    summary = report["xlsx"]["sammendrag"]
+    longest = max(len(str(c.value)) for c in summary["A"] if c.value)
+    assert summary.column_dimensions["A"].width >= min(longest, 60)  # «Handlingsrom: realisert hittil» not cut
+    for ws in report["xlsx"].worksheets[1:]:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.print_title_rows in ("1:1", "$1:$1"), ws.title  # the header on every printed page

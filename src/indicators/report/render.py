@@ -34,6 +34,8 @@ def format_cell(value, kind: str) -> str:
         return "" if _missing(value) else str(value)
     if kind == "lys":
         return "" if _missing(value) else " ".join(x for x in LIGHTS.get(str(value), ("", str(value)))[:2] if x)
+    if kind == "date":  # a date as DD.MM.ÅÅÅÅ; no date set
+        return "ikke satt" if _missing(value) or pd.isna(value) else pd.Timestamp(value).strftime("%d.%m.%Y")
     if kind == "target":  # a target in words («≥ 1,75 %»), or a bare number
         return "" if _missing(value) else value if isinstance(value, str) else fmt_number(float(value), 2)
     if _missing(value):
@@ -100,8 +102,10 @@ def xlsx_value(value, kind: str):
     """The value stored in the workbook: numbers as numbers (kr exact), ':' for suppressed, None if missing."""
     if isinstance(value, str) and value == SUPPRESSED:
         return SUPPRESSED
-    if _missing(value):
+    if _missing(value) or (kind == "date" and pd.isna(value)):
         return None
+    if kind == "date":
+        return pd.Timestamp(value).to_pydatetime()
     if kind == "lys":
         return LIGHTS.get(str(value), ("", str(value)))[1]
     if kind == "text":

@@ -197,12 +197,12 @@ def agreements_tables(ind: pd.DataFrame, avtaler: pd.DataFrame, aar: int, report
     t1 = Table("avtaler", f"Interkommunale samarbeidsavtaler {aar}", types, cols, totals=[len(types) - 1])
     a = avtaler[avtaler["aar"].eq(aar)].copy()
     due = a[a["neste_evaluering"].isna() | (a["neste_evaluering"] < pd.Timestamp(report_date))].copy()
-    due["neste"] = due["neste_evaluering"].dt.strftime("%d.%m.%Y").fillna("ikke satt")
     due["avtaletype"] = due["avtaletype"].map(AVTALETYPE_NAVN).fillna(due["avtaletype"])
     due = due.sort_values("kostnad", ascending=False).reset_index(drop=True)
     t2 = Table("avtaler_forfalt", "Avtaler som skulle vært evaluert", due,
                [("avtale_id", "Avtale", "text"), ("navn", "Navn", "text"), ("avtaletype", "Type", "text"),
-                ("partner", "Partner", "text"), ("kostnad", "Kostnad", "kr"), ("neste", "Neste evaluering", "text")])
+                ("partner", "Partner", "text"), ("kostnad", "Kostnad", "kr"),
+                ("neste_evaluering", "Neste evaluering", "date")])
     return [t1, t2]
 
 
@@ -343,9 +343,10 @@ def project_tables(status: pd.DataFrame) -> list[Table]:
                note="Forsinket = ikke gjennomført og planlagt ferdig før rapportdatoen.")
     late = status[status["forsinket"]].sort_values("dager_forsinket", ascending=False).copy()
     late["status_navn"] = late["status"].map(STATUS_NAVN)
+    late["planlagt_slutt"] = pd.to_datetime(late["planlagt_slutt"], errors="coerce")
     t2 = Table("prosjekt_forsinket", "Forsinkede aktiviteter", late.reset_index(drop=True),
                [("arbeidspakke", "Arbeidspakke", "text"), ("aktivitet", "Aktivitet", "text"),
-                ("planlagt_slutt", "Planlagt ferdig", "text"), ("status_navn", "Status", "text"),
+                ("planlagt_slutt", "Planlagt ferdig", "date"), ("status_navn", "Status", "text"),
                 ("dager_forsinket", "Dager forsinket", "int")])
     return [t1, t2]
 

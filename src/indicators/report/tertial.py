@@ -20,6 +20,7 @@ from indicators.periods import Tertial
 from indicators.report import comments as C
 from indicators.report import tables as T
 from indicators.report.render import XLSX_FORMATS, html_headers, html_rows, resolved_rows, xlsx_value
+from indicators.report.xlsx_layout import finish_sheet
 
 
 @dataclass
@@ -209,6 +210,7 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
         ws.auto_filter.ref = ws.dimensions
         for idx, h in enumerate(headers, start=1):
             ws.column_dimensions[ws.cell(row=1, column=idx).column_letter].width = max(10, min(45, len(h) + 2))
+        finish_sheet(ws, t, extra_unit_column=key == "sammendrag")  # totals, dates, widths, print (h-report)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".xlsx.tmp")
     wb.save(tmp)

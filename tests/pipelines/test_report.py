@@ -499,3 +499,12 @@ def test_xlsx_dates_are_dates_widths_fit_and_each_table_prints_on_the_page_width
     for ws in report["xlsx"].worksheets[1:]:
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
         assert ws.print_title_rows in ("1:1", "$1:$1"), ws.title  # the header on every printed page
+
+
+def test_the_first_page_tells_the_tertial(report):
+    first = _flat(PdfReader(report["folder"] / "tertialrapport_1874_2026-T2.pdf").pages[0].extract_text())
+    assert "Tertialet i korte trekk" in first
+    assert "Største avvik hittil – Helse og omsorg: merforbruk hittil 965 (1000 kr, 2,0 %)." in first
+    assert "Handlingsrom 2026: realisert" in first and "Største risiko" in first
+    assert "ROBEK-kriterier som slår ut: § 28-1 c." in first
+    assert "8 forsinket" in first

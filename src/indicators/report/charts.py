@@ -30,15 +30,27 @@ _kr1000 = FuncFormatter(lambda v, _pos: fmt_number(v / 1000))
 PRINT_WIDTH_IN = 7.15
 
 
-def _fit_width(fig: plt.Figure) -> None:
-    """Resize the figure so its tight bounding box (labels and legend included) is PRINT_WIDTH_IN wide."""
+def _fit_width(fig: plt.Figure, wrap_titles: bool = True) -> None:
+    """Resize the figure so its tight bounding box (labels and legend included) is PRINT_WIDTH_IN wide.
+    When a long title keeps it wider, the title is wrapped on two lines and the fit tried again."""
+    previous = None
     for _ in range(6):
         fig.canvas.draw()
-        tight = fig.get_tightbbox(fig.canvas.get_renderer())
-        excess = tight.width + 0.2 - PRINT_WIDTH_IN  # savefig pads the tight box by 0.1 in a side
+        tight = fig.get_tightbbox(fig.canvas.get_renderer()).width
+        excess = tight + 0.2 - PRINT_WIDTH_IN  # savefig pads the tight box by 0.1 in a side
+        if previous is not None and excess > 0 and previous[1] - tight < 0.5 * (previous[0] - fig.get_figwidth()):
+            # a title or legend wider than the text sets the width: shrinking only squeezes the axes
+            fig.set_size_inches(previous[0], fig.get_figheight())
+            long = [(ax, loc) for ax in fig.axes for loc in ("left", "center") if len(ax.get_title(loc=loc)) > 45]
+            if wrap_titles and long:
+                for ax, loc in long:
+                    ax.set_title(textwrap.fill(ax.get_title(loc=loc), 45), loc=loc)
+                _fit_width(fig, wrap_titles=False)
+            return
         if abs(excess) < 0.01:
             return
         w, h = fig.get_size_inches()
+        previous = (w, tight)
         fig.set_size_inches(max(w - excess, 2.5), h)
 
 
@@ -281,6 +293,6 @@ def project_timeline(status: pd.DataFrame, ref_date, out_dir: Path, stem: str, t
             if packages[i][0] != packages[i - 1][0]:
                 ax.axhline(ypos[packages[i]] + 0.5, color=MID, linewidth=0.8)
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4)
+        ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3)
         ax.grid(axis="y", visible=False)
         return _save(fig, out_dir, stem)

@@ -19,6 +19,7 @@ from indicators.io.store import read_filtered
 from indicators.periods import Tertial
 from indicators.report import comments as C
 from indicators.report import tables as T
+from indicators.report.highlights import highlights
 from indicators.report.render import XLSX_FORMATS, html_headers, html_rows, resolved_rows, xlsx_value
 from indicators.report.xlsx_layout import finish_sheet
 
@@ -106,6 +107,8 @@ def build_tables(out: Path, kommunenr: str, tertial: Tertial,
     rows = C.comments_with_figures(figures, load_comments(out, kommunenr, tertial))
     for t in C.comment_tables(rows):
         tables[t.key] = t
+    tables["sammendrag"].highlights = highlights(  # type: ignore[attr-defined]
+        inputs["avvik"], rows, inputs["status"], inputs["nokkeltall"], inputs["prosjekt"], p.aar)
     missing = rows[rows["mangler"]] if len(rows) else rows
     required = int((rows["krav"].fillna("") != "").sum()) if len(rows) else 0
     tables["sammendrag"].note = (
@@ -165,6 +168,7 @@ def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, ou
     return template.render(
         title=f"Tertialrapport – {tertial.label}", kommune_navn=navn, kommunenr=kommunenr,
         tertial_label=tertial.label, per_dato=tertial.per_dato, laget=dt.date.today().strftime("%d.%m.%Y"),
+        hovedpunkter=getattr(tables.get("sammendrag"), "highlights", []),
         tables=_Tables(view), figures=figures, store=Path(out).name, periode=tertial.periode.kode,  # no machine path
     )
 

@@ -132,9 +132,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     with _prefect_console(args.verbose), use_reporter(_reporter()):
         state = tertial_report(periode=tertial.kode, out=str(out), kommune=kommune, prognosemetode=method,
+                               mal=args.mal, kommentar_terskel_pct=settings.kommentar_terskel_pct,
                                return_state=True)
     report = state.result()  # re-raises a failure: main() prints it plainly
     print(f"\nRapporten er skrevet:\n  HTML  {report.html}\n  PDF   {report.pdf}\n  XLSX  {report.xlsx}")
+    if report.mal:
+        print(f"\nKommentarmalen er skrevet:\n  XLSX  {report.mal}\n  CSV   {report.mal.with_suffix('.csv')}\n"
+              "Lederne fyller inn «forklaring» og «oppfolging»; legg den utfylte filen i mappen «kommentarer/» "
+              "i rådataene og kjør «indicators run» og rapporten på nytt.")
     return 0
 
 
@@ -334,6 +339,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", help="mappen med behandlede data (standard: data/processed)")
     r.add_argument("--kommune", help="kommunen rapporten gjelder (standard: 1874 hvis den finnes)")
     r.add_argument("--prognosemetode", choices=METHODS, help="årsprognose (standard: budsjett)")
+    r.add_argument("--mal", action="store_true",
+                   help="skriv også en kommentarmal (XLSX og CSV) med tallene som trenger en lederkommentar")
     r.add_argument("--verbose", action="store_true", help="vis Prefects logglinjer")
     r.set_defaults(func=cmd_report)
 

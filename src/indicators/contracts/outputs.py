@@ -24,6 +24,7 @@ AVVIK_SCHEMA = pa.DataFrameSchema(
         "prognose_aar": pa.Column(float),
         "prognose_avvik": pa.Column(float),
         "prognosejustering": pa.Column(float),
+        "prognosejustering_begrunnelse": pa.Column(str, nullable=True),
         "prognose_merknad": pa.Column(str, nullable=True),
     },
     unique=["kommunenr", "periode", "niva", "kode"],

@@ -36,8 +36,8 @@ def choose_kommune(out: Path, kommune: str | None) -> str:
 
 
 @task(name="skriv-rapport", cache_policy=NO_CACHE)
-def write(out: Path, kommunenr: str, tertial: Tertial, threshold_pct: float) -> Report:
-    return write_report(out, kommunenr, tertial, threshold_pct)
+def write(out: Path, kommunenr: str, tertial: Tertial, threshold_pct: float, notes: list[str]) -> Report:
+    return write_report(out, kommunenr, tertial, threshold_pct, notes)
 
 
 def _markdown(table) -> str:
@@ -68,7 +68,8 @@ def tertial_report(periode: str | None = None, out: str = "data/processed", komm
         reporter = get_reporter()
         reporter.stage("Skriver rapporten", 1)
         reporter.working("HTML, PDF og XLSX")
-        report = write(out_dir, kommunenr, t, kommentar_terskel_pct)
+        notes = [n for n in result.notes if f" {kommunenr} " in n]  # e.g. a year end whose ledger is not closed
+        report = write(out_dir, kommunenr, t, kommentar_terskel_pct, notes)
         if mal:
             report.mal = write_comment_template(out_dir, kommunenr, t, kommentar_terskel_pct)[0]
         reporter.advance()

@@ -136,6 +136,8 @@ def cmd_report(args: argparse.Namespace) -> int:
                                return_state=True)
     report = state.result()  # re-raises a failure: main() prints it plainly
     print(f"\nRapporten er skrevet:\n  HTML  {report.html}\n  PDF   {report.pdf}\n  XLSX  {report.xlsx}")
+    for note in report.notes:
+        print(f"Merk: {note}")
     if report.mal:
         print(f"\nKommentarmalen er skrevet:\n  XLSX  {report.mal}\n  CSV   {report.mal.with_suffix('.csv')}\n"
               "Lederne fyller inn «forklaring» og «oppfolging»; legg den utfylte filen i mappen «kommentarer/» "

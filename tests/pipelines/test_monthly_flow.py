@@ -140,3 +140,14 @@ def test_the_runs_own_lines_reach_the_prefect_ui_while_the_terminal_stays_quiet(
     messages = asyncio.run(latest_logs())
     assert any("Rader: 816 lest = 816 godtatt + 0 i karantene" in m for m in messages)
     assert any("regnskap_2025-06.csv" in m for m in messages)  # the reconciliation per file
+
+
+def test_a_year_end_report_of_a_year_not_closed_says_so(examples: Path, tmp_path: Path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", "--period", "2025-06", "--raw", str(examples / "deviation" / "raw"), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["report", "--period", "2025-T3", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Merk: Regnskapet for 1857 går bare til 2025-07: 2025 er ikke avsluttet" in printed
+    html = (out / "rapporter" / "tertialrapport_1857_2025-T3.html").read_text(encoding="utf-8")
+    assert "Regnskapet for 1857 går bare til 2025-07" in html

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -34,6 +34,8 @@ class Report:
     pdf: Path | None = None
     xlsx: Path | None = None
     mal: Path | None = None  # the comment template, when asked for
+    #: what the reader must know about the figures (e.g. a year end whose ledger is not closed)
+    notes: list[str] = field(default_factory=list)
 
 
 def _load(out: Path, name: str, kommuner: list[str] | None = None, aar: list[int] | None = None,
@@ -135,7 +137,8 @@ def _figure_uri(path: Path) -> str | None:
     return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, out: Path) -> str:
+def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, out: Path,
+                notes: list[str] | None = None) -> str:
     folder = Path(out) / "figurer" / tertial.periode.kode
     figures = {
         "avvik": _figure_uri(folder / f"avvik_rammeomrade_{kommunenr}.svg"),
@@ -169,7 +172,7 @@ def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, ou
     return template.render(
         title=f"Tertialrapport – {tertial.label}", kommune_navn=navn, kommunenr=kommunenr,
         tertial_label=tertial.label, per_dato=tertial.per_dato, laget=dt.date.today().strftime("%d.%m.%Y"),
-        hovedpunkter=getattr(tables.get("sammendrag"), "highlights", []),
+        hovedpunkter=getattr(tables.get("sammendrag"), "highlights", []), merknader=notes or [],
         tables=_Tables(view), figures=figures, store=Path(out).name, periode=tertial.periode.kode,  # no machine path
     )
 
@@ -238,15 +241,15 @@ def write_pdf(html: str, path: Path) -> None:
 
 
 def write_report(out: Path, kommunenr: str, tertial: Tertial,
-                 threshold_pct: float = C.DEFAULT_THRESHOLD_PCT) -> Report:
+                 threshold_pct: float = C.DEFAULT_THRESHOLD_PCT, notes: list[str] | None = None) -> Report:
     """Write ``<out>/rapporter/tertialrapport_<kommunenr>_<YYYY-Tn>.{html,pdf,xlsx}``."""
     tables = build_tables(Path(out), kommunenr, tertial, threshold_pct)
     folder = Path(out) / "rapporter"
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"tertialrapport_{kommunenr}_{tertial.kode}"
-    html = render_html(tables, kommunenr, tertial, Path(out))
+    html = render_html(tables, kommunenr, tertial, Path(out), notes)
     report = Report(kommunenr, tertial, tables, folder / f"{stem}.html", folder / f"{stem}.pdf",
-                    folder / f"{stem}.xlsx")
+                    folder / f"{stem}.xlsx", notes=list(notes or []))
     tmp = report.html.with_suffix(".html.tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(report.html)

@@ -118,9 +118,12 @@ def test_any_csv_is_read_or_refused_by_name_and_reconciles(table, encoding, deli
         if how is None and encoding in ("utf-8", "utf-8-sig", "utf-16") and delimiter != "|":
             ingest = read_sources(raw, "prop")
             filled = sum(any(str(v).strip() for v in r.values()) for r in table)
+            # csv.writer quotes a cell only for the characters of its own line terminator: a bare «\r» in a
+            # «\n» file (or the reverse) is written unquoted and is a line break of its own in the file
+            bare = any(ch in str(v) for r in table for v in r.values() for ch in "\r\n" if ch not in newline)
             # An intact file loses no row: every non-blank row is read. (A cell holding a whole line
             # of fields is read as an unclosed quote and refused, asking to check the quotes.)
-            if filled and not any("anførselstegn" in r.reason for r in ingest.refusals):
+            if filled and not bare and not any("anførselstegn" in r.reason for r in ingest.refusals):
                 assert not ingest.refusals and ingest.reconciliation()["lest"].sum() == filled, text
 
 

@@ -334,7 +334,7 @@ def render(res: dict) -> str:  # noqa: PLR0915 - one table
     for text, value, limit in verdicts:
         unit = "" if "slope" in text else "×"
         val = f"{value:.2f}".replace(".", ",") + unit
-        verdict = "met" if value <= limit else f"not met: {value / limit:.1f}× the limit".replace(".", ",")
+        verdict = "met" if value <= limit else f"not met: {value / limit:.2f}× the limit".replace(".", ",")
         lines.append(f"| {text} | {val} | ≤ {str(limit).replace('.', ',')}{unit} | {verdict} |")
     lines.append("")
     lines.append(f"Bare Prefect flow (all runs): median {fmt_s(bare_s)}.")

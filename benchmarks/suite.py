@@ -13,6 +13,8 @@ Run: ``make bench`` (or ``.venv/bin/python benchmarks/suite.py``). Settings (env
 - ``BENCH_DOC``: the Markdown file whose measured table is replaced (default ``docs/benchmarks.md``);
   ``BENCH_DOC=-`` prints only.
 
+``python benchmarks/suite.py --render results.json`` writes the table again from a saved run.
+
 Every piece of work runs as its own process (``benchmarks/workers.py`` or the ``indicators`` CLI); the suite
 takes wall time and peak RSS of each process (GNU ``/usr/bin/time``, which must be installed). Product and
 peer run interleaved, the suite reports medians and ratios, and it checks before each ratio that both sides
@@ -59,6 +61,9 @@ class Measure:
     inner_s: float | None = None
     rss_import_mb: float | None = None
     info: dict = field(default_factory=dict)
+    #: 1-minute load average when the process started: the machine may be shared, and above the number of
+    #: cores another job was running alongside
+    load: float | None = None
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> Measure:
@@ -69,6 +74,7 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> Measur
     ``ru_maxrss`` across fork and exec), so every job would seem to use at least what the harness holds.
     """
     rss_file = log.with_suffix(".rss")
+    load = os.getloadavg()[0]
     with open(log, "ab") as fh:
         fh.write(f"\n$ {' '.join(map(str, cmd))}\n".encode())
         fh.flush()
@@ -79,7 +85,7 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> Measur
         fh.write(proc.stdout)
     if proc.returncode != 0:
         raise SystemExit(f"benchmark step failed (exit {proc.returncode}): {' '.join(map(str, cmd))}; see {log}")
-    m = Measure(wall, int(rss_file.read_text().split()[-1]) / 1024)
+    m = Measure(wall, int(rss_file.read_text().split()[-1]) / 1024, load=load)
     out = proc.stdout
     for line in out.decode(errors="replace").splitlines()[::-1]:
         if line.startswith("{"):
@@ -338,7 +344,22 @@ def render(res: dict) -> str:  # noqa: PLR0915 - one table
         lines.append(f"| {text} | {val} | ≤ {str(limit).replace('.', ',')}{unit} | {verdict} |")
     lines.append("")
     lines.append(f"Bare Prefect flow (all runs): median {fmt_s(bare_s)}.")
+    loads = [m["load"] for m in _all_measures(res) if m.get("load") is not None]
+    if loads:
+        lines.append(f"Load average (1 min) when the measured processes started: median "
+                     f"{statistics.median(loads):.1f}, max {max(loads):.1f} on {os.cpu_count()} cores (above the "
+                     "number of cores, another job shared the machine; interleaving keeps slow drifts out of the "
+                     "ratios, not short bursts).")
     return "\n".join(lines)
+
+
+def _all_measures(res: dict) -> list[dict]:
+    out = list(res["bare"]) + [m for side in res["monthly"].values() for m in side]
+    for r in res["sizes"].values():
+        for work in ("ingest", "deviation", "run"):
+            for side in r.get(work, {}).values():
+                out += side
+    return out
 
 
 def write_doc(path: Path, table: str) -> None:
@@ -351,4 +372,9 @@ def write_doc(path: Path, table: str) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--render":  # the table again from a saved results.json
+        saved = json.loads(Path(sys.argv[2]).read_text())
+        target = os.environ.get("BENCH_DOC", str(ROOT / "docs" / "benchmarks.md"))
+        print(render(saved)) if target == "-" else write_doc(Path(target), render(saved))
+    else:
+        main()

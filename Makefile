@@ -27,7 +27,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src pipelines tests
 
-# Product against DuckDB/pyarrow on the national panel (issue 10); ~26 min on 2 cores today, never part of `make test`.
+# Product against DuckDB/pyarrow on the national panel (issue 10); 15-30 min on 2 cores today; never in `make test`.
 # More sizes: make bench BENCH_SIZES=1,4,13 (see benchmarks/README.md). Writes the table to docs/benchmarks.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/suite.py

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from indicators.codes.kommuner import kommuner as kommuner_klass131
 from indicators.contracts import SOURCES
 from indicators.deviation import compute_avvik
 from indicators.io.readers import read_raw_file
@@ -24,7 +25,10 @@ from indicators.validation import validate_table
 
 
 def panel(n_kommuner: int, lines: int, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    kommuner = [f"{3000 + i:04d}" for i in range(n_kommuner)]
+    # Real municipality numbers in use in 2024-2025 (KLASS 131): the validator checks them.
+    table = kommuner_klass131()
+    valid = table[table["gyldig_til_aar"].isna() & ~(table["gyldig_fra_aar"] > 2024)]["kommunenr"].tolist()
+    kommuner = (valid * (n_kommuner // len(valid) + 1))[:n_kommuner]
     cells = pd.DataFrame({
         "ansvar": rng.integers(1000, 9999, lines).astype(str),
         "funksjon": rng.choice(["120", "202", "253", "258", "241", "800", "840"], lines),

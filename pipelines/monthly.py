@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
@@ -31,6 +31,18 @@ def compute_indicators(out_dir: Path, p: Periode, kommune: list[str] | None, pro
     """Every indicator family for P as Prefect tasks, and the deviation table as an artifact."""
     pipeline.compute_indicators(out_dir, p, kommune, prognosemetode, result, runner=prefect_step)
     deviation_artifact(result, p)
+
+
+def log_run(result: steps.RunResult, out: Path) -> None:
+    """The run's own lines in the flow run's log (the Prefect UI): the summary, each file's reconciliation,
+    every warning."""
+    logger = get_run_logger()
+    for label, text in steps.summary_rows(result, out):
+        logger.info(f"{label}: {text}")
+    for line in steps.format_reconciliation(result.reconciliation):
+        logger.info(line)
+    for warning in result.warnings:
+        logger.warning(warning)
 
 
 def deviation_artifact(result: steps.RunResult, p: Periode) -> None:
@@ -61,7 +73,9 @@ def monthly_run(
     try:
         result = pipeline.execute_run(Path(raw), Path(out), p, kommune, prognosemetode, runner=prefect_step)
     except RunRefused as refused:
+        get_run_logger().error(str(refused))
         return Failed(message=str(refused))
+    log_run(result, Path(out))
     deviation_artifact(result, p)
     create_markdown_artifact(key="maanedlig-sammendrag", markdown="```\n" + steps.format_summary(result, Path(out))
                              + "\n```", description=f"Månedlig kjøring {p}")

@@ -13,10 +13,12 @@ from prefect.cache_policies import NO_CACHE
 from indicators import run as steps
 from indicators.errors import UserError
 from indicators.io.store import read_dataset
+from indicators.io.transaction import StoreTransaction
 from indicators.periods import Tertial, latest_tertial
 from indicators.progress import get_reporter
+from indicators.report.comments import DEFAULT_THRESHOLD_PCT
 from indicators.report.render import html_headers, html_rows
-from indicators.report.tertial import Report, write_report
+from indicators.report.tertial import Report, write_comment_template, write_report
 from pipelines.monthly import compute_indicators
 
 
@@ -34,8 +36,8 @@ def choose_kommune(out: Path, kommune: str | None) -> str:
 
 
 @task(name="skriv-rapport", cache_policy=NO_CACHE)
-def write(out: Path, kommunenr: str, tertial: Tertial) -> Report:
-    return write_report(out, kommunenr, tertial)
+def write(out: Path, kommunenr: str, tertial: Tertial, threshold_pct: float, notes: list[str]) -> Report:
+    return write_report(out, kommunenr, tertial, threshold_pct, notes)
 
 
 def _markdown(table) -> str:
@@ -48,21 +50,30 @@ def _markdown(table) -> str:
 
 @flow(name="tertialrapport", log_prints=False)
 def tertial_report(periode: str | None = None, out: str = "data/processed", kommune: str | None = None,
-                   prognosemetode: str = "budsjett") -> Report:
+                   prognosemetode: str = "budsjett", mal: bool = False,
+                   kommentar_terskel_pct: float = DEFAULT_THRESHOLD_PCT) -> Report:
     """Tertial report for ``periode`` (``2026-T2``; ``2026-T3`` or ``2026-13`` = the year end; default:
-    the latest tertial that has ended, for schedules)."""
+    the latest tertial that has ended, for schedules). With ``mal``, also the comment template
+    (``kommentarmal_<kommunenr>_<YYYY-Tn>.xlsx/.csv``) with the figures that need a leader's comment."""
     t = Tertial.parse(periode) if periode else latest_tertial()
     out_dir = Path(out)
     kommunenr = choose_kommune(out_dir, kommune)
     result = steps.RunResult(kjoring_id=steps.new_run_id(), periode=str(t.periode),
                              reconciliation=pd.DataFrame(columns=["kilde", "fil", "lest", "godtatt", "karantene"]))
-    compute_indicators(out_dir, t.periode, None, prognosemetode, result)  # all municipalities: the neighbours too
-    reporter = get_reporter()
-    reporter.stage("Skriver rapporten", 1)
-    reporter.working("HTML, PDF og XLSX")
-    report = write(out_dir, kommunenr, t)
-    reporter.advance()
-    reporter.done()
+    # The indicators it recomputes into the store are one transaction, like a run (docs/store.md); the
+    # report is written from the live store after the commit, while the lock still keeps other runs out.
+    with StoreTransaction(out_dir, result.kjoring_id) as txn:
+        compute_indicators(txn.work, t.periode, None, prognosemetode, result)  # all municipalities: the neighbours too
+        txn.commit()
+        reporter = get_reporter()
+        reporter.stage("Skriver rapporten", 1)
+        reporter.working("HTML, PDF og XLSX")
+        notes = [n for n in result.notes if f" {kommunenr} " in n]  # e.g. a year end whose ledger is not closed
+        report = write(out_dir, kommunenr, t, kommentar_terskel_pct, notes)
+        if mal:
+            report.mal = write_comment_template(out_dir, kommunenr, t, kommentar_terskel_pct)[0]
+        reporter.advance()
+        reporter.done()
     create_markdown_artifact(
         key="tertialrapport-sammendrag",
         markdown=f"# Tertialrapport – {t.label}\n\n{_markdown(report.tables['sammendrag'])}\n\n"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.errors import RunRefused, StepFailed
+from indicators.errors import NothingToRead, RunRefused, StepFailed
 from indicators.periods import Periode
 from indicators.pipeline import execute_run
 from indicators.run import INDICATOR_INPUTS
@@ -98,6 +98,8 @@ def test_any_subsets_in_any_order_run_into_one_store(tmp_path_factory, first, se
             check_run(make_raw(root / f"d{i}", sources), out)
         except RunRefused as refused:  # a refusal is an answer, never a crash, and names its files
             assert all(r.path.exists() for r in refused.refusals)
+        except NothingToRead:  # an empty delivery is told so
+            assert not sources
         except StepFailed as failed:  # pragma: no cover - would be a bug: show which step
             raise AssertionError(str(failed)) from failed
 
@@ -116,3 +118,25 @@ def test_progress_shows_each_stage_with_its_count(tmp_path: Path):
     text = buf.getvalue()
     assert "Leser og validerer filer" in text and "2/2" in text  # tiltak.csv and oppfolging.csv
     assert "Beregner indikatorer" in text and "Lager figurer" in text
+
+
+def test_an_empty_or_misnamed_raw_folder_is_told_so(tmp_path: Path):
+    from indicators.errors import NothingToRead
+
+    (tmp_path / "raw" / "Regnskap").mkdir(parents=True)
+    (tmp_path / "raw" / "Regnskap" / "x.csv").write_text("a;b\n1;2\n", encoding="utf-8")
+    with pytest.raises(NothingToRead) as err:
+        execute_run(tmp_path / "raw", tmp_path / "out", PERIOD)
+    assert "Fant ingen filer å lese" in str(err.value) and "«regnskap»" in str(err.value)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.parquet"))
+
+
+def test_a_year_end_of_a_year_not_closed_says_so(tmp_path: Path):
+    """The deviation example's ledger runs to July 2025: a run for 2025-13 says the year is not closed."""
+    result = execute_run(make_raw(tmp_path, ("regnskap", "budsjett")), tmp_path / "out", Periode(2025, 13))
+    assert any("går bare til 2025-07" in n and "ikke avsluttet" in n for n in result.notes), result.notes
+
+
+def test_the_year_end_has_care_coverage(tmp_path: Path):
+    result = execute_run(make_raw(tmp_path, DELIVERIES["omsorg"]), tmp_path / "out", Periode(2025, 13))
+    assert "dekningsgrad" in result.outputs

@@ -85,3 +85,28 @@ def test_only_counts_leave_the_aggregation():
     c = care_counts(vedtak(ROWS), [Periode(2025, 6)])
     assert "bruker_id" not in c.columns and list(c.columns) == ["kommunenr", "aar", "periode", "telling", "verdi"]
     assert coverage(c, None, None, Periode(2025, 6))["indikator"].nunique() == 9
+
+
+def test_no_count_of_one_to_four_persons_is_stored():
+    """SSB's «:» on the way into the store: counts of 1–4 persons and statistics over 1–4 persons are empty and
+    flagged; 0 and 5+ are kept; coverage from the stored counts is prikket where an input was."""
+    from indicators.coverage import suppress_counts, suppress_coverage
+
+    many = [(f"Q{i}", 1940, "praktisk_bistand", "innvilget", "2025-01-01", None, "2024-12-01", None, None)
+            for i in range(6)]
+    c = suppress_counts(care_counts(vedtak(ROWS + many), [Periode(2025, 6)])).set_index("telling")
+    assert c.loc["personer_hjemme", ["verdi", "prikket"]].tolist() == [7.0, False]  # P4 and six others
+    assert np.isnan(c.loc["personer_80pluss_institusjon", "verdi"]) and c.loc["personer_80pluss_institusjon",
+                                                                               "prikket"]  # 2
+    assert np.isnan(c.loc["timer_hjemmesykepleie", "verdi"])  # one person's hours
+    assert np.isnan(c.loc["saksbehandlingstid_median", "verdi"])  # a median of 3 cases
+    assert c.loc["personer_67_79_hjemme", "prikket"]  # P4 alone
+    stored = c.reset_index()
+    assert not stored["verdi"].between(1, 4).any()
+    pop = pd.DataFrame({"kommunenr": "1874", "aar": 2025, "alder": [80, 70], "antall": [40, 20]})
+    d = suppress_coverage(coverage(stored, pop, None, Periode(2025, 6))).set_index("indikator")
+    assert d.loc["andel_80pluss_institusjon", "prikket"] and np.isnan(d.loc["andel_80pluss_institusjon", "verdi"])
+    assert np.isnan(d.loc["andel_80pluss_institusjon", "teller"]) and d.loc["andel_80pluss_institusjon",
+                                                                             "nevner"] == 40
+    assert d.loc["mottakere_hjemmetjenester", ["verdi", "prikket"]].tolist() == [7.0, False]
+    assert d.loc["saksbehandlingstid_median_dager", "prikket"]

@@ -155,7 +155,9 @@ def test_forecast_adjustment_goes_to_ansvar_area_and_municipality_not_funksjon()
         r = row(out, niva, kode)
         assert r["prognose_aar"] == pytest.approx(base + 500), niva  # 202505 is after P, 2024 another year
         assert r["prognose_avvik"] == pytest.approx(500)
+        assert r["prognosejustering"] == 500 and r["prognosejustering_begrunnelse"] == "x (500 kr, ansvar A)"
     assert row(out, "funksjon", "202")["prognose_aar"] == pytest.approx(base)
+    assert pd.isna(row(out, "funksjon", "202")["prognosejustering_begrunnelse"])
 
 
 def test_zero_budget_gives_empty_percentage():

@@ -174,7 +174,8 @@ def test_other_files_in_the_folders_are_left_to_the_csv_reader_or_named(tmp_path
     assert ing.sources == ["balanse", "regnskap"] and not ing.refusals
     assert ing.data("regnskap")["ansvar"].tolist() == ["1000"]  # the CSV, read as before
     assert len(ing.data("balanse")) == 9
-    assert any("les_meg.txt er verken CSV, XLSX eller en KOSTRA-fil" in n for n in ing.notes)
+    assert [u.path.name for u in ing.unread_files] == ["les_meg.txt"]
+    assert "ikke en KOSTRA-fil til SSB (48 tegn per linje)" in str(ing.unread_files[0])
 
 
 def test_post_names():

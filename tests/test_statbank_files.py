@@ -116,7 +116,7 @@ def test_an_ordinary_population_export_is_left_to_the_ordinary_reader():
         is None
 
 
-def test_read_sources_takes_statbank_json_in_befolkning_and_refuses_json_elsewhere(tmp_path: Path):
+def test_read_sources_takes_statbank_json_in_befolkning_and_names_json_elsewhere(tmp_path: Path):
     (tmp_path / "befolkning").mkdir()
     shutil.copy(DATA / "07459_lofoten_2024_2025.json", tmp_path / "befolkning" / "07459.json")
     (tmp_path / "befolkning" / "07459.meta.json").write_text("{}", encoding="utf-8")  # a saved query: skipped
@@ -125,8 +125,9 @@ def test_read_sources_takes_statbank_json_in_befolkning_and_refuses_json_elsewhe
     assert int(ingest.data("befolkning")["antall"].sum()) == 924 + 926 + 1012 + 1012
     (tmp_path / "regnskap").mkdir()
     shutil.copy(DATA / "07459_lofoten_2024_2025.json", tmp_path / "regnskap" / "svar.json")
-    refused = read_sources(tmp_path, "test").refusals
-    assert [r.path.name for r in refused] == ["svar.json"] and "filtypen .json støttes ikke" in str(refused[0])
+    ingest = read_sources(tmp_path, "test")  # another type in a source: named with what to do, not read
+    assert not ingest.refusals and [u.path.name for u in ingest.unread_files] == ["svar.json"]
+    assert "filtypen .json leses ikke" in str(ingest.unread_files[0])
 
 
 def test_csv_with_texts_only_knows_the_products_municipalities_by_name(tmp_path: Path):

@@ -23,7 +23,8 @@ def _avvik(kommunenr: str, periode: str, regnskap: float) -> dict:
             "kode": kommunenr, "navn": f"Kommune {kommunenr}", "budsjettversjon": None, "budsjett_aar": 1200.0,
             "budsjett_hittil": 100.0 * int(periode[4:]), "regnskap_hittil": regnskap,
             "avvik_hittil": regnskap - 100.0 * int(periode[4:]), "avvik_pct": None, "prognosemetode": "budsjett",
-            "prognose_aar": 1200.0, "prognose_avvik": 0.0, "prognosejustering": 0.0, "prognose_merknad": None}
+            "prognose_aar": 1200.0, "prognose_avvik": 0.0, "prognosejustering": 0.0,
+            "prognosejustering_begrunnelse": None, "prognose_merknad": None}
 
 
 #: Oslo (0301) and Moskenes (1874) over a turn of the year: 3 periods x 2 municipalities.

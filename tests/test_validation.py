@@ -30,7 +30,7 @@ def test_ledger_rules(tmp_path: Path):
         "1874;202506;1000;254;010;100;1",      # 3 254 not valid from 2024
         "1874;202306;1000;254;010;100;1",      # 4 254 valid in 2023
         "1874;202514;1000;120;010;100;1",      # 5 month 14
-        "187;202506;1000;120;010;100;1",       # 6 kommunenr 3 digits -> padded to 0187, valid
+        "187;202506;1000;120;010;100;1",       # 6 kommunenr 3 digits -> padded to 0187: no such municipality
         "1874;202506;;120;010;abc;1",          # 7 ansvar empty + belop not a number
         "1874;202506;1000;841;010;100;1",      # 8 841 not in drift
         "1874;202506;1000;120;010;100;2",      # 9 kontoklasse
@@ -40,6 +40,7 @@ def test_ledger_rules(tmp_path: Path):
     assert _faults(vf) == [
         (3, "funksjon", "gyldig_funksjon"),
         (5, "periode", "periode_format"),
+        (6, "kommunenr", "kommunenr_gyldig"),
         (7, "ansvar", "not_nullable"),
         (7, "belop", "tall"),
         (8, "funksjon", "gyldig_funksjon"),
@@ -47,10 +48,12 @@ def test_ledger_rules(tmp_path: Path):
         (10, "art", "gyldig_art"),
     ]
     assert vf.rows_read == 10 == len(vf.accepted) + vf.quarantined_rows
-    row = vf.quarantine.iloc[3]
+    row = vf.quarantine.iloc[4]
     assert row["verdi"] == "abc" and row["melding"] == "Verdien «abc» i «belop» er ikke et tall."
+    assert vf.quarantine.iloc[2]["melding"] == (
+        "Kommunenummeret «0187» er ikke en kommune i 2025 (SSBs kommuneliste, KLASS 131).")
     assert set(vf.quarantine["kilde"]) == {"regnskap"} and set(vf.quarantine["kjoring_id"]) == {"k1"}
-    assert vf.accepted["kontoklasse"].tolist() == ["1"] * 4  # default filled in
+    assert vf.accepted["kontoklasse"].tolist() == ["1"] * 3  # default filled in
 
 
 def test_budget_rules_and_default_gjelder_fra(tmp_path: Path):
@@ -86,6 +89,9 @@ def test_staffing_rules_and_duplicate_key(tmp_path: Path):
     ]) + "\n")
     assert _faults(vf) == [(3, "(hele raden)", "duplikat"), (4, "arsverk", "ikke_negativ"),
                            (5, "mulige_dagsverk", "mulige_dagsverk_positiv")]
+    assert vf.quarantine.iloc[0]["melding"] == (
+        "Raden har samme nøkkel (kommunenr, periode, ansvar, stillingskategori) som linje 2; "
+        "bare den første er tatt med.")
 
 
 def test_care_decision_rules(tmp_path: Path):

@@ -48,7 +48,11 @@ def load(name: str, *, out: Path | str | None = None,
     df = read_filtered(root, name, None if kommuner is None else [kommunenr_text(k) for k in kommuner],
                        None if years is None else [int(y) for y in years])
     if df is None:
-        raise FileNotFoundError(f"Datasettet «{name}» finnes ikke i {root}. Kjør «indicators run» først.")
+        present = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+                         and any(p.rglob("*.parquet"))) if root.is_dir() else []
+        raise FileNotFoundError(
+            f"Datasettet «{name}» finnes ikke i {root}. "
+            + (f"Lageret har: {', '.join(present)}." if present else "Lageret er tomt: kjør «indicators run» først."))
     if periode is not None and "periode" in df.columns:
         df = df[df["periode"].eq(str(periode).replace("-", ""))]
     return df.reset_index(drop=True)

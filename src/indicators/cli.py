@@ -21,28 +21,36 @@ def _prefect_defaults(verbose: bool) -> None:
     """Quiet, offline-friendly defaults for Prefect's embedded server (user settings win)."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-    # Prefect's own console lines (and its tracebacks) only with --verbose: the CLI says what went wrong itself
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
+    # INFO goes to Prefect's API (the run page in the UI); the console shows Prefect's lines only with
+    # --verbose (_prefect_console): the CLI says what happened itself, without tracebacks
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
 
 
 @contextmanager
 def _prefect_console(verbose: bool) -> Iterator[None]:
-    """Without --verbose, Prefect's loggers stay silent for the command (also when Prefect's logging was set up
-    before the command, as in a test session); the command says what happened itself."""
+    """Without --verbose, Prefect's console output is silenced for the command (also when Prefect's logging
+    was set up before it, as in a test session): the command says what happened itself. The log lines still
+    go to Prefect's API, so the run page in the UI shows them."""
     if verbose:
         yield
         return
     import logging
 
-    names = ["prefect"] + [n for n in logging.root.manager.loggerDict if n.startswith("prefect.")]
-    saved = {n: logging.getLogger(n).level for n in names}
-    for n in names:
-        logging.getLogger(n).setLevel(logging.CRITICAL + 1)
+    from prefect.logging.handlers import APILogHandler
+
+    loggers = [logging.getLogger()] + [logging.getLogger(n) for n in list(logging.root.manager.loggerDict)
+                                       if n.startswith(("prefect", "uvicorn", "fastapi"))]
+    saved = []
+    for lg in loggers:
+        for h in lg.handlers:
+            if isinstance(h, logging.StreamHandler) and not isinstance(h, APILogHandler):
+                saved.append((h, h.level))
+                h.setLevel(logging.CRITICAL + 1)
     try:
         yield
     finally:
-        for n, level in saved.items():
-            logging.getLogger(n).setLevel(level)
+        for h, level in saved:
+            h.setLevel(level)
 
 
 def _reporter() -> Reporter:
@@ -124,9 +132,16 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     with _prefect_console(args.verbose), use_reporter(_reporter()):
         state = tertial_report(periode=tertial.kode, out=str(out), kommune=kommune, prognosemetode=method,
+                               mal=args.mal, kommentar_terskel_pct=settings.kommentar_terskel_pct,
                                return_state=True)
     report = state.result()  # re-raises a failure: main() prints it plainly
     print(f"\nRapporten er skrevet:\n  HTML  {report.html}\n  PDF   {report.pdf}\n  XLSX  {report.xlsx}")
+    for note in report.notes:
+        print(f"Merk: {note}")
+    if report.mal:
+        print(f"\nKommentarmalen er skrevet:\n  XLSX  {report.mal}\n  CSV   {report.mal.with_suffix('.csv')}\n"
+              "Lederne fyller inn «forklaring» og «oppfolging»; legg den utfylte filen i mappen «kommentarer/» "
+              "i rådataene og kjør «indicators run» og rapporten på nytt.")
     return 0
 
 
@@ -183,9 +198,14 @@ def cmd_kostra(args: argparse.Namespace) -> int:
                 raise UserError(f"Tabell {table} har ingen ferdig spørring; velg blant {', '.join(LIVE_QUERIES)}.")
             client.data(table, spec(kommuner, regions))
             print(f"  … {table} lagret i {folder}")
-    written = store_recorded(folder, out)
-    comparison = compute_kostra_comparison(out, args.kommune)
-    paths = write_output(comparison, out, "kostra_sammenligning") if len(comparison) else []
+    from indicators.io.transaction import StoreTransaction
+    from indicators.run import new_run_id
+
+    with StoreTransaction(out, new_run_id()) as txn:  # one transaction, like a run (docs/store.md)
+        written = store_recorded(folder, txn.work)
+        comparison = compute_kostra_comparison(txn.work, args.kommune)
+        paths = write_output(comparison, txn.work, "kostra_sammenligning") if len(comparison) else []
+        txn.commit()
     synthetic = bool(len(comparison)) and bool(comparison["syntetisk"].any())
     print(f"Lastet {len(written)} KOSTRA-filer inn i {out}; kostra_sammenligning: {len(comparison)} rader "
           f"({len(paths)} filer)." + (" Merk: tallene er SYNTETISKE (eksempeldata)." if synthetic else ""))
@@ -221,11 +241,17 @@ def cmd_kostra_kontroll(args: argparse.Namespace) -> int:
     years = regnskap["periode"].str.slice(0, 4).astype(int)
     closed = sorted(set(years[regnskap["periode"].str.endswith("13")]))
     aar = args.aar or (closed[-1] if closed else int(years.max()))
+    if not years.eq(aar).any():
+        have = ", ".join(map(str, sorted(set(years))))
+        raise UserError(f"Regnskapet i {out} har ingen linjer for {aar} (det har {have}). Velg et av disse årene "
+                        f"med --aar, eller kjør «indicators run» med regnskapet for {aar} først.")
     findings = kostra_kontroll(regnskap, aar)
     folder = out / "kostra_kontroll"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"kostra_kontroll_{'_'.join(args.kommune) if args.kommune else 'alle'}_{aar}.csv"
-    findings.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    from indicators.io.csv_safe import csv_text
+
+    path.write_text(csv_text(findings), encoding="utf-8-sig", newline="")  # no formula for Excel
     kind = "årsregnskap" if aar in closed else "regnskap hittil i år (kvartalskontroller)"
     print(f"KOSTRA-kontroll av {kind} {aar} ({len(findings)} funn), etter SSBs kontrollprogram:")
     for r in findings.itertuples(index=False):
@@ -250,7 +276,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not raw.is_dir():
         raise UserError(f"Finner ikke mappen med rådata: {raw}. Angi den med --raw.")
     ingest = read_sources(raw, "validering")
+    from indicators.ingest import ensure_something_read
     from indicators.run import format_reconciliation
+
+    ensure_something_read(ingest, raw)
 
     print("\n".join(format_reconciliation(ingest.reconciliation())))
     q = ingest.quarantine
@@ -312,6 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", help="mappen med behandlede data (standard: data/processed)")
     r.add_argument("--kommune", help="kommunen rapporten gjelder (standard: 1874 hvis den finnes)")
     r.add_argument("--prognosemetode", choices=METHODS, help="årsprognose (standard: budsjett)")
+    r.add_argument("--mal", action="store_true",
+                   help="skriv også en kommentarmal (XLSX og CSV) med tallene som trenger en lederkommentar")
     r.add_argument("--verbose", action="store_true", help="vis Prefects logglinjer")
     r.set_defaults(func=cmd_report)
 

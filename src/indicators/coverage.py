@@ -15,6 +15,14 @@ from indicators.periods import Periode
 
 DEKNINGSGRAD_COLUMNS = ["kommunenr", "aar", "periode", "indikator", "teller", "nevner", "verdi", "enhet", "prikket"]
 COUNT_COLUMNS = ["kommunenr", "aar", "periode", "telling", "verdi"]
+STORED_COUNT_COLUMNS = [*COUNT_COLUMNS, "prikket"]
+#: counts of persons (or decisions about persons) in ``tjenestemottakere``
+PERSON_COUNTS = ("personer_80pluss_institusjon", "personer_80pluss_hjemme", "personer_67_79_hjemme",
+                 "personer_institusjon", "personer_hjemme", "personer_hjemmesykepleie", "vedtak_i_maned",
+                 "avslag_i_maned", "vedtak_med_soknad_i_maned")
+#: statistics over persons, with the count of persons behind each
+STATISTICS_OF = {"timer_hjemmesykepleie": "personer_hjemmesykepleie",
+                 "saksbehandlingstid_median": "vedtak_med_soknad_i_maned"}
 
 INDICATORS = {  # indikator: (enhet, teller counts persons, nevner counts persons)
     "andel_80pluss_institusjon": ("prosent", True, True),
@@ -28,6 +36,16 @@ INDICATORS = {  # indikator: (enhet, teller counts persons, nevner counts person
     "avslag_pct": ("prosent", True, True),
 }
 SMALL = (1, 4)
+#: the stored counts behind each indicator (a suppressed one makes the indicator prikket)
+USES = {
+    "andel_80pluss_institusjon": ("personer_80pluss_institusjon",),
+    "andel_80pluss_hjemmetjenester": ("personer_80pluss_hjemme",),
+    "andel_67_79_hjemmetjenester": ("personer_67_79_hjemme",),
+    "belegg_pct": ("personer_institusjon",),
+    "mottakere_hjemmetjenester": ("personer_hjemme",),
+    "timer_per_uke_hjemmesykepleie": ("timer_hjemmesykepleie", "personer_hjemmesykepleie"),
+    "avslag_pct": ("avslag_i_maned", "vedtak_i_maned"),
+}
 
 
 def care_counts(vedtak: pd.DataFrame, perioder: list[Periode]) -> pd.DataFrame:
@@ -85,6 +103,42 @@ def care_counts(vedtak: pd.DataFrame, perioder: list[Periode]) -> pd.DataFrame:
     return out[COUNT_COLUMNS]
 
 
+def suppress_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """The counts as they may be stored (``tjenestemottakere``): SSB's «:» treatment on the way into the store.
+
+    A count of 1–4 persons, and a statistic over 1–4 persons (the hours of home nursing, the median processing
+    time), is replaced by an empty value with ``prikket`` = True; 0 and counts of 5 or more are kept. The
+    unsuppressed numbers exist only in memory during the run that aggregates the decisions.
+    """
+    out = counts.copy()
+    small = out["telling"].isin(PERSON_COUNTS) & out["verdi"].between(*SMALL)
+    behind = out[out["telling"].isin(list(STATISTICS_OF.values()))].set_index(
+        ["kommunenr", "periode", "telling"])["verdi"]
+    for stat, base in STATISTICS_OF.items():
+        rows = out["telling"].eq(stat)
+        idx = pd.MultiIndex.from_arrays([out.loc[rows, "kommunenr"], out.loc[rows, "periode"],
+                                         pd.Series(base, index=out.index[rows])])
+        n = pd.Series(behind.reindex(idx).to_numpy(), index=out.index[rows])
+        small.loc[rows] = n.between(*SMALL)
+    out["prikket"] = small.astype(bool)
+    out.loc[small, "verdi"] = np.nan
+    return out[STORED_COUNT_COLUMNS]
+
+
+def suppress_coverage(dekning: pd.DataFrame) -> pd.DataFrame:
+    """``dekningsgrad`` as it may be stored: where ``prikket``, the value and the person counts behind it are
+    empty (SSB's «:»); reports print «:» for them."""
+    out = dekning.copy()
+    p = out["prikket"].astype(bool)
+    out.loc[p, "verdi"] = np.nan
+    persons = out["indikator"].map(lambda i: INDICATORS.get(i, ("", False, False)))
+    teller_p = persons.map(lambda t: t[1]).astype(bool)
+    nevner_p = persons.map(lambda t: t[2]).astype(bool)
+    out.loc[p & teller_p, "teller"] = np.nan
+    out.loc[p & nevner_p & out["nevner"].between(*SMALL), "nevner"] = np.nan
+    return out
+
+
 def population_31_december(befolkning: pd.DataFrame, aar: int, key: str = "kommunenr") -> pd.DataFrame:
     """The population at 31 December of ``aar`` by cohort age (``kohortalder`` = aar − birth year).
 
@@ -113,9 +167,11 @@ def coverage(counts: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.
     missing (e.g. no population file for the year). prikket = a count of persons behind the value
     (teller, or nevner where it counts persons) is 1–4.
     """
-    c = counts[counts["periode"].eq(periode.kode)].pivot_table(
-        index="kommunenr", columns="telling", values="verdi", aggfunc="first", dropna=False)
+    now = counts[counts["periode"].eq(periode.kode)]
+    c = now.pivot_table(index="kommunenr", columns="telling", values="verdi", aggfunc="first", dropna=False)
     kommuner = c.index
+    stored_small = (now[now["prikket"].astype(bool)].groupby("kommunenr")["telling"].agg(set)
+                    if "prikket" in now.columns else pd.Series(dtype=object))
     pop80 = pop6779 = pd.Series(np.nan, index=kommuner)
     if befolkning is not None and len(befolkning):
         cohort = population_31_december(befolkning, periode.aar)
@@ -152,11 +208,14 @@ def coverage(counts: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.
             small |= f["teller"].between(*SMALL)
         if nevner_persons:
             small |= f["nevner"].between(*SMALL)
+        inputs = set(USES.get(name, ()))
+        small |= pd.Series([bool(inputs & stored_small.get(k, set())) for k in kommuner], index=kommuner)
         frames.append(f.assign(indikator=name, enhet=enhet, prikket=small))
+    median_small = g("vedtak_med_soknad_i_maned", pd.Series(0.0, index=kommuner)).between(*SMALL) | pd.Series(
+        ["saksbehandlingstid_median" in stored_small.get(k, set()) for k in kommuner], index=kommuner)
     median = pd.DataFrame({
         "teller": np.nan, "nevner": np.nan, "verdi": g("saksbehandlingstid_median"),
-        "indikator": "saksbehandlingstid_median_dager", "enhet": "dager",
-        "prikket": g("vedtak_med_soknad_i_maned", pd.Series(0.0, index=kommuner)).between(*SMALL),
+        "indikator": "saksbehandlingstid_median_dager", "enhet": "dager", "prikket": median_small,
     }, index=kommuner)
     frames.append(median)
     out = pd.concat(frames).reset_index()

@@ -30,7 +30,7 @@ CELL = ["kommunenr", "ansvar", "funksjon"]
 AVVIK_COLUMNS = [
     "kommunenr", "aar", "periode", "niva", "kode", "navn", "budsjettversjon", "budsjett_aar",
     "budsjett_hittil", "regnskap_hittil", "avvik_hittil", "avvik_pct", "prognosemetode", "prognose_aar",
-    "prognose_avvik", "prognosejustering", "prognose_merknad",
+    "prognose_avvik", "prognosejustering", "prognosejustering_begrunnelse", "prognose_merknad",
 ]
 
 
@@ -217,6 +217,9 @@ def compute_avvik_methods(
         p_year = pj["periode"].astype(str).str.slice(0, 4).astype(int)
         keep = p_year.eq(periode.aar) & pj["periode"].astype(int).le(int(periode.kode))
         justering = pj.loc[keep].groupby(["kommunenr", "ansvar"], observed=True)["belop"].sum()
+        reasons = pj.loc[keep, ["kommunenr", "ansvar", "belop", "begrunnelse"]]
+    else:
+        reasons = pd.DataFrame(columns=["kommunenr", "ansvar", "belop", "begrunnelse"])
 
     cells = _cells(regnskap, lines, justering, periode)
     org = organisasjon if organisasjon is not None else pd.DataFrame(
@@ -253,9 +256,30 @@ def compute_avvik_methods(
         lvl["niva"] = niva
         frames.append(lvl)
     levels = pd.concat(frames, ignore_index=True)
+    levels = levels.merge(_adjustment_reasons(reasons, org), on=["kommunenr", "niva", "kode"], how="left")
     versions = lines.drop_duplicates("kommunenr").set_index("kommunenr")["versjon"] if len(lines) else None
     out = {m: _finish(levels, periode, m, versions) for m in methods}
     return out, warnings
+
+
+def _adjustment_reasons(reasons: pd.DataFrame, org: pd.DataFrame) -> pd.DataFrame:
+    """Per (kommunenr, niva, kode) of the kommune, rammeområde and ansvar levels: each adjustment's
+    reason with its amount in kr, ``"<begrunnelse> (<belop> kr, ansvar <ansvar>)"``, joined by «; »."""
+    cols = ["kommunenr", "niva", "kode", "prognosejustering_begrunnelse"]
+    if reasons.empty:
+        return pd.DataFrame(columns=cols)
+    r = reasons.merge(org[["kommunenr", "ansvar", "rammeomrade"]].drop_duplicates(["kommunenr", "ansvar"]),
+                      on=["kommunenr", "ansvar"], how="left")
+    r["rammeomrade"] = r["rammeomrade"].fillna(UTEN_RAMMEOMRADE)
+    amount = r["belop"].map(lambda v: f"{v:,.0f}".replace(",", "\u00a0").replace("-", "\u2212"))
+    r["tekst"] = r["begrunnelse"].astype(str) + " (" + amount + " kr, ansvar " + r["ansvar"].astype(str) + ")"
+    parts = []
+    r["kommune"] = r["kommunenr"]
+    for niva in ("kommune", "rammeomrade", "ansvar"):
+        g = r.groupby(["kommunenr", niva], sort=True)["tekst"].agg("; ".join).reset_index()
+        g = g.rename(columns={niva: "kode", "tekst": "prognosejustering_begrunnelse"})
+        parts.append(g.assign(niva=niva)[cols])
+    return pd.concat(parts, ignore_index=True)
 
 
 def _finish(levels: pd.DataFrame, periode: Periode, method: str, versions: pd.Series | None) -> pd.DataFrame:

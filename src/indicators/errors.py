@@ -64,3 +64,14 @@ class StepFailed(Exception):
 
     def __str__(self) -> str:
         return self.sentence() + f" ({self.detail})"
+
+
+class NothingToRead(UserError):
+    """The raw folder holds no file of a known source: the run (or check) would report nothing."""
+
+    def __init__(self, raw: Path | str, known: list[str], notes: list[str]) -> None:
+        text = (f"Fant ingen filer å lese i {raw}. Rådata skal ligge i én undermappe per kilde, f.eks. "
+                f"{Path(raw) / 'regnskap'}/regnskap_2026-10.csv. Kjente kilder: {', '.join(known)}.")
+        if notes:
+            text += "\n" + "\n".join(f"  - {n}" for n in notes)
+        super().__init__(text)

@@ -6,6 +6,7 @@ one file, and a follow-up report must name a known savings measure.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,25 +14,60 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.contracts import SOURCES
+from indicators.contracts.base import normalise_header
 from indicators.errors import FileRefused, StepFailed
 from indicators.io import kostra_records
-from indicators.io.readers import LINE, read_raw_file
-from indicators.io.statbank_files import STATBANK_SUFFIXES, population_overlaps, read_statbank_file
+from indicators.io.readers import DEFAULT_ADVICE, LINE, UNREAD_ADVICE, read_tables, reader_for
+from indicators.io.statbank_files import (
+    STATBANK_SOURCES,
+    STATBANK_SUFFIXES,
+    population_overlaps,
+    read_statbank_file,
+)
 from indicators.kostra import check_recorded
 from indicators.quarantine import empty_quarantine, extra_quarantine
-from indicators.validation import ValidatedFile, validate_table
+from indicators.validation import HeaderOnly, MissingColumns, ValidatedFile, validate_table
 
 #: Folders in the raw tree that this version reads in other ways or not yet.
 NOT_TABULAR = {"kostra": "lagrede SSB-svar (JSON-stat2) lastes inn som KOSTRA-data, ikke som en tabellkilde."}
 
+#: Files an operating system leaves behind: named briefly, never read.
+SYSTEM_FILES = {".ds_store": "macOS", "thumbs.db": "Windows", "desktop.ini": "Windows"}
+
+
+@dataclass(frozen=True)
+class UnreadFile:
+    """A file (or workbook sheet) in the raw folder that was not read, why, and what to do."""
+
+    path: Path
+    reason: str
+    action: str
+    kilde: str | None = None
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.kilde}/{self.path.name}" if self.kilde else str(self.path)
+        where += f" (ark «{self.sheet}»)" if self.sheet else ""
+        return f"Ikke lest: {where}: {self.reason} {self.action}"
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"kilde": self.kilde, "fil": str(self.path), "ark": self.sheet, "grunn": self.reason,
+                "hva_gjore": self.action}
+
 
 @dataclass
 class Ingest:
-    """Everything read from a raw folder."""
+    """Everything read from a raw folder.
+
+    Attributes:
+        unread_files: every file, folder entry or workbook sheet that was not read, with what to do
+            (for the run's summary and manifest).
+    """
 
     files: list[ValidatedFile] = field(default_factory=list)
     refusals: list[FileRefused] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unread_files: list[UnreadFile] = field(default_factory=list)
 
     def data(self, source: str) -> pd.DataFrame | None:
         """Accepted rows of a source over all its files, or None when the source is absent."""
@@ -41,7 +77,7 @@ class Ingest:
     def data_with_origin(self, source: str) -> pd.DataFrame | None:
         """Accepted rows with the file name and line they came from (``kilde_fil``, ``kilde_linje``),
         so every stored row can be traced back to its export."""
-        parts = [f.accepted.assign(kilde_fil=f.path.name).rename(columns={LINE: "kilde_linje"})
+        parts = [f.accepted.assign(kilde_fil=f.label).rename(columns={LINE: "kilde_linje"})
                  for f in self.files if f.source == source]
         return pd.concat(parts, ignore_index=True) if parts else None
 
@@ -54,29 +90,172 @@ class Ingest:
     def sources(self) -> list[str]:
         return sorted({f.source for f in self.files})
 
+    @property
+    def duplicates(self) -> pd.DataFrame:
+        """Accepted lines equal cell for cell to an earlier line of the same file: kilde, fil, ark,
+        linje, lik_linje. Kept (two identical ledger lines can be real) and named, so a doubled
+        export is seen."""
+        parts = [f.duplicate_lines.assign(kilde=f.source, fil=str(f.path), ark=f.sheet or "")
+                 for f in self.files if len(f.duplicate_lines)]
+        cols = ["kilde", "fil", "ark", "linje", "lik_linje"]
+        return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+
     def reconciliation(self) -> pd.DataFrame:
         """Per file: rows read = accepted + quarantined."""
         return pd.DataFrame(
-            [{"kilde": f.source, "fil": str(f.path), "lest": f.rows_read, "godtatt": len(f.accepted),
-              "karantene": f.quarantined_rows} for f in self.files],
+            [{"kilde": f.source, "fil": str(f.path) + (f" [ark {f.sheet}]" if f.sheet else ""),
+              "lest": f.rows_read, "godtatt": len(f.accepted), "karantene": f.quarantined_rows}
+             for f in self.files],
             columns=["kilde", "fil", "lest", "godtatt", "karantene"],
         )
 
 
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _link_problem(path: Path, root: Path) -> tuple[str, str] | None:
+    """Why a symbolic link is not followed (broken, a loop, or pointing out of the raw folder)."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:  # a loop, before Python 3.13
+        return "er en snarvei (symbolsk lenke) som peker i ring.", "Slett lenken og legg selve filen i mappen."
+    except OSError as exc:
+        if "loop" in str(exc).lower() or getattr(exc, "errno", None) == 40:
+            return "er en snarvei (symbolsk lenke) som peker i ring.", "Slett lenken og legg selve filen i mappen."
+        return ("er en snarvei (symbolsk lenke) til noe som ikke finnes.",
+                "Slett lenken og legg selve filen i mappen.")
+    if not _inside(target, root):
+        return ("er en snarvei (symbolsk lenke) til noe utenfor rådatamappen, og slike følges ikke.",
+                "Kopier filen inn i mappen i stedet for å lenke til den.")
+    return None
+
+
+def _is_read(path: Path, source: str) -> bool:
+    """Whether a file type is read in a source: a reader for it, or one of SSB's formats where the
+    source takes them (StatBank population in ``befolkning``)."""
+    suffix = path.suffix.lower()
+    return reader_for(path, source) is not None or (source in STATBANK_SOURCES and suffix in STATBANK_SUFFIXES)
+
+
+def _is_query_record(path: Path) -> bool:
+    """``X.meta.json`` beside ``X.json``: the saved query of an SSB answer the product fetched. It goes
+    with the answer (which is read) and is not data."""
+    name = path.name
+    return name.lower().endswith(".meta.json") and path.with_name(name[: -len(".meta.json")] + ".json").is_file()
+
+
+def _is_record_file(path: Path, source: str, root: Path) -> bool:
+    """A KOSTRA record file (SSB's 48-character format) in a folder that takes them, judged by content;
+    a link out of the raw folder, a hidden or lock file is never one (the scan names those)."""
+    return (source in kostra_records.RECORD_FOLDERS and _link_problem(path, root) is None
+            and not path.name.startswith(("~$", ".")) and kostra_records.is_record_file(path))
+
+
+def _unread_in_source(path: Path, source: str, root: Path) -> UnreadFile | None:
+    """Why a file in a source folder is not read, or None when it is read."""
+    link = _link_problem(path, root)
+    if link:
+        return UnreadFile(path, *link, kilde=source)
+    name = path.name
+    if path.is_dir():
+        return UnreadFile(path, "er en undermappe, og undermapper leses ikke.",
+                          "Legg filene direkte i mappen for kilden.", kilde=source)
+    if not path.is_file():
+        return UnreadFile(path, "er ikke en vanlig fil.", "Legg en vanlig .csv- eller .xlsx-fil i mappen.",
+                          kilde=source)
+    if name.lower() in SYSTEM_FILES or name.startswith("._"):
+        system = SYSTEM_FILES.get(name.lower(), "macOS")
+        return UnreadFile(path, f"er en systemfil fra {system}, ikke data.", "Den kan slettes.", kilde=source)
+    if name.startswith("~$"):
+        return UnreadFile(path, f"er Excels låsefil: arbeidsboken «{name[2:]}» er åpen i Excel nå.",
+                          "Lukk arbeidsboken i Excel (låsefilen forsvinner da) og kjør på nytt, så du vet at "
+                          "den lagrede versjonen ble lest.", kilde=source)
+    if name.startswith("."):
+        return UnreadFile(path, "er en skjult fil (navnet begynner med punktum), og skjulte filer leses ikke.",
+                          "Skal den leses, gi den et navn uten punktum foran; ellers slett den.", kilde=source)
+    if not _is_read(path, source):
+        suffix = path.suffix.lower()
+        kostra = (", og den er ikke en KOSTRA-fil til SSB (48 tegn per linje)"
+                  if source in kostra_records.RECORD_FOLDERS else "")
+        return UnreadFile(path, f"filtypen {suffix or '(uten endelse)'} leses ikke{kostra}.",
+                          UNREAD_ADVICE.get(suffix, DEFAULT_ADVICE), kilde=source)
+    return None
+
+
+def scan_raw(raw_dir: Path) -> tuple[dict[str, list[Path]], list[UnreadFile], list[str]]:
+    """Every entry of the raw folder: files to read per source (name order), entries not read with
+    what to do, and notes about folders read in other ways."""
+    root = Path(raw_dir)
+    real_root = root.resolve()
+    files: dict[str, list[Path]] = {}
+    unread: list[UnreadFile] = []
+    notes: list[str] = []
+    try:
+        entries = sorted(root.iterdir()) if root.is_dir() else []
+    except OSError as exc:
+        return files, [UnreadFile(root, f"rådatamappen kunne ikke leses ({exc.strerror or type(exc).__name__}).",
+                                  "Sjekk at du har lov til å lese mappen.")], notes
+    for entry in entries:
+        name = entry.name
+        link = _link_problem(entry, real_root)
+        if link:
+            unread.append(UnreadFile(entry, *link))
+            continue
+        if entry.is_dir():
+            if name in NOT_TABULAR:
+                notes.append(f"Mappen «{name}»: {NOT_TABULAR[name]}")
+            elif name in SOURCES:
+                paths = []
+                try:
+                    children = sorted(entry.iterdir())
+                except OSError as exc:
+                    unread.append(UnreadFile(entry, f"mappen kunne ikke leses ({exc.strerror or type(exc).__name__}).",
+                                             "Sjekk at du har lov til å lese mappen.", kilde=name))
+                    continue
+                for p in children:
+                    if _is_query_record(p) or _is_record_file(p, name, real_root):
+                        continue  # a saved SSB query; a KOSTRA record file (read by io/kostra_records.py)
+                    why = _unread_in_source(p, name, real_root)
+                    if why:
+                        unread.append(why)
+                    else:
+                        paths.append(p)
+                if paths:
+                    files[name] = paths
+            elif normalise_header(name) in SOURCES:
+                unread.append(UnreadFile(entry, f"er ikke en kjent kilde (kildene skrives med små bokstaver, "
+                                                f"f.eks. «{normalise_header(name)}»).",
+                                         f"Gi mappen navnet «{normalise_header(name)}».")
+                              )
+            elif name.startswith("."):
+                continue  # hidden folders (.git, .ipynb_checkpoints) are not sources
+            else:
+                notes.append(f"Mappen «{name}» er ikke en kjent kilde og ble ikke lest.")
+        elif name.lower() in SYSTEM_FILES or name.startswith("._"):
+            continue
+        else:
+            stem = normalise_header(entry.name.split(".")[0] if not name.startswith(".") else name)
+            source = next((s for s in SOURCES if stem == s or stem.startswith(s + "_")), None)
+            if source:
+                unread.append(UnreadFile(entry, f"ligger rett i rådatamappen; en kilde er en mappe, "
+                                                f"så filen hører hjemme i «{source}/».",
+                                         f"Flytt filen til mappen {root / source}{os.sep}."))
+            else:
+                unread.append(UnreadFile(entry, "ligger rett i rådatamappen, utenfor mappene for kildene.",
+                                         "Legg den i mappen for sin kilde (f.eks. regnskap/), eller flytt den ut."))
+    return files, unread, notes
+
+
 def raw_files(raw_dir: Path) -> dict[str, list[Path]]:
-    """Files per source folder, in name order (``.csv``, ``.xlsx`` and ``.json``, which only StatBank
-    sources accept; Excel lock files and saved query records ``*.meta.json`` skipped)."""
-    out: dict[str, list[Path]] = {}
-    for name in SOURCES:
-        folder = raw_dir / name
-        if folder.is_dir():
-            files = sorted(p for p in folder.iterdir()
-                           if p.suffix.lower() in (".csv", ".xlsx", *STATBANK_SUFFIXES)
-                           and not p.name.startswith(("~$", ".")) and not p.name.endswith(".meta.json")
-                           and not kostra_records.is_record_file(p))  # read by read_record_files
-            if files:
-                out[name] = files
-    return out
+    """Files per source folder that are read, in name order (see :func:`scan_raw` for the rest)."""
+    return scan_raw(raw_dir)[0]
 
 
 def _one_file_per_period(files: list[ValidatedFile]) -> list[FileRefused]:
@@ -87,20 +266,23 @@ def _one_file_per_period(files: list[ValidatedFile]) -> list[FileRefused]:
         if SOURCES[f.source].partition == "periode" and "periode" in f.accepted:
             by_source.setdefault(f.source, []).append(f)
     for source, group in by_source.items():
-        seen: dict[tuple[str, str], Path] = {}
+        seen: dict[tuple[str, str], ValidatedFile] = {}
         for f in group:
             pairs = f.accepted[["kommunenr", "periode"]].drop_duplicates().itertuples(index=False)
             for kn, per in pairs:
-                if (kn, per) in seen and seen[(kn, per)] != f.path:
-                    other = seen[(kn, per)]
+                other = seen.get((kn, per))
+                if other is not None and (other.path, other.sheet) != (f.path, f.sheet):
+                    where = (f"arket «{other.sheet}» i samme arbeidsbok" if other.path == f.path
+                             else f"filen {other.label}")
                     refusals.append(FileRefused(
                         f.path,
-                        f"perioden {per} for kommune {kn} i kilden «{source}» finnes også i filen {other}. "
-                        "Samme periode i to filer ville blitt telt to ganger.",
-                        "Fjern den ene filen (eller perioden fra den ene), og kjør på nytt.",
+                        (f"arket «{f.sheet}»: " if f.sheet else "")
+                        + f"perioden {per} for kommune {kn} i kilden «{source}» finnes også i {where}. "
+                        "Samme periode to steder ville blitt telt to ganger.",
+                        "Fjern det ene arket eller den ene filen (eller perioden fra det ene), og kjør på nytt.",
                     ))
                     break
-                seen.setdefault((kn, per), f.path)
+                seen.setdefault((kn, per), f)
     return refusals
 
 
@@ -116,21 +298,131 @@ def _check_followup_ids(files: list[ValidatedFile], known_ids: set[tuple[str, st
             rows = f.accepted.loc[unknown]
             q = extra_quarantine(rows, spec, f.path, "tiltak_id", "tiltak_finnes",
                                  spec.rules["tiltak_finnes"].melding, kjoring_id)
+            q["ark"] = f.sheet or ""
             f.quarantine = pd.concat([f.quarantine, q], ignore_index=True).sort_values("linje", kind="stable")
+            f.duplicate_lines = f.duplicate_lines[~f.duplicate_lines["linje"].isin(rows[LINE])]
             f.accepted = f.accepted.loc[~unknown].reset_index(drop=True)
+
+
+def _keys_across_files(files: list[ValidatedFile], kjoring_id: str) -> None:
+    """Quarantine rows whose key an earlier file (or sheet) of the same source already holds.
+
+    Within a file the validator keeps the first row of a key; across files the first file in name
+    order wins, and the message names the file and line of the row that was kept.
+    """
+    by_source: dict[str, list[ValidatedFile]] = {}
+    for f in files:
+        if SOURCES[f.source].key and len(f.accepted):
+            by_source.setdefault(f.source, []).append(f)
+    for source, group in by_source.items():
+        if len(group) < 2:
+            continue
+        spec = SOURCES[source]
+        key = list(spec.key)
+        rows = pd.concat([f.accepted[[*key, LINE]].assign(_fil=i) for i, f in enumerate(group)], ignore_index=True)
+        dup = rows.duplicated(subset=key, keep="first")
+        if not dup.any():
+            continue
+        grouped = rows.groupby(key, dropna=False, sort=False)
+        rows["_forste_fil"] = grouped["_fil"].transform("first")
+        rows["_forste_linje"] = grouped[LINE].transform("first")
+        for i, f in enumerate(group):
+            mine = rows[dup & rows["_fil"].eq(i)]
+            if mine.empty:
+                continue
+            bad_lines = set(mine[LINE])
+            hit = f.accepted[LINE].isin(bad_lines)
+            firsts = mine.set_index(LINE)
+            q = extra_quarantine(f.accepted.loc[hit], spec, f.path, "kommunenr", "duplikat", "", kjoring_id)
+            q["kolonne"] = "(hele raden)"
+            q["verdi"] = ""
+            q["ark"] = f.sheet or ""
+            q["melding"] = [
+                f"Raden har samme nøkkel ({', '.join(key)}) som linje {int(firsts.at[line, '_forste_linje'])} i "
+                f"{group[int(firsts.at[line, '_forste_fil'])].label}; bare den første er tatt med."
+                for line in f.accepted.loc[hit, LINE]
+            ]
+            f.quarantine = pd.concat([f.quarantine, q], ignore_index=True).sort_values("linje", kind="stable")
+            f.accepted = f.accepted.loc[~hit].reset_index(drop=True)
+            f.duplicate_lines = f.duplicate_lines[~f.duplicate_lines["linje"].isin(bad_lines)]
 
 
 def _ignored_column_notes(files: list[ValidatedFile]) -> list[str]:
     """One line per source and set of ignored columns (not one per monthly file)."""
-    groups: dict[tuple[str, tuple[str, ...]], list[Path]] = {}
+    groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for f in files:
         if f.ignored_columns:
-            groups.setdefault((f.source, tuple(f.ignored_columns)), []).append(f.path)
+            groups.setdefault((f.source, tuple(f.ignored_columns)), []).append(
+                str(f.path) + (f" (ark «{f.sheet}»)" if f.sheet else ""))
     return [
         f"Kilden «{source}»: kolonnene {', '.join(cols)} er ikke i kontrakten og ble ignorert (ikke lagret) i "
-        + (f"{len(paths)} filer" if len(paths) > 1 else str(paths[0])) + "."
+        + (f"{len(paths)} filer" if len(paths) > 1 else paths[0]) + "."
         for (source, cols), paths in groups.items()
     ]
+
+
+def _duplicate_notes(files: list[ValidatedFile], shown: int = 5) -> list[str]:
+    """One sentence per file with exact duplicate lines, naming the first few pairs."""
+    notes = []
+    for f in files:
+        d = f.duplicate_lines
+        if d.empty:
+            continue
+        pairs = ", ".join(f"linje {a} = linje {b}" for a, b in d.head(shown).itertuples(index=False))
+        more = f" og {len(d) - shown} til (alle står i kjøringsloggen)" if len(d) > shown else ""
+        doubled = " Hele filen ser ut til å ligge der to ganger." if 2 * len(d) >= f.rows_read else ""
+        notes.append(
+            f"{f.source}/{f.label}: {len(d)} {'linje er' if len(d) == 1 else 'linjer er'} helt lik en tidligere "
+            f"linje ({pairs}{more}).{doubled} Like linjer er tatt med og telt hver for seg, fordi de kan være ekte "
+            "(to like posteringer); er eksporten tatt med to ganger, fjern kopien og kjør på nytt.")
+    return notes
+
+
+def _read_file(path: Path, source: str, kjoring_id: str) -> tuple[list[ValidatedFile], list[UnreadFile]]:
+    """Read and validate one file: every workbook sheet with the source's columns is read; other
+    sheets with content are named. Raises FileRefused when the file cannot be used."""
+    spec = SOURCES[source]
+    statbank = read_statbank_file(path, spec, kjoring_id)  # SSB's own formats first; None: an ordinary export
+    if statbank is not None:
+        return [statbank], []
+    tables = read_tables(path, source)
+    if len(tables) == 1:
+        vf = validate_table(tables[0], spec, kjoring_id)
+        vf.sheet = None
+        return [vf], []
+    read: list[ValidatedFile] = []
+    skipped: list[tuple[str | None, FileRefused]] = []
+    for table in tables:
+        try:
+            read.append(validate_table(table, spec, kjoring_id))
+        except (MissingColumns, HeaderOnly) as why:
+            skipped.append((table.sheet, why))
+    if not read:
+        empty = [why for _, why in skipped if isinstance(why, HeaderOnly)]
+        if empty:
+            raise empty[0]
+        sheet, closest = min(skipped, key=lambda t: len(t[1].missing))  # type: ignore[union-attr]
+        raise FileRefused(
+            path,
+            f"ingen av arkene ({', '.join(str(t.sheet) for t in tables)}) har alle kolonnene kilden «{source}» "
+            f"krever; nærmest er arket «{sheet}», som mangler {', '.join(closest.missing)}.",  # type: ignore[union-attr]
+            "Legg dataene i ett ark med overskriftene fra datakontrakten (docs/datakontrakt.md) i første rad.")
+    unread = []
+    for sheet, why in skipped:
+        if isinstance(why, HeaderOnly):
+            unread.append(UnreadFile(path, "arket har bare kolonneoverskrifter, ingen rader.",
+                                     "Ingenting å gjøre hvis det skal være tomt.", kilde=source, sheet=sheet))
+        else:
+            unread.append(UnreadFile(
+                path, f"arket mangler kolonnene {', '.join(why.missing)} og ble derfor ikke lest som data.",
+                "Hører dataene i arket med, gi kolonnene navnene i datakontrakten (eller legg dem i ett ark); "
+                "er arket notater eller en oppsummering, kan det stå.", kilde=source, sheet=sheet))
+    if len(read) == 1:
+        read[0].sheet = None
+    else:
+        for vf in read:
+            vf.quarantine["ark"] = vf.sheet or ""
+    return read, unread
 
 
 def read_sources(
@@ -149,43 +441,53 @@ def read_sources(
     """
     ingest = Ingest()
     raw_dir = Path(raw_dir)
-    for folder in sorted(p for p in raw_dir.iterdir() if p.is_dir()) if raw_dir.is_dir() else []:
-        if folder.name in NOT_TABULAR:
-            ingest.notes.append(f"Mappen «{folder.name}»: {NOT_TABULAR[folder.name]}")
-            if folder.name == "kostra":  # an SSB answer that cannot be loaded stops the run, by name
-                ingest.refusals.extend(check_recorded(folder))
-        elif folder.name not in SOURCES:
-            ingest.notes.append(f"Mappen «{folder.name}» er ikke en kjent kilde og ble ikke lest.")
-    for source, paths in raw_files(raw_dir).items():
+    files, ingest.unread_files, ingest.notes = scan_raw(raw_dir)
+    if (raw_dir / "kostra").is_dir():  # an SSB answer that cannot be loaded stops the run, by name
+        ingest.refusals.extend(check_recorded(raw_dir / "kostra"))
+    for source, paths in files.items():
         for path in paths:
             if progress:
                 progress(f"leser {source}/{path.name}")
             try:
-                # SSB's own formats (StatBank JSON-stat / CSV) first; None means an ordinary export
-                vf = read_statbank_file(path, SOURCES[source], kjoring_id)
-                if vf is None:
-                    vf = validate_table(read_raw_file(path), SOURCES[source], kjoring_id)
+                read, unread = _read_file(path, source, kjoring_id)
             except FileRefused as refused:
                 ingest.refusals.append(refused)
                 continue
             except Exception as exc:  # noqa: BLE001 - a fault of ours: name the file, details in the log
                 raise StepFailed.from_exception("les-og-valider", exc, path) from exc
-            ingest.files.append(vf)
-    # KOSTRA record files (SSB's fixed-width format) in regnskap/ and balanse/: io/kostra_records.py
+            ingest.files.extend(read)
+            ingest.unread_files.extend(unread)
+    # KOSTRA record files (SSB's fixed-width format) in regnskap/ and balanse/: io/kostra_records.py.
+    # The scan above left them out of the ordinary files; what it did not read (a link out of the raw
+    # folder, …) is not taken from the record reader either.
     records = kostra_records.read_record_files(raw_dir, kjoring_id, progress=progress)
-    ingest.files += records.files
-    ingest.refusals += records.refusals
+    unread = {u.path for u in ingest.unread_files}
+    ingest.files += [f for f in records.files if f.path not in unread]
+    ingest.refusals += [r for r in records.refusals if r.path not in unread]
     ingest.notes += records.notes
-    ingest.notes += _ignored_column_notes(ingest.files)
     ingest.refusals.extend(_one_file_per_period(ingest.files))
     ingest.refusals.extend(population_overlaps(ingest.files))  # e.g. a StatBank file next to the own export
+    _keys_across_files(ingest.files, kjoring_id)
     ids: set[tuple[str, str]] = set()
     tiltak = ingest.data("tiltak")
     for frame in (tiltak, known_tiltak):
         if frame is not None and len(frame):
             ids |= set(frame[["kommunenr", "tiltak_id"]].itertuples(index=False, name=None))
     _check_followup_ids(ingest.files, ids, kjoring_id)
+    ingest.notes += [str(u) for u in ingest.unread_files]
+    ingest.notes += _ignored_column_notes(ingest.files)
+    ingest.notes += _duplicate_notes(ingest.files)
     return ingest
 
 
-__all__ = ["Ingest", "LINE", "read_sources", "raw_files"]
+__all__ = ["Ingest", "LINE", "UnreadFile", "raw_files", "read_sources", "scan_raw"]
+
+
+def ensure_something_read(ingest: Ingest, raw_dir: Path) -> None:
+    """Stop with a plain message when no file of a known source was read or refused (an empty folder, a
+    misspelt source folder, files lying loose in the raw folder); saved SSB answers in ``kostra/`` count."""
+    from indicators.errors import NothingToRead
+
+    has_kostra = (Path(raw_dir) / "kostra").is_dir() and any((Path(raw_dir) / "kostra").glob("*.json"))
+    if not ingest.files and not ingest.refusals and not has_kostra:
+        raise NothingToRead(raw_dir, sorted(SOURCES), list(ingest.notes))

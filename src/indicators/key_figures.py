@@ -43,10 +43,8 @@ PLAN_YEARS = 3
 BALANCE_TOLERANCE = 1.0
 #: The months SSB's quarterly KOSTRA files are booked to (indicators.io.kostra_records).
 QUARTER_ENDS = {3, 6, 9, 12}
-ROBEK_NOT_CHECKED = {
-    "robek_e": "§ 28-1 e–g gjelder frister (vedtak av årsbudsjett, økonomiplan og årsregnskap); de er ikke i "
-               "dataene og er ikke kontrollert.",
-}
+ROBEK_NOT_CHECKED = ("§ 28-1 e–g gjelder frister (vedtak av årsbudsjett, økonomiplan og årsregnskap); de er ikke i "
+                     "dataene og er ikke kontrollert.")
 
 
 def _kr(x: float) -> str:
@@ -197,6 +195,11 @@ def _row(kn: str, aar: int, ind: str, verdi: float, enhet: str, grunnlag: str = 
             np.nan, "enhet": enhet, "mal": mal, "status": status, "grunnlag": grunnlag}
 
 
+def _against_robek_d(pct: float) -> str:
+    """Status of akkumulert merforbruk in % against § 28-1 d's 3 %."""
+    return "mangler" if pd.isna(pct) else ("robek_varsel" if pct > ROBEK_D_PCT else "ok")
+
+
 def _budget_net(budsjett: pd.DataFrame | None, aar: int) -> pd.DataFrame:
     """Per municipality, the net sum of the first (adopted) version of year ``aar``'s budget lines."""
     if budsjett is None or budsjett.empty:
@@ -237,7 +240,7 @@ def robek_rows(kommuner: list[str], periode: Periode, stocks: pd.DataFrame, bala
         status = "mangler" if hit is None else ("robek_varsel" if hit else "ok")
         rows.append(_row(kn, aar, f"robek_{letter}", verdi, "ja/nei", why, status=status))
 
-    for kn in kommuners_sorted(kommuner):
+    for kn in _sorted_codes(kommuner):
         if kn in net_y.index:
             r = net_y.loc[kn]
             hit = bool(r["netto"] > BALANCE_TOLERANCE)
@@ -283,12 +286,13 @@ def robek_rows(kommuner: list[str], periode: Periode, stocks: pd.DataFrame, bala
                 hit = bool(pct > ROBEK_D_PCT)
                 flag(kn, "d", c, hit, f"Akkumulert merforbruk 31.12.{c} {_kr(a_c)} = {_pct(pct)} av brutto "
                      f"driftsinntekter {c} ({_kr(st.loc[kn, 'bdi_c'])}); grensen er 3 %.")
-        rows.append(_row(kn, y, "robek_e_g", np.nan, "ja/nei", ROBEK_NOT_CHECKED["robek_e"],
+        rows.append(_row(kn, y, "robek_e_g", np.nan, "ja/nei", ROBEK_NOT_CHECKED,
                          status="ikke_kontrollert"))
     return rows
 
 
-def kommuners_sorted(kommuner: list[str]) -> list[str]:
+def _sorted_codes(kommuner: list[str]) -> list[str]:
+    """Distinct municipality numbers as text, sorted."""
     return sorted({str(k) for k in kommuner})
 
 
@@ -352,7 +356,7 @@ def nokkeltall(regnskap: pd.DataFrame | None, periode: Periode, balanse: pd.Data
     stocks = stock_figures(balanse, ledger, periode)
     st = stocks.set_index("kommunenr")
     budget_kommuner = list(budsjett["kommunenr"].astype(str).unique()) if budsjett is not None else []
-    kommuner = kommuners_sorted(list(led["kommunenr"].unique()) + list(st.index) + budget_kommuner)
+    kommuner = _sorted_codes(list(led["kommunenr"].unique()) + list(st.index) + budget_kommuner)
     y = periode.aar
     rows: list[dict] = []
     ytd = f"hittil {periode}" if periode.maned != 13 else f"hele {y}"
@@ -401,7 +405,7 @@ def nokkeltall(regnskap: pd.DataFrame | None, periode: Periode, balanse: pd.Data
                 _row(kn, c, "disposisjonsfond_pct", s["disposisjonsfond_pct"], "prosent", why),
                 _row(kn, c, "netto_lanegjeld_pct", s["netto_lanegjeld_pct"], "prosent", why),
                 _row(kn, c, "akkumulert_merforbruk_pct", s["akkumulert_merforbruk_pct"], "prosent", why,
-                     mal=ROBEK_D_PCT),
+                     mal=ROBEK_D_PCT, status=_against_robek_d(s["akkumulert_merforbruk_pct"])),
             ]
         else:
             for ind in ("disposisjonsfond_pct", "netto_lanegjeld_pct", "akkumulert_merforbruk_pct"):

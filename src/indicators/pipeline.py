@@ -18,8 +18,9 @@ from typing import Any
 
 from indicators import run as steps
 from indicators.errors import RunRefused, StepFailed, UserError
-from indicators.ingest import Ingest, read_sources
-from indicators.io.store import read_dataset
+from indicators.ingest import Ingest, ensure_something_read, read_sources
+from indicators.io.store import read_dataset, read_filtered
+from indicators.io.transaction import StoreTransaction
 from indicators.periods import Periode
 from indicators.progress import Reporter, get_reporter
 
@@ -45,9 +46,14 @@ def _read(raw: Path, out: Path, kjoring_id: str, progress: Callable[[str], None]
     return read_sources(raw, kjoring_id, known_tiltak=read_dataset(out, "tiltak"), progress=progress)
 
 
-def store_all(ingest: Ingest, raw: Path, out: Path, kjoring_id: str, periode: Periode) -> dict[str, list[str]]:
-    """Clean sources, the aggregated care counts, recorded KOSTRA answers and the quarantine into the store."""
-    written = steps.store_clean(ingest, out)
+def store_all(ingest: Ingest, raw: Path, out: Path, kjoring_id: str, periode: Periode
+              ) -> tuple[dict[str, list[str]], list[steps.Replaced]]:
+    """Clean sources, the aggregated care counts, recorded KOSTRA answers and the quarantine into the store.
+
+    Returns:
+        (files written per dataset, the delivered units that replaced stored rows).
+    """
+    written, replaced = steps.store_clean(ingest, out)
     counts = steps.store_care_counts(ingest, out, periode)
     if counts:
         written["tjenestemottakere"] = counts
@@ -57,13 +63,17 @@ def store_all(ingest: Ingest, raw: Path, out: Path, kjoring_id: str, periode: Pe
     q = steps.write_quarantine(ingest, out, kjoring_id)
     if q:
         written["karantene"] = q
-    return written
+    return written, replaced
 
 
 def _deviation(out: Path, periode: Periode, method: str, kommuner: list[str] | None):
     avvik, warnings = steps.compute_deviation(out, periode, method, kommuner)
     history = steps.compute_forecast_history(out, periode, kommuner)
     return avvik, warnings, history
+
+
+def _ledger_behind(out: Path, periode: Periode, kommuner: list[str] | None) -> list[str]:
+    return steps.ledger_behind(read_filtered(out, "regnskap", kommuner, [periode.aar]), periode)
 
 
 def compute_indicators(out: Path, periode: Periode, kommuner: list[str] | None, method: str,
@@ -82,6 +92,7 @@ def compute_indicators(out: Path, periode: Periode, kommuner: list[str] | None, 
         reporter.working("avvik og årsprognose")
         avvik, warnings, history = runner("beregn-avvik", _deviation, out, periode, method, kommuner)
         result.warnings += warnings
+        result.notes += runner("sjekk-regnskapsperioder", _ledger_behind, out, periode, kommuner)
         result.outputs["avvik"] = runner("skriv-avvik", steps.write_output, avvik, out, "avvik")
         result.outputs["prognose_historikk"] = runner("skriv-prognose-historikk", steps.write_output, history, out,
                                                       "prognose_historikk")
@@ -124,26 +135,39 @@ def execute_run(raw: Path, out: Path, periode: Periode, kommuner: list[str] | No
                 kjoring_id: str | None = None) -> steps.RunResult:
     """The monthly run: read and validate every file, store clean data, compute, write the manifest.
 
+    The run is one transaction on the store (:class:`~indicators.io.transaction.StoreTransaction`): killed
+    or failed at any moment, the store is as before the run; the manifest and every output become live
+    together at the end.
+
     Raises:
+        StoreBusy: another run holds the store; nothing was read or written.
         RunRefused: a file could not be used; nothing was stored.
         StepFailed: an unexpected error in a step (named), for the CLI's plain message.
     """
     reporter = reporter or get_reporter()
     raw, out = Path(raw), Path(out)
     kjoring_id = kjoring_id or steps.new_run_id()
-    reporter.stage("Leser og validerer filer", None)
-    ingest = runner("les-og-valider", _read, raw, out, kjoring_id, reporter.each_file)
-    reporter.done()
-    if ingest.refusals:
-        raise RunRefused(ingest.refusals)
-    reporter.stage("Lagrer rene data", 1)
-    reporter.working("Parquet")
-    outputs = runner("lagre-rene-data", store_all, ingest, raw, out, kjoring_id, periode)
-    reporter.advance()
-    result = steps.RunResult(kjoring_id=kjoring_id, periode=str(periode), reconciliation=ingest.reconciliation(),
-                             outputs=outputs, notes=list(ingest.notes),
-                             quarantine_rows=int(ingest.quarantine.shape[0]))
-    compute_indicators(out, periode, kommuner, method, result, runner=runner, reporter=reporter)
-    params = {"periode": str(periode), "raw": raw, "out": out, "kommune": kommuner, "prognosemetode": method}
-    result.manifest = runner("skriv-kjoringslogg", steps.write_manifest, result, ingest, out, params)
+    # one transaction: the run reads and writes a staged copy of the store; only the commit makes it live
+    # (docs/store.md, "A run is one transaction"); a second run into the same store stops here (StoreBusy)
+    with StoreTransaction(out, kjoring_id) as txn:
+        work = txn.work
+        reporter.stage("Leser og validerer filer", None)
+        ingest = runner("les-og-valider", _read, raw, work, kjoring_id, reporter.each_file)
+        reporter.done()
+        if ingest.refusals:
+            raise RunRefused(ingest.refusals)
+        ensure_something_read(ingest, raw)
+        reporter.stage("Lagrer rene data", 1)
+        reporter.working("Parquet")
+        outputs, replaced = runner("lagre-rene-data", store_all, ingest, raw, work, kjoring_id, periode)
+        reporter.advance()
+        result = steps.RunResult(kjoring_id=kjoring_id, periode=str(periode),
+                                 reconciliation=ingest.reconciliation(), outputs=outputs,
+                                 notes=[*txn.notes, *ingest.notes], quarantine_rows=int(ingest.quarantine.shape[0]),
+                                 replaced=replaced)
+        compute_indicators(work, periode, kommuner, method, result, runner=runner, reporter=reporter)
+        result.outputs = txn.live_paths(result.outputs)
+        params = {"periode": str(periode), "raw": raw, "out": out, "kommune": kommuner, "prognosemetode": method}
+        result.manifest = runner("skriv-kjoringslogg", steps.write_manifest, result, ingest, work, params, out)
+        runner("lagre-kjoringen", txn.commit)
     return result

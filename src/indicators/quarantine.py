@@ -7,9 +7,10 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.contracts.base import COMMON_RULES, SourceSpec
-from indicators.io.readers import LINE
+from indicators.io.readers import LINE, RawTable
 
-QUARANTINE_COLUMNS = ["kilde", "fil", "linje", "kolonne", "verdi", "regel", "melding", "kjoring_id"]
+QUARANTINE_COLUMNS = ["kilde", "fil", "linje", "kolonne", "verdi", "regel", "melding", "kjoring_id", "ark"]
+"""``ark``: the workbook sheet the line is on (empty for CSV and single-sheet workbooks)."""
 
 
 def empty_quarantine() -> pd.DataFrame:
@@ -22,7 +23,8 @@ def quarantine_rows(
     """Turn (index, kolonne, regel) failures into quarantine rows.
 
     ``verdi`` is the cell as read (before parsing). For a person-level source the value of
-    ``bruker_id`` is never copied.
+    ``bruker_id`` is never copied. An optional ``melding`` column in ``failures`` gives a row its
+    own sentence (e.g. naming the line it repeats) instead of the rule's.
     """
     if failures.empty:
         return empty_quarantine()
@@ -35,9 +37,11 @@ def quarantine_rows(
         if spec.person_level and col == "bruker_id":
             v = "(skjult)"
         verdi.append("" if pd.isna(v) else str(v))
+    own = failures["melding"] if "melding" in failures else pd.Series(None, index=failures.index, dtype=object)
     melding = [
+        m if isinstance(m, str) and m else
         rules[r].melding.format(verdi=v, kolonne=k) if r in rules else f"Raden bryter regelen «{r}»."
-        for r, v, k in zip(failures["regel"], verdi, kolonne, strict=True)
+        for r, v, k, m in zip(failures["regel"], verdi, kolonne, own, strict=True)
     ]
     out = pd.DataFrame({
         "kilde": spec.name,
@@ -48,8 +52,22 @@ def quarantine_rows(
         "regel": failures["regel"].astype(str).to_numpy(),
         "melding": melding,
         "kjoring_id": kjoring_id,
+        "ark": "",
     })
     return out.sort_values(["linje", "kolonne"], kind="stable").reset_index(drop=True)
+
+
+def line_quarantine(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> pd.DataFrame:
+    """Quarantine CSV lines whose field count differs from the header's (``RawTable.bad_lines``)."""
+    lines = [line for line, _ in raw.bad_lines]
+    return pd.DataFrame({
+        "kilde": spec.name, "fil": str(raw.path), "linje": pd.Series(lines, dtype="int64"),
+        "kolonne": "(hele linjen)", "verdi": "", "regel": "antall_felt",
+        "melding": [f"Linjen har {n} felt, men overskriften har {raw.expected_fields}, så verdiene kan ha havnet "
+                    "under feil kolonne (ofte et skilletegn inne i en tekst uten anførselstegn). Linjen er ikke "
+                    "tatt med." for _, n in raw.bad_lines],
+        "kjoring_id": kjoring_id, "ark": "",
+    })
 
 
 def extra_quarantine(
@@ -62,4 +80,5 @@ def extra_quarantine(
         "kolonne": kolonne, "verdi": rows[kolonne].astype(str).to_numpy(), "regel": regel,
         "melding": [melding.format(verdi=v, kolonne=kolonne) for v in rows[kolonne].astype(str)],
         "kjoring_id": kjoring_id,
+        "ark": "",
     })

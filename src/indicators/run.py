@@ -19,11 +19,20 @@ from indicators import codes
 from indicators.agreements import samarbeidsavtaler_indikatorer
 from indicators.contracts import SOURCES
 from indicators.contracts.outputs import SCHEMAS
-from indicators.coverage import care_counts, coverage
+from indicators.coverage import care_counts, coverage, suppress_counts, suppress_coverage
 from indicators.deviation import compute_avvik
 from indicators.errors import RunRefused
 from indicators.ingest import Ingest
-from indicators.io.store import read_filtered, to_table, write_atomic, write_dataset, write_text_atomic
+from indicators.io.csv_safe import csv_text
+from indicators.io.store import (
+    Replaced,
+    kommunenr_text,
+    read_filtered,
+    to_table,
+    write_atomic,
+    write_dataset,
+    write_text_atomic,
+)
 from indicators.key_figures import PLAN_YEARS, nokkeltall
 from indicators.kostra import kostra_eget_regnskap, kostra_sammenligning, read_stored, store_recorded
 from indicators.periods import Periode
@@ -68,6 +77,8 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
     quarantine_rows: int = 0
     manifest: str = ""
+    #: stored rows the delivered units replaced (a period delivered again replaces that period whole)
+    replaced: list[Replaced] = field(default_factory=list)
     #: this run's ``avvik`` (for the charts), not part of the manifest
     avvik: pd.DataFrame | None = None
 
@@ -78,37 +89,115 @@ def ensure_not_refused(ingest: Ingest) -> None:
         raise RunRefused(ingest.refusals)
 
 
-def store_clean(ingest: Ingest, out: Path) -> dict[str, list[str]]:
-    """Write each source's accepted rows to the store. Person-level sources are never stored."""
+def delivered_units(ingest: Ingest, source: str) -> pd.DataFrame:
+    """The (``kommunenr``, ``periode``, ``aar``) units the delivered files of a source cover, taken from every
+    row, accepted or quarantined: a unit covered only by rejected rows is still delivered (and replaced
+    with nothing). Rejected rows are read again as text; a value that is not a municipality number, a
+    period (ÅÅÅÅMM) or a year names no unit."""
+    parts = []
+    for f in ingest.files:
+        if f.source != source:
+            continue
+        cols = [c for c in ("kommunenr", "periode", "aar") if c in f.accepted.columns]
+        parts.append(f.accepted[cols].astype("string"))
+        if f.quarantined_rows:
+            parts.append(_rejected_units(f))
+    if not parts:
+        return pd.DataFrame(columns=["kommunenr"])
+    units = pd.concat(parts, ignore_index=True)
+    units = units[units["kommunenr"].notna()] if "kommunenr" in units.columns else units.iloc[0:0]
+    units = units.assign(kommunenr=units["kommunenr"].map(kommunenr_text))
+    key = {"periode": "periode", "aar": "aar" if "aar" in units.columns else "periode"}.get(SOURCES[source].partition)
+    if key is not None:
+        if key not in units.columns:
+            return units.iloc[0:0]
+        units = units[units[key].notna()]
+    if "periode" in units.columns:
+        ok = units["periode"].str.fullmatch(r"\d{4}(0[1-9]|1[0-3])").fillna(False).astype(bool)
+        units = units[ok | (units["periode"].isna() & (key != "periode"))]
+    return units.drop_duplicates().reset_index(drop=True)
+
+
+def _rejected_units(f) -> pd.DataFrame:
+    """Municipality, period and year of a file's quarantined rows, as text (empty when not readable)."""
+    from indicators.io.readers import LINE, read_tables
+    from indicators.validation import map_columns
+
+    try:
+        tables = read_tables(Path(f.path), f.source)
+        table = next((t for t in tables if t.sheet == getattr(f, "sheet", None)), tables[0])
+        frame, _ignored = map_columns(table, SOURCES[f.source])
+    except Exception:  # noqa: BLE001 - a file read differently (SSB formats): its accepted rows name its units
+        return pd.DataFrame(columns=["kommunenr"])
+    lines = set(f.quarantine["linje"].astype("int64"))
+    rows = frame[frame[LINE].astype("int64").isin(lines)] if LINE in frame.columns else frame
+    out = pd.DataFrame(index=rows.index)
+    text = {c: rows[c].astype("string").str.strip() for c in ("kommunenr", "periode", "aar") if c in rows.columns}
+    if "kommunenr" not in text:
+        return pd.DataFrame(columns=["kommunenr"])
+    out["kommunenr"] = text["kommunenr"].where(text["kommunenr"].str.fullmatch(r"\d{3,4}").fillna(False))
+    if "periode" in text:
+        out["periode"] = text["periode"].str.replace("-", "", regex=False)
+    if "aar" in text:
+        out["aar"] = text["aar"].where(text["aar"].str.fullmatch(r"\d{4}").fillna(False))
+    elif "periode" in text and SOURCES[f.source].partition == "aar":
+        out["aar"] = out["periode"].str.slice(0, 4)
+    out = out[out["kommunenr"].notna()]
+    key = "periode" if SOURCES[f.source].partition == "periode" else "aar"
+    if key in out.columns:
+        out = out[out[key].notna() & out[key].str.fullmatch(r"\d{4}(\d{2})?").fillna(False)]
+    return out.astype("string")
+
+
+def store_clean(ingest: Ingest, out: Path) -> tuple[dict[str, list[str]], list[Replaced]]:
+    """Write each source's accepted rows to the store. Person-level sources are never stored.
+
+    Every (municipality, unit) a delivered file covers is replaced whole, also when none of its rows
+    was accepted (then the stored rows are removed).
+
+    Returns:
+        (files written per source, the stored rows replaced per unit and municipality).
+    """
     written: dict[str, list[str]] = {}
+    replaced: list[Replaced] = []
     for source in ingest.sources:
         spec = SOURCES[source]
         if spec.person_level:
             continue
         data = ingest.data_with_origin(source)
-        if data is not None and len(data):
-            written[source] = [str(p) for p in write_dataset(data, out, source, spec.partition)]
-    return written
+        covered = delivered_units(ingest, source)
+        if data is not None and (len(data) or len(covered)):
+            paths = write_dataset(data, out, source, spec.partition, covered=covered, replaced=replaced)
+            if paths:
+                written[source] = [str(p) for p in paths]
+    return written, replaced
 
 
 def write_quarantine(ingest: Ingest, out: Path, kjoring_id: str) -> list[str]:
     """Write this run's quarantine as Parquet (the dataset ``<out>/karantene/``, one file per run) and a
-    CSV copy for Excel (semicolon, UTF-8 with BOM) in ``<out>/karantene_csv/``, outside the dataset."""
+    CSV copy for Excel (semicolon, UTF-8 with BOM) in ``<out>/karantene_csv/``, outside the dataset, in which
+    a text beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed with ``'``
+    (:func:`indicators.io.csv_safe.csv_text`)."""
     q = ingest.quarantine
     if q.empty:
         return []
     parquet = Path(out) / "karantene" / f"{kjoring_id}.parquet"
     write_atomic(to_table(q, "karantene"), parquet)
     csv_path = Path(out) / "karantene_csv" / f"{kjoring_id}.csv"
-    write_text_atomic(q.to_csv(sep=";", index=False), csv_path, encoding="utf-8-sig")
+    write_text_atomic(csv_text(q), csv_path, encoding="utf-8-sig")  # no formula for Excel: io/csv_safe.py
     return [str(parquet), str(csv_path)]
 
 
+#: stored datasets a user does not deliver by that name: the raw source (folder) they come from
+DELIVERED_AS = {"tjenestemottakere": "vedtak", "kostra": "kostra (lagrede SSB-svar, «indicators kostra»)"}
+
+
 def skipped_indicators(available: set[str]) -> dict[str, str]:
-    """Indicator families whose required inputs are absent, with the reason in plain words."""
+    """Indicator families whose required inputs are absent, with the reason in plain words (the raw source
+    folders to deliver, not internal dataset names)."""
     skipped = {}
     for name, (required, _optional) in INDICATOR_INPUTS.items():
-        missing = [s for s in required if s not in available]
+        missing = [DELIVERED_AS.get(s, s) for s in required if s not in available]
         if missing:
             skipped[name] = "mangler kilde: " + ", ".join(missing)
     return skipped
@@ -126,9 +215,11 @@ def store_care_counts(ingest: Ingest, out: Path, periode: Periode) -> list[str]:
     vedtak = ingest.data("vedtak")
     if vedtak is None or vedtak.empty:
         return []
-    months = [Periode(periode.aar - 1, m) for m in range(1, 13)]
+    months = [Periode(periode.aar - 1, m) for m in range(1, 14)]
     months += [Periode(periode.aar, m) for m in range(1, periode.months_hittil + 1)]
-    counts = care_counts(vedtak, months)
+    if periode.maned == 13:
+        months.append(periode)  # the year end: 31 December, decisions dated in December
+    counts = suppress_counts(care_counts(vedtak, months))  # no count of 1–4 persons leaves the run
     return write_output(counts, out, "tjenestemottakere")
 
 
@@ -136,6 +227,24 @@ def write_output(df: pd.DataFrame, out: Path, name: str) -> list[str]:
     """Validate an output dataset against its schema, then write it (replacing the periods it covers)."""
     SCHEMAS[name].validate(df, lazy=True)
     return [str(p) for p in write_dataset(df, out, name, OUTPUT_UNITS.get(name, "periode"))]
+
+
+def ledger_behind(regnskap: pd.DataFrame | None, periode: Periode) -> list[str]:
+    """A sentence per municipality whose ledger stops before P: its figures «hittil P» are those of its last
+    delivered month, and at m = 13 a year that is not closed is set against the whole year's budget."""
+    if regnskap is None or regnskap.empty:
+        return []
+    last = regnskap.groupby("kommunenr", observed=True)["periode"].max()
+    wanted = periode.kode if periode.maned == 13 else f"{periode.aar}{periode.maned:02d}"
+    notes = []
+    for kn, p in last.items():
+        if str(p) < wanted:
+            shown = Periode.parse(str(p))
+            what = (f"{periode.aar} er ikke avsluttet, og årets tall settes mot hele årets budsjett"
+                    if periode.maned == 13 else f"tallene for {periode} er tallene til og med {shown}")
+            notes.append(f"Regnskapet for {kn} går bare til {shown}: {what}. Lever regnskapet til og med "
+                         f"{periode}, eller kjør for {shown}.")
+    return notes
 
 
 def compute_deviation(
@@ -181,13 +290,18 @@ def compute_savings(out: Path, periode: Periode, kommuner: list[str] | None) -> 
 
 
 def compute_coverage(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
+    """``dekningsgrad`` at P from the stored counts. The year end (m = 13) has the reference date 31 December,
+    the same as December's, so December's counts serve where a store has no period-13 counts."""
     counts = read_filtered(out, "tjenestemottakere", kommuner, [periode.aar])
-    return coverage(
+    if periode.maned == 13 and counts is not None and not counts["periode"].eq(periode.kode).any():
+        december = counts[counts["periode"].eq(f"{periode.aar}12")]
+        counts = pd.concat([counts, december.assign(periode=periode.kode)], ignore_index=True)
+    return suppress_coverage(coverage(
         counts,
         read_filtered(out, "befolkning", kommuner, [periode.aar, periode.aar + 1]),
         read_filtered(out, "plasser", kommuner, [periode.aar]),
         periode,
-    )
+    ))
 
 
 def compute_staffing(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
@@ -423,8 +537,11 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict) -> str:
-    """``<out>/kjoringer/<kjoring_id>.json``: inputs with sha256 and counts, outputs, versions."""
+def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict, live_out: Path | None = None) -> str:
+    """``<out>/kjoringer/<kjoring_id>.json``: inputs with sha256 and counts, outputs, versions.
+
+    ``live_out``: the store the paths shown refer to, when ``out`` is a run's staged copy of it
+    (returns and records the manifest's path in the live store)."""
     packages = {}
     for pkg in ("kommune-indikatorer", "pandas", "pyarrow", "pandera", "prefect", "matplotlib", "openpyxl"):
         try:
@@ -432,7 +549,8 @@ def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict) -
         except metadata.PackageNotFoundError:
             packages[pkg] = None
     path = Path(out) / "kjoringer" / f"{result.kjoring_id}.json"
-    result.manifest = str(path)
+    shown = Path(live_out) if live_out is not None else Path(out)
+    result.manifest = str(shown / "kjoringer" / f"{result.kjoring_id}.json")
     manifest = {
         "kjoring_id": result.kjoring_id,
         "tidspunkt": dt.datetime.now().isoformat(timespec="seconds"),
@@ -448,24 +566,27 @@ def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict) -
                 "godtatt": len(f.accepted),
                 "karantene": f.quarantined_rows,
                 "ignorerte_kolonner": f.ignored_columns,
+                "ark": f.sheet,
             }
             for f in ingest.files
         ],
+        # Files and sheets not read, with what to do; lines repeating an earlier line (kept, named).
+        "ikke_lest": [u.as_dict() for u in ingest.unread_files],
+        "like_linjer": ingest.duplicates.to_dict(orient="records"),
         "utdata": result.outputs,
         "hoppet_over": result.skipped,
         "advarsler": result.warnings,
         "merknader": result.notes,
-        "sammendrag": format_summary(result, out),
+        "erstattet": [vars(r) for r in result.replaced],
+        "sammendrag": format_summary(result, shown),
         "pakker": packages,
     }
     manifest["avstemming"] = format_reconciliation(result.reconciliation)
     path.parent.mkdir(parents=True, exist_ok=True)
     log = path.with_suffix(".log")
-    log.write_text(format_log(result, out), encoding="utf-8")
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.replace(path)
-    return str(path)
+    write_text_atomic(format_log(result, shown), log)
+    write_text_atomic(json.dumps(manifest, ensure_ascii=False, indent=2), path)
+    return result.manifest
 
 
 def format_reconciliation(rec: pd.DataFrame) -> list[str]:
@@ -504,6 +625,8 @@ def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
         q = [p for p in result.outputs.get("karantene", []) if p.endswith(".csv")] or result.outputs.get(
             "karantene", [])
         rows.append(("Karantene", f"{result.quarantine_rows} rader med forklaring: {q[-1] if q else ''}"))
+    if result.replaced:
+        rows.append(("Erstattet", format_replaced(result.replaced)))
     if result.warnings:
         rows.append(("Advarsler", f"{len(result.warnings)} (se kjøringsloggen)"))
     for note in result.notes:
@@ -513,6 +636,21 @@ def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
         rows.append(("Kjøringslogg", str(Path(result.manifest).with_suffix(".log"))
                      + " (avstemming per fil og alle advarsler; maskinlesbar: .json)"))
     return rows
+
+
+def format_replaced(replaced: list[Replaced]) -> str:
+    """Stored rows the run replaced, per dataset: ``regnskap 202610: 406 rader → 0; budsjett 2025: 120 → 118``
+    (units listed when there are at most three, else their number)."""
+    parts = []
+    for name in dict.fromkeys(r.datasett for r in replaced):
+        rows = [r for r in replaced if r.datasett == name]
+        units = sorted({r.enhet for r in rows})
+        where = " ".join(units) if len(units) <= 3 else f"{len(units)} enheter"
+        parts.append(f"{name} {where}: {sum(r.gamle for r in rows)} rader → {sum(r.nye for r in rows)}")
+    emptied = sum(r.gamle for r in replaced if r.nye == 0)
+    note = (f" ({emptied} rader fjernet fordi ingen rad i den nye leveransen ble godtatt for sin periode)"
+            if emptied else "")
+    return f"{sum(r.gamle for r in replaced)} lagrede rader erstattet: " + "; ".join(parts) + note
 
 
 def format_summary(result: RunResult, out: Path) -> str:
@@ -529,6 +667,9 @@ def format_log(result: RunResult, out: Path) -> str:
     lines += format_reconciliation(result.reconciliation)
     if result.warnings:
         lines += ["", "Advarsler:"] + [f"  - {w}" for w in result.warnings]
+    if result.replaced:
+        lines += ["", "Erstattet (datasett, enhet, kommune: lagrede rader → nye rader):"]
+        lines += [f"  {r.datasett} {r.enhet} {r.kommunenr}: {r.gamle} → {r.nye}" for r in result.replaced]
     lines += ["", "Utdata:"]
     for name, paths in result.outputs.items():
         lines.append(f"  {name:<28} {len(paths)} filer")

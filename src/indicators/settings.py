@@ -20,6 +20,7 @@ class Settings:
     out: Path = Path("data/processed")
     kommune: list[str] = field(default_factory=list)
     prognosemetode: str = "budsjett"
+    kommentar_terskel_pct: float = 5.0  # |avvik hittil| in % of budget that asks a leader's comment
 
 
 def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
@@ -39,6 +40,7 @@ def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None
             out=Path(section.get("out", s.out)),
             kommune=[str(k) for k in section.get("kommune", s.kommune)],
             prognosemetode=str(section.get("prognosemetode", s.prognosemetode)),
+            kommentar_terskel_pct=float(section.get("kommentar_terskel_pct", s.kommentar_terskel_pct)),
         )
     if env.get("INDICATORS_RAW"):
         s = replace(s, raw=Path(env["INDICATORS_RAW"]))

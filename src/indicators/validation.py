@@ -3,13 +3,16 @@ and split the rows into accepted and quarantined with a sentence for each fault.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from indicators.contracts.base import COMMON_RULES, SourceSpec, normalise_header
+from indicators.codes.kommuner import explain_invalid, valid_kommunenr_mask
+from indicators.contracts.base import COMMON_RULES, KOMMUNENR_RE, SourceSpec, normalise_header
 from indicators.contracts.vedtak import is_national_id
 from indicators.errors import FileRefused
 from indicators.io.readers import LINE, RawTable
@@ -20,12 +23,21 @@ from indicators.parsing import (
     parse_integers,
     parse_numbers,
 )
-from indicators.quarantine import QUARANTINE_COLUMNS, quarantine_rows
+from indicators.quarantine import QUARANTINE_COLUMNS, line_quarantine, quarantine_rows
 
 
 @dataclass
 class ValidatedFile:
-    """One raw file after validation. ``rows_read = len(accepted) + quarantined_rows``."""
+    """One raw file (or one sheet of a workbook) after validation.
+
+    ``rows_read = len(accepted) + quarantined_rows``.
+
+    Attributes:
+        sheet: the workbook sheet, when the workbook has more than one sheet with data.
+        duplicate_lines: accepted lines that repeat an earlier line of the same table cell for cell
+            (``linje``, ``lik_linje``: the first line with the same content). They are kept, since two
+            identical ledger lines can be real, and named in the run's summary and manifest.
+    """
 
     source: str
     path: Path
@@ -34,25 +46,53 @@ class ValidatedFile:
     rows_read: int
     ignored_columns: list[str] = field(default_factory=list)
     encoding: str = ""
+    sheet: str | None = None
+    duplicate_lines: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({"linje": pd.Series(dtype="int64"),
+                                              "lik_linje": pd.Series(dtype="int64")}))
 
     @property
     def quarantined_rows(self) -> int:
         return int(self.quarantine["linje"].nunique()) if len(self.quarantine) else 0
 
+    @property
+    def label(self) -> str:
+        """The file name, with the sheet when the workbook has several: ``regnskap.xlsx [ark Juni]``."""
+        return self.path.name + (f" [ark {self.sheet}]" if self.sheet else "")
+
+
+class HeaderOnly(FileRefused):
+    """A table with headers and no rows."""
+
+
+class MissingColumns(FileRefused):
+    """A table without a required column (for a workbook sheet: perhaps not a data sheet)."""
+
+    def __init__(self, path: Path, reason: str, action: str, missing: list[str]) -> None:
+        super().__init__(path, reason, action)
+        self.missing = missing
+
+
+def _where(raw: RawTable) -> str:
+    return f" (ark «{raw.sheet}»)" if raw.sheet is not None else ""
+
 
 def map_columns(raw: RawTable, spec: SourceSpec) -> tuple[pd.DataFrame, list[str]]:
-    """Rename headers to contract columns (case-insensitive, through aliases).
+    """Rename headers to contract columns (case-insensitive, through aliases), by position, so a
+    repeated header is seen.
 
     Returns:
         (frame with the contract columns found plus the line column, ignored headers).
 
     Raises:
-        FileRefused: a required column is missing, or two headers mean the same column.
+        FileRefused: two headers mean the same column.
+        MissingColumns: a required column is missing.
     """
     wanted = set(spec.columns)
-    mapping: dict[str, str] = {}
+    headers = list(raw.frame.columns)
+    mapping: dict[int, str] = {}
     ignored: list[str] = []
-    for col in raw.frame.columns:
+    for pos, col in enumerate(headers):
         if col == LINE:
             continue
         norm = normalise_header(str(col))
@@ -62,19 +102,32 @@ def map_columns(raw: RawTable, spec: SourceSpec) -> tuple[pd.DataFrame, list[str
             continue
         if target in mapping.values():
             first = next(k for k, v in mapping.items() if v == target)
-            raise FileRefused(raw.path, f"kolonnene «{first}» og «{col}» betyr begge «{target}».",
-                              "Fjern eller gi nytt navn til den ene kolonnen.")
-        mapping[col] = target
+            same = str(headers[first]) == str(col)
+            raise FileRefused(
+                raw.path,
+                (f"kolonnen «{col}» står to ganger{_where(raw)} (kolonne {first + 1} og {pos + 1})."
+                 if same else
+                 f"kolonnene «{headers[first]}» og «{col}»{_where(raw)} betyr begge «{target}» "
+                 f"(kolonne {first + 1} og {pos + 1})."),
+                "Fjern den ene kolonnen eller gi den et annet navn, slik at det er klart hvilken som gjelder.")
+        mapping[pos] = target
     missing = [c for c in spec.required if c not in mapping.values()]
     if missing:
-        found = ", ".join(str(c) for c in raw.frame.columns if c != LINE)
-        raise FileRefused(
+        shown = [str(c)[:40] for c in headers if c != LINE]
+        found = ", ".join(shown[:15]) + (f" og {len(shown) - 15} til" if len(shown) > 15 else "")
+        looks_like_data = sum(bool(re.fullmatch(r"[-\d\s.,]+", h)) for h in shown) > len(shown) / 2
+        raise MissingColumns(
             raw.path,
-            f"mangler påkrevde kolonner for kilden «{spec.name}»: {', '.join(missing)} "
-            f"(kolonnene i filen er: {found}).",
+            f"mangler påkrevde kolonner for kilden «{spec.name}»{_where(raw)}: {', '.join(missing)} "
+            + ("(første linje ser ut til å være data, ikke kolonneoverskrifter)."
+               if looks_like_data else f"(kolonnene i filen er: {found})."),
+            "Legg til overskriftslinjen øverst." if looks_like_data else
             "Legg til kolonnene eller gi dem navnene i datakontrakten (docs/datakontrakt.md).",
+            missing,
         )
-    frame = raw.frame[[*mapping, LINE]].rename(columns=mapping)
+    positions = sorted(mapping)
+    frame = raw.frame.iloc[:, [*positions, headers.index(LINE)]].copy()
+    frame.columns = [*(mapping[p] for p in positions), LINE]
     return frame, ignored
 
 
@@ -148,9 +201,72 @@ def refuse_national_ids(frame: pd.DataFrame, path: Path) -> None:
         )
 
 
+def _row_years(typed: pd.DataFrame, spec: SourceSpec) -> pd.Series | None:
+    """The year each row is about (float, NaN when its cell could not be read), or None."""
+    col = spec.year_column or ("aar" if "aar" in spec.columns else "periode" if "periode" in spec.columns else None)
+    if col is None:
+        return None
+    s = typed[col]
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return s.dt.year.astype("float64")
+    return pd.to_numeric(s.astype("str").str.slice(0, 4), errors="coerce").astype("float64")
+
+
+def kommunenr_failures(typed: pd.DataFrame, spec: SourceSpec, skip: pd.Index) -> pd.DataFrame:
+    """Rows whose 4-digit kommunenr is not a municipality in the row's year (KLASS 131), with a
+    sentence naming the year and, for an old number, the number to use."""
+    kn = typed["kommunenr"].astype("str")
+    formatted = kn.str.fullmatch(KOMMUNENR_RE).fillna(False).astype(bool) & ~typed.index.isin(skip)
+    years = _row_years(typed, spec)
+    valid = valid_kommunenr_mask(kn, years)
+    bad = formatted & ~valid
+    idx = bad[bad].index
+    yrs = years.loc[idx] if years is not None else pd.Series(np.nan, index=idx)
+    pairs = [(k, None if np.isnan(y) else int(y)) for k, y in zip(kn.loc[idx], yrs.astype("float64"), strict=True)]
+    messages = {pair: explain_invalid(*pair) for pair in set(pairs)}
+    return pd.DataFrame({"index": idx, "kolonne": "kommunenr", "regel": "kommunenr_gyldig",
+                         "melding": [messages[pair] for pair in pairs]})
+
+
+def key_failures(typed: pd.DataFrame, spec: SourceSpec, text: pd.DataFrame, skip: pd.Index) -> pd.DataFrame:
+    """Later rows repeating the key of an earlier accepted row (rows already failing are left out)."""
+    key = list(spec.key)
+    rows = typed.loc[~typed.index.isin(skip), key]
+    dup = rows.duplicated(keep="first")
+    if not dup.any():
+        return pd.DataFrame(columns=["index", "kolonne", "regel", "melding"])
+    first_line = text.loc[rows.index, LINE].groupby([rows[c] for c in key], dropna=False).transform("first")
+    idx = dup[dup].index
+    names = ", ".join(key)
+    return pd.DataFrame({
+        "index": idx, "kolonne": "(hele raden)", "regel": "duplikat",
+        "melding": [f"Raden har samme nøkkel ({names}) som linje {int(n)}; bare den første er tatt med."
+                    for n in first_line.loc[idx]],
+    })
+
+
+def exact_duplicates(raw: RawTable) -> pd.DataFrame:
+    """Lines equal cell for cell (all columns, also those not stored) to an earlier line:
+    ``linje`` and ``lik_linje`` (the first such line)."""
+    data = raw.frame.drop(columns=[LINE])
+    if data.empty or data.shape[1] == 0:
+        return pd.DataFrame({"linje": pd.Series(dtype="int64"), "lik_linje": pd.Series(dtype="int64")})
+    data = data.set_axis(range(data.shape[1]), axis=1)
+    # Hash rows first (fast); compare cells only among rows whose hash repeats.
+    maybe = pd.util.hash_pandas_object(data, index=False).duplicated(keep=False)
+    data = data[maybe]
+    dup = data.duplicated(keep="first")
+    first = raw.frame.loc[data.index, LINE].groupby([data[c] for c in data.columns], dropna=False).transform("first")
+    return pd.DataFrame({"linje": raw.frame.loc[dup[dup].index, LINE].astype("int64").to_numpy(),
+                         "lik_linje": first[dup].astype("int64").to_numpy()})
+
+
 def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> ValidatedFile:
-    """Validate one raw file. Raises FileRefused when the file cannot be used at all."""
+    """Validate one raw table. Raises FileRefused when the file cannot be used at all."""
     text, ignored = map_columns(raw, spec)
+    if text.empty and not raw.bad_lines:
+        raise HeaderOnly(raw.path, f"filen har kolonneoverskrifter, men ingen rader med data{_where(raw)}.",
+                         "Eksporter på nytt med dataene, eller flytt filen ut av mappen hvis den ikke skal være med.")
     if spec.person_level:
         refuse_national_ids(text, raw.path)
     text = text.reset_index(drop=True)
@@ -164,16 +280,27 @@ def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> Validate
         # where one of those cells could not be parsed, the parse error is the fault to report.
         schema_bad = schema_bad[~(schema_bad["rad_regel"] & schema_bad["index"].isin(parsed_bad["index"]))]
     failures = pd.concat([*rows, schema_bad.drop(columns="rad_regel")], ignore_index=True)
+    failing = pd.Index(failures["index"].unique()) if len(failures) else pd.Index([])
+    extra = [kommunenr_failures(typed, spec, failing)]
+    if spec.key:
+        extra.append(key_failures(typed, spec, text, failing.union(pd.Index(extra[0]["index"]))))
+    failures = pd.concat([failures, *[e for e in extra if len(e)]], ignore_index=True)
     # A cell that could not be parsed is empty afterwards: do not report it twice as "empty".
     failures = failures.drop_duplicates(["index", "kolonne"], keep="first") if len(failures) else failures
     quarantine = quarantine_rows(failures, text, spec, raw.path, kjoring_id)
+    if raw.bad_lines:
+        quarantine = pd.concat([quarantine, line_quarantine(raw, spec, kjoring_id)], ignore_index=True)
+        quarantine = quarantine.sort_values(["linje", "kolonne"], kind="stable").reset_index(drop=True)
     bad_index = failures["index"].unique() if len(failures) else []
     accepted = typed.drop(index=bad_index)
     accepted[LINE] = text.loc[accepted.index, LINE].astype("int64")
+    dups = exact_duplicates(raw)
+    dups = dups[dups["linje"].isin(accepted[LINE])].reset_index(drop=True)
     return ValidatedFile(
         source=spec.name, path=raw.path, accepted=accepted.reset_index(drop=True),
-        quarantine=quarantine, rows_read=len(text), ignored_columns=ignored, encoding=raw.encoding,
+        quarantine=quarantine, rows_read=len(text) + len(raw.bad_lines), ignored_columns=ignored,
+        encoding=raw.encoding, sheet=raw.sheet, duplicate_lines=dups,
     )
 
 
-__all__ = ["QUARANTINE_COLUMNS", "ValidatedFile", "map_columns", "validate_table"]
+__all__ = ["QUARANTINE_COLUMNS", "HeaderOnly", "MissingColumns", "ValidatedFile", "map_columns", "validate_table"]

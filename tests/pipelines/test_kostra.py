@@ -51,7 +51,8 @@ def test_care_figures_agree_with_the_sample_places_and_population(sample_store: 
     row = cmp[(cmp["aar"] == 2025) & (cmp["indikator"] == "plasser_pct_80pluss")]
     places = read_dataset(sample_store, "plasser", [("kommunenr", "=", "1874")])
     dec = places[places["periode"] == "202512"]
-    pop = read_dataset(sample_store, "befolkning", [("kommunenr", "=", "1874"), ("aar", "=", 2025)])
+    # SSB's KOSTRA denominators are at 31 December 2025: the population of 1 January 2026
+    pop = read_dataset(sample_store, "befolkning", [("kommunenr", "=", "1874"), ("aar", "=", 2026)])
     expected = (dec["plasser_langtid"].sum() + dec["plasser_korttid"].sum()) / pop.loc[pop["alder"] >= 80,
                                                                                         "antall"].sum() * 100
     assert row["verdi"].iloc[0] == pytest.approx(expected)

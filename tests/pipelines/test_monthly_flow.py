@@ -111,3 +111,43 @@ def test_report_for_an_unknown_municipality_says_so_plainly(examples: Path, tmp_
     captured = capsys.readouterr()
     assert "Kommune 9999 finnes ikke" in captured.err
     assert "Traceback" not in captured.err + captured.out
+
+
+def test_the_runs_own_lines_reach_the_prefect_ui_while_the_terminal_stays_quiet(examples: Path, tmp_path: Path,
+                                                                               capsys):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName, LogFilter, LogFilterFlowRunId
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    out = tmp_path / "out"
+    assert main(["run", "--period", "2025-06", "--raw", str(examples / "deviation" / "raw"), "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "| INFO" not in printed.out + printed.err  # no Prefect console lines without --verbose
+
+    async def latest_logs() -> list[str]:
+        async with get_client() as client:
+            runs = await client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1,
+                                               flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=None)))
+            for _ in range(20):  # the log worker sends in batches
+                logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[runs[0].id])))
+                if any("Rader:" in log.message for log in logs):
+                    break
+                await asyncio.sleep(0.5)
+            return [log.message for log in logs]
+
+    messages = asyncio.run(latest_logs())
+    assert any("Rader: 816 lest = 816 godtatt + 0 i karantene" in m for m in messages)
+    assert any("regnskap_2025-06.csv" in m for m in messages)  # the reconciliation per file
+
+
+def test_a_year_end_report_of_a_year_not_closed_says_so(examples: Path, tmp_path: Path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", "--period", "2025-06", "--raw", str(examples / "deviation" / "raw"), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["report", "--period", "2025-T3", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Merk: Regnskapet for 1857 går bare til 2025-07: 2025 er ikke avsluttet" in printed
+    html = (out / "rapporter" / "tertialrapport_1857_2025-T3.html").read_text(encoding="utf-8")
+    assert "Regnskapet for 1857 går bare til 2025-07" in html

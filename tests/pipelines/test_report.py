@@ -10,6 +10,7 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
@@ -56,7 +57,7 @@ class Tables(HTMLParser):
 
 @pytest.fixture(scope="module")
 def report(sample_store: Path) -> dict:
-    assert main(["report", "--period", "2026-T2", "--out", str(sample_store)]) == 0
+    assert main(["report", "--period", "2026-T2", "--out", str(sample_store), "--mal"]) == 0
     folder = sample_store / "rapporter"
     html = (folder / "tertialrapport_1874_2026-T2.html").read_text(encoding="utf-8")
     parser = Tables()
@@ -83,7 +84,8 @@ def test_deviation_numbers_equal_the_dataset_in_html_pdf_and_xlsx(report):
     expected = [fmt_number(row[c] / 1000) for c in ("budsjett_hittil", "regnskap_hittil", "avvik_hittil")]
     assert cells[1:4] == expected
     assert cells[4] == fmt_number(row["avvik_pct"], 1)
-    assert cells[7] == fmt_number(row["prognose_avvik"] / 1000)
+    assert cells[7] == fmt_number(row["prognosejustering"] / 1000)
+    assert cells[8] == fmt_number(row["prognose_avvik"] / 1000)
     line = next(ln for ln in report["pdf"].splitlines() if ln.startswith("Helse og omsorg") and "Grønn" in ln
                 or ln.startswith("Helse og omsorg") and re.search(r"\d", ln))
     for text in expected:
@@ -207,3 +209,302 @@ def test_project_section_lists_the_overdue_activities(report):
     sheet = _sheet_rows(report["xlsx"], "prosjekt_forsinket")[1:]
     assert [r[4] for r in sheet] == [float(d) for d in late["dager_forsinket"]]
     assert "Prosjektet «Et bærekraftig Moskenes»" in report["pdf"]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_leaders_comments_stand_beside_their_figures_in_html_pdf_and_xlsx(report):
+    """data/raw/kommentarer/kommentarer_1874_2026-T2.csv: Helse og omsorg's comment beside its forecast
+    deviation; HR26-07 (yellow) has none, and the report says so."""
+    avvik = read_dataset(report["store"], "avvik", [("kommunenr", "=", "1874")])
+    row = avvik[(avvik["periode"] == "202608") & (avvik["niva"] == "rammeomrade")
+                & (avvik["kode"] == "Helse og omsorg")].iloc[0]
+    cells = _row(report["tables"]["tabell-kommentarer_okonomi"], "Helse og omsorg")
+    assert cells[1] == fmt_number(row["prognose_avvik"] / 1000) and cells[2].endswith("Grønn")
+    assert cells[3].startswith("Avviket hittil (965 000 kr) skyldes vikarer")
+    assert cells[5] == "Kommunalsjef helse og omsorg, 08.09.2026"
+    assert "Avviket hittil (965 000 kr)" in _flat(report["pdf"])
+    sheet = [r for r in _sheet_rows(report["xlsx"], "kommentarer_okonomi") if r[0] == "Helse og omsorg"][0]
+    assert sheet[1] == pytest.approx(row["prognose_avvik"]) and sheet[3].startswith("Avviket hittil")
+    late = _row(report["tables"]["tabell-kommentarer_tiltak"], "HR26-07 Oppgavefellesskap for lønn med Vestvågøy")
+    assert late[3] == "Kommentar mangler (kreves: tiltakseier vurderer tiltaket som gult)"
+    assert "Kommentar mangler" in _flat(report["pdf"])
+    assert ("Ledernes kommentarer: 14 av 18 som reglene krever, er levert; mangler for AP2 Ressursstyring, "
+            "ledelse og innovasjon, AP4 Kommuneplanens arealdel, HR26-07") in report["html"]
+
+
+def test_a_filled_comment_template_read_back_shows_in_the_report(report, tmp_path: Path):
+    """``report --mal`` wrote the template; a leader fills in HR26-07, the finance office drops the file in
+    kommentarer/, and the report prints the comment where it said «Kommentar mangler»."""
+    from indicators.ingest import read_sources
+    from indicators.periods import Tertial
+    from indicators.report.tertial import build_tables, render_html
+    from indicators.run import store_clean
+
+    mal = report["folder"] / "kommentarmal_1874_2026-T2.xlsx"
+    wb = load_workbook(mal)
+    ws = wb["Kommentarer"]
+    header = [c.value for c in ws[1]]
+    rows = {r[3].value: r for r in ws.iter_rows(min_row=2)}
+    assert {"Helse og omsorg", "HR26-07", "AP4 Kommuneplanens arealdel", "robek_c"} <= set(rows)
+    assert rows["HR26-07"][header.index("forklaring")].value in (None, "")
+    assert rows["HR26-07"][header.index("periode")].value == "202608"
+    rows["HR26-07"][header.index("forklaring")].value = "Avtalen med Vestvågøy trer i kraft først 1. november."
+    rows["HR26-07"][header.index("oppfolging")].value = "Lønnskjøringen flyttes i november."
+    rows["HR26-07"][header.index("forfatter")].value = "Økonomisjef"
+    raw = tmp_path / "raw" / "kommentarer"
+    raw.mkdir(parents=True)
+    wb.save(raw / "kommentarer_1874_2026-T2.xlsx")
+    store = tmp_path / "store"
+    shutil.copytree(report["store"], store)
+    ingest = read_sources(tmp_path / "raw", "t")
+    assert not ingest.refusals
+    q = ingest.quarantine  # the three rows nobody filled in are set aside with a sentence, not lost
+    assert sorted(q["kolonne"]) == ["forklaring"] * 3 and q["regel"].eq("not_nullable").all()
+    store_clean(ingest, store)
+    t = Tertial.parse("2026-T2")
+    parser = Tables()
+    parser.feed(render_html(build_tables(store, "1874", t), "1874", t, store))
+    cells = _row(parser.tables["tabell-kommentarer_tiltak"], "HR26-07 Oppgavefellesskap for lønn med Vestvågøy")
+    assert cells[3:6] == ["Avtalen med Vestvågøy trer i kraft først 1. november.",
+                          "Lønnskjøringen flyttes i november.", "Økonomisjef"]
+    kept = _row(parser.tables["tabell-kommentarer_okonomi"], "Helse og omsorg")  # pre-filled, kept
+    assert kept[3].startswith("Avviket hittil (965 000 kr)")
+
+
+def test_the_forecast_adjustment_shows_with_its_reason_and_amount_in_avvik_html_pdf_and_xlsx(report):
+    """data/raw/prognosejustering/prognosejustering_1874.csv: −3 255 000 kr on ansvar 3500 (Helse og
+    omsorg) in 202608, «Refusjon ressurskrevende tjenester for året utbetales neste år (anslag)»."""
+    reason = "Refusjon ressurskrevende tjenester for året utbetales neste år (anslag)"
+    avvik = read_dataset(report["store"], "avvik", [("kommunenr", "=", "1874")])
+    a = avvik[avvik["periode"] == "202608"].set_index(["niva", "kode"])
+    for key in (("rammeomrade", "Helse og omsorg"), ("ansvar", "3500"), ("kommune", "1874")):
+        assert a.loc[key, "prognosejustering"] == -3_255_000
+        assert a.loc[key, "prognosejustering_begrunnelse"] == f"{reason} (\u22123\u00a0255\u00a0000 kr, ansvar 3500)"
+    assert a.loc[("rammeomrade", "Oppvekst"), "prognosejustering"] == 0
+    assert pd.isna(a.loc[("rammeomrade", "Oppvekst"), "prognosejustering_begrunnelse"])
+    cells = _row(report["tables"]["tabell-avvik_rammeomrade"], "Helse og omsorg")
+    assert report["tables"]["tabell-avvik_rammeomrade"][0][7] == "Herav prognosejustering"
+    assert cells[7] == "\u22123\u00a0255"
+    assert f"Helse og omsorg: \u22123\u00a0255 (1000 kr), {reason}" in report["html"]
+    assert "Helse og omsorg: −3 255 (1000 kr), Refusjon ressurskrevende" in _flat(report["pdf"])
+    sheet = _sheet_rows(report["xlsx"], "avvik_rammeomrade")
+    header, data = sheet[0], [r for r in sheet[1:] if r[0] == "Helse og omsorg"][0]
+    assert data[header.index("Herav prognosejustering (kr)")] == -3_255_000
+    assert data[header.index("Begrunnelse for prognosejustering")].startswith(reason)
+
+
+def test_every_light_has_its_target_and_every_number_its_unit_in_the_summary(report):
+    rows = report["tables"]["tabell-sammendrag"]
+    assert rows[0] == ["Nøkkeltall", "Verdi", "Enhet", "Mål", "Status"]
+    for r in rows[1:]:
+        if r[4]:  # a light is measured against a target shown beside it
+            assert r[3], r
+        if re.search(r"\d", r[1]):
+            assert r[2], r  # a number has its unit
+    arsverk = _row(rows, "Årsverk mot budsjett (avvik)")
+    assert arsverk[2] == "årsverk"
+    ndr = _row(rows, "Netto driftsresultat 2026, årsprognose, i % av brutto driftsinntekter")
+    assert ndr[3] == "≥ 1,75 %"
+    sentral = report["tables"]["tabell-sentrale_inntekter"]
+    for r in sentral[1:]:  # functions with neither budget nor forecast get no colour
+        if all(c in ("-", "..") for c in r[2:10]):
+            assert r[10] == "", r
+
+
+MM = 72 / 25.4
+MARGIN_X, MARGIN_Y = 14 * MM, 5 * MM  # the page's side margins; the footer stands in the bottom margin
+
+
+def _layout_problems(pdf_path: Path) -> list[str]:
+    """Per page: words outside the margins, and characters of different words on top of each other
+    (character boxes overlapping by more than 1 pt both ways; kerning inside a word, «Te», is allowed)."""
+    import numpy as np
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for n, page in enumerate(pdf.pages, start=1):
+            for w in page.extract_words(x_tolerance=1.5):
+                if (w["x0"] < MARGIN_X - 1 or w["x1"] > page.width - MARGIN_X + 1 or w["top"] < MARGIN_Y
+                        or w["bottom"] > page.height - MARGIN_Y):
+                    out.append(f"side {n}: «{w['text']}» ligger utenfor margen")
+            ch = [c for c in page.chars if c["text"].strip()]
+            if not ch:
+                continue
+            x0, x1 = np.array([c["x0"] for c in ch]), np.array([c["x1"] for c in ch])
+            top, bottom = np.array([c["top"] for c in ch]), np.array([c["bottom"] for c in ch])
+            dx = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
+            dy = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None], top[None, :])
+            for i, j in zip(*np.nonzero(np.triu((dx > 1) & (dy > 1), 1)), strict=True):
+                if j == i + 1 and ch[i]["text"].isalpha() and ch[j]["text"].isalpha():
+                    continue
+                out.append(f"side {n}: «{ch[i]['text']}» og «{ch[j]['text']}» overlapper ved "
+                           f"({x0[i]:.0f}, {top[i]:.0f})")
+    return out
+
+
+def test_the_layout_test_finds_overlapping_words_and_words_outside_the_margin(tmp_path: Path):
+    from weasyprint import HTML
+
+    pdf = tmp_path / "feil.pdf"
+    HTML(string="""<style>@page { size: A4; margin: 16mm 14mm; } body { font-family: 'DejaVu Sans'; }</style>
+        <p style="position: absolute; left: 0; top: 0">Planlagt</p>
+        <p style="position: absolute; left: 2px; top: 0">Realisert</p>
+        <p style="margin-left: 175mm; white-space: nowrap">Prognoseavvik</p>""").write_pdf(pdf)
+    problems = _layout_problems(pdf)
+    assert any("overlapper" in p for p in problems)
+    assert any("«Prognoseavvik» ligger utenfor margen" in p for p in problems)
+
+
+def test_every_pdf_page_holds_its_layout_and_long_tables_repeat_their_header(report):
+    pdf_path = report["folder"] / "tertialrapport_1874_2026-T2.pdf"
+    assert _layout_problems(pdf_path) == []
+    pages = [p.extract_text() for p in PdfReader(pdf_path).pages]
+    overdue = [t for t in pages if re.search(r"Avtale \d\d om", t) and "IKS-" in t]
+    assert len(overdue) >= 2, "the overdue agreements span two pages in the sample"
+    for text in overdue:  # the header row is on every page the table runs over
+        assert "Avtale Navn Type Partner Kostnad" in text.replace("\xa0", " ")
+
+
+def test_no_path_of_the_machine_appears_in_the_report(report):
+    store = str(report["store"])
+    texts = [report["html"], report["pdf"]]
+    for ws in report["xlsx"].worksheets:
+        texts += [str(c) for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    for text in texts:
+        assert store not in text and not re.search(r"(^|[\s(«])/(tmp|home|root|work|Users)/", text), text[:200]
+    assert "lageret «" in report["html"]
+
+
+#: the figures the report shows, and the report's text width in pt (A4 less 2 × 14 mm)
+REPORT_FIGURES = ("avvik_rammeomrade_1874", "prognose_rammeomrade_1874", "prognose_gjennom_aaret_1874",
+                  "tiltak_1874", "bemanning_helse_1874", "dekning_andel_80pluss_hjemmetjenester", "prosjekt_1874")
+TEXT_WIDTH_PT = (210 - 2 * 14) * MM
+
+
+def test_chart_text_prints_at_8_pt_or_more(report):
+    """Each chart is printed at the text width; its smallest text × (text width / the chart's width) ≥ 8 pt."""
+    folder = report["store"] / "figurer" / "202608"
+    for name in REPORT_FIGURES:
+        svg = (folder / f"{name}.svg").read_text(encoding="utf-8")
+        width = float(re.search(r'<svg[^>]* width="([\d.]+)pt"', svg).group(1))
+        sizes = [float(x) for x in re.findall(r"font-size: ?([\d.]+)px", svg)]
+        assert sizes, name
+        printed = min(sizes) * TEXT_WIDTH_PT / width
+        assert printed >= 8, f"{name}: {printed:.1f} pt"
+
+
+MEASURE = """<script>
+window.addEventListener('load', () => {
+  const W = document.documentElement.clientWidth, bad = [], cramped = [];
+  for (const t of document.querySelectorAll('table')) {
+    const box = t.closest('.tabell');
+    const scrolls = box && ['auto', 'scroll'].includes(getComputedStyle(box).overflowX)
+                    && box.getBoundingClientRect().right <= W + 1;
+    if (t.getBoundingClientRect().right > W + 1 && !scrolls) bad.push(t.id);
+    for (const c of t.querySelectorAll('td, th'))
+      if (c.scrollWidth > c.clientWidth + 1) cramped.push(t.id + ': ' + c.textContent.trim());
+  }
+  const out = document.createElement('pre'); out.id = 'resultat';
+  out.textContent = JSON.stringify({W, bad, cramped, wide: document.documentElement.scrollWidth > W + 1});
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+def _measure_in_chromium(html: str, width: int, tmp_path: Path) -> dict:
+    """Lay the report out in headless Chromium in a frame ``width`` px wide (the browser window has a
+    minimum width, a frame has not) and measure every table: wider than the viewport without a box of
+    its own that scrolls (``bad``), cells whose content does not fit (``cramped``), a page that scrolls
+    sideways as a whole (``wide``)."""
+    import json
+
+    (tmp_path / "rapport.html").write_text(html.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    (tmp_path / "telefon.html").write_text(f"""<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="rapport.html" style="width:{width}px;height:900px;border:0"></iframe>
+<script>document.getElementById('f').addEventListener('load', () => {{
+  const d = document.getElementById('f').contentDocument;
+  const wait = () => {{ const r = d.getElementById('resultat'); if (!r) return setTimeout(wait, 50);
+    const out = document.createElement('pre'); out.id = 'resultat'; out.textContent = r.textContent;
+    document.body.appendChild(out); }};
+  wait(); }});</script></body></html>""", encoding="utf-8")
+    done = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                           f"--user-data-dir={tmp_path / 'profil'}", "--hide-scrollbars",
+                           f"--window-size={max(width, 600)},900", "--virtual-time-budget=5000",
+                           "--allow-file-access-from-files", "--dump-dom", (tmp_path / "telefon.html").as_uri()],
+                          check=True, capture_output=True, text=True, timeout=120)
+    found = re.search(r'<pre id="resultat">(.*?)</pre>', done.stdout, re.S)
+    assert found, "the measuring script did not run"
+    return json.loads(found.group(1).replace("&nbsp;", " "))
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_html_report_reads_on_a_phone_and_on_a_desktop(report, width: int, tmp_path: Path):
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in report["html"]
+    result = _measure_in_chromium(report["html"], width, tmp_path)
+    assert result["W"] == width
+    assert result["bad"] == [], "tables wider than the screen without their own scroll"
+    assert result["cramped"] == [], "cells whose numbers run into the next"
+    assert not result["wide"], "the whole page scrolls sideways"
+
+
+def test_the_phone_check_finds_a_table_that_does_not_fit(tmp_path: Path):
+    html = ("<html><body><table id='t'><tr><td style='white-space:nowrap'>" + "48 854 " * 30
+            + "</td></tr></table></body></html>")
+    result = _measure_in_chromium(html, 390, tmp_path)
+    assert result["bad"] == ["t"] and result["wide"]
+
+
+def test_an_autosum_over_each_filtered_xlsx_column_equals_the_tables_total(report):
+    """Each sheet with a total: the total stands below the filter range (after a blank row), so the sum of
+    a kr column over the filter range's data rows, as AutoSum or SUBTOTAL would take it, equals the total."""
+    from openpyxl.utils.cell import range_boundaries
+
+    checked = 0
+    for name in ("avvik_rammeomrade", "tiltak_sum", "bemanning", "avtaler"):
+        ws = report["xlsx"][name]
+        _c0, _r0, c1, r1 = range_boundaries(ws.auto_filter.ref)
+        header = [c.value for c in ws[1]]
+        data = list(ws.iter_rows(min_row=2, max_row=r1, values_only=True))
+        assert all(any(v is not None for v in row) for row in data), name
+        assert all(v is None for v in next(ws.iter_rows(min_row=r1 + 1, max_row=r1 + 1, values_only=True))), name
+        total = next(ws.iter_rows(min_row=r1 + 2, max_row=r1 + 2, values_only=True))
+        assert total[0] in ("Sum rammeområder", "Hele planen", "Hele kommunen", "Totalt"), (name, total[0])
+        assert c1 == len(header)
+        for i, h in enumerate(header):
+            if h.endswith("(kr)") and h != "Kostnad per innbygger (kr)":
+                assert sum(r[i] or 0 for r in data) == pytest.approx(total[i] or 0, abs=1), (name, h)
+                checked += 1
+    assert checked >= 12
+
+
+def test_xlsx_dates_are_dates_widths_fit_and_each_table_prints_on_the_page_width(report):
+    import datetime as dt
+
+    ws = report["xlsx"]["prosjekt_forsinket"]
+    header = [c.value for c in ws[1]]
+    col = header.index("Planlagt ferdig")
+    cells = [row[col] for row in ws.iter_rows(min_row=2)]
+    assert cells and all(isinstance(c.value, dt.datetime) and c.number_format == "DD.MM.YYYY" for c in cells)
+    ps = read_dataset(report["store"], "prosjektstatus", [("kommunenr", "=", "1874")])
+    late = ps[(ps["periode"] == "202608") & ps["forsinket"]].sort_values("dager_forsinket", ascending=False)
+    assert [c.value.strftime("%Y-%m-%d") for c in cells] == late["planlagt_slutt"].tolist()
+    summary = report["xlsx"]["sammendrag"]
+    longest = max(len(str(c.value)) for c in summary["A"] if c.value)
+    assert summary.column_dimensions["A"].width >= min(longest, 60)  # «Handlingsrom: realisert hittil» not cut
+    for ws in report["xlsx"].worksheets[1:]:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.print_title_rows in ("1:1", "$1:$1"), ws.title  # the header on every printed page
+
+
+def test_the_first_page_tells_the_tertial(report):
+    first = _flat(PdfReader(report["folder"] / "tertialrapport_1874_2026-T2.pdf").pages[0].extract_text())
+    assert "Tertialet i korte trekk" in first
+    assert "Største avvik hittil – Helse og omsorg: merforbruk hittil 965 (1000 kr, 2,0 %)." in first
+    assert "Handlingsrom 2026: realisert" in first and "Største risiko" in first
+    assert "ROBEK-kriterier som slår ut: § 28-1 c." in first
+    assert "8 forsinket" in first

@@ -11,6 +11,7 @@ from indicators.contracts import (
     befolkning,
     bemanning,
     budsjett,
+    kommentarer,
     organisasjon,
     periodisering,
     plasser,
@@ -29,6 +30,7 @@ SOURCES: dict[str, SourceSpec] = {
     for m in (
         regnskap, budsjett, periodisering, organisasjon, prognosejustering, bemanning, vedtak,
         plasser, befolkning, tiltak, tiltak_oppfolging, samarbeidsavtaler, balanse, prosjektplan,
+        kommentarer,
     )
 }
 

@@ -13,7 +13,6 @@ from indicators.contracts.base import (
     kommunenr_col,
     matches,
     periode_col,
-    unique_check,
 )
 
 #: Posts the key figures use; the list is extendable, so other snake_case posts are kept.
@@ -30,13 +29,13 @@ def schema() -> pa.DataFrameSchema:
             "post": pa.Column(str, matches(r"^[a-z][a-z0-9_]*$", name="post_format")),
             "belop": pa.Column("float64", pa.Check(lambda s: np.isfinite(s), name="endelig_belop")),
         },
-        checks=[unique_check(["kommunenr", "periode", "post"])],
         strict="filter",
     )
 
 
 SPEC = SourceSpec(
     name="balanse",
+    key=("kommunenr", "periode", "post"),
     required=("kommunenr", "aar", "periode", "post", "belop"),
     aliases=COMMON_ALIASES | {"balansepost": "post"},
     codes={"kommunenr": 4},

@@ -53,6 +53,11 @@ class SourceSpec:
         rules: check name -> Rule, for the quarantine messages.
         partition: the unit a re-run replaces in the store: ``periode``, ``aar`` or None.
         person_level: rows are about persons: aggregated on the way in, never stored.
+        key: columns that identify a row. A later row repeating an earlier row's key, in the same
+            file or another file of the source, is quarantined (the first is kept). Every key an
+            output schema holds unique rests on one of these (``tests/test_keys.py``).
+        year_column: the column whose year is the row's year (for the municipality list); by
+            default ``aar``, else the year of ``periode``; None and neither column: any year.
     """
 
     name: str
@@ -68,6 +73,8 @@ class SourceSpec:
     rules: dict[str, Rule] = field(default_factory=dict)
     partition: str | None = None
     person_level: bool = False
+    key: tuple[str, ...] = ()
+    year_column: str | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -112,6 +119,14 @@ COMMON_RULES: dict[str, Rule] = {
     "aar_gyldig": Rule("aar", "Året «{verdi}» er ikke et gyldig årstall (2000–2100)."),
     "duplikat": Rule(
         "(hele raden)", "Raden er en kopi av en tidligere rad med samme nøkkel; bare den første er tatt med."
+    ),
+    "kommunenr_gyldig": Rule(
+        "kommunenr", "Kommunenummeret «{verdi}» er ikke en kommune det året (SSBs kommuneliste, KLASS 131)."
+    ),
+    "antall_felt": Rule(
+        "(hele linjen)",
+        "Linjen har et annet antall felt enn overskriften, så verdiene kan ha havnet under feil kolonne "
+        "(ofte et skilletegn inne i en tekst uten anførselstegn).",
     ),
 }
 

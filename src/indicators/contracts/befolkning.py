@@ -13,7 +13,6 @@ from indicators.contracts.base import (
     kommunenr_col,
     non_negative,
     text_col,
-    unique_check,
 )
 
 
@@ -26,13 +25,13 @@ def schema() -> pa.DataFrameSchema:
             "antall": non_negative("Int64"),
             "kjonn": text_col(nullable=True),
         },
-        checks=[unique_check(["kommunenr", "aar", "alder", "kjonn"])],
         strict="filter",
     )
 
 
 SPEC = SourceSpec(
     name="befolkning",
+    key=("kommunenr", "aar", "alder", "kjonn"),
     required=("kommunenr", "aar", "alder", "antall"),
     optional=("kjonn",),
     aliases=COMMON_ALIASES | {"personer": "antall", "folkemengde": "antall", "kjoenn": "kjonn"},

@@ -13,7 +13,6 @@ from indicators.contracts.base import (
     non_negative,
     periode_col,
     text_col,
-    unique_check,
 )
 
 NUMBERS = (
@@ -37,13 +36,13 @@ def schema() -> pa.DataFrameSchema:
         cols[col] = non_negative(nullable=True)
     return pa.DataFrameSchema(
         cols,
-        checks=[unique_check(["kommunenr", "periode", "ansvar", "stillingskategori"])],
         strict="filter",
     )
 
 
 SPEC = SourceSpec(
     name="bemanning",
+    key=("kommunenr", "periode", "ansvar", "stillingskategori"),
     required=("kommunenr", "periode", "ansvar", "stillingskategori", "arsverk",
               "sykefravaer_dagsverk", "mulige_dagsverk"),
     optional=NUMBERS[3:],

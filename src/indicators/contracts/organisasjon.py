@@ -9,7 +9,6 @@ from indicators.contracts.base import (
     SourceSpec,
     kommunenr_col,
     text_col,
-    unique_check,
 )
 
 
@@ -21,13 +20,13 @@ def schema() -> pa.DataFrameSchema:
             "ansvar_navn": text_col(),
             "rammeomrade": text_col(),
         },
-        checks=[unique_check(["kommunenr", "ansvar"])],
         strict="filter",
     )
 
 
 SPEC = SourceSpec(
     name="organisasjon",
+    key=("kommunenr", "ansvar"),
     required=("kommunenr", "ansvar", "ansvar_navn", "rammeomrade"),
     aliases=COMMON_ALIASES | {
         "ansvarsnavn": "ansvar_navn", "navn": "ansvar_navn", "ramme": "rammeomrade",

@@ -24,6 +24,7 @@ AVVIK_SCHEMA = pa.DataFrameSchema(
         "prognose_aar": pa.Column(float),
         "prognose_avvik": pa.Column(float),
         "prognosejustering": pa.Column(float),
+        "prognosejustering_begrunnelse": pa.Column(str, nullable=True),
         "prognose_merknad": pa.Column(str, nullable=True),
     },
     unique=["kommunenr", "periode", "niva", "kode"],
@@ -57,7 +58,8 @@ DEKNINGSGRAD_SCHEMA = _base({
     "prikket": pa.Column(bool),
 }, ["kommunenr", "periode", "indikator"], "dekningsgrad")
 
-TJENESTEMOTTAKERE_SCHEMA = _base({"telling": pa.Column(str), "verdi": pa.Column(float, **NUM)},
+TJENESTEMOTTAKERE_SCHEMA = _base({"telling": pa.Column(str), "verdi": pa.Column(float, **NUM),
+                                  "prikket": pa.Column(bool)},
                                  ["kommunenr", "periode", "telling"], "tjenestemottakere")
 
 BEMANNING_SCHEMA = _base({

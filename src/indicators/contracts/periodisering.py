@@ -14,7 +14,6 @@ from indicators.contracts.base import (
     in_range,
     kommunenr_col,
     text_col,
-    unique_check,
 )
 
 TOLERANCE = 1e-6
@@ -47,7 +46,6 @@ def schema() -> pa.DataFrameSchema:
             "andel": pa.Column("float64", in_range(0, 1, name="andel_gyldig")),
         },
         checks=[
-            unique_check(["kommunenr", "aar", "nokkel", "maned"]),
             pa.Check(_sums_to_one, name="andeler_summerer_til_1"),
         ],
         strict="filter",
@@ -56,6 +54,7 @@ def schema() -> pa.DataFrameSchema:
 
 SPEC = SourceSpec(
     name="periodisering",
+    key=("kommunenr", "aar", "nokkel", "maned"),
     required=("kommunenr", "aar", "nokkel", "maned", "andel"),
     aliases=COMMON_ALIASES | {"periodiseringsnokkel": "nokkel", "andel_pct": "andel"},
     codes={"kommunenr": 4},

@@ -11,7 +11,6 @@ from indicators.contracts.base import (
     non_negative,
     periode_col,
     text_col,
-    unique_check,
 )
 
 
@@ -24,13 +23,13 @@ def schema() -> pa.DataFrameSchema:
             "plasser_langtid": non_negative("Int64"),
             "plasser_korttid": non_negative("Int64"),
         },
-        checks=[unique_check(["kommunenr", "periode", "institusjon"])],
         strict="filter",
     )
 
 
 SPEC = SourceSpec(
     name="plasser",
+    key=("kommunenr", "periode", "institusjon"),
     required=("kommunenr", "periode", "institusjon", "plasser_langtid", "plasser_korttid"),
     aliases=COMMON_ALIASES | {"langtid": "plasser_langtid", "korttid": "plasser_korttid"},
     codes={"kommunenr": 4},

@@ -39,6 +39,8 @@ def schema() -> pa.DataFrameSchema:
 
 SPEC = SourceSpec(
     name="prosjektplan",
+    # One row per activity: ``prosjektstatus`` holds this key (plus the period) unique.
+    key=("kommunenr", "delprosjekt", "arbeidspakke", "aktivitet"),
     required=("kommunenr", "delprosjekt", "arbeidspakke", "aktivitet", "planlagt_slutt", "status"),
     optional=("planlagt_start", "gjennomfort_dato", "ansvarlig", "kommentar"),
     aliases=COMMON_ALIASES,

@@ -13,7 +13,6 @@ from indicators.contracts.base import (
     kommunenr_col,
     non_negative,
     text_col,
-    unique_check,
 )
 
 AVTALETYPER = (
@@ -38,13 +37,13 @@ def schema() -> pa.DataFrameSchema:
             "neste_evaluering": pa.Column("datetime64[ns]", nullable=True),
             "ansvarlig": text_col(nullable=True),
         },
-        checks=[unique_check(["kommunenr", "avtale_id", "aar"])],
         strict="filter",
     )
 
 
 SPEC = SourceSpec(
     name="samarbeidsavtaler",
+    key=("kommunenr", "avtale_id", "aar"),
     required=("kommunenr", "avtale_id", "navn", "avtaletype", "tjenesteomrade", "aar", "kostnad"),
     optional=("partner", "vertskommune", "sist_evaluert", "neste_evaluering", "ansvarlig"),
     aliases=COMMON_ALIASES | {"avtale": "navn", "type": "avtaletype", "omrade": "tjenesteomrade"},

@@ -13,7 +13,6 @@ from indicators.contracts.base import (
     isin,
     kommunenr_col,
     text_col,
-    unique_check,
 )
 
 STATUSES = ("identifisert", "utredet", "vedtatt", "iverksatt", "realisert", "forkastet")
@@ -34,13 +33,13 @@ def schema() -> pa.DataFrameSchema:
             "funksjon": text_col(nullable=True),
             "art": text_col(nullable=True),
         },
-        checks=[unique_check(["kommunenr", "tiltak_id", "aar"])],
         strict="filter",
     )
 
 
 SPEC = SourceSpec(
     name="tiltak",
+    key=("kommunenr", "tiltak_id", "aar"),
     required=("kommunenr", "tiltak_id", "navn", "rammeomrade", "status", "aar", "planlagt_effekt"),
     optional=("ansvarlig", "ansvar", "funksjon", "art"),
     aliases=COMMON_ALIASES | {"tiltaksnr": "tiltak_id", "tiltak": "navn", "effekt": "planlagt_effekt"},

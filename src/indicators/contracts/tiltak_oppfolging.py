@@ -13,7 +13,6 @@ from indicators.contracts.base import (
     kommunenr_col,
     periode_col,
     text_col,
-    unique_check,
 )
 
 
@@ -29,13 +28,13 @@ def schema() -> pa.DataFrameSchema:
             "vurdering": pa.Column(str, isin(["gronn", "gul", "rod"], name="vurdering_gyldig")),
             "kommentar": text_col(nullable=True),
         },
-        checks=[unique_check(["kommunenr", "tiltak_id", "periode"])],
         strict="filter",
     )
 
 
 SPEC = SourceSpec(
     name="tiltak_oppfolging",
+    key=("kommunenr", "tiltak_id", "periode"),
     required=("kommunenr", "tiltak_id", "periode", "realisert_hittil", "prognose_aar", "vurdering"),
     optional=("kommentar",),
     aliases=COMMON_ALIASES | {"tiltaksnr": "tiltak_id", "realisert": "realisert_hittil",

@@ -88,4 +88,5 @@ SPEC = SourceSpec(
     schema=schema,
     rules=RULES,
     person_level=True,
+    year_column="vedtak_dato",
 )

@@ -160,7 +160,10 @@ def is_record_file(path: Path) -> bool:
         return False
     if b"\x00" in data:
         return False
-    text, _ = decode(data)
+    try:
+        text, _ = decode(data)
+    except FileRefused:  # an encoding the contract refuses: the ordinary reader names it
+        return False
     return looks_like_records(text)
 
 
@@ -373,7 +376,7 @@ def _record_quarantine(p: ParsedRecords, source: str, kjoring_id: str) -> pd.Dat
     return pd.DataFrame({
         "kilde": source, "fil": str(p.path), "linje": q["linje"].astype("int64").to_numpy(),
         "kolonne": q["kolonne"].to_numpy(), "verdi": q["verdi"].to_numpy(), "regel": q["regel"].to_numpy(),
-        "melding": q["melding"].to_numpy(), "kjoring_id": kjoring_id,
+        "melding": q["melding"].to_numpy(), "kjoring_id": kjoring_id, "ark": "",
     })[QUARANTINE_COLUMNS]
 
 
@@ -423,21 +426,15 @@ def read_record_files(raw_dir: Path, kjoring_id: str, progress=None) -> RecordIn
     two). Other non-tabular files in those folders are named in a note, not read."""
     result = RecordIngest()
     raw_dir = Path(raw_dir)
-    paths = record_files(raw_dir)
-    for name in RECORD_FOLDERS:
-        folder = raw_dir / name
-        if folder.is_dir():
-            for p in sorted(folder.iterdir()):
-                if (p.is_file() and p.suffix.lower() not in _SUFFIXES_TABULAR and p not in paths
-                        and not p.name.startswith(("~$", "."))):
-                    result.notes.append(
-                        f"Filen {p} er verken CSV, XLSX eller en KOSTRA-fil (48 tegn per linje) og ble ikke lest.")
+    paths = record_files(raw_dir)  # other files in the folders: read or named by ingest.scan_raw
     parsed = []
     for path in paths:
         if progress:
             progress(f"leser KOSTRA-fil {path.parent.name}/{path.name}")
         try:
             parsed.append(parse_record_file(path))
+        except FileRefused as refused:  # e.g. an encoding the contract refuses, past the part sniffed
+            result.refusals.append(refused)
         except OSError as exc:
             result.refusals.append(FileRefused(path, f"filen kunne ikke leses ({exc.strerror}).",
                                                "Sjekk at filen ikke er åpen i et annet program, og kjør på nytt."))

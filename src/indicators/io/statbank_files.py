@@ -84,7 +84,7 @@ def read_statbank_file(path: Path, spec: SourceSpec, kjoring_id: str) -> Validat
     if suffix == ".json":
         cells = population_from_jsonstat(path)
     elif suffix == ".csv":
-        text, _encoding = decode(path.read_bytes())
+        text, _encoding = decode(path.read_bytes(), path)
         if not is_statbank_csv(text):
             return None
         cells = population_from_statbank_csv(path, text)
@@ -97,7 +97,7 @@ def read_statbank_file(path: Path, spec: SourceSpec, kjoring_id: str) -> Validat
 
 
 def _load_json(path: Path) -> dict:
-    text, _encoding = decode(path.read_bytes())
+    text, _encoding = decode(path.read_bytes(), path)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -23,6 +23,7 @@ import operator
 import os
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -248,53 +249,99 @@ def unit_path(out: Path | str, name: str, unit: str | None, aar: int | None = No
     return root / str(aar) / YEAR_FILE
 
 
-def write_dataset(df: pd.DataFrame, out: Path, name: str, unit: str | None) -> list[Path]:
+@dataclass
+class Replaced:
+    """Stored rows of one municipality in one unit file that a write replaced.
+
+    ``enhet`` is the unit (``"202610"``, ``"2026"`` or ``"alle"``); ``gamle`` the rows removed, ``nye`` the
+    rows written in their place (0 when the delivery covered the unit with no accepted row)."""
+
+    datasett: str
+    enhet: str
+    kommunenr: str
+    gamle: int
+    nye: int
+
+
+def write_dataset(df: pd.DataFrame, out: Path, name: str, unit: str | None, *,
+                  covered: pd.DataFrame | None = None, replaced: list[Replaced] | None = None) -> list[Path]:
     """Write ``df`` into ``<out>/<name>/``: in each unit file it covers, the municipalities in ``df``
-    replace their earlier rows; other municipalities' rows are kept.
+    replace their earlier rows whole; other municipalities' rows are kept.
 
     Args:
         df: rows to store; ``kommunenr`` required; ``aar`` taken from ``aar`` or ``periode``.
         unit: ``"periode"`` (one file per period), ``"aar"`` (one file per year) or None
             (one file, ``alle.parquet``).
+        covered: the (``kommunenr``, ``periode``/``aar``) units a delivery covers, also those without an
+            accepted row in ``df``: their stored rows are removed too (a period delivered again with every
+            row rejected replaces the period with nothing). A unit file left without rows is deleted.
+        replaced: when given, one :class:`Replaced` is appended per (unit, municipality) whose stored rows
+            were replaced or removed.
     Returns:
-        the files written.
+        the files written (not those deleted).
     Raises:
         OldStoreLayout: ``out`` holds a store in the earlier hive layout.
     """
     ensure_current_layout(Path(out))
     data = df.drop(columns=[c for c in (LINE,) if c in df.columns])
+    units: dict[tuple, tuple[pd.DataFrame | None, set[str]]] = {}
+    for frame, is_data in ((data, True), (covered, False)):
+        if frame is None or frame.empty or "kommunenr" not in frame.columns:
+            continue
+        if unit is None:
+            groups: Iterable = [((None, None), frame)]
+        else:
+            frame = frame.assign(_aar=_aar_of(frame, unit))
+            keys = ["_aar", "periode"] if unit == "periode" else ["_aar"]
+            groups = ((key if isinstance(key, tuple) else (key,), part)
+                      for key, part in frame.groupby(keys, observed=True, sort=True))
+        for key, part in groups:
+            key = (int(key[0]) if key[0] is not None else None, str(key[1]) if unit == "periode" else None)
+            rows, kommuner = units.get(key, (None, set()))
+            kommuner = kommuner | {kommunenr_text(k) for k in part["kommunenr"].dropna().unique()}
+            units[key] = (part.drop(columns=["_aar"], errors="ignore") if is_data else rows, kommuner)
     written: list[Path] = []
-    if data.empty:
-        return written
-    if unit is None:
-        groups: Iterable = [((None, None), data)]
-    else:
-        data = data.assign(_aar=_aar_of(data, unit))
-        keys = ["_aar", "periode"] if unit == "periode" else ["_aar"]
-        groups = ((key if isinstance(key, tuple) else (key,), part)
-                  for key, part in data.groupby(keys, observed=True, sort=True))
-    for key, part in groups:
-        aar = int(key[0]) if key[0] is not None else None
-        path = unit_path(out, name, unit, aar, key[1] if unit == "periode" else None)
-        table = to_table(part.drop(columns=["_aar"], errors="ignore"), name, unit)
-        write_atomic(_merge_unit(path, table), path)
+    for (aar, periode), (part, kommuner) in sorted(units.items(), key=lambda kv: str(kv[0])):
+        path = unit_path(out, name, unit, aar, periode)
+        table = to_table(part, name, unit) if part is not None else None
+        merged, removed = _merge_unit(path, table, kommuner)
+        if replaced is not None:
+            new_counts = (pd.Series(table["kommunenr"].to_pylist()).value_counts().to_dict()
+                          if table is not None and "kommunenr" in table.column_names else {})
+            enhet = periode or (str(aar) if aar is not None else "alle")
+            replaced += [Replaced(name, enhet, k, n, int(new_counts.get(k, 0))) for k, n in sorted(removed.items())]
+        if merged is None or merged.num_rows == 0:
+            if part is None:
+                path.unlink(missing_ok=True)
+                continue
+        write_atomic(merged, path)
         written.append(path)
     return written
 
 
-def _merge_unit(path: Path, new: pa.Table) -> pa.Table:
-    """The unit file's rows for other municipalities plus ``new``, sorted by ``kommunenr`` (stable)."""
-    if "kommunenr" not in new.column_names:
-        return new
+def _merge_unit(path: Path, new: pa.Table | None, kommuner: set[str]) -> tuple[pa.Table | None, dict[str, int]]:
+    """The unit file's rows for municipalities other than ``kommuner`` plus ``new``, sorted by
+    ``kommunenr`` (stable), and the number of stored rows removed per municipality."""
+    if new is not None and "kommunenr" not in new.column_names:
+        return new, {}
+    removed: dict[str, int] = {}
     if path.exists():
         old = pq.read_table(path, partitioning=None)
         if "kommunenr" in old.column_names and old.num_rows:
-            kept = old.filter(pc.invert(pc.is_in(old["kommunenr"].cast(pa.string()),
-                                                 value_set=pc.unique(new["kommunenr"]))))
-            schema = pa.schema(list(new.schema) + [f for f in old.schema if f.name not in new.column_names],
-                               metadata=new.schema.metadata)
-            new = pa.concat_tables([_conform(kept, schema), _conform(new, schema)])
-    return new.take(pc.sort_indices(new, sort_keys=[("kommunenr", "ascending")]))
+            codes = old["kommunenr"].cast(pa.string())
+            gone = pc.is_in(codes, value_set=pa.array(sorted(kommuner), pa.string()))
+            removed = pd.Series(codes.filter(gone).to_pylist(), dtype="object").value_counts().to_dict()
+            kept = old.filter(pc.invert(gone))
+            if new is None:
+                new = kept
+            else:
+                schema = pa.schema(list(new.schema) + [f for f in old.schema if f.name not in new.column_names],
+                                   metadata=new.schema.metadata)
+                new = pa.concat_tables([_conform(kept, schema), _conform(new, schema)])
+    if new is None:
+        return None, removed
+    return new.take(pc.sort_indices(new, sort_keys=[("kommunenr", "ascending")])), {
+        k: int(v) for k, v in removed.items()}
 
 
 # --- reading ------------------------------------------------------------------------------------------

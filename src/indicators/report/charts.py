@@ -3,6 +3,8 @@ black and white (hatching as well as grey tones)."""
 
 from __future__ import annotations
 
+import os
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -16,7 +18,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from indicators.report.numbers import fmt_number  # noqa: E402
 
 STYLE = {
-    "font.size": 9, "axes.titlesize": 11, "axes.spines.top": False, "axes.spines.right": False,
+    "font.size": 10, "axes.titlesize": 11, "axes.spines.top": False, "axes.spines.right": False,
     "axes.grid": True, "grid.color": "#dddddd", "grid.linewidth": 0.6, "svg.fonttype": "none",
     "svg.hashsalt": "indicators", "figure.dpi": 110,
 }
@@ -24,11 +26,45 @@ DARK, MID, LIGHT = "#222222", "#777777", "#bbbbbb"
 _kr1000 = FuncFormatter(lambda v, _pos: fmt_number(v / 1000))
 
 
+#: the report's text width in inches (A4, 14 mm side margins): charts are saved this wide, labels and
+#: margins included, so that their text prints at its own size (9 pt and up), not scaled down
+PRINT_WIDTH_IN = 7.15
+
+
+def _fit_width(fig: plt.Figure, wrap_titles: bool = True) -> None:
+    """Resize the figure so its tight bounding box (labels and legend included) is PRINT_WIDTH_IN wide.
+    When a long title keeps it wider, the title is wrapped on two lines and the fit tried again."""
+    previous = None
+    for _ in range(6):
+        fig.canvas.draw()
+        tight = fig.get_tightbbox(fig.canvas.get_renderer()).width
+        excess = tight + 0.2 - PRINT_WIDTH_IN  # savefig pads the tight box by 0.1 in a side
+        if previous is not None and excess > 0 and previous[1] - tight < 0.5 * (previous[0] - fig.get_figwidth()):
+            # a title or legend wider than the text sets the width: shrinking only squeezes the axes
+            fig.set_size_inches(previous[0], fig.get_figheight())
+            long = [(ax, loc) for ax in fig.axes for loc in ("left", "center") if len(ax.get_title(loc=loc)) > 45]
+            if wrap_titles and long:
+                for ax, loc in long:
+                    ax.set_title(textwrap.fill(ax.get_title(loc=loc), 45), loc=loc)
+                _fit_width(fig, wrap_titles=False)
+            return
+        if abs(excess) < 0.01:
+            return
+        w, h = fig.get_size_inches()
+        previous = (w, tight)
+        fig.set_size_inches(max(w - excess, 2.5), h)
+
+
 def _save(fig: plt.Figure, out_dir: Path, stem: str) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
+    _fit_width(fig)
     paths = [out_dir / f"{stem}.png", out_dir / f"{stem}.svg"]
-    fig.savefig(paths[0], bbox_inches="tight")
-    fig.savefig(paths[1], bbox_inches="tight", metadata={"Date": None})
+    # whole files replaced, never written in place: a run's staged store shares files with the live one
+    # (docs/store.md, "A run is one transaction")
+    for path, extra in zip(paths, ({}, {"metadata": {"Date": None}}), strict=True):
+        tmp = path.with_name(f".{path.name}.tmp")
+        fig.savefig(tmp, bbox_inches="tight", format=path.suffix[1:], **extra)
+        os.replace(tmp, path)
     plt.close(fig)
     return paths
 
@@ -45,7 +81,7 @@ def deviation_by_area(avvik: pd.DataFrame, out_dir: Path, stem: str, title: str)
                 bar.set_hatch("///")
             ax.annotate(fmt_number(v / 1000), (v, bar.get_y() + bar.get_height() / 2),
                         xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
-                        ha="left" if v >= 0 else "right", va="center", fontsize=8)
+                        ha="left" if v >= 0 else "right", va="center", fontsize=9)
         ax.axvline(0, color=DARK, linewidth=0.8)
         ax.xaxis.set_major_formatter(_kr1000)
         ax.set_xlabel("Avvik hittil i år, 1000 kr (positivt = merforbruk)")
@@ -84,6 +120,25 @@ def _period_labels(periods: pd.Series) -> list[str]:
     return [f"{MONTHS_NO[int(str(p)[4:6]) - 1]} {str(p)[2:4]}" for p in periods]
 
 
+#: forecast methods in words for legends (the codes are the datasets' and the CLI's)
+METHOD_LABELS = {"budsjett": "Resten av året som budsjettert", "lineaer": "Lineær fremskriving",
+                 "fjoraarsprofil": "Fjorårets månedsprofil"}
+
+
+def method_labels(series: dict[str, pd.Series]) -> dict[str, str]:
+    """Legend text per method; a method whose values equal an earlier one's says so, since its line
+    lies on top of the other."""
+    labels: dict[str, str] = {}
+    for method, values in series.items():
+        label = METHOD_LABELS.get(method, method)
+        same = [m for m in labels if len(series[m]) == len(values)
+                and np.allclose(series[m].to_numpy(dtype=float), values.to_numpy(dtype=float), equal_nan=True)]
+        if same:
+            label += f" (samme tall som «{METHOD_LABELS.get(same[0], same[0])}»)"
+        labels[method] = label
+    return labels
+
+
 def forecast_through_year(history: pd.DataFrame, out_dir: Path, stem: str, title: str) -> list[Path]:
     """The whole municipality's year-end forecast by method, month by month, against the budget (1000 kr).
 
@@ -92,9 +147,11 @@ def forecast_through_year(history: pd.DataFrame, out_dir: Path, stem: str, title
     periods = sorted(h["periode"].unique())
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.5, 3.8))
-        for i, (method, rows) in enumerate(h.groupby("prognosemetode", sort=True)):
+        groups = dict(tuple(h.groupby("prognosemetode", sort=True)))
+        labels = method_labels({m: g.set_index("periode")["prognose_aar"] for m, g in groups.items()})
+        for i, (method, rows) in enumerate(groups.items()):
             ax.plot(_period_labels(rows["periode"]), rows["prognose_aar"], color=DARK, linestyle=LINESTYLES[i],
-                    marker=MARKERS[i], markersize=4, label=f"Prognose: {method}")
+                    marker=MARKERS[i], markersize=4, label=f"Prognose: {labels[method]}")
         budget = h.groupby("periode")["budsjett_aar"].first().reindex(periods)
         ax.step(_period_labels(pd.Series(periods)), budget, where="mid", color=MID, linewidth=2.5, alpha=0.7,
                 label="Budsjett for året")
@@ -102,7 +159,7 @@ def forecast_through_year(history: pd.DataFrame, out_dir: Path, stem: str, title
         ax.yaxis.set_major_formatter(_kr1000)
         ax.set_ylabel("1000 kr (netto; positivt = merforbruk)")
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, fontsize=8)
+        ax.legend(frameon=False, fontsize=9)
         return _save(fig, out_dir, stem)
 
 
@@ -114,12 +171,12 @@ def forecast_errors(accuracy: pd.DataFrame, out_dir: Path, stem: str, title: str
         fig, ax = plt.subplots(figsize=(7.5, 3.6))
         for i, (method, rows) in enumerate(err.groupby("prognosemetode", sort=True)):
             ax.plot(_period_labels(rows["periode"]), rows["abs_feil"], color=DARK, linestyle=LINESTYLES[i],
-                    marker=MARKERS[i], markersize=4, label=method)
+                    marker=MARKERS[i], markersize=4, label=METHOD_LABELS.get(method, method))
         ax.yaxis.set_major_formatter(_kr1000)
         ax.set_ylabel("Samlet absolutt feil, 1000 kr")
         ax.set_ylim(bottom=0)
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, title="Prognosemetode", fontsize=8)
+        ax.legend(frameon=False, title="Prognosemetode", fontsize=9)
         return _save(fig, out_dir, stem)
 
 
@@ -135,11 +192,11 @@ def savings_realisation(status: pd.DataFrame, out_dir: Path, stem: str, title: s
         ax.barh([i - 0.2 for i in y], s["realisert_hittil"], height=0.4, color=MID, edgecolor=DARK,
                 label="Realisert hittil")
         ax.scatter(s["prognose_aar"], list(y), marker="|", s=120, color=DARK, label="Prognose for året", zorder=3)
-        ax.set_yticks(list(y), labels, fontsize=7)
+        ax.set_yticks(list(y), labels, fontsize=9)
         ax.xaxis.set_major_formatter(_kr1000)
         ax.set_xlabel("1000 kr (innsparing)")
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, loc="lower right", fontsize=8)
+        ax.legend(frameon=False, loc="lower right", fontsize=9)
         ax.grid(axis="y", visible=False)
         return _save(fig, out_dir, stem)
 
@@ -158,8 +215,8 @@ def coverage_over_time(cov: pd.DataFrame, indikator: str, names: dict[str, str],
         ax.set_ylabel("Prosent")
         ax.set_ylim(bottom=0)
         ax.set_title(title, loc="left")
-        ax.tick_params(axis="x", labelrotation=90, labelsize=7)
-        ax.legend(frameon=False, fontsize=8)
+        ax.tick_params(axis="x", labelrotation=90, labelsize=9)
+        ax.legend(frameon=False, fontsize=9)
         return _save(fig, out_dir, stem)
 
 
@@ -185,10 +242,10 @@ def staffing_over_time(monthly: pd.DataFrame, out_dir: Path, stem: str, title: s
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, 0)))
         ax.set_ylabel("Årsverk")
         ax.set_title(title, loc="left")
-        ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+        ax.tick_params(axis="x", labelrotation=90, labelsize=9)
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
-        ax.legend(h1 + h2, l1 + l2, frameon=False, fontsize=8, loc="lower left")
+        ax.legend(h1 + h2, l1 + l2, frameon=False, fontsize=9, loc="lower left")
         return _save(fig, out_dir, stem)
 
 
@@ -230,16 +287,17 @@ def project_timeline(status: pd.DataFrame, ref_date, out_dir: Path, stem: str, t
                    linewidth=1, label="Rapportdato")
         lo, hi = float(np.floor(s["q"].min())), float(np.floor(s["q"].max())) + 1
         ticks = np.arange(lo, hi, 0.25)
-        ax.set_xticks(ticks, [f"{int(t)} K{int(round((t % 1) * 4)) + 1}" for t in ticks], rotation=90, fontsize=7)
+        ax.set_xticks(ticks, [f"{int(t)} K{int(round((t % 1) * 4)) + 1}" for t in ticks], rotation=90, fontsize=9)
         ax.set_xlim(lo - 0.15, hi)
         short = {d: d.replace("Delprosjekt ", "").replace("Hovedprosjekt ", "").split(" og ")[0]
                  for d, _a in packages}
         short = {d: v[:1].upper() + v[1:] for d, v in short.items()}
-        ax.set_yticks([ypos[p] for p in packages], [f"{short[d]}: {a}" for d, a in packages], fontsize=7)
+        ax.set_yticks([ypos[p] for p in packages], [textwrap.fill(f"{short[d]}: {a}", 34) for d, a in packages],
+                      fontsize=9)
         for i in range(1, len(packages)):
             if packages[i][0] != packages[i - 1][0]:
                 ax.axhline(ypos[packages[i]] + 0.5, color=MID, linewidth=0.8)
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4)
+        ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3)
         ax.grid(axis="y", visible=False)
         return _save(fig, out_dir, stem)

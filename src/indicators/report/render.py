@@ -16,6 +16,12 @@ LIGHTS = {  # symbol differs by colour so the report reads in black and white
 UNIT_LABELS = {"kr": "1000 kr", "pct": "%", "num1": "", "int": ""}
 
 
+def unit_label(values: dict) -> str:
+    """The unit of a summary row in words: its own ``enhet_navn`` (e.g. «årsverk»), else by kind."""
+    own = values.get("enhet_navn")
+    return own if isinstance(own, str) and own else UNIT_LABELS.get(values.get("enhet"), "")
+
+
 def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
 
@@ -28,8 +34,10 @@ def format_cell(value, kind: str) -> str:
         return "" if _missing(value) else str(value)
     if kind == "lys":
         return "" if _missing(value) else " ".join(x for x in LIGHTS.get(str(value), ("", str(value)))[:2] if x)
-    if kind == "target":
-        return "" if _missing(value) else fmt_number(float(value), 2)
+    if kind == "date":  # a date as DD.MM.ÅÅÅÅ; no date set
+        return "ikke satt" if _missing(value) or pd.isna(value) else pd.Timestamp(value).strftime("%d.%m.%Y")
+    if kind == "target":  # a target in words («≥ 1,75 %»), or a bare number
+        return "" if _missing(value) else value if isinstance(value, str) else fmt_number(float(value), 2)
     if _missing(value):
         return ".."
     if kind == "kr":
@@ -58,25 +66,33 @@ def resolved_rows(table: Table):
         yield values, cells
 
 
+def _shown(table: Table) -> list[bool]:
+    """Per column: shown in HTML/PDF (columns in ``html_skip`` are in the XLSX only)."""
+    return [c not in getattr(table, "html_skip", ()) for c, _l, _k in table.columns]
+
+
 def html_rows(table: Table) -> list[list[dict]]:
     """Cells as dicts with text and css class, for the template."""
     out = []
+    shown = _shown(table)
     for values, resolved in resolved_rows(table):
         cells = []
-        for v, k in resolved:
-            css = "num" if k not in ("text", "lys") else k
+        for (v, k), show in zip(resolved, shown, strict=True):
+            if not show:
+                continue
+            css = "num" if k not in ("text", "lys", "target") else {"target": "mal"}.get(k, k)
             if k == "lys":
                 css = f"lys {LIGHTS.get(str(v), ('', '', 'ingen'))[2]}"
             cells.append({"text": format_cell(v, k), "css": css})
         if table.key == "sammendrag":
-            cells.insert(2, {"text": UNIT_LABELS.get(values.get("enhet"), ""), "css": "text"})
+            cells.insert(2, {"text": unit_label(values), "css": "text"})
         out.append(cells)
     return out
 
 
 def html_headers(table: Table) -> list[str]:
     """Column labels; amounts are in 1000 kr, said once under the table title."""
-    labels = [label for _c, label, _kind in table.columns]
+    labels = [label for (_c, label, _kind), show in zip(table.columns, _shown(table), strict=True) if show]
     if table.key == "sammendrag":
         labels.insert(2, "Enhet")
     return labels
@@ -86,8 +102,10 @@ def xlsx_value(value, kind: str):
     """The value stored in the workbook: numbers as numbers (kr exact), ':' for suppressed, None if missing."""
     if isinstance(value, str) and value == SUPPRESSED:
         return SUPPRESSED
-    if _missing(value):
+    if _missing(value) or (kind == "date" and pd.isna(value)):
         return None
+    if kind == "date":
+        return pd.Timestamp(value).to_pydatetime()
     if kind == "lys":
         return LIGHTS.get(str(value), ("", str(value)))[1]
     if kind == "text":

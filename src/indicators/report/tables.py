@@ -15,6 +15,9 @@ import pandas as pd
 from indicators.savings import tiltak_totals
 
 SENTRALT = "Sentrale inntekter og finans"
+#: forecast methods in words (the codes are the datasets' and the CLI's)
+METHOD_WORDS = {"budsjett": "resten av året som budsjettert", "lineaer": "lineær fremskriving",
+                "fjoraarsprofil": "fjorårets månedsprofil"}
 SUPPRESSED = ":"
 
 #: kinds: text, kr (shown in 1000 kr), pct (one decimal), num1, int, lys (traffic light)
@@ -28,6 +31,7 @@ class Table:
     columns: list[tuple[str, str, str]]  # (column, label, kind)
     note: str = ""
     totals: list[int] = field(default_factory=list)  # row positions to show in bold
+    html_skip: tuple[str, ...] = ()  # columns only in the XLSX (their content is in the note in HTML/PDF)
 
     def __repr__(self) -> str:
         return f"Table({self.key!r}, rows={len(self.frame)})"
@@ -35,17 +39,37 @@ class Table:
 
 def light_from_deviation(prognose_avvik: pd.Series, budsjett_aar: pd.Series) -> pd.Series:
     """Traffic light of a forecast deviation: grønn when the year is forecast within budget
-    (prognose_avvik ≤ 0), gul when over by at most 1 % of |budsjett_aar|, rød above."""
+    (prognose_avvik ≤ 0), gul when over by at most 1 % of |budsjett_aar|, rød above. No light (``""``)
+    when the deviation is missing, or when there is neither a budget nor a deviation (nothing to judge)."""
     ratio = prognose_avvik / budsjett_aar.abs().where(budsjett_aar != 0)
     lys = np.where(prognose_avvik <= 0, "gronn", np.where(ratio.fillna(np.inf) <= 0.01, "gul", "rod"))
-    return pd.Series(lys, index=prognose_avvik.index)
+    empty = prognose_avvik.isna() | (budsjett_aar.fillna(0).eq(0) & prognose_avvik.eq(0))
+    return pd.Series(np.where(empty, "", lys), index=prognose_avvik.index)
 
 
 AVVIK_COLS = [
     ("budsjett_hittil", "Budsjett hittil", "kr"), ("regnskap_hittil", "Regnskap hittil", "kr"),
     ("avvik_hittil", "Avvik hittil", "kr"), ("avvik_pct", "Avvik %", "pct"), ("budsjett_aar", "Budsjett år", "kr"),
-    ("prognose_aar", "Årsprognose", "kr"), ("prognose_avvik", "Prognostisert avvik", "kr"), ("lys", "Status", "lys"),
+    ("prognose_aar", "Årsprognose", "kr"), ("prognosejustering", "Herav prognosejustering", "kr"),
+    ("prognose_avvik", "Prognostisert avvik", "kr"), ("lys", "Status", "lys"),
+    ("prognosejustering_begrunnelse", "Begrunnelse for prognosejustering", "text"),
 ]
+DEVIATION_LIGHT_RULE = ("Status: grønn når årsprognosen er innenfor budsjett, gul når den er inntil 1 % over, "
+                        "rød over det.")
+
+
+def adjustment_note(rows: pd.DataFrame, label: str = "kode") -> str:
+    """The forecast adjustments of the rows in words, with their amounts in 1000 kr and reasons."""
+    if "prognosejustering" not in rows:
+        return ""
+    adj = rows[rows["prognosejustering"].fillna(0).ne(0)]
+    if adj.empty:
+        return ""
+    from indicators.report.numbers import fmt_number
+
+    parts = [f"{r[label]}: {fmt_number(r['prognosejustering'] / 1000)} (1000 kr), "
+             f"{r.get('prognosejustering_begrunnelse') or 'uten begrunnelse'}" for _i, r in adj.iterrows()]
+    return " Årsprognosen er justert (herav prognosejustering): " + "; ".join(parts) + "."
 
 
 def deviation_tables(avvik: pd.DataFrame) -> list[Table]:
@@ -53,7 +77,7 @@ def deviation_tables(avvik: pd.DataFrame) -> list[Table]:
     areas = avvik[avvik["niva"].eq("rammeomrade")].copy()
     service = areas[areas["kode"].ne(SENTRALT)].sort_values("kode")
     total = service[["budsjett_hittil", "regnskap_hittil", "avvik_hittil", "budsjett_aar", "prognose_aar",
-                     "prognose_avvik"]].sum()
+                     "prognosejustering", "prognose_avvik"]].sum()
     bh = total["budsjett_hittil"]
     total_row = {"kode": "Sum rammeområder", **total.to_dict(),
                  "avvik_pct": total["avvik_hittil"] / abs(bh) * 100 if bh else np.nan}
@@ -62,8 +86,10 @@ def deviation_tables(avvik: pd.DataFrame) -> list[Table]:
     method = avvik["prognosemetode"].mode().iloc[0] if len(avvik) else ""
     t1 = Table("avvik_rammeomrade", "Avvik per rammeområde", service,
                [("kode", "Rammeområde", "text"), *AVVIK_COLS],
-               note=f"Målt mot periodisert budsjett. Årsprognose etter metoden «{method}»; "
-                    "positive avvik er merforbruk/mindreinntekt.", totals=[len(service) - 1])
+               note=f"Målt mot periodisert budsjett. Årsprognose etter metoden «{METHOD_WORDS.get(method, method)}»; "
+                    "positive avvik er merforbruk/mindreinntekt. " + DEVIATION_LIGHT_RULE
+                    + adjustment_note(service[service["kode"].ne("Sum rammeområder")]),
+               totals=[len(service) - 1], html_skip=("prognosejustering_begrunnelse",))
     fin_codes = pd.to_numeric(avvik["kode"], errors="coerce")
     fin = avvik[avvik["niva"].eq("funksjon") & fin_codes.between(800, 899)].sort_values("kode").copy()
     sentral = areas[areas["kode"].eq(SENTRALT)]
@@ -71,8 +97,9 @@ def deviation_tables(avvik: pd.DataFrame) -> list[Table]:
     fin["lys"] = light_from_deviation(fin["prognose_avvik"], fin["budsjett_aar"])
     t2 = Table("sentrale_inntekter", "Sentrale inntekter og finans", fin,
                [("kode", "Funksjon", "text"), ("navn", "Navn", "text"), *AVVIK_COLS],
-               note="Skatt, rammetilskudd, renter og avdrag vises for seg (budsjettskjema 1B).",
-               totals=[len(fin) - 1] if len(sentral) else [])
+               note="Skatt, rammetilskudd, renter og avdrag vises for seg (budsjettskjema 1B). "
+                    + DEVIATION_LIGHT_RULE + adjustment_note(fin.iloc[:-1] if len(sentral) else fin),
+               totals=[len(fin) - 1] if len(sentral) else [], html_skip=("prognosejustering_begrunnelse",))
     return [t1, t2]
 
 
@@ -170,12 +197,12 @@ def agreements_tables(ind: pd.DataFrame, avtaler: pd.DataFrame, aar: int, report
     t1 = Table("avtaler", f"Interkommunale samarbeidsavtaler {aar}", types, cols, totals=[len(types) - 1])
     a = avtaler[avtaler["aar"].eq(aar)].copy()
     due = a[a["neste_evaluering"].isna() | (a["neste_evaluering"] < pd.Timestamp(report_date))].copy()
-    due["neste"] = due["neste_evaluering"].dt.strftime("%d.%m.%Y").fillna("ikke satt")
     due["avtaletype"] = due["avtaletype"].map(AVTALETYPE_NAVN).fillna(due["avtaletype"])
     due = due.sort_values("kostnad", ascending=False).reset_index(drop=True)
     t2 = Table("avtaler_forfalt", "Avtaler som skulle vært evaluert", due,
                [("avtale_id", "Avtale", "text"), ("navn", "Navn", "text"), ("avtaletype", "Type", "text"),
-                ("partner", "Partner", "text"), ("kostnad", "Kostnad", "kr"), ("neste", "Neste evaluering", "text")])
+                ("partner", "Partner", "text"), ("kostnad", "Kostnad", "kr"),
+                ("neste_evaluering", "Neste evaluering", "date")])
     return [t1, t2]
 
 
@@ -201,6 +228,21 @@ KONSERN_NOTE = ("Nøkkeltallene gjelder kommunekassen. SSB og TBU publiserer kon
                 "avsluttede år, delt på brutto driftsinntekter for hele det året.")
 
 
+#: the direction of each key figure's target, for the target in words
+KEY_TARGET_SIGN = {"akkumulert_merforbruk_pct": "≤"}
+
+
+def target_text(indikator: str, mal, status: str | None = None) -> str:
+    """The target a key figure's light is measured against, in words («≥ 1,75 %»); ROBEK: «Nei»."""
+    from indicators.report.numbers import fmt_number
+
+    if indikator.startswith("robek_"):
+        return "Nei" if status in ("ok", "robek_varsel") else ""
+    if mal is None or pd.isna(mal):
+        return ""
+    return f"{KEY_TARGET_SIGN.get(indikator, '≥')} {fmt_number(float(mal), 2)} %"
+
+
 def _robek_text(row: pd.Series) -> str:
     return {"robek_varsel": "Ja", "ok": "Nei", "ikke_kontrollert": "Ikke kontrollert"}.get(row["status"], "..")
 
@@ -216,11 +258,12 @@ def key_figures_table(nokkeltall: pd.DataFrame) -> Table:
         robek = ind.startswith("robek_")
         rows.append({"tekst": label.format(aar=int(r["aar"])),
                      "verdi": _robek_text(r) if robek else r["verdi"], "enhet": "text" if robek else "pct",
+                     "mal": target_text(ind, r["mal"], r["status"]),
                      "lys": KEY_STATUS_LIGHT.get(r["status"], ""), "grunnlag": r["grunnlag"]})
-    frame = pd.DataFrame(rows, columns=["tekst", "verdi", "enhet", "lys", "grunnlag"])
+    frame = pd.DataFrame(rows, columns=["tekst", "verdi", "enhet", "mal", "lys", "grunnlag"])
     return Table("nokkeltall", "Finansielle nøkkeltall og ROBEK-kriterier (kommuneloven § 28-1)", frame,
-                 [("tekst", "Nøkkeltall", "text"), ("verdi", "Verdi", "by_unit"), ("lys", "Status", "lys"),
-                  ("grunnlag", "Grunnlag", "text")], note=KONSERN_NOTE)
+                 [("tekst", "Nøkkeltall", "text"), ("verdi", "Verdi", "by_unit"), ("mal", "Mål", "target"),
+                  ("lys", "Status", "lys"), ("grunnlag", "Grunnlag", "text")], note=KONSERN_NOTE)
 
 
 def summary_table(avvik: pd.DataFrame, nokkeltall: pd.DataFrame | None, status: pd.DataFrame | None,
@@ -235,21 +278,30 @@ def summary_table(avvik: pd.DataFrame, nokkeltall: pd.DataFrame | None, status: 
             {"tekst": "Regnskap hittil (netto, hele kommunen)", "verdi": r["regnskap_hittil"], "enhet": "kr"},
             {"tekst": "Periodisert budsjett hittil", "verdi": r["budsjett_hittil"], "enhet": "kr"},
             {"tekst": "Avvik hittil (positivt = merforbruk)", "verdi": r["avvik_hittil"], "enhet": "kr"},
-            {"tekst": f"Årsprognose ({r['prognosemetode']})", "verdi": r["prognose_aar"], "enhet": "kr"},
-            {"tekst": "Prognostisert avvik for året", "verdi": r["prognose_avvik"], "enhet": "kr", "lys": light},
+            {"tekst": f"Årsprognose ({METHOD_WORDS.get(r['prognosemetode'], r['prognosemetode'])})",
+             "verdi": r["prognose_aar"], "enhet": "kr"},
+            {"tekst": "Prognostisert avvik for året" + (
+                " (budsjettet for hele kommunen går i null, så avviket er lik prognosen)"
+                if abs(r["budsjett_aar"]) < 1000 else ""),
+             "verdi": r["prognose_avvik"], "enhet": "kr", "lys": light,
+             "mal": "≤ 0 (gul: ≤ 1 % over)" if light else ""},
         ]
+        if r.get("prognosejustering", 0):
+            rows.insert(4, {"tekst": "Herav prognosejustering: " + str(r.get("prognosejustering_begrunnelse") or ""),
+                            "verdi": r["prognosejustering"], "enhet": "kr"})
     if nokkeltall is not None:
         n = nokkeltall.set_index("indikator")
         for ind, label in KEY_LABELS.items():
             if ind in n.index:
                 r = n.loc[ind]
                 rows.append({"tekst": label.format(aar=int(r["aar"])), "verdi": r["verdi"], "enhet": "pct",
-                             "lys": KEY_STATUS_LIGHT.get(r["status"], ""), "mal": r["mal"]})
+                             "lys": KEY_STATUS_LIGHT.get(r["status"], "") if pd.notna(r["verdi"]) else "",
+                             "mal": target_text(ind, r["mal"])})
         for ind, label in ROBEK_LABELS.items():
             if ind in n.index and ind != "robek_e_g":
                 r = n.loc[ind]
                 rows.append({"tekst": label.format(aar=int(r["aar"])), "verdi": _robek_text(r), "enhet": "text",
-                             "lys": KEY_STATUS_LIGHT.get(r["status"], "")})
+                             "lys": KEY_STATUS_LIGHT.get(r["status"], ""), "mal": target_text(ind, None, r["status"])})
     if status is not None and len(status):
         whole = tiltak_totals(status)
         w = whole[whole["rammeomrade"].eq("Hele planen")]
@@ -257,15 +309,17 @@ def summary_table(avvik: pd.DataFrame, nokkeltall: pd.DataFrame | None, status: 
             w = w.iloc[0]
             pct = w["realiseringsgrad_pct"]
             rows.append({"tekst": "Handlingsrom: realisert hittil", "verdi": w["realisert_hittil"], "enhet": "kr",
-                         "lys": "gronn" if pct >= 90 else ("gul" if pct >= 70 else "rod")})
+                         "lys": "" if pd.isna(pct) else "gronn" if pct >= 90 else ("gul" if pct >= 70 else "rod"),
+                         "mal": "" if pd.isna(pct) else "≥ 90 % av plan (gul: ≥ 70 %)"})
             rows.append({"tekst": "Handlingsrom: realiseringsgrad hittil", "verdi": pct, "enhet": "pct"})
     if bemanning is not None and len(bemanning):
         b = bemanning[bemanning["niva"].eq("kommune")]
         if len(b):
             b = b.iloc[0]
-            rows.append({"tekst": "Årsverk mot budsjett (avvik)", "verdi": b["arsverk_avvik"], "enhet": "num1"})
+            rows.append({"tekst": "Årsverk mot budsjett (avvik)", "verdi": b["arsverk_avvik"], "enhet": "num1",
+                         "enhet_navn": "årsverk"})
             rows.append({"tekst": "Sykefravær hittil i år", "verdi": b["sykefravaer_pct"], "enhet": "pct"})
-    frame = pd.DataFrame(rows, columns=["tekst", "verdi", "enhet", "mal", "lys"])
+    frame = pd.DataFrame(rows, columns=["tekst", "verdi", "enhet", "mal", "lys", "enhet_navn"])
     frame["lys"] = frame["lys"].fillna("")
     return Table("sammendrag", "Sammendrag", frame,
                  [("tekst", "Nøkkeltall", "text"), ("verdi", "Verdi", "by_unit"), ("mal", "Mål", "target"),
@@ -289,9 +343,10 @@ def project_tables(status: pd.DataFrame) -> list[Table]:
                note="Forsinket = ikke gjennomført og planlagt ferdig før rapportdatoen.")
     late = status[status["forsinket"]].sort_values("dager_forsinket", ascending=False).copy()
     late["status_navn"] = late["status"].map(STATUS_NAVN)
+    late["planlagt_slutt"] = pd.to_datetime(late["planlagt_slutt"], errors="coerce")
     t2 = Table("prosjekt_forsinket", "Forsinkede aktiviteter", late.reset_index(drop=True),
                [("arbeidspakke", "Arbeidspakke", "text"), ("aktivitet", "Aktivitet", "text"),
-                ("planlagt_slutt", "Planlagt ferdig", "text"), ("status_navn", "Status", "text"),
+                ("planlagt_slutt", "Planlagt ferdig", "date"), ("status_navn", "Status", "text"),
                 ("dager_forsinket", "Dager forsinket", "int")])
     return [t1, t2]
 

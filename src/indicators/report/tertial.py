@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -15,10 +15,14 @@ import pandas as pd
 from jinja2 import Environment, select_autoescape
 
 from indicators import codes
+from indicators.io.csv_safe import text_cells_as_text
 from indicators.io.store import read_filtered
 from indicators.periods import Tertial
+from indicators.report import comments as C
 from indicators.report import tables as T
+from indicators.report.highlights import highlights
 from indicators.report.render import XLSX_FORMATS, html_headers, html_rows, resolved_rows, xlsx_value
+from indicators.report.xlsx_layout import finish_sheet
 
 
 @dataclass
@@ -29,6 +33,9 @@ class Report:
     html: Path | None = None
     pdf: Path | None = None
     xlsx: Path | None = None
+    mal: Path | None = None  # the comment template, when asked for
+    #: what the reader must know about the figures (e.g. a year end whose ledger is not closed)
+    notes: list[str] = field(default_factory=list)
 
 
 def _load(out: Path, name: str, kommuner: list[str] | None = None, aar: list[int] | None = None,
@@ -40,7 +47,22 @@ def _load(out: Path, name: str, kommuner: list[str] | None = None, aar: list[int
     return df if df is not None and len(df) else None
 
 
-def build_tables(out: Path, kommunenr: str, tertial: Tertial) -> dict[str, T.Table]:
+def load_comments(out: Path, kommunenr: str, tertial: Tertial) -> pd.DataFrame | None:
+    """The leaders' comments for the tertial (``kommentarer``, periode = the tertial's last month)."""
+    return _load(out, "kommentarer", [kommunenr], None, tertial.periode.kode)
+
+
+def comment_inputs(out: Path, kommunenr: str, tertial: Tertial) -> dict[str, pd.DataFrame | None]:
+    """The datasets the comment rules look at (report.comments)."""
+    p = tertial.periode
+    one, y = [kommunenr], [p.aar]
+    return {"avvik": _load(out, "avvik", one, y, p.kode), "status": _load(out, "tiltak_status", one, y, p.kode),
+            "prosjekt": _load(out, "prosjektstatus", one, y, p.kode),
+            "nokkeltall": _load(out, "nokkeltall", one, None, p.kode)}
+
+
+def build_tables(out: Path, kommunenr: str, tertial: Tertial,
+                 threshold_pct: float = C.DEFAULT_THRESHOLD_PCT) -> dict[str, T.Table]:
     """All tables of the report, from the store."""
     p = tertial.periode
     one, y = [kommunenr], [p.aar]
@@ -83,7 +105,30 @@ def build_tables(out: Path, kommunenr: str, tertial: Tertial) -> dict[str, T.Tab
     if prosjekt is not None:
         for t in T.project_tables(prosjekt):
             tables[t.key] = t
+    inputs = comment_inputs(out, kommunenr, tertial)
+    figures = C.figures(*inputs.values(), threshold_pct)
+    rows = C.comments_with_figures(figures, load_comments(out, kommunenr, tertial))
+    for t in C.comment_tables(rows):
+        tables[t.key] = t
+    tables["sammendrag"].highlights = highlights(  # type: ignore[attr-defined]
+        inputs["avvik"], rows, inputs["status"], inputs["nokkeltall"], inputs["prosjekt"], p.aar)
+    missing = rows[rows["mangler"]] if len(rows) else rows
+    required = int((rows["krav"].fillna("") != "").sum()) if len(rows) else 0
+    tables["sammendrag"].note = (
+        f"Ledernes kommentarer: {required - len(missing)} av {required} som reglene krever, er levert"
+        + (f"; mangler for {', '.join(missing['navn'])}." if len(missing) else ".")) if required else ""
     return tables
+
+
+def write_comment_template(out: Path, kommunenr: str, tertial: Tertial,
+                           threshold_pct: float = C.DEFAULT_THRESHOLD_PCT) -> tuple[Path, Path]:
+    """``<out>/rapporter/kommentarmal_<kommunenr>_<YYYY-Tn>.{xlsx,csv}``: the figures that need a comment,
+    with the comments already given, for leaders to fill in (docs/tertialrapport.md)."""
+    inputs = comment_inputs(Path(out), kommunenr, tertial)
+    required = C.required_comments(*inputs.values(), threshold_pct)
+    rows = C.template_frame(required, load_comments(Path(out), kommunenr, tertial), kommunenr,
+                            tertial.periode.kode)
+    return C.write_template(rows, Path(out) / "rapporter", f"kommentarmal_{kommunenr}_{tertial.kode}")
 
 
 def _figure_uri(path: Path) -> str | None:
@@ -92,7 +137,8 @@ def _figure_uri(path: Path) -> str | None:
     return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, out: Path) -> str:
+def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, out: Path,
+                notes: list[str] | None = None) -> str:
     folder = Path(out) / "figurer" / tertial.periode.kode
     figures = {
         "avvik": _figure_uri(folder / f"avvik_rammeomrade_{kommunenr}.svg"),
@@ -105,13 +151,15 @@ def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, ou
     }
     view = {}
     for key, t in tables.items():
-        kinds = [k for _c, _l, k in t.columns]
+        skip = getattr(t, "html_skip", ())
+        kinds = [k for c, _l, k in t.columns if c not in skip]
         num_cols = [k not in ("text", "lys") for k in kinds]
         if t.key == "sammendrag":
             num_cols.insert(2, False)
         view[key] = {"key": t.key, "title": t.title, "headers": html_headers(t), "rows": html_rows(t),
                      "note": t.note, "totals": t.totals, "num_cols": num_cols, "has_kr": "kr" in kinds,
-                     "wide": t.columns[1][2] == "text" and t.key != "sammendrag"}
+                     "wide": t.columns[1][2] == "text" and t.key != "sammendrag",
+                     "missing": getattr(t, "missing", [])}
     navn = codes.KOMMUNER.get(kommunenr, kommunenr)
     env = Environment(autoescape=select_autoescape(["html", "j2"]))
     template = env.from_string(
@@ -124,13 +172,15 @@ def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, ou
     return template.render(
         title=f"Tertialrapport – {tertial.label}", kommune_navn=navn, kommunenr=kommunenr,
         tertial_label=tertial.label, per_dato=tertial.per_dato, laget=dt.date.today().strftime("%d.%m.%Y"),
-        tables=_Tables(view), figures=figures, store=str(out), periode=tertial.periode.kode,
+        hovedpunkter=getattr(tables.get("sammendrag"), "highlights", []), merknader=notes or [],
+        tables=_Tables(view), figures=figures, store=Path(out).name, periode=tertial.periode.kode,  # no machine path
     )
 
 
 def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: Tertial) -> None:
     """One sheet per table; numbers as numbers (amounts in kr), Norwegian display via the locale's
-    separators; header row frozen with a filter so the sheet can be filtered and summed."""
+    separators; header row frozen with a filter so the sheet can be filtered and summed. Every text cell
+    is stored as text, never as a formula (``indicators.io.csv_safe``)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -157,7 +207,7 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
             out_row = [xlsx_value(v, k) for v, k in cells]
             fmts = [XLSX_FORMATS.get(k) for _v, k in cells]
             if key == "sammendrag":
-                out_row.insert(2, {"kr": "kr", "pct": "%"}.get(values.get("enhet"), ""))
+                out_row.insert(2, values.get("enhet_navn") or {"kr": "kr", "pct": "%"}.get(values.get("enhet"), ""))
                 fmts.insert(2, None)
             ws.append(out_row)
             for cell, fmt in zip(ws[ws.max_row], fmts, strict=True):
@@ -169,6 +219,9 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
         ws.auto_filter.ref = ws.dimensions
         for idx, h in enumerate(headers, start=1):
             ws.column_dimensions[ws.cell(row=1, column=idx).column_letter].width = max(10, min(45, len(h) + 2))
+        finish_sheet(ws, t, extra_unit_column=key == "sammendrag")  # totals, dates, widths, print (h-report)
+    for ws in wb.worksheets:  # input text stays text: «=HYPERLINK(…)» in a measure's name is no formula
+        text_cells_as_text(ws)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".xlsx.tmp")
     wb.save(tmp)
@@ -187,15 +240,16 @@ def write_pdf(html: str, path: Path) -> None:
     tmp.replace(path)
 
 
-def write_report(out: Path, kommunenr: str, tertial: Tertial) -> Report:
+def write_report(out: Path, kommunenr: str, tertial: Tertial,
+                 threshold_pct: float = C.DEFAULT_THRESHOLD_PCT, notes: list[str] | None = None) -> Report:
     """Write ``<out>/rapporter/tertialrapport_<kommunenr>_<YYYY-Tn>.{html,pdf,xlsx}``."""
-    tables = build_tables(Path(out), kommunenr, tertial)
+    tables = build_tables(Path(out), kommunenr, tertial, threshold_pct)
     folder = Path(out) / "rapporter"
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"tertialrapport_{kommunenr}_{tertial.kode}"
-    html = render_html(tables, kommunenr, tertial, Path(out))
+    html = render_html(tables, kommunenr, tertial, Path(out), notes)
     report = Report(kommunenr, tertial, tables, folder / f"{stem}.html", folder / f"{stem}.pdf",
-                    folder / f"{stem}.xlsx")
+                    folder / f"{stem}.xlsx", notes=list(notes or []))
     tmp = report.html.with_suffix(".html.tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(report.html)

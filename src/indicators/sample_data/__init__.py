@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from indicators.sample_data import finance, plan, project, services
+from indicators.sample_data import comments, finance, plan, project, services
 from indicators.sample_data.kostra_files import write_kostra_files
 from indicators.sample_data.municipalities import MUNICIPALITIES, TK_LOFOTEN
 
@@ -101,6 +101,8 @@ def write_sample_data(out: Path, seed: int = 1, kommuner: list[str] | None = Non
             _csv(plan.follow_up(m, rng), out / "tiltak_oppfolging" / "tiltak_oppfolging_1874.csv", written)
             _csv(plan.agreements(m, rng), out / "samarbeidsavtaler" / "samarbeidsavtaler_1874.csv", written)
             _csv(project.project_plan(m), out / "prosjektplan" / "prosjektplan_1874.csv", written)
+            for tertial, part in comments.comments(m).items():
+                _csv(part, out / "kommentarer" / f"kommentarer_1874_{tertial}.csv", written)
     vedtak = pd.concat(vedtak_all, ignore_index=True)
     for col in ("vedtak_dato", "soknad_dato", "fra_dato", "til_dato"):
         vedtak[col] = pd.to_datetime(vedtak[col].replace("", None)).astype("datetime64[ns]")

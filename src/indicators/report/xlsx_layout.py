@@ -1,0 +1,61 @@
+"""The tertial report's XLSX sheets made for a finance officer: totals below the filter range (so an
+AutoSum or a filter over the data does not count them twice), dates as dates, column widths that fit
+the content, and a print set-up that fits each table to the page width with the header on every page.
+
+Applied to each sheet after its rows are written (``report.tertial.write_xlsx``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from indicators.report.tables import Table
+
+DATE_FORMAT = "DD.MM.YYYY"
+MAX_WIDTH = 60  # characters; longer text wraps
+
+
+def _shown_length(value) -> int:
+    """About the number of characters Excel shows for a cell (numbers with thousands separators)."""
+    if value is None:
+        return 0
+    if isinstance(value, dt.datetime | dt.date):
+        return 10
+    if isinstance(value, float | int):
+        return len(f"{value:,.1f}")
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def finish_sheet(ws: Worksheet, table: Table, extra_unit_column: bool = False) -> None:
+    """Totals out of the filter range, dates, widths and print set-up for one table's sheet (header in
+    row 1, the table's rows from row 2 in order; ``extra_unit_column``: the summary's «Enhet» at C)."""
+    kinds = [k for _c, _l, k in table.columns]
+    if extra_unit_column:
+        kinds.insert(2, "text")
+    n = len(table.frame)
+    totals = sorted(set(table.totals))
+    trailing = bool(totals) and totals == list(range(n - len(totals), n))
+    last_data = 1 + n - (len(totals) if trailing else 0)
+    if trailing and last_data >= 2:
+        ws.insert_rows(last_data + 1)  # a blank row: the totals stand apart, below the filter range
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(ws.max_column, 1))}{max(last_data, 1)}"
+    for idx, kind in enumerate(kinds, start=1):
+        letter = get_column_letter(idx)
+        if kind == "date":
+            for (cell,) in ws.iter_rows(min_row=2, min_col=idx, max_col=idx):
+                if isinstance(cell.value, dt.datetime | dt.date):
+                    cell.number_format = DATE_FORMAT
+        longest = max((_shown_length(c.value) for c in ws[letter]), default=0)
+        ws.column_dimensions[letter].width = max(8, min(MAX_WIDTH, longest + 2))
+        if longest > MAX_WIDTH:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=idx, max_col=idx):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.print_title_rows = "1:1"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if len(kinds) > 5 else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True

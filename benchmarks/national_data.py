@@ -1,6 +1,6 @@
 """A deterministic national panel as raw CSV, in the product's raw contract.
 
-357 municipalities (codes 3001–3357), 18 periods (2025-01 … 2025-13 and 2026-01 … 2026-05), so a run for
+357 municipalities (the numbers in use in 2025–2026), 18 periods (2025-01 … 2025-13 and 2026-01 … 2026-05), so a run for
 period 2026-05 has this year's and last year's ledger, as a national run in May would. The panel is sized
 by its number of ledger lines: ``lines_per_file = round(n_lines / (357 × 18))``.
 
@@ -50,7 +50,16 @@ class Panel:
 
 
 def kommuner() -> list[str]:
-    return [f"{3001 + i:04d}" for i in range(N_KOMMUNER)]
+    """The 357 municipality numbers in use in 2025 and 2026 (KLASS 131, shipped with the product): ingest
+    quarantines a number that is not a municipality in the row's year."""
+    try:
+        from indicators.codes.kommuner import kommuner as klass131
+    except ImportError:  # a product without the list accepts any four digits
+        return [f"{3001 + i:04d}" for i in range(N_KOMMUNER)]
+    k = klass131()
+    valid = k[(k["gyldig_fra_aar"].isna() | (k["gyldig_fra_aar"] <= 2025))
+              & (k["gyldig_til_aar"].isna() | (k["gyldig_til_aar"] >= 2026))]
+    return sorted(valid["kommunenr"].astype(str))[:N_KOMMUNER]
 
 
 def _cells(rng: np.random.Generator) -> pd.DataFrame:

@@ -168,7 +168,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     cli = BIN / "indicators"
     started = time.perf_counter()
     results: dict = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-                     "sizes": {}, "reps": reps, "run_reps": run_reps}
+                     "sizes": {}, "reps": reps, "run_reps": run_reps, "commit": _commit()}
     print(f"Benchmark in {base} (log: {log}); sizes {sizes} M, national run at {run_sizes} M", flush=True)
 
     def say(text: str) -> None:
@@ -264,6 +264,18 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         shutil.rmtree(base)
 
 
+def _commit() -> str | None:
+    """The product's commit (short hash, ``+`` when the work tree has changes), for the table's heading."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "pipelines"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+" if dirty else "")
+
+
 def machine() -> str:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}, {platform.machine()}"
@@ -275,9 +287,11 @@ def _m(d: dict) -> Measure:
 
 def render(res: dict) -> str:  # noqa: PLR0915 - one table
     """The measured table and the targets of issue 10 (met, or short by how much)."""
-    lines = [f"Measured {res['date']} on {res['machine']}; medians of {res['reps']} interleaved pairs "
-             f"({res['run_reps']} for the national run); whole processes, wall time, peak RSS. "
-             f"The suite took {res['total_s'] / 60:.0f} min.", "",
+    has_run = any("run" in r for r in res["sizes"].values())
+    commit = f" (product at commit {res['commit']})" if res.get("commit") else ""
+    lines = [f"Measured {res['date']}{commit} on {res['machine']}; medians of {res['reps']} interleaved pairs"
+             + (f" ({res['run_reps']} for the national run)" if has_run else "")
+             + f"; whole processes, wall time, peak RSS. The suite took {res['total_s'] / 60:.0f} min.", "",
              "| work | size | the product | peer | ratio | numbers equal |", "|---|---|---|---|---|---|"]
     verdicts = []
     sizes = res["sizes"]
@@ -346,8 +360,9 @@ def render(res: dict) -> str:  # noqa: PLR0915 - one table
     lines.append(f"Bare Prefect flow (all runs): median {fmt_s(bare_s)}.")
     loads = [m["load"] for m in _all_measures(res) if m.get("load") is not None]
     if loads:
+        lo_med, lo_max = (f"{x:.1f}".replace(".", ",") for x in (statistics.median(loads), max(loads)))
         lines.append(f"Load average (1 min) when the measured processes started: median "
-                     f"{statistics.median(loads):.1f}, max {max(loads):.1f} on {os.cpu_count()} cores (above the "
+                     f"{lo_med}, max {lo_max} on {os.cpu_count()} cores (above the "
                      "number of cores, another job shared the machine; interleaving keeps slow drifts out of the "
                      "ratios, not short bursts).")
     return "\n".join(lines)

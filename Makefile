@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PERIOD ?= 2026-10
 TERTIAL ?= 2026-T2
 
-.PHONY: run test install lint sample-data clean
+.PHONY: run test install lint sample-data clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src pipelines tests
+
+# Product against DuckDB/pyarrow on the national panel (issue 10); 15-30 min on 2 cores today; never in `make test`.
+# More sizes: make bench BENCH_SIZES=1,4,13 (see benchmarks/README.md). Writes the table to docs/benchmarks.md.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/suite.py
 
 sample-data: $(STAMP)
 	$(BIN)/indicators sample-data --out data/raw --seed 1

@@ -1,0 +1,395 @@
+"""The benchmark suite of issue 10: the product against DuckDB and pyarrow on the national panel.
+
+Run: ``make bench`` (or ``.venv/bin/python benchmarks/suite.py``). Settings (environment):
+
+- ``BENCH_SIZES``: ledger sizes in millions of lines for ingest and the deviation from the store (default ``1,4``;
+  the issue's full set is ``1,4,13``, about an hour more on 2 cores).
+- ``BENCH_RUN_SIZES``: sizes for the whole national ``indicators run`` (default ``1``; a run at 4 M takes
+  many minutes with the product as it is).
+- ``BENCH_INGEST_SIZES``: sizes at which ingest is timed (default ``1``); at the other sizes the store for the
+  deviation is made by one untimed product ingest.
+- ``BENCH_REPS`` (default 3) and ``BENCH_RUN_REPS`` (default 2): repetitions of each pair (A B A B …).
+- ``BENCH_DIR``: where data is generated (default a temporary folder; removed at the end).
+- ``BENCH_DOC``: the Markdown file whose measured table is replaced (default ``docs/benchmarks.md``);
+  ``BENCH_DOC=-`` prints only.
+
+``python benchmarks/suite.py --render results.json`` writes the table again from a saved run.
+
+Every piece of work runs as its own process (``benchmarks/workers.py`` or the ``indicators`` CLI); the suite
+takes wall time and peak RSS of each process (GNU ``/usr/bin/time``, which must be installed). Product and
+peer run interleaved, the suite reports medians and ratios, and it checks before each ratio that both sides
+computed the same numbers (the deviation per kommune and rammeområde to 0,01 kr; the stored ledger: rows and
+Σ belop per period to 0,01 kr).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.dataset as ds
+
+sys.path.insert(0, str(Path(__file__).parent))
+from national_data import RUN_PERIOD, write_panel  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+WORKERS = Path(__file__).resolve().parent / "workers.py"
+TOLERANCE = 0.01  # kr
+AMOUNTS = ["regnskap_hittil", "budsjett_aar", "budsjett_hittil", "avvik_hittil", "prognose_aar"]
+MARK_START, MARK_END = "<!-- bench:start -->", "<!-- bench:end -->"
+TIME = shutil.which("time", path="/usr/bin:/bin") or "/usr/bin/time"  # GNU time, for the peak RSS
+
+
+@dataclass
+class Measure:
+    wall_s: float
+    peak_mb: float
+    inner_s: float | None = None
+    rss_import_mb: float | None = None
+    info: dict = field(default_factory=dict)
+    #: 1-minute load average when the process started: the machine may be shared, and above the number of
+    #: cores another job was running alongside
+    load: float | None = None
+
+
+def measure(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> Measure:
+    """Run one process; wall time and its peak RSS.
+
+    The peak comes from ``/usr/bin/time -f %M``, which forks the measured process from its own small image: a
+    process forked straight from this harness would inherit the harness's high-water mark (Linux keeps
+    ``ru_maxrss`` across fork and exec), so every job would seem to use at least what the harness holds.
+    """
+    rss_file = log.with_suffix(".rss")
+    load = os.getloadavg()[0]
+    with open(log, "ab") as fh:
+        fh.write(f"\n$ {' '.join(map(str, cmd))}\n".encode())
+        fh.flush()
+        t = time.perf_counter()
+        proc = subprocess.run([TIME, "-f", "%M", "-o", rss_file, *cmd], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                              stderr=fh)
+        wall = time.perf_counter() - t
+        fh.write(proc.stdout)
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark step failed (exit {proc.returncode}): {' '.join(map(str, cmd))}; see {log}")
+    m = Measure(wall, int(rss_file.read_text().split()[-1]) / 1024, load=load)
+    out = proc.stdout
+    for line in out.decode(errors="replace").splitlines()[::-1]:
+        if line.startswith("{"):
+            info = json.loads(line)
+            m.inner_s, m.rss_import_mb, m.info = info.pop("inner_s", None), info.pop("rss_import_mb", None), info
+            break
+    return m
+
+
+def med(ms: list[Measure], attr: str = "wall_s") -> float:
+    return statistics.median(getattr(m, attr) for m in ms)
+
+
+def same_deviation(product: pd.DataFrame, peer: pd.DataFrame, what: str) -> float:
+    """Largest absolute difference (kr) over the kommune and rammeområde rows; stops the suite above 0,01 kr."""
+    key = ["kommunenr", "niva", "kode"]
+    p = product[product["niva"].isin(["kommune", "rammeomrade"])][key + AMOUNTS].sort_values(key)
+    d = peer[key + AMOUNTS].sort_values(key)
+    if len(p) != len(d) or not (p[key].to_numpy() == d[key].to_numpy()).all():
+        raise SystemExit(f"{what}: the product and the peer give different rows ({len(p)} and {len(d)})")
+    diff = float(np.nanmax(np.abs(p[AMOUNTS].to_numpy(float) - d[AMOUNTS].to_numpy(float))))
+    if not diff <= TOLERANCE:
+        raise SystemExit(f"{what}: the product and the peer differ by {diff:.4f} kr (more than 0,01 kr)")
+    return diff
+
+
+def same_ledger(product_store: Path, arrow_store: Path) -> float:
+    """The stored ledger: equal rows and Σ belop per period (kr) in both stores."""
+    sums = []
+    for store in (product_store, arrow_store):
+        t = ds.dataset(sorted(str(p) for p in (store / "regnskap").rglob("*.parquet")), format="parquet")
+        df = t.to_table(columns=["periode", "belop"]).to_pandas() if "periode" in t.schema.names else None
+        if df is None:
+            raise SystemExit(f"no periode column in {store}")
+        sums.append(df.groupby("periode")["belop"].agg(["size", "sum"]))
+    a, b = sums
+    if not a.index.equals(b.index) or not (a["size"] == b["size"]).all():
+        raise SystemExit("ingest: the product's store and pyarrow's hold different ledger rows")
+    diff = float((a["sum"] - b["sum"]).abs().max())
+    if diff > TOLERANCE:
+        raise SystemExit(f"ingest: Σ belop differs by {diff:.4f} kr between the stores")
+    return diff
+
+
+def env_for(work: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "PREFECT_HOME": str(work / "prefect_home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "CRITICAL", "PYTHONDONTWRITEBYTECODE": "1",
+    })
+    env.pop("PREFECT_API_URL", None)  # always Prefect's embedded server, as a finance office runs it
+    return env
+
+
+def fmt_s(x: float) -> str:
+    text = f"{x:,.2f} s" if x < 10 else f"{x:,.1f} s"
+    return text.replace(",", " ").replace(".", ",")
+
+
+def fmt_x(x: float) -> str:
+    return f"{x:.2f}×".replace(".", ",") if x < 10 else f"{x:.1f}×".replace(".", ",")
+
+
+def fmt_mb(x: float) -> str:
+    return f"{x:,.0f} MB".replace(",", " ")
+
+
+def main() -> None:  # noqa: PLR0915 - one linear script
+    sizes = [float(s) for s in os.environ.get("BENCH_SIZES", "1,4").split(",") if s]
+    run_sizes = [float(s) for s in os.environ.get("BENCH_RUN_SIZES", "1").split(",") if s]
+    ingest_sizes = [float(s) for s in os.environ.get("BENCH_INGEST_SIZES", "1").split(",") if s]
+    reps = int(os.environ.get("BENCH_REPS", "3"))
+    run_reps = int(os.environ.get("BENCH_RUN_REPS", "2"))
+    doc = os.environ.get("BENCH_DOC", str(ROOT / "docs" / "benchmarks.md"))
+    base = Path(os.environ["BENCH_DIR"]) if os.environ.get("BENCH_DIR") else Path(tempfile.mkdtemp(prefix="bench-"))
+    base.mkdir(parents=True, exist_ok=True)
+    env = env_for(base)
+    log = base / "bench.log"
+    py = [sys.executable, WORKERS]
+    cli = BIN / "indicators"
+    started = time.perf_counter()
+    results: dict = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
+                     "sizes": {}, "reps": reps, "run_reps": run_reps, "commit": _commit()}
+    print(f"Benchmark in {base} (log: {log}); sizes {sizes} M, national run at {run_sizes} M", flush=True)
+
+    def say(text: str) -> None:
+        print(f"[{time.perf_counter() - started:6.0f} s] {text}", flush=True)
+
+    measure(py + ["bare-prefect"], base, env, log)  # warm-up: Prefect creates its database once
+    bare: list[Measure] = []
+
+    # one municipality's monthly run (sample data, Moskenes) against a bare Prefect flow
+    raw_m = base / "raw_moskenes"
+    subprocess.run([cli, "sample-data", "--out", raw_m, "--kommune", "1874"], check=True, cwd=base, env=env,
+                   stdout=subprocess.DEVNULL)
+    monthly: list[Measure] = []
+    for i in range(reps):
+        out = base / f"out_moskenes_{i}"
+        monthly.append(measure([cli, "run", "--period", "2026-10", "--raw", raw_m, "--out", out], base, env, log))
+        bare.append(measure(py + ["bare-prefect"], base, env, log))
+        shutil.rmtree(out)
+    say(f"monthly run, Moskenes: {fmt_s(med(monthly))} against a bare flow {fmt_s(med(bare))}")
+    results["monthly"] = {"product": [m.__dict__ for m in monthly], "bare": [m.__dict__ for m in bare[-reps:]]}
+
+    for size in sizes:
+        n = int(size * 1e6)
+        raw = base / f"raw_{size:g}M"
+        t = time.perf_counter()
+        panel = write_panel(raw, n)
+        say(f"{size:g} M: {panel.n_lines:,} ledger lines, {panel.n_files} files, {panel.csv_bytes / 1e6:.0f} MB CSV "
+            f"({time.perf_counter() - t:.0f} s to generate)")
+        r: dict = {"lines": panel.n_lines, "csv_mb": panel.csv_bytes / 1e6}
+        # ingest: product (every contract rule) against pyarrow.csv + a Parquet write, interleaved
+        prod_i, arrow_i = [], []
+        store = base / f"store_{size:g}M"
+        if size not in ingest_sizes:  # the store for the deviation, by one untimed product ingest
+            measure(py + ["product-ingest", raw, store], base, env, log)
+        for i in range(reps if size in ingest_sizes else 0):
+            out = store if i == reps - 1 else base / f"ingest_{i}"
+            prod_i.append(measure(py + ["product-ingest", raw, out], base, env, log))
+            aout = base / f"arrow_{i}"
+            arrow_i.append(measure(py + ["arrow-ingest", raw, aout], base, env, log))
+            r["ingest_diff_kr"] = same_ledger(out, aout)
+            shutil.rmtree(aout)
+            if out != store:
+                shutil.rmtree(out)
+        if prod_i:
+            r["ingest"] = {"product": [m.__dict__ for m in prod_i], "arrow": [m.__dict__ for m in arrow_i]}
+            say(f"{size:g} M ingest: {fmt_s(med(prod_i))} against pyarrow {fmt_s(med(arrow_i))}")
+        # the deviation from the store: product against DuckDB SQL on the same Parquet files
+        prod_d, duck_d = [], []
+        for i in range(reps):
+            pres, dres = base / f"dev_p_{i}.parquet", base / f"dev_d_{i}.parquet"
+            prod_d.append(measure(py + ["product-deviation", store, RUN_PERIOD, pres], base, env, log))
+            duck_d.append(measure(py + ["duckdb-deviation", store, RUN_PERIOD, dres], base, env, log))
+            r["deviation_diff_kr"] = same_deviation(pd.read_parquet(pres), pd.read_parquet(dres), "deviation")
+        arrow_size = json.loads(subprocess.run([sys.executable, WORKERS, "arrow-size", store, RUN_PERIOD], check=True,
+                                               capture_output=True, text=True, env=env).stdout)["arrow_bytes"]
+        r["arrow_mb"] = arrow_size / 1e6
+        r["deviation"] = {"product": [m.__dict__ for m in prod_d], "duckdb": [m.__dict__ for m in duck_d]}
+        say(f"{size:g} M deviation: {fmt_s(med(prod_d))} (peak {fmt_mb(med(prod_d, 'peak_mb'))}) against DuckDB "
+            f"{fmt_s(med(duck_d))}; Arrow size of the columns used {fmt_mb(arrow_size / 1e6)}")
+        # the whole national run from raw CSV against DuckDB from the same CSV, and a bare Prefect flow
+        if size in run_sizes:
+            prod_r, duck_r, bare_r = [], [], []
+            for i in range(run_reps):
+                out, dres = base / f"run_{i}", base / f"nat_d_{i}.parquet"
+                prod_r.append(measure([cli, "run", "--period", f"{RUN_PERIOD[:4]}-{RUN_PERIOD[4:]}", "--raw", raw,
+                                       "--out", out], base, env, log))
+                duck_r.append(measure(py + ["duckdb-national", raw, RUN_PERIOD, dres], base, env, log))
+                bare_r.append(measure(py + ["bare-prefect"], base, env, log))
+                avvik = pd.read_parquet(out / "avvik" / RUN_PERIOD[:4] / f"{RUN_PERIOD}.parquet")
+                r["run_diff_kr"] = same_deviation(avvik, pd.read_parquet(dres), "national run")
+                r["run_files"] = sum(1 for _ in out.rglob("*") if _.is_file())
+                shutil.rmtree(out)
+            r["run"] = {"product": [m.__dict__ for m in prod_r], "duckdb": [m.__dict__ for m in duck_r],
+                        "bare": [m.__dict__ for m in bare_r]}
+            bare += bare_r
+            say(f"{size:g} M national run: {fmt_s(med(prod_r))} against DuckDB {fmt_s(med(duck_r))}, "
+                f"bare flow {fmt_s(med(bare_r))}")
+        shutil.rmtree(raw)
+        shutil.rmtree(store)
+        results["sizes"][f"{size:g}"] = r
+    results["bare"] = [m.__dict__ for m in bare]
+    results["total_s"] = time.perf_counter() - started
+    (base / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    table = render(results)
+    print("\n" + table)
+    if doc != "-":
+        write_doc(Path(doc), table)
+        print(f"\nTable written to {doc}")
+        dest = ROOT / "benchmarks" / "results" / "latest.json"
+        dest.parent.mkdir(exist_ok=True)
+        dest.write_text(json.dumps(results, indent=1, default=str))
+    if not os.environ.get("BENCH_DIR"):
+        shutil.rmtree(base)
+
+
+def _commit() -> str | None:
+    """The product's commit (short hash, ``+`` when the work tree has changes), for the table's heading."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "pipelines"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+" if dirty else "")
+
+
+def machine() -> str:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}, {platform.machine()}"
+
+
+def _m(d: dict) -> Measure:
+    return Measure(**d)
+
+
+def render(res: dict) -> str:  # noqa: PLR0915 - one table
+    """The measured table and the targets of issue 10 (met, or short by how much)."""
+    has_run = any("run" in r for r in res["sizes"].values())
+    commit = f" (product at commit {res['commit']})" if res.get("commit") else ""
+    lines = [f"Measured {res['date']}{commit} on {res['machine']}; medians of {res['reps']} interleaved pairs"
+             + (f" ({res['run_reps']} for the national run)" if has_run else "")
+             + f"; whole processes, wall time, peak RSS. The suite took {res['total_s'] / 60:.0f} min.", "",
+             "| work | size | the product | peer | ratio | numbers equal |", "|---|---|---|---|---|---|"]
+    verdicts = []
+    sizes = res["sizes"]
+    bare = [_m(d) for d in res["bare"]]
+    bare_s = med(bare)
+    mon = [_m(d) for d in res["monthly"]["product"]]
+    mon_bare = [_m(d) for d in res["monthly"]["bare"]]
+    for key, r in sizes.items():
+        lab = f"{r['lines'] / 1e6:.2f} M lines".replace(".", ",")
+        if "run" in r:
+            p, d, b = ([_m(x) for x in r["run"][k]] for k in ("product", "duckdb", "bare"))
+            net = med(p) - med(b)
+            ratio = net / med(d)
+            lines.append(
+                f"| `indicators run`, national, from raw CSV (run − bare Prefect flow) | {lab} | {fmt_s(med(p))} − "
+                f"{fmt_s(med(b))} = {fmt_s(net)}, peak {fmt_mb(med(p, 'peak_mb'))} | DuckDB, same deviation from the "
+                f"same CSV: {fmt_s(med(d))}, peak {fmt_mb(med(d, 'peak_mb'))} | {fmt_x(ratio)} | "
+                f"yes (max diff {r['run_diff_kr']:.2g} kr) |")
+            if key == "1":
+                verdicts.append(("National run on 1 M lines: (run − bare flow) ≤ 10× DuckDB", ratio, 10))
+        p, a = ([_m(x) for x in r["ingest"][k]] for k in ("product", "arrow")) if "ingest" in r else ([], [])
+        ratio = med(p) / med(a) if p else math.nan
+        if p:
+            lines.append(
+                f"| ingest to the store (every contract rule) | {lab}, {r['csv_mb']:.0f} MB CSV | {fmt_s(med(p))}, "
+                f"peak {fmt_mb(med(p, 'peak_mb'))} | pyarrow.csv + Parquet write per period: {fmt_s(med(a))}, "
+                f"peak {fmt_mb(med(a, 'peak_mb'))} | {fmt_x(ratio)} | yes (rows, Σ belop per period) |")
+        if key == "1" and p:
+            verdicts.append(("Ingest ≤ 2× pyarrow.csv + dataset write (1 M lines)", ratio, 2))
+        p, d = ([_m(x) for x in r["deviation"][k]] for k in ("product", "duckdb"))
+        ratio = med(p) / med(d)
+        inner = med(p, "inner_s") / med(d, "inner_s")
+        work_mb = med(p, "peak_mb") - med(p, "rss_import_mb")
+        lines.append(f"| deviation from the store (`compute_deviation`, budget method) | {lab}, Arrow "
+                     f"{fmt_mb(r['arrow_mb'])} | {fmt_s(med(p))} (work {fmt_s(med(p, 'inner_s'))}), "
+                     f"peak {fmt_mb(med(p, 'peak_mb'))} "
+                     f"(+{fmt_mb(work_mb)} over imports = {fmt_x(work_mb / r['arrow_mb'])} Arrow) | DuckDB SQL: "
+                     f"{fmt_s(med(d))} (work {fmt_s(med(d, 'inner_s'))}), peak {fmt_mb(med(d, 'peak_mb'))} | "
+                     f"{fmt_x(ratio)} (work {fmt_x(inner)}) | yes (max diff {r['deviation_diff_kr']:.2g} kr) |")
+    lines.append(f"| one municipality's monthly run (Moskenes sample data, `indicators run`) | 1 municipality | "
+                 f"{fmt_s(med(mon))}, peak {fmt_mb(med(mon, 'peak_mb'))} | a bare Prefect flow with one task: "
+                 f"{fmt_s(med(mon_bare))} | {fmt_x(med(mon) / med(mon_bare))} | – |")
+    verdicts.append(("One municipality's monthly run ≤ 2× a bare Prefect flow", med(mon) / med(mon_bare), 2))
+    keys = list(sizes)
+    big = sizes[keys[-1]]
+    p, d = ([_m(x) for x in big["deviation"][k]] for k in ("product", "duckdb"))
+    big_lab = f"{big['lines'] / 1e6:.1f} M".replace(".", ",")
+    note = "" if keys[-1] == "13" else f" (measured at {big_lab}; 13 M with BENCH_SIZES=1,4,13)"
+    verdicts.append((f"Deviation from the store ≤ 1,5× DuckDB{note}", med(p) / med(d), 1.5))
+    work_mb = med(p, "peak_mb") - med(p, "rss_import_mb")
+    verdicts.append((f"Deviation: peak memory over imports ≤ 1,5× the Arrow size of the columns used{note}",
+                     work_mb / big["arrow_mb"], 1.5))
+    if len(keys) > 1:
+        small = sizes[keys[0]]
+        ps = [_m(x) for x in small["deviation"]["product"]]
+        slope = math.log(med(p, "inner_s") / med(ps, "inner_s")) / math.log(big["lines"] / small["lines"])
+        verdicts.append((f"Deviation cost linear or better: log-log slope of the work's time from "
+                         f"{small['lines'] / 1e6:.0f} M to {big['lines'] / 1e6:.0f} M ≤ 1,0", slope, 1.0))
+    lines += ["", "| target (issue 10) | measured | target | verdict |", "|---|---|---|---|"]
+    for text, value, limit in verdicts:
+        unit = "" if "slope" in text else "×"
+        val = f"{value:.2f}".replace(".", ",") + unit
+        verdict = "met" if value <= limit else f"not met: {value / limit:.2f}× the limit".replace(".", ",")
+        lines.append(f"| {text} | {val} | ≤ {str(limit).replace('.', ',')}{unit} | {verdict} |")
+    lines.append("")
+    lines.append(f"Bare Prefect flow (all runs): median {fmt_s(bare_s)}.")
+    loads = [m["load"] for m in _all_measures(res) if m.get("load") is not None]
+    if loads:
+        lo_med, lo_max = (f"{x:.1f}".replace(".", ",") for x in (statistics.median(loads), max(loads)))
+        lines.append(f"Load average (1 min) when the measured processes started: median "
+                     f"{lo_med}, max {lo_max} on {os.cpu_count()} cores (above the "
+                     "number of cores, another job shared the machine; interleaving keeps slow drifts out of the "
+                     "ratios, not short bursts).")
+    return "\n".join(lines)
+
+
+def _all_measures(res: dict) -> list[dict]:
+    out = list(res["bare"]) + [m for side in res["monthly"].values() for m in side]
+    for r in res["sizes"].values():
+        for work in ("ingest", "deviation", "run"):
+            for side in r.get(work, {}).values():
+                out += side
+    return out
+
+
+def write_doc(path: Path, table: str) -> None:
+    text = path.read_text() if path.exists() else f"# Benchmarks\n\n{MARK_START}\n{MARK_END}\n"
+    if MARK_START not in text:
+        text += f"\n{MARK_START}\n{MARK_END}\n"
+    head, rest = text.split(MARK_START, 1)
+    _, tail = rest.split(MARK_END, 1)
+    path.write_text(f"{head}{MARK_START}\n{table}\n{MARK_END}{tail}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--render":  # the table again from a saved results.json
+        saved = json.loads(Path(sys.argv[2]).read_text())
+        target = os.environ.get("BENCH_DOC", str(ROOT / "docs" / "benchmarks.md"))
+        print(render(saved)) if target == "-" else write_doc(Path(target), render(saved))
+    else:
+        main()

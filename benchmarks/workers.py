@@ -147,7 +147,7 @@ def job_product_deviation(store: str, periode: str, result: str) -> None:
     from indicators.run import compute_deviation
 
     rss, t = rss_mb(), time.perf_counter()
-    avvik, _ = compute_deviation(Path(store), Periode.parse(periode), "budsjett", None)
+    avvik, _, _ = compute_deviation(Path(store), Periode.parse(periode), "budsjett", None)
     top = avvik[avvik["niva"].isin(["kommune", "rammeomrade"])]
     top.to_parquet(result, index=False)
     report(t, rss, rows=len(top))

@@ -19,7 +19,7 @@ from typing import Any
 from indicators import run as steps
 from indicators.errors import RunRefused, StepFailed, UserError
 from indicators.ingest import Ingest, ensure_something_read, read_sources
-from indicators.io.store import read_dataset, read_filtered
+from indicators.io.store import read_dataset
 from indicators.io.transaction import StoreTransaction
 from indicators.periods import Periode
 from indicators.progress import Reporter, get_reporter
@@ -67,13 +67,9 @@ def store_all(ingest: Ingest, raw: Path, out: Path, kjoring_id: str, periode: Pe
 
 
 def _deviation(out: Path, periode: Periode, method: str, kommuner: list[str] | None):
-    avvik, warnings = steps.compute_deviation(out, periode, method, kommuner)
+    avvik, warnings, notes = steps.compute_deviation(out, periode, method, kommuner)
     history = steps.compute_forecast_history(out, periode, kommuner)
-    return avvik, warnings, history
-
-
-def _ledger_behind(out: Path, periode: Periode, kommuner: list[str] | None) -> list[str]:
-    return steps.ledger_behind(read_filtered(out, "regnskap", kommuner, [periode.aar]), periode)
+    return avvik, warnings, notes, history
 
 
 def compute_indicators(out: Path, periode: Periode, kommuner: list[str] | None, method: str,
@@ -90,9 +86,9 @@ def compute_indicators(out: Path, periode: Periode, kommuner: list[str] | None, 
     reporter.stage("Beregner indikatorer", len(families) + 1)
     if "avvik" not in result.skipped:
         reporter.working("avvik og årsprognose")
-        avvik, warnings, history = runner("beregn-avvik", _deviation, out, periode, method, kommuner)
+        avvik, warnings, notes, history = runner("beregn-avvik", _deviation, out, periode, method, kommuner)
         result.warnings += warnings
-        result.notes += runner("sjekk-regnskapsperioder", _ledger_behind, out, periode, kommuner)
+        result.notes += notes
         result.outputs["avvik"] = runner("skriv-avvik", steps.write_output, avvik, out, "avvik")
         result.outputs["prognose_historikk"] = runner("skriv-prognose-historikk", steps.write_output, history, out,
                                                       "prognose_historikk")

@@ -215,10 +215,9 @@ def store_care_counts(ingest: Ingest, out: Path, periode: Periode) -> list[str]:
     vedtak = ingest.data("vedtak")
     if vedtak is None or vedtak.empty:
         return []
-    months = [Periode(periode.aar - 1, m) for m in range(1, 14)]
+    # (the year end, m = 13, has December's reference date and counts: compute_coverage uses December's)
+    months = [Periode(periode.aar - 1, m) for m in range(1, 13)]
     months += [Periode(periode.aar, m) for m in range(1, periode.months_hittil + 1)]
-    if periode.maned == 13:
-        months.append(periode)  # the year end: 31 December, decisions dated in December
     counts = suppress_counts(care_counts(vedtak, months))  # no count of 1–4 persons leaves the run
     return write_output(counts, out, "tjenestemottakere")
 
@@ -249,8 +248,13 @@ def ledger_behind(regnskap: pd.DataFrame | None, periode: Periode) -> list[str]:
 
 def compute_deviation(
     out: Path, periode: Periode, method: str, kommuner: list[str] | None
-) -> tuple[pd.DataFrame, list[str]]:
-    """``avvik`` from the clean store (this year's and last year's ledger)."""
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """``avvik`` from the clean store (this year's and last year's ledger).
+
+    Returns:
+        (avvik, warnings for the run log, notes for the summary: :func:`ledger_behind` on this year's ledger,
+        read once with the rest).
+    """
     years = [periode.aar - 1, periode.aar]
     regnskap = read_filtered(out, "regnskap", kommuner, years)
     budsjett = read_filtered(out, "budsjett", kommuner, [periode.aar])
@@ -265,7 +269,9 @@ def compute_deviation(
     )
     if kommuner:
         avvik = avvik[avvik["kommunenr"].isin(kommuner)]
-    return avvik, warnings
+    this_year = regnskap[regnskap["periode"].astype(str).str.startswith(str(periode.aar))] if regnskap is not None \
+        else None
+    return avvik, warnings, ledger_behind(this_year, periode)
 
 
 def compute_forecast_history(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
@@ -290,8 +296,8 @@ def compute_savings(out: Path, periode: Periode, kommuner: list[str] | None) -> 
 
 
 def compute_coverage(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
-    """``dekningsgrad`` at P from the stored counts. The year end (m = 13) has the reference date 31 December,
-    the same as December's, so December's counts serve where a store has no period-13 counts."""
+    """``dekningsgrad`` at P from the stored counts. The year end (m = 13) has the reference date 31 December
+    and the decisions dated in December, so its counts are December's (the run stores no separate copy)."""
     counts = read_filtered(out, "tjenestemottakere", kommuner, [periode.aar])
     if periode.maned == 13 and counts is not None and not counts["periode"].eq(periode.kode).any():
         december = counts[counts["periode"].eq(f"{periode.aar}12")]

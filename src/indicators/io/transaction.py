@@ -32,6 +32,7 @@ import json
 import os
 import shutil
 import socket
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -207,11 +208,18 @@ class StoreTransaction:
 
     # --- lock ---------------------------------------------------------------------------------------------
 
-    def _holder(self) -> dict:
-        try:
-            return json.loads((self.live / LOCK_FILE).read_text(encoding="utf-8") or "{}")
-        except (OSError, ValueError):
-            return {}
+    def _holder(self, wait: float = 0.0) -> dict:
+        """What the lock file says about the run that holds it. The holder writes it just after taking the
+        lock, so a run refused in that instant waits up to ``wait`` seconds to be able to name it."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                found = json.loads((self.live / LOCK_FILE).read_text(encoding="utf-8") or "{}")
+            except (OSError, ValueError):
+                found = {}
+            if found.get("kjoring_id") or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.05)
 
     def _lock(self) -> None:
         path = self.live / LOCK_FILE
@@ -230,7 +238,7 @@ class StoreTransaction:
                 except OSError as exc:
                     os.close(fd)
                     if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                        raise StoreBusy(self.live, self._holder()) from None
+                        raise StoreBusy(self.live, self._holder(wait=2.0)) from None
                     raise
                 try:  # the holder before us may have removed the file while we opened it: lock the new one
                     same = os.fstat(fd).st_ino == os.stat(path).st_ino

@@ -56,7 +56,8 @@ class Tables(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def report(sample_store: Path) -> dict:
+def report(tertial_store: Path) -> dict:
+    sample_store = tertial_store  # the sample with the run for 2026-08 as well: the report reads what runs stored
     assert main(["report", "--period", "2026-T2", "--out", str(sample_store), "--mal"]) == 0
     folder = sample_store / "rapporter"
     html = (folder / "tertialrapport_1874_2026-T2.html").read_text(encoding="utf-8")

@@ -108,6 +108,27 @@ def _declared_types() -> dict[str, tuple[tuple[str, pa.DataType], ...]]:
     return declared
 
 
+#: Datasets without a contract of their own: every SSB table (``kostra/<tabell>/alle.parquet``, read together
+#: as ``kostra`` or one by one as ``kostra/<tabell>``).
+KOSTRA = "kostra"
+
+
+def dataset_names() -> list[str]:
+    """Every dataset a store can hold, from the contracts (a new source or output is listed by itself):
+    the sources a run stores (person-level ones never are), the output datasets (``contracts/outputs.py``),
+    ``karantene``, ``kostra_grupper`` and ``kostra`` (its tables one by one: :func:`kostra_tables`)."""
+    from indicators.contracts import SOURCES
+
+    stored_sources = {n for n, spec in SOURCES.items() if not spec.person_level}
+    return sorted((set(_declared_types()) - (set(SOURCES) - stored_sources)) | {KOSTRA})
+
+
+def kostra_tables(out: Path | str) -> list[str]:
+    """The SSB tables in a store, as dataset names ``kostra/<tabell>``."""
+    root = Path(out) / KOSTRA
+    return sorted(f"{KOSTRA}/{p.parent.name}" for p in root.glob(f"*/{ALL_FILE}")) if root.is_dir() else []
+
+
 def _inferred_type(s: pd.Series, col: str) -> pa.DataType:
     """The stored type of a column no contract declares: codes are strings, integers int64, floats
     float64, categories their values' type, an all-empty column a string."""

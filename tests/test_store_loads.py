@@ -7,6 +7,7 @@ dataset by dataset in tests/pipelines/test_store_loads_sample.py."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -139,3 +140,39 @@ def test_the_list_of_datasets_comes_from_the_contracts():
     assert set(SCHEMAS) <= set(names)
     assert {n for n, s in SOURCES.items() if not s.person_level} <= set(names)
     assert "vedtak" not in names and {"karantene", "kostra", "kostra_grupper"} <= set(names)
+
+
+def _docs_example() -> str:
+    text = (Path(__file__).parents[1] / "docs" / "store.md").read_text(encoding="utf-8")
+    section = text[text.index("## Reading the store"):]
+    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
+
+
+def test_the_recipe_of_docs_store_md_runs_as_written_on_files_of_mixed_history(tmp_path, monkeypatch):
+    """docs/store.md «Reading the store», run as written: ``avvik`` of 2025 written by an earlier version
+    (``kommunenr`` a number, ``prognose_merknad`` all empty and typed null, no ``prognosejustering``), of
+    2026 by this one; and one SSB table."""
+    out = tmp_path / "data" / "processed"
+    (out / "avvik" / "2025").mkdir(parents=True)
+    pq.write_table(pa.table({"kommunenr": [1874, 1865], "aar": [2025, 2025], "periode": ["202512", "202512"],
+                             "niva": ["kommune"] * 2, "avvik_hittil": [-5.0, 7.0], "prognose_merknad": pa.nulls(2)}),
+                   out / "avvik" / "2025" / "202512.parquet")
+    write_dataset(pd.DataFrame({"kommunenr": ["1874"], "aar": [2026], "periode": ["202610"], "niva": ["kommune"],
+                                "avvik_hittil": [12.5], "prognose_merknad": ["ny merknad"],
+                                "prognosejustering": [-3.0]}), out, "avvik", "periode")
+    write_dataset(pd.DataFrame({"kommunenr": ["1874", "1865"], "tabell": "07459", "verdi": [900.0, 6000.0]}),
+                  out / "kostra", "07459", None)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INDICATORS_OUT", str(out))
+    namespace: dict = {}
+    exec(compile(_docs_example(), "docs/store.md", "exec"), namespace)  # noqa: S102 - the docs' own example
+    avvik, duck, tabell = namespace["avvik"], namespace["duck"], namespace["tabell"]
+    assert avvik[["kommunenr", "periode", "avvik_hittil", "prognose_merknad", "prognosejustering"]].to_dict(
+        "records") == [{"kommunenr": "1874", "periode": "202610", "avvik_hittil": 12.5,
+                        "prognose_merknad": "ny merknad", "prognosejustering": -3.0}]
+    duck = duck.sort_values("periode", ignore_index=True)
+    assert duck["periode"].tolist() == ["202512", "202610"] and duck["avvik_hittil"].tolist() == [-5.0, 12.5]
+    assert pd.isna(duck["prognosejustering"].iloc[0]) and duck["prognosejustering"].iloc[1] == -3.0
+    assert sorted(tabell["verdi"].tolist()) == [900.0, 6000.0] and set(tabell["tabell"]) == {"07459"}
+    # the old file's 1874 stored as a number is found by the library's filter as text
+    assert ind.load("avvik", kommune="1874", aar=2025)["avvik_hittil"].tolist() == [-5.0]

@@ -110,3 +110,17 @@ def test_a_stored_year_end_on_an_open_ledger_carries_the_runs_note(store):
 def test_the_run_command_quotes_a_folder_with_spaces(tmp_path):
     out = tmp_path / "Økonomi data"
     assert run_command(out, Tertial.parse("2026-T1").periode) == f"indicators run --period 2026-04 --out '{out}'"
+
+
+def test_an_unexpected_error_in_a_report_logs_beside_the_reports_not_in_the_store(store, capsys, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr("indicators.report.tertial.check_store", broken)
+    before = store_hashes(store)
+    assert main(["report", "--period", "2026-T2", "--out", str(store)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    log = next((store / "rapporter").glob("feil-*.log"))
+    assert str(log) in err and "ZeroDivisionError" in log.read_text(encoding="utf-8")
+    assert store_hashes(store) == before

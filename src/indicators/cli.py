@@ -403,13 +403,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def write_error_log(args: argparse.Namespace, exc: BaseException) -> Path:
     """The details of an unexpected error (traceback, command, versions) in ``<out>/kjoringer/`` when the
-    command has an output folder, else in the system's temporary folder."""
+    command has an output folder (``<out>/rapporter/`` for ``report``), else in the system's temporary folder."""
     import platform
     import tempfile
     import traceback
 
     folder = Path(getattr(args, "out", None) or tempfile.gettempdir())
-    folder = folder / "kjoringer" if getattr(args, "out", None) else folder
+    # a report writes nothing into the store but its own folder, not even an error log (issue 9)
+    own = "rapporter" if getattr(args, "command", None) == "report" else "kjoringer"
+    folder = folder / own if getattr(args, "out", None) else folder
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

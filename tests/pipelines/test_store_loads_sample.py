@@ -32,5 +32,5 @@ def test_every_dataset_loads_through_ind_load_and_duckdb_with_the_same_rows(samp
             assert df["kommunenr"].str.fullmatch(r"\d{4}").all(), name
             assert sorted(df["kommunenr"].unique()) == sorted(duck["kommunenr"].unique()), name
         # the README's plain glob (no union_by_name) agrees too: this version writes one schema per dataset
-        plain = duckdb.execute(f"SELECT count(*) FROM read_parquet('{glob}')").fetchone()[0]
+        plain = duckdb.sql(f"SELECT count(*) AS n FROM read_parquet('{glob}')").df()["n"].iloc[0]
         assert plain == len(df), name

@@ -124,3 +124,11 @@ def test_an_unexpected_error_in_a_report_logs_beside_the_reports_not_in_the_stor
     log = next((store / "rapporter").glob("feil-*.log"))
     assert str(log) in err and "ZeroDivisionError" in log.read_text(encoding="utf-8")
     assert store_hashes(store) == before
+
+
+def test_a_store_without_the_years_ledger_says_to_deliver_it_before_the_run(tmp_path):
+    out = tmp_path / "lager"
+    write_dataset(pd.DataFrame([_avvik("202510")]), out, "avvik", "periode")
+    with pytest.raises(MissingInStore, match=r"lageret har avvik for 2025-10\): lever regnskapet for 2026 i "
+                                             r"rådatamappen, kjør «indicators run --period 2026-04 --out "):
+        check_store(out, "1874", Tertial.parse("2026-T1"))

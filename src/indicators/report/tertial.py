@@ -112,10 +112,11 @@ def check_store(out: Path, kommunenr: str, tertial: Tertial, method: str | None 
             raise MissingInStore(
                 f"{tertial.label} er ikke beregnet for kommune {kommunenr} i {out}{why}{last}: når periode {p} "
                 f"(årsavslutningen) er levert, kjør «{run_command(out, p, method)}» og lag rapporten på nytt.")
+        deliver = "" if regnskap is not None else f"lever regnskapet for {p.aar} i rådatamappen, "
         raise MissingInStore(
-            f"Lageret {out} har ikke tallene for {tertial.label} (periode {p}) for kommune {kommunenr}{why}: kjør "
-            f"«{run_command(out, p, method)}» og lag rapporten på nytt (rapporten beregner ikke selv og skriver "
-            "ikke i lageret).")
+            f"Lageret {out} har ikke tallene for {tertial.label} (periode {p}) for kommune {kommunenr}{why}: "
+            f"{deliver}kjør «{run_command(out, p, method)}» og lag rapporten på nytt (rapporten beregner ikke selv "
+            "og skriver ikke i lageret).")
     used = sorted(set(avvik["prognosemetode"].dropna().astype(str)))
     if method and used and used != [method]:
         raise MissingInStore(

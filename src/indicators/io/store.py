@@ -220,6 +220,7 @@ def _cast_column(values: pa.Array | pa.ChunkedArray, typ: pa.DataType, col: str,
     """
     if values.null_count == len(values):
         return pa.nulls(len(values), typ)
+    was_text = pa.types.is_string(values.type)
     if pa.types.is_dictionary(values.type):
         values = values.cast(values.type.value_type)
     try:
@@ -232,7 +233,7 @@ def _cast_column(values: pa.Array | pa.ChunkedArray, typ: pa.DataType, col: str,
         raise UserError(
             f"{where} har verdier i kolonnen «{col}» som ikke kan leses som {typ} ({exc}). Filen er skrevet av en "
             "eldre versjon; kjør perioden på nytt («indicators run»), så skrives den på nytt.") from exc
-    if col == "kommunenr" and pa.types.is_string(typ):
+    if col == "kommunenr" and pa.types.is_string(typ) and (path is not None or not was_text):  # (new rows are padded)
         short = pc.fill_null(pc.match_substring_regex(values, r"^\d{1,3}$"), False)
         values = pc.if_else(short, pc.utf8_lpad(values, 4, "0"), values)
     return values

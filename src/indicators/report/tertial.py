@@ -102,11 +102,6 @@ def build_tables(out: Path, kommunenr: str, tertial: Tertial,
         kostra = kostra[kostra["aar"] <= p.aar]
         if len(kostra):
             tables["kostra"] = T.kostra_table(kostra, codes.KOMMUNER)
-    drill = D.load_details(out, kommunenr, p.kode, avvik)  # the drill-down (HTML <details>, XLSX sheets)
-    if drill is not None:
-        for t in D.xlsx_tables(drill):
-            tables[t.key] = t
-        tables["detaljer_ansvar"].areas = D.html_view(drill)  # type: ignore[attr-defined]
     prosjekt = _load(out, "prosjektstatus", one, y, p.kode)
     if prosjekt is not None:
         for t in T.project_tables(prosjekt):
@@ -116,6 +111,11 @@ def build_tables(out: Path, kommunenr: str, tertial: Tertial,
     rows = C.comments_with_figures(figures, load_comments(out, kommunenr, tertial))
     for t in C.comment_tables(rows):
         tables[t.key] = t
+    drill = D.load_details(out, kommunenr, p.kode, avvik)  # the drill-down (HTML <details>, XLSX sheets)
+    if drill is not None:
+        for t in D.xlsx_tables(drill):
+            tables[t.key] = t
+        tables["detaljer_ansvar"].areas = D.html_view(drill)  # type: ignore[attr-defined]
     tables["sammendrag"].highlights = highlights(  # type: ignore[attr-defined]
         inputs["avvik"], rows, inputs["status"], inputs["nokkeltall"], inputs["prosjekt"], p.aar)
     missing = rows[rows["mangler"]] if len(rows) else rows

@@ -23,8 +23,9 @@ NIVA_WORDS = {"kommune": "Hele kommunen", "rammeomrade": "Rammeområde", "ansvar
 
 
 def amount_1000(value) -> str:
-    """An amount in kr as 1000 kr with one decimal: ``1234567.8`` → ``"1 234,6"``; missing → ``".."``."""
-    return fmt_number(None if value is None or pd.isna(value) else float(value) / 1000, 1)
+    """An amount in kr as 1000 kr with one decimal: ``1234567.8`` → ``"1 234,6"``; zero → ``"-"``, missing →
+    ``".."`` (SSB's symbols, as in the report)."""
+    return fmt_number(None if value is None or pd.isna(value) else float(value) / 1000, 1, zero_dash=True)
 
 
 def _kommune(kommunenr: str) -> str:

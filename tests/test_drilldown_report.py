@@ -143,7 +143,7 @@ def test_the_html_drill_down_opens_each_rammeomrade_with_its_largest_lines(sampl
     assert largest["fil"] in area["cells"] and str(largest["linje"]) in area["cells"]
     assert "utelatt" in area["text"] and D.SHEET_LINES in area["text"] and "ind.drill_down" in area["text"]
     assert "<script" not in html.lower()  # plain <details>, no script
-    assert "@media print { details.drill { display: none; }" in html  # left out of the PDF, with a note
+    assert "@media print { details.drill, .kun-skjerm { display: none; }" in html  # left out of the PDF, with a note
     assert "ikke med i PDF-en" in html
 
 

@@ -52,11 +52,13 @@ def details(regnskap: pd.DataFrame, organisasjon: pd.DataFrame | None, avvik: pd
 
 
 def load_details(out: Path, kommunenr: str, periode: str, avvik: pd.DataFrame | None) -> Details | None:
-    """The drill-down from the store (``regnskap`` and ``organisasjon``), or None without a ledger."""
+    """The drill-down from the store (``regnskap`` and ``organisasjon``), or None without drift ledger lines
+    or budgeted ansvar for the year."""
     regnskap = read_filtered(out, "regnskap", [kommunenr], [int(str(periode)[:4])])
     if regnskap is None or regnskap.empty:
         return None
-    return details(regnskap, read_filtered(out, "organisasjon", [kommunenr]), avvik, kommunenr, periode)
+    d = details(regnskap, read_filtered(out, "organisasjon", [kommunenr]), avvik, kommunenr, periode)
+    return d if len(d.ansvar) else None
 
 
 def _area_order(areas) -> list[str]:

@@ -56,16 +56,17 @@ class Tables(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def report(sample_store: Path) -> dict:
-    assert main(["report", "--period", "2026-T2", "--out", str(sample_store), "--mal"]) == 0
-    folder = sample_store / "rapporter"
+def report(sample_store: Path, tmp_path_factory) -> dict:
+    store = Path(shutil.copytree(sample_store, tmp_path_factory.mktemp("report") / "store"))  # the report writes
+    assert main(["report", "--period", "2026-T2", "--out", str(store), "--mal"]) == 0
+    folder = store / "rapporter"
     html = (folder / "tertialrapport_1874_2026-T2.html").read_text(encoding="utf-8")
     parser = Tables()
     parser.feed(html)
     pdf_text = "\n".join(p.extract_text() for p in PdfReader(folder / "tertialrapport_1874_2026-T2.pdf").pages)
     wb = load_workbook(folder / "tertialrapport_1874_2026-T2.xlsx")
     return {"html": html, "tables": parser.tables, "pdf": pdf_text.replace("\xa0", " "), "xlsx": wb,
-            "folder": folder, "store": sample_store}
+            "folder": folder, "store": store}
 
 
 def _row(rows: list[list[str]], first: str) -> list[str]:

@@ -8,6 +8,8 @@ be personal data)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from indicators import codes
@@ -22,13 +24,13 @@ Rows = list[dict[str, str]]
 NIVA_WORDS = {"kommune": "Hele kommunen", "rammeomrade": "Rammeområde", "ansvar": "Ansvar", "funksjon": "Funksjon"}
 
 
-def amount_1000(value) -> str:
+def amount_1000(value: Any) -> str:
     """An amount in kr as 1000 kr with one decimal: ``1234567.8`` → ``"1 234,6"``; zero → ``"-"``, missing →
     ``".."`` (SSB's symbols, as in the report)."""
     return fmt_number(None if value is None or pd.isna(value) else float(value) / 1000, 1, zero_dash=True)
 
 
-def _kommune(kommunenr: str) -> str:
+def _kommune(kommunenr: Any) -> str:
     return f"{codes.KOMMUNER.get(str(kommunenr), str(kommunenr))} ({kommunenr})"
 
 
@@ -99,9 +101,9 @@ def quarantine_rows(karantene: pd.DataFrame | None) -> Rows:
                          kolonne=karantene["kolonne"].fillna("").astype(str))
     counts = (q.groupby(["kilde", "fil", "ark", "regel", "kolonne"], sort=True).size().rename("rader")
               .reset_index().sort_values(["rader", "fil"], ascending=[False, True], kind="stable"))
-    return [{"Kilde": r.kilde, "Fil": r.fil + (f" [ark {r.ark}]" if r.ark else ""),
-             "Årsak": _reason(r.kilde, r.regel, r.kolonne), "Rader": fmt_number(r.rader, 0)}
-            for r in counts.itertuples(index=False)]
+    return [{"Kilde": str(r["kilde"]), "Fil": str(r["fil"]) + (f" [ark {r['ark']}]" if r["ark"] else ""),
+             "Årsak": _reason(str(r["kilde"]), str(r["regel"]), str(r["kolonne"])), "Rader": fmt_number(r["rader"], 0)}
+            for r in counts.to_dict(orient="records")]
 
 
 def quarantine_markdown(rows: Rows, where: str = "") -> str:

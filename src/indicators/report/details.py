@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -61,24 +62,24 @@ def load_details(out: Path, kommunenr: str, periode: str, avvik: pd.DataFrame | 
     return d if len(d.ansvar) else None
 
 
-def _area_order(areas) -> list[str]:
+def _area_order(areas: Any) -> list[str]:
     """Rammeområder in the report's order: by name, the central income and finance last."""
     return sorted(set(areas), key=lambda a: (a == SENTRALT, a))
 
 
-def _k(v) -> str:
+def _k(v: Any) -> str:
     return ".." if pd.isna(v) else fmt_number(float(v) / 1000, 0, zero_dash=True)
 
 
-def _kr(v) -> str:
+def _kr(v: Any) -> str:
     return fmt_number(float(v), 0, zero_dash=True)
 
 
-def _text(v) -> str:
+def _text(v: Any) -> str:
     return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
-def html_view(d: Details) -> list[dict]:
+def html_view(d: Details) -> list[dict[str, Any]]:
     """Per rammeområde the texts of its ``<details>``: sums, ansvar with their largest lines, funksjoner.
 
     Every text is plain text for the template to escape (input text is data, never markup)."""
@@ -88,20 +89,20 @@ def html_view(d: Details) -> list[dict]:
         top = d.top[d.top["rammeomrade"].eq(area)]
         fun = d.funksjoner[d.funksjoner["rammeomrade"].eq(area)]
         rows = []
-        for r in ans.itertuples(index=False):
-            mine = top[top["ansvar"].eq(r.ansvar)]
+        for r in ans.to_dict(orient="records"):
+            mine = top[top["ansvar"].eq(r["ansvar"])]
             left = int(mine["utelatt_linjer"].iloc[0]) if len(mine) else 0
             rows.append({
-                "kode": _text(r.ansvar), "navn": _text(r.ansvar_navn), "budsjett": _k(r.budsjett_hittil),
-                "regnskap": _k(r.regnskap_hittil), "avvik": _k(r.avvik_hittil),
-                "avvik_pct": ".." if pd.isna(r.avvik_pct) else fmt_number(r.avvik_pct, 1),
-                "linjer": fmt_number(r.linjer, 0),
-                "lines": [{"periode": _text(x.periode), "funksjon": _text(x.funksjon), "art": _text(x.art),
-                           "bilag": _text(getattr(x, "bilagsnr", "")), "belop": _kr(x.belop),
-                           "fil": _text(getattr(x, "kilde_fil", "")),
-                           "linje": "" if pd.isna(getattr(x, "kilde_linje", None)) else str(int(x.kilde_linje))}
-                          for x in mine.itertuples(index=False)],
-                "utelatt": (f"Viser de {len(mine)} største av {fmt_number(r.linjer, 0)} linjer; "
+                "kode": _text(r["ansvar"]), "navn": _text(r["ansvar_navn"]), "budsjett": _k(r["budsjett_hittil"]),
+                "regnskap": _k(r["regnskap_hittil"]), "avvik": _k(r["avvik_hittil"]),
+                "avvik_pct": ".." if pd.isna(r["avvik_pct"]) else fmt_number(r["avvik_pct"], 1),
+                "linjer": fmt_number(r["linjer"], 0),
+                "lines": [{"periode": _text(x["periode"]), "funksjon": _text(x["funksjon"]), "art": _text(x["art"]),
+                           "bilag": _text(x.get("bilagsnr")), "belop": _kr(x["belop"]),
+                           "fil": _text(x.get("kilde_fil")),
+                           "linje": "" if pd.isna(x.get("kilde_linje")) else str(int(x["kilde_linje"]))}
+                          for x in mine.to_dict(orient="records")],
+                "utelatt": (f"Viser de {len(mine)} største av {fmt_number(r['linjer'], 0)} linjer; "
                             f"{fmt_number(left, 0)} linjer med sum {_kr(mine['utelatt_belop'].iloc[0])} kr er "
                             "utelatt. " + WHERE_ALL) if left else "",
             })
@@ -110,8 +111,9 @@ def html_view(d: Details) -> list[dict]:
             "budsjett": _k(ans["budsjett_hittil"].sum(min_count=1)), "regnskap": _k(ans["regnskap_hittil"].sum()),
             "avvik": _k(ans["avvik_hittil"].sum(min_count=1)), "linjer": fmt_number(int(ans["linjer"].sum()), 0),
             "ansvar": rows,
-            "funksjoner": [{"kode": _text(f.funksjon), "navn": _text(f.navn), "regnskap": _k(f.regnskap_hittil),
-                            "linjer": fmt_number(f.linjer, 0)} for f in fun.itertuples(index=False)],
+            "funksjoner": [{"kode": _text(f["funksjon"]), "navn": _text(f["navn"]),
+                            "regnskap": _k(f["regnskap_hittil"]), "linjer": fmt_number(f["linjer"], 0)}
+                           for f in fun.to_dict(orient="records")],
         })
     return out
 

@@ -17,6 +17,7 @@ from indicators.errors import UserError
 from indicators.io.store import read_dataset
 from indicators.periods import Tertial, latest_tertial
 from indicators.progress import get_reporter
+from indicators.report import artifacts
 from indicators.report.comments import DEFAULT_THRESHOLD_PCT
 from indicators.report.render import html_headers, html_rows
 from indicators.report.tertial import Report, check_store, run_command, write_comment_template, write_report
@@ -78,12 +79,8 @@ def tertial_report(periode: str | None = None, out: str = "data/processed", komm
         markdown=f"# Tertialrapport – {t.label}\n\n{_markdown(report.tables['sammendrag'])}\n\n"
                  f"HTML: `{report.html}`  \nPDF: `{report.pdf}`  \nXLSX: `{report.xlsx}`",
         description=f"Sammendrag, {t.label}")
-    for key in ("avvik_rammeomrade", "tiltak_sum", "bemanning"):
-        if key in report.tables:
-            frame = report.tables[key].frame
-            cols = [c for c, _l, _k in report.tables[key].columns if c in frame.columns]
+    for key in ("avvik_rammeomrade", "tiltak_sum", "tiltak", "nokkeltall", "bemanning"):
+        if key in report.tables:  # the report's labels, 1000 kr in Norwegian format (report.artifacts)
             create_table_artifact(key=f"tertial-{key.replace('_', '-')}",
-                                  table=frame[cols].astype(object).where(frame[cols].notna(), None)
-                                  .to_dict(orient="records"),
-                                  description=report.tables[key].title)
+                                  table=artifacts.table_rows(report.tables[key]), description=report.tables[key].title)
     return report

@@ -25,10 +25,11 @@ from indicators.io.csv_safe import text_cells_as_text
 from indicators.io.store import read_filtered
 from indicators.periods import Periode, Tertial
 from indicators.report import comments as C
+from indicators.report import details as D
 from indicators.report import tables as T
 from indicators.report.highlights import highlights
 from indicators.report.render import XLSX_FORMATS, html_headers, html_rows, resolved_rows, xlsx_value
-from indicators.report.xlsx_layout import finish_sheet
+from indicators.report.xlsx_layout import finish_sheet, sheet_name
 
 
 @dataclass
@@ -200,6 +201,11 @@ def build_tables(out: Path, kommunenr: str, tertial: Tertial,
     rows = C.comments_with_figures(figures, load_comments(out, kommunenr, tertial))
     for t in C.comment_tables(rows):
         tables[t.key] = t
+    drill = D.load_details(out, kommunenr, p.kode, avvik)  # the drill-down (HTML <details>, XLSX sheets)
+    if drill is not None:
+        for t in D.xlsx_tables(drill):
+            tables[t.key] = t
+        tables["detaljer_ansvar"].areas = D.html_view(drill)  # type: ignore[attr-defined]
     tables["sammendrag"].highlights = highlights(  # type: ignore[attr-defined]
         inputs["avvik"], rows, inputs["status"], inputs["nokkeltall"], inputs["prosjekt"], p.aar)
     missing = rows[rows["mangler"]] if len(rows) else rows
@@ -241,6 +247,8 @@ def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, ou
     }
     view = {}
     for key, t in tables.items():
+        if t.xlsx_only:
+            continue
         skip = getattr(t, "html_skip", ())
         kinds = [k for c, _l, k in t.columns if c not in skip]
         num_cols = [k not in ("text", "lys") for k in kinds]
@@ -263,6 +271,7 @@ def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, ou
         title=f"Tertialrapport – {tertial.label}", kommune_navn=navn, kommunenr=kommunenr,
         tertial_label=tertial.label, per_dato=tertial.per_dato, laget=dt.date.today().strftime("%d.%m.%Y"),
         hovedpunkter=getattr(tables.get("sammendrag"), "highlights", []), merknader=notes or [],
+        detaljer=getattr(tables.get("detaljer_ansvar"), "areas", []), detaljer_ark=(D.SHEET_ANSVAR, D.SHEET_LINES),
         tables=_Tables(view), figures=figures, store=Path(out).name, periode=tertial.periode.kode,  # no machine path
     )
 
@@ -286,7 +295,7 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
     info.column_dimensions["A"].width = 14
     info.column_dimensions["B"].width = 60
     for key, t in tables.items():
-        ws = wb.create_sheet(title=key[:31])
+        ws = wb.create_sheet(title=sheet_name(t, set(wb.sheetnames)))  # in words (h-report)
         headers = [f"{label} (kr)" if kind == "kr" else label for _c, label, kind in t.columns]
         if key == "sammendrag":
             headers.insert(2, "Enhet")

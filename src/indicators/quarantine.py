@@ -43,9 +43,10 @@ def mask_national_ids(q: pd.DataFrame) -> pd.DataFrame:
     changed = (out["verdi"] != verdi).to_numpy()
     if changed.any() and "melding" in out:
         melding = out["melding"].fillna("").astype("str").to_numpy(dtype=object)
+        masked = out["verdi"].to_numpy(dtype=object)
         for i in changed.nonzero()[0]:  # only the rows whose value held an id
             if verdi.iloc[i].strip():
-                melding[i] = melding[i].replace(verdi.iloc[i].strip(), MASK)
+                melding[i] = melding[i].replace(verdi.iloc[i], masked[i]).replace(verdi.iloc[i].strip(), MASK)
         out["melding"] = pd.Series(melding, index=out.index, dtype="str")
     for col in out.columns:
         if col != "verdi" and (pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object):

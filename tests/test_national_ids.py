@@ -20,7 +20,6 @@ import pytest
 from indicators.contracts import SOURCES
 from indicators.contracts.base import normalise_header
 from indicators.errors import FileRefused, RunRefused
-from indicators.ingest import read_sources
 from indicators.io.readers import read_raw_file
 from indicators.periods import Periode
 from indicators.pipeline import execute_run

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -134,8 +133,8 @@ SHA_COLUMN = "fil_sha256"
 
 def file_identity(path: str | Path) -> str:
     """What identifies a delivered file in the quarantine's record: its full path (``os.path.abspath``:
-    made absolute and normalised, links not resolved). A file delivered again at the same path, changed
-    or not, replaces its rows; the same content at another path is another delivery."""
+    made absolute and normalised, links not resolved), shown in ``fil``. A file delivered again at the
+    same path, changed or not, replaces its rows; so does the same content (sha256) at another path."""
     return os.path.abspath(str(path))
 
 
@@ -147,17 +146,18 @@ def _stored_runs(folder: Path) -> dict[str, pd.DataFrame]:
 
 
 def write_record(
-    q: pd.DataFrame, delivered: set[str], out: Path, kjoring_id: str, sha256: Callable[[Path], str],
+    q: pd.DataFrame, delivered: dict[str, str], out: Path, kjoring_id: str,
 ) -> list[str]:
     """Write this run's quarantine into the record ``<out>/karantene/`` (Parquet, one file per run) with
     its Excel copy ``<out>/karantene_csv/`` (same rows, same file name), so each fault shows once.
 
     - ``q``: this run's rows (all the files the run read); ``fil`` becomes the file's full path
       (:func:`file_identity`) and :data:`SHA_COLUMN` the sha256 of the version read.
-    - ``delivered``: the identities of every file this run read, also those without faults now. Their
-      rows from earlier runs are removed (a re-run of the same files gives the same rows, not twice
-      as many; a corrected file leaves no old faults behind). An earlier run's file left without rows
-      is deleted with its CSV copy; one with rows left is rewritten (both).
+    - ``delivered``: identity (:func:`file_identity`) -> sha256 of every file this run read, also those
+      without faults now. Earlier runs' rows of the same path, or of a file with the same content (a
+      copy of the raw folder), are removed: a re-run of the same files gives the same rows, not twice
+      as many, and a corrected file leaves no old faults behind. An earlier run's file left without
+      rows is deleted with its CSV copy; one with rows left is rewritten (both).
     - A file of an earlier store holding rows of the same file from several runs (before this record)
       keeps only the latest run's rows for that file.
     - Files not read by this run keep their rows: the quarantine of October's ledger stays when
@@ -170,6 +170,7 @@ def write_record(
     folder, csv_folder = out / "karantene", out / "karantene_csv"
     runs = _stored_runs(folder)
     runs.pop(kjoring_id, None)
+    hashes = {h for h in delivered.values() if h}
     ident = {name: df["fil"].map({f: file_identity(f) for f in df["fil"].dropna().unique()})
              for name, df in runs.items()}
     latest: dict[str, str] = {}
@@ -177,7 +178,9 @@ def write_record(
         latest.update(dict.fromkeys(ident[name].dropna().unique(), name))
     written: list[str] = []
     for name, df in runs.items():
-        keep = ~ident[name].isin(delivered) & (ident[name].map(latest).eq(name) | ident[name].isna())
+        same_content = df[SHA_COLUMN].isin(hashes) if SHA_COLUMN in df else pd.Series(False, index=df.index)
+        keep = (~ident[name].isin(set(delivered)) & ~same_content
+                & (ident[name].map(latest).eq(name) | ident[name].isna()))
         if keep.all():
             continue
         parquet, csv_path = folder / f"{name}.parquet", csv_folder / f"{name}.csv"
@@ -193,7 +196,7 @@ def write_record(
         return written
     q = q.copy()
     q["fil"] = q["fil"].map({f: file_identity(f) for f in q["fil"].unique()})
-    q[SHA_COLUMN] = q["fil"].map({f: sha256(Path(f)) if Path(f).is_file() else "" for f in q["fil"].unique()})
+    q[SHA_COLUMN] = q["fil"].map(delivered).fillna("")
     parquet, csv_path = folder / f"{kjoring_id}.parquet", csv_folder / f"{kjoring_id}.csv"
     write_atomic(to_table(q, "karantene"), parquet)
     write_text_atomic(csv_text(q), csv_path, encoding="utf-8-sig")  # no formula for Excel: io/csv_safe.py

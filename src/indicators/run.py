@@ -179,8 +179,8 @@ def write_quarantine(ingest: Ingest, out: Path, kjoring_id: str) -> list[str]:
     each fault is there once (:func:`indicators.quarantine.write_record`), and no national id number is
     written (:func:`indicators.quarantine.mask_national_ids`)."""
     q = mask_national_ids(ingest.quarantine)
-    delivered = {file_identity(f.path) for f in getattr(ingest, "files", [])}
-    return write_record(q, delivered, Path(out), kjoring_id, sha256)
+    delivered = {file_identity(f.path): sha256(f.path) for f in getattr(ingest, "files", []) if Path(f.path).is_file()}
+    return write_record(q, delivered, Path(out), kjoring_id)
 
 
 #: stored datasets a user does not deliver by that name: the raw source (folder) they come from

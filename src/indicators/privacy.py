@@ -44,6 +44,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from indicators.io.readers import LINE
 
@@ -117,21 +119,33 @@ def _ids_in(value: str, *, whole_cell: bool, lost_zero: bool) -> list[str]:
     return found
 
 
+def _arrow(values: pd.Series) -> pa.ChunkedArray:
+    """The column as Arrow strings (no copy for pandas' Arrow-backed ``str``)."""
+    arr = values.array
+    if hasattr(arr, "__arrow_array__") and isinstance(values.dtype, pd.StringDtype):
+        out = arr.__arrow_array__()
+        return out if isinstance(out, pa.ChunkedArray) else pa.chunked_array([out])
+    text = values.astype("str")
+    return pa.chunked_array([pa.array(text.to_numpy(dtype=object, na_value=None), type=pa.large_string())])
+
+
 def _candidates(values: pd.Series, *, whole_cell: bool, lost_zero: bool) -> list[str]:
-    """Distinct non-empty values that may hold an id (a superset of those that do)."""
-    s = values.dropna()
-    if s.empty:
+    """Distinct non-empty values that may hold an id (a superset of those that do), found with Arrow
+    kernels only: a column whose longest value is under 10 bytes is skipped at once (codes, periods),
+    the rest is matched with a rough RE2 pattern; only the matches reach Python."""
+    if values.empty:
         return []
-    if not isinstance(s.dtype, pd.StringDtype):
-        s = s.astype("str")
-    s = s[s.str.len().ge(10)]  # 10 digits at least (Arrow: no Python per cell)
-    if s.empty:
+    arr = _arrow(values)
+    longest = pc.max(pc.binary_length(arr)).as_py()
+    if longest is None or longest < 10:  # 10 digits at least
         return []
     rough = _ROUGH_WHOLE if whole_cell else _ROUGH_ANYWHERE
     if lost_zero:
         rough += "|" + _ROUGH_LOST_ZERO
-    s = s[s.str.contains(rough, regex=True).fillna(False).astype(bool)]  # RE2 in Arrow
-    return list(dict.fromkeys(s.tolist()))
+    hit = pc.match_substring_regex(arr, rough)
+    if not pc.any(hit).as_py():
+        return []
+    return list(dict.fromkeys(v for v in pc.filter(arr, hit).to_pylist() if v is not None))
 
 
 def values_with_ids(values: pd.Series, *, whole_cell: bool = False, lost_zero: bool = True) -> set[str]:

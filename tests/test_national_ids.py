@@ -20,6 +20,7 @@ import pytest
 from indicators.contracts import SOURCES
 from indicators.contracts.base import normalise_header
 from indicators.errors import FileRefused, RunRefused
+from indicators.ingest import read_sources
 from indicators.io.readers import read_raw_file
 from indicators.periods import Periode
 from indicators.pipeline import execute_run
@@ -285,3 +286,23 @@ def test_a_vedtak_with_an_id_stops_the_run_and_nothing_names_the_number(tmp_path
         execute_run(raw, out, Periode(2025, 4))
     assert "linje 3" in str(err.value) and fnr[:6] not in str(err.value)
     assert _leaks(_texts(out), [fnr]) == [] if out.exists() else True
+
+
+def test_vedtak_refused_for_an_id_in_a_notes_sheet_or_in_a_first_line_without_headers(tmp_path: Path):
+    a, b = ids(2, start=300)
+    folder = tmp_path / "raw" / "vedtak"
+    folder.mkdir(parents=True)
+    data = pd.read_csv(pd.io.common.StringIO(VEDTAK), sep=";", dtype=str, keep_default_na=False)
+    with pd.ExcelWriter(folder / "vedtak.xlsx") as xl:
+        data.to_excel(xl, sheet_name="Vedtak", index=False)
+        pd.DataFrame({"Notat": ["Sjekk", f"Bruker {a[:6]} {a[6:]} flyttet"]}).to_excel(xl, sheet_name="Notater",
+                                                                                       index=False)
+    (folder / "uten_overskrift.csv").write_text(VEDTAK.splitlines()[1].replace("P1", b) + "\n" + VEDTAK.splitlines()[2]
+                                                 + "\n", encoding="utf-8")
+    ingest = read_sources(tmp_path / "raw", "k1")
+    refused = {r.path.name: str(r) for r in ingest.refusals}
+    assert set(refused) == {"vedtak.xlsx", "uten_overskrift.csv"} and not ingest.files
+    assert "kolonnen «Notat» (ark «Notater») på linje 3" in refused["vedtak.xlsx"]
+    assert "overskriftslinjen" in refused["uten_overskrift.csv"]
+    for text in refused.values():
+        assert a not in text and a[:6] not in text and b not in text and b[:6] not in text

@@ -22,7 +22,7 @@ from indicators.parsing import (
     parse_integers,
     parse_numbers,
 )
-from indicators.privacy import NATIONAL_ID_RULE, id_cells, mask_ids, national_id_message
+from indicators.privacy import NATIONAL_ID_RULE, find_ids, id_cells, mask_ids, national_id_message
 from indicators.quarantine import QUARANTINE_COLUMNS, line_quarantine, quarantine_rows
 
 
@@ -202,11 +202,13 @@ def refuse_national_ids(raw: RawTable) -> None:
     one the contract does not use (:mod:`indicators.privacy`). The message names the columns and
     lines, never the number."""
     hits = id_cells(raw.frame)
-    if not hits:
+    in_header = find_ids(pd.Series(raw.headers, dtype="str")).any()  # a file whose first line is data
+    if not hits and not in_header:
         return
-    names = mask_ids(pd.Series([str(c) for c in hits], dtype="str")).tolist()  # a header can be a data line
-    where = "; ".join(f"kolonnen «{name}»{_where(raw)} på {_lines(raw.frame.loc[mask, LINE])}"
-                      for name, mask in zip(names, hits.values(), strict=True))
+    names = mask_ids(pd.Series([str(c) for c in hits], dtype="str")).tolist()
+    where = "; ".join([*(["overskriftslinjen (første linje)"] if in_header else []),
+                       *(f"kolonnen «{name}»{_where(raw)} på {_lines(raw.frame.loc[mask, LINE])}"
+                         for name, mask in zip(names, hits.values(), strict=True))])
     raise FileRefused(
         raw.path,
         f"filen inneholder fødselsnumre eller D-numre ({where}). Personopplysninger av denne typen skal ikke "
@@ -288,12 +290,12 @@ def exact_duplicates(raw: RawTable) -> pd.DataFrame:
 
 def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> ValidatedFile:
     """Validate one raw table. Raises FileRefused when the file cannot be used at all."""
+    if spec.person_level:  # before anything else: a sheet that is not data is refused too
+        refuse_national_ids(raw)
     text, ignored = map_columns(raw, spec)
     if text.empty and not raw.bad_lines:
         raise HeaderOnly(raw.path, f"filen har kolonneoverskrifter, men ingen rader med data{_where(raw)}.",
                          "Eksporter på nytt med dataene, eller flytt filen ut av mappen hvis den ikke skal være med.")
-    if spec.person_level:
-        refuse_national_ids(raw)
     text = text.reset_index(drop=True)
     ids = national_id_failures(text, spec) if not spec.person_level else None
     typed, parse_errors = _parse(text, spec)

@@ -20,13 +20,13 @@ import pytest
 from indicators.contracts import SOURCES
 from indicators.contracts.base import normalise_header
 from indicators.errors import FileRefused, RunRefused
-from indicators.ingest import read_sources
+from indicators.ingest import Ingest, read_sources
 from indicators.io.readers import read_raw_file
 from indicators.periods import Periode
 from indicators.pipeline import execute_run
 from indicators.privacy import MASK, find_ids, mask_ids, valid_ids
 from indicators.quarantine import mask_national_ids
-from indicators.validation import validate_table
+from indicators.validation import ValidatedFile, validate_table
 from tests.test_any_sources import MINI, REPO, make_raw
 
 W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
@@ -306,3 +306,15 @@ def test_vedtak_refused_for_an_id_in_a_notes_sheet_or_in_a_first_line_without_he
     assert "overskriftslinjen" in refused["uten_overskrift.csv"]
     for text in refused.values():
         assert a not in text and a[:6] not in text and b not in text and b[:6] not in text
+
+
+def test_the_ingest_never_hands_out_an_id_whatever_reader_quarantined_the_row(tmp_path: Path):
+    """A reader of its own (KOSTRA record files, StatBank files) may quote a line: what ``indicators validate``
+    prints and the run stores comes through ``Ingest.quarantine``, which masks."""
+    fnr = ids(1, start=500)[0]
+    q = pd.DataFrame({"kilde": ["regnskap"], "fil": ["0A.dat"], "linje": [3], "kolonne": ["(hele linjen)"],
+                      "verdi": [f"0A2024187400{fnr}"[:20] + f" {fnr}"], "regel": ["kostra_lengde"],
+                      "melding": [f"Linjen «{fnr}» har feil lengde."], "kjoring_id": ["k"], "ark": [""]})
+    vf = ValidatedFile("regnskap", tmp_path / "0A.dat", pd.DataFrame(), q, rows_read=1)
+    out = Ingest(files=[vf]).quarantine
+    assert fnr not in " ".join(out.astype(str).to_numpy().ravel()) and MASK in out["melding"].iloc[0]

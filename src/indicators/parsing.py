@@ -43,6 +43,42 @@ def _per_distinct(s: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd
             pd.Series(bad.to_numpy(dtype=bool)[codes], index=s.index))
 
 
+def row_keys(*columns: pd.Series) -> np.ndarray:
+    """One int64 per row, equal for rows equal in every column (missing equals missing), numbered in
+    order of first appearance of each column's values: exact, not a hash."""
+    key = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+    size = 1
+    for col in columns:
+        f, uniques = pd.factorize(col, use_na_sentinel=False)
+        n = max(len(uniques), 1)
+        if size * n >= 2**62:  # renumber the key so far before it could overflow
+            _, key = np.unique(key, return_inverse=True)
+            size = int(key.max()) + 1 if len(key) else 1
+        key = key * n + f
+        size *= n
+    return key
+
+
+def per_distinct_rows(check: Callable[..., pd.Series], *columns: pd.Series) -> pd.Series:
+    """``check(*columns)`` (a boolean per row that depends only on the row's own cells), computed once
+    per distinct combination of the columns and spread back to the rows."""
+    index = columns[0].index
+    if len(index) < 64:
+        return check(*columns)
+    key = row_keys(*columns)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    if len(first) * 2 > len(index):
+        return check(*columns)
+    sub = [c.iloc[first].reset_index(drop=True) for c in columns]
+    ok = np.asarray(check(*sub), dtype=bool)
+    return pd.Series(ok[inverse], index=index)
+
+
+def per_distinct_values(s: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``convert(s)`` (each cell converted alone), computed once per distinct value."""
+    return _per_distinct(s, lambda u: (convert(u), pd.Series(False, index=u.index)))[0]
+
+
 #: Amounts as an ERP export writes them: optional minus, digits, optional decimal comma. Converted in
 #: pyarrow; every other form goes through the general rules of :func:`parse_numbers`.
 _PLAIN_AMOUNT = r"-?[0-9]+(,[0-9]+)?"

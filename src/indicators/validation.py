@@ -22,6 +22,8 @@ from indicators.parsing import (
     parse_dates,
     parse_integers,
     parse_numbers,
+    per_distinct_values,
+    row_keys,
 )
 from indicators.quarantine import QUARANTINE_COLUMNS, line_quarantine, quarantine_rows
 
@@ -209,7 +211,8 @@ def _row_years(typed: pd.DataFrame, spec: SourceSpec) -> pd.Series | None:
     s = typed[col]
     if pd.api.types.is_datetime64_any_dtype(s):
         return s.dt.year.astype("float64")
-    return pd.to_numeric(s.astype("str").str.slice(0, 4), errors="coerce").astype("float64")
+    return per_distinct_values(s, lambda u: pd.to_numeric(u.astype("str").str.slice(0, 4), errors="coerce")
+                               .astype("float64"))
 
 
 def kommunenr_failures(typed: pd.DataFrame, spec: SourceSpec, skip: pd.Index) -> pd.DataFrame:
@@ -251,14 +254,12 @@ def exact_duplicates(raw: RawTable) -> pd.DataFrame:
     data = raw.frame.drop(columns=[LINE])
     if data.empty or data.shape[1] == 0:
         return pd.DataFrame({"linje": pd.Series(dtype="int64"), "lik_linje": pd.Series(dtype="int64")})
-    data = data.set_axis(range(data.shape[1]), axis=1)
-    # Hash rows first (fast); compare cells only among rows whose hash repeats.
-    maybe = pd.util.hash_pandas_object(data, index=False).duplicated(keep=False)
-    data = data[maybe]
-    dup = data.duplicated(keep="first")
-    first = raw.frame.loc[data.index, LINE].groupby([data[c] for c in data.columns], dropna=False).transform("first")
-    return pd.DataFrame({"linje": raw.frame.loc[dup[dup].index, LINE].astype("int64").to_numpy(),
-                         "lik_linje": first[dup].astype("int64").to_numpy()})
+    # One exact key per row (codes of each column's distinct values, combined): no hash, no row-wise work.
+    key = pd.Series(row_keys(*(data.iloc[:, i] for i in range(data.shape[1]))), index=data.index)
+    dup = key.duplicated(keep="first")
+    lines = raw.frame[LINE].astype("int64")
+    first = lines.groupby(key, sort=False).transform("first")
+    return pd.DataFrame({"linje": lines[dup].to_numpy(), "lik_linje": first[dup].to_numpy()})
 
 
 def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> ValidatedFile:

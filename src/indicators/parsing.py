@@ -52,8 +52,8 @@ def row_keys(*columns: pd.Series) -> np.ndarray:
         f, uniques = pd.factorize(col, use_na_sentinel=False)
         n = max(len(uniques), 1)
         if size * n >= 2**62:  # renumber the key so far before it could overflow
-            _, key = np.unique(key, return_inverse=True)
-            size = int(key.max()) + 1 if len(key) else 1
+            key, seen = pd.factorize(key)
+            size = max(len(seen), 1)
         key = key * n + f
         size *= n
     return key
@@ -65,10 +65,11 @@ def per_distinct_rows(check: Callable[..., pd.Series], *columns: pd.Series) -> p
     index = columns[0].index
     if len(index) < 64:
         return check(*columns)
-    key = row_keys(*columns)
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    if len(first) * 2 > len(index):
+    inverse, distinct = pd.factorize(row_keys(*columns))
+    if len(distinct) * 2 > len(index):
         return check(*columns)
+    first = np.empty(len(distinct), dtype=np.int64)
+    first[inverse] = np.arange(len(index))  # a row of each combination (all its rows are equal)
     sub = [c.iloc[first].reset_index(drop=True) for c in columns]
     ok = np.asarray(check(*sub), dtype=bool)
     return pd.Series(ok[inverse], index=index)

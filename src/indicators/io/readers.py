@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from indicators.errors import FileRefused
@@ -244,7 +245,6 @@ def _arrow_frame(data: bytes | None, text: str, delimiter: str) -> pd.DataFrame 
         data: the file's bytes when they are UTF-8 (read without copying), else None (``text`` is encoded).
         text: the decoded text (used for the checks and for other encodings).
     """
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
@@ -254,7 +254,7 @@ def _arrow_frame(data: bytes | None, text: str, delimiter: str) -> pd.DataFrame 
     raw = data if data is not None else text.encode("utf-8")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    if raw.count(b"\r") != raw.count(b"\r\n"):
+    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
         return None  # a lone CR is a line break for editors, not for pyarrow
     header = raw.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8").split(delimiter)
     width = len(header)
@@ -271,17 +271,7 @@ def _arrow_frame(data: bytes | None, text: str, delimiter: str) -> pd.DataFrame 
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None  # a line with another field count: the general reader names it
-    buf = np.frombuffer(raw, dtype=np.uint8)
-    breaks = np.flatnonzero(buf == 10)
-    starts = np.concatenate(([0], breaks + 1))
-    ends = np.concatenate((breaks, [len(buf)]))
-    length = ends - starts
-    cr = np.zeros(len(length), dtype=bool)
-    has = length > 0
-    cr[has] = buf[ends[has] - 1] == 13
-    nonempty = (length - cr) > 0
-    lines = np.flatnonzero(nonempty) + 1  # 1-based physical lines with content
-    lines = lines[lines > 1]  # the header is line 1 (never empty here)
+    lines = _content_lines(raw)
     if len(lines) != table.num_rows:
         return None  # not the one-record-per-line file assumed: let the general reader decide
     columns = [pc.utf8_trim_whitespace(table.column(i)) for i in range(width)]
@@ -301,6 +291,25 @@ def _arrow_frame(data: bytes | None, text: str, delimiter: str) -> pd.DataFrame 
     frame.columns = [labels[i] for i in kept]
     frame[LINE] = lines.astype("int64")
     return frame
+
+
+def _content_lines(raw: bytes) -> np.ndarray:
+    """1-based numbers of the lines after the header that hold anything (``\\n`` or ``\\r\\n`` line ends,
+    no lone ``\\r``): the lines pyarrow returns as records when no quoted cell spans lines."""
+    n_breaks = raw.count(b"\n")
+    last_open = 0 if raw.endswith(b"\n") else 1  # a last line without a line break
+    if b"\n\n" not in raw and b"\n\r\n" not in raw:  # no blank line: every line after the header
+        return np.arange(2, n_breaks + last_open + 1, dtype=np.int64)
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    breaks = np.flatnonzero(buf == 10)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(buf)]))
+    length = ends - starts
+    cr = np.zeros(len(length), dtype=bool)
+    has = length > 0
+    cr[has] = buf[ends[has] - 1] == 13
+    lines = np.flatnonzero((length - cr) > 0) + 1
+    return lines[lines > 1].astype(np.int64)  # the header is line 1 (never empty here)
 
 
 def _split_records(path: Path, text: str, delimiter: str) -> tuple[list[str], list[list[str]], list[int], list[int]]:

@@ -141,11 +141,12 @@ def _parse(text: pd.DataFrame, spec: SourceSpec) -> tuple[pd.DataFrame, list[tup
         s = text[col] if col in text else pd.Series("", index=text.index, dtype="str")
         if col in spec.defaults:
             default = spec.defaults[col]
-            if "{aar}" in default:
-                fill = text["aar"].str.strip().str.cat(pd.Series(default.replace("{aar}", ""), index=text.index))
-            else:
-                fill = pd.Series(default, index=text.index, dtype="str")
-            s = s.where(s.str.strip().ne(""), fill)
+            empty = ~s.str.strip().ne("").astype(bool)
+            if empty.any():  # the default built for the empty cells only
+                fill = (text.loc[empty, "aar"].str.strip() + default.replace("{aar}", "")
+                        if "{aar}" in default else default)
+                s = s.copy()
+                s[empty] = fill
         if col in ("periode", "gjelder_fra"):
             s = normalise_periode(s)
         if col in spec.codes:

@@ -23,7 +23,7 @@ from indicators.parsing import (
     parse_integers,
     parse_numbers,
     per_distinct_values,
-    row_keys,
+    repeated_rows,
 )
 from indicators.quarantine import QUARANTINE_COLUMNS, line_quarantine, quarantine_rows
 
@@ -255,10 +255,11 @@ def exact_duplicates(raw: RawTable) -> pd.DataFrame:
     data = raw.frame.drop(columns=[LINE])
     if data.empty or data.shape[1] == 0:
         return pd.DataFrame({"linje": pd.Series(dtype="int64"), "lik_linje": pd.Series(dtype="int64")})
-    # One exact key per row (codes of each column's distinct values, combined): no hash, no row-wise work.
-    key = pd.Series(row_keys(*(data.iloc[:, i] for i in range(data.shape[1]))), index=data.index)
+    # Exact keys of the rows that have a twin (column by column, no hash, no row-wise work).
+    rows, key = repeated_rows(*(data.iloc[:, i] for i in range(data.shape[1])))
+    lines = pd.Series(raw.frame[LINE].to_numpy(dtype="int64")[rows])
+    key = pd.Series(key)
     dup = key.duplicated(keep="first")
-    lines = raw.frame[LINE].astype("int64")
     first = lines.groupby(key, sort=False).transform("first")
     return pd.DataFrame({"linje": lines[dup].to_numpy(), "lik_linje": first[dup].to_numpy()})
 

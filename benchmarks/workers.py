@@ -6,8 +6,10 @@ the whole process (wall time, peak RSS by ``os.wait4``). Jobs that compute the d
 ``kommune`` and ``rammeomrade`` rows to a Parquet file so the harness can check both sides agree to the krone.
 
 Jobs:
-    product-ingest RAW OUT          read_sources + store_clean + write_quarantine (every contract rule)
-    arrow-ingest RAW OUT            pyarrow.csv (same files, same types) + a Parquet dataset write per period
+    product-ingest RAW OUT          read_sources + store_clean + write_quarantine (every contract rule); reports
+                                    read_s (read and validate) and write_s (store and quarantine) besides inner_s
+    arrow-ingest RAW OUT            pyarrow.csv (same files, same types) + a Parquet dataset write per period;
+                                    reports read_s and write_s
     product-deviation STORE P RES   indicators.run.compute_deviation (reads the store, budget method)
     duckdb-deviation STORE P RES    the same figures in DuckDB SQL from the store's Parquet files
     duckdb-national RAW P RES       the same figures in DuckDB SQL straight from the raw CSV
@@ -159,12 +161,15 @@ def job_product_ingest(raw: str, out: str) -> None:
 
     rss, t = rss_mb(), time.perf_counter()
     ingest = read_sources(Path(raw), "bench")
+    t_read = time.perf_counter()
     if ingest.refusals:
         raise SystemExit(f"refused: {ingest.refusals[0]}")
     store_clean(ingest, Path(out))
+    t_store = time.perf_counter()
     write_quarantine(ingest, Path(out), "bench")
     report(t, rss, rows=int(sum(len(f.accepted) for f in ingest.files)),
-           quarantined=int(ingest.quarantine.shape[0]))
+           quarantined=int(ingest.quarantine.shape[0]), read_s=t_read - t, write_s=time.perf_counter() - t_read,
+           store_s=t_store - t_read)
 
 
 def job_arrow_ingest(raw: str, out: str) -> None:
@@ -176,6 +181,7 @@ def job_arrow_ingest(raw: str, out: str) -> None:
 
     rss, t = rss_mb(), time.perf_counter()
     rows = 0
+    read_s = 0.0
     for name, partition in (("regnskap", "periode"), ("budsjett", "aar"), ("organisasjon", None)):
         files = sorted(str(p) for p in (Path(raw) / name).glob("*.csv"))
         fmt = ds.CsvFileFormat(
@@ -186,7 +192,9 @@ def job_arrow_ingest(raw: str, out: str) -> None:
                                                         "gjelder_fra", "periodiseringsnokkel", "ansvar_navn",
                                                         "rammeomrade")} | {"belop": pa.float64()},
                 decimal_point=",", strings_can_be_null=True))
+        t_read = time.perf_counter()
         table = ds.dataset(files, format=fmt).to_table()
+        read_s += time.perf_counter() - t_read
         rows += table.num_rows
         if partition is None:
             (Path(out) / name).mkdir(parents=True, exist_ok=True)
@@ -200,7 +208,8 @@ def job_arrow_ingest(raw: str, out: str) -> None:
             folder.mkdir(parents=True, exist_ok=True)
             pq.write_table(part, folder / (f"{unit}.parquet" if partition == "periode" else "aar.parquet"),
                            row_group_size=65536)
-    report(t, rss, rows=rows)
+    total = time.perf_counter() - t
+    report(t, rss, rows=rows, read_s=read_s, write_s=total - read_s)
 
 
 def job_bare_prefect() -> None:

@@ -2,12 +2,21 @@
 
 Vectorised over whole columns. Each parser returns the parsed column and a boolean mask of cells
 that were filled in but could not be parsed (those rows go to quarantine).
+
+Parsed once, on distinct values: a ledger of a million lines has a few hundred distinct codes and
+periods, so codes, periods and dates are parsed per distinct value and spread back to the rows
+(:func:`_per_distinct`); amounts in the plain export form (``-1234,50``, ``1234``) are converted in
+pyarrow without a per-cell Python step, the rest by the general rules below.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _SPACES = r"[\s\u00a0\u202f']"
 _THOUSANDS_DOT = r"^-?\d{1,3}(\.\d{3})+$"
@@ -15,6 +24,98 @@ _THOUSANDS_DOT = r"^-?\d{1,3}(\.\d{3})+$"
 
 def _blank(s: pd.Series) -> pd.Series:
     return s.isna() | s.astype("str").str.strip().eq("")
+
+
+def _per_distinct(s: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+                  ) -> tuple[pd.Series, pd.Series]:
+    """Run ``parse`` on the distinct values of ``s`` and spread its (values, bad) back to every row.
+
+    The same as ``parse(s)`` for a parser that looks at each cell alone; used where a column has few
+    distinct values (codes, periods, dates), not for amounts.
+    """
+    if len(s) < 64:
+        return parse(s)
+    codes, uniques = pd.factorize(s, use_na_sentinel=False)
+    if len(uniques) * 2 > len(s):
+        return parse(s)
+    values, bad = parse(pd.Series(uniques, dtype=s.dtype))
+    return (values.take(codes).set_axis(s.index),
+            pd.Series(bad.to_numpy(dtype=bool)[codes], index=s.index))
+
+
+def row_keys(*columns: pd.Series) -> np.ndarray:
+    """One int64 per row, equal for rows equal in every column (missing equals missing), numbered in
+    order of first appearance of each column's values: exact, not a hash."""
+    key = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+    size = 1
+    for col in columns:
+        f, uniques = pd.factorize(col, use_na_sentinel=False)
+        n = max(len(uniques), 1)
+        if size * n >= 2**62:  # renumber the key so far before it could overflow
+            key, seen = pd.factorize(key)
+            size = max(len(seen), 1)
+        key = key * n + f
+        size *= n
+    return key
+
+
+def repeated_rows(*columns: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Rows equal in every column to another row (missing equals missing): their positions (ascending)
+    and a key per such row, equal for equal rows. Exact, not a hash.
+
+    Column by column, only rows that still have a twin are looked at further: once a column of nearly
+    distinct values (an amount, a voucher number) has been seen, the rest costs almost nothing.
+    """
+    n = len(columns[0]) if columns else 0
+    rows = np.arange(n)
+    key = np.zeros(n, dtype=np.int64)
+    for col in columns:
+        values = col if len(rows) == n else col.iloc[rows]
+        f, uniques = pd.factorize(values, use_na_sentinel=False)
+        key = pd.factorize(key * max(len(uniques), 1) + f)[0].astype(np.int64)
+        twin = pd.Series(key).duplicated(keep=False).to_numpy()
+        if not twin.all():
+            rows, key = rows[twin], key[twin]
+        if not len(rows):
+            break
+    return rows, key
+
+
+def per_distinct_rows(check: Callable[..., pd.Series], *columns: pd.Series) -> pd.Series:
+    """``check(*columns)`` (a boolean per row that depends only on the row's own cells), computed once
+    per distinct combination of the columns and spread back to the rows."""
+    index = columns[0].index
+    if len(index) < 64:
+        return check(*columns)
+    inverse, distinct = pd.factorize(row_keys(*columns))
+    if len(distinct) * 2 > len(index):
+        return check(*columns)
+    first = np.empty(len(distinct), dtype=np.int64)
+    first[inverse] = np.arange(len(index))  # a row of each combination (all its rows are equal)
+    sub = [c.iloc[first].reset_index(drop=True) for c in columns]
+    ok = np.asarray(check(*sub), dtype=bool)
+    return pd.Series(ok[inverse], index=index)
+
+
+def per_distinct_values(s: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``convert(s)`` (each cell converted alone), computed once per distinct value."""
+    return _per_distinct(s, lambda u: (convert(u), pd.Series(False, index=u.index)))[0]
+
+
+#: Amounts as an ERP export writes them: optional minus, digits, optional decimal comma. Converted in
+#: pyarrow; every other form goes through the general rules of :func:`parse_numbers`.
+_PLAIN_AMOUNT = r"-?[0-9]+(,[0-9]+)?"
+
+
+def _plain_amounts(t: pd.Series) -> pd.Series | None:
+    """float64 of cells of the form ``-1234,50`` (pyarrow's cast: correctly rounded, as Python's float),
+    or None when pyarrow cannot convert them."""
+    try:
+        arr = pa.array(t, type=pa.string(), from_pandas=True)
+        out = pc.cast(pc.replace_substring(arr, ",", "."), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None
+    return pd.Series(out.to_numpy(zero_copy_only=False), index=t.index, dtype="float64")
 
 
 def parse_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -28,12 +129,30 @@ def parse_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         (float64 values, mask of non-blank cells that are not numbers).
     """
     blank = _blank(s)
+    text = s.astype("str")
+    comma_col = bool((text.str.contains(",", regex=False).fillna(False).astype(bool) & ~blank).any())
+    plain = text.str.fullmatch(_PLAIN_AMOUNT).fillna(False).astype(bool) & ~blank
+    fast = _plain_amounts(text[plain]) if plain.any() else None
+    if fast is None:
+        values = _general_numbers(text, blank, comma_col)
+    else:
+        values = pd.Series(np.nan, index=s.index, dtype="float64")
+        values[plain] = fast
+        rest = ~plain & ~blank
+        if rest.any():
+            values[rest] = _general_numbers(text[rest], blank[rest], comma_col)
+    bad = ~blank & (values.isna() | ~np.isfinite(values.fillna(0)))
+    return values.where(~bad), bad
+
+
+def _general_numbers(s: pd.Series, blank: pd.Series, comma_decimal_col: bool) -> pd.Series:
+    """float64 of every form :func:`parse_numbers` takes (NaN where not a number); ``comma_decimal_col``:
+    the column (all of it, not only these cells) uses decimal commas, so ``1.234.567`` groups thousands."""
     t = s.astype("str").str.replace(_SPACES, "", regex=True).str.replace("\u2212", "-", regex=False)
     has_comma = t.str.contains(",", regex=False)
     has_dot = t.str.contains(".", regex=False)
     last_comma = t.str.rfind(",")
     last_dot = t.str.rfind(".")
-    comma_decimal_col = bool((has_comma & ~blank).any())
     both = has_comma & has_dot
     comma_is_decimal = (both & (last_comma > last_dot)) | (has_comma & ~has_dot)
     dot_thousands = (both & (last_comma > last_dot)) | (
@@ -42,9 +161,7 @@ def parse_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     t = t.where(~dot_thousands, t.str.replace(".", "", regex=False))
     t = t.where(~(both & (last_dot > last_comma)), t.str.replace(",", "", regex=False))
     t = t.where(~comma_is_decimal, t.str.replace(",", ".", regex=False))
-    values = pd.to_numeric(t.where(~blank), errors="coerce").astype("float64")
-    bad = ~blank & (values.isna() | ~np.isfinite(values.fillna(0)))
-    return values.where(~bad), bad
+    return pd.to_numeric(t.where(~blank), errors="coerce").astype("float64")
 
 
 def parse_integers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -57,6 +174,10 @@ def parse_integers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def pad_codes(s: pd.Series, width: int) -> tuple[pd.Series, pd.Series]:
     """Zero-pad numeric codes: ``"10"`` -> ``"010"``. Non-digit codes are errors."""
+    return _per_distinct(s, lambda u: _pad_codes(u, width))
+
+
+def _pad_codes(s: pd.Series, width: int) -> tuple[pd.Series, pd.Series]:
     blank = _blank(s)
     t = s.astype("str").str.strip()
     digits = t.str.fullmatch(r"\d+").fillna(False).astype(bool)
@@ -67,6 +188,10 @@ def pad_codes(s: pd.Series, width: int) -> tuple[pd.Series, pd.Series]:
 
 def normalise_periode(s: pd.Series) -> pd.Series:
     """``2025-06``, ``2025/06`` and ``2025.06`` -> ``202506``; other text is left for the schema."""
+    return _per_distinct(s, lambda u: (_normalise_periode(u), pd.Series(False, index=u.index)))[0]
+
+
+def _normalise_periode(s: pd.Series) -> pd.Series:
     t = s.astype("str").str.strip()
     m = t.str.extract(r"^(\d{4})[-/.](\d{1,2})$")
     fixed = m[0] + m[1].str.zfill(2)
@@ -75,6 +200,10 @@ def normalise_periode(s: pd.Series) -> pd.Series:
 
 def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates as ``YYYY-MM-DD`` (a time part is ignored) or ``DD.MM.YYYY``."""
+    return _per_distinct(s, _parse_dates)
+
+
+def _parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     blank = _blank(s)
     t = s.astype("str").str.strip().str.slice(0, 10)
     iso = pd.to_datetime(t.where(~blank), format="%Y-%m-%d", errors="coerce")

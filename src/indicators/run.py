@@ -97,7 +97,7 @@ def delivered_units(ingest: Ingest, source: str) -> pd.DataFrame:
         if f.source != source:
             continue
         cols = [c for c in ("kommunenr", "periode", "aar") if c in f.accepted.columns]
-        parts.append(f.accepted[cols].astype("string"))
+        parts.append(f.accepted[cols].drop_duplicates().astype("string"))  # units, not rows
         if f.quarantined_rows:
             parts.append(_rejected_units(f))
     if not parts:

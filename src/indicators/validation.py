@@ -21,6 +21,8 @@ from indicators.parsing import (
     parse_dates,
     parse_integers,
     parse_numbers,
+    per_distinct_values,
+    repeated_rows,
 )
 from indicators.privacy import NATIONAL_ID_RULE, find_ids, id_cells, mask_ids, national_id_message
 from indicators.quarantine import QUARANTINE_COLUMNS, line_quarantine, quarantine_rows
@@ -139,11 +141,12 @@ def _parse(text: pd.DataFrame, spec: SourceSpec) -> tuple[pd.DataFrame, list[tup
         s = text[col] if col in text else pd.Series("", index=text.index, dtype="str")
         if col in spec.defaults:
             default = spec.defaults[col]
-            if "{aar}" in default:
-                fill = text["aar"].str.strip().str.cat(pd.Series(default.replace("{aar}", ""), index=text.index))
-            else:
-                fill = pd.Series(default, index=text.index, dtype="str")
-            s = s.where(s.str.strip().ne(""), fill)
+            empty = ~s.str.strip().ne("").astype(bool)
+            if empty.any():  # the default built for the empty cells only
+                fill = (text.loc[empty, "aar"].str.strip() + default.replace("{aar}", "")
+                        if "{aar}" in default else default)
+                s = s.copy()
+                s[empty] = fill
         if col in ("periode", "gjelder_fra"):
             s = normalise_periode(s)
         if col in spec.codes:
@@ -236,7 +239,8 @@ def _row_years(typed: pd.DataFrame, spec: SourceSpec) -> pd.Series | None:
     s = typed[col]
     if pd.api.types.is_datetime64_any_dtype(s):
         return s.dt.year.astype("float64")
-    return pd.to_numeric(s.astype("str").str.slice(0, 4), errors="coerce").astype("float64")
+    return per_distinct_values(s, lambda u: pd.to_numeric(u.astype("str").str.slice(0, 4), errors="coerce")
+                               .astype("float64"))
 
 
 def kommunenr_failures(typed: pd.DataFrame, spec: SourceSpec, skip: pd.Index) -> pd.DataFrame:
@@ -278,14 +282,13 @@ def exact_duplicates(raw: RawTable) -> pd.DataFrame:
     data = raw.frame.drop(columns=[LINE])
     if data.empty or data.shape[1] == 0:
         return pd.DataFrame({"linje": pd.Series(dtype="int64"), "lik_linje": pd.Series(dtype="int64")})
-    data = data.set_axis(range(data.shape[1]), axis=1)
-    # Hash rows first (fast); compare cells only among rows whose hash repeats.
-    maybe = pd.util.hash_pandas_object(data, index=False).duplicated(keep=False)
-    data = data[maybe]
-    dup = data.duplicated(keep="first")
-    first = raw.frame.loc[data.index, LINE].groupby([data[c] for c in data.columns], dropna=False).transform("first")
-    return pd.DataFrame({"linje": raw.frame.loc[dup[dup].index, LINE].astype("int64").to_numpy(),
-                         "lik_linje": first[dup].astype("int64").to_numpy()})
+    # Exact keys of the rows that have a twin (column by column, no hash, no row-wise work).
+    rows, key = repeated_rows(*(data.iloc[:, i] for i in range(data.shape[1])))
+    lines = pd.Series(raw.frame[LINE].to_numpy(dtype="int64")[rows])
+    key = pd.Series(key)
+    dup = key.duplicated(keep="first")
+    first = lines.groupby(key, sort=False).transform("first")
+    return pd.DataFrame({"linje": lines[dup].to_numpy(), "lik_linje": first[dup].to_numpy()})
 
 
 def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> ValidatedFile:

@@ -88,6 +88,16 @@ def valid_code_mask(
         kontoklasse: ``"1"`` drift, ``"0"`` investering, or None to accept either.
         table: :func:`kostra_funksjon` or :func:`kostra_art`.
     """
+    from indicators.parsing import per_distinct_rows  # a ledger has few distinct (code, year, class)
+
+    if kontoklasse is None:
+        return per_distinct_rows(lambda c, y: _valid_code_mask(c, y, None, table), codes, years)
+    return per_distinct_rows(lambda c, y, k: _valid_code_mask(c, y, k, table), codes, years, kontoklasse)
+
+
+def _valid_code_mask(
+    codes: pd.Series, years: pd.Series, kontoklasse: pd.Series | None, table: pd.DataFrame
+) -> pd.Series:
     known = codes.isin(table.index)
     fra = codes.map(table["gyldig_fra_aar"]).astype("float64").fillna(0)
     til = codes.map(table["gyldig_til_aar"]).astype("float64").fillna(9999)

@@ -39,10 +39,17 @@ def valid_kommunenr_mask(kommunenr: pd.Series, years: pd.Series | None = None) -
             valid in any year since 2002.
     """
     table = kommuner()
-    known = kommunenr.isin(set(table["kommunenr"]))
     if years is None:
-        return known.astype(bool)
+        return kommunenr.isin(set(table["kommunenr"])).astype(bool)
+    from indicators.parsing import per_distinct_rows  # a ledger has few distinct (number, year)
+
     yr = pd.to_numeric(years, errors="coerce").astype("float64").reindex(kommunenr.index)
+    return per_distinct_rows(_valid_in_year, kommunenr, yr)
+
+
+def _valid_in_year(kommunenr: pd.Series, yr: pd.Series) -> pd.Series:
+    table = kommuner()
+    known = kommunenr.isin(set(table["kommunenr"]))
     rows = pd.DataFrame({"kommunenr": kommunenr.astype("str"), "aar": yr, "_pos": np.arange(len(kommunenr))})
     merged = rows.merge(table[["kommunenr", "gyldig_fra_aar", "gyldig_til_aar"]], on="kommunenr", how="inner")
     ok = (merged["aar"] >= merged["gyldig_fra_aar"].fillna(-np.inf)) & (

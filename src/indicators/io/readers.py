@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from indicators.errors import FileRefused
@@ -164,9 +165,21 @@ def _headers(cells: list[str], label: Callable[[int], str]) -> list[str]:
 
 
 def read_csv_text(path: Path) -> RawTable:
-    """Read a CSV file into text cells with line numbers (physical lines: a quoted cell spanning
-    two lines counts both)."""
-    text, encoding = decode(path.read_bytes(), path)
+    """Read a CSV file into text cells with line numbers.
+
+    Line numbers are those a text editor shows (VS Code, Notepad++, Windows Notepad): 1-based, the header
+    is line 1, blank lines count, a quoted cell spanning two lines counts both, and every line break
+    counts as one: ``\\r\\n`` (Windows), ``\\n`` (Unix) and a lone ``\\r`` (old Mac, or a stray carriage
+    return inside a line, which those editors show as a line break too). So a row after a stray ``\\r``
+    is one line further down, as the editor shows it.
+
+    A file without any quote character whose every non-blank line has the header's field count is read
+    by pyarrow's CSV reader (:func:`_arrow_frame`, the fast path for large exports); any other file by
+    Python's csv module, which follows quoted cells over lines and keeps lines with the wrong field count
+    for the quarantine. Both give the same cells and line numbers.
+    """
+    data = path.read_bytes()
+    text, encoding = decode(data, path)
     if not text.strip():
         raise FileRefused(path, "filen er tom.", "Eksporter den på nytt med kolonneoverskrifter på første linje "
                                                   "og dataene under.")
@@ -175,6 +188,9 @@ def read_csv_text(path: Path) -> RawTable:
         raise FileRefused(path, "første linje er tom; den skal holde kolonneoverskriftene.",
                           "Fjern de tomme linjene øverst, eller eksporter på nytt med overskrifter på første linje.")
     delimiter = detect_delimiter(first)
+    fast = _arrow_frame(data if encoding in ("utf-8", "utf-8-sig") else None, text, delimiter)
+    if fast is not None:
+        return RawTable(path, fast, encoding, delimiter, expected_fields=_named_count(first.split(delimiter)))
     header, records, starts, ends = _split_records(path, text, delimiter)
     if len(header) == 1:
         _refuse_single_column(path, header[0])
@@ -210,6 +226,90 @@ def read_csv_text(path: Path) -> RawTable:
     frame[LINE] = [s for s, k in zip(starts, keep, strict=True) if k]
     bad = tuple((starts[i], counts[i]) for i, w in enumerate(wrong) if w)
     return RawTable(path, _finish(frame), encoding, delimiter, bad_lines=bad, expected_fields=named)
+
+
+def _named_count(header: list[str]) -> int:
+    """Position (1-based) of the last header that is not empty."""
+    return max((i for i, h in enumerate(header, start=1) if h.strip()), default=0)
+
+
+def _arrow_frame(data: bytes | None, text: str, delimiter: str) -> pd.DataFrame | None:
+    """The table read by pyarrow's CSV reader, or None when the file needs the general reader.
+
+    Taken only when the file has no quote character and no lone carriage return, so that a record is
+    exactly one physical line, and when every non-blank line has the header's number of fields (pyarrow
+    refuses the rest; the general reader quarantines them). Line numbers come from the positions of the
+    line feeds (numpy): the non-empty lines after the header, in order, are the records pyarrow returns.
+
+    Args:
+        data: the file's bytes when they are UTF-8 (read without copying), else None (``text`` is encoded).
+        text: the decoded text (used for the checks and for other encodings).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    if '"' in text:
+        return None
+    raw = data if data is not None else text.encode("utf-8")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
+        return None  # a lone CR is a line break for editors, not for pyarrow
+    header = raw.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8").split(delimiter)
+    width = len(header)
+    if width < 2 or _named_count(header) == 0:
+        return None  # refused by the general reader, with its message
+    names = [f"f{i}" for i in range(width)]
+    try:
+        table = pcsv.read_csv(
+            pa.py_buffer(raw),
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
+                                            escape_char=False, newlines_in_values=False, ignore_empty_lines=True),
+            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[],
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None  # a line with another field count: the general reader names it
+    lines = _content_lines(raw)
+    if len(lines) != table.num_rows:
+        return None  # not the one-record-per-line file assumed: let the general reader decide
+    columns = [pc.utf8_trim_whitespace(table.column(i)) for i in range(width)]
+    blank = None
+    for col in columns:
+        empty = pc.equal(pc.binary_length(col), 0)
+        blank = empty if blank is None else pc.and_(blank, empty)
+    keep = np.ones(table.num_rows, dtype=bool) if blank is None else ~blank.to_numpy(zero_copy_only=False)
+    labels = _headers(header, column_label)
+    kept = [i for i, col in enumerate(columns)
+            if not (labels[i].startswith("(kolonne ") and not pc.any(pc.greater(pc.binary_length(col), 0)).as_py())]
+    if not keep.all():
+        mask = pa.array(keep)
+        columns = [c.filter(mask) for c in columns]
+        lines = lines[keep]
+    frame = pd.DataFrame({j: columns[i].to_pandas(types_mapper=None) for j, i in enumerate(kept)})
+    frame.columns = [labels[i] for i in kept]
+    frame[LINE] = lines.astype("int64")
+    return frame
+
+
+def _content_lines(raw: bytes) -> np.ndarray:
+    """1-based numbers of the lines after the header that hold anything (``\\n`` or ``\\r\\n`` line ends,
+    no lone ``\\r``): the lines pyarrow returns as records when no quoted cell spans lines."""
+    n_breaks = raw.count(b"\n")
+    last_open = 0 if raw.endswith(b"\n") else 1  # a last line without a line break
+    if b"\n\n" not in raw and b"\n\r\n" not in raw:  # no blank line: every line after the header
+        return np.arange(2, n_breaks + last_open + 1, dtype=np.int64)
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    breaks = np.flatnonzero(buf == 10)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(buf)]))
+    length = ends - starts
+    cr = np.zeros(len(length), dtype=bool)
+    has = length > 0
+    cr[has] = buf[ends[has] - 1] == 13
+    lines = np.flatnonzero((length - cr) > 0) + 1
+    return lines[lines > 1].astype(np.int64)  # the header is line 1 (never empty here)
 
 
 def _split_records(path: Path, text: str, delimiter: str) -> tuple[list[str], list[list[str]], list[int], list[int]]:

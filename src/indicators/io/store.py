@@ -404,7 +404,8 @@ def _years_in(filters: list | None) -> set[int] | None:
     return years
 
 
-def read_dataset(out: Path | str, name: str, filters: list | None = None) -> pd.DataFrame | None:
+def read_dataset(out: Path | str, name: str, filters: list | None = None, columns: list[str] | None = None
+                 ) -> pd.DataFrame | None:
     """Read a stored dataset, or None if absent.
 
     Files are read with one schema unified over all of them, so a column only some files have is kept
@@ -414,6 +415,7 @@ def read_dataset(out: Path | str, name: str, filters: list | None = None) -> pd.
     Args:
         filters: ``[(column, op, value), ...]`` with op ``=``/``==``/``<``/``<=``/``>``/``>=``/``in``,
             all of which must hold. A condition on ``aar`` for a dataset without a year is ignored.
+        columns: read only these columns (those the dataset has); all when None.
     Raises:
         OldStoreLayout: ``out`` holds a store in the earlier hive layout.
     """
@@ -429,7 +431,9 @@ def read_dataset(out: Path | str, name: str, filters: list | None = None) -> pd.
     schema = pa.schema([pa.field(f.name, pa.string() if pa.types.is_null(f.type) else f.type) for f in schema])
     filters = [(c, op, v) for c, op, v in filters or [] if c in schema.names or c != "aar"]
     dataset = ds.dataset([str(f) for f in files], schema=schema, format="parquet")
-    table = dataset.to_table(filter=_to_expression(filters))
+    if columns is not None:
+        columns = [c for c in columns if c in schema.names]
+    table = dataset.to_table(filter=_to_expression(filters), columns=columns)
     df = table.to_pandas()
     for f in table.schema:  # whole numbers with gaps stay whole numbers (Int64), not floats
         if pa.types.is_integer(f.type) and table.column(f.name).null_count:

@@ -63,7 +63,8 @@ def tertial_report(periode: str | None = None, out: str = "data/processed", komm
     # The indicators it recomputes into the store are one transaction, like a run (docs/store.md); the
     # report is written from the live store after the commit, while the lock still keeps other runs out.
     with StoreTransaction(out_dir, result.kjoring_id) as txn:
-        compute_indicators(txn.work, t.periode, None, prognosemetode, result)  # all municipalities: the neighbours too
+        # all municipalities (the neighbours too); the charts of the report's municipality
+        compute_indicators(txn.work, t.periode, None, prognosemetode, result, figurer=[kommunenr])
         txn.commit()
         reporter = get_reporter()
         reporter.stage("Skriver rapporten", 1)

@@ -23,7 +23,7 @@ from prefect.task_runners import ProcessPoolTaskRunner
 
 from indicators import pipeline
 from indicators import run as steps
-from indicators.errors import RunRefused
+from indicators.errors import RunRefused, UserError
 from indicators.periods import Periode, previous_month
 
 
@@ -59,13 +59,18 @@ class FanOut:
 
     def _enter(self) -> Any:
         if self._runner is None:
-            if self.dask:
-                from prefect_dask import DaskTaskRunner
+            if not self.dask:
+                self._runner = ProcessPoolTaskRunner(max_workers=self.workers).__enter__()
+                return self._runner
+            from prefect_dask import DaskTaskRunner
 
-                runner = DaskTaskRunner(address=self.dask)
-            else:
-                runner = ProcessPoolTaskRunner(max_workers=self.workers)
-            self._runner = runner.__enter__()
+            try:
+                self._runner = DaskTaskRunner(address=self.dask).__enter__()
+            except Exception as exc:  # noqa: BLE001 - one sentence for the user: the address or the cluster
+                raise UserError(
+                    f"Får ikke kontakt med Dask-klyngen på {self.dask} ({type(exc).__name__}: {exc}). Sjekk "
+                    "adressen (--dask, INDICATORS_DASK eller «dask» i indicators.toml) og at planleggeren "
+                    "(«dask scheduler») kjører og kan nås fra denne maskinen. Ingenting ble lagret.") from exc
         return self._runner
 
     @property

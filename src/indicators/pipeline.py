@@ -2,7 +2,9 @@
 
 A *runner* executes one step: ``runner(name, fn, *args)``. :func:`direct` calls the function (tests, the
 library); ``pipelines/`` passes a runner that wraps each step in a Prefect task, so the flows stay thin and
-the same code runs with or without Prefect. Every step goes through :func:`guarded`: an unexpected error
+the same code runs with or without Prefect. A *mapper* runs one step for several units of municipalities,
+``mapper(name, fn, calls)``: :func:`direct_map` one after the other, ``pipelines/monthly.py`` on a process
+pool or a Dask cluster. Every step goes through :func:`guarded`: an unexpected error
 becomes :class:`~indicators.errors.StepFailed`, naming the step (and the file where one is known), which the
 CLI shows as one sentence with the path of a log.
 
@@ -130,8 +132,9 @@ def compute_indicators(out: Path, periode: Periode, kommuner: list[str] | None, 
     families = [n for n in units.UNIT_FAMILIES if n not in result.skipped]
     everyone = kommuner
     if units_wanted > 1 and not kommuner and families:
-        required = {s for n in families for s in steps.INDICATOR_INPUTS[n][0]}
-        everyone = steps.stored_municipalities(out, sorted(required & available)) or None
+        # every municipality any family's inputs hold (the one-unit run would compute them all)
+        inputs = {s for n in families for group in steps.INDICATOR_INPUTS[n] for s in group}
+        everyone = steps.stored_municipalities(out, sorted(inputs & available)) or None
     groups = units.batches(everyone, units_wanted) if families else []
     reporter.stage("Beregner indikatorer", len(groups) + 1)
     reporter.working(f"{len(groups)} enheter" if len(groups) > 1 else "alle indikatorfamilier")

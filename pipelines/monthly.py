@@ -64,9 +64,12 @@ class FanOut:
                 return self._runner
             from prefect_dask import DaskTaskRunner
 
+            runner = DaskTaskRunner(address=self.dask).__enter__()
             try:
-                self._runner = DaskTaskRunner(address=self.dask).__enter__()
+                runner.client.nthreads()  # connects: a wrong address fails here, before the run starts
+                self._runner = runner
             except Exception as exc:  # noqa: BLE001 - one sentence for the user: the address or the cluster
+                runner.__exit__(None, None, None)
                 raise UserError(
                     f"Får ikke kontakt med Dask-klyngen på {self.dask} ({type(exc).__name__}: {exc}). Sjekk "
                     "adressen (--dask, INDICATORS_DASK eller «dask» i indicators.toml) og at planleggeren "

@@ -2,7 +2,7 @@
 
 import pytest
 
-from indicators.errors import StepFailed
+from indicators.errors import StepFailed, UserError
 from pipelines.monthly import FanOut, _unit_name
 
 pytestmark = pytest.mark.integration
@@ -22,3 +22,10 @@ def test_a_unit_is_named_by_its_municipalities():
     assert _unit_name("beregn-indikatorer", ("out", "P", ["1859", "1860"])) == "beregn-indikatorer 1859–1860"
     assert _unit_name("beregn-indikatorer", ("out", "P", ["1874"])) == "beregn-indikatorer 1874"
     assert _unit_name("beregn-indikatorer", ("out", "P", None)) == "beregn-indikatorer"
+
+
+def test_an_unreachable_dask_scheduler_is_one_plain_sentence():
+    dask = pytest.importorskip("dask")
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        with pytest.raises(UserError, match="Får ikke kontakt med Dask-klyngen på tcp://127.0.0.1:9 .*--dask"):
+            FanOut(dask="tcp://127.0.0.1:9").size  # noqa: B018 - the property connects

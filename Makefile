@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PERIOD ?= 2026-10
 TERTIAL ?= 2026-T2
+# the tertial's last month: the report reads the indicators that month's run stored (T2 -> 08, T1 -> 04)
+TERTIAL_MONTH = $(word 1,$(subst -, ,$(TERTIAL)))-$(if $(findstring T1,$(TERTIAL)),04,$(if $(findstring T2,$(TERTIAL)),08,13))
 
 .PHONY: run test install lint sample-data clean bench
 
@@ -18,6 +20,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/indicators run --period $(TERTIAL_MONTH) --raw data/raw --out data/processed
 	$(BIN)/indicators run --period $(PERIOD) --raw data/raw --out data/processed
 	$(BIN)/indicators report --period $(TERTIAL) --out data/processed
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -24,7 +25,9 @@ from prefect.task_runners import ProcessPoolTaskRunner
 from indicators import pipeline
 from indicators import run as steps
 from indicators.errors import RunRefused, UserError
+from indicators.io.store import read_dataset
 from indicators.periods import Periode, previous_month
+from indicators.report import artifacts
 
 
 def prefect_step(name: str, fn: Callable[..., Any], *args: Any) -> Any:
@@ -125,17 +128,37 @@ def log_run(result: steps.RunResult, out: Path) -> None:
 
 
 def deviation_artifact(result: steps.RunResult, p: Periode) -> None:
-    """The deviation per rammeområde as a Prefect table artifact (when the run computed ``avvik``)."""
+    """The deviation per rammeområde as a Prefect table artifact (when the run computed ``avvik``): the
+    report's labels, 1000 kr in Norwegian format (rows: ``indicators.report.artifacts``)."""
     if result.avvik is None:
         return
-    top = result.avvik[result.avvik["niva"].isin(["kommune", "rammeomrade"])]
-    create_table_artifact(
-        key="avvik-rammeomrade",
-        table=top[["kommunenr", "niva", "kode", "budsjett_hittil", "regnskap_hittil", "avvik_hittil",
-                   "avvik_pct", "prognose_aar", "prognose_avvik"]].round(2).astype(object)
-        .where(top.notna(), None).to_dict(orient="records"),
-        description=f"Avvik per rammeområde, {p}",
-    )
+    create_table_artifact(key="avvik-rammeomrade", table=artifacts.deviation_rows(result.avvik),
+                          description=f"Avvik per rammeområde, {p} (beløp i 1000 kr)")
+
+
+def run_artifacts(result: steps.RunResult, out: Path, p: Periode) -> None:
+    """The savings plan, the key figures and the quarantine summary of the run as Prefect artifacts (rows:
+    ``indicators.report.artifacts``; the quarantine counted per file and reason, no value shown)."""
+    def stored(name: str):
+        df = read_dataset(out, name, [("periode", "=", p.kode)])
+        return df if df is not None and len(df) else None
+
+    if (status := stored("tiltak_status")) is not None:
+        per_area, per_measure = artifacts.savings_rows(status)
+        create_table_artifact(key="handlingsrom-rammeomrade", table=per_area,
+                              description=f"Handlingsrom: realisering per rammeområde, {p} (beløp i 1000 kr)")
+        create_table_artifact(key="handlingsrom-tiltak", table=per_measure,
+                              description=f"Handlingsrom: realisering per tiltak, {p} (beløp i 1000 kr)")
+    if (nokkeltall := stored("nokkeltall")) is not None:
+        create_table_artifact(key="nokkeltall", table=artifacts.key_figure_rows(nokkeltall),
+                              description=f"Finansielle nøkkeltall og ROBEK med mål og status, {p}")
+    parquet = out / "karantene" / f"{result.kjoring_id}.parquet"
+    rows = artifacts.quarantine_rows(pd.read_parquet(parquet) if parquet.exists() else None)
+    create_markdown_artifact(key="karantene", description=f"Karantene, kjøring {result.kjoring_id}",
+                             markdown=artifacts.quarantine_markdown(rows, f"karantene_csv/{result.kjoring_id}.csv"))
+    if rows:
+        create_table_artifact(key="karantene-per-fil", table=rows,
+                              description="Rader i karantene per fil og årsak (uten verdiene)")
 
 
 @flow(name="maanedlig-kjoring", log_prints=False)
@@ -165,6 +188,7 @@ def monthly_run(
         return Failed(message=str(refused))
     log_run(result, Path(out))
     deviation_artifact(result, p)
+    run_artifacts(result, Path(out), p)
     create_markdown_artifact(key="maanedlig-sammendrag", markdown="```\n" + steps.format_summary(result, Path(out))
                              + "\n```", description=f"Månedlig kjøring {p}")
     return result

@@ -1,28 +1,29 @@
-"""The tertial flow: compute every indicator for the tertial's period from the clean store, then write
-the report (HTML, PDF, XLSX) and show its summary and main tables as Prefect artifacts."""
+"""The tertial flow: the report (HTML, PDF, XLSX) from the indicators the monthly run stored for the
+tertial's period, and its summary and main tables as Prefect artifacts.
+
+The report reads the store and never writes it: it computes no indicator into the store, takes no lock and
+writes only its own files under ``<out>/rapporter/``. A period the store lacks is named with the
+``indicators run`` that would store it (``MissingInStore``, exit 1 in the CLI)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from indicators import run as steps
 from indicators.errors import UserError
 from indicators.io.store import read_dataset
-from indicators.io.transaction import StoreTransaction
 from indicators.periods import Tertial, latest_tertial
 from indicators.progress import get_reporter
+from indicators.report import artifacts
 from indicators.report.comments import DEFAULT_THRESHOLD_PCT
 from indicators.report.render import html_headers, html_rows
-from indicators.report.tertial import Report, write_comment_template, write_report
-from pipelines.monthly import compute_indicators
+from indicators.report.tertial import Report, check_store, run_command, write_comment_template, write_report
 
 
-def choose_kommune(out: Path, kommune: str | None) -> str:
+def choose_kommune(out: Path, kommune: str | None, tertial: Tertial | None = None) -> str:
     """The municipality to report on: the one asked for, else Moskenes if present, else the first."""
     organisasjon = read_dataset(out, "organisasjon")
     present = sorted(set(organisasjon["kommunenr"])) if organisasjon is not None else []
@@ -31,7 +32,8 @@ def choose_kommune(out: Path, kommune: str | None) -> str:
             raise UserError(f"Kommune {kommune} finnes ikke i {out} (der er: {', '.join(present)}).")
         return kommune
     if not present:
-        raise UserError(f"Fant ingen data i {out}. Kjør «indicators run --period …» først.")
+        run = f"«{run_command(out, tertial.periode)}»" if tertial else "«indicators run --period …»"
+        raise UserError(f"Fant ingen data i {out}: kjør {run} først, og lag så rapporten.")
     return "1874" if "1874" in present else present[0]
 
 
@@ -50,42 +52,35 @@ def _markdown(table) -> str:
 
 @flow(name="tertialrapport", log_prints=False)
 def tertial_report(periode: str | None = None, out: str = "data/processed", kommune: str | None = None,
-                   prognosemetode: str = "budsjett", mal: bool = False,
+                   prognosemetode: str | None = None, mal: bool = False,
                    kommentar_terskel_pct: float = DEFAULT_THRESHOLD_PCT) -> Report:
     """Tertial report for ``periode`` (``2026-T2``; ``2026-T3`` or ``2026-13`` = the year end; default:
-    the latest tertial that has ended, for schedules). With ``mal``, also the comment template
-    (``kommentarmal_<kommunenr>_<YYYY-Tn>.xlsx/.csv``) with the figures that need a leader's comment."""
+    the latest tertial that has ended, for schedules), read from the store; ``prognosemetode`` checks that the
+    stored forecast has that method (None: the one the run used). With ``mal``, also the comment template
+    (``kommentarmal_<kommunenr>_<YYYY-Tn>.xlsx/.csv``) with the figures that need a leader's comment.
+
+    Raises:
+        MissingInStore: the store lacks the tertial's period: the message names the run that stores it.
+    """
     t = Tertial.parse(periode) if periode else latest_tertial()
     out_dir = Path(out)
-    kommunenr = choose_kommune(out_dir, kommune)
-    result = steps.RunResult(kjoring_id=steps.new_run_id(), periode=str(t.periode),
-                             reconciliation=pd.DataFrame(columns=["kilde", "fil", "lest", "godtatt", "karantene"]))
-    # The indicators it recomputes into the store are one transaction, like a run (docs/store.md); the
-    # report is written from the live store after the commit, while the lock still keeps other runs out.
-    with StoreTransaction(out_dir, result.kjoring_id) as txn:
-        # all municipalities (the neighbours too); the charts of the report's municipality
-        compute_indicators(txn.work, t.periode, None, prognosemetode, result, figurer=[kommunenr])
-        txn.commit()
-        reporter = get_reporter()
-        reporter.stage("Skriver rapporten", 1)
-        reporter.working("HTML, PDF og XLSX")
-        notes = [n for n in result.notes if f" {kommunenr} " in n]  # e.g. a year end whose ledger is not closed
-        report = write(out_dir, kommunenr, t, kommentar_terskel_pct, notes)
-        if mal:
-            report.mal = write_comment_template(out_dir, kommunenr, t, kommentar_terskel_pct)[0]
-        reporter.advance()
-        reporter.done()
+    kommunenr = choose_kommune(out_dir, kommune, t)
+    notes = check_store(out_dir, kommunenr, t, prognosemetode)  # e.g. a year end whose ledger is not closed
+    reporter = get_reporter()
+    reporter.stage("Skriver rapporten", 1)
+    reporter.working("HTML, PDF og XLSX")
+    report = write(out_dir, kommunenr, t, kommentar_terskel_pct, notes)
+    if mal:
+        report.mal = write_comment_template(out_dir, kommunenr, t, kommentar_terskel_pct)[0]
+    reporter.advance()
+    reporter.done()
     create_markdown_artifact(
         key="tertialrapport-sammendrag",
         markdown=f"# Tertialrapport – {t.label}\n\n{_markdown(report.tables['sammendrag'])}\n\n"
                  f"HTML: `{report.html}`  \nPDF: `{report.pdf}`  \nXLSX: `{report.xlsx}`",
         description=f"Sammendrag, {t.label}")
-    for key in ("avvik_rammeomrade", "tiltak_sum", "bemanning"):
-        if key in report.tables:
-            frame = report.tables[key].frame
-            cols = [c for c, _l, _k in report.tables[key].columns if c in frame.columns]
+    for key in ("avvik_rammeomrade", "tiltak_sum", "tiltak", "nokkeltall", "bemanning"):
+        if key in report.tables:  # the report's labels, 1000 kr in Norwegian format (report.artifacts)
             create_table_artifact(key=f"tertial-{key.replace('_', '-')}",
-                                  table=frame[cols].astype(object).where(frame[cols].notna(), None)
-                                  .to_dict(orient="records"),
-                                  description=report.tables[key].title)
+                                  table=artifacts.table_rows(report.tables[key]), description=report.tables[key].title)
     return report

@@ -9,9 +9,10 @@ Every indicator function takes frames and returns a frame; none does I/O.
 """
 
 from indicators.agreements import samarbeidsavtaler_indikatorer
-from indicators.api import drill_down, load
+from indicators.api import default_store, drill_down, load
 from indicators.coverage import care_counts, coverage, dekningsgrad
 from indicators.deviation import compute_avvik
+from indicators.display import norsk_tabell, norsk_tall
 from indicators.drilldown import ledger_lines
 from indicators.key_figures import nokkeltall
 from indicators.periods import Periode
@@ -22,7 +23,7 @@ from indicators.vintages import forecast_accuracy, forecast_history
 __version__ = "0.1.0"
 
 __all__ = [
-    "Periode", "bemanning_indikatorer", "care_counts", "compute_avvik", "coverage", "dekningsgrad",
-    "drill_down", "forecast_accuracy", "forecast_history", "ledger_lines", "load", "nokkeltall",
-    "samarbeidsavtaler_indikatorer", "tiltak_status", "tiltak_totals",
+    "Periode", "bemanning_indikatorer", "care_counts", "compute_avvik", "coverage", "default_store",
+    "dekningsgrad", "drill_down", "forecast_accuracy", "forecast_history", "ledger_lines", "load", "nokkeltall",
+    "norsk_tabell", "norsk_tall", "samarbeidsavtaler_indikatorer", "tiltak_status", "tiltak_totals",
 ]

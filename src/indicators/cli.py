@@ -145,10 +145,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     tertial = Tertial.parse(args.period)
     out = Path(args.out or settings.out)
     kommune = args.kommune or (settings.kommune[0] if settings.kommune else None)
-    method = args.prognosemetode or settings.prognosemetode
+    method = args.prognosemetode  # None: the forecast the run stored; a method given is checked against it
+    from indicators.report.tertial import check_store
+    from pipelines.tertial import choose_kommune, tertial_report
+
+    # the report reads the store and writes only <out>/rapporter/: a period the store lacks is named with the
+    # run that stores it, before Prefect starts (MissingInStore, exit 1)
+    check_store(out, choose_kommune(out, kommune, tertial), tertial, method)
     print(f"Tertialrapport for {tertial.label} (per {tertial.per_dato}) fra {out}", flush=True)
     print("  … starter Prefect (innebygd server, tar 10–20 sekunder første gang)", flush=True)
-    from pipelines.tertial import tertial_report
 
     with _prefect_console(args.verbose), use_reporter(_reporter()):
         state = tertial_report(periode=tertial.kode, out=str(out), kommune=kommune, prognosemetode=method,
@@ -362,13 +367,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     r = sub.add_parser("report", help="tertialrapporten (HTML, PDF og XLSX) fra de behandlede dataene",
-                       description="Beregner indikatorene for tertialets periode fra lageret og skriver "
-                       "tertialrapporten til <out>/rapporter/ som HTML, PDF og XLSX.")
+                       description="Leser indikatorene som «indicators run» har lagret for tertialets periode "
+                       "og skriver tertialrapporten til <out>/rapporter/ som HTML, PDF og XLSX. Rapporten beregner "
+                       "ikke selv og skriver ingenting i lageret; mangler perioden, sier den hvilken kjøring som "
+                       "lager den (exit 1).")
     r.add_argument("--period", "--periode", required=True,
                    help="2026-T1 (per 30.04), 2026-T2 (per 31.08) eller 2026-T3 / 2026-13 (årsavslutning)")
     r.add_argument("--out", help="mappen med behandlede data (standard: data/processed)")
     r.add_argument("--kommune", help="kommunen rapporten gjelder (standard: 1874 hvis den finnes)")
-    r.add_argument("--prognosemetode", choices=METHODS, help="årsprognose (standard: budsjett)")
+    r.add_argument("--prognosemetode", choices=METHODS,
+                   help="årsprognosen kjøringen skal ha brukt (standard: den som er lagret)")
     r.add_argument("--mal", action="store_true",
                    help="skriv også en kommentarmal (XLSX og CSV) med tallene som trenger en lederkommentar")
     r.add_argument("--verbose", action="store_true", help="vis Prefects logglinjer")
@@ -423,13 +431,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def write_error_log(args: argparse.Namespace, exc: BaseException) -> Path:
     """The details of an unexpected error (traceback, command, versions) in ``<out>/kjoringer/`` when the
-    command has an output folder, else in the system's temporary folder."""
+    command has an output folder (``<out>/rapporter/`` for ``report``), else in the system's temporary folder."""
     import platform
     import tempfile
     import traceback
 
     folder = Path(getattr(args, "out", None) or tempfile.gettempdir())
-    folder = folder / "kjoringer" if getattr(args, "out", None) else folder
+    # a report writes nothing into the store but its own folder, not even an error log (issue 9)
+    own = "rapporter" if getattr(args, "command", None) == "report" else "kjoringer"
+    folder = folder / own if getattr(args, "out", None) else folder
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

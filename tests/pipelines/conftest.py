@@ -1,5 +1,7 @@
 """Prefect's test harness, started once for the whole session (about 10–15 s), and the sample store."""
 
+import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,36 @@ def prefect_harness():
         yield
 
 
+def _fingerprint(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory, prefect_harness) -> Path:
-    """The committed sample data (data/raw) run once for 2026-10 into a temporary store."""
+    """The committed sample data (data/raw) run once for 2026-10 into a temporary store, shared by the
+    tests that only read it. A test that writes (a report, a KOSTRA load) takes :func:`writable_store`;
+    at the end of the session this fixture checks that no test changed the shared store, so no test can
+    depend on another's writes."""
     out = tmp_path_factory.mktemp("store")
     assert main(["run", "--period", "2026-10", "--raw", str(REPO / "data" / "raw"), "--out", str(out)]) == 0
+    before = _fingerprint(out)
+    yield out
+    changed = sorted(set(before.items()) ^ set(_fingerprint(out).items()))
+    assert not changed, f"a test wrote into the shared sample store: {sorted({k for k, _ in changed})[:10]}"
+
+
+@pytest.fixture
+def writable_store(sample_store: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample store for a test that writes (about 250 small files)."""
+    return Path(shutil.copytree(sample_store, tmp_path / "store"))
+
+
+@pytest.fixture(scope="session")
+def tertial_store(sample_store, tmp_path_factory) -> Path:
+    """A copy of the sample store with the run for 2026-08 too: the T2 report (per 31.08) reads the indicators
+    that month's run stored, and computes none itself (issue 9). Tests that write take a copy of it."""
+    out = tmp_path_factory.mktemp("tertial") / "store"
+    shutil.copytree(sample_store, out)
+    assert main(["run", "--period", "2026-08", "--raw", str(REPO / "data" / "raw"), "--out", str(out)]) == 0
     return out

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_offline_load_gives_the_comparison_consistent_with_the_ledger(sample_store: Path, capsys):
+def test_offline_load_gives_the_comparison_consistent_with_the_ledger(writable_store: Path, capsys):
+    sample_store = writable_store
     assert main(["kostra", "--offline", str(REPO / "data" / "raw" / "kostra"), "--out", str(sample_store)]) == 0
     assert "SYNTETISKE" in capsys.readouterr().out
     cmp = read_dataset(sample_store, "kostra_sammenligning", [("kommunenr", "=", "1874")])
@@ -45,7 +46,8 @@ def test_own_ledger_kostra_before_ssb_publishes(sample_store: Path):
     assert isinstance(eget, pd.DataFrame)
 
 
-def test_care_figures_agree_with_the_sample_places_and_population(sample_store: Path):
+def test_care_figures_agree_with_the_sample_places_and_population(writable_store: Path):
+    sample_store = writable_store
     assert main(["kostra", "--offline", str(REPO / "data" / "raw" / "kostra"), "--out", str(sample_store)]) == 0
     cmp = read_dataset(sample_store, "kostra_sammenligning", [("kommunenr", "=", "1874")])
     row = cmp[(cmp["aar"] == 2025) & (cmp["indikator"] == "plasser_pct_80pluss")]

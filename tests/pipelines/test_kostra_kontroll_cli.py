@@ -10,7 +10,8 @@ from indicators.cli import main
 pytestmark = pytest.mark.integration
 
 
-def test_kostra_kontroll_on_the_sample(sample_store: Path, capsys):
+def test_kostra_kontroll_on_the_sample(writable_store: Path, capsys):
+    sample_store = writable_store
     assert main(["kostra-kontroll", "--out", str(sample_store)]) == 1  # 2025 is the latest closed year
     captured = capsys.readouterr()
     assert "hindrer innsending" in captured.err

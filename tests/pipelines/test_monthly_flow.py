@@ -143,8 +143,15 @@ def test_the_runs_own_lines_reach_the_prefect_ui_while_the_terminal_stays_quiet(
 
 
 def test_a_year_end_report_of_a_year_not_closed_says_so(examples: Path, tmp_path: Path, capsys):
-    out = tmp_path / "out"
-    assert main(["run", "--period", "2025-06", "--raw", str(examples / "deviation" / "raw"), "--out", str(out)]) == 0
+    out, raw = tmp_path / "out", examples / "deviation" / "raw"
+    assert main(["run", "--period", "2025-06", "--raw", str(raw), "--out", str(out)]) == 0
+    capsys.readouterr()
+    # the report stores no period 13 itself (issue 9): it names the run that does, and writes nothing
+    assert main(["report", "--period", "2025-T3", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "regnskapet for 2025 går bare til 2025-07" in err and "--period 2025-13" in err
+    assert not (out / "avvik" / "2025" / "202513.parquet").exists() and not (out / "rapporter").exists()
+    assert main(["run", "--period", "2025-13", "--raw", str(raw), "--out", str(out)]) == 0
     capsys.readouterr()
     assert main(["report", "--period", "2025-T3", "--out", str(out)]) == 0
     printed = capsys.readouterr().out

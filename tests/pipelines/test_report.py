@@ -56,16 +56,19 @@ class Tables(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def report(sample_store: Path) -> dict:
-    assert main(["report", "--period", "2026-T2", "--out", str(sample_store), "--mal"]) == 0
-    folder = sample_store / "rapporter"
+def report(tertial_store: Path, tmp_path_factory) -> dict:
+    # the sample with the run for 2026-08 as well (the report reads what the runs stored), copied: the report
+    # writes its files into rapporter/
+    store = Path(shutil.copytree(tertial_store, tmp_path_factory.mktemp("report") / "store"))
+    assert main(["report", "--period", "2026-T2", "--out", str(store), "--mal"]) == 0
+    folder = store / "rapporter"
     html = (folder / "tertialrapport_1874_2026-T2.html").read_text(encoding="utf-8")
     parser = Tables()
     parser.feed(html)
     pdf_text = "\n".join(p.extract_text() for p in PdfReader(folder / "tertialrapport_1874_2026-T2.pdf").pages)
     wb = load_workbook(folder / "tertialrapport_1874_2026-T2.xlsx")
     return {"html": html, "tables": parser.tables, "pdf": pdf_text.replace("\xa0", " "), "xlsx": wb,
-            "folder": folder, "store": sample_store}
+            "folder": folder, "store": store}
 
 
 def _row(rows: list[list[str]], first: str) -> list[str]:
@@ -90,12 +93,12 @@ def test_deviation_numbers_equal_the_dataset_in_html_pdf_and_xlsx(report):
                 or ln.startswith("Helse og omsorg") and re.search(r"\d", ln))
     for text in expected:
         assert text.replace("\xa0", " ") in line
-    sheet = _sheet_rows(report["xlsx"], "avvik_rammeomrade")
+    sheet = _sheet_rows(report["xlsx"], "Avvik per rammeområde")
     header, data = sheet[0], [r for r in sheet[1:] if r[0] == "Helse og omsorg"][0]
     assert header[1] == "Budsjett hittil (kr)"
     assert data[1] == pytest.approx(row["budsjett_hittil"]) and data[3] == pytest.approx(row["avvik_hittil"])
     assert isinstance(data[1], float)
-    assert report["xlsx"]["avvik_rammeomrade"].auto_filter.ref  # a finance officer can filter
+    assert report["xlsx"]["Avvik per rammeområde"].auto_filter.ref  # a finance officer can filter
 
 
 def test_savings_and_summary_tables_trace_to_their_datasets(report):
@@ -103,7 +106,7 @@ def test_savings_and_summary_tables_trace_to_their_datasets(report):
     s = status[(status["periode"] == "202608") & (status["tiltak_id"] == "HR26-02")].iloc[0]
     cells = _row(report["tables"]["tabell-tiltak"], "HR26-02")
     assert cells[4:7] == [fmt_number(s[c] / 1000) for c in ("planlagt_aar", "planlagt_hittil", "realisert_hittil")]
-    sheet = [r for r in _sheet_rows(report["xlsx"], "tiltak") if r[0] == "HR26-02"][0]
+    sheet = [r for r in _sheet_rows(report["xlsx"], "Handlingsrom, tiltakene") if r[0] == "HR26-02"][0]
     assert sheet[6] == pytest.approx(s["realisert_hittil"])
     nk = read_dataset(report["store"], "nokkeltall", [("kommunenr", "=", "1874")])
     ndr = nk[(nk["periode"] == "202608") & (nk["indikator"] == "netto_driftsresultat_prognose_pct")].iloc[0]
@@ -159,7 +162,7 @@ def test_suppression_holds_in_all_three(report):
     assert dek["prikket"].any()
     header = report["tables"]["tabell-dekning"][0]
     cells = _row(report["tables"]["tabell-dekning"], "Avslag i måneden, %")
-    sheet = _sheet_rows(report["xlsx"], "dekning")
+    sheet = _sheet_rows(report["xlsx"], "Dekningsgrad pleie og omsorg")
     xrow = [r for r in sheet if r[0] == "Avslag i måneden, %"][0]
     for kommunenr, r in dek.iterrows():
         col = header.index(NAMES[kommunenr])
@@ -206,7 +209,7 @@ def test_project_section_lists_the_overdue_activities(report):
     rows = report["tables"]["tabell-prosjekt_forsinket"][1:]
     assert [r[1] for r in rows] == late["aktivitet"].tolist()
     assert [r[4] for r in rows] == [fmt_number(d) for d in late["dager_forsinket"]]
-    sheet = _sheet_rows(report["xlsx"], "prosjekt_forsinket")[1:]
+    sheet = _sheet_rows(report["xlsx"], "Forsinkede aktiviteter")[1:]
     assert [r[4] for r in sheet] == [float(d) for d in late["dager_forsinket"]]
     assert "Prosjektet «Et bærekraftig Moskenes»" in report["pdf"]
 
@@ -226,7 +229,7 @@ def test_leaders_comments_stand_beside_their_figures_in_html_pdf_and_xlsx(report
     assert cells[3].startswith("Avviket hittil (965 000 kr) skyldes vikarer")
     assert cells[5] == "Kommunalsjef helse og omsorg, 08.09.2026"
     assert "Avviket hittil (965 000 kr)" in _flat(report["pdf"])
-    sheet = [r for r in _sheet_rows(report["xlsx"], "kommentarer_okonomi") if r[0] == "Helse og omsorg"][0]
+    sheet = [r for r in _sheet_rows(report["xlsx"], "Kommentarer, økonomi") if r[0] == "Helse og omsorg"][0]
     assert sheet[1] == pytest.approx(row["prognose_avvik"]) and sheet[3].startswith("Avviket hittil")
     late = _row(report["tables"]["tabell-kommentarer_tiltak"], "HR26-07 Oppgavefellesskap for lønn med Vestvågøy")
     assert late[3] == "Kommentar mangler (kreves: tiltakseier vurderer tiltaket som gult)"
@@ -290,7 +293,7 @@ def test_the_forecast_adjustment_shows_with_its_reason_and_amount_in_avvik_html_
     assert cells[7] == "\u22123\u00a0255"
     assert f"Helse og omsorg: \u22123\u00a0255 (1000 kr), {reason}" in report["html"]
     assert "Helse og omsorg: −3 255 (1000 kr), Refusjon ressurskrevende" in _flat(report["pdf"])
-    sheet = _sheet_rows(report["xlsx"], "avvik_rammeomrade")
+    sheet = _sheet_rows(report["xlsx"], "Avvik per rammeområde")
     header, data = sheet[0], [r for r in sheet[1:] if r[0] == "Helse og omsorg"][0]
     assert data[header.index("Herav prognosejustering (kr)")] == -3_255_000
     assert data[header.index("Begrunnelse for prognosejustering")].startswith(reason)
@@ -465,7 +468,8 @@ def test_an_autosum_over_each_filtered_xlsx_column_equals_the_tables_total(repor
     from openpyxl.utils.cell import range_boundaries
 
     checked = 0
-    for name in ("avvik_rammeomrade", "tiltak_sum", "bemanning", "avtaler"):
+    for name in ("Avvik per rammeområde", "Handlingsrom per rammeområde", "Bemanning og sykefravær",
+                 "Samarbeidsavtaler"):
         ws = report["xlsx"][name]
         _c0, _r0, c1, r1 = range_boundaries(ws.auto_filter.ref)
         header = [c.value for c in ws[1]]
@@ -485,7 +489,7 @@ def test_an_autosum_over_each_filtered_xlsx_column_equals_the_tables_total(repor
 def test_xlsx_dates_are_dates_widths_fit_and_each_table_prints_on_the_page_width(report):
     import datetime as dt
 
-    ws = report["xlsx"]["prosjekt_forsinket"]
+    ws = report["xlsx"]["Forsinkede aktiviteter"]
     header = [c.value for c in ws[1]]
     col = header.index("Planlagt ferdig")
     cells = [row[col] for row in ws.iter_rows(min_row=2)]
@@ -493,7 +497,7 @@ def test_xlsx_dates_are_dates_widths_fit_and_each_table_prints_on_the_page_width
     ps = read_dataset(report["store"], "prosjektstatus", [("kommunenr", "=", "1874")])
     late = ps[(ps["periode"] == "202608") & ps["forsinket"]].sort_values("dager_forsinket", ascending=False)
     assert [c.value.strftime("%Y-%m-%d") for c in cells] == late["planlagt_slutt"].tolist()
-    summary = report["xlsx"]["sammendrag"]
+    summary = report["xlsx"]["Sammendrag"]
     longest = max(len(str(c.value)) for c in summary["A"] if c.value)
     assert summary.column_dimensions["A"].width >= min(longest, 60)  # «Handlingsrom: realisert hittil» not cut
     for ws in report["xlsx"].worksheets[1:]:
@@ -508,3 +512,18 @@ def test_the_first_page_tells_the_tertial(report):
     assert "Handlingsrom 2026: realisert" in first and "Største risiko" in first
     assert "ROBEK-kriterier som slår ut: § 28-1 c." in first
     assert "8 forsinket" in first
+
+
+def test_the_drill_down_opens_each_rammeomrade_in_html_and_stays_out_of_the_pdf(report):
+    """Issue 11, part 3, on the sample: each rammeområde's <details> gives the regnskap hittil of its row in
+    the deviation table; the PDF says where the details are instead of printing them; sheets in words."""
+    html = report["html"]
+    for row in report["tables"]["tabell-avvik_rammeomrade"][1:-1]:
+        m = re.search(r'<summary>' + re.escape(row[0]) + r' <span class="tall">– regnskap hittil ([^,]+),', html)
+        assert m and m.group(1) == row[2], row[0]
+    assert html.count('<details class="drill"') == len(report["tables"]["tabell-avvik_rammeomrade"]) - 1
+    assert "Detaljene per ansvar, funksjon og regnskapslinje er ikke med i PDF-en" in _flat(report["pdf"])
+    assert "Største regnskapslinjer" not in report["pdf"]
+    names = report["xlsx"].sheetnames
+    assert {"Detaljer per ansvar", "Detaljer per funksjon", "Regnskapslinjer per ansvar"} <= set(names)
+    assert all("_" not in n for n in names), names

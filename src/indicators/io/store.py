@@ -108,6 +108,27 @@ def _declared_types() -> dict[str, tuple[tuple[str, pa.DataType], ...]]:
     return declared
 
 
+#: Datasets without a contract of their own: every SSB table (``kostra/<tabell>/alle.parquet``, read together
+#: as ``kostra`` or one by one as ``kostra/<tabell>``).
+KOSTRA = "kostra"
+
+
+def dataset_names() -> list[str]:
+    """Every dataset a store can hold, from the contracts (a new source or output is listed by itself):
+    the sources a run stores (person-level ones never are), the output datasets (``contracts/outputs.py``),
+    ``karantene``, ``kostra_grupper`` and ``kostra`` (its tables one by one: :func:`kostra_tables`)."""
+    from indicators.contracts import SOURCES
+
+    stored_sources = {n for n, spec in SOURCES.items() if not spec.person_level}
+    return sorted((set(_declared_types()) - (set(SOURCES) - stored_sources)) | {KOSTRA})
+
+
+def kostra_tables(out: Path | str) -> list[str]:
+    """The SSB tables in a store, as dataset names ``kostra/<tabell>``."""
+    root = Path(out) / KOSTRA
+    return sorted(f"{KOSTRA}/{p.parent.name}" for p in root.glob(f"*/{ALL_FILE}")) if root.is_dir() else []
+
+
 def _inferred_type(s: pd.Series, col: str) -> pa.DataType:
     """The stored type of a column no contract declares: codes are strings, integers int64, floats
     float64, categories their values' type, an all-empty column a string."""
@@ -188,10 +209,40 @@ def to_table(df: pd.DataFrame, name: str, unit: str | None = None) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    """``table`` with exactly ``schema``'s columns and types (absent columns empty)."""
-    arrays = [table.column(f.name).cast(f.type) if f.name in table.column_names else pa.nulls(len(table), f.type)
-              for f in schema]
+def _cast_column(values: pa.Array | pa.ChunkedArray, typ: pa.DataType, col: str,
+                 path: Path | None = None) -> pa.Array | pa.ChunkedArray:
+    """A stored column as type ``typ``, for files written by earlier versions with other types: an all-empty
+    column becomes empty of ``typ``; a category becomes its values; a code stored as a number becomes text,
+    ``kommunenr`` with four digits (``301`` -> ``"0301"``, also ``"301"``); whole floats become whole numbers.
+
+    Raises:
+        UserError: a value cannot be read as ``typ`` (names the file and the column).
+    """
+    if values.null_count == len(values):
+        return pa.nulls(len(values), typ)
+    was_text = pa.types.is_string(values.type)
+    if pa.types.is_dictionary(values.type):
+        values = values.cast(values.type.value_type)
+    try:
+        if pa.types.is_string(typ) and pa.types.is_floating(values.type) and col in CODE_COLUMNS:
+            values = values.cast(pa.int64())  # a code 1874.0 -> 1874 -> "1874", never "1874.0"
+        if values.type != typ:
+            values = values.cast(typ)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+        where = f"Filen {path}" if path is not None else "En fil i lageret"
+        raise UserError(
+            f"{where} har verdier i kolonnen «{col}» som ikke kan leses som {typ} ({exc}). Filen er skrevet av en "
+            "eldre versjon; kjør perioden på nytt («indicators run»), så skrives den på nytt.") from exc
+    if col == "kommunenr" and pa.types.is_string(typ) and (path is not None or not was_text):  # (new rows are padded)
+        short = pc.fill_null(pc.match_substring_regex(values, r"^\d{1,3}$"), False)
+        values = pc.if_else(short, pc.utf8_lpad(values, 4, "0"), values)
+    return values
+
+
+def _conform(table: pa.Table, schema: pa.Schema, path: Path | None = None) -> pa.Table:
+    """``table`` with exactly ``schema``'s columns and types (absent columns empty; see :func:`_cast_column`)."""
+    arrays = [_cast_column(table.column(f.name), f.type, f.name, path) if f.name in table.column_names
+              else pa.nulls(len(table), f.type) for f in schema]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
@@ -328,7 +379,7 @@ def _merge_unit(path: Path, new: pa.Table | None, kommuner: set[str]) -> tuple[p
     if path.exists():
         old = pq.read_table(path, partitioning=None)
         if "kommunenr" in old.column_names and old.num_rows:
-            codes = old["kommunenr"].cast(pa.string())
+            codes = _cast_column(old["kommunenr"], pa.string(), "kommunenr", path)  # "301" of an older file too
             gone = pc.is_in(codes, value_set=pa.array(sorted(kommuner), pa.string()))
             removed = pd.Series(codes.filter(gone).to_pylist(), dtype="object").value_counts().to_dict()
             kept = old.filter(pc.invert(gone))
@@ -337,7 +388,7 @@ def _merge_unit(path: Path, new: pa.Table | None, kommuner: set[str]) -> tuple[p
             else:
                 schema = pa.schema(list(new.schema) + [f for f in old.schema if f.name not in new.column_names],
                                    metadata=new.schema.metadata)
-                new = pa.concat_tables([_conform(kept, schema), _conform(new, schema)])
+                new = pa.concat_tables([_conform(kept, schema, path), _conform(new, schema)])
     if new is None:
         return None, removed
     return new.take(pc.sort_indices(new, sort_keys=[("kommunenr", "ascending")])), {
@@ -404,6 +455,72 @@ def _years_in(filters: list | None) -> set[int] | None:
     return years
 
 
+def _empty_columns(meta: pq.FileMetaData) -> set[str]:
+    """Columns of a Parquet file that hold no value (from its statistics; a file without rows: all)."""
+    if meta.num_rows == 0:
+        return {meta.schema.column(i).path for i in range(meta.num_columns)}
+    empty = set()
+    for i in range(meta.num_columns):
+        nulls = 0
+        for g in range(meta.num_row_groups):
+            stats = meta.row_group(g).column(i).statistics
+            if stats is None or not stats.has_null_count:
+                nulls = -1
+                break
+            nulls += stats.null_count
+        if nulls == meta.num_rows:
+            empty.add(meta.schema.column(i).path)
+    return empty
+
+
+def _plain(typ: pa.DataType) -> pa.DataType:
+    """A file's type as stored by this version: categories as their values, large strings as strings."""
+    if pa.types.is_dictionary(typ):
+        typ = typ.value_type
+    return pa.string() if pa.types.is_large_string(typ) else typ
+
+
+def read_schema(name: str, files: list[Path]) -> tuple[pa.Schema, set[Path]]:
+    """The one schema a dataset's files are read with, and the files whose types differ from it.
+
+    Columns are those of every file (a column only later files have is kept). A declared column
+    (:func:`dataset_schema`) has its declared type, whatever an earlier version wrote (``kommunenr`` as a
+    number, an all-empty column typed null). Another column has the type its files agree on
+    (``pa.unify_schemas``, permissive: an integer column that later holds decimals is a float), leaving out
+    files where it is empty; text when they disagree, or when it is empty everywhere.
+    """
+    declared = dict(_declared_types().get(name, ()))
+    seen: dict[str, list[pa.DataType]] = {}
+    typed: list[tuple[Path, pa.Schema]] = []
+    for f in files:
+        meta = pq.read_metadata(f)
+        file_schema = meta.schema.to_arrow_schema()
+        typed.append((f, file_schema))
+        empty = _empty_columns(meta)
+        for field in file_schema:
+            types = seen.setdefault(field.name, [])
+            if field.name not in empty and not pa.types.is_null(field.type):
+                types.append(_plain(field.type))
+    fields = []
+    for col, types in seen.items():
+        typ = declared.get(col) or FIXED_TYPES.get(col)
+        if typ is None and col in CODE_COLUMNS:
+            typ = pa.string()
+        if typ is None:
+            try:
+                typ = pa.unify_schemas([pa.schema([(col, t)]) for t in types],
+                                       promote_options="permissive").field(col).type if types else pa.string()
+            except (pa.ArrowTypeError, pa.ArrowInvalid):
+                typ = pa.string()
+            if pa.types.is_null(typ) or pa.types.is_large_string(typ):
+                typ = pa.string()
+        fields.append(pa.field(col, typ))
+    schema = pa.schema(fields)
+    odd = {f for f, file_schema in typed
+           if any(not pa.types.is_null(fl.type) and fl.type != schema.field(fl.name).type for fl in file_schema)}
+    return schema, odd
+
+
 def read_dataset(out: Path | str, name: str, filters: list | None = None, columns: list[str] | None = None
                  ) -> pd.DataFrame | None:
     """Read a stored dataset, or None if absent.
@@ -427,13 +544,25 @@ def read_dataset(out: Path | str, name: str, filters: list | None = None, column
             return None
         # The dataset exists, just not for the years asked for: no rows, the dataset's columns.
         files, filters = every[:1], [*(filters or []), ("kommunenr", "in", [])]
-    schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
-    schema = pa.schema([pa.field(f.name, pa.string() if pa.types.is_null(f.type) else f.type) for f in schema])
+    schema, odd = read_schema(name, files)
     filters = [(c, op, v) for c, op, v in filters or [] if c in schema.names or c != "aar"]
-    dataset = ds.dataset([str(f) for f in files], schema=schema, format="parquet")
+    expr = _to_expression(filters)
     if columns is not None:
         columns = [c for c in columns if c in schema.names]
-    table = dataset.to_table(filter=_to_expression(filters), columns=columns)
+    if not odd:  # every file has the dataset's types (all written by this version): one scan
+        table = ds.dataset([str(f) for f in files], schema=schema, format="parquet").to_table(filter=expr,
+                                                                                             columns=columns)
+    else:  # files of earlier versions with other types: each converted on its own, in path order
+        tables = []
+        for f in files:
+            if f in odd:
+                part = _conform(pq.read_table(f, partitioning=None), schema, f)
+                part = part if expr is None else part.filter(expr)
+                tables.append(part if columns is None else part.select(columns))
+            else:
+                tables.append(ds.dataset([str(f)], schema=schema, format="parquet").to_table(filter=expr,
+                                                                                            columns=columns))
+        table = pa.concat_tables(tables)
     df = table.to_pandas()
     for f in table.schema:  # whole numbers with gaps stay whole numbers (Int64), not floats
         if pa.types.is_integer(f.type) and table.column(f.name).null_count:

@@ -46,6 +46,8 @@ def format_cell(value, kind: str) -> str:
         return fmt_number(float(value), 1)
     if kind == "int":
         return fmt_number(float(value), 0, zero_dash=True)
+    if kind == "nr":
+        return str(int(value))
     return str(value)
 
 
@@ -116,4 +118,4 @@ def xlsx_value(value, kind: str):
         return str(value)
 
 
-XLSX_FORMATS = {"kr": "#,##0", "int": "#,##0", "pct": "0.0", "num1": "#,##0.0", "target": "0.00"}
+XLSX_FORMATS = {"kr": "#,##0", "int": "#,##0", "nr": "0", "pct": "0.0", "num1": "#,##0.0", "target": "0.00"}

@@ -20,7 +20,8 @@ METHOD_WORDS = {"budsjett": "resten av året som budsjettert", "lineaer": "line�
                 "fjoraarsprofil": "fjorårets månedsprofil"}
 SUPPRESSED = ":"
 
-#: kinds: text, kr (shown in 1000 kr), pct (one decimal), num1, int, lys (traffic light)
+#: kinds: text, kr (shown in 1000 kr), pct (one decimal), num1, int, nr (a whole number without thousands
+#: separators, e.g. a line number), lys (traffic light)
 
 
 @dataclass
@@ -32,6 +33,8 @@ class Table:
     note: str = ""
     totals: list[int] = field(default_factory=list)  # row positions to show in bold
     html_skip: tuple[str, ...] = ()  # columns only in the XLSX (their content is in the note in HTML/PDF)
+    sheet: str = ""  # the XLSX sheet's name in words (default: report.xlsx_layout.SHEET_NAMES, then the title)
+    xlsx_only: bool = False  # a sheet of the XLSX only (the HTML shows it otherwise, e.g. the drill-down)
 
     def __repr__(self) -> str:
         return f"Table({self.key!r}, rows={len(self.frame)})"

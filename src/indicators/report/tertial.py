@@ -1,12 +1,17 @@
 """The tertial report: HTML (self-contained, print stylesheet), PDF made from it, and XLSX.
 
-Reads the indicator datasets of the report's period from the store; the tables are built by
-``report.tables`` and every number in them equals its dataset row."""
+Reads the indicator datasets of the report's period from the store, and writes nothing into it: the
+report files go to ``<out>/rapporter/``. The indicators are computed and stored by the monthly run for
+that period (``indicators run --period 2026-08``); what the report needs and the store lacks is named
+with that command (:func:`check_store`). The tables are built by ``report.tables`` and every number in
+them equals its dataset row."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
+import shlex
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -15,14 +20,16 @@ import pandas as pd
 from jinja2 import Environment, select_autoescape
 
 from indicators import codes
+from indicators.errors import UserError
 from indicators.io.csv_safe import text_cells_as_text
 from indicators.io.store import read_filtered
-from indicators.periods import Tertial
+from indicators.periods import Periode, Tertial
 from indicators.report import comments as C
+from indicators.report import details as D
 from indicators.report import tables as T
 from indicators.report.highlights import highlights
 from indicators.report.render import XLSX_FORMATS, html_headers, html_rows, resolved_rows, xlsx_value
-from indicators.report.xlsx_layout import finish_sheet
+from indicators.report.xlsx_layout import finish_sheet, sheet_name
 
 
 @dataclass
@@ -47,6 +54,81 @@ def _load(out: Path, name: str, kommuner: list[str] | None = None, aar: list[int
     return df if df is not None and len(df) else None
 
 
+class MissingInStore(UserError):
+    """The store lacks what the report needs (the tertial's period, or a dataset); the message names the
+    ``indicators run`` that makes it. The report computes nothing itself and writes nothing into the store."""
+
+
+def last_raw_folder(out: Path) -> str | None:
+    """The raw folder of the store's latest run, from its manifest (``kjoringer/<kjoring_id>.json``)."""
+    folder = Path(out) / "kjoringer"
+    for manifest in sorted(folder.glob("*.json"), reverse=True) if folder.is_dir() else []:
+        try:
+            raw = json.loads(manifest.read_text(encoding="utf-8")).get("parametre", {}).get("raw")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if raw:
+            return str(raw)
+    return None
+
+
+def run_command(out: Path, periode: Periode, method: str | None = None) -> str:
+    """The ``indicators run`` that stores every indicator for ``periode`` in ``out`` (with the raw folder of
+    the store's latest run, when a manifest names one)."""
+    raw = last_raw_folder(out)
+    words = ["indicators", "run", "--period", str(periode)]
+    words += ["--raw", raw] if raw else []
+    words += ["--out", str(out)]
+    words += ["--prognosemetode", method] if method else []
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def check_store(out: Path, kommunenr: str, tertial: Tertial, method: str | None = None) -> list[str]:
+    """Check that the store holds the tertial's period for ``kommunenr`` (its ``avvik``, which the monthly
+    run for that period stores with every other indicator), read only.
+
+    Args:
+        method: the forecast method asked for; None = the one the run used.
+    Returns:
+        the notes the report must carry: a ledger that stops before the period (from the stored
+        ``regnskap``, as the run says it).
+    Raises:
+        MissingInStore: the period (or the forecast method asked for) is not in the store, in one sentence
+            with the ``indicators run`` command that would store it.
+    """
+    from indicators.run import ledger_behind
+
+    out = Path(out)
+    p = tertial.periode
+    avvik = _load(out, "avvik", [kommunenr], [p.aar], p.kode)
+    regnskap = read_filtered(out, "regnskap", [kommunenr], [p.aar])
+    if avvik is None:
+        stored = read_filtered(out, "avvik", [kommunenr])
+        have = sorted({str(Periode.parse(str(x))) for x in stored["periode"].unique()}) if stored is not None else []
+        why = f" (lageret har avvik for {', '.join(have[-3:])})" if have else ""
+        closed = regnskap is not None and regnskap["periode"].astype(str).eq(p.kode).any()
+        if p.maned == 13 and not closed:
+            last = (f"; regnskapet for {p.aar} går bare til {Periode.parse(str(regnskap['periode'].max()))}"
+                    if regnskap is not None and len(regnskap) else f"; lageret har ikke regnskap for {p.aar}")
+            raise MissingInStore(
+                f"{tertial.label} er ikke beregnet for kommune {kommunenr} i {out}{why}{last}: når periode {p} "
+                f"(årsavslutningen) er levert, kjør «{run_command(out, p, method)}» og lag rapporten på nytt.")
+        deliver = "" if regnskap is not None else f"lever regnskapet for {p.aar} i rådatamappen, "
+        raise MissingInStore(
+            f"Lageret {out} har ikke tallene for {tertial.label} (periode {p}) for kommune {kommunenr}{why}: "
+            f"{deliver}kjør «{run_command(out, p, method)}» og lag rapporten på nytt (rapporten beregner ikke selv "
+            "og skriver ikke i lageret).")
+    used = sorted(set(avvik["prognosemetode"].dropna().astype(str)))
+    if method and used and used != [method]:
+        raise MissingInStore(
+            f"Årsprognosen for {p} for kommune {kommunenr} i {out} er beregnet med prognosemetoden "
+            f"{', '.join(used)}, ikke {method}: kjør «{run_command(out, p, method)}» og lag rapporten på nytt, "
+            "eller lag den uten --prognosemetode.")
+    this_year = regnskap[regnskap["periode"].astype(str).str.startswith(str(p.aar))] if regnskap is not None \
+        else None
+    return ledger_behind(this_year, p)
+
+
 def load_comments(out: Path, kommunenr: str, tertial: Tertial) -> pd.DataFrame | None:
     """The leaders' comments for the tertial (``kommentarer``, periode = the tertial's last month)."""
     return _load(out, "kommentarer", [kommunenr], None, tertial.periode.kode)
@@ -59,6 +141,19 @@ def comment_inputs(out: Path, kommunenr: str, tertial: Tertial) -> dict[str, pd.
     return {"avvik": _load(out, "avvik", one, y, p.kode), "status": _load(out, "tiltak_status", one, y, p.kode),
             "prosjekt": _load(out, "prosjektstatus", one, y, p.kode),
             "nokkeltall": _load(out, "nokkeltall", one, None, p.kode)}
+
+
+def staffing_last_year(out: Path, kommunenr: str, p: Periode) -> pd.DataFrame | None:
+    """``bemanning_indikatorer`` of the same month last year: as stored by that month's run, else computed
+    in memory from the stored ``bemanning`` (read only: nothing is written)."""
+    last = Periode(p.aar - 1, p.maned)
+    stored = _load(out, "bemanning_indikatorer", [kommunenr], [last.aar], last.kode)
+    if stored is not None:
+        return stored
+    from indicators.run import compute_staffing
+
+    computed = compute_staffing(out, last, [kommunenr])
+    return computed if len(computed) else None
 
 
 def build_tables(out: Path, kommunenr: str, tertial: Tertial,
@@ -83,11 +178,7 @@ def build_tables(out: Path, kommunenr: str, tertial: Tertial,
         for t in T.savings_table(status):
             tables[t.key] = t
     if bemanning is not None:
-        from indicators.periods import Periode
-        from indicators.run import compute_staffing
-
-        last = compute_staffing(out, Periode(p.aar - 1, p.maned), one)
-        tables["bemanning"] = T.staffing_table(bemanning, last if len(last) else None)
+        tables["bemanning"] = T.staffing_table(bemanning, staffing_last_year(out, kommunenr, p))
     dekning = _load(out, "dekningsgrad", None, y, p.kode)
     if dekning is not None and kommunenr in set(dekning["kommunenr"]):
         tables["dekning"] = T.coverage_table(dekning, codes.KOMMUNER, kommunenr)
@@ -110,6 +201,11 @@ def build_tables(out: Path, kommunenr: str, tertial: Tertial,
     rows = C.comments_with_figures(figures, load_comments(out, kommunenr, tertial))
     for t in C.comment_tables(rows):
         tables[t.key] = t
+    drill = D.load_details(out, kommunenr, p.kode, avvik)  # the drill-down (HTML <details>, XLSX sheets)
+    if drill is not None:
+        for t in D.xlsx_tables(drill):
+            tables[t.key] = t
+        tables["detaljer_ansvar"].areas = D.html_view(drill)  # type: ignore[attr-defined]
     tables["sammendrag"].highlights = highlights(  # type: ignore[attr-defined]
         inputs["avvik"], rows, inputs["status"], inputs["nokkeltall"], inputs["prosjekt"], p.aar)
     missing = rows[rows["mangler"]] if len(rows) else rows
@@ -151,6 +247,8 @@ def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, ou
     }
     view = {}
     for key, t in tables.items():
+        if t.xlsx_only:
+            continue
         skip = getattr(t, "html_skip", ())
         kinds = [k for c, _l, k in t.columns if c not in skip]
         num_cols = [k not in ("text", "lys") for k in kinds]
@@ -173,6 +271,7 @@ def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, ou
         title=f"Tertialrapport – {tertial.label}", kommune_navn=navn, kommunenr=kommunenr,
         tertial_label=tertial.label, per_dato=tertial.per_dato, laget=dt.date.today().strftime("%d.%m.%Y"),
         hovedpunkter=getattr(tables.get("sammendrag"), "highlights", []), merknader=notes or [],
+        detaljer=getattr(tables.get("detaljer_ansvar"), "areas", []), detaljer_ark=(D.SHEET_ANSVAR, D.SHEET_LINES),
         tables=_Tables(view), figures=figures, store=Path(out).name, periode=tertial.periode.kode,  # no machine path
     )
 
@@ -196,7 +295,7 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
     info.column_dimensions["A"].width = 14
     info.column_dimensions["B"].width = 60
     for key, t in tables.items():
-        ws = wb.create_sheet(title=key[:31])
+        ws = wb.create_sheet(title=sheet_name(t, set(wb.sheetnames)))  # in words (h-report)
         headers = [f"{label} (kr)" if kind == "kr" else label for _c, label, kind in t.columns]
         if key == "sammendrag":
             headers.insert(2, "Enhet")

@@ -17,6 +17,43 @@ from indicators.report.tables import Table
 DATE_FORMAT = "DD.MM.YYYY"
 MAX_WIDTH = 60  # characters; longer text wraps
 
+#: Each table's sheet named in words, as a finance officer would look for it (Excel: at most 31 characters,
+#: none of ``[]:*?/\``). A table not named here gets its own ``sheet``, else its title.
+SHEET_NAMES = {
+    "sammendrag": "Sammendrag",
+    "nokkeltall": "Nøkkeltall og ROBEK",
+    "avvik_rammeomrade": "Avvik per rammeområde",
+    "sentrale_inntekter": "Sentrale inntekter og finans",
+    "tiltak_sum": "Handlingsrom per rammeområde",
+    "tiltak": "Handlingsrom, tiltakene",
+    "bemanning": "Bemanning og sykefravær",
+    "dekning": "Dekningsgrad pleie og omsorg",
+    "avtaler": "Samarbeidsavtaler",
+    "avtaler_forfalt": "Avtaler som skal evalueres",
+    "kostra": "KOSTRA-sammenligning",
+    "prosjekt": "Arbeidspakker",
+    "prosjekt_forsinket": "Forsinkede aktiviteter",
+    "kommentarer_okonomi": "Kommentarer, økonomi",
+    "kommentarer_tiltak": "Kommentarer, handlingsrom",
+    "kommentarer_prosjekt": "Kommentarer, prosjektet",
+    "kommentarer_nokkeltall": "Kommentarer, nøkkeltall",
+}
+_NOT_IN_SHEET_NAME = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def sheet_name(table: Table, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """The sheet name of ``table`` in words: its ``sheet``, else :data:`SHEET_NAMES`, else its title; at
+    most 31 characters, without the characters Excel refuses, and not one of ``taken`` (compared as Excel
+    does, ignoring case: a repeat gets « (2)», « (3)», …)."""
+    name = getattr(table, "sheet", "") or SHEET_NAMES.get(table.key) or table.title
+    name = " ".join(name.translate(_NOT_IN_SHEET_NAME).split()).strip("'")[:31].strip() or "Tabell"
+    lower = {t.lower() for t in taken}
+    base, n = name, 2
+    while name.lower() in lower:
+        suffix = f" ({n})"
+        name, n = base[:31 - len(suffix)].rstrip() + suffix, n + 1
+    return name
+
 
 def _shown_length(value) -> int:
     """About the number of characters Excel shows for a cell (numbers with thousands separators)."""

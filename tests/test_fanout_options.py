@@ -41,3 +41,16 @@ def test_fan_out_settings_from_file_then_environment(tmp_path: Path):
     assert load_settings(tmp_path / "ingen", environ={}).figurer == []
     with pytest.raises(UserError, match="arbeidere"):
         load_settings(tmp_path / "ingen", environ={"INDICATORS_ARBEIDERE": "mange"})
+
+
+def test_a_report_without_its_municipalitys_charts_says_how_to_draw_them(tmp_path: Path):
+    from indicators.periods import Tertial
+    from pipelines.tertial import missing_charts
+
+    t = Tertial.parse("2026-T2")
+    (tmp_path / "figurer" / "202608").mkdir(parents=True)
+    (tmp_path / "figurer" / "202608" / "avvik_rammeomrade_1874.svg").write_text("<svg/>", encoding="utf-8")
+    assert missing_charts(tmp_path, "1874", t) == []
+    [note] = missing_charts(tmp_path, "1865", t)
+    assert "ingen figurer for kommune 1865" in note and "--period 2026-08" in note and note.endswith(
+        "--figurer 1865» og lag rapporten på nytt.")

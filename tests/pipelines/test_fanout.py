@@ -25,7 +25,9 @@ def test_a_unit_is_named_by_its_municipalities():
 
 
 def test_an_unreachable_dask_scheduler_is_one_plain_sentence():
-    dask = pytest.importorskip("dask")
+    pytest.importorskip("distributed")  # first: its defaults in dask's config outlive the `set` below
+    import dask
+
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         with pytest.raises(UserError, match="Får ikke kontakt med Dask-klyngen på tcp://127.0.0.1:9 .*--dask"):
             FanOut(dask="tcp://127.0.0.1:9").size  # noqa: B018 - the property connects

@@ -43,6 +43,10 @@ UNIT_FAMILIES = ("avvik", "tiltak_status", "dekningsgrad", "bemanning_indikatore
 
 #: outputs of earlier runs a unit reads (absent from a new store: read as None)
 OUTPUTS_READ = {"prognose_historikk"}
+#: the columns read of a dataset whose other columns no indicator uses: the ledger without its voucher,
+#: project and source-line columns (``bilagsnr``, ``prosjekt``, ``kilde_fil``, ``kilde_linje``), which
+#: only the drill-down to ledger lines reads
+COLUMNS = {"regnskap": ["kommunenr", "aar", "periode", "ansvar", "funksjon", "art", "kontoklasse", "belop"]}
 
 
 @dataclass
@@ -70,14 +74,17 @@ class Inputs:
 
 def read_inputs(out: Path | str, kommuner: list[str] | None, plan: dict[str, Years],
                 inputs: Inputs | None = None) -> Inputs:
-    """Read each dataset of ``plan`` once: the municipalities ``kommuner`` (all when None), the years asked.
+    """Read each dataset of ``plan`` once: the municipalities ``kommuner`` (all when None), the years asked,
+    the columns of :data:`COLUMNS` (all for the other datasets).
 
     Datasets already in ``inputs`` are not read again."""
     inputs = inputs or Inputs()
     for name, years in plan.items():
         if name in inputs.frames:
             continue
-        inputs.frames[name] = store.read_filtered(out, name, kommuner, sorted(years) if years else None)
+        filters = [("kommunenr", "in", list(kommuner))] if kommuner else []
+        filters += [("aar", "in", sorted(years))] if years else []
+        inputs.frames[name] = store.read_dataset(out, name, filters or None, columns=COLUMNS.get(name))
     return inputs
 
 

@@ -25,7 +25,7 @@ from indicators.io.statbank_files import (
     read_statbank_file,
 )
 from indicators.kostra import check_recorded
-from indicators.quarantine import empty_quarantine, extra_quarantine
+from indicators.quarantine import empty_quarantine, extra_quarantine, mask_national_ids
 from indicators.validation import HeaderOnly, MissingColumns, ValidatedFile, validate_table
 
 #: Folders in the raw tree that this version reads in other ways or not yet.
@@ -83,8 +83,10 @@ class Ingest:
 
     @property
     def quarantine(self) -> pd.DataFrame:
+        """Every file's quarantined rows, with no national id number in them (``mask_national_ids``:
+        also what ``indicators validate`` prints)."""
         parts = [f.quarantine for f in self.files if len(f.quarantine)]
-        return pd.concat(parts, ignore_index=True) if parts else empty_quarantine()
+        return mask_national_ids(pd.concat(parts, ignore_index=True)) if parts else empty_quarantine()
 
     @property
     def sources(self) -> list[str]:

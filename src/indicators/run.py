@@ -24,17 +24,15 @@ from indicators.coverage import care_counts, suppress_counts
 from indicators.errors import RunRefused
 from indicators.ingest import Ingest
 from indicators.io import store
-from indicators.io.csv_safe import csv_text
 from indicators.io.store import (
     Replaced,
     kommunenr_text,
-    to_table,
-    write_atomic,
     write_dataset,
     write_text_atomic,
 )
 from indicators.kostra import kostra_sammenligning, read_stored, store_recorded
 from indicators.periods import Periode
+from indicators.quarantine import file_identity, mask_national_ids, write_record
 from indicators.report import charts
 from indicators.units import ledger_behind  # noqa: F401 - part of this module's interface
 
@@ -170,18 +168,15 @@ def store_clean(ingest: Ingest, out: Path) -> tuple[dict[str, list[str]], list[R
 
 
 def write_quarantine(ingest: Ingest, out: Path, kjoring_id: str) -> list[str]:
-    """Write this run's quarantine as Parquet (the dataset ``<out>/karantene/``, one file per run) and a
-    CSV copy for Excel (semicolon, UTF-8 with BOM) in ``<out>/karantene_csv/``, outside the dataset, in which
-    a text beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed with ``'``
-    (:func:`indicators.io.csv_safe.csv_text`)."""
-    q = ingest.quarantine
-    if q.empty:
-        return []
-    parquet = Path(out) / "karantene" / f"{kjoring_id}.parquet"
-    write_atomic(to_table(q, "karantene"), parquet)
-    csv_path = Path(out) / "karantene_csv" / f"{kjoring_id}.csv"
-    write_text_atomic(csv_text(q), csv_path, encoding="utf-8-sig")  # no formula for Excel: io/csv_safe.py
-    return [str(parquet), str(csv_path)]
+    """Write this run's quarantine into the record: Parquet in ``<out>/karantene/`` (a dataset, one file per
+    run) and a CSV copy for Excel (semicolon, UTF-8 with BOM) in ``<out>/karantene_csv/``, in which a text
+    beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed with ``'``
+    (:func:`indicators.io.csv_safe.csv_text`). Earlier runs' rows of the files read now are replaced, so
+    each fault is there once (:func:`indicators.quarantine.write_record`), and no national id number is
+    written (:func:`indicators.quarantine.mask_national_ids`)."""
+    q = mask_national_ids(ingest.quarantine)
+    delivered = {file_identity(f.path): sha256(f.path) for f in getattr(ingest, "files", []) if Path(f.path).is_file()}
+    return write_record(q, delivered, Path(out), kjoring_id)
 
 
 #: stored datasets a user does not deliver by that name: the raw source (folder) they come from

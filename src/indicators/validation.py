@@ -13,7 +13,6 @@ import pandera.pandas as pa
 
 from indicators.codes.kommuner import explain_invalid, valid_kommunenr_mask
 from indicators.contracts.base import COMMON_RULES, KOMMUNENR_RE, SourceSpec, normalise_header
-from indicators.contracts.vedtak import is_national_id
 from indicators.errors import FileRefused
 from indicators.io.readers import LINE, RawTable
 from indicators.parsing import (
@@ -23,6 +22,7 @@ from indicators.parsing import (
     parse_integers,
     parse_numbers,
 )
+from indicators.privacy import NATIONAL_ID_RULE, find_ids, id_cells, mask_ids, national_id_message
 from indicators.quarantine import QUARANTINE_COLUMNS, line_quarantine, quarantine_rows
 
 
@@ -113,7 +113,7 @@ def map_columns(raw: RawTable, spec: SourceSpec) -> tuple[pd.DataFrame, list[str
         mapping[pos] = target
     missing = [c for c in spec.required if c not in mapping.values()]
     if missing:
-        shown = [str(c)[:40] for c in headers if c != LINE]
+        shown = mask_ids(pd.Series([str(c)[:40] for c in headers if c != LINE], dtype="str")).tolist()
         found = ", ".join(shown[:15]) + (f" og {len(shown) - 15} til" if len(shown) > 15 else "")
         looks_like_data = sum(bool(re.fullmatch(r"[-\d\s.,]+", h)) for h in shown) > len(shown) / 2
         raise MissingColumns(
@@ -188,17 +188,44 @@ def _schema_failures(typed: pd.DataFrame, spec: SourceSpec) -> pd.DataFrame:
                          "regel": pd.Series(dtype=str), "rad_regel": pd.Series(dtype=bool)})
 
 
-def refuse_national_ids(frame: pd.DataFrame, path: Path) -> None:
-    """Refuse a care-decision file whose ``bruker_id`` holds national id numbers (never echoed)."""
-    hits = is_national_id(frame["bruker_id"])
-    if hits.any():
-        first = int(frame.loc[hits, LINE].iloc[0])
-        raise FileRefused(
-            path,
-            f"kolonnen «bruker_id» inneholder fødselsnumre ({int(hits.sum())} rader, første på linje {first}). "
-            "Personopplysninger av denne typen skal ikke inn i løsningen.",
-            "Eksporter vedtakene på nytt med pseudonyme bruker-id-er (ikke fødselsnummer), og slett denne filen.",
-        )
+def _lines(lines: pd.Series, shown: int = 5) -> str:
+    """``linje 2, 5 og 9`` / ``linje 2, 5, 9, 12, 14 og 3 til``."""
+    nums = [str(int(n)) for n in lines.head(shown)]
+    rest = len(lines) - len(nums)
+    if rest:
+        return f"linje {', '.join(nums)} og {rest} til"
+    return "linje " + (f"{', '.join(nums[:-1])} og {nums[-1]}" if len(nums) > 1 else nums[0])
+
+
+def refuse_national_ids(raw: RawTable) -> None:
+    """Refuse a person-level file (``vedtak``) that holds a national id number in any column, also
+    one the contract does not use (:mod:`indicators.privacy`). The message names the columns and
+    lines, never the number."""
+    hits = id_cells(raw.frame)
+    in_header = find_ids(pd.Series(raw.headers, dtype="str")).any()  # a file whose first line is data
+    if not hits and not in_header:
+        return
+    names = mask_ids(pd.Series([str(c) for c in hits], dtype="str")).tolist()
+    where = "; ".join([*(["overskriftslinjen (første linje)"] if in_header else []),
+                       *(f"kolonnen «{name}»{_where(raw)} på {_lines(raw.frame.loc[mask, LINE])}"
+                         for name, mask in zip(names, hits.values(), strict=True))])
+    raise FileRefused(
+        raw.path,
+        f"filen inneholder fødselsnumre eller D-numre ({where}). Personopplysninger av denne typen skal ikke "
+        "inn i løsningen, så ingenting fra filen er lest inn.",
+        "Fjern numrene (eller bytt dem ut med pseudonyme bruker-id-er) i eksporten, slett denne filen og lever "
+        "den nye.",
+    )
+
+
+def national_id_failures(text: pd.DataFrame, spec: SourceSpec) -> pd.DataFrame:
+    """One failure (index, kolonne, regel ``fodselsnummer``, melding) per cell of a contract column
+    that holds a national id number; the row goes to the quarantine and the number is never copied."""
+    hits = id_cells(text.drop(columns=[LINE]), spec)
+    rows = [pd.DataFrame({"index": mask[mask].index, "kolonne": col, "regel": NATIONAL_ID_RULE,
+                          "melding": national_id_message(col)}) for col, mask in hits.items()]
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["index", "kolonne", "regel",
+                                                                                 "melding"])
 
 
 def _row_years(typed: pd.DataFrame, spec: SourceSpec) -> pd.Series | None:
@@ -263,13 +290,14 @@ def exact_duplicates(raw: RawTable) -> pd.DataFrame:
 
 def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> ValidatedFile:
     """Validate one raw table. Raises FileRefused when the file cannot be used at all."""
+    if spec.person_level:  # before anything else: a sheet that is not data is refused too
+        refuse_national_ids(raw)
     text, ignored = map_columns(raw, spec)
     if text.empty and not raw.bad_lines:
         raise HeaderOnly(raw.path, f"filen har kolonneoverskrifter, men ingen rader med data{_where(raw)}.",
                          "Eksporter på nytt med dataene, eller flytt filen ut av mappen hvis den ikke skal være med.")
-    if spec.person_level:
-        refuse_national_ids(text, raw.path)
     text = text.reset_index(drop=True)
+    ids = national_id_failures(text, spec) if not spec.person_level else None
     typed, parse_errors = _parse(text, spec)
     rows = [pd.DataFrame({"index": bad[bad].index, "kolonne": col, "regel": rule})
             for bad, col, rule in parse_errors if bad.any()]
@@ -279,7 +307,9 @@ def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> Validate
         # Row-level rules (code valid for the row's year, dates in order, …) read other cells;
         # where one of those cells could not be parsed, the parse error is the fault to report.
         schema_bad = schema_bad[~(schema_bad["rad_regel"] & schema_bad["index"].isin(parsed_bad["index"]))]
-    failures = pd.concat([*rows, schema_bad.drop(columns="rad_regel")], ignore_index=True)
+    # a cell holding a national id is reported as that, first (the other rules' faults of the cell are dropped)
+    first = [ids] if ids is not None and len(ids) else []
+    failures = pd.concat([*first, *rows, schema_bad.drop(columns="rad_regel")], ignore_index=True)
     failing = pd.Index(failures["index"].unique()) if len(failures) else pd.Index([])
     extra = [kommunenr_failures(typed, spec, failing)]
     if spec.key:

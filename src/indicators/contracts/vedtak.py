@@ -1,9 +1,9 @@
 """Contract of ``vedtak``: person-level care decisions (pseudonymous). Aggregated on the way in,
-never stored; a file holding a national id number is refused whole."""
+never stored; a file holding a national id number in any column is refused whole
+(:func:`indicators.validation.refuse_national_ids`)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -18,26 +18,14 @@ from indicators.contracts.base import (
     kommunenr_col,
     text_col,
 )
-
-FNR_W1 = np.array([3, 7, 6, 1, 8, 9, 4, 5, 2])
-FNR_W2 = np.array([5, 4, 3, 2, 7, 6, 5, 4, 3, 2])
+from indicators.privacy import find_ids
 
 
 def is_national_id(values: pd.Series) -> pd.Series:
-    """True where a value is a valid Norwegian fødselsnummer/D-nummer (11 digits, both mod-11
-    check digits right). Vectorised over the column."""
-    s = values.astype("str").str.strip()
-    digits_ok = s.str.fullmatch(r"\d{11}").fillna(False).astype(bool)
-    out = pd.Series(False, index=values.index)
-    if not digits_ok.any():
-        return out
-    cand = s[digits_ok]
-    d = np.array([[int(c) for c in v] for v in cand], dtype=int)  # only 11-digit candidates
-    k1 = (11 - (d[:, :9] @ FNR_W1) % 11) % 11
-    k2 = (11 - (d[:, :10] @ FNR_W2) % 11) % 11
-    ok = (k1 != 10) & (k2 != 10) & (k1 == d[:, 9]) & (k2 == d[:, 10])
-    out.loc[cand.index] = ok
-    return out
+    """True where a whole cell is a fødselsnummer, D- or H-nummer (11 digits, also written
+    ``010190 12345``; a valid date and both mod-11 check digits): :func:`indicators.privacy.find_ids`,
+    which the validator runs over every column of a care-decision file."""
+    return find_ids(values.astype("str"), whole_cell=True, lost_zero=False)
 
 
 RULES = {

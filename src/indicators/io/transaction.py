@@ -48,10 +48,11 @@ STAGING_DIR = ".staging"
 JOURNAL = ".journal.json"
 #: Top-level names of the store that are never cloned or committed.
 NOT_CLONED = {LOCK_FILE, STAGING_DIR}
-#: Top-level folders a run only adds files to and never reads (charts, manifests and logs, the quarantine's
-#: Excel copy, reports): not cloned, so the clone stays small when there are thousands of charts; what the
-#: run writes there is committed like everything else, and nothing there is removed.
-WRITE_ONLY = {"figurer", "kjoringer", "karantene_csv", "rapporter"}
+#: Top-level folders a run only adds files to and never reads (charts, manifests and logs, reports): not
+#: cloned, so the clone stays small when there are thousands of charts; what the run writes there is
+#: committed like everything else, and nothing there is removed. (The quarantine's Excel copy,
+#: ``karantene_csv``, is cloned: a run rewrites or removes earlier runs' copies with their Parquet files.)
+WRITE_ONLY = {"figurer", "kjoringer", "rapporter"}
 #: Folders committed last: the manifest says the run is complete.
 COMMIT_LAST = ("kjoringer",)
 

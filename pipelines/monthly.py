@@ -1,11 +1,16 @@
 """The monthly flow: read → validate → store clean Parquet → indicators → charts → manifest.
 
 Runs on Prefect's embedded default (no server to start). The steps and their order are
-:func:`indicators.pipeline.execute_run`; this module only wraps each step in a Prefect task.
+:func:`indicators.pipeline.execute_run`; this module only wraps each step in a Prefect task. The indicators
+are computed per unit of municipalities (:mod:`indicators.units`), one Prefect task per unit, submitted to
+a local process pool (:class:`FanOut`, default) or to a Dask cluster through ``prefect-dask`` when given a
+scheduler address (``indicators run --dask tcp://host:8786``, ``INDICATORS_DASK``). The units return frames;
+the store is written by the flow's own process, inside the run's transaction.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,10 +20,11 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
+from prefect.task_runners import ProcessPoolTaskRunner
 
 from indicators import pipeline
 from indicators import run as steps
-from indicators.errors import RunRefused
+from indicators.errors import RunRefused, UserError
 from indicators.io.store import read_dataset
 from indicators.periods import Periode, previous_month
 from indicators.report import artifacts
@@ -29,10 +35,83 @@ def prefect_step(name: str, fn: Callable[..., Any], *args: Any) -> Any:
     return task(name=name, cache_policy=NO_CACHE)(pipeline.guarded)(name, fn, *args)
 
 
+def _unit_name(name: str, args: tuple) -> str:
+    """``beregn-indikatorer 1859–1860``: the task run of one unit, named by its municipalities."""
+    kommuner = args[2] if len(args) > 2 else None
+    if not kommuner:
+        return name
+    return f"{name} {kommuner[0]}" + (f"–{kommuner[-1]}" if len(kommuner) > 1 else "")
+
+
+def default_workers() -> int:
+    """Processes of the local pool: ``INDICATORS_ARBEIDERE`` when set, else the machine's cores."""
+    text = os.environ.get("INDICATORS_ARBEIDERE", "").strip()
+    return max(1, int(text)) if text.isdigit() else max(1, os.cpu_count() or 1)
+
+
+class FanOut:
+    """Runs the units of a run as Prefect tasks: on a local process pool (``workers`` processes), or on the
+    Dask cluster whose scheduler is at ``dask`` (``tcp://host:8786``). A run of one unit runs it in the
+    flow's own process (no pool to start). Used as a context manager; :attr:`size` is the number of units
+    worth making (the pool's processes, or the cluster's worker threads)."""
+
+    def __init__(self, dask: str | None = None, workers: int | None = None) -> None:
+        self.dask = dask or None
+        self.workers = workers or default_workers()
+        self._runner: Any = None
+
+    def _enter(self) -> Any:
+        if self._runner is None:
+            if not self.dask:
+                self._runner = ProcessPoolTaskRunner(max_workers=self.workers).__enter__()
+                return self._runner
+            from prefect_dask import DaskTaskRunner
+
+            runner = DaskTaskRunner(address=self.dask).__enter__()
+            try:
+                runner.client.nthreads()  # connects: a wrong address fails here, before the run starts
+                self._runner = runner
+            except Exception as exc:  # noqa: BLE001 - one sentence for the user: the address or the cluster
+                runner.__exit__(None, None, None)
+                raise UserError(
+                    f"Får ikke kontakt med Dask-klyngen på {self.dask} ({type(exc).__name__}: {exc}). Sjekk "
+                    "adressen (--dask, INDICATORS_DASK eller «dask» i indicators.toml) og at planleggeren "
+                    "(«dask scheduler») kjører og kan nås fra denne maskinen. Ingenting ble lagret.") from exc
+        return self._runner
+
+    @property
+    def size(self) -> int:
+        if not self.dask:
+            return self.workers
+        return max(1, sum(self._enter().client.nthreads().values()))
+
+    def __enter__(self) -> FanOut:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            runner.__exit__(*exc)
+
+    def __call__(self, name: str, fn: Callable[..., Any], calls: list[tuple]) -> list[Any]:
+        """``fn(*args)`` for each of ``calls`` as a task named after the step and its municipalities."""
+        unit = task(name=name, cache_policy=NO_CACHE)(pipeline.guarded)
+        if len(calls) == 1:
+            return [unit.with_options(task_run_name=_unit_name(name, calls[0]))(name, fn, *calls[0])]
+        runner = self._enter()
+        futures = [runner.submit(unit.with_options(task_run_name=_unit_name(name, args)),
+                                 {"name": name, "fn": fn, "args": args}) for args in calls]
+        return [f.result() for f in futures]
+
+
 def compute_indicators(out_dir: Path, p: Periode, kommune: list[str] | None, prognosemetode: str,
-                       result: steps.RunResult) -> None:
-    """Every indicator family for P as Prefect tasks, and the deviation table as an artifact."""
-    pipeline.compute_indicators(out_dir, p, kommune, prognosemetode, result, runner=prefect_step)
+                       result: steps.RunResult, figurer: str | list[str] | None = None,
+                       dask: str | None = None) -> None:
+    """Every indicator family for P as Prefect tasks (the units fanned out), and the deviation table as an
+    artifact."""
+    with FanOut(dask) as fan_out:
+        pipeline.compute_indicators(out_dir, p, kommune, prognosemetode, result, runner=prefect_step,
+                                    mapper=fan_out, units_wanted=fan_out.size, figurer=figurer)
     deviation_artifact(result, p)
 
 
@@ -89,12 +168,21 @@ def monthly_run(
     out: str = "data/processed",
     kommune: list[str] | None = None,
     prognosemetode: str = "budsjett",
+    figurer: str | list[str] | None = None,
+    dask: str | None = None,
+    arbeidere: int | None = None,
 ):
     """Monthly run for one period (default: last month, for schedules). Returns a RunResult, or a
-    Failed state naming refused files."""
+    Failed state naming refused files.
+
+    ``figurer``: the municipalities to draw charts for (``"alle"``, a list; default the home municipality
+    or ``kommune``). ``dask``: a Dask scheduler's address (``tcp://host:8786``) to compute the units on, else
+    a local pool of ``arbeidere`` processes (default: the machine's cores)."""
     p = Periode.parse(periode) if periode else previous_month()
     try:
-        result = pipeline.execute_run(Path(raw), Path(out), p, kommune, prognosemetode, runner=prefect_step)
+        with FanOut(dask, arbeidere) as fan_out:
+            result = pipeline.execute_run(Path(raw), Path(out), p, kommune, prognosemetode, runner=prefect_step,
+                                          mapper=fan_out, units_wanted=fan_out.size, figurer=figurer)
     except RunRefused as refused:
         get_run_logger().error(str(refused))
         return Failed(message=str(refused))

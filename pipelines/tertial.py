@@ -50,6 +50,16 @@ def _markdown(table) -> str:
     return "\n".join(lines)
 
 
+def missing_charts(out: Path, kommunenr: str, tertial: Tertial) -> list[str]:
+    """A sentence when the run of the tertial's month drew no charts for ``kommunenr`` (a run draws the home
+    municipality's, or those its ``--figurer`` names): the report is then without them, and says how to get them."""
+    if (Path(out) / "figurer" / tertial.periode.kode / f"avvik_rammeomrade_{kommunenr}.svg").exists():
+        return []
+    command = f"{run_command(Path(out), tertial.periode)} --figurer {kommunenr}"
+    return [f"Kjøringen for {tertial.periode} tegnet ingen figurer for kommune {kommunenr}, så rapporten er uten "
+            f"figurer: kjør «{command}» og lag rapporten på nytt."]
+
+
 @flow(name="tertialrapport", log_prints=False)
 def tertial_report(periode: str | None = None, out: str = "data/processed", kommune: str | None = None,
                    prognosemetode: str | None = None, mal: bool = False,
@@ -70,6 +80,7 @@ def tertial_report(periode: str | None = None, out: str = "data/processed", komm
     reporter.stage("Skriver rapporten", 1)
     reporter.working("HTML, PDF og XLSX")
     report = write(out_dir, kommunenr, t, kommentar_terskel_pct, notes)
+    report.notes = [*report.notes, *missing_charts(out_dir, kommunenr, t)]  # said on screen, not in the report
     if mal:
         report.mal = write_comment_template(out_dir, kommunenr, t, kommentar_terskel_pct)[0]
     reporter.advance()

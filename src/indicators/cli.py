@@ -77,6 +77,20 @@ def _print_summary(title: str, rows: list[tuple[str, str]]) -> None:
         print(f"  {label:<{width}}  {text}")
 
 
+def _chart_choice(values: list[str] | None) -> str | list[str] | None:
+    """``--figurer``: ``alle``, municipality numbers (``1874 1865`` or ``1874,1865``), or None (the default:
+    the home municipality, or the run's ``--kommune``)."""
+    items = [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+    if not items:
+        return None
+    if any(v.lower() == "alle" for v in items):
+        return "alle"
+    bad = [v for v in items if not v.isdigit() or len(v) > 4]
+    if bad:
+        raise UserError(f"--figurer tar «alle» eller kommunenumre (f.eks. 1874,1865), ikke «{', '.join(bad)}».")
+    return items
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     _prefect_defaults(args.verbose)
     from indicators.periods import Periode
@@ -92,14 +106,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError(f"Ukjent prognosemetode «{args.prognosemetode}»; velg en av {', '.join(METHODS)}.")
     if not raw.is_dir():
         raise UserError(f"Finner ikke mappen med rådata: {raw}. Angi den med --raw.")
+    figurer = _chart_choice(args.figurer or settings.figurer)
+    dask = args.dask or settings.dask
+    workers = args.arbeidere or settings.arbeidere
     print(f"Månedlig kjøring for {periode}: leser {raw}, skriver til {args.out}", flush=True)
+    if dask:
+        print(f"  … beregner på Dask-klyngen {dask}", flush=True)
     print("  … starter Prefect (innebygd server, tar 10–20 sekunder første gang)", flush=True)
     from indicators.run import summary_rows
     from pipelines.monthly import monthly_run
 
     with _prefect_console(args.verbose), use_reporter(_reporter()):
         state = monthly_run(periode=periode.kode, raw=str(raw), out=str(args.out), kommune=args.kommune,
-                            prognosemetode=args.prognosemetode, return_state=True)
+                            prognosemetode=args.prognosemetode, figurer=figurer, dask=dask, arbeidere=workers,
+                            return_state=True)
     if state.is_failed():
         try:
             state.result()
@@ -319,7 +339,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="indicators",
         description="Månedlig økonomioppfølging og KOSTRA-indikatorer for kommuner (bygd først for Moskenes).",
         epilog="Standardverdier kan settes i indicators.toml i arbeidsmappen eller i miljøvariablene "
-        "INDICATORS_RAW, INDICATORS_OUT, INDICATORS_KOMMUNE og INDICATORS_PROGNOSEMETODE; flaggene går foran.",
+        "INDICATORS_RAW, INDICATORS_OUT, INDICATORS_KOMMUNE, INDICATORS_PROGNOSEMETODE, INDICATORS_FIGURER, "
+        "INDICATORS_DASK og INDICATORS_ARBEIDERE; flaggene går foran.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
@@ -335,6 +356,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kommune", nargs="+", metavar="KOMMUNENR", help="beregn bare for disse kommunene")
     p.add_argument("--prognosemetode", choices=METHODS,
                    help="årsprognose: budsjett (standard), lineaer eller fjoraarsprofil")
+    p.add_argument("--figurer", nargs="+", metavar="KOMMUNENR",
+                   help="tegn figurer for disse kommunene, eller «alle» (standard: hjemkommunen 1874, eller "
+                   "kommunene i --kommune)")
+    p.add_argument("--dask", metavar="ADRESSE",
+                   help="beregn på en Dask-klynge, f.eks. tcp://server:8786 (standard: prosesser på denne maskinen)")
+    p.add_argument("--arbeidere", type=int, metavar="N",
+                   help="antall prosesser på denne maskinen (standard: antall kjerner)")
     p.add_argument("--verbose", action="store_true", help="vis Prefects logglinjer")
     p.set_defaults(func=cmd_run)
 

@@ -2,7 +2,9 @@
 
 A *runner* executes one step: ``runner(name, fn, *args)``. :func:`direct` calls the function (tests, the
 library); ``pipelines/`` passes a runner that wraps each step in a Prefect task, so the flows stay thin and
-the same code runs with or without Prefect. Every step goes through :func:`guarded`: an unexpected error
+the same code runs with or without Prefect. A *mapper* runs one step for several units of municipalities,
+``mapper(name, fn, calls)``: :func:`direct_map` one after the other, ``pipelines/monthly.py`` on a process
+pool or a Dask cluster. Every step goes through :func:`guarded`: an unexpected error
 becomes :class:`~indicators.errors.StepFailed`, naming the step (and the file where one is known), which the
 CLI shows as one sentence with the path of a log.
 
@@ -16,7 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from indicators import run as steps
+from indicators import units
 from indicators.errors import RunRefused, StepFailed, UserError
 from indicators.ingest import Ingest, ensure_something_read, read_sources
 from indicators.io.store import read_dataset
@@ -25,6 +30,9 @@ from indicators.periods import Periode
 from indicators.progress import Reporter, get_reporter
 
 Runner = Callable[..., Any]
+#: runs one step for many argument tuples, possibly at the same time: ``mapper(name, fn, calls)`` -> results in
+#: the order of ``calls``
+Mapper = Callable[[str, Callable[..., Any], list[tuple]], list[Any]]
 
 
 def guarded(name: str, fn: Callable[..., Any], *args: Any) -> Any:
@@ -66,61 +74,111 @@ def store_all(ingest: Ingest, raw: Path, out: Path, kjoring_id: str, periode: Pe
     return written, replaced
 
 
-def _deviation(out: Path, periode: Periode, method: str, kommuner: list[str] | None):
-    avvik, warnings, notes = steps.compute_deviation(out, periode, method, kommuner)
-    history = steps.compute_forecast_history(out, periode, kommuner)
-    return avvik, warnings, notes, history
+def direct_map(name: str, fn: Callable[..., Any], calls: list[tuple]) -> list[Any]:
+    """The mapper without an orchestrator: the calls one after the other, here and now."""
+    return [guarded(name, fn, *args) for args in calls]
+
+
+def _concat(frames: list[pd.DataFrame | None]) -> pd.DataFrame | None:
+    """The units' frames as one (None when no unit gave one; the first empty one when all are empty)."""
+    given = [f for f in frames if f is not None]
+    full = [f for f in given if len(f)]
+    if len(full) > 1:
+        return pd.concat(full, ignore_index=True)
+    return full[0] if full else (given[0] if given else None)
+
+
+def merge_units(parts: list[units.UnitResult]) -> units.UnitResult:
+    """The units' results as one, municipality batch after batch (the order of a sequential run)."""
+    merged = units.UnitResult(kommuner=None)
+    for part in parts:
+        merged.warnings += part.warnings
+        merged.notes += part.notes
+    for attr in ("avvik", "vintage", "accuracy", "year_history", "coverage", "staffing"):
+        setattr(merged, attr, _concat([getattr(p, attr) for p in parts]))
+    for name in dict.fromkeys(n for p in parts for n in p.frames):
+        merged.frames[name] = _concat([p.frames.get(name) for p in parts])
+    return merged
+
+
+def _present(merged: units.UnitResult) -> list[str]:
+    """The municipalities the units computed anything for."""
+    found: set[str] = set()
+    for frame in [merged.avvik, *merged.frames.values()]:
+        if frame is not None and "kommunenr" in frame.columns:
+            found |= set(frame["kommunenr"].dropna().astype(str))
+    return sorted(found)
 
 
 def compute_indicators(out: Path, periode: Periode, kommuner: list[str] | None, method: str,
-                       result: steps.RunResult, *, runner: Runner = direct, reporter: Reporter | None = None
-                       ) -> None:
+                       result: steps.RunResult, *, runner: Runner = direct, reporter: Reporter | None = None,
+                       mapper: Mapper | None = None, units_wanted: int = 1,
+                       figurer: str | list[str] | None = None) -> None:
     """Every indicator family for period P from the clean store, its datasets and charts.
+
+    The municipalities are split into ``units_wanted`` batches (one when 1, or when there is one
+    municipality); each batch is one unit of work (:func:`indicators.units.compute_unit`: each stored
+    dataset read once) and ``mapper(name, fn, calls)`` runs them (:func:`direct_map`: one after the other;
+    ``pipelines/monthly.py``: on a process pool or a Dask cluster). The results are written here, in this
+    process. Charts are drawn for ``figurer`` (:func:`indicators.run.chart_municipalities`: by default the
+    home municipality or the run's ``kommuner``; ``"alle"`` for every one).
 
     Shared by the monthly run and the tertial report; records outputs, warnings and skips in ``result``.
     """
     reporter = reporter or get_reporter()
+    mapper = mapper or direct_map
     available = steps.available_sources(out)
     result.skipped = steps.skipped_indicators(available)
-    families = [n for n in ("avvik", *steps.COMPUTE) if n not in result.skipped]
-    reporter.stage("Beregner indikatorer", len(families) + 1)
-    if "avvik" not in result.skipped:
-        reporter.working("avvik og årsprognose")
-        avvik, warnings, notes, history = runner("beregn-avvik", _deviation, out, periode, method, kommuner)
-        result.warnings += warnings
-        result.notes += notes
-        result.outputs["avvik"] = runner("skriv-avvik", steps.write_output, avvik, out, "avvik")
-        result.outputs["prognose_historikk"] = runner("skriv-prognose-historikk", steps.write_output, history, out,
-                                                      "prognose_historikk")
-        result.avvik = avvik
+    families = [n for n in units.UNIT_FAMILIES if n not in result.skipped]
+    everyone = kommuner
+    if units_wanted > 1 and not kommuner and families:
+        # every municipality any family's inputs hold (the one-unit run would compute them all)
+        inputs = {s for n in families for group in steps.INDICATOR_INPUTS[n] for s in group}
+        everyone = steps.stored_municipalities(out, sorted(inputs & available)) or None
+    groups = units.batches(everyone, units_wanted) if families else []
+    reporter.stage("Beregner indikatorer", len(groups) + 1)
+    reporter.working(f"{len(groups)} enheter" if len(groups) > 1 else "alle indikatorfamilier")
+    calls = [(out, periode, group, method, families, available) for group in groups]
+    merged = merge_units(mapper("beregn-indikatorer", units.compute_unit, calls)) if calls else \
+        units.UnitResult(kommuner=kommuner)
+    for _ in groups:
         reporter.advance()
+    reporter.working("skriver resultater")
+    if "avvik" not in result.skipped:
+        result.warnings += merged.warnings
+        result.notes += merged.notes
+        result.outputs["avvik"] = runner("skriv-avvik", steps.write_output, merged.avvik, out, "avvik")
+        result.outputs["prognose_historikk"] = runner("skriv-prognose-historikk", steps.write_output, merged.vintage,
+                                                      out, "prognose_historikk")
+        result.avvik = merged.avvik
     for name in steps.COMPUTE:
         if name in result.skipped:
             continue
-        reporter.working(name)
-        frame = runner(f"beregn-{name}", steps.compute, name, out, periode, kommuner, method)
+        if name == "kostra_sammenligning":  # each municipality against all the others: once, not per unit
+            frame = runner(f"beregn-{name}", steps.compute_kostra_comparison, out, kommuner)
+        else:
+            frame = merged.frames.get(name)
         if frame is not None and len(frame):
             result.outputs[name] = runner(f"skriv-{name}", steps.write_output, frame, out, name)
         else:
             result.skipped[name] = "ingen rader for perioden"
-        reporter.advance()
-    reporter.working("prognosetreff")
-    accuracy = None
-    if "avvik" not in result.skipped:
-        accuracy = runner("beregn-prognosetreff", steps.compute_forecast_accuracy, out, periode, kommuner)
-        if accuracy is not None and len(accuracy):
-            result.outputs["prognosetreff"] = runner("skriv-prognosetreff", steps.write_output, accuracy, out,
-                                                     "prognosetreff")
+    accuracy = merged.accuracy if "avvik" not in result.skipped else None
+    if accuracy is not None and len(accuracy):
+        result.outputs["prognosetreff"] = runner("skriv-prognosetreff", steps.write_output, accuracy, out,
+                                                 "prognosetreff")
     reporter.advance()
     reporter.stage("Lager figurer", 2)
+    chosen = steps.chart_municipalities(figurer, kommuner, _present(merged))
     figures: list[str] = []
     reporter.working("avvik")
     if result.avvik is not None:
-        figures += runner("lag-figurer", steps.write_deviation_charts, result.avvik, out, periode)
+        figures += runner("lag-figurer", steps.write_deviation_charts, result.avvik, out, periode, chosen)
     reporter.advance()
     reporter.working("tiltak, dekning, bemanning, prosjekt")
-    figures += runner("lag-figurer-indikatorer", steps.write_family_charts, out, periode, kommuner, accuracy,
-                      available)
+    data = steps.ChartData(year_history=merged.year_history, accuracy=accuracy,
+                           tiltak_status=merged.frames.get("tiltak_status"), coverage=merged.coverage,
+                           prosjektstatus=merged.frames.get("prosjektstatus"), staffing=merged.staffing)
+    figures += runner("lag-figurer-indikatorer", steps.write_family_charts, out, periode, data, chosen)
     reporter.advance()
     result.outputs["figurer"] = figures
     reporter.done()
@@ -128,8 +186,12 @@ def compute_indicators(out: Path, periode: Periode, kommuner: list[str] | None, 
 
 def execute_run(raw: Path, out: Path, periode: Periode, kommuner: list[str] | None = None,
                 method: str = "budsjett", *, runner: Runner = direct, reporter: Reporter | None = None,
-                kjoring_id: str | None = None) -> steps.RunResult:
+                kjoring_id: str | None = None, mapper: Mapper | None = None, units_wanted: int = 1,
+                figurer: str | list[str] | None = None) -> steps.RunResult:
     """The monthly run: read and validate every file, store clean data, compute, write the manifest.
+
+    ``mapper``, ``units_wanted`` and ``figurer``: see :func:`compute_indicators` (default: one unit of work
+    for every municipality, here, and charts for the home municipality or the ``kommuner`` asked for).
 
     The run is one transaction on the store (:class:`~indicators.io.transaction.StoreTransaction`): killed
     or failed at any moment, the store is as before the run; the manifest and every output become live
@@ -161,9 +223,11 @@ def execute_run(raw: Path, out: Path, periode: Periode, kommuner: list[str] | No
                                  reconciliation=ingest.reconciliation(), outputs=outputs,
                                  notes=[*txn.notes, *ingest.notes], quarantine_rows=int(ingest.quarantine.shape[0]),
                                  replaced=replaced)
-        compute_indicators(work, periode, kommuner, method, result, runner=runner, reporter=reporter)
+        compute_indicators(work, periode, kommuner, method, result, runner=runner, reporter=reporter, mapper=mapper,
+                           units_wanted=units_wanted, figurer=figurer)
         result.outputs = txn.live_paths(result.outputs)
-        params = {"periode": str(periode), "raw": raw, "out": out, "kommune": kommuner, "prognosemetode": method}
+        params = {"periode": str(periode), "raw": raw, "out": out, "kommune": kommuner, "prognosemetode": method,
+                  "figurer": figurer}
         result.manifest = runner("skriv-kjoringslogg", steps.write_manifest, result, ingest, work, params, out)
         runner("lagre-kjoringen", txn.commit)
     return result

@@ -1,6 +1,7 @@
 """The steps of the monthly run as plain functions; ``pipelines/monthly.py`` wraps them in Prefect tasks.
 
-read_sources -> store_clean -> compute_deviation -> write charts -> write manifest.
+read_sources -> store_clean -> the indicators per unit of municipalities (:mod:`indicators.units`) -> write
+outputs -> charts for the municipalities asked for -> write manifest.
 """
 
 from __future__ import annotations
@@ -9,36 +10,31 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
-from indicators import codes
-from indicators.agreements import samarbeidsavtaler_indikatorer
+from indicators import codes, units
 from indicators.contracts import SOURCES
 from indicators.contracts.outputs import SCHEMAS
-from indicators.coverage import care_counts, coverage, suppress_counts, suppress_coverage
-from indicators.deviation import compute_avvik
+from indicators.coverage import care_counts, suppress_counts
 from indicators.errors import RunRefused
 from indicators.ingest import Ingest
+from indicators.io import store
 from indicators.io.store import (
     Replaced,
     kommunenr_text,
-    read_filtered,
     write_dataset,
     write_text_atomic,
 )
-from indicators.key_figures import PLAN_YEARS, nokkeltall
-from indicators.kostra import kostra_eget_regnskap, kostra_sammenligning, read_stored, store_recorded
+from indicators.kostra import kostra_sammenligning, read_stored, store_recorded
 from indicators.periods import Periode
-from indicators.project import prosjektstatus
 from indicators.quarantine import file_identity, mask_national_ids, write_record
 from indicators.report import charts
-from indicators.savings import tiltak_status
-from indicators.staffing import bemanning_indikatorer, monthly_series
-from indicators.vintages import forecast_accuracy, forecast_history, forecast_path
+from indicators.units import ledger_behind  # noqa: F401 - part of this module's interface
 
 #: The indicator families and the stored datasets each needs (required, optional).
 INDICATOR_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -223,143 +219,119 @@ def write_output(df: pd.DataFrame, out: Path, name: str) -> list[str]:
     return [str(p) for p in write_dataset(df, out, name, OUTPUT_UNITS.get(name, "periode"))]
 
 
-def ledger_behind(regnskap: pd.DataFrame | None, periode: Periode) -> list[str]:
-    """A sentence per municipality whose ledger stops before P: its figures «hittil P» are those of its last
-    delivered month, and at m = 13 a year that is not closed is set against the whole year's budget."""
-    if regnskap is None or regnskap.empty:
+#: the charts a run draws: ``None`` (default) for the home municipality (or the run's ``--kommune`` list),
+#: ``"alle"`` for every municipality, or a list of municipality numbers
+ALL_CHARTS = "alle"
+#: the home municipality charts are drawn for by default, when it is in the store (else the first there)
+HOME_KOMMUNE = "1874"
+
+
+def stored_municipalities(out: Path, names: Iterable[str]) -> list[str]:
+    """The municipality numbers in the stored datasets ``names``, sorted; only the ``kommunenr`` column is
+    read (the list a run splits into units, not a read of the data)."""
+    found: set[str] = set()
+    for name in names:
+        df = store.read_dataset(out, name, columns=["kommunenr"])
+        if df is not None and "kommunenr" in df.columns:
+            found |= set(df["kommunenr"].dropna().astype(str))
+    return sorted(found)
+
+
+def chart_municipalities(figurer: str | list[str] | None, kommuner: list[str] | None, present: list[str]
+                         ) -> list[str] | None:
+    """The municipalities a run draws charts for (None: every one).
+
+    ``figurer`` is ``"alle"``, a list of municipality numbers, or None: the run's ``kommuner`` when given,
+    else the home municipality (:data:`HOME_KOMMUNE` when it is in the store, else the first there).
+    A national run thus draws one municipality's charts unless asked for more."""
+    if isinstance(figurer, str):
+        figurer = [] if figurer.strip().lower() == ALL_CHARTS else [k for k in figurer.replace(",", " ").split()]
+        if not figurer:
+            return None
+    if figurer:
+        return [kommunenr_text(k) for k in figurer]
+    if kommuner:
+        return [kommunenr_text(k) for k in kommuner]
+    if not present:
         return []
-    last = regnskap.groupby("kommunenr", observed=True)["periode"].max()
-    wanted = periode.kode if periode.maned == 13 else f"{periode.aar}{periode.maned:02d}"
-    notes = []
-    for kn, p in last.items():
-        if str(p) < wanted:
-            shown = Periode.parse(str(p))
-            what = (f"{periode.aar} er ikke avsluttet, og årets tall settes mot hele årets budsjett"
-                    if periode.maned == 13 else f"tallene for {periode} er tallene til og med {shown}")
-            notes.append(f"Regnskapet for {kn} går bare til {shown}: {what}. Lever regnskapet til og med "
-                         f"{periode}, eller kjør for {shown}.")
-    return notes
+    return [HOME_KOMMUNE] if HOME_KOMMUNE in present else [present[0]]
+
+
+def _inputs(out: Path, kommuner: list[str] | None, plan: dict) -> units.Inputs:
+    return units.read_inputs(out, kommuner, plan)
 
 
 def compute_deviation(
     out: Path, periode: Periode, method: str, kommuner: list[str] | None
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """``avvik`` from the clean store (this year's and last year's ledger).
+    """``avvik`` from the clean store (this year's and last year's ledger); :func:`indicators.units.deviation`.
 
     Returns:
         (avvik, warnings for the run log, notes for the summary: :func:`ledger_behind` on this year's ledger,
         read once with the rest).
     """
-    years = [periode.aar - 1, periode.aar]
-    regnskap = read_filtered(out, "regnskap", kommuner, years)
-    budsjett = read_filtered(out, "budsjett", kommuner, [periode.aar])
-    avvik, warnings = compute_avvik(
-        regnskap,
-        budsjett,
-        periode,
-        organisasjon=read_filtered(out, "organisasjon", kommuner),
-        periodisering=read_filtered(out, "periodisering", kommuner, [periode.aar]),
-        prognosejustering=read_filtered(out, "prognosejustering", kommuner, [periode.aar]),
-        method=method,
-    )
-    if kommuner:
-        avvik = avvik[avvik["kommunenr"].isin(kommuner)]
-    this_year = regnskap[regnskap["periode"].astype(str).str.startswith(str(periode.aar))] if regnskap is not None \
-        else None
-    return avvik, warnings, ledger_behind(this_year, periode)
+    y = periode.aar
+    plan = {"regnskap": {y - 1, y}, "budsjett": {y}, "organisasjon": None, "periodisering": {y},
+            "prognosejustering": {y}}
+    return units.deviation(_inputs(out, kommuner, plan), periode, method, kommuner)
 
 
 def compute_forecast_history(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
     """This period's forecast vintage by every method (for ``prognose_historikk``)."""
-    years = [periode.aar - 1, periode.aar]
-    return forecast_history(
-        read_filtered(out, "regnskap", kommuner, years),
-        read_filtered(out, "budsjett", kommuner, [periode.aar]),
-        periode,
-        organisasjon=read_filtered(out, "organisasjon", kommuner),
-        periodisering=read_filtered(out, "periodisering", kommuner, [periode.aar]),
-        prognosejustering=read_filtered(out, "prognosejustering", kommuner, [periode.aar]),
-    )
+    y = periode.aar
+    plan = {"regnskap": {y - 1, y}, "budsjett": {y}, "organisasjon": None, "periodisering": {y},
+            "prognosejustering": {y}}
+    return units.vintage(_inputs(out, kommuner, plan), periode)
+
+
+def _family_from_store(name: str, out: Path, periode: Periode, kommuner: list[str] | None,
+                       method: str = "budsjett") -> pd.DataFrame:
+    available = available_sources(out)
+    first = units.read_inputs(out, kommuner, units.needs([name], periode, available))
+    inp = units.read_inputs(out, kommuner, units.needs([name], periode, available, first), first)
+    return units.family(name, inp, periode, method)
 
 
 def compute_savings(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
-    return tiltak_status(
-        read_filtered(out, "tiltak", kommuner, [periode.aar]),
-        read_filtered(out, "tiltak_oppfolging", kommuner, [periode.aar]),
-        periode,
-    )
+    return _family_from_store("tiltak_status", out, periode, kommuner)
 
 
 def compute_coverage(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
-    """``dekningsgrad`` at P from the stored counts. The year end (m = 13) has the reference date 31 December
-    and the decisions dated in December, so its counts are December's (the run stores no separate copy)."""
-    counts = read_filtered(out, "tjenestemottakere", kommuner, [periode.aar])
-    if periode.maned == 13 and counts is not None and not counts["periode"].eq(periode.kode).any():
-        december = counts[counts["periode"].eq(f"{periode.aar}12")]
-        counts = pd.concat([counts, december.assign(periode=periode.kode)], ignore_index=True)
-    return suppress_coverage(coverage(
-        counts,
-        read_filtered(out, "befolkning", kommuner, [periode.aar, periode.aar + 1]),
-        read_filtered(out, "plasser", kommuner, [periode.aar]),
-        periode,
-    ))
+    """``dekningsgrad`` at P from the stored counts (:func:`indicators.units.coverage_at`)."""
+    return _family_from_store("dekningsgrad", out, periode, kommuner)
 
 
 def compute_staffing(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
-    return bemanning_indikatorer(
-        read_filtered(out, "bemanning", kommuner, [periode.aar]), periode, read_filtered(out, "organisasjon", kommuner)
-    )
+    return _family_from_store("bemanning_indikatorer", out, periode, kommuner)
 
 
 def compute_key_figures(out: Path, periode: Periode, kommuner: list[str] | None, method: str = "budsjett"
                         ) -> pd.DataFrame:
-    """``nokkeltall``: this year's ledger (and last year's, for the forecast), the closed years of the
-    balance with their whole-year ledger, and the budget of this year and the økonomiplan's years."""
-    balanse = read_filtered(out, "balanse", kommuner)
-    years = {periode.aar - 1, periode.aar}
-    if balanse is not None and len(balanse):
-        years |= {int(p[:4]) for p in balanse["periode"].astype(str).unique() if p.endswith("13")}
-    return nokkeltall(
-        read_filtered(out, "regnskap", kommuner, sorted(y for y in years if y <= periode.aar)),
-        periode,
-        balanse=balanse,
-        budsjett=read_filtered(out, "budsjett", kommuner, list(range(periode.aar, periode.aar + PLAN_YEARS + 1))),
-        method=method,
-        periodisering=read_filtered(out, "periodisering", kommuner, [periode.aar]),
-        prognosejustering=read_filtered(out, "prognosejustering", kommuner, [periode.aar]),
-    )
+    """``nokkeltall`` from the store (:func:`indicators.units.key_figures`)."""
+    return _family_from_store("nokkeltall", out, periode, kommuner, method)
 
 
 def compute_agreements(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
-    return samarbeidsavtaler_indikatorer(
-        read_filtered(out, "samarbeidsavtaler", kommuner),
-        periode.reference_date,
-        befolkning=read_filtered(out, "befolkning", kommuner),
-        regnskap=read_filtered(out, "regnskap", kommuner),
-    )
+    return _family_from_store("samarbeidsavtaler_indikatorer", out, periode, kommuner)
 
 
-#: family -> the function computing it from the store
+#: family -> the function computing it from the store (one family at a time; a run computes them per unit,
+#: :func:`indicators.units.compute_unit`, reading each dataset once)
 COMPUTE = {
     "tiltak_status": compute_savings,
     "dekningsgrad": compute_coverage,
     "bemanning_indikatorer": compute_staffing,
     "nokkeltall": compute_key_figures,
     "samarbeidsavtaler_indikatorer": compute_agreements,
-    "prosjektstatus": lambda out, periode, kommuner: prosjektstatus(
-        read_filtered(out, "prosjektplan", kommuner), periode
-    ),
+    "prosjektstatus": lambda out, periode, kommuner: _family_from_store("prosjektstatus", out, periode, kommuner),
     "kostra_sammenligning": lambda out, periode, kommuner: compute_kostra_comparison(out, kommuner),
-    "kostra_eget_regnskap": lambda out, periode, kommuner: kostra_eget_regnskap(
-        read_filtered(out, "regnskap", kommuner, [periode.aar]),
-        read_filtered(out, "befolkning", kommuner, [periode.aar]),
-        periode,
-    ),
+    "kostra_eget_regnskap": lambda out, periode, kommuner: _family_from_store("kostra_eget_regnskap", out, periode,
+                                                                              kommuner),
 }
 
 
 #: families whose result depends on the run's forecast method (passed as ``method``)
-USES_FORECAST_METHOD = {"nokkeltall"}
+USES_FORECAST_METHOD = units.USES_FORECAST_METHOD
 
 
 def compute(name: str, out: Path, periode: Periode, kommuner: list[str] | None, method: str = "budsjett"
@@ -370,11 +342,13 @@ def compute(name: str, out: Path, periode: Periode, kommuner: list[str] | None, 
     return COMPUTE[name](out, periode, kommuner)
 
 
-def compute_kostra_comparison(out: Path, kommuner: list[str] | None) -> pd.DataFrame:
-    """Every municipality in the store against its group, landet uten Oslo and the other municipalities."""
+def compute_kostra_comparison(out: Path, kommuner: list[str] | None, present: list[str] | None = None
+                              ) -> pd.DataFrame:
+    """Every municipality in the store against its group, landet uten Oslo and the other municipalities.
+
+    ``present``: the municipalities in ``organisasjon`` (read from the store when not given)."""
     tables, groups = read_stored(out)
-    org = read_filtered(out, "organisasjon", None)
-    present = sorted(set(org["kommunenr"])) if org is not None else []
+    present = stored_municipalities(out, ["organisasjon"]) if present is None else present
     chosen = [k for k in present if not kommuner or k in kommuner]
     return kostra_sammenligning(tables, groups, chosen, present)
 
@@ -387,72 +361,64 @@ def store_kostra(raw: Path, out: Path) -> list[str]:
     return [str(p) for p in store_recorded(folder, out)]
 
 
-def _avvik_inputs(out: Path, aar: int, kommuner: list[str] | None) -> dict:
-    return {
-        "regnskap": read_filtered(out, "regnskap", kommuner, [aar - 1, aar]),
-        "budsjett": read_filtered(out, "budsjett", kommuner, [aar]),
-        "organisasjon": read_filtered(out, "organisasjon", kommuner),
-        "periodisering": read_filtered(out, "periodisering", kommuner, [aar]),
-        "prognosejustering": read_filtered(out, "prognosejustering", kommuner, [aar]),
-    }
-
-
 def year_history(out: Path, aar: int, last_month: int, kommuner: list[str] | None) -> pd.DataFrame:
     """Vintages for months 1 … last_month of a year: stored where a run made them, else reconstructed."""
-    inputs = _avvik_inputs(out, aar, kommuner)
-    regnskap, budsjett = inputs.pop("regnskap"), inputs.pop("budsjett")
-    stored = read_filtered(out, "prognose_historikk", kommuner, [aar])
-    return forecast_path(
-        stored,
-        [Periode(aar, m) for m in range(1, last_month + 1)],
-        lambda p: forecast_history(regnskap, budsjett, p, **inputs),
-    )
+    plan = {"regnskap": {aar - 1, aar}, "budsjett": {aar}, "organisasjon": None, "periodisering": {aar},
+            "prognosejustering": {aar}, "prognose_historikk": {aar}}
+    return units.year_history(_inputs(out, kommuner, plan), aar, last_month)
 
 
 def compute_forecast_accuracy(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame | None:
     """How each method's forecasts for last year came out, once last year is closed (period 13 stored)."""
     last = periode.aar - 1
-    regnskap = read_filtered(out, "regnskap", kommuner, [last - 1, last])
-    if regnskap is None or not regnskap["periode"].eq(f"{last}13").any():
-        return None
-    inputs = _avvik_inputs(out, last, kommuner)
-    inputs.pop("regnskap")
-    budsjett = inputs.pop("budsjett")
-    year_end, _ = compute_avvik(regnskap, budsjett, Periode(last, 13), **inputs)
-    history = year_history(out, last, 12, kommuner)
-    return forecast_accuracy(history.drop(columns="kilde"), year_end).assign(
-        kilde=lambda d: d.merge(
-            history[["kommunenr", "periode", "niva", "kode", "prognosemetode", "kilde"]],
-            on=["kommunenr", "periode", "niva", "kode", "prognosemetode"],
-            how="left",
-        )["kilde"].to_numpy()
-    )
+    plan = {"regnskap": {last - 1, last}, "budsjett": {last}, "organisasjon": None, "periodisering": {last},
+            "prognosejustering": {last}, "prognose_historikk": {last}}
+    return units.accuracy(_inputs(out, kommuner, plan), periode)
 
 
-def write_family_charts(
-    out: Path, periode: Periode, kommuner: list[str] | None, accuracy: pd.DataFrame | None,
-    available: set[str] | None = None,
-) -> list[str]:
-    """Charts of the other families: forecast through the year, forecast errors of the closed year,
-    savings realisation, coverage against the neighbours, FTE and temp-agency cost. Each chart is drawn
-    only when its inputs are in the store (``available``, default: what the store holds)."""
-    available = available_sources(out) if available is None else available
+@dataclass
+class ChartData:
+    """The frames the family charts are drawn from, all municipalities of the run (from its units)."""
+
+    year_history: pd.DataFrame | None = None
+    accuracy: pd.DataFrame | None = None
+    tiltak_status: pd.DataFrame | None = None
+    coverage: pd.DataFrame | None = None
+    prosjektstatus: pd.DataFrame | None = None
+    staffing: pd.DataFrame | None = None
+
+
+def _only(df: pd.DataFrame | None, kommuner: list[str] | None) -> pd.DataFrame | None:
+    if df is None or kommuner is None or "kommunenr" not in df.columns:
+        return df
+    return df[df["kommunenr"].astype(str).isin(kommuner)]
+
+
+def write_family_charts(out: Path, periode: Periode, data: ChartData, kommuner: list[str] | None = None
+                        ) -> list[str]:
+    """Charts of the other families for the municipalities ``kommuner`` (None: all): forecast through the
+    year, forecast errors of the closed year, savings realisation, FTE and temp-agency cost, project; and
+    coverage against the neighbours (one chart with every municipality, drawn when any chart is asked for).
+    A chart is drawn only when its frame is there."""
     folder = Path(out) / "figurer" / periode.kode
     paths: list[Path] = []
-    history = (year_history(out, periode.aar, periode.months_hittil, kommuner)
-               if {"regnskap", "budsjett"} <= available else pd.DataFrame(columns=["niva", "kommunenr"]))
-    for kommunenr, rows in history[history["niva"].eq("kommune")].groupby("kommunenr"):
-        name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
-        paths += charts.forecast_through_year(
-            rows, folder, f"prognose_gjennom_aaret_{kommunenr}", f"{name}: årsprognose måned for måned, {periode.aar}"
-        )
+    if kommuner is not None and not kommuner:
+        return []
+    history = _only(data.year_history, kommuner)
+    if history is not None:
+        for kommunenr, rows in history[history["niva"].eq("kommune")].groupby("kommunenr"):
+            name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
+            paths += charts.forecast_through_year(
+                rows, folder, f"prognose_gjennom_aaret_{kommunenr}",
+                f"{name}: årsprognose måned for måned, {periode.aar}")
+    accuracy = _only(data.accuracy, kommuner)
     if accuracy is not None and len(accuracy):
         for kommunenr, rows in accuracy.groupby("kommunenr"):
             name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
             paths += charts.forecast_errors(
                 rows, folder, f"prognosetreff_{kommunenr}", f"{name}: hvor godt traff prognosene for {periode.aar - 1}?"
             )
-    status = read_filtered(out, "tiltak_status", kommuner, [periode.aar])
+    status = _only(data.tiltak_status, kommuner)
     if status is not None:
         status = status[status["periode"].eq(periode.kode)]
         for kommunenr, rows in status.groupby("kommunenr"):
@@ -460,27 +426,13 @@ def write_family_charts(
             paths += charts.savings_realisation(
                 rows, folder, f"tiltak_{kommunenr}", f"{name}: Handlingsrom {periode.aar}, realisering hittil {periode}"
             )
-    counts = read_filtered(out, "tjenestemottakere", kommuner)
-    if counts is not None:
-        counts = counts[counts["periode"].le(periode.kode)]
-        cov = pd.concat(
-            [
-                coverage(
-                    counts,
-                    read_filtered(out, "befolkning", kommuner),
-                    read_filtered(out, "plasser", kommuner),
-                    Periode.parse(p),
-                )
-                for p in sorted(counts["periode"].unique())
-            ],
-            ignore_index=True,
-        )
+    if data.coverage is not None:
         for ind, label in (
             ("andel_80pluss_hjemmetjenester", "Andel 80 år og eldre med hjemmetjenester"),
             ("andel_80pluss_institusjon", "Andel 80 år og eldre i institusjon"),
         ):
-            paths += charts.coverage_over_time(cov, ind, codes.KOMMUNER, folder, f"dekning_{ind}", label)
-    status = read_filtered(out, "prosjektstatus", kommuner, [periode.aar])
+            paths += charts.coverage_over_time(data.coverage, ind, codes.KOMMUNER, folder, f"dekning_{ind}", label)
+    status = _only(data.prosjektstatus, kommuner)
     if status is not None:
         for kommunenr, rows in status[status["periode"].eq(periode.kode)].groupby("kommunenr"):
             name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
@@ -491,10 +443,8 @@ def write_family_charts(
                 f"prosjekt_{kommunenr}",
                 f"{name}: «Et bærekraftig Moskenes», status per {periode}",
             )
-    bemanning = read_filtered(out, "bemanning", kommuner, [periode.aar - 2, periode.aar - 1, periode.aar])
-    if bemanning is not None:
-        bemanning = bemanning[bemanning["periode"].le(periode.kode)]
-        monthly = monthly_series(bemanning, read_filtered(out, "organisasjon", kommuner), rammeomrade="Helse og omsorg")
+    monthly = _only(data.staffing, kommuner)
+    if monthly is not None:
         for kommunenr, rows in monthly.groupby("kommunenr"):
             name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
             paths += charts.staffing_over_time(
@@ -503,9 +453,12 @@ def write_family_charts(
     return [str(p) for p in paths]
 
 
-def write_deviation_charts(avvik: pd.DataFrame, out: Path, periode: Periode) -> list[str]:
+def write_deviation_charts(avvik: pd.DataFrame, out: Path, periode: Periode, kommuner: list[str] | None = None
+                           ) -> list[str]:
+    """The deviation and the forecast against budget per rammeområde, for ``kommuner`` (None: all in ``avvik``)."""
     paths: list[str] = []
     folder = Path(out) / "figurer" / periode.kode
+    avvik = _only(avvik, kommuner)
     for kommunenr, rows in avvik.groupby("kommunenr"):
         name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
         paths += [

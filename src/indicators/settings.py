@@ -1,6 +1,8 @@
 """Settings: defaults < ``indicators.toml`` (in the working directory) < environment variables
 (``INDICATORS_RAW``, ``INDICATORS_OUT``, ``INDICATORS_KOMMUNE`` comma-separated,
-``INDICATORS_PROGNOSEMETODE``) < command-line flags."""
+``INDICATORS_PROGNOSEMETODE``, ``INDICATORS_FIGURER`` (``alle`` or municipality numbers, comma-separated),
+``INDICATORS_DASK`` (a Dask scheduler's address), ``INDICATORS_ARBEIDERE`` (local processes))
+< command-line flags."""
 
 from __future__ import annotations
 
@@ -21,6 +23,27 @@ class Settings:
     kommune: list[str] = field(default_factory=list)
     prognosemetode: str = "budsjett"
     kommentar_terskel_pct: float = 5.0  # |avvik hittil| in % of budget that asks a leader's comment
+    #: charts for: [] = the home municipality (or ``kommune``), ["alle"] = every one, or municipality numbers
+    figurer: list[str] = field(default_factory=list)
+    #: a Dask scheduler's address (``tcp://host:8786``): the monthly run computes on that cluster
+    dask: str | None = None
+    #: processes of the local pool (default: the machine's cores)
+    arbeidere: int | None = None
+
+
+def _figurer(value: str | list) -> list[str]:
+    """``"alle"``, ``"1874,1865"`` or a list -> the list of the setting ``figurer``."""
+    items = value if isinstance(value, list) else str(value).replace(",", " ").split()
+    return [str(v).strip() for v in items if str(v).strip()]
+
+
+def _workers(value: object, where: str) -> int | None:
+    text = str(value).strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise UserError(f"«arbeidere» i {where} må være et helt tall fra 1 og oppover, ikke «{text}».")
+    return int(text)
 
 
 def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
@@ -41,6 +64,9 @@ def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None
             kommune=[str(k) for k in section.get("kommune", s.kommune)],
             prognosemetode=str(section.get("prognosemetode", s.prognosemetode)),
             kommentar_terskel_pct=float(section.get("kommentar_terskel_pct", s.kommentar_terskel_pct)),
+            figurer=_figurer(section.get("figurer", s.figurer)),
+            dask=str(section["dask"]) if section.get("dask") else s.dask,
+            arbeidere=_workers(section["arbeidere"], str(path)) if "arbeidere" in section else s.arbeidere,
         )
     if env.get("INDICATORS_RAW"):
         s = replace(s, raw=Path(env["INDICATORS_RAW"]))
@@ -50,4 +76,10 @@ def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None
         s = replace(s, kommune=[k.strip() for k in env["INDICATORS_KOMMUNE"].split(",") if k.strip()])
     if env.get("INDICATORS_PROGNOSEMETODE"):
         s = replace(s, prognosemetode=env["INDICATORS_PROGNOSEMETODE"])
+    if env.get("INDICATORS_FIGURER"):
+        s = replace(s, figurer=_figurer(env["INDICATORS_FIGURER"]))
+    if env.get("INDICATORS_DASK"):
+        s = replace(s, dask=env["INDICATORS_DASK"].strip())
+    if env.get("INDICATORS_ARBEIDERE"):
+        s = replace(s, arbeidere=_workers(env["INDICATORS_ARBEIDERE"], "miljøvariabelen INDICATORS_ARBEIDERE"))
     return s

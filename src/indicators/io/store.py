@@ -521,7 +521,8 @@ def read_schema(name: str, files: list[Path]) -> tuple[pa.Schema, set[Path]]:
     return schema, odd
 
 
-def read_dataset(out: Path | str, name: str, filters: list | None = None) -> pd.DataFrame | None:
+def read_dataset(out: Path | str, name: str, filters: list | None = None, columns: list[str] | None = None
+                 ) -> pd.DataFrame | None:
     """Read a stored dataset, or None if absent.
 
     Files are read with one schema unified over all of them, so a column only some files have is kept
@@ -531,6 +532,7 @@ def read_dataset(out: Path | str, name: str, filters: list | None = None) -> pd.
     Args:
         filters: ``[(column, op, value), ...]`` with op ``=``/``==``/``<``/``<=``/``>``/``>=``/``in``,
             all of which must hold. A condition on ``aar`` for a dataset without a year is ignored.
+        columns: read only these columns (those the dataset has); all when None.
     Raises:
         OldStoreLayout: ``out`` holds a store in the earlier hive layout.
     """
@@ -545,16 +547,21 @@ def read_dataset(out: Path | str, name: str, filters: list | None = None) -> pd.
     schema, odd = read_schema(name, files)
     filters = [(c, op, v) for c, op, v in filters or [] if c in schema.names or c != "aar"]
     expr = _to_expression(filters)
+    if columns is not None:
+        columns = [c for c in columns if c in schema.names]
     if not odd:  # every file has the dataset's types (all written by this version): one scan
-        table = ds.dataset([str(f) for f in files], schema=schema, format="parquet").to_table(filter=expr)
+        table = ds.dataset([str(f) for f in files], schema=schema, format="parquet").to_table(filter=expr,
+                                                                                             columns=columns)
     else:  # files of earlier versions with other types: each converted on its own, in path order
         tables = []
         for f in files:
             if f in odd:
                 part = _conform(pq.read_table(f, partitioning=None), schema, f)
-                tables.append(part if expr is None else part.filter(expr))
+                part = part if expr is None else part.filter(expr)
+                tables.append(part if columns is None else part.select(columns))
             else:
-                tables.append(ds.dataset([str(f)], schema=schema, format="parquet").to_table(filter=expr))
+                tables.append(ds.dataset([str(f)], schema=schema, format="parquet").to_table(filter=expr,
+                                                                                            columns=columns))
         table = pa.concat_tables(tables)
     df = table.to_pandas()
     for f in table.schema:  # whole numbers with gaps stay whole numbers (Int64), not floats

@@ -29,11 +29,13 @@ def panel(n_kommuner: int, lines: int, rng: np.random.Generator) -> tuple[pd.Dat
     table = kommuner_klass131()
     valid = table[table["gyldig_til_aar"].isna() & ~(table["gyldig_fra_aar"] > 2024)]["kommunenr"].tolist()
     kommuner = (valid * (n_kommuner // len(valid) + 1))[:n_kommuner]
-    cells = pd.DataFrame({
-        "ansvar": rng.integers(1000, 9999, lines).astype(str),
-        "funksjon": rng.choice(["120", "202", "253", "258", "241", "800", "840"], lines),
-        "art": rng.choice(["010", "090", "120", "270", "600"], lines),
-    })
+    cells = pd.DataFrame(
+        {
+            "ansvar": rng.integers(1000, 9999, lines).astype(str),
+            "funksjon": rng.choice(["120", "202", "253", "258", "241", "800", "840"], lines),
+            "art": rng.choice(["010", "090", "120", "270", "600"], lines),
+        }
+    )
     periods = [f"{y}{m:02d}" for y in (2024, 2025) for m in range(1, 13)]
     k = np.repeat(kommuner, lines * len(periods))
     p = np.tile(np.repeat(periods, lines), n_kommuner)
@@ -66,11 +68,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "regnskap.csv"
         sample.assign(belop=sample["belop"].map(lambda v: f"{v:.2f}".replace(".", ","))).to_csv(
-            path, sep=";", index=False)
+            path, sep=";", index=False
+        )
         t = time.perf_counter()
         vf = validate_table(read_raw_file(path), SOURCES["regnskap"], "bench")
-        print(f"validate one month ({len(sample):,} lines, {path.stat().st_size / 1e6:.1f} MB): "
-              f"{time.perf_counter() - t:.2f} s, accepted {len(vf.accepted):,}")
+        print(
+            f"validate one month ({len(sample):,} lines, {path.stat().st_size / 1e6:.1f} MB): "
+            f"{time.perf_counter() - t:.2f} s, accepted {len(vf.accepted):,}"
+        )
 
     t = time.perf_counter()
     out, _ = compute_avvik(ledger, budget, Periode(2025, 6), method="fjoraarsprofil")

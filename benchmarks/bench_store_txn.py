@@ -79,8 +79,10 @@ def bench_chosen(out: Path, national_files: int) -> None:
             return time.perf_counter() - t0, journal
 
     t, (commit, journal) = timed(one_period)
-    print(f"  chosen: a transaction replacing regnskap 202610 ({len(regnskap)} rows, {len(journal['flytt'])} file): "
-          f"{t * 1000:.0f} ms, of which the journaled commit (fsync, rename) {commit * 1000:.0f} ms")
+    print(
+        f"  chosen: a transaction replacing regnskap 202610 ({len(regnskap)} rows, {len(journal['flytt'])} file): "
+        f"{t * 1000:.0f} ms, of which the journaled commit (fsync, rename) {commit * 1000:.0f} ms"
+    )
     with tempfile.TemporaryDirectory(dir=out.parent) as big:
         big = Path(big)
         src = next(out.joinpath("regnskap").rglob("*.parquet"))
@@ -90,8 +92,10 @@ def bench_chosen(out: Path, national_files: int) -> None:
             shutil.copyfile(src, p)
 
         t = min(clone_only_of(big) for _ in range(3))
-        print(f"  chosen: lock + clone of a store of {national_files} files (national size, old layout): "
-              f"{t * 1000:.0f} ms ({t / national_files * 1e6:.0f} µs a file)")
+        print(
+            f"  chosen: lock + clone of a store of {national_files} files (national size, old layout): "
+            f"{t * 1000:.0f} ms ({t / national_files * 1e6:.0f} µs a file)"
+        )
 
 
 def clone_only_of(store: Path) -> float:
@@ -111,19 +115,27 @@ def bench_delta(out: Path, tmp: Path) -> None:
         return
     regnskap = pa.Table.from_pandas(read_dataset(out, "regnskap"), preserve_index=False)
     path = tmp / "delta_regnskap"
-    t, _ = timed(lambda: (shutil.rmtree(path, ignore_errors=True),
-                          write_deltalake(path, regnskap, partition_by=["periode"])), repeat=1)
-    print(f"\nDelta Lake {__import__('deltalake').__version__}: write regnskap ({regnskap.num_rows} rows) "
-          f"partitioned by periode: {t * 1000:.0f} ms")
+    t, _ = timed(
+        lambda: (shutil.rmtree(path, ignore_errors=True), write_deltalake(path, regnskap, partition_by=["periode"])),
+        repeat=1,
+    )
+    print(
+        f"\nDelta Lake {__import__('deltalake').__version__}: write regnskap ({regnskap.num_rows} rows) "
+        f"partitioned by periode: {t * 1000:.0f} ms"
+    )
     october = regnskap.filter(pa.compute.equal(regnskap["periode"], "202610"))
     t, _ = timed(lambda: write_deltalake(path, october, mode="overwrite", predicate="periode = '202610'"))
     true_rows = DeltaTable(path).to_pandas().shape[0]
     pandas_rows = len(pd.read_parquet(path))
     duck_rows = duckdb.sql(f"select count(*) from read_parquet('{path}/**/*.parquet')").fetchall()[0][0]
-    print(f"  replace period 202610 (overwrite with predicate, 3 times): best {t * 1000:.0f} ms; "
-          f"{len(DeltaTable(path).history())} versions kept")
-    print(f"  rows: Delta reader {true_rows}; pandas read_parquet(folder) {pandas_rows}; "
-          f"DuckDB read_parquet('**/*.parquet') {duck_rows}  <- the README's plain readers count removed files")
+    print(
+        f"  replace period 202610 (overwrite with predicate, 3 times): best {t * 1000:.0f} ms; "
+        f"{len(DeltaTable(path).history())} versions kept"
+    )
+    print(
+        f"  rows: Delta reader {true_rows}; pandas read_parquet(folder) {pandas_rows}; "
+        f"DuckDB read_parquet('**/*.parquet') {duck_rows}  <- the README's plain readers count removed files"
+    )
     try:
         n = duckdb.sql(f"select count(*) from delta_scan('{path}')").fetchall()[0][0]
         print(f"  DuckDB delta_scan: {n} rows")
@@ -155,23 +167,34 @@ def bench_duckdb_file(out: Path, tmp: Path) -> None:
         for p in periods:
             target = export / "regnskap" / p[:4] / f"{p}.parquet"
             target.parent.mkdir(parents=True, exist_ok=True)
-            con.execute(f"copy (select * from regnskap where periode = '{p}' order by kommunenr) to '{target}' "
-                        "(format parquet, compression zstd)")
+            con.execute(
+                f"copy (select * from regnskap where periode = '{p}' order by kommunenr) to '{target}' "
+                "(format parquet, compression zstd)"
+            )
 
     t, _ = timed(export_all, repeat=1)
     con.execute("checkpoint")
-    print(f"  export regnskap to its {len(periods)} unit files for pandas/Polars: {t * 1000:.0f} ms "
-          f"(the exports need the same staged swap to be atomic; database {db.stat().st_size / 1e6:.1f} MB "
-          "beside the Parquet copy)")
+    print(
+        f"  export regnskap to its {len(periods)} unit files for pandas/Polars: {t * 1000:.0f} ms "
+        f"(the exports need the same staged swap to be atomic; database {db.stat().st_size / 1e6:.1f} MB "
+        "beside the Parquet copy)"
+    )
     con.close()
 
 
 def bench_snapshot(out: Path, tmp: Path) -> None:
     snap = tmp / "snapshot"
-    t, _ = timed(lambda: (shutil.rmtree(snap, ignore_errors=True), shutil.copytree(out, snap,
-                          ignore=shutil.ignore_patterns(".staging", ".lock"))), repeat=3)
-    print(f"\nSnapshot folder: full copy of the store per run: {t * 1000:.0f} ms (hard links instead: see 'chosen'); "
-          "the swap is one rename, but the paths readers use change per run (or go through a link)")
+    t, _ = timed(
+        lambda: (
+            shutil.rmtree(snap, ignore_errors=True),
+            shutil.copytree(out, snap, ignore=shutil.ignore_patterns(".staging", ".lock")),
+        ),
+        repeat=3,
+    )
+    print(
+        f"\nSnapshot folder: full copy of the store per run: {t * 1000:.0f} ms (hard links instead: see 'chosen'); "
+        "the swap is one rename, but the paths readers use change per run (or go through a link)"
+    )
 
 
 def main() -> None:
@@ -191,8 +214,10 @@ def main() -> None:
         bench_delta(out, tmp)
         bench_duckdb_file(out, tmp)
         bench_snapshot(out, tmp)
-        print(f"\nPython {sys.version.split()[0]}, pyarrow {pa.__version__}, pandas {pd.__version__}, "
-              f"{os.cpu_count()} cores")
+        print(
+            f"\nPython {sys.version.split()[0]}, pyarrow {pa.__version__}, pandas {pd.__version__}, "
+            f"{os.cpu_count()} cores"
+        )
 
 
 if __name__ == "__main__":

@@ -31,13 +31,39 @@ import pandas as pd
 N_KOMMUNER = 357
 PERIODS = [f"2025{m:02d}" for m in range(1, 14)] + [f"2026{m:02d}" for m in range(1, 6)]
 RUN_PERIOD = "202605"
-RAMMEOMRADER = ("Stab og støtte", "Oppvekst", "Helse og omsorg", "Teknisk, næring og kultur",
-                "Sentrale inntekter og finans")
+RAMMEOMRADER = (
+    "Stab og støtte",
+    "Oppvekst",
+    "Helse og omsorg",
+    "Teknisk, næring og kultur",
+    "Sentrale inntekter og finans",
+)
 N_ANSVAR = 30
 #: KOSTRA codes valid for drift and investering in 2025 and 2026 (codes/data), a typical spread.
 FUNKSJONER = ("120", "130", "201", "202", "213", "222", "234", "241", "253", "258", "265", "301", "332")
-ARTER = ("010", "020", "040", "090", "099", "105", "115", "120", "165", "185", "190", "200", "230", "250",
-         "300", "350", "370", "470", "620", "700", "710")
+ARTER = (
+    "010",
+    "020",
+    "040",
+    "090",
+    "099",
+    "105",
+    "115",
+    "120",
+    "165",
+    "185",
+    "190",
+    "200",
+    "230",
+    "250",
+    "300",
+    "350",
+    "370",
+    "470",
+    "620",
+    "700",
+    "710",
+)
 
 
 @dataclass(frozen=True)
@@ -57,8 +83,10 @@ def kommuner() -> list[str]:
     except ImportError:  # a product without the list accepts any four digits
         return [f"{3001 + i:04d}" for i in range(N_KOMMUNER)]
     k = klass131()
-    valid = k[(k["gyldig_fra_aar"].isna() | (k["gyldig_fra_aar"] <= 2025))
-              & (k["gyldig_til_aar"].isna() | (k["gyldig_til_aar"] >= 2026))]
+    valid = k[
+        (k["gyldig_fra_aar"].isna() | (k["gyldig_fra_aar"] <= 2025))
+        & (k["gyldig_til_aar"].isna() | (k["gyldig_til_aar"] >= 2026))
+    ]
     return sorted(valid["kommunenr"].astype(str))[:N_KOMMUNER]
 
 
@@ -85,7 +113,7 @@ def _amounts(ore: np.ndarray) -> np.ndarray:
 def _write_blocks(lines: np.ndarray, header: str, paths: list[Path], size: int) -> int:
     written = 0
     for i, path in enumerate(paths):
-        text = header + "\n" + "\n".join(lines[i * size:(i + 1) * size].tolist()) + "\n"
+        text = header + "\n" + "\n".join(lines[i * size : (i + 1) * size].tolist()) + "\n"
         path.write_text(text, encoding="utf-8")
         written += len(text.encode("utf-8"))
     return written
@@ -106,10 +134,12 @@ def write_panel(raw: Path, n_lines: int, seed: int = 10, per_kommune: bool = Fal
     # organisasjon: one national file; ansvar 9999 is missing on purpose
     org_ansvar = cells["ansvar"].drop_duplicates()
     org_ansvar = org_ansvar[org_ansvar.ne("9999")].to_numpy()
-    org = pd.DataFrame({
-        "kommunenr": np.repeat(knr, len(org_ansvar)),
-        "ansvar": np.tile(org_ansvar, len(knr)),
-    })
+    org = pd.DataFrame(
+        {
+            "kommunenr": np.repeat(knr, len(org_ansvar)),
+            "ansvar": np.tile(org_ansvar, len(knr)),
+        }
+    )
     org["ansvar_navn"] = "Ansvar " + org["ansvar"]
     org["rammeomrade"] = np.tile([RAMMEOMRADER[i % len(RAMMEOMRADER)] for i in range(len(org_ansvar))], len(knr))
     text = org.to_csv(sep=";", index=False, lineterminator="\n")
@@ -123,12 +153,31 @@ def write_panel(raw: Path, n_lines: int, seed: int = 10, per_kommune: bool = Fal
     key = np.where(rng.random((len(knr), n_cells)) < 0.1, "jevn", "")
     blocks = []
     for versjon, start, amounts in (("opprinnelig", "202601", base), ("rev1", "202603", rev)):
-        b = pd.DataFrame({
-            "kommunenr": np.repeat(knr, n_cells), "ansvar": np.tile(cells["ansvar"], len(knr)),
-            "funksjon": np.tile(cells["funksjon"], len(knr)), "art": np.tile(cells["art"], len(knr)),
-        })
-        line = (b["kommunenr"] + ";2026;" + versjon + ";" + b["ansvar"] + ";" + b["funksjon"] + ";" + b["art"]
-                + ";" + _amounts(amounts.ravel()) + ";" + start + ";" + key.ravel())
+        b = pd.DataFrame(
+            {
+                "kommunenr": np.repeat(knr, n_cells),
+                "ansvar": np.tile(cells["ansvar"], len(knr)),
+                "funksjon": np.tile(cells["funksjon"], len(knr)),
+                "art": np.tile(cells["art"], len(knr)),
+            }
+        )
+        line = (
+            b["kommunenr"]
+            + ";2026;"
+            + versjon
+            + ";"
+            + b["ansvar"]
+            + ";"
+            + b["funksjon"]
+            + ";"
+            + b["art"]
+            + ";"
+            + _amounts(amounts.ravel())
+            + ";"
+            + start
+            + ";"
+            + key.ravel()
+        )
         blocks.append(line.to_numpy().reshape(len(knr), n_cells))
     lines = np.concatenate(blocks, axis=1).ravel()
     if per_kommune:
@@ -147,9 +196,23 @@ def write_panel(raw: Path, n_lines: int, seed: int = 10, per_kommune: bool = Fal
     ore = (base[k, cell] / 12 * n_cells / per_file * rng.normal(1.0, 0.3, n)).round().astype(np.int64)
     kontoklasse = np.where(rng.random(n) < 0.02, "0", "1")
     knr_a, per_a = np.asarray(knr), np.asarray(PERIODS)
-    line = pd.Series(knr_a[k]) + ";" + per_a[p] + ";" + cells["ansvar"].to_numpy()[cell] + ";" \
-        + cells["funksjon"].to_numpy()[cell] + ";" + cells["art"].to_numpy()[cell] + ";" + _amounts(ore) + ";" \
-        + kontoklasse + ";" + pd.Series(np.arange(n) + 1_000_000).astype(str)
+    line = (
+        pd.Series(knr_a[k])
+        + ";"
+        + per_a[p]
+        + ";"
+        + cells["ansvar"].to_numpy()[cell]
+        + ";"
+        + cells["funksjon"].to_numpy()[cell]
+        + ";"
+        + cells["art"].to_numpy()[cell]
+        + ";"
+        + _amounts(ore)
+        + ";"
+        + kontoklasse
+        + ";"
+        + pd.Series(np.arange(n) + 1_000_000).astype(str)
+    )
     lines = line.to_numpy()
     if per_kommune:
         paths = [raw / "regnskap" / f"regnskap_{kn}_{per[:4]}-{per[4:]}.csv" for kn in knr for per in PERIODS]
@@ -172,5 +235,7 @@ if __name__ == "__main__":
     a = ap.parse_args()
     t = time.perf_counter()
     panel = write_panel(a.raw, int(a.lines), per_kommune=a.per_kommune)
-    print(f"{panel.n_lines:,} ledger lines in {panel.n_files:,} files, {panel.csv_bytes / 1e6:.0f} MB, "
-          f"{time.perf_counter() - t:.1f} s")
+    print(
+        f"{panel.n_lines:,} ledger lines in {panel.n_files:,} files, {panel.csv_bytes / 1e6:.0f} MB, "
+        f"{time.perf_counter() - t:.1f} s"
+    )

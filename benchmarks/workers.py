@@ -28,12 +28,33 @@ from pathlib import Path
 T0 = time.perf_counter()
 
 #: Built-in periodisation keys (docs/indikatorer/avvik.md): share of the year's budget in month m.
-LONN = {1: 0.082, 2: 0.082, 3: 0.082, 4: 0.082, 5: 0.082, 6: 0.13, 7: 0.05, 8: 0.082, 9: 0.082, 10: 0.082,
-        11: 0.082, 12: 0.082}
+LONN = {
+    1: 0.082,
+    2: 0.082,
+    3: 0.082,
+    4: 0.082,
+    5: 0.082,
+    6: 0.13,
+    7: 0.05,
+    8: 0.082,
+    9: 0.082,
+    10: 0.082,
+    11: 0.082,
+    12: 0.082,
+}
 UTEN = "(uten rammeområde)"
 LEDGER_COLUMNS = ["kommunenr", "periode", "ansvar", "funksjon", "art", "kontoklasse", "belop"]
-BUDGET_COLUMNS = ["kommunenr", "aar", "versjon", "ansvar", "funksjon", "art", "belop", "gjelder_fra",
-                  "periodiseringsnokkel"]
+BUDGET_COLUMNS = [
+    "kommunenr",
+    "aar",
+    "versjon",
+    "ansvar",
+    "funksjon",
+    "art",
+    "belop",
+    "gjelder_fra",
+    "periodiseringsnokkel",
+]
 
 
 def rss_mb() -> float:
@@ -62,8 +83,10 @@ def deviation_sql(regnskap: str, budsjett: str, organisasjon: str, periode: str)
     months = min(m, 12)
     lonn = sum(v for k, v in LONN.items() if k <= months)
     jevn = months / 12
-    share = (f"CASE WHEN {m} = 13 THEN 1.0 WHEN nokkel = 'lonn' THEN {lonn!r} WHEN nokkel = 'jevn' THEN {jevn!r} "
-             f"ELSE NULL END")
+    share = (
+        f"CASE WHEN {m} = 13 THEN 1.0 WHEN nokkel = 'lonn' THEN {lonn!r} WHEN nokkel = 'jevn' THEN {jevn!r} "
+        f"ELSE NULL END"
+    )
     return f"""
     WITH r AS (
         SELECT kommunenr, ansvar, belop FROM {regnskap}
@@ -117,14 +140,15 @@ def job_duckdb_national(raw: str, periode: str, result: str) -> None:
     import duckdb  # noqa: F401 - imported before the clock starts, like the product's imports
 
     rss, t = rss_mb(), time.perf_counter()
-    columns = {"regnskap": ["kommunenr", "periode", "ansvar", "funksjon", "art", "belop", "kontoklasse", "bilagsnr"],
-               "budsjett": BUDGET_COLUMNS,
-               "organisasjon": ["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"]}
+    columns = {
+        "regnskap": ["kommunenr", "periode", "ansvar", "funksjon", "art", "belop", "kontoklasse", "bilagsnr"],
+        "budsjett": BUDGET_COLUMNS,
+        "organisasjon": ["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"],
+    }
 
     def csv(folder: str) -> str:
         types = ", ".join(f"'{c}': '{'DOUBLE' if c == 'belop' else 'VARCHAR'}'" for c in columns[folder])
-        return (f"read_csv('{raw}/{folder}/*.csv', delim=';', decimal_separator=',', header=true, "
-                f"types={{{types}}})")
+        return f"read_csv('{raw}/{folder}/*.csv', delim=';', decimal_separator=',', header=true, types={{{types}}})"
 
     n = _duckdb_run(deviation_sql(csv("regnskap"), csv("budsjett"), csv("organisasjon"), periode), Path(result))
     report(t, rss, rows=n)
@@ -139,8 +163,9 @@ def job_duckdb_deviation(store: str, periode: str, result: str) -> None:
         return f"read_parquet('{store}/{name}/{glob}')"
 
     aar = periode[:4]
-    sql = deviation_sql(pq("regnskap", f"{aar}/*.parquet"), pq("budsjett", f"{aar}/*.parquet"),
-                        pq("organisasjon", "*.parquet"), periode)
+    sql = deviation_sql(
+        pq("regnskap", f"{aar}/*.parquet"), pq("budsjett", f"{aar}/*.parquet"), pq("organisasjon", "*.parquet"), periode
+    )
     report(t, rss, rows=_duckdb_run(sql, Path(result)))
 
 
@@ -167,9 +192,15 @@ def job_product_ingest(raw: str, out: str) -> None:
     store_clean(ingest, Path(out))
     t_store = time.perf_counter()
     write_quarantine(ingest, Path(out), "bench")
-    report(t, rss, rows=int(sum(len(f.accepted) for f in ingest.files)),
-           quarantined=int(ingest.quarantine.shape[0]), read_s=t_read - t, write_s=time.perf_counter() - t_read,
-           store_s=t_store - t_read)
+    report(
+        t,
+        rss,
+        rows=int(sum(len(f.accepted) for f in ingest.files)),
+        quarantined=int(ingest.quarantine.shape[0]),
+        read_s=t_read - t,
+        write_s=time.perf_counter() - t_read,
+        store_s=t_store - t_read,
+    )
 
 
 def job_arrow_ingest(raw: str, out: str) -> None:
@@ -187,11 +218,29 @@ def job_arrow_ingest(raw: str, out: str) -> None:
         fmt = ds.CsvFileFormat(
             parse_options=pcsv.ParseOptions(delimiter=";"),
             convert_options=pcsv.ConvertOptions(
-                column_types={c: pa.string() for c in ("kommunenr", "periode", "ansvar", "funksjon", "art",
-                                                        "kontoklasse", "bilagsnr", "aar", "versjon",
-                                                        "gjelder_fra", "periodiseringsnokkel", "ansvar_navn",
-                                                        "rammeomrade")} | {"belop": pa.float64()},
-                decimal_point=",", strings_can_be_null=True))
+                column_types={
+                    c: pa.string()
+                    for c in (
+                        "kommunenr",
+                        "periode",
+                        "ansvar",
+                        "funksjon",
+                        "art",
+                        "kontoklasse",
+                        "bilagsnr",
+                        "aar",
+                        "versjon",
+                        "gjelder_fra",
+                        "periodiseringsnokkel",
+                        "ansvar_navn",
+                        "rammeomrade",
+                    )
+                }
+                | {"belop": pa.float64()},
+                decimal_point=",",
+                strings_can_be_null=True,
+            ),
+        )
         t_read = time.perf_counter()
         table = ds.dataset(files, format=fmt).to_table()
         read_s += time.perf_counter() - t_read
@@ -206,8 +255,9 @@ def job_arrow_ingest(raw: str, out: str) -> None:
             part = table.filter(pc.equal(key, unit)).sort_by("kommunenr")
             folder = Path(out) / name / str(unit)[:4]
             folder.mkdir(parents=True, exist_ok=True)
-            pq.write_table(part, folder / (f"{unit}.parquet" if partition == "periode" else "aar.parquet"),
-                           row_group_size=65536)
+            pq.write_table(
+                part, folder / (f"{unit}.parquet" if partition == "periode" else "aar.parquet"), row_group_size=65536
+            )
     total = time.perf_counter() - t
     report(t, rss, rows=rows, read_s=read_s, write_s=total - read_s)
 
@@ -243,9 +293,13 @@ def job_arrow_size(store: str, periode: str) -> None:
 
 
 JOBS = {
-    "product-ingest": job_product_ingest, "arrow-ingest": job_arrow_ingest,
-    "product-deviation": job_product_deviation, "duckdb-deviation": job_duckdb_deviation,
-    "duckdb-national": job_duckdb_national, "bare-prefect": job_bare_prefect, "arrow-size": job_arrow_size,
+    "product-ingest": job_product_ingest,
+    "arrow-ingest": job_arrow_ingest,
+    "product-deviation": job_product_deviation,
+    "duckdb-deviation": job_duckdb_deviation,
+    "duckdb-national": job_duckdb_national,
+    "bare-prefect": job_bare_prefect,
+    "arrow-size": job_arrow_size,
 }
 
 if __name__ == "__main__":

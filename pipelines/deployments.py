@@ -31,8 +31,15 @@ def build_deployments(raw: str, out: str) -> list:
     deployments = []
     for name, flow, cron, description in SCHEDULES:
         params = {"out": out} | ({"raw": raw} if flow is monthly_run else {})
-        deployments.append(flow.to_deployment(name=name, schedules=[Cron(cron, timezone=TZ)], parameters=params,
-                                              description=description, tags=["kommune-indikatorer"]))
+        deployments.append(
+            flow.to_deployment(
+                name=name,
+                schedules=[Cron(cron, timezone=TZ)],
+                parameters=params,
+                description=description,
+                tags=["kommune-indikatorer"],
+            )
+        )
     return deployments
 
 

@@ -76,7 +76,8 @@ class FanOut:
                 raise UserError(
                     f"Får ikke kontakt med Dask-klyngen på {self.dask} ({type(exc).__name__}: {exc}). Sjekk "
                     "adressen (--dask, INDICATORS_DASK eller «dask» i indicators.toml) og at planleggeren "
-                    "(«dask scheduler») kjører og kan nås fra denne maskinen. Ingenting ble lagret.") from exc
+                    "(«dask scheduler») kjører og kan nås fra denne maskinen. Ingenting ble lagret."
+                ) from exc
         return self._runner
 
     @property
@@ -99,19 +100,38 @@ class FanOut:
         if len(calls) == 1:
             return [unit.with_options(task_run_name=_unit_name(name, calls[0]))(name, fn, *calls[0])]
         runner = self._enter()
-        futures = [runner.submit(unit.with_options(task_run_name=_unit_name(name, args)),
-                                 {"name": name, "fn": fn, "args": args}) for args in calls]
+        futures = [
+            runner.submit(
+                unit.with_options(task_run_name=_unit_name(name, args)), {"name": name, "fn": fn, "args": args}
+            )
+            for args in calls
+        ]
         return [f.result() for f in futures]
 
 
-def compute_indicators(out_dir: Path, p: Periode, kommune: list[str] | None, prognosemetode: str,
-                       result: steps.RunResult, figurer: str | list[str] | None = None,
-                       dask: str | None = None) -> None:
+def compute_indicators(
+    out_dir: Path,
+    p: Periode,
+    kommune: list[str] | None,
+    prognosemetode: str,
+    result: steps.RunResult,
+    figurer: str | list[str] | None = None,
+    dask: str | None = None,
+) -> None:
     """Every indicator family for P as Prefect tasks (the units fanned out), and the deviation table as an
     artifact."""
     with FanOut(dask) as fan_out:
-        pipeline.compute_indicators(out_dir, p, kommune, prognosemetode, result, runner=prefect_step,
-                                    mapper=fan_out, units_wanted=fan_out.size, figurer=figurer)
+        pipeline.compute_indicators(
+            out_dir,
+            p,
+            kommune,
+            prognosemetode,
+            result,
+            runner=prefect_step,
+            mapper=fan_out,
+            units_wanted=fan_out.size,
+            figurer=figurer,
+        )
     deviation_artifact(result, p)
 
 
@@ -132,33 +152,50 @@ def deviation_artifact(result: steps.RunResult, p: Periode) -> None:
     report's labels, 1000 kr in Norwegian format (rows: ``indicators.report.artifacts``)."""
     if result.avvik is None:
         return
-    create_table_artifact(key="avvik-rammeomrade", table=artifacts.deviation_rows(result.avvik),
-                          description=f"Avvik per rammeområde, {p} (beløp i 1000 kr)")
+    create_table_artifact(
+        key="avvik-rammeomrade",
+        table=artifacts.deviation_rows(result.avvik),
+        description=f"Avvik per rammeområde, {p} (beløp i 1000 kr)",
+    )
 
 
 def run_artifacts(result: steps.RunResult, out: Path, p: Periode) -> None:
     """The savings plan, the key figures and the quarantine summary of the run as Prefect artifacts (rows:
     ``indicators.report.artifacts``; the quarantine counted per file and reason, no value shown)."""
+
     def stored(name: str):
         df = read_dataset(out, name, [("periode", "=", p.kode)])
         return df if df is not None and len(df) else None
 
     if (status := stored("tiltak_status")) is not None:
         per_area, per_measure = artifacts.savings_rows(status)
-        create_table_artifact(key="handlingsrom-rammeomrade", table=per_area,
-                              description=f"Handlingsrom: realisering per rammeområde, {p} (beløp i 1000 kr)")
-        create_table_artifact(key="handlingsrom-tiltak", table=per_measure,
-                              description=f"Handlingsrom: realisering per tiltak, {p} (beløp i 1000 kr)")
+        create_table_artifact(
+            key="handlingsrom-rammeomrade",
+            table=per_area,
+            description=f"Handlingsrom: realisering per rammeområde, {p} (beløp i 1000 kr)",
+        )
+        create_table_artifact(
+            key="handlingsrom-tiltak",
+            table=per_measure,
+            description=f"Handlingsrom: realisering per tiltak, {p} (beløp i 1000 kr)",
+        )
     if (nokkeltall := stored("nokkeltall")) is not None:
-        create_table_artifact(key="nokkeltall", table=artifacts.key_figure_rows(nokkeltall),
-                              description=f"Finansielle nøkkeltall og ROBEK med mål og status, {p}")
+        create_table_artifact(
+            key="nokkeltall",
+            table=artifacts.key_figure_rows(nokkeltall),
+            description=f"Finansielle nøkkeltall og ROBEK med mål og status, {p}",
+        )
     parquet = out / "karantene" / f"{result.kjoring_id}.parquet"
     rows = artifacts.quarantine_rows(pd.read_parquet(parquet) if parquet.exists() else None)
-    create_markdown_artifact(key="karantene", description=f"Karantene, kjøring {result.kjoring_id}",
-                             markdown=artifacts.quarantine_markdown(rows, f"karantene_csv/{result.kjoring_id}.csv"))
+    create_markdown_artifact(
+        key="karantene",
+        description=f"Karantene, kjøring {result.kjoring_id}",
+        markdown=artifacts.quarantine_markdown(rows, f"karantene_csv/{result.kjoring_id}.csv"),
+    )
     if rows:
-        create_table_artifact(key="karantene-per-fil", table=rows,
-                              description="Rader i karantene per fil og årsak (uten verdiene)")
+        create_table_artifact(
+            key="karantene-per-fil", table=rows, description="Rader i karantene per fil og årsak (uten verdiene)"
+        )
 
 
 @flow(name="maanedlig-kjoring", log_prints=False)
@@ -181,14 +218,26 @@ def monthly_run(
     p = Periode.parse(periode) if periode else previous_month()
     try:
         with FanOut(dask, arbeidere) as fan_out:
-            result = pipeline.execute_run(Path(raw), Path(out), p, kommune, prognosemetode, runner=prefect_step,
-                                          mapper=fan_out, units_wanted=fan_out.size, figurer=figurer)
+            result = pipeline.execute_run(
+                Path(raw),
+                Path(out),
+                p,
+                kommune,
+                prognosemetode,
+                runner=prefect_step,
+                mapper=fan_out,
+                units_wanted=fan_out.size,
+                figurer=figurer,
+            )
     except RunRefused as refused:
         get_run_logger().error(str(refused))
         return Failed(message=str(refused))
     log_run(result, Path(out))
     deviation_artifact(result, p)
     run_artifacts(result, Path(out), p)
-    create_markdown_artifact(key="maanedlig-sammendrag", markdown="```\n" + steps.format_summary(result, Path(out))
-                             + "\n```", description=f"Månedlig kjøring {p}")
+    create_markdown_artifact(
+        key="maanedlig-sammendrag",
+        markdown="```\n" + steps.format_summary(result, Path(out)) + "\n```",
+        description=f"Månedlig kjøring {p}",
+    )
     return result

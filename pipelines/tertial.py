@@ -56,14 +56,21 @@ def missing_charts(out: Path, kommunenr: str, tertial: Tertial) -> list[str]:
     if (Path(out) / "figurer" / tertial.periode.kode / f"avvik_rammeomrade_{kommunenr}.svg").exists():
         return []
     command = f"{run_command(Path(out), tertial.periode)} --figurer {kommunenr}"
-    return [f"Kjøringen for {tertial.periode} tegnet ingen figurer for kommune {kommunenr}, så rapporten er uten "
-            f"figurer: kjør «{command}» og lag rapporten på nytt."]
+    return [
+        f"Kjøringen for {tertial.periode} tegnet ingen figurer for kommune {kommunenr}, så rapporten er uten "
+        f"figurer: kjør «{command}» og lag rapporten på nytt."
+    ]
 
 
 @flow(name="tertialrapport", log_prints=False)
-def tertial_report(periode: str | None = None, out: str = "data/processed", kommune: str | None = None,
-                   prognosemetode: str | None = None, mal: bool = False,
-                   kommentar_terskel_pct: float = DEFAULT_THRESHOLD_PCT) -> Report:
+def tertial_report(
+    periode: str | None = None,
+    out: str = "data/processed",
+    kommune: str | None = None,
+    prognosemetode: str | None = None,
+    mal: bool = False,
+    kommentar_terskel_pct: float = DEFAULT_THRESHOLD_PCT,
+) -> Report:
     """Tertial report for ``periode`` (``2026-T2``; ``2026-T3`` or ``2026-13`` = the year end; default:
     the latest tertial that has ended, for schedules), read from the store; ``prognosemetode`` checks that the
     stored forecast has that method (None: the one the run used). With ``mal``, also the comment template
@@ -88,10 +95,14 @@ def tertial_report(periode: str | None = None, out: str = "data/processed", komm
     create_markdown_artifact(
         key="tertialrapport-sammendrag",
         markdown=f"# Tertialrapport – {t.label}\n\n{_markdown(report.tables['sammendrag'])}\n\n"
-                 f"HTML: `{report.html}`  \nPDF: `{report.pdf}`  \nXLSX: `{report.xlsx}`",
-        description=f"Sammendrag, {t.label}")
+        f"HTML: `{report.html}`  \nPDF: `{report.pdf}`  \nXLSX: `{report.xlsx}`",
+        description=f"Sammendrag, {t.label}",
+    )
     for key in ("avvik_rammeomrade", "tiltak_sum", "tiltak", "nokkeltall", "bemanning"):
         if key in report.tables:  # the report's labels, 1000 kr in Norwegian format (report.artifacts)
-            create_table_artifact(key=f"tertial-{key.replace('_', '-')}",
-                                  table=artifacts.table_rows(report.tables[key]), description=report.tables[key].title)
+            create_table_artifact(
+                key=f"tertial-{key.replace('_', '-')}",
+                table=artifacts.table_rows(report.tables[key]),
+                description=report.tables[key].title,
+            )
     return report

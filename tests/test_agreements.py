@@ -5,15 +5,29 @@ import pytest
 
 from indicators.agreements import samarbeidsavtaler_indikatorer
 
-AVTALER = pd.DataFrame({
-    "kommunenr": "1874", "avtale_id": ["A1", "A2", "A3"], "navn": ["a", "b", "c"],
-    "avtaletype": ["iks", "iks", "vertskommune"], "tjenesteomrade": ["IKT", "revisjon", "IKT"], "aar": 2025,
-    "kostnad": [100.0, 300.0, 600.0],
-    "neste_evaluering": pd.to_datetime(["2025-05-01", "2026-01-01", None]).astype("datetime64[ns]")})
+AVTALER = pd.DataFrame(
+    {
+        "kommunenr": "1874",
+        "avtale_id": ["A1", "A2", "A3"],
+        "navn": ["a", "b", "c"],
+        "avtaletype": ["iks", "iks", "vertskommune"],
+        "tjenesteomrade": ["IKT", "revisjon", "IKT"],
+        "aar": 2025,
+        "kostnad": [100.0, 300.0, 600.0],
+        "neste_evaluering": pd.to_datetime(["2025-05-01", "2026-01-01", None]).astype("datetime64[ns]"),
+    }
+)
 POP = pd.DataFrame({"kommunenr": "1874", "aar": 2025, "alder": [10, 90], "antall": [150, 50]})
-LEDGER = pd.DataFrame({"kommunenr": "1874", "periode": ["202503", "202503", "202503"], "kontoklasse": "1",
-                       "funksjon": ["253", "253", "840"], "art": ["010", "600", "800"],
-                       "belop": [12000.0, -2000.0, -50000.0]})
+LEDGER = pd.DataFrame(
+    {
+        "kommunenr": "1874",
+        "periode": ["202503", "202503", "202503"],
+        "kontoklasse": "1",
+        "funksjon": ["253", "253", "840"],
+        "art": ["010", "600", "800"],
+        "belop": [12000.0, -2000.0, -50000.0],
+    }
+)
 
 
 def test_agreement_figures_by_hand():

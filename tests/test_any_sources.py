@@ -85,10 +85,12 @@ def test_care_sources_alone_give_coverage_and_skip_the_ledger_families(tmp_path:
     assert result.skipped["nokkeltall"] == "mangler kilde: regnskap"
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
-@given(first=st.sets(st.sampled_from(sorted(MINI)), max_size=6),
-       second=st.sets(st.sampled_from(sorted(MINI)), max_size=4))
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    first=st.sets(st.sampled_from(sorted(MINI)), max_size=6), second=st.sets(st.sampled_from(sorted(MINI)), max_size=4)
+)
 def test_any_subsets_in_any_order_run_into_one_store(tmp_path_factory, first, second):
     """Two deliveries one after the other into the same store (the second may add or repeat sources)."""
     root = tmp_path_factory.mktemp("any")

@@ -15,13 +15,30 @@ MINUS = "\u2212"
 def _avvik() -> pd.DataFrame:
     rows = [  # niva, kode, budsjett_hittil, regnskap_hittil, budsjett_aar, prognose_aar, prognosejustering
         ("kommune", "1874", 572_789.34, 2_207_212.0, 0.0, -2_434_600.0, -3_255_000.0),
-        ("rammeomrade", "Sentrale inntekter og finans", -150_050_800.0, -149_504_400.0, -180_061_000.0,
-         -179_514_600.0, 0.0),
+        (
+            "rammeomrade",
+            "Sentrale inntekter og finans",
+            -150_050_800.0,
+            -149_504_400.0,
+            -180_061_000.0,
+            -179_514_600.0,
+            0.0,
+        ),
         ("rammeomrade", "Helse og omsorg", 48_854_123.4, 49_819_000.0, 73_000_000.0, 70_710_000.0, -3_255_000.0),
         ("ansvar", "3100", 1.0, 2.0, 3.0, 4.0, 0.0),  # not in the artifact
     ]
-    df = pd.DataFrame(rows, columns=["niva", "kode", "budsjett_hittil", "regnskap_hittil", "budsjett_aar",
-                                     "prognose_aar", "prognosejustering"])
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "niva",
+            "kode",
+            "budsjett_hittil",
+            "regnskap_hittil",
+            "budsjett_aar",
+            "prognose_aar",
+            "prognosejustering",
+        ],
+    )
     df["kommunenr"], df["periode"] = "1874", "202608"
     df["avvik_hittil"] = df["regnskap_hittil"] - df["budsjett_hittil"]
     df["avvik_pct"] = df["avvik_hittil"] / df["budsjett_hittil"].abs() * 100
@@ -35,9 +52,19 @@ def test_deviation_rows_have_the_reports_labels_and_1000_kr_in_norwegian_format(
     assert [r["Rammeområde"] for r in rows] == ["Helse og omsorg", "Sentrale inntekter og finans", "Hele kommunen"]
     helse = rows[0]
     assert list(helse) == [
-        "Kommune", "Rammeområde", "Budsjett hittil (1000 kr)", "Regnskap hittil (1000 kr)", "Avvik hittil (1000 kr)",
-        "Avvik %", "Budsjett år (1000 kr)", "Årsprognose (1000 kr)", "Herav prognosejustering (1000 kr)",
-        "Prognostisert avvik (1000 kr)", "Status", "Begrunnelse for prognosejustering"]
+        "Kommune",
+        "Rammeområde",
+        "Budsjett hittil (1000 kr)",
+        "Regnskap hittil (1000 kr)",
+        "Avvik hittil (1000 kr)",
+        "Avvik %",
+        "Budsjett år (1000 kr)",
+        "Årsprognose (1000 kr)",
+        "Herav prognosejustering (1000 kr)",
+        "Prognostisert avvik (1000 kr)",
+        "Status",
+        "Begrunnelse for prognosejustering",
+    ]
     assert helse["Kommune"] == "Moskenes (1874)"
     assert helse["Budsjett hittil (1000 kr)"] == f"48{NB}854,1"  # 48 854 123,4 kr
     assert helse["Regnskap hittil (1000 kr)"] == f"49{NB}819,0"
@@ -53,12 +80,25 @@ def test_deviation_rows_have_the_reports_labels_and_1000_kr_in_norwegian_format(
 
 
 def _status() -> pd.DataFrame:
-    rows = [("T1", "Vikarbyrå", "Helse og omsorg", "realisert", 1_300_000.0, 866_666.67, 778_000.0, 1_428_000.0,
-             "gronn"),
-            ("T2", "Skolestruktur", "Oppvekst", "pagaar", 2_000_000.0, 1_000_000.0, 400_000.0, None, "ikke_rapportert"),
-            ("T3", "Forkastet", "Oppvekst", "forkastet", 500_000.0, 250_000.0, 0.0, 0.0, "rod")]
-    df = pd.DataFrame(rows, columns=["tiltak_id", "navn", "rammeomrade", "status", "planlagt_aar", "planlagt_hittil",
-                                     "realisert_hittil", "prognose_aar", "vurdering"])
+    rows = [
+        ("T1", "Vikarbyrå", "Helse og omsorg", "realisert", 1_300_000.0, 866_666.67, 778_000.0, 1_428_000.0, "gronn"),
+        ("T2", "Skolestruktur", "Oppvekst", "pagaar", 2_000_000.0, 1_000_000.0, 400_000.0, None, "ikke_rapportert"),
+        ("T3", "Forkastet", "Oppvekst", "forkastet", 500_000.0, 250_000.0, 0.0, 0.0, "rod"),
+    ]
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "tiltak_id",
+            "navn",
+            "rammeomrade",
+            "status",
+            "planlagt_aar",
+            "planlagt_hittil",
+            "realisert_hittil",
+            "prognose_aar",
+            "vurdering",
+        ],
+    )
     df["kommunenr"], df["aar"], df["periode"] = "1874", 2026, "202608"
     df["realiseringsgrad_pct"] = df["realisert_hittil"] / df["planlagt_hittil"] * 100
     df["prognose_avvik"] = df["prognose_aar"] - df["planlagt_aar"]
@@ -81,36 +121,53 @@ def test_savings_rows_give_the_realisation_per_area_and_measure():
 
 
 def test_key_figure_rows_have_value_unit_target_and_status_in_words():
-    n = pd.DataFrame([
-        ("netto_driftsresultat_prognose_pct", 2026, 1.2345, 1.75, "under_mal", "Årsprognose 2026"),
-        ("akkumulert_merforbruk_pct", 2025, 0.0, 3.0, "ok", "Balansen 31.12.2025"),
-        ("robek_c", 2025, np.nan, np.nan, "robek_varsel", "Merforbruk fra 2023"),
-        ("brutto_driftsinntekter", 2026, 1e8, np.nan, "", ""),  # not a key figure of the report
-    ], columns=["indikator", "aar", "verdi", "mal", "status", "grunnlag"]).assign(kommunenr="1874", periode="202608")
+    n = pd.DataFrame(
+        [
+            ("netto_driftsresultat_prognose_pct", 2026, 1.2345, 1.75, "under_mal", "Årsprognose 2026"),
+            ("akkumulert_merforbruk_pct", 2025, 0.0, 3.0, "ok", "Balansen 31.12.2025"),
+            ("robek_c", 2025, np.nan, np.nan, "robek_varsel", "Merforbruk fra 2023"),
+            ("brutto_driftsinntekter", 2026, 1e8, np.nan, "", ""),  # not a key figure of the report
+        ],
+        columns=["indikator", "aar", "verdi", "mal", "status", "grunnlag"],
+    ).assign(kommunenr="1874", periode="202608")
     rows = A.key_figure_rows(n)
     assert [r["Nøkkeltall"] for r in rows] == [
         "Netto driftsresultat 2026, årsprognose, i % av brutto driftsinntekter",
         "Akkumulert merforbruk 31.12.2025 i % av brutto driftsinntekter 2025",
-        "ROBEK § 28-1 c: merforbruk ikke dekket inn innen to år (per 31.12.2025)"]
-    assert rows[0] == {"Kommune": "Moskenes (1874)", "Nøkkeltall": rows[0]["Nøkkeltall"], "Verdi": "1,2",
-                       "Enhet": "%", "Mål": "≥ 1,75 %", "Status": "▲ Rød", "Grunnlag": "Årsprognose 2026"}
+        "ROBEK § 28-1 c: merforbruk ikke dekket inn innen to år (per 31.12.2025)",
+    ]
+    assert rows[0] == {
+        "Kommune": "Moskenes (1874)",
+        "Nøkkeltall": rows[0]["Nøkkeltall"],
+        "Verdi": "1,2",
+        "Enhet": "%",
+        "Mål": "≥ 1,75 %",
+        "Status": "▲ Rød",
+        "Grunnlag": "Årsprognose 2026",
+    }
     assert (rows[1]["Mål"], rows[1]["Status"]) == ("≤ 3,00 %", "● Grønn")
     assert (rows[2]["Verdi"], rows[2]["Enhet"], rows[2]["Mål"], rows[2]["Status"]) == ("Ja", "", "Nei", "▲ Rød")
 
 
 def test_quarantine_rows_count_per_file_and_reason_and_never_show_a_value():
     fnr = "01017012345"  # looks like a national id number: must never be shown
-    q = pd.DataFrame([
-        ("vedtak", "/home/okonomi/raw/vedtak/vedtak_1874_2026.csv", 5, "fodselsaar", fnr, "fodselsaar_gyldig"),
-        ("vedtak", "/home/okonomi/raw/vedtak/vedtak_1874_2026.csv", 9, "fodselsaar", "1850", "fodselsaar_gyldig"),
-        ("vedtak", "/home/okonomi/raw/vedtak/vedtak_1874_2026.csv", 11, "bruker_id", "(skjult)", "not_nullable"),
-        ("regnskap", "C:\\data\\raw\\regnskap\\regnskap_1874_2026-08.csv", 388, "belop", "12 5OO,00", "tall"),
-    ], columns=["kilde", "fil", "linje", "kolonne", "verdi", "regel"])
+    q = pd.DataFrame(
+        [
+            ("vedtak", "/home/okonomi/raw/vedtak/vedtak_1874_2026.csv", 5, "fodselsaar", fnr, "fodselsaar_gyldig"),
+            ("vedtak", "/home/okonomi/raw/vedtak/vedtak_1874_2026.csv", 9, "fodselsaar", "1850", "fodselsaar_gyldig"),
+            ("vedtak", "/home/okonomi/raw/vedtak/vedtak_1874_2026.csv", 11, "bruker_id", "(skjult)", "not_nullable"),
+            ("regnskap", "C:\\data\\raw\\regnskap\\regnskap_1874_2026-08.csv", 388, "belop", "12 5OO,00", "tall"),
+        ],
+        columns=["kilde", "fil", "linje", "kolonne", "verdi", "regel"],
+    )
     q["melding"] = "Verdien «" + q["verdi"] + "» er feil."  # a sentence that names the value: not used
     q["kjoring_id"], q["ark"] = "k1", ""
     rows = A.quarantine_rows(q)
-    assert [(r["Fil"], r["Rader"]) for r in rows] == [("vedtak_1874_2026.csv", "2"), ("regnskap_1874_2026-08.csv", "1"),
-                                                      ("vedtak_1874_2026.csv", "1")]
+    assert [(r["Fil"], r["Rader"]) for r in rows] == [
+        ("vedtak_1874_2026.csv", "2"),
+        ("regnskap_1874_2026-08.csv", "1"),
+        ("vedtak_1874_2026.csv", "1"),
+    ]
     assert rows[1]["Årsak"] == "Verdien «…» i «belop» er ikke et tall."
     assert rows[2]["Årsak"] == "Feltet «bruker_id» er tomt, men må fylles ut."
     text = str(rows) + A.quarantine_markdown(rows, "karantene_csv/k1.csv")

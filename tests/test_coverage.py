@@ -12,8 +12,9 @@ from indicators.validation import validate_table
 
 
 def _load(root: Path, source: str) -> pd.DataFrame:
-    return pd.concat([validate_table(read_raw_file(f), SOURCES[source], "t").accepted
-                      for f in sorted((root / source).glob("*.csv"))])
+    return pd.concat(
+        [validate_table(read_raw_file(f), SOURCES[source], "t").accepted for f in sorted((root / source).glob("*.csv"))]
+    )
 
 
 def test_worked_example(examples: Path):
@@ -24,14 +25,27 @@ def test_worked_example(examples: Path):
     assert len(m) == len(exp) == 9
     for col in ("teller", "nevner"):
         assert ((m[col] - m[f"{col}_exp"]).abs().fillna(0) <= 1e-6).all() and (
-            m[col].isna() == m[f"{col}_exp"].isna()).all(), col
+            m[col].isna() == m[f"{col}_exp"].isna()
+        ).all(), col
     assert ((m["verdi"] - m["verdi_exp"]).abs() <= 0.001).all()
     assert (m["enhet"] == m["enhet_exp"]).all()
 
 
 def vedtak(rows):
-    df = pd.DataFrame(rows, columns=["bruker_id", "fodselsaar", "tjeneste", "utfall", "fra_dato", "til_dato",
-                                     "vedtak_dato", "soknad_dato", "timer_per_uke"])
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "bruker_id",
+            "fodselsaar",
+            "tjeneste",
+            "utfall",
+            "fra_dato",
+            "til_dato",
+            "vedtak_dato",
+            "soknad_dato",
+            "timer_per_uke",
+        ],
+    )
     for c in ("fra_dato", "til_dato", "vedtak_dato", "soknad_dato"):
         df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
     return df.assign(kommunenr="1874")
@@ -62,8 +76,9 @@ def test_reference_date_edges_and_turning_80():
 def test_coverage_small_counts_and_missing_population():
     v = vedtak(ROWS)
     pop = pd.DataFrame({"kommunenr": "1874", "aar": 2025, "alder": [80, 85, 70], "antall": [10, 30, 20]})
-    places = pd.DataFrame({"kommunenr": "1874", "periode": "202506", "institusjon": "X",
-                           "plasser_langtid": [3], "plasser_korttid": [1]})
+    places = pd.DataFrame(
+        {"kommunenr": "1874", "periode": "202506", "institusjon": "X", "plasser_langtid": [3], "plasser_korttid": [1]}
+    )
     d = dekningsgrad(v, pop, places, Periode(2025, 6)).set_index("indikator")
     assert d.loc["andel_80pluss_institusjon", ["teller", "nevner"]].tolist() == [2.0, 40.0]
     assert d.loc["andel_80pluss_institusjon", "verdi"] == pytest.approx(5.0)
@@ -92,12 +107,14 @@ def test_no_count_of_one_to_four_persons_is_stored():
     flagged; 0 and 5+ are kept; coverage from the stored counts is prikket where an input was."""
     from indicators.coverage import suppress_counts, suppress_coverage
 
-    many = [(f"Q{i}", 1940, "praktisk_bistand", "innvilget", "2025-01-01", None, "2024-12-01", None, None)
-            for i in range(6)]
+    many = [
+        (f"Q{i}", 1940, "praktisk_bistand", "innvilget", "2025-01-01", None, "2024-12-01", None, None) for i in range(6)
+    ]
     c = suppress_counts(care_counts(vedtak(ROWS + many), [Periode(2025, 6)])).set_index("telling")
     assert c.loc["personer_hjemme", ["verdi", "prikket"]].tolist() == [7.0, False]  # P4 and six others
-    assert np.isnan(c.loc["personer_80pluss_institusjon", "verdi"]) and c.loc["personer_80pluss_institusjon",
-                                                                               "prikket"]  # 2
+    assert (
+        np.isnan(c.loc["personer_80pluss_institusjon", "verdi"]) and c.loc["personer_80pluss_institusjon", "prikket"]
+    )  # 2
     assert np.isnan(c.loc["timer_hjemmesykepleie", "verdi"])  # one person's hours
     assert np.isnan(c.loc["saksbehandlingstid_median", "verdi"])  # a median of 3 cases
     assert c.loc["personer_67_79_hjemme", "prikket"]  # P4 alone
@@ -106,7 +123,6 @@ def test_no_count_of_one_to_four_persons_is_stored():
     pop = pd.DataFrame({"kommunenr": "1874", "aar": 2025, "alder": [80, 70], "antall": [40, 20]})
     d = suppress_coverage(coverage(stored, pop, None, Periode(2025, 6))).set_index("indikator")
     assert d.loc["andel_80pluss_institusjon", "prikket"] and np.isnan(d.loc["andel_80pluss_institusjon", "verdi"])
-    assert np.isnan(d.loc["andel_80pluss_institusjon", "teller"]) and d.loc["andel_80pluss_institusjon",
-                                                                             "nevner"] == 40
+    assert np.isnan(d.loc["andel_80pluss_institusjon", "teller"]) and d.loc["andel_80pluss_institusjon", "nevner"] == 40
     assert d.loc["mottakere_hjemmetjenester", ["verdi", "prikket"]].tolist() == [7.0, False]
     assert d.loc["saksbehandlingstid_median_dager", "prikket"]

@@ -28,8 +28,14 @@ def deviation_inputs(examples: Path) -> dict[str, pd.DataFrame]:
 @pytest.mark.parametrize("method", ["budsjett", "lineaer", "fjoraarsprofil"])
 def test_worked_example_kommune_and_rammeomrade(deviation_inputs, examples: Path, method: str):
     d = deviation_inputs
-    out, warnings = compute_avvik(d["regnskap"], d["budsjett"], Periode(2025, 6), organisasjon=d["organisasjon"],
-                                  periodisering=d["periodisering"], method=method)
+    out, warnings = compute_avvik(
+        d["regnskap"],
+        d["budsjett"],
+        Periode(2025, 6),
+        organisasjon=d["organisasjon"],
+        periodisering=d["periodisering"],
+        method=method,
+    )
     expected = pd.read_csv(examples / "deviation" / f"expected_avvik_{method}.csv", dtype={"kode": str})
     got = out.merge(expected, on=["niva", "kode"], suffixes=("", "_exp"), validate="1:1")
     assert len(got) == len(expected) == 6
@@ -44,8 +50,9 @@ def test_worked_example_kommune_and_rammeomrade(deviation_inputs, examples: Path
 
 def test_levels_sum_to_the_whole_municipality(deviation_inputs):
     d = deviation_inputs
-    out, _ = compute_avvik(d["regnskap"], d["budsjett"], Periode(2025, 6), organisasjon=d["organisasjon"],
-                           periodisering=d["periodisering"])
+    out, _ = compute_avvik(
+        d["regnskap"], d["budsjett"], Periode(2025, 6), organisasjon=d["organisasjon"], periodisering=d["periodisering"]
+    )
     whole = out[out["niva"] == "kommune"].iloc[0]
     for niva in ("rammeomrade", "ansvar", "funksjon"):
         part = out[out["niva"] == niva]
@@ -66,8 +73,9 @@ def ledger(rows: list[tuple[str, str, str, str, float]], kontoklasse: str = "1")
 
 def budget(rows: list[tuple[str, str, str, str, float, str, str | None]]) -> pd.DataFrame:
     """rows: (versjon, ansvar, funksjon, art, belop, gjelder_fra, nokkel)."""
-    df = pd.DataFrame(rows, columns=["versjon", "ansvar", "funksjon", "art", "belop", "gjelder_fra",
-                                     "periodiseringsnokkel"])
+    df = pd.DataFrame(
+        rows, columns=["versjon", "ansvar", "funksjon", "art", "belop", "gjelder_fra", "periodiseringsnokkel"]
+    )
     return df.assign(kommunenr="1874", aar=2025)
 
 
@@ -75,10 +83,12 @@ def row(out: pd.DataFrame, niva: str, kode: str) -> pd.Series:
     return out[(out["niva"] == niva) & (out["kode"] == kode)].iloc[0]
 
 
-LEDGER = ledger([(f"2025{m:02d}", "A", "202", "120", 100.0) for m in range(1, 5)]
-                + [("202513", "A", "202", "120", 50.0)])
-BUDGET = budget([("opprinnelig", "A", "202", "120", 1200.0, "202501", None),
-                 ("rev1", "A", "202", "120", 2400.0, "202504", None)])
+LEDGER = ledger(
+    [(f"2025{m:02d}", "A", "202", "120", 100.0) for m in range(1, 5)] + [("202513", "A", "202", "120", 50.0)]
+)
+BUDGET = budget(
+    [("opprinnelig", "A", "202", "120", 1200.0, "202501", None), ("rev1", "A", "202", "120", 2400.0, "202504", None)]
+)
 
 
 def test_version_in_effect_and_even_key():
@@ -86,7 +96,11 @@ def test_version_in_effect_and_even_key():
     r = row(out, "ansvar", "A")
     # opprinnelig in effect at 202503: 1200 × 3/12 = 300; ledger 3 × 100 = 300.
     assert (r["budsjettversjon"], r["budsjett_hittil"], r["regnskap_hittil"], r["avvik_hittil"]) == (
-        "opprinnelig", 300.0, 300.0, 0.0)
+        "opprinnelig",
+        300.0,
+        300.0,
+        0.0,
+    )
     assert r["navn"] == "Skolen"
     out, _ = compute_avvik(LEDGER, BUDGET, Periode(2025, 4), organisasjon=ORG)
     r = row(out, "rammeomrade", "Oppvekst")
@@ -110,8 +124,12 @@ def test_period_13_includes_closing_entries_and_whole_budget():
 
 
 def test_salary_lines_default_to_the_salary_profile():
-    b = budget([("opprinnelig", "A", "202", "010", 1000.0, "202501", None),
-                ("opprinnelig", "A", "202", "120", 1200.0, "202501", "lonn")])
+    b = budget(
+        [
+            ("opprinnelig", "A", "202", "010", 1000.0, "202501", None),
+            ("opprinnelig", "A", "202", "120", 1200.0, "202501", "lonn"),
+        ]
+    )
     out, _ = compute_avvik(ledger([]).astype({"belop": float}), b, Periode(2025, 6), organisasjon=ORG)
     share = sum(LONN_PROFIL[m] for m in range(1, 7))
     assert share == pytest.approx(0.54)
@@ -126,8 +144,9 @@ def test_unknown_key_falls_back_to_even_with_a_warning():
 
 
 def test_last_years_profile_and_its_fallback():
-    last_year = ledger([(f"2024{m:02d}", "A", "202", "120", 10.0) for m in range(1, 13)]
-                       + [("202413", "A", "202", "120", 30.0)])
+    last_year = ledger(
+        [(f"2024{m:02d}", "A", "202", "120", 10.0) for m in range(1, 13)] + [("202413", "A", "202", "120", 30.0)]
+    )
     other = ledger([("202501", "B", "202", "120", 70.0)])  # B has no last year
     regnskap = pd.concat([LEDGER, last_year, other])
     out, _ = compute_avvik(regnskap, BUDGET, Periode(2025, 3), organisasjon=ORG, method="fjoraarsprofil")
@@ -147,8 +166,15 @@ def test_investment_lines_are_left_out():
 
 
 def test_forecast_adjustment_goes_to_ansvar_area_and_municipality_not_funksjon():
-    adj = pd.DataFrame({"kommunenr": ["1874", "1874", "1874"], "periode": ["202502", "202505", "202402"],
-                        "ansvar": ["A", "A", "A"], "belop": [500.0, 7.0, 9.0], "begrunnelse": ["x", "y", "z"]})
+    adj = pd.DataFrame(
+        {
+            "kommunenr": ["1874", "1874", "1874"],
+            "periode": ["202502", "202505", "202402"],
+            "ansvar": ["A", "A", "A"],
+            "belop": [500.0, 7.0, 9.0],
+            "begrunnelse": ["x", "y", "z"],
+        }
+    )
     out, _ = compute_avvik(LEDGER, BUDGET, Periode(2025, 3), organisasjon=ORG, prognosejustering=adj)
     base = 300 + (1200 - 300)  # budsjett method before the adjustment
     for niva, kode in (("ansvar", "A"), ("rammeomrade", "Oppvekst"), ("kommune", "1874")):

@@ -40,8 +40,13 @@ def sample(tmp_path_factory) -> dict:
     ingest = read_sources(raw, "test")
     regnskap, org = ingest.data_with_origin("regnskap"), ingest.data("organisasjon")
     avvik, _ = compute_avvik(regnskap, None, P, organisasjon=org)
-    return {"files": files, "regnskap": regnskap, "org": org, "avvik": avvik,
-            "details": D.details(regnskap, org, avvik, "1874", P.kode)}
+    return {
+        "files": files,
+        "regnskap": regnskap,
+        "org": org,
+        "avvik": avvik,
+        "details": D.details(regnskap, org, avvik, "1874", P.kode),
+    }
 
 
 def _raw_by_hand(files: list[Path]) -> pd.DataFrame:
@@ -123,10 +128,17 @@ class Details(HTMLParser):
 
 def _html(d: D.Details, tmp_path: Path) -> str:
     tables = {t.key: t for t in D.xlsx_tables(d)}
-    tables["sammendrag"] = Table("sammendrag", "Sammendrag", pd.DataFrame(columns=["tekst", "verdi", "enhet", "mal",
-                                                                                   "lys"]),
-                                 [("tekst", "Nøkkeltall", "text"), ("verdi", "Verdi", "by_unit"),
-                                  ("mal", "Mål", "target"), ("lys", "Status", "lys")])
+    tables["sammendrag"] = Table(
+        "sammendrag",
+        "Sammendrag",
+        pd.DataFrame(columns=["tekst", "verdi", "enhet", "mal", "lys"]),
+        [
+            ("tekst", "Nøkkeltall", "text"),
+            ("verdi", "Verdi", "by_unit"),
+            ("mal", "Mål", "target"),
+            ("lys", "Status", "lys"),
+        ],
+    )
     tables["detaljer_ansvar"].areas = D.html_view(d)
     return render_html(tables, "1874", Tertial.parse("2026-T2"), tmp_path)
 
@@ -164,8 +176,13 @@ def test_text_starting_with_equals_stays_text_in_html_and_xlsx(sample, tmp_path:
     path = tmp_path / "r.xlsx"
     write_xlsx({t.key: t for t in D.xlsx_tables(d)}, path, "1874", Tertial.parse("2026-T2"))
     wb = load_workbook(path)
-    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
-             if isinstance(c.value, str) and c.value.startswith("=")]
+    cells = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=")
+    ]
     assert {c.value for c in cells} >= {'=HYPERLINK("http://x.example","klikk")', "=1+1 <b>Sykehjemmet</b>"}
     assert all(c.data_type == "s" for c in cells)  # text, never a formula
 
@@ -174,8 +191,12 @@ def test_the_xlsx_drill_down_sheets_have_every_line_with_file_and_line(sample, t
     path = tmp_path / "r.xlsx"
     write_xlsx({t.key: t for t in D.xlsx_tables(sample["details"])}, path, "1874", Tertial.parse("2026-T2"))
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Om rapporten", "Detaljer per ansvar", "Detaljer per funksjon",
-                             "Regnskapslinjer per ansvar"]
+    assert wb.sheetnames == [
+        "Om rapporten",
+        "Detaljer per ansvar",
+        "Detaljer per funksjon",
+        "Regnskapslinjer per ansvar",
+    ]
     rows = list(wb["Regnskapslinjer per ansvar"].iter_rows(values_only=True))
     header, data = rows[0], [r for r in rows[1:] if r[0] is not None]
     raw = _raw_by_hand(sample["files"])

@@ -32,11 +32,14 @@ def test_the_figurer_flag():
 
 def test_fan_out_settings_from_file_then_environment(tmp_path: Path):
     (tmp_path / "indicators.toml").write_text(
-        '[indicators]\nfigurer = ["alle"]\ndask = "tcp://klynge:8786"\narbeidere = 3\n', encoding="utf-8")
+        '[indicators]\nfigurer = ["alle"]\ndask = "tcp://klynge:8786"\narbeidere = 3\n', encoding="utf-8"
+    )
     s = load_settings(tmp_path, environ={})
     assert (s.figurer, s.dask, s.arbeidere) == (["alle"], "tcp://klynge:8786", 3)
-    s = load_settings(tmp_path, environ={"INDICATORS_FIGURER": "1874,1865", "INDICATORS_DASK": "tcp://annen:8786",
-                                         "INDICATORS_ARBEIDERE": "2"})
+    s = load_settings(
+        tmp_path,
+        environ={"INDICATORS_FIGURER": "1874,1865", "INDICATORS_DASK": "tcp://annen:8786", "INDICATORS_ARBEIDERE": "2"},
+    )
     assert (s.figurer, s.dask, s.arbeidere) == (["1874", "1865"], "tcp://annen:8786", 2)
     assert load_settings(tmp_path / "ingen", environ={}).figurer == []
     with pytest.raises(UserError, match="arbeidere"):
@@ -52,5 +55,8 @@ def test_a_report_without_its_municipalitys_charts_says_how_to_draw_them(tmp_pat
     (tmp_path / "figurer" / "202608" / "avvik_rammeomrade_1874.svg").write_text("<svg/>", encoding="utf-8")
     assert missing_charts(tmp_path, "1874", t) == []
     [note] = missing_charts(tmp_path, "1865", t)
-    assert "ingen figurer for kommune 1865" in note and "--period 2026-08" in note and note.endswith(
-        "--figurer 1865» og lag rapporten på nytt.")
+    assert (
+        "ingen figurer for kommune 1865" in note
+        and "--period 2026-08" in note
+        and note.endswith("--figurer 1865» og lag rapporten på nytt.")
+    )

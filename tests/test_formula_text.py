@@ -23,14 +23,28 @@ from tests.test_any_sources import MINI, make_raw
 
 TERTIAL = Tertial.parse("2025-T1")
 #: what a hostile cell looks like (OWASP's examples and the issue's)
-FORMULAS = ('=HYPERLINK("http://x.example/{i}","klikk")', '=cmd|"/c calc"!A{i}', '+{i}+cmd|"/c calc"!A0',
-            '-{i}+cmd|"/c calc"!A0', "@SUM({i}+1)", "\t={i}+1", "\r={i}+1")
+FORMULAS = (
+    '=HYPERLINK("http://x.example/{i}","klikk")',
+    '=cmd|"/c calc"!A{i}',
+    '+{i}+cmd|"/c calc"!A0',
+    '-{i}+cmd|"/c calc"!A0',
+    "@SUM({i}+1)",
+    "\t={i}+1",
+    "\r={i}+1",
+)
 
 
 def _text_columns(source: str) -> set[str]:
     spec = SOURCES[source]
-    return {c for c in spec.columns if c not in spec.codes and c not in spec.numbers and c not in spec.integers
-            and c not in spec.dates and c not in ("kommunenr", "periode", "aar")}
+    return {
+        c
+        for c in spec.columns
+        if c not in spec.codes
+        and c not in spec.numbers
+        and c not in spec.integers
+        and c not in spec.dates
+        and c not in ("kommunenr", "periode", "aar")
+    }
 
 
 def _read(f: Path) -> tuple[pd.DataFrame, str]:
@@ -46,8 +60,16 @@ def _plant(raw: Path, only_first_row: set[tuple[str, str]]) -> int:
         spec = SOURCES[folder.name]
         for f in sorted(folder.glob("*.csv")):
             df, sep = _read(f)
-            cols = [c for c in df.columns if (normalise_header(c) if normalise_header(c) in spec.columns
-                                              else spec.aliases.get(normalise_header(c))) in _text_columns(folder.name)]
+            cols = [
+                c
+                for c in df.columns
+                if (
+                    normalise_header(c)
+                    if normalise_header(c) in spec.columns
+                    else spec.aliases.get(normalise_header(c))
+                )
+                in _text_columns(folder.name)
+            ]
             for j, col in enumerate(cols):
                 rows = [0] if (folder.name, col) in only_first_row else range(len(df))
                 for i in rows:
@@ -71,9 +93,16 @@ def store(tmp_path_factory) -> Path:
     raw_cols = set()
     for source, col in checked:
         for f in (raw / source).glob("*.csv"):
-            raw_cols |= {(source, c) for c in _read(f)[0].columns
-                         if (normalise_header(c) if normalise_header(c) in SOURCES[source].columns
-                             else SOURCES[source].aliases.get(normalise_header(c))) == col}
+            raw_cols |= {
+                (source, c)
+                for c in _read(f)[0].columns
+                if (
+                    normalise_header(c)
+                    if normalise_header(c) in SOURCES[source].columns
+                    else SOURCES[source].aliases.get(normalise_header(c))
+                )
+                == col
+            }
     assert _plant(raw, raw_cols) > 100
     out = tmp / "out"
     execute_run(raw, out, Periode(2025, 4))
@@ -117,11 +146,23 @@ def test_no_leading_formula_character_in_any_csv_text_field(store: Path):
     assert pd.api.types.is_integer_dtype(q["linje"])  # numbers stay numbers
 
 
-@pytest.mark.parametrize(("value", "written"), [
-    ("=1+1", "'=1+1"), ("+47 99 99 99 99", "'+47 99 99 99 99"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("-1250", "-1250"), ("-1 234,50", "-1 234,50"), ("-12.5", "-12.5"),
-    ("Tiltak 1", "Tiltak 1"), ("", ""), (-5.0, -5.0),
-])
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+47 99 99 99 99", "'+47 99 99 99 99"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("-1250", "-1250"),
+        ("-1 234,50", "-1 234,50"),
+        ("-12.5", "-12.5"),
+        ("Tiltak 1", "Tiltak 1"),
+        ("", ""),
+        (-5.0, -5.0),
+    ],
+)
 def test_safe_value(value, written):
     assert safe_value(value) == written
     assert needs_quote(value) == (written != value)

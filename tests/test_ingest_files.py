@@ -35,6 +35,7 @@ def unread_names(ingest) -> dict[str, str]:
 
 # --- part 3: every file read or named --------------------------------------------------------------
 
+
 def test_every_sheet_with_data_is_read_and_other_sheets_are_named(tmp_path: Path):
     wb = Workbook()
     first = wb.active
@@ -60,7 +61,9 @@ def test_every_sheet_with_data_is_read_and_other_sheets_are_named(tmp_path: Path
     names = unread_names(ingest)
     assert "arket mangler kolonnene" in names["regnskap.xlsx#Notater"]
     assert set(ingest.data_with_origin("regnskap")["kilde_fil"]) == {
-        "regnskap.xlsx [ark Januar-mai]", "regnskap.xlsx [ark Juni]"}
+        "regnskap.xlsx [ark Januar-mai]",
+        "regnskap.xlsx [ark Juni]",
+    }
 
 
 def test_the_same_month_on_two_sheets_is_refused_like_two_files(tmp_path: Path):
@@ -89,11 +92,14 @@ def test_a_workbook_with_one_data_sheet_keeps_plain_file_names(tmp_path: Path):
     assert ingest.unread_files == []
 
 
-@pytest.mark.parametrize(("name", "advice"), [
-    ("juni.xls", "lagre som Excel-arbeidsbok (.xlsx)"),
-    ("juni.txt", "gi den endelsen .csv"),
-    ("juni.pdf", "Bare .csv og .xlsx leses"),
-])
+@pytest.mark.parametrize(
+    ("name", "advice"),
+    [
+        ("juni.xls", "lagre som Excel-arbeidsbok (.xlsx)"),
+        ("juni.txt", "gi den endelsen .csv"),
+        ("juni.pdf", "Bare .csv og .xlsx leses"),
+    ],
+)
 def test_files_of_other_types_are_named_with_what_to_do(tmp_path: Path, name: str, advice: str):
     folder = source_dir(tmp_path)
     (folder / "mai.csv").write_text(ledger(2, "202505"), encoding="utf-8")
@@ -167,14 +173,20 @@ PLAN = "kommunenr;delprosjekt;arbeidspakke;aktivitet;planlagt_slutt;status\n"
 
 def test_same_activity_twice_is_quarantined_and_the_output_schema_holds(tmp_path: Path):
     folder = source_dir(tmp_path, "prosjektplan")
-    (folder / "a.csv").write_text(PLAN + "1874;Økonomi;AP1;Kartlegging;2025-06-30;planlagt\n"
-                                  "1874;Økonomi;AP1;Kartlegging;2025-09-30;pagaar\n", encoding="utf-8")
-    (folder / "b.csv").write_text(PLAN + "1874;Økonomi;AP2;Rapport;2025Q3;planlagt\n"
-                                  "1874;Økonomi;AP1;Kartlegging;2025-12;planlagt\n", encoding="utf-8")
+    (folder / "a.csv").write_text(
+        PLAN + "1874;Økonomi;AP1;Kartlegging;2025-06-30;planlagt\n1874;Økonomi;AP1;Kartlegging;2025-09-30;pagaar\n",
+        encoding="utf-8",
+    )
+    (folder / "b.csv").write_text(
+        PLAN + "1874;Økonomi;AP2;Rapport;2025Q3;planlagt\n1874;Økonomi;AP1;Kartlegging;2025-12;planlagt\n",
+        encoding="utf-8",
+    )
     ingest = read_sources(tmp_path, "k")
     q = ingest.quarantine
     assert q[["fil", "linje", "regel"]].map(lambda v: Path(v).name if isinstance(v, str) else v).values.tolist() == [
-        ["a.csv", 3, "duplikat"], ["b.csv", 3, "duplikat"]]
+        ["a.csv", 3, "duplikat"],
+        ["b.csv", 3, "duplikat"],
+    ]
     assert "som linje 2 i a.csv" in q["melding"].iloc[1]
     plan = ingest.data("prosjektplan")
     SCHEMAS["prosjektstatus"].validate(prosjektstatus(plan, Periode(2025, 6)))
@@ -198,6 +210,7 @@ def test_every_output_key_rests_on_an_input_key():
 
 
 # --- part 6: the contract's own rules -------------------------------------------------------------
+
 
 def test_exact_duplicate_lines_are_kept_counted_and_named(tmp_path: Path):
     body = ledger(20)
@@ -224,15 +237,18 @@ def test_second_belop_header_is_refused_by_position(tmp_path: Path):
         validate_table(read_raw_file(path), SOURCES["regnskap"], "k")
 
 
-@pytest.mark.parametrize(("kommunenr", "periode", "ok", "says"), [
-    ("9999", "202506", False, "«9999» er ikke en kommune i 2025"),
-    ("187", "202506", False, "«0187» er ikke en kommune i 2025"),
-    ("5401", "202406", False, "Tromsø har nummer 5501 i 2024"),
-    ("5401", "202306", True, ""),
-    ("1874", "201906", True, ""),
-    ("1874", "202606", True, ""),
-    ("1580", "202306", False, "gjaldt først fra 2024"),
-])
+@pytest.mark.parametrize(
+    ("kommunenr", "periode", "ok", "says"),
+    [
+        ("9999", "202506", False, "«9999» er ikke en kommune i 2025"),
+        ("187", "202506", False, "«0187» er ikke en kommune i 2025"),
+        ("5401", "202406", False, "Tromsø har nummer 5501 i 2024"),
+        ("5401", "202306", True, ""),
+        ("1874", "201906", True, ""),
+        ("1874", "202606", True, ""),
+        ("1580", "202306", False, "gjaldt først fra 2024"),
+    ],
+)
 def test_kommunenr_is_checked_against_klass_131_for_the_rows_year(tmp_path, kommunenr, periode, ok, says):
     path = tmp_path / "r.csv"
     path.write_text(f"{HEADER}\n{kommunenr};{periode};1000;120;010;1\n", encoding="utf-8")
@@ -244,27 +260,33 @@ def test_kommunenr_is_checked_against_klass_131_for_the_rows_year(tmp_path, komm
 
 def test_kommunenr_in_a_source_without_a_year_is_checked_against_any_year(tmp_path: Path):
     path = tmp_path / "o.csv"
-    path.write_text("kommunenr;ansvar;ansvar_navn;rammeomrade\n1874;1;A;Stab\n9999;2;B;Stab\n5401;3;C;Stab\n",
-                    encoding="utf-8")
+    path.write_text(
+        "kommunenr;ansvar;ansvar_navn;rammeomrade\n1874;1;A;Stab\n9999;2;B;Stab\n5401;3;C;Stab\n", encoding="utf-8"
+    )
     vf = validate_table(read_raw_file(path), SOURCES["organisasjon"], "k")
     assert vf.accepted["kommunenr"].tolist() == ["1874", "5401"]
 
 
 def test_mixed_encodings_are_refused_naming_the_lines(tmp_path: Path):
     path = tmp_path / "o.csv"
-    path.write_bytes(b"kommunenr;ansvar;ansvar_navn;rammeomrade\n"
-                     + "1874;1;Rådmann;Stab og støtte\n".encode()
-                     + "1874;2;Økonomi;Stab og støtte\n".encode("cp1252"))
+    path.write_bytes(
+        b"kommunenr;ansvar;ansvar_navn;rammeomrade\n"
+        + "1874;1;Rådmann;Stab og støtte\n".encode()
+        + "1874;2;Økonomi;Stab og støtte\n".encode("cp1252")
+    )
     with pytest.raises(FileRefused, match="linje 2 er UTF-8, mens linje 3 er Windows-1252"):
         read_raw_file(path)
 
 
-@pytest.mark.parametrize(("data", "says"), [
-    ("kommunenr;belop\n1874;1\n".encode("utf-32"), "UTF-32"),
-    ("kommunenr;belop\n1874;1\n".encode("utf-16-le"), "UTF-16 uten byte-rekkefølgemerke"),
-    (b"kommunenr;belop\n1874;\x81\n", "verken er UTF-8 eller Windows-1252 (første på linje 2)"),
-    (b"kommunenr;belop\n1874;1\x00\n", "ikke en tekstfil"),
-])
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        ("kommunenr;belop\n1874;1\n".encode("utf-32"), "UTF-32"),
+        ("kommunenr;belop\n1874;1\n".encode("utf-16-le"), "UTF-16 uten byte-rekkefølgemerke"),
+        (b"kommunenr;belop\n1874;\x81\n", "verken er UTF-8 eller Windows-1252 (første på linje 2)"),
+        (b"kommunenr;belop\n1874;1\x00\n", "ikke en tekstfil"),
+    ],
+)
 def test_undecodable_encodings_are_refused_by_name(tmp_path: Path, data: bytes, says: str):
     path = tmp_path / "r.csv"
     path.write_bytes(data)
@@ -315,16 +337,19 @@ def test_line_with_extra_fields_is_quarantined_with_its_line_number(tmp_path: Pa
 
 def test_unclosed_quote_is_refused_naming_the_lines(tmp_path: Path):
     path = tmp_path / "r.csv"
-    path.write_text(HEADER + '\n1874;202506;1000;120;010;"1\n1874;202506;1001;120;010;2\n1874;202506;1002;120;010;3\n',
-                    encoding="utf-8")
+    path.write_text(
+        HEADER + '\n1874;202506;1000;120;010;"1\n1874;202506;1001;120;010;2\n1874;202506;1002;120;010;3\n',
+        encoding="utf-8",
+    )
     with pytest.raises(FileRefused, match="på linje 2 lukkes ikke før linje 4"):
         read_raw_file(path)
 
 
 def test_quoted_cell_over_two_lines_keeps_physical_line_numbers(tmp_path: Path):
     path = tmp_path / "r.csv"
-    path.write_text(HEADER + ';tekst\n1874;202506;1000;120;010;1;"to\nlinjer"\n1874;202506;1000;120;010;x;\n',
-                    encoding="utf-8")
+    path.write_text(
+        HEADER + ';tekst\n1874;202506;1000;120;010;1;"to\nlinjer"\n1874;202506;1000;120;010;x;\n', encoding="utf-8"
+    )
     vf = validate_table(read_raw_file(path), SOURCES["regnskap"], "k")
     assert vf.quarantine["linje"].tolist() == [4]
 
@@ -350,11 +375,13 @@ def test_manifest_names_unread_files_and_duplicate_lines(tmp_path: Path):
     (folder / "juni.csv").write_text(body + body.split("\n", 1)[1], encoding="utf-8")
     (folder / "juli.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     ingest = read_sources(raw, "k")
-    result = RunResult(kjoring_id="k", periode="2025-06", reconciliation=ingest.reconciliation(),
-                       notes=list(ingest.notes))
+    result = RunResult(
+        kjoring_id="k", periode="2025-06", reconciliation=ingest.reconciliation(), notes=list(ingest.notes)
+    )
     manifest = json.loads(Path(write_manifest(result, ingest, out, {})).read_text(encoding="utf-8"))
     assert [(u["fil"].endswith("juli.xls"), "Excel-arbeidsbok" in u["hva_gjore"]) for u in manifest["ikke_lest"]] == [
-        (True, True)]
+        (True, True)
+    ]
     assert [(d["linje"], d["lik_linje"]) for d in manifest["like_linjer"]] == [(5, 2), (6, 3), (7, 4)]
     assert "Ikke lest: regnskap/juli.xls" in manifest["sammendrag"]
 

@@ -22,7 +22,7 @@ def test_galicia_array_indexes_and_row_major_order():
     assert list(df.columns[:2]) == ["birth", "birth_label"]
     # the last dimension varies fastest: cell (i0, …, i5) is value[Σ i_k × stride_k]
     sizes = doc["size"]
-    strides = [int(np.prod(sizes[k + 1:])) for k in range(len(sizes))]
+    strides = [int(np.prod(sizes[k + 1 :])) for k in range(len(sizes))]
     pick = [2, 5, 1, 1, 3, 0]
     k = sum(i * s for i, s in zip(pick, strides, strict=True))
     row = df.iloc[k]
@@ -39,24 +39,39 @@ def test_cantabria_object_indexes_and_units():
     doc = _load("cantabria.json")
     df = read_dataset(doc)
     assert len(df) == 5400
-    first_codes = [sorted(doc["dimension"][d]["category"]["index"], key=doc["dimension"][d]["category"]["index"].get)[0]
-                   for d in doc["id"]]
+    first_codes = [
+        sorted(doc["dimension"][d]["category"]["index"], key=doc["dimension"][d]["category"]["index"].get)[0]
+        for d in doc["id"]
+    ]
     assert df.iloc[0][doc["id"]].tolist() == first_codes
     assert units(doc, "Variables")
 
 
 def test_ssb_12362_excerpt():
-    doc = {"version": "2.0", "class": "dataset", "id": ["KOKkommuneregion0000", "KOKfunksjon0000", "KOKart0000",
-           "ContentsCode", "Tid"], "size": [1, 8, 1, 1, 1],
-           "dimension": {"KOKkommuneregion0000": {"category": {"index": {"0301": 0}, "label": {"0301": "Oslo"}}},
-                         "KOKfunksjon0000": {"category": {"index": {c: i for i, c in enumerate(
-                             ["FGK12", "FGK13", "FGK14", "FGK1b", "FGK2", "FGK7", "FGK8b", "FGK9"])},
-                             "label": {"FGK9": "Helse- og omsorg"}}},
-                         "KOKart0000": {"category": {"index": {"AGD10": 0}}},
-                         "ContentsCode": {"category": {"index": {"KOSandel3501": 0},
-                                                       "unit": {"KOSandel3501": {"base": "prosent", "decimals": 1}}}},
-                         "Tid": {"category": {"index": {"2024": 0}}}},
-           "value": [7.5, 2.3, 3.7, 3.8, 4.6, 11.4, 16, 24.8]}
+    doc = {
+        "version": "2.0",
+        "class": "dataset",
+        "id": ["KOKkommuneregion0000", "KOKfunksjon0000", "KOKart0000", "ContentsCode", "Tid"],
+        "size": [1, 8, 1, 1, 1],
+        "dimension": {
+            "KOKkommuneregion0000": {"category": {"index": {"0301": 0}, "label": {"0301": "Oslo"}}},
+            "KOKfunksjon0000": {
+                "category": {
+                    "index": {
+                        c: i
+                        for i, c in enumerate(["FGK12", "FGK13", "FGK14", "FGK1b", "FGK2", "FGK7", "FGK8b", "FGK9"])
+                    },
+                    "label": {"FGK9": "Helse- og omsorg"},
+                }
+            },
+            "KOKart0000": {"category": {"index": {"AGD10": 0}}},
+            "ContentsCode": {
+                "category": {"index": {"KOSandel3501": 0}, "unit": {"KOSandel3501": {"base": "prosent", "decimals": 1}}}
+            },
+            "Tid": {"category": {"index": {"2024": 0}}},
+        },
+        "value": [7.5, 2.3, 3.7, 3.8, 4.6, 11.4, 16, 24.8],
+    }
     df = read_dataset(doc)
     row = df[df["KOKfunksjon0000"] == "FGK9"].iloc[0]
     assert (row["value"], row["KOKfunksjon0000_label"], row["Tid"]) == (24.8, "Helse- og omsorg", "2024")
@@ -64,9 +79,15 @@ def test_ssb_12362_excerpt():
 
 
 def test_nulls_sparse_values_and_status():
-    doc = {"version": "2.0", "class": "dataset", "id": ["a", "b"], "size": [2, 2],
-           "dimension": {"a": {"category": {"index": ["x", "y"]}}, "b": {"category": {"index": ["1", "2"]}}},
-           "value": {"0": 1.0, "3": 4.0}, "status": {"1": ".."}}
+    doc = {
+        "version": "2.0",
+        "class": "dataset",
+        "id": ["a", "b"],
+        "size": [2, 2],
+        "dimension": {"a": {"category": {"index": ["x", "y"]}}, "b": {"category": {"index": ["1", "2"]}}},
+        "value": {"0": 1.0, "3": 4.0},
+        "status": {"1": ".."},
+    }
     df = read_dataset(doc)
     assert df["value"].tolist()[0] == 1.0 and np.isnan(df["value"][1]) and df["value"][3] == 4.0
     assert df["status"][1] == ".." and df["status"].drop(1).isna().all()
@@ -94,8 +115,14 @@ def test_real_ssb_07459_answer_with_k_codes():
 def test_broken_documents_give_a_jsonstat_error_not_a_crash():
     with pytest.raises(JsonStatError, match="ikke et objekt"):
         read_dataset([1, 2])
-    base = {"version": "2.0", "class": "dataset", "id": ["a"], "size": [2],
-            "dimension": {"a": {"category": {"index": ["x", "y"]}}}, "value": [1, 2]}
+    base = {
+        "version": "2.0",
+        "class": "dataset",
+        "id": ["a"],
+        "size": [2],
+        "dimension": {"a": {"category": {"index": ["x", "y"]}}},
+        "value": [1, 2],
+    }
     with pytest.raises(JsonStatError, match="mangler under «dimension»"):
         read_dataset(base | {"dimension": {}})
     with pytest.raises(JsonStatError, match="«id» har 1 dimensjoner, men «size» har 2"):

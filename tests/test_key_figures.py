@@ -12,23 +12,40 @@ def ledger(year: int, months=range(1, 13)) -> pd.DataFrame:
     rows = []
     for m in months:
         p = f"{year}{m:02d}"
-        rows += [(p, "800", "870", -1000.0), (p, "253", "600", -200.0), (p, "253", "010", 800.0),
-                 (p, "870", "500", 50.0), (p, "870", "510", 30.0)]
+        rows += [
+            (p, "800", "870", -1000.0),
+            (p, "253", "600", -200.0),
+            (p, "253", "010", 800.0),
+            (p, "870", "500", 50.0),
+            (p, "870", "510", 30.0),
+        ]
     rows += [(f"{year}13", "253", "590", 100.0), (f"{year}13", "860", "990", -100.0), (f"{year}13", "880", "540", 40.0)]
     return pd.DataFrame(rows, columns=["periode", "funksjon", "art", "belop"]).assign(
-        kommunenr="1874", kontoklasse="1", ansvar="1")
+        kommunenr="1874", kontoklasse="1", ansvar="1"
+    )
 
 
 def balance(year: int, **posts) -> pd.DataFrame:
-    return pd.DataFrame({"kommunenr": "1874", "aar": year, "periode": f"{year}13", "post": list(posts),
-                         "belop": list(posts.values())})
+    return pd.DataFrame(
+        {"kommunenr": "1874", "aar": year, "periode": f"{year}13", "post": list(posts), "belop": list(posts.values())}
+    )
 
 
 def budget(year: int, net: float, versjon="opprinnelig", gjelder_fra=None) -> pd.DataFrame:
     """A budget of 14 400 income against salaries making the given net (positive = net cost)."""
-    return pd.DataFrame({"kommunenr": "1874", "aar": year, "versjon": versjon, "ansvar": "1",
-                         "funksjon": ["800", "253"], "art": ["870", "010"], "belop": [-14_400.0, 14_400.0 + net],
-                         "gjelder_fra": gjelder_fra or f"{year}01", "periodiseringsnokkel": None})
+    return pd.DataFrame(
+        {
+            "kommunenr": "1874",
+            "aar": year,
+            "versjon": versjon,
+            "ansvar": "1",
+            "funksjon": ["800", "253"],
+            "art": ["870", "010"],
+            "belop": [-14_400.0, 14_400.0 + net],
+            "gjelder_fra": gjelder_fra or f"{year}01",
+            "periodiseringsnokkel": None,
+        }
+    )
 
 
 LEDGER = pd.concat([ledger(2024), ledger(2025)], ignore_index=True)
@@ -72,8 +89,19 @@ def test_status_against_the_target_uses_the_year_end_forecast_not_the_part_year(
 
 
 def test_stocks_come_from_the_closed_year_over_that_years_whole_income():
-    bal = pd.concat([balance(2024, disposisjonsfond=-720.0, langsiktig_gjeld=-20_000.0, pensjonsforpliktelser=-9e6,
-                             utlan=1_000.0, ubrukte_lanemidler=400.0, akkumulert_merforbruk=0.0)])
+    bal = pd.concat(
+        [
+            balance(
+                2024,
+                disposisjonsfond=-720.0,
+                langsiktig_gjeld=-20_000.0,
+                pensjonsforpliktelser=-9e6,
+                utlan=1_000.0,
+                ubrukte_lanemidler=400.0,
+                akkumulert_merforbruk=0.0,
+            )
+        ]
+    )
     for p in (Periode(2025, 1), Periode(2025, 8), Periode(2025, 12)):
         k = nokkeltall(LEDGER, p, balanse=bal).set_index("indikator")
         assert k.loc["disposisjonsfond_pct", ["aar", "verdi"]].tolist() == [2024, pytest.approx(720 / 14_400 * 100)]
@@ -90,8 +118,9 @@ def test_a_part_year_never_makes_a_stock_ratio():
     assert "01, 02, 03, 04, 05, 06" in k.loc["disposisjonsfond_pct", "grunnlag"]
     years = complete_years(partial).set_index("aar")
     assert years.loc[2024, "hel"] == False and years.loc[2025, "hel"] == True  # noqa: E712
-    annual = pd.DataFrame({"kommunenr": "1", "periode": "202413", "art": "870", "belop": -1.0, "kontoklasse": "1"},
-                          index=[0])
+    annual = pd.DataFrame(
+        {"kommunenr": "1", "periode": "202413", "art": "870", "belop": -1.0, "kontoklasse": "1"}, index=[0]
+    )
     assert complete_years(annual)["hel"].tolist() == [True]  # an annual KOSTRA file: one figure for the year
     quarters = pd.concat([annual.assign(periode=f"2024{m:02d}") for m in (3, 6, 9, 12)], ignore_index=True)
     assert complete_years(quarters)["hel"].tolist() == [True]  # SSB's quarterly files, booked to 03/06/09/12
@@ -99,11 +128,17 @@ def test_a_part_year_never_makes_a_stock_ratio():
 
 
 def test_robek_letters_a_to_d_with_what_triggered_them():
-    bal = pd.concat([balance(2023, akkumulert_merforbruk=300.0), balance(2024, akkumulert_merforbruk=500.0),
-                     balance(2025, akkumulert_merforbruk=200.0)])
+    bal = pd.concat(
+        [
+            balance(2023, akkumulert_merforbruk=300.0),
+            balance(2024, akkumulert_merforbruk=500.0),
+            balance(2025, akkumulert_merforbruk=200.0),
+        ]
+    )
     plan = pd.concat([budget(2026, net=0.0), budget(2027, net=0.0), budget(2028, net=250.0), budget(2029, net=0.0)])
-    k = nokkeltall(pd.concat([LEDGER, ledger(2026, range(1, 4))]), Periode(2026, 3), balanse=bal,
-                   budsjett=plan).set_index("indikator")
+    k = nokkeltall(
+        pd.concat([LEDGER, ledger(2026, range(1, 4))]), Periode(2026, 3), balanse=bal, budsjett=plan
+    ).set_index("indikator")
     assert k.loc["robek_a", ["verdi", "status"]].tolist() == [0.0, "ok"]
     assert k.loc["robek_b", ["verdi", "status"]].tolist() == [1.0, "robek_varsel"]
     assert "2028 250 kr netto" in k.loc["robek_b", "grunnlag"]

@@ -14,15 +14,21 @@ from indicators.validation import validate_table
 
 
 def _load(root: Path, source: str) -> pd.DataFrame:
-    return pd.concat([validate_table(read_raw_file(f), SOURCES[source], "t").accepted
-                      for f in sorted((root / source).glob("*.csv"))], ignore_index=True)
+    return pd.concat(
+        [
+            validate_table(read_raw_file(f), SOURCES[source], "t").accepted
+            for f in sorted((root / source).glob("*.csv"))
+        ],
+        ignore_index=True,
+    )
 
 
 @pytest.fixture(scope="module")
 def example(examples: Path):
     root = examples / "keyfigures" / "raw"
-    exp = pd.read_csv(examples / "keyfigures" / "expected_nokkeltall.csv", sep=";", dtype={"kommunenr": str,
-                                                                                        "periode": str})
+    exp = pd.read_csv(
+        examples / "keyfigures" / "expected_nokkeltall.csv", sep=";", dtype={"kommunenr": str, "periode": str}
+    )
     return _load(root, "regnskap"), _load(root, "balanse"), exp
 
 
@@ -56,8 +62,11 @@ def test_stock_ratios_unchanged_through_the_next_year(example):
         seen.add(tuple(stocks["verdi"].round(6)))
     assert len(seen) == 1
     # by hand: 250 000 / 20 140 000; (38 000 000 − 2 500 000 − 500 000) / 20 140 000; 1 200 000 / 20 140 000
-    assert seen.pop() == (round(250_000 / 20_140_000 * 100, 6), round(35_000_000 / 20_140_000 * 100, 6),
-                          round(1_200_000 / 20_140_000 * 100, 6))
+    assert seen.pop() == (
+        round(250_000 / 20_140_000 * 100, 6),
+        round(35_000_000 / 20_140_000 * 100, 6),
+        round(1_200_000 / 20_140_000 * 100, 6),
+    )
 
 
 def test_stock_rows_stay_with_their_period_in_the_store(example, tmp_path):
@@ -69,10 +78,14 @@ def test_stock_rows_stay_with_their_period_in_the_store(example, tmp_path):
     for p in ("202603", "202608"):
         write_output(nokkeltall(regnskap, Periode.parse(p), balanse=balanse), tmp_path, "nokkeltall")
     assert sorted(f.relative_to(tmp_path).as_posix() for f in (tmp_path / "nokkeltall").rglob("*.parquet")) == [
-        "nokkeltall/2026/202603.parquet", "nokkeltall/2026/202608.parquet"]
+        "nokkeltall/2026/202603.parquet",
+        "nokkeltall/2026/202608.parquet",
+    ]
     write_output(nokkeltall(regnskap, Periode.parse("202608"), balanse=balanse), tmp_path, "nokkeltall")
     stored = read_filtered(tmp_path, "nokkeltall")
     assert not stored.duplicated(["kommunenr", "periode", "indikator"]).any()  # a re-run replaces
     by_year = read_filtered(tmp_path, "nokkeltall", years=[2025])
     assert set(by_year["indikator"]) >= {"disposisjonsfond_pct", "robek_d"} and set(by_year["periode"]) == {
-        "202603", "202608"}
+        "202603",
+        "202608",
+    }

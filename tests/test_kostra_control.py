@@ -16,9 +16,16 @@ def ledger(rows, periode="202513"):
     return df.assign(kommunenr="1874", periode=periode)
 
 
-BALANCED = [("1", "800", "870", -500_000.0), ("1", "840", "800", -400_000.0), ("1", "253", "010", 800_000.0),
-            ("1", "253", "590", 100_000.0), ("1", "860", "990", -100_000.0), ("1", "899", "589", 100_000.0),
-            ("0", "265", "230", 300_000.0), ("0", "870", "910", -300_000.0)]
+BALANCED = [
+    ("1", "800", "870", -500_000.0),
+    ("1", "840", "800", -400_000.0),
+    ("1", "253", "010", 800_000.0),
+    ("1", "253", "590", 100_000.0),
+    ("1", "860", "990", -100_000.0),
+    ("1", "899", "589", 100_000.0),
+    ("0", "265", "230", 300_000.0),
+    ("0", "870", "910", -300_000.0),
+]
 
 
 def test_a_clean_ledger_passes():
@@ -32,10 +39,14 @@ def test_records_are_summed_in_1000_kr_and_zero_records_dropped():
 
 def test_each_planted_rule_by_hand():
     rows = BALANCED + [
-        ("1", "120", "870", -45_000.0), ("1", "120", "870", 45_000.0),  # nets to zero: dropped, no finding
-        ("1", "880", "590", 60_000.0), ("1", "899", "589", -60_000.0),  # 160 (and the closing keeps 110 quiet)
-        ("0", "840", "230", 10_000.0), ("0", "870", "910", -10_000.0),  # 040 funksjon 840 in investering
-        ("1", "120", "910", 5_000.0), ("1", "899", "589", -5_000.0),  # 025 art 910 in drift
+        ("1", "120", "870", -45_000.0),
+        ("1", "120", "870", 45_000.0),  # nets to zero: dropped, no finding
+        ("1", "880", "590", 60_000.0),
+        ("1", "899", "589", -60_000.0),  # 160 (and the closing keeps 110 quiet)
+        ("0", "840", "230", 10_000.0),
+        ("0", "870", "910", -10_000.0),  # 040 funksjon 840 in investering
+        ("1", "120", "910", 5_000.0),
+        ("1", "899", "589", -5_000.0),  # 025 art 910 in drift
     ]
     found = kostra_kontroll(ledger(rows), 2025)
     assert sorted(found["kontroll"]) == ["025", "040", "160"]
@@ -56,7 +67,11 @@ def test_the_sample_ledger_reports_exactly_the_planted_faults():
     reg = pd.concat([validate_table(read_raw_file(f), SOURCES["regnskap"], "t").accepted for f in files])
     found = kostra_kontroll(reg, 2025)
     assert sorted(zip(found["kontroll"], found["alvorlighet"], strict=True)) == [
-        ("035", "WARNING"), ("075", "ERROR"), ("155", "ERROR"), ("175", "ERROR")]
+        ("035", "WARNING"),
+        ("075", "ERROR"),
+        ("155", "ERROR"),
+        ("175", "ERROR"),
+    ]
     assert found.loc[found["kontroll"] == "155", "belop_1000"].item() == 150
 
 
@@ -76,13 +91,19 @@ def ssb_case_ledger(case) -> pd.DataFrame:
         rows.append((k, f, a, int(b) * 1000.0))
     periode = f"{case.aar}13" if not case.kvartal else f"{case.aar}{int(case.kvartal) * 3:02d}"
     return pd.DataFrame(rows, columns=["kontoklasse", "funksjon", "art", "belop"]).assign(
-        kommunenr=case.kommunenr, periode=periode)
+        kommunenr=case.kommunenr, periode=periode
+    )
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(c, id=f"{c.id}:{c.ssb_tilfelle}"[:90],
-                 marks=[pytest.mark.skip(reason=c.merknad)] if not c.forventet else [])
-    for c in CASES.itertuples(index=False)])
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            c, id=f"{c.id}:{c.ssb_tilfelle}"[:90], marks=[pytest.mark.skip(reason=c.merknad)] if not c.forventet else []
+        )
+        for c in CASES.itertuples(index=False)
+    ],
+)
 def test_ssb_rule_case(case):
     found = kostra_kontroll(ssb_case_ledger(case), int(case.aar))
     mine = found[found["kontroll"] == case.kontroll]
@@ -103,6 +124,7 @@ def test_ssb_cases_trace_to_ssb_and_explain_every_difference():
 
 
 # --- Whole files: SSB's own record file -----------------------------------------------------------------------
+
 
 def read_ssb_records(path: Path) -> pd.DataFrame:
     """A KOSTRA record file through the product's reader (indicators.io.kostra_records): one ledger row per
@@ -128,7 +150,8 @@ def test_ssb_accepted_quarterly_file_gets_only_the_quarterly_program():
     counts = found.groupby(["kontroll", "alvorlighet"]).size().to_dict()
     assert counts == {("010", "WARNING"): 51, ("045", "INFO"): 5, ("081", "ERROR"): 1}
     assert found.loc[found["kontroll"] == "081", ["funksjon", "art", "belop_1000"]].values.tolist() == [
-        ["850", "400", 903]]
+        ["850", "400", 903]
+    ]
     assert set(found.loc[found["kontroll"] == "010", "funksjon"]) == {"254"}
 
 
@@ -143,7 +166,17 @@ def test_code_lists_with_history_an_older_ledger_validates_against_its_own_year(
     later = kostra_kontroll(moved, 2026)
     assert set(later.loc[later["kontroll"] == "010", "funksjon"]) == {"254"}
     assert set(later.loc[later["kontroll"] == "012", "art"]) == {
-        "270", "375", "690", "775", "874", "875", "895", "930", "948", "958"}
+        "270",
+        "375",
+        "690",
+        "775",
+        "874",
+        "875",
+        "895",
+        "930",
+        "948",
+        "958",
+    }
 
 
 @pytest.mark.parametrize("aar", range(2019, 2027))
@@ -164,9 +197,15 @@ def test_quarterly_file_is_not_held_to_the_annual_sums():
     """Q2: the operating side does not net to zero, investment has income only, transfers do not match and
     depreciation has no counter-entry yet — all normal mid-year. SSB's quarterly program runs none of the
     annual sum rules; the annual program reports each of them."""
-    rows = [("1", "120", "010", 500_000.0), ("1", "800", "870", -200_000.0), ("1", "840", "800", -100_000.0),
-            ("1", "120", "570", 50_000.0), ("1", "120", "590", 40_000.0), ("0", "265", "910", -80_000.0),
-            ("1", "290", "010", 60_000.0)]
+    rows = [
+        ("1", "120", "010", 500_000.0),
+        ("1", "800", "870", -200_000.0),
+        ("1", "840", "800", -100_000.0),
+        ("1", "120", "570", 50_000.0),
+        ("1", "120", "590", 40_000.0),
+        ("0", "265", "910", -80_000.0),
+        ("1", "290", "010", 60_000.0),
+    ]
     assert kostra_kontroll(ledger(rows, periode="202506"), 2025).empty
     annual = kostra_kontroll(ledger(rows), 2025)
     assert sorted(annual["kontroll"]) == ["085", "095", "110", "140", "155", "175"]
@@ -177,11 +216,22 @@ def test_quarterly_lists_differ_from_the_annual_ones():
     """KvartalKostraMain has its own lists: art 280 is allowed in drift and funksjon 850 in investering in a
     quarter, but not in the annual accounts (025 and 040); art 875 is forbidden in investering in a quarter
     (050, WARNING in Q1–Q2) while the 2025 annual list no longer has 875 at all (012)."""
-    rows = BALANCED + [("1", "120", "280", 5_000.0), ("0", "850", "010", 5_000.0), ("0", "265", "875", -5_000.0),
-                       ("0", "265", "010", -5_000.0), ("1", "899", "589", -5_000.0)]
+    rows = BALANCED + [
+        ("1", "120", "280", 5_000.0),
+        ("0", "850", "010", 5_000.0),
+        ("0", "265", "875", -5_000.0),
+        ("0", "265", "010", -5_000.0),
+        ("1", "899", "589", -5_000.0),
+    ]
     q1 = kostra_kontroll(ledger(rows, periode="202502"), 2025)
     assert q1[["kontroll", "alvorlighet", "art"]].values.tolist() == [
-        ["050", "WARNING", "875"], ["081", "WARNING", "010"]]  # 081: funksjon 850 takes only art 450/810/850
+        ["050", "WARNING", "875"],
+        ["081", "WARNING", "010"],
+    ]  # 081: funksjon 850 takes only art 450/810/850
     annual = kostra_kontroll(ledger(rows), 2025)
     assert sorted(zip(annual["kontroll"], annual["alvorlighet"], strict=True)) == [
-        ("012", "ERROR"), ("025", "ERROR"), ("040", "ERROR"), ("081", "WARNING")]
+        ("012", "ERROR"),
+        ("025", "ERROR"),
+        ("040", "ERROR"),
+        ("081", "WARNING"),
+    ]

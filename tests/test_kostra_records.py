@@ -27,9 +27,18 @@ def raw_with(tmp_path: Path, *names: str, folder: str = "regnskap") -> Path:
 
 def test_layout_is_ssbs_file_description():
     # file_description_Regnskap.yaml: (from, size), 1-based
-    ssb = {"skjema": (1, 2), "aargang": (3, 4), "kvartal": (7, 1), "region": (8, 6), "orgnr": (14, 9),
-           "foretaksnr": (23, 9), "kontoklasse": (32, 1), "funksjon_kapittel": (33, 4), "art_sektor": (37, 3),
-           "belop": (40, 9)}
+    ssb = {
+        "skjema": (1, 2),
+        "aargang": (3, 4),
+        "kvartal": (7, 1),
+        "region": (8, 6),
+        "orgnr": (14, 9),
+        "foretaksnr": (23, 9),
+        "kontoklasse": (32, 1),
+        "funksjon_kapittel": (33, 4),
+        "art_sektor": (37, 3),
+        "belop": (40, 9),
+    }
     assert {k: (a + 1, b - a) for k, (a, b) in kr.FIELDS.items()} == ssb
     assert sum(size for _, size in ssb.values()) == kr.RECORD_LENGTH == 48
 
@@ -91,15 +100,15 @@ def test_balance_file_in_the_ledger_folder_reaches_balanse(tmp_path: Path):
     bal = ing.data("balanse").set_index("post")
     assert set(bal["periode"]) == {"202413"} and set(bal["aar"]) == {2024}
     assert bal["belop"].to_dict() == {
-        "disposisjonsfond": -3_000_000.0,          # kapittel 56
-        "langsiktig_gjeld": -170_000_000.0,        # 451: −150 000 + 411: −20 000
-        "pensjonsforpliktelser": -300_000_000.0,   # 40
-        "utlan": 12_500_000.0,                     # 22, sektor 890 + 550: 12 000 + 500
-        "kapittel_10": 9_000_000.0,                # not used by a key figure: kept under its kapittel
-        "ubrukte_lanemidler": 1_500_000.0,         # memoriakonto 9100
+        "disposisjonsfond": -3_000_000.0,  # kapittel 56
+        "langsiktig_gjeld": -170_000_000.0,  # 451: −150 000 + 411: −20 000
+        "pensjonsforpliktelser": -300_000_000.0,  # 40
+        "utlan": 12_500_000.0,  # 22, sektor 890 + 550: 12 000 + 500
+        "kapittel_10": 9_000_000.0,  # not used by a key figure: kept under its kapittel
+        "ubrukte_lanemidler": 1_500_000.0,  # memoriakonto 9100
         "kapittel_9999": -1_500_000.0,
-        "akkumulert_merforbruk": 0.0,              # no kapittel 5900 in a year-end balance: no deficit
-        "bundne_driftsfond": 0.0,                  # no kapittel 51
+        "akkumulert_merforbruk": 0.0,  # no kapittel 5900 in a year-end balance: no deficit
+        "bundne_driftsfond": 0.0,  # no kapittel 51
     }
     assert bal.loc[["akkumulert_merforbruk", "bundne_driftsfond"], "_linje"].tolist() == [0, 0]
 
@@ -112,11 +121,13 @@ def test_quarterly_files_are_cumulative_and_become_period_changes(tmp_path: Path
     reg = ing.data("regnskap")
     by = reg.set_index(["periode", "funksjon"])["belop"].to_dict()
     assert by == {
-        ("202403", "120"): 1_000_000.0, ("202403", "800"): -9_000_000.0, ("202403", "202"): 4_000_000.0,
-        ("202406", "120"): 1_100_000.0,    # 2 100 − 1 000
+        ("202403", "120"): 1_000_000.0,
+        ("202403", "800"): -9_000_000.0,
+        ("202403", "202"): 4_000_000.0,
+        ("202406", "120"): 1_100_000.0,  # 2 100 − 1 000
         ("202406", "800"): -10_000_000.0,  # −19 000 − (−9 000)
-        ("202406", "253"): 3_000_000.0,    # new in Q2
-        ("202406", "202"): -4_000_000.0,   # gone in Q2: reversed (line 0, no line in the Q2 file)
+        ("202406", "253"): 3_000_000.0,  # new in Q2
+        ("202406", "202"): -4_000_000.0,  # gone in Q2: reversed (line 0, no line in the Q2 file)
     }
     # so "hittil juni" (periods 01–06) equals SSB's cumulative Q2 file
     hittil = reg.groupby("funksjon")["belop"].sum()
@@ -140,8 +151,11 @@ def test_annual_file_after_q4_holds_only_the_closing_entries(tmp_path: Path):
     (raw / "q4.dat").write_text(q4)
     (raw / "aar.dat").write_text(year)
     reg = read_sources(raw.parent, "K").data("regnskap").set_index(["periode", "funksjon"])["belop"]
-    assert reg.to_dict() == {("202412", "120"): 4_000_000.0, ("202413", "120"): 600_000.0,
-                             ("202413", "860"): -1_000_000.0}
+    assert reg.to_dict() == {
+        ("202412", "120"): 4_000_000.0,
+        ("202413", "120"): 600_000.0,
+        ("202413", "860"): -1_000_000.0,
+    }
 
 
 def test_bad_lines_are_quarantined_with_their_line_numbers(tmp_path: Path):
@@ -149,8 +163,13 @@ def test_bad_lines_are_quarantined_with_their_line_numbers(tmp_path: Path):
     assert not ing.refusals
     q = ing.quarantine
     assert q.set_index("linje")["regel"].to_dict() == {
-        2: "kostra_lengde", 3: "kostra_skjema_stottes_ikke", 4: "kostra_skjema_ukjent", 5: "kostra_belop",
-        6: "kostra_region_fylke", 7: "kostra_region_bydel", 8: "kostra_kontoklasse",
+        2: "kostra_lengde",
+        3: "kostra_skjema_stottes_ikke",
+        4: "kostra_skjema_ukjent",
+        5: "kostra_belop",
+        6: "kostra_region_fylke",
+        7: "kostra_region_bydel",
+        8: "kostra_kontoklasse",
         10: "gyldig_funksjon",  # 254 was replaced by 257/258 in 2024: the contract's own check
         11: "kostra_funksjon_format",
     }
@@ -168,7 +187,8 @@ def test_other_files_in_the_folders_are_left_to_the_csv_reader_or_named(tmp_path
     raw = raw_with(tmp_path, "0B_2024_1874.dat", folder="balanse")
     (raw / "regnskap").mkdir()
     (raw / "regnskap" / "hovedbok.csv").write_text(
-        "kommunenr;periode;ansvar;funksjon;art;belop\n1874;202401;1000;120;010;100,00\n", encoding="utf-8")
+        "kommunenr;periode;ansvar;funksjon;art;belop\n1874;202401;1000;120;010;100,00\n", encoding="utf-8"
+    )
     (raw / "regnskap" / "les_meg.txt").write_text("Ikke en KOSTRA-fil.\n", encoding="utf-8")
     ing = read_sources(raw, "K")
     assert ing.sources == ["balanse", "regnskap"] and not ing.refusals
@@ -180,8 +200,15 @@ def test_other_files_in_the_folders_are_left_to_the_csv_reader_or_named(tmp_path
 
 def test_post_names():
     k = pd.Series(["56", "41", "454", "9100", "5900", "47", "10"])
-    assert kr.post_name(k).tolist() == ["disposisjonsfond", "langsiktig_gjeld", "langsiktig_gjeld",
-                                        "ubrukte_lanemidler", "akkumulert_merforbruk", "kapittel_47", "kapittel_10"]
+    assert kr.post_name(k).tolist() == [
+        "disposisjonsfond",
+        "langsiktig_gjeld",
+        "langsiktig_gjeld",
+        "ubrukte_lanemidler",
+        "akkumulert_merforbruk",
+        "kapittel_47",
+        "kapittel_10",
+    ]
 
 
 @pytest.mark.parametrize("line", ["", "   ", "kommunenr;periode;ansvar"])

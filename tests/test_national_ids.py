@@ -56,9 +56,14 @@ def ids(n: int, start: int = 0, day: int = 3) -> list[str]:
 
 def written_forms(fnr: str) -> dict[str, str]:
     """Every way the issue names of writing one id."""
-    return {"11 sifre": fnr, "mellomrom": f"{fnr[:6]} {fnr[6:]}", "punktum": f"{fnr[:6]}.{fnr[6:]}",
-            "bindestrek": f"{fnr[:6]}-{fnr[6:]}", "dato": f"{fnr[:2]}.{fnr[2:4]}.{fnr[4:6]} {fnr[6:]}",
-            "uten null": fnr[1:]}
+    return {
+        "11 sifre": fnr,
+        "mellomrom": f"{fnr[:6]} {fnr[6:]}",
+        "punktum": f"{fnr[:6]}.{fnr[6:]}",
+        "bindestrek": f"{fnr[:6]}-{fnr[6:]}",
+        "dato": f"{fnr[:2]}.{fnr[2:4]}.{fnr[4:6]} {fnr[6:]}",
+        "uten null": fnr[1:],
+    }
 
 
 # --- the number ----------------------------------------------------------------------------------------------
@@ -86,8 +91,20 @@ def test_d_and_h_numbers_and_dates_that_do_not_exist():
 def test_forms_in_text_and_whole_cells():
     fnr = ids(1)[0]
     forms = written_forms(fnr)
-    cells = pd.Series([*forms.values(), f"Ring {forms['mellomrom']} i morgen", f"({forms['dato']})",
-                       fnr + ",50", "-" + fnr[1:], "P0001", "974760673", "12345678901", None], dtype="str")
+    cells = pd.Series(
+        [
+            *forms.values(),
+            f"Ring {forms['mellomrom']} i morgen",
+            f"({forms['dato']})",
+            fnr + ",50",
+            "-" + fnr[1:],
+            "P0001",
+            "974760673",
+            "12345678901",
+            None,
+        ],
+        dtype="str",
+    )
     # in a text column: every form, also inside a sentence; never an amount with decimals or a pseudonym
     assert find_ids(cells).tolist() == [True] * 6 + [True, True] + [False] * 6
     # in a column of numbers, codes or dates only a whole cell counts
@@ -105,17 +122,27 @@ def test_ten_digit_voucher_numbers_are_not_ids_but_would_be_without_the_exceptio
 
 def test_mask_replaces_only_the_number():
     a, b = ids(2)
-    masked = mask_ids(pd.Series([f"Ring {a[:6]} {a[6:]} eller {b}.", "Bilag 100000", b[1:], "12345678901"],
-                                dtype="str"))
+    masked = mask_ids(
+        pd.Series([f"Ring {a[:6]} {a[6:]} eller {b}.", "Bilag 100000", b[1:], "12345678901"], dtype="str")
+    )
     assert masked.tolist() == [f"Ring {MASK} eller {MASK}.", "Bilag 100000", MASK, "12345678901"]
 
 
 def test_quarantine_guard_masks_every_text_column_and_the_quoted_value():
     a, b, c = ids(3)
-    q = pd.DataFrame({"kilde": ["regnskap"] * 3, "fil": ["r.csv"] * 3, "linje": [2, 3, 4],
-                      "kolonne": ["tekst", "belop", "bilagsnr"], "verdi": [f"x {a}", b[1:], c[1:]],
-                      "regel": ["tall"] * 3, "melding": [f"Verdien «x {a}» er feil.", f"«{b[1:]}» er ikke et tall.",
-                                                         "ok"], "kjoring_id": ["k"] * 3, "ark": [""] * 3})
+    q = pd.DataFrame(
+        {
+            "kilde": ["regnskap"] * 3,
+            "fil": ["r.csv"] * 3,
+            "linje": [2, 3, 4],
+            "kolonne": ["tekst", "belop", "bilagsnr"],
+            "verdi": [f"x {a}", b[1:], c[1:]],
+            "regel": ["tall"] * 3,
+            "melding": [f"Verdien «x {a}» er feil.", f"«{b[1:]}» er ikke et tall.", "ok"],
+            "kjoring_id": ["k"] * 3,
+            "ark": [""] * 3,
+        }
+    )
     out = mask_national_ids(q)
     assert out["verdi"].tolist() == [f"x {MASK}", MASK, c[1:]]  # a 10-digit voucher number stays
     assert out["melding"].tolist() == [f"Verdien «x {MASK}» er feil.", f"«{MASK}» er ikke et tall.", "ok"]
@@ -123,9 +150,11 @@ def test_quarantine_guard_masks_every_text_column_and_the_quoted_value():
 
 # --- vedtak: refused whole -----------------------------------------------------------------------------------
 
-VEDTAK = ("kommunenr;bruker_id;fodselsaar;tjeneste;vedtak_dato;utfall;merknad\n"
-          "1874;P1;1940;bpa;2025-01-01;avslag;\n1874;P2;1941;bpa;2025-01-01;avslag;\n"
-          "1874;P3;1942;bpa;2025-01-01;avslag;\n")
+VEDTAK = (
+    "kommunenr;bruker_id;fodselsaar;tjeneste;vedtak_dato;utfall;merknad\n"
+    "1874;P1;1940;bpa;2025-01-01;avslag;\n1874;P2;1941;bpa;2025-01-01;avslag;\n"
+    "1874;P3;1942;bpa;2025-01-01;avslag;\n"
+)
 
 
 @pytest.mark.parametrize("form", list(written_forms("01010100000")))
@@ -151,8 +180,10 @@ def test_vedtak_with_an_id_in_any_column_is_refused_without_the_number(tmp_path:
 # --- every column of every source, through a whole run -------------------------------------------------------
 
 SOURCES_IN_RUN = [s for s in MINI if s not in ("kostra", "vedtak")]
-EXTRA = {"kommentarer": "data/raw/kommentarer/kommentarer_1874_2026-T1.csv",
-         "prognosejustering": "data/raw/prognosejustering/prognosejustering_1874.csv"}
+EXTRA = {
+    "kommentarer": "data/raw/kommentarer/kommentarer_1874_2026-T1.csv",
+    "prognosejustering": "data/raw/prognosejustering/prognosejustering_1874.csv",
+}
 
 
 def _typed(source: str, header: str) -> bool:
@@ -295,10 +326,12 @@ def test_vedtak_refused_for_an_id_in_a_notes_sheet_or_in_a_first_line_without_he
     data = pd.read_csv(pd.io.common.StringIO(VEDTAK), sep=";", dtype=str, keep_default_na=False)
     with pd.ExcelWriter(folder / "vedtak.xlsx") as xl:
         data.to_excel(xl, sheet_name="Vedtak", index=False)
-        pd.DataFrame({"Notat": ["Sjekk", f"Bruker {a[:6]} {a[6:]} flyttet"]}).to_excel(xl, sheet_name="Notater",
-                                                                                       index=False)
-    (folder / "uten_overskrift.csv").write_text(VEDTAK.splitlines()[1].replace("P1", b) + "\n" + VEDTAK.splitlines()[2]
-                                                 + "\n", encoding="utf-8")
+        pd.DataFrame({"Notat": ["Sjekk", f"Bruker {a[:6]} {a[6:]} flyttet"]}).to_excel(
+            xl, sheet_name="Notater", index=False
+        )
+    (folder / "uten_overskrift.csv").write_text(
+        VEDTAK.splitlines()[1].replace("P1", b) + "\n" + VEDTAK.splitlines()[2] + "\n", encoding="utf-8"
+    )
     ingest = read_sources(tmp_path / "raw", "k1")
     refused = {r.path.name: str(r) for r in ingest.refusals}
     assert set(refused) == {"vedtak.xlsx", "uten_overskrift.csv"} and not ingest.files
@@ -312,9 +345,19 @@ def test_the_ingest_never_hands_out_an_id_whatever_reader_quarantined_the_row(tm
     """A reader of its own (KOSTRA record files, StatBank files) may quote a line: what ``indicators validate``
     prints and the run stores comes through ``Ingest.quarantine``, which masks."""
     fnr = ids(1, start=500)[0]
-    q = pd.DataFrame({"kilde": ["regnskap"], "fil": ["0A.dat"], "linje": [3], "kolonne": ["(hele linjen)"],
-                      "verdi": [f"0A2024187400{fnr}"[:20] + f" {fnr}"], "regel": ["kostra_lengde"],
-                      "melding": [f"Linjen «{fnr}» har feil lengde."], "kjoring_id": ["k"], "ark": [""]})
+    q = pd.DataFrame(
+        {
+            "kilde": ["regnskap"],
+            "fil": ["0A.dat"],
+            "linje": [3],
+            "kolonne": ["(hele linjen)"],
+            "verdi": [f"0A2024187400{fnr}"[:20] + f" {fnr}"],
+            "regel": ["kostra_lengde"],
+            "melding": [f"Linjen «{fnr}» har feil lengde."],
+            "kjoring_id": ["k"],
+            "ark": [""],
+        }
+    )
     vf = ValidatedFile("regnskap", tmp_path / "0A.dat", pd.DataFrame(), q, rows_read=1)
     out = Ingest(files=[vf]).quarantine
     assert fnr not in " ".join(out.astype(str).to_numpy().ravel()) and MASK in out["melding"].iloc[0]

@@ -38,8 +38,10 @@ def _record(out: Path) -> tuple[pd.DataFrame, dict[str, int], dict[str, int]]:
     """The stored quarantine, and rows per Parquet file and per CSV copy (by run id)."""
     q = load("karantene", out=out)
     parquet = {p.stem: len(pd.read_parquet(p)) for p in sorted((out / "karantene").glob("*.parquet"))}
-    csv = {p.stem: len(pd.read_csv(p, sep=";", encoding="utf-8-sig"))
-           for p in sorted((out / "karantene_csv").glob("*.csv"))}
+    csv = {
+        p.stem: len(pd.read_csv(p, sep=";", encoding="utf-8-sig"))
+        for p in sorted((out / "karantene_csv").glob("*.csv"))
+    }
     return q, parquet, csv
 
 
@@ -70,7 +72,8 @@ def test_reruns_replace_corrections_replace_copies_are_the_same_version(raw: Pat
 
     # 3. June corrected in part (2 bad lines left), May taken out of the folder: June 2 (new) + May 1 (kept)
     (raw / "regnskap" / JUNE).write_text(
-        "\n".join((raw / "regnskap" / JUNE).read_text(encoding="utf-8").splitlines()[:-1]) + "\n", encoding="utf-8")
+        "\n".join((raw / "regnskap" / JUNE).read_text(encoding="utf-8").splitlines()[:-1]) + "\n", encoding="utf-8"
+    )
     may = (raw / "regnskap" / MAY).read_bytes()
     (raw / "regnskap" / MAY).unlink()
     c = execute_run(raw, out, PERIOD, kjoring_id="20261130T030000-cccccc").kjoring_id
@@ -90,7 +93,8 @@ def test_reruns_replace_corrections_replace_copies_are_the_same_version(raw: Pat
     # 5. May delivered again, corrected (no faults now), June unchanged: only June's 2 are left
     (raw / "regnskap" / MAY).write_bytes(may)
     (raw / "regnskap" / MAY).write_text(
-        "\n".join((raw / "regnskap" / MAY).read_text(encoding="utf-8").splitlines()[:-1]) + "\n", encoding="utf-8")
+        "\n".join((raw / "regnskap" / MAY).read_text(encoding="utf-8").splitlines()[:-1]) + "\n", encoding="utf-8"
+    )
     e = execute_run(raw, out, PERIOD, kjoring_id="20261130T050000-eeeeee").kjoring_id
     q, parquet, csv = _record(out)
     assert len(q) == 2 and parquet == csv == {e: 2}

@@ -54,8 +54,10 @@ cells = {
     "ansvar": st.text(alphabet="0123456789ABCæøå ", max_size=6),
     "funksjon": st.sampled_from(["120", "254", "257", "1", "abc", ""]),
     "art": st.sampled_from(["10", "010", "270", "999", ""]),
-    "belop": st.one_of(st.tuples(amounts, st.integers(0, 4)).map(lambda t: norwegian(*t)),
-                       st.sampled_from(["tolv", "", "inf", "1e3", "--5"])),
+    "belop": st.one_of(
+        st.tuples(amounts, st.integers(0, 4)).map(lambda t: norwegian(*t)),
+        st.sampled_from(["tolv", "", "inf", "1e3", "--5"]),
+    ),
     "tekst": st.text(alphabet="abcæøå ;,\t|\"'\n\r-–€", max_size=12),
 }
 rows = st.fixed_dictionaries(cells)
@@ -73,8 +75,10 @@ def render(table: list[dict], delimiter: str, newline: str = "\r\n") -> str:
 mutations = st.one_of(
     st.just(None),
     st.tuples(st.just("truncate"), st.floats(0, 1)),
-    st.tuples(st.just("bytes"), st.lists(st.tuples(st.floats(0, 1), st.binary(min_size=1, max_size=3)),
-                                         min_size=1, max_size=4)),
+    st.tuples(
+        st.just("bytes"),
+        st.lists(st.tuples(st.floats(0, 1), st.binary(min_size=1, max_size=3)), min_size=1, max_size=4),
+    ),
 )
 
 
@@ -87,7 +91,7 @@ def mutate(data: bytes, how) -> bytes:
     out = bytearray(data)
     for where, new in arg:
         i = int(len(out) * where)
-        out[i:i + len(new)] = new
+        out[i : i + len(new)] = new
     return bytes(out)
 
 
@@ -104,8 +108,13 @@ def check_ingest(raw: Path, path: Path) -> None:
 
 
 @BOUNDED
-@given(table=st.lists(rows, max_size=12), encoding=st.sampled_from(ENCODINGS),
-       delimiter=st.sampled_from(DELIMITERS), newline=st.sampled_from(["\r\n", "\n", "\r"]), how=mutations)
+@given(
+    table=st.lists(rows, max_size=12),
+    encoding=st.sampled_from(ENCODINGS),
+    delimiter=st.sampled_from(DELIMITERS),
+    newline=st.sampled_from(["\r\n", "\n", "\r"]),
+    how=mutations,
+)
 def test_any_csv_is_read_or_refused_by_name_and_reconciles(table, encoding, delimiter, newline, how):
     text = render(table, delimiter, newline)
     data = mutate(text.encode(encoding, errors="replace"), how)
@@ -128,8 +137,10 @@ def test_any_csv_is_read_or_refused_by_name_and_reconciles(table, encoding, deli
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(sheets=st.lists(st.lists(rows, max_size=5), min_size=1, max_size=3),
-       junk=st.lists(st.sampled_from([None, "", "notat", 3.5]), max_size=3))
+@given(
+    sheets=st.lists(st.lists(rows, max_size=5), min_size=1, max_size=3),
+    junk=st.lists(st.sampled_from([None, "", "notat", 3.5]), max_size=3),
+)
 def test_any_workbook_is_read_or_refused_by_name_and_reconciles(sheets, junk):
     from openpyxl import Workbook
 

@@ -10,7 +10,7 @@ from indicators.errors import FileRefused
 from indicators.io.readers import read_raw_file
 from indicators.validation import validate_table
 
-LEDGER = "kommunenr{d}periode{d}ansvar{d}funksjon{d}art{d}belop\n1874{d}202506{d}1000{d}120{d}10{d}\"-1 234,50\"\n"
+LEDGER = 'kommunenr{d}periode{d}ansvar{d}funksjon{d}art{d}belop\n1874{d}202506{d}1000{d}120{d}10{d}"-1 234,50"\n'
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
@@ -49,16 +49,21 @@ def test_xlsx_first_sheet_with_erp_headers(tmp_path: Path):
 
 def test_tjeneste_means_funksjon_in_ledger_but_care_service_in_vedtak(tmp_path: Path):
     path = tmp_path / "v.csv"
-    path.write_text("kommunenr;bruker_id;fodselsaar;tjeneste;vedtak_dato;utfall;fra_dato\n"
-                    "1874;P1;1940;hjemmesykepleie;2025-01-02;innvilget;2025-01-03\n", encoding="utf-8")
+    path.write_text(
+        "kommunenr;bruker_id;fodselsaar;tjeneste;vedtak_dato;utfall;fra_dato\n"
+        "1874;P1;1940;hjemmesykepleie;2025-01-02;innvilget;2025-01-03\n",
+        encoding="utf-8",
+    )
     vf = validate_table(read_raw_file(path), SOURCES["vedtak"], "t")
     assert vf.accepted["tjeneste"].tolist() == ["hjemmesykepleie"]
 
 
 def test_blank_lines_are_not_rows_and_line_numbers_count_them(tmp_path: Path):
     path = tmp_path / "r.csv"
-    path.write_text("kommunenr;periode;ansvar;funksjon;art;belop\n1874;202506;1;120;010;1\n\n"
-                    "1874;202506;1;120;010;x\n", encoding="utf-8")
+    path.write_text(
+        "kommunenr;periode;ansvar;funksjon;art;belop\n1874;202506;1;120;010;1\n\n1874;202506;1;120;010;x\n",
+        encoding="utf-8",
+    )
     vf = validate_table(read_raw_file(path), SOURCES["regnskap"], "t")
     assert vf.rows_read == 2
     assert vf.quarantine["linje"].tolist() == [4]

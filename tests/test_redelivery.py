@@ -49,7 +49,8 @@ def test_june_delivered_again_with_every_row_rejected_replaces_june(raw: Path, t
     assert read_dataset(out, "regnskap", [("periode", "=", "202506")]).empty  # the old June is gone
     assert not (out / "regnskap" / "2025" / "202506.parquet").exists()  # the file held only 1857
     assert len(read_dataset(out, "regnskap", [("periode", "=", "202505")])) == len(
-        pd.read_csv(raw / "regnskap" / "regnskap_2025-05.csv"))  # other periods as delivered
+        pd.read_csv(raw / "regnskap" / "regnskap_2025-05.csv")
+    )  # other periods as delivered
     june = [r for r in result.replaced if r.datasett == "regnskap" and r.enhet == "202506"]
     assert june == [Replaced("regnskap", "202506", "1857", june_rows, 0)]
     line = dict(summary_rows(result, out))["Erstattet"]
@@ -77,15 +78,24 @@ def test_the_same_delivery_again_replaces_row_for_row_and_doubles_nothing(raw: P
     regnskap = [r for r in second.replaced if r.datasett == "regnskap"]
     assert sum(r.gamle for r in regnskap) == sum(r.nye for r in regnskap) == count
     assert dict(summary_rows(second, out))["Erstattet"].startswith(
-        f"{sum(r.gamle for r in second.replaced)} lagrede rader erstattet: ")
+        f"{sum(r.gamle for r in second.replaced)} lagrede rader erstattet: "
+    )
 
 
 def test_covered_units_without_rows_remove_only_that_municipality(tmp_path: Path):
     """Store level: a unit named in ``covered`` but absent from the rows loses that municipality's rows;
     other municipalities in the same file stay."""
-    rows = pd.DataFrame({"kommunenr": ["1874", "1874", "1860"], "periode": ["202610"] * 3,
-                         "ansvar": ["1", "2", "3"], "funksjon": ["120"] * 3, "art": ["010"] * 3,
-                         "belop": [1.0, 2.0, 3.0], "kontoklasse": ["1"] * 3})
+    rows = pd.DataFrame(
+        {
+            "kommunenr": ["1874", "1874", "1860"],
+            "periode": ["202610"] * 3,
+            "ansvar": ["1", "2", "3"],
+            "funksjon": ["120"] * 3,
+            "art": ["010"] * 3,
+            "belop": [1.0, 2.0, 3.0],
+            "kontoklasse": ["1"] * 3,
+        }
+    )
     write_dataset(rows, tmp_path, "regnskap", "periode")
     log: list[Replaced] = []
     covered = pd.DataFrame({"kommunenr": ["1874"], "periode": ["202610"]})

@@ -34,9 +34,21 @@ def store_hashes(out: Path) -> dict[str, str]:
 
 
 def _avvik(periode: str, metode: str = "budsjett") -> dict:
-    return {"kommunenr": "1874", "aar": int(periode[:4]), "periode": periode, "niva": "kommune", "kode": "1874",
-            "navn": "Moskenes", "budsjett_aar": 1200.0, "budsjett_hittil": 1000.0, "regnskap_hittil": 1100.0,
-            "avvik_hittil": 100.0, "prognosemetode": metode, "prognose_aar": 1250.0, "prognose_avvik": 50.0}
+    return {
+        "kommunenr": "1874",
+        "aar": int(periode[:4]),
+        "periode": periode,
+        "niva": "kommune",
+        "kode": "1874",
+        "navn": "Moskenes",
+        "budsjett_aar": 1200.0,
+        "budsjett_hittil": 1000.0,
+        "regnskap_hittil": 1100.0,
+        "avvik_hittil": 100.0,
+        "prognosemetode": metode,
+        "prognose_aar": 1250.0,
+        "prognose_avvik": 50.0,
+    }
 
 
 @pytest.fixture
@@ -44,15 +56,21 @@ def store(tmp_path) -> Path:
     """A store as runs for 2026-10 leave it: organisasjon, regnskap 202601–202610, avvik for 202610, and the
     run's manifest naming its raw folder."""
     out = tmp_path / "lager"
-    write_dataset(pd.DataFrame({"kommunenr": ["1874"], "ansvar": ["1000"], "ansvar_navn": ["Rådmann"]}), out,
-                  "organisasjon", None)
-    write_dataset(pd.DataFrame({"kommunenr": "1874", "periode": [f"2026{m:02d}" for m in range(1, 11)],
-                                "belop": 100.0}), out, "regnskap", "periode")
+    write_dataset(
+        pd.DataFrame({"kommunenr": ["1874"], "ansvar": ["1000"], "ansvar_navn": ["Rådmann"]}), out, "organisasjon", None
+    )
+    write_dataset(
+        pd.DataFrame({"kommunenr": "1874", "periode": [f"2026{m:02d}" for m in range(1, 11)], "belop": 100.0}),
+        out,
+        "regnskap",
+        "periode",
+    )
     write_dataset(pd.DataFrame([_avvik("202610")]), out, "avvik", "periode")
     (out / "kjoringer").mkdir()
     (out / "kjoringer" / "20261105T060000-abc123.json").write_text(
         json.dumps({"kjoring_id": "20261105T060000-abc123", "parametre": {"periode": "2026-10", "raw": RAW}}),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return out
 
 
@@ -100,8 +118,10 @@ def test_a_stored_year_end_on_an_open_ledger_carries_the_runs_note(store):
     run gave (read from the stored ledger, not from a computation into the store)."""
     write_dataset(pd.DataFrame([_avvik("202613")]), store, "avvik", "periode")
     notes = check_store(store, "1874", Tertial.parse("2026-T3"))
-    assert notes == ["Regnskapet for 1874 går bare til 2026-10: 2026 er ikke avsluttet, og årets tall settes mot "
-                     "hele årets budsjett. Lever regnskapet til og med 2026-13, eller kjør for 2026-10."]
+    assert notes == [
+        "Regnskapet for 1874 går bare til 2026-10: 2026 er ikke avsluttet, og årets tall settes mot "
+        "hele årets budsjett. Lever regnskapet til og med 2026-13, eller kjør for 2026-10."
+    ]
     assert check_store(store, "1874", Tertial.parse("2026-T3"), "budsjett") == notes
     with pytest.raises(MissingInStore):
         check_store(store, "1874", Tertial.parse("2026-T1"))
@@ -129,6 +149,9 @@ def test_an_unexpected_error_in_a_report_logs_beside_the_reports_not_in_the_stor
 def test_a_store_without_the_years_ledger_says_to_deliver_it_before_the_run(tmp_path):
     out = tmp_path / "lager"
     write_dataset(pd.DataFrame([_avvik("202510")]), out, "avvik", "periode")
-    with pytest.raises(MissingInStore, match=r"lageret har avvik for 2025-10\): lever regnskapet for 2026 i "
-                                             r"rådatamappen, kjør «indicators run --period 2026-04 --out "):
+    with pytest.raises(
+        MissingInStore,
+        match=r"lageret har avvik for 2025-10\): lever regnskapet for 2026 i "
+        r"rådatamappen, kjør «indicators run --period 2026-04 --out ",
+    ):
         check_store(out, "1874", Tertial.parse("2026-T1"))

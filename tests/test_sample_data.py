@@ -46,7 +46,10 @@ def test_every_source_is_there_and_only_the_planted_faults_are_rejected(moskenes
     assert set(ingest.sources) == set(SOURCES)
     q = ingest.quarantine
     assert sorted(zip(q["kilde"], q["regel"], strict=True)) == [
-        ("bemanning", "duplikat"), ("regnskap", "gyldig_funksjon"), ("regnskap", "tall")]
+        ("bemanning", "duplikat"),
+        ("regnskap", "gyldig_funksjon"),
+        ("regnskap", "tall"),
+    ]
     assert set(Path(f).name for f in q["fil"]) == {"regnskap_1874_2026-10.csv", "bemanning_1874_2026.csv"}
 
 

@@ -11,8 +11,9 @@ from indicators.validation import validate_table
 
 
 def _load(root: Path, source: str) -> pd.DataFrame:
-    return pd.concat([validate_table(read_raw_file(f), SOURCES[source], "t").accepted
-                      for f in sorted((root / source).glob("*.csv"))])
+    return pd.concat(
+        [validate_table(read_raw_file(f), SOURCES[source], "t").accepted for f in sorted((root / source).glob("*.csv"))]
+    )
 
 
 def test_worked_example(examples: Path):
@@ -28,23 +29,35 @@ def test_worked_example(examples: Path):
     assert (m["vurdering"] == m["vurdering_exp"]).all() and (m["status"] == m["status_exp"]).all()
 
 
-TILTAK = pd.DataFrame({
-    "kommunenr": "1874", "tiltak_id": ["A", "B", "C", "D"], "navn": ["a", "b", "c", "d"],
-    "rammeomrade": ["Oppvekst", "Oppvekst", "Helse og omsorg", "Helse og omsorg"],
-    "status": ["iverksatt", "vedtatt", "forkastet", "utredet"], "aar": 2025,
-    "planlagt_effekt": [1200.0, 0.0, 600.0, 2400.0]})
-OPPF = pd.DataFrame({
-    "kommunenr": "1874", "tiltak_id": ["A", "A", "B", "C", "A"],
-    "periode": ["202502", "202503", "202503", "202503", "202412"],
-    "realisert_hittil": [100.0, 250.0, 5.0, 50.0, 999.0], "prognose_aar": [900.0, 1000.0, 10.0, 300.0, 1.0],
-    "vurdering": ["gul", "gronn", "gronn", "rod", "rod"]})
+TILTAK = pd.DataFrame(
+    {
+        "kommunenr": "1874",
+        "tiltak_id": ["A", "B", "C", "D"],
+        "navn": ["a", "b", "c", "d"],
+        "rammeomrade": ["Oppvekst", "Oppvekst", "Helse og omsorg", "Helse og omsorg"],
+        "status": ["iverksatt", "vedtatt", "forkastet", "utredet"],
+        "aar": 2025,
+        "planlagt_effekt": [1200.0, 0.0, 600.0, 2400.0],
+    }
+)
+OPPF = pd.DataFrame(
+    {
+        "kommunenr": "1874",
+        "tiltak_id": ["A", "A", "B", "C", "A"],
+        "periode": ["202502", "202503", "202503", "202503", "202412"],
+        "realisert_hittil": [100.0, 250.0, 5.0, 50.0, 999.0],
+        "prognose_aar": [900.0, 1000.0, 10.0, 300.0, 1.0],
+        "vurdering": ["gul", "gronn", "gronn", "rod", "rod"],
+    }
+)
 
 
 def test_latest_report_zero_plan_and_no_report():
     s = tiltak_status(TILTAK, OPPF, Periode(2025, 3)).set_index("tiltak_id")
     # A: plan 1200, hittil 1200 × 3/12 = 300; latest report 202503: 250 → 83,33 %; 1000 − 1200 = −200.
-    assert s.loc["A", ["planlagt_hittil", "realisert_hittil", "prognose_aar", "prognose_avvik", "vurdering"]
-                 ].tolist() == [300.0, 250.0, 1000.0, -200.0, "gronn"]
+    assert s.loc[
+        "A", ["planlagt_hittil", "realisert_hittil", "prognose_aar", "prognose_avvik", "vurdering"]
+    ].tolist() == [300.0, 250.0, 1000.0, -200.0, "gronn"]
     assert s.loc["A", "realiseringsgrad_pct"] == pytest.approx(250 / 300 * 100)
     assert pd.isna(s.loc["B", "realiseringsgrad_pct"])  # a plan of zero: no percentage
     assert s.loc["D", "vurdering"] == "ikke_rapportert" and s.loc["D", "realisert_hittil"] == 0

@@ -5,10 +5,15 @@ from indicators.settings import load_settings
 
 def test_file_then_environment_override(tmp_path: Path):
     (tmp_path / "indicators.toml").write_text(
-        '[indicators]\nraw = "eksport"\nkommune = ["1874", "1859"]\nprognosemetode = "lineaer"\n', encoding="utf-8")
+        '[indicators]\nraw = "eksport"\nkommune = ["1874", "1859"]\nprognosemetode = "lineaer"\n', encoding="utf-8"
+    )
     s = load_settings(tmp_path, environ={})
-    assert (s.raw, s.out, s.kommune, s.prognosemetode) == (Path("eksport"), Path("data/processed"),
-                                                           ["1874", "1859"], "lineaer")
+    assert (s.raw, s.out, s.kommune, s.prognosemetode) == (
+        Path("eksport"),
+        Path("data/processed"),
+        ["1874", "1859"],
+        "lineaer",
+    )
     s = load_settings(tmp_path, environ={"INDICATORS_KOMMUNE": "1874", "INDICATORS_OUT": "ut"})
     assert (s.raw, s.out, s.kommune) == (Path("eksport"), Path("ut"), ["1874"])
 

@@ -9,10 +9,18 @@ import pytest
 from indicators.io.jsonstat import read_dataset
 from indicators.io.ssb import StatBankClient, StatBankError
 
-DOC = {"version": "2.0", "class": "dataset", "id": ["KOKkommuneregion0000", "ContentsCode", "Tid"], "size": [1, 1, 1],
-       "dimension": {"KOKkommuneregion0000": {"category": {"index": {"1874": 0}}},
-                     "ContentsCode": {"category": {"index": {"KOSbelopinnbygge0000": 0}}},
-                     "Tid": {"category": {"index": {"2025": 0}}}}, "value": [41234]}
+DOC = {
+    "version": "2.0",
+    "class": "dataset",
+    "id": ["KOKkommuneregion0000", "ContentsCode", "Tid"],
+    "size": [1, 1, 1],
+    "dimension": {
+        "KOKkommuneregion0000": {"category": {"index": {"1874": 0}}},
+        "ContentsCode": {"category": {"index": {"KOSbelopinnbygge0000": 0}}},
+        "Tid": {"category": {"index": {"2025": 0}}},
+    },
+    "value": [41234],
+}
 
 
 class Clock:
@@ -29,8 +37,9 @@ class Clock:
 
 def client(tmp_path: Path, handler, clock=None) -> StatBankClient:
     clock = clock or Clock()
-    return StatBankClient(tmp_path, http=httpx.Client(transport=httpx.MockTransport(handler)),
-                          sleep=clock.sleep, clock=clock, retries=2)
+    return StatBankClient(
+        tmp_path, http=httpx.Client(transport=httpx.MockTransport(handler)), sleep=clock.sleep, clock=clock, retries=2
+    )
 
 
 def test_data_query_is_saved_with_its_parameters(tmp_path: Path):
@@ -91,8 +100,14 @@ def test_klass_correspondence(tmp_path: Path):
     def handler(request):
         assert request.url.path == "/api/klass/v1/classifications/131/corresponds"
         assert request.url.params["targetClassificationId"] == "112"
-        return httpx.Response(200, json={"correspondenceItems": [
-            {"sourceCode": "1874", "sourceName": "Moskenes", "targetCode": "EKG14", "targetName": "Gruppe 14"}]})
+        return httpx.Response(
+            200,
+            json={
+                "correspondenceItems": [
+                    {"sourceCode": "1874", "sourceName": "Moskenes", "targetCode": "EKG14", "targetName": "Gruppe 14"}
+                ]
+            },
+        )
 
     items = client(tmp_path, handler).klass_correspondence("131", "112", "2025-01-01", "2025-12-31")
     assert items[0]["targetCode"] == "EKG14"
@@ -110,6 +125,8 @@ def test_klass_answer_with_two_periods_is_saved_whole_and_loads_with_its_periods
 
     items = client(tmp_path, handler).klass_correspondence("131", "112", "2023-01-01", "2024-12-31")
     assert [(i["targetCode"], i["validFrom"], i["validTo"]) for i in items if i["sourceCode"] == "1874"] == [
-        ("EKG16", "2020-01-01", "2024-01-01"), ("EKG14", "2024-01-01", None)]
+        ("EKG16", "2020-01-01", "2024-01-01"),
+        ("EKG14", "2024-01-01", None),
+    ]
     _tables, groups = load_recorded(tmp_path)
     assert groups_in_year(groups, 2023)["1874"] == "EKG16" and groups_in_year(groups, 2024)["1874"] == "EKG14"

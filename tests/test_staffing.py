@@ -4,15 +4,21 @@ import pytest
 from indicators.periods import Periode
 from indicators.staffing import bemanning_indikatorer
 
-B = pd.DataFrame({
-    "kommunenr": "1874",
-    "periode": ["202501", "202501", "202502", "202502", "202503"],
-    "ansvar": ["3100", "3100", "3100", "3100", "9999"],
-    "stillingskategori": ["sykepleier", "assistent", "sykepleier", "assistent", "sykepleier"],
-    "arsverk": [10.0, 5.0, 9.0, 5.0, 1.0], "arsverk_budsjett": [9.5, 5.0, 9.0, 4.0, 1.0],
-    "sykefravaer_dagsverk": [21.0, 0.0, 42.0, 10.5, 0.0], "mulige_dagsverk": [210.0, 105.0, 189.0, 105.0, 21.0],
-    "overtid_timer": [10.0, 0.0, 5.0, 1.0, 0.0], "vikarbyra_timer": [0.0, 0.0, 37.5, 0.0, 0.0],
-    "vikarbyra_kostnad": [0.0, 0.0, 45000.0, 0.0, 0.0]})
+B = pd.DataFrame(
+    {
+        "kommunenr": "1874",
+        "periode": ["202501", "202501", "202502", "202502", "202503"],
+        "ansvar": ["3100", "3100", "3100", "3100", "9999"],
+        "stillingskategori": ["sykepleier", "assistent", "sykepleier", "assistent", "sykepleier"],
+        "arsverk": [10.0, 5.0, 9.0, 5.0, 1.0],
+        "arsverk_budsjett": [9.5, 5.0, 9.0, 4.0, 1.0],
+        "sykefravaer_dagsverk": [21.0, 0.0, 42.0, 10.5, 0.0],
+        "mulige_dagsverk": [210.0, 105.0, 189.0, 105.0, 21.0],
+        "overtid_timer": [10.0, 0.0, 5.0, 1.0, 0.0],
+        "vikarbyra_timer": [0.0, 0.0, 37.5, 0.0, 0.0],
+        "vikarbyra_kostnad": [0.0, 0.0, 45000.0, 0.0, 0.0],
+    }
+)
 ORG = pd.DataFrame({"kommunenr": ["1874"], "ansvar": ["3100"], "rammeomrade": ["Helse og omsorg"]})
 
 

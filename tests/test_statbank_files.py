@@ -23,8 +23,10 @@ def _read(path: Path):
 
 def _totals(vf, min_age: int = 0) -> dict:
     a = vf.accepted
-    return {(k, int(y)): int(v) for (k, y), v in
-            a[a["alder"] >= min_age].groupby(["kommunenr", "aar"])["antall"].sum().items()}
+    return {
+        (k, int(y)): int(v)
+        for (k, y), v in a[a["alder"] >= min_age].groupby(["kommunenr", "aar"])["antall"].sum().items()
+    }
 
 
 def test_jsonstat_population_with_k_prefixed_regions_sexes_and_open_age_group():
@@ -68,10 +70,13 @@ def test_api_csv2_comma_layout_and_a_missing_value_symbol():
 
 def test_both_sexes_total_next_to_the_split_is_quarantined(tmp_path: Path):
     f = tmp_path / "07459.csv"
-    f.write_text('"region";"kjønn";"alder";"år";"Personer"\n'
-                 '"1874 Moskenes";"Begge kjønn";"80 år";"2025";5\n'
-                 '"1874 Moskenes";"Menn";"80 år";"2025";2\n'
-                 '"1874 Moskenes";"Kvinner";"80 år";"2025";3\n', encoding="utf-8")
+    f.write_text(
+        '"region";"kjønn";"alder";"år";"Personer"\n'
+        '"1874 Moskenes";"Begge kjønn";"80 år";"2025";5\n'
+        '"1874 Moskenes";"Menn";"80 år";"2025";2\n'
+        '"1874 Moskenes";"Kvinner";"80 år";"2025";3\n',
+        encoding="utf-8",
+    )
     vf = _read(f)
     assert _totals(vf) == {("1874", 2025): 5}
     assert vf.quarantine[["linje", "kolonne", "regel"]].values.tolist() == [[2, "kjonn", "sum_rad"]]
@@ -112,8 +117,9 @@ def test_a_dimension_the_contract_has_no_room_for_is_refused(tmp_path: Path):
 
 
 def test_an_ordinary_population_export_is_left_to_the_ordinary_reader():
-    assert _read(Path(__file__).resolve().parents[1] / "data" / "raw" / "befolkning" / "befolkning_1874_2025.csv") \
-        is None
+    assert (
+        _read(Path(__file__).resolve().parents[1] / "data" / "raw" / "befolkning" / "befolkning_1874_2025.csv") is None
+    )
 
 
 def test_read_sources_takes_statbank_json_in_befolkning_and_names_json_elsewhere(tmp_path: Path):
@@ -132,9 +138,12 @@ def test_read_sources_takes_statbank_json_in_befolkning_and_names_json_elsewhere
 
 def test_csv_with_texts_only_knows_the_products_municipalities_by_name(tmp_path: Path):
     f = tmp_path / "07459.csv"
-    f.write_text('"region","alder","år","statistikkvariabel","07459: Befolkning,"\n'
-                 '"Moskenes","80 år","2025","Personer",5\n'
-                 '"Hele landet","80 år","2025","Personer",25811\n', encoding="utf-8")
+    f.write_text(
+        '"region","alder","år","statistikkvariabel","07459: Befolkning,"\n'
+        '"Moskenes","80 år","2025","Personer",5\n'
+        '"Hele landet","80 år","2025","Personer",25811\n',
+        encoding="utf-8",
+    )
     vf = _read(f)
     assert _totals(vf) == {("1874", 2025): 5}
     assert vf.quarantine[["linje", "verdi", "regel"]].values.tolist() == [[3, "Hele landet", "region_ikke_kommune"]]
@@ -142,10 +151,14 @@ def test_csv_with_texts_only_knows_the_products_municipalities_by_name(tmp_path:
 
 def test_a_statbank_file_next_to_the_own_export_for_the_same_year_is_refused(tmp_path: Path):
     (tmp_path / "befolkning").mkdir()
-    shutil.copy(Path(__file__).resolve().parents[1] / "data" / "raw" / "befolkning" / "befolkning_1874_2025.csv",
-                tmp_path / "befolkning")
+    shutil.copy(
+        Path(__file__).resolve().parents[1] / "data" / "raw" / "befolkning" / "befolkning_1874_2025.csv",
+        tmp_path / "befolkning",
+    )
     shutil.copy(DATA / "07459_moskenes_2025_semikolon.csv", tmp_path / "befolkning" / "ssb_07459.csv")
     refused = read_sources(tmp_path, "test").refusals
     assert [r.path.name for r in refused] == ["ssb_07459.csv"]
-    assert "kommune 1874 i 2025 finnes også i filen" in refused[0].reason and "befolkning_1874_2025.csv" in \
-        refused[0].reason
+    assert (
+        "kommune 1874 i 2025 finnes også i filen" in refused[0].reason
+        and "befolkning_1874_2025.csv" in refused[0].reason
+    )

@@ -19,20 +19,40 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _avvik(kommunenr: str, periode: str, regnskap: float) -> dict:
-    return {"kommunenr": kommunenr, "aar": int(periode[:4]), "periode": periode, "niva": "kommune",
-            "kode": kommunenr, "navn": f"Kommune {kommunenr}", "budsjettversjon": None, "budsjett_aar": 1200.0,
-            "budsjett_hittil": 100.0 * int(periode[4:]), "regnskap_hittil": regnskap,
-            "avvik_hittil": regnskap - 100.0 * int(periode[4:]), "avvik_pct": None, "prognosemetode": "budsjett",
-            "prognose_aar": 1200.0, "prognose_avvik": 0.0, "prognosejustering": 0.0,
-            "prognosejustering_begrunnelse": None, "prognose_merknad": None}
+    return {
+        "kommunenr": kommunenr,
+        "aar": int(periode[:4]),
+        "periode": periode,
+        "niva": "kommune",
+        "kode": kommunenr,
+        "navn": f"Kommune {kommunenr}",
+        "budsjettversjon": None,
+        "budsjett_aar": 1200.0,
+        "budsjett_hittil": 100.0 * int(periode[4:]),
+        "regnskap_hittil": regnskap,
+        "avvik_hittil": regnskap - 100.0 * int(periode[4:]),
+        "avvik_pct": None,
+        "prognosemetode": "budsjett",
+        "prognose_aar": 1200.0,
+        "prognose_avvik": 0.0,
+        "prognosejustering": 0.0,
+        "prognosejustering_begrunnelse": None,
+        "prognose_merknad": None,
+    }
 
 
 #: Oslo (0301) and Moskenes (1874) over a turn of the year: 3 periods x 2 municipalities.
-ROWS = [_avvik(k, p, r) for k, p, r in [
-    ("1874", "202512", 1250.0), ("0301", "202512", 1190.0),
-    ("1874", "202601", 110.0), ("0301", "202601", 95.0),
-    ("1874", "202602", 205.0), ("0301", "202602", 210.0),
-]]
+ROWS = [
+    _avvik(k, p, r)
+    for k, p, r in [
+        ("1874", "202512", 1250.0),
+        ("0301", "202512", 1190.0),
+        ("1874", "202601", 110.0),
+        ("0301", "202601", 95.0),
+        ("1874", "202602", 205.0),
+        ("0301", "202602", 210.0),
+    ]
+]
 
 
 @pytest.fixture
@@ -59,7 +79,7 @@ def test_layout_one_file_per_period_with_every_municipality_sorted(store):
 
 def _readme_example() -> str:
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("### Reading the store"):]
+    section = text[text.index("### Reading the store") :]
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)
 
 
@@ -75,8 +95,9 @@ def _sorted(df: pd.DataFrame) -> pd.DataFrame:
     return df.where(df.notna(), None)
 
 
-@pytest.mark.parametrize("kommune, number, rows", [("1874", "1874", [1250.0, 110.0, 205.0]),
-                                                    ("0301", "301", [1190.0, 95.0, 210.0])])
+@pytest.mark.parametrize(
+    "kommune, number, rows", [("1874", "1874", [1250.0, 110.0, 205.0]), ("0301", "301", [1190.0, 95.0, 210.0])]
+)
 def test_readme_reading_examples_give_equal_frames_with_codes_as_text(store, kommune, number, rows):
     code = _readme_example()
     if kommune != "1874":
@@ -106,8 +127,7 @@ def test_pandas_comparison_with_a_text_code_finds_the_rows(store):
 def test_load_takes_codes_as_text_or_numbers(store, kommune):
     df = ind.load("avvik", kommune=kommune)
     wanted = {1874: {"1874"}, "1874": {"1874"}, "301": {"0301"}, 301: {"0301"}}
-    expected = wanted.get(kommune) if not isinstance(kommune, list | tuple) else {
-        str(k).zfill(4) for k in kommune}
+    expected = wanted.get(kommune) if not isinstance(kommune, list | tuple) else {str(k).zfill(4) for k in kommune}
     assert set(df["kommunenr"]) == expected
     assert len(df) == 3 * len(expected)
 
@@ -138,11 +158,18 @@ def test_temp_and_underscore_files_are_not_data(store):
 
 def test_year_and_timeless_units(tmp_path):
     out = tmp_path / "store"
-    budsjett = pd.DataFrame({"kommunenr": ["1874", "1859"], "aar": [2026, 2026], "versjon": ["opprinnelig"] * 2,
-                             "ansvar": ["1", "1"], "funksjon": ["120", "120"], "art": ["010", "010"],
-                             "belop": [10.0, 20.0]})
-    org = pd.DataFrame({"kommunenr": ["1874"], "ansvar": ["1"], "ansvar_navn": ["Rådmann"],
-                        "rammeomrade": ["Stab"]})
+    budsjett = pd.DataFrame(
+        {
+            "kommunenr": ["1874", "1859"],
+            "aar": [2026, 2026],
+            "versjon": ["opprinnelig"] * 2,
+            "ansvar": ["1", "1"],
+            "funksjon": ["120", "120"],
+            "art": ["010", "010"],
+            "belop": [10.0, 20.0],
+        }
+    )
+    org = pd.DataFrame({"kommunenr": ["1874"], "ansvar": ["1"], "ansvar_navn": ["Rådmann"], "rammeomrade": ["Stab"]})
     assert write_dataset(budsjett, out, "budsjett", "aar") == [out / "budsjett" / "2026" / "aar.parquet"]
     assert write_dataset(org, out, "organisasjon", None) == [out / "organisasjon" / "alle.parquet"]
     write_dataset(org.assign(kommunenr="1859", ansvar_navn="Sentraladm."), out, "organisasjon", None)
@@ -150,8 +177,18 @@ def test_year_and_timeless_units(tmp_path):
     assert got[["kommunenr", "ansvar_navn"]].values.tolist() == [["1859", "Sentraladm."], ["1874", "Rådmann"]]
     # every declared column is in the file, empty when the frame lacked it
     assert pq.read_schema(out / "budsjett" / "2026" / "aar.parquet").names == [
-        "kommunenr", "aar", "versjon", "ansvar", "funksjon", "art", "belop", "gjelder_fra",
-        "periodiseringsnokkel", "kilde_linje", "kilde_fil"]
+        "kommunenr",
+        "aar",
+        "versjon",
+        "ansvar",
+        "funksjon",
+        "art",
+        "belop",
+        "gjelder_fra",
+        "periodiseringsnokkel",
+        "kilde_linje",
+        "kilde_fil",
+    ]
     assert read_dataset(out, "budsjett", [("aar", "=", 2026), ("kommunenr", "=", 1874)])["belop"].tolist() == [10.0]
 
 
@@ -161,10 +198,12 @@ def test_reader_unifies_schemas_across_files(tmp_path):
     root = tmp_path / "x"
     (root / "2025").mkdir(parents=True)
     (root / "2026").mkdir()
-    pq.write_table(pa.table({"kommunenr": ["1874"], "aar": [2025], "merknad": pa.nulls(1)}),
-                   root / "2025" / "aar.parquet")
-    pq.write_table(pa.table({"kommunenr": ["1874"], "aar": [2026], "merknad": ["sen"], "ny": [1.5]}),
-                   root / "2026" / "aar.parquet")
+    pq.write_table(
+        pa.table({"kommunenr": ["1874"], "aar": [2025], "merknad": pa.nulls(1)}), root / "2025" / "aar.parquet"
+    )
+    pq.write_table(
+        pa.table({"kommunenr": ["1874"], "aar": [2026], "merknad": ["sen"], "ny": [1.5]}), root / "2026" / "aar.parquet"
+    )
     df = read_dataset(tmp_path, "x")
     assert df["merknad"].tolist()[1] == "sen" and pd.isna(df["merknad"].tolist()[0])
     assert df["ny"].tolist()[1] == 1.5 and pd.isna(df["ny"].tolist()[0])
@@ -196,9 +235,18 @@ def test_old_hive_layout_is_refused_plainly(tmp_path):
 
 def test_quarantine_is_a_dataset_of_its_own_with_csv_copies_beside_it(tmp_path):
     class _Ingest:
-        quarantine = pd.DataFrame({"kilde": ["regnskap"], "fil": ["r.csv"], "linje": [7], "kolonne": ["belop"],
-                                   "verdi": ["1,2,3"], "regel": ["tall"], "melding": ["Verdien er ikke et tall."],
-                                   "kjoring_id": ["k1"]})
+        quarantine = pd.DataFrame(
+            {
+                "kilde": ["regnskap"],
+                "fil": ["r.csv"],
+                "linje": [7],
+                "kolonne": ["belop"],
+                "verdi": ["1,2,3"],
+                "regel": ["tall"],
+                "melding": ["Verdien er ikke et tall."],
+                "kjoring_id": ["k1"],
+            }
+        )
 
     paths = write_quarantine(_Ingest(), tmp_path, "k1")
     assert paths == [str(tmp_path / "karantene" / "k1.parquet"), str(tmp_path / "karantene_csv" / "k1.csv")]

@@ -32,12 +32,22 @@ def _history_store(out: Path) -> Path:
     ``merknad`` as ``large_string`` (the ``cast large_string→null`` of the issue)."""
     (out / "prognosetreff" / "2025").mkdir(parents=True)
     (out / "prognosetreff" / "2026").mkdir(parents=True)
-    pq.write_table(pa.table({"kommunenr": ["1874", "1865"], "aar": [2025, 2025], "feil": [10.0, -2.5],
-                             "merknad": pa.nulls(2)}),
-                   out / "prognosetreff" / "2025" / "aar.parquet")
-    pq.write_table(pa.table({"kommunenr": ["1874"], "aar": [2026], "feil": [4.0],
-                             "merknad": pa.array(["sen levering"], pa.large_string()), "ny": [1.5]}),
-                   out / "prognosetreff" / "2026" / "aar.parquet")
+    pq.write_table(
+        pa.table({"kommunenr": ["1874", "1865"], "aar": [2025, 2025], "feil": [10.0, -2.5], "merknad": pa.nulls(2)}),
+        out / "prognosetreff" / "2025" / "aar.parquet",
+    )
+    pq.write_table(
+        pa.table(
+            {
+                "kommunenr": ["1874"],
+                "aar": [2026],
+                "feil": [4.0],
+                "merknad": pa.array(["sen levering"], pa.large_string()),
+                "ny": [1.5],
+            }
+        ),
+        out / "prognosetreff" / "2026" / "aar.parquet",
+    )
     return out
 
 
@@ -73,8 +83,9 @@ def test_kostra_grupper_with_kommunenr_typed_differently_across_files_loads(tmp_
     folder = tmp_path / "kostra_grupper"
     folder.mkdir()
     pq.write_table(pa.table({"kommunenr": [1874, 301], "kostragruppe": ["K02", "K13"]}), folder / "alle.parquet")
-    pq.write_table(pa.table({"kommunenr": ["1865"], "kostragruppe": ["K08"], "gruppenavn": ["Gruppe 8"]}),
-                   folder / "eldre.parquet")
+    pq.write_table(
+        pa.table({"kommunenr": ["1865"], "kostragruppe": ["K08"], "gruppenavn": ["Gruppe 8"]}), folder / "eldre.parquet"
+    )
     df = ind.load("kostra_grupper", out=tmp_path)
     assert df[["kommunenr", "kostragruppe"]].values.tolist() == [["0301", "K13"], ["1865", "K08"], ["1874", "K02"]]
     assert df["gruppenavn"].isna().tolist() == [True, False, True]
@@ -89,12 +100,34 @@ def test_a_column_no_contract_declares_takes_the_type_its_files_agree_on(tmp_pat
     root = tmp_path / "z"
     for year in ("2024", "2025", "2026"):
         (root / year).mkdir(parents=True)
-    pq.write_table(pa.table({"kommunenr": ["1874"], "aar": [2024], "n": pa.array([2], pa.int32()),
-                             "blandet": [1.5], "tom": pa.array([None], pa.string())}), root / "2024" / "aar.parquet")
-    pq.write_table(pa.table({"kommunenr": ["1874"], "aar": [2025], "n": [2.5], "blandet": ["ukjent"],
-                             "tom": [7.0]}), root / "2025" / "aar.parquet")
-    pq.write_table(pa.table({"kommunenr": ["1874"], "aar": [2026], "n": pa.nulls(1, pa.string()),
-                             "blandet": pa.nulls(1), "tom": pa.nulls(1, pa.string())}), root / "2026" / "aar.parquet")
+    pq.write_table(
+        pa.table(
+            {
+                "kommunenr": ["1874"],
+                "aar": [2024],
+                "n": pa.array([2], pa.int32()),
+                "blandet": [1.5],
+                "tom": pa.array([None], pa.string()),
+            }
+        ),
+        root / "2024" / "aar.parquet",
+    )
+    pq.write_table(
+        pa.table({"kommunenr": ["1874"], "aar": [2025], "n": [2.5], "blandet": ["ukjent"], "tom": [7.0]}),
+        root / "2025" / "aar.parquet",
+    )
+    pq.write_table(
+        pa.table(
+            {
+                "kommunenr": ["1874"],
+                "aar": [2026],
+                "n": pa.nulls(1, pa.string()),
+                "blandet": pa.nulls(1),
+                "tom": pa.nulls(1, pa.string()),
+            }
+        ),
+        root / "2026" / "aar.parquet",
+    )
     schema, odd = read_schema("z", sorted(root.rglob("*.parquet")))
     assert schema.field("n").type == pa.float64()
     assert schema.field("blandet").type == pa.string()
@@ -108,8 +141,10 @@ def test_a_column_no_contract_declares_takes_the_type_its_files_agree_on(tmp_pat
 
 def test_a_declared_column_an_old_file_cannot_convert_is_named_with_its_file(tmp_path):
     (tmp_path / "avvik" / "2026").mkdir(parents=True)
-    pq.write_table(pa.table({"kommunenr": ["1874"], "periode": ["202610"], "avvik_hittil": ["mye"]}),
-                   tmp_path / "avvik" / "2026" / "202610.parquet")
+    pq.write_table(
+        pa.table({"kommunenr": ["1874"], "periode": ["202610"], "avvik_hittil": ["mye"]}),
+        tmp_path / "avvik" / "2026" / "202610.parquet",
+    )
     with pytest.raises(UserError, match=r"202610\.parquet.*«avvik_hittil».*kjør perioden på nytt"):
         ind.load("avvik", out=tmp_path)
 
@@ -119,15 +154,29 @@ def test_the_writer_replaces_rows_in_a_unit_file_an_earlier_version_wrote_with_n
     one beside it) and the file is written back with the declared types."""
     path = tmp_path / "tiltak_status" / "2026" / "202610.parquet"
     path.parent.mkdir(parents=True)
-    pq.write_table(pa.table({"kommunenr": [301, 1874], "periode": ["202610", "202610"], "tiltak_id": [1, 2],
-                             "planlagt_aar": [100.0, 200.0]}), path)
-    write_dataset(pd.DataFrame({"kommunenr": ["0301"], "periode": ["202610"], "tiltak_id": ["1"],
-                                "planlagt_aar": [150.0]}), tmp_path, "tiltak_status", "periode")
+    pq.write_table(
+        pa.table(
+            {
+                "kommunenr": [301, 1874],
+                "periode": ["202610", "202610"],
+                "tiltak_id": [1, 2],
+                "planlagt_aar": [100.0, 200.0],
+            }
+        ),
+        path,
+    )
+    write_dataset(
+        pd.DataFrame({"kommunenr": ["0301"], "periode": ["202610"], "tiltak_id": ["1"], "planlagt_aar": [150.0]}),
+        tmp_path,
+        "tiltak_status",
+        "periode",
+    )
     table = pq.read_table(path)
     assert table.schema.field("kommunenr").type == pa.string() and table.schema.field("tiltak_id").type == pa.string()
     assert table.select(["kommunenr", "tiltak_id", "planlagt_aar"]).to_pylist() == [
         {"kommunenr": "0301", "tiltak_id": "1", "planlagt_aar": 150.0},
-        {"kommunenr": "1874", "tiltak_id": "2", "planlagt_aar": 200.0}]
+        {"kommunenr": "1874", "tiltak_id": "2", "planlagt_aar": 200.0},
+    ]
 
 
 def test_the_list_of_datasets_comes_from_the_contracts():
@@ -144,7 +193,7 @@ def test_the_list_of_datasets_comes_from_the_contracts():
 
 def _docs_example() -> str:
     text = (Path(__file__).parents[1] / "docs" / "store.md").read_text(encoding="utf-8")
-    section = text[text.index("## Reading the store"):]
+    section = text[text.index("## Reading the store") :]
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)
 
 
@@ -154,22 +203,57 @@ def test_the_recipe_of_docs_store_md_runs_as_written_on_files_of_mixed_history(t
     2026 by this one; and one SSB table."""
     out = tmp_path / "data" / "processed"
     (out / "avvik" / "2025").mkdir(parents=True)
-    pq.write_table(pa.table({"kommunenr": [1874, 1865], "aar": [2025, 2025], "periode": ["202512", "202512"],
-                             "niva": ["kommune"] * 2, "avvik_hittil": [-5.0, 7.0], "prognose_merknad": pa.nulls(2)}),
-                   out / "avvik" / "2025" / "202512.parquet")
-    write_dataset(pd.DataFrame({"kommunenr": ["1874"], "aar": [2026], "periode": ["202610"], "niva": ["kommune"],
-                                "avvik_hittil": [12.5], "prognose_merknad": ["ny merknad"],
-                                "prognosejustering": [-3.0]}), out, "avvik", "periode")
-    write_dataset(pd.DataFrame({"kommunenr": ["1874", "1865"], "tabell": "07459", "verdi": [900.0, 6000.0]}),
-                  out / "kostra", "07459", None)
+    pq.write_table(
+        pa.table(
+            {
+                "kommunenr": [1874, 1865],
+                "aar": [2025, 2025],
+                "periode": ["202512", "202512"],
+                "niva": ["kommune"] * 2,
+                "avvik_hittil": [-5.0, 7.0],
+                "prognose_merknad": pa.nulls(2),
+            }
+        ),
+        out / "avvik" / "2025" / "202512.parquet",
+    )
+    write_dataset(
+        pd.DataFrame(
+            {
+                "kommunenr": ["1874"],
+                "aar": [2026],
+                "periode": ["202610"],
+                "niva": ["kommune"],
+                "avvik_hittil": [12.5],
+                "prognose_merknad": ["ny merknad"],
+                "prognosejustering": [-3.0],
+            }
+        ),
+        out,
+        "avvik",
+        "periode",
+    )
+    write_dataset(
+        pd.DataFrame({"kommunenr": ["1874", "1865"], "tabell": "07459", "verdi": [900.0, 6000.0]}),
+        out / "kostra",
+        "07459",
+        None,
+    )
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("INDICATORS_OUT", str(out))
     namespace: dict = {}
     exec(compile(_docs_example(), "docs/store.md", "exec"), namespace)  # noqa: S102 - the docs' own example
     avvik, duck, tabell = namespace["avvik"], namespace["duck"], namespace["tabell"]
     assert avvik[["kommunenr", "periode", "avvik_hittil", "prognose_merknad", "prognosejustering"]].to_dict(
-        "records") == [{"kommunenr": "1874", "periode": "202610", "avvik_hittil": 12.5,
-                        "prognose_merknad": "ny merknad", "prognosejustering": -3.0}]
+        "records"
+    ) == [
+        {
+            "kommunenr": "1874",
+            "periode": "202610",
+            "avvik_hittil": 12.5,
+            "prognose_merknad": "ny merknad",
+            "prognosejustering": -3.0,
+        }
+    ]
     duck = duck.sort_values("periode", ignore_index=True)
     assert duck["periode"].tolist() == ["202512", "202610"] and duck["avvik_hittil"].tolist() == [-5.0, 12.5]
     assert pd.isna(duck["prognosejustering"].iloc[0]) and duck["prognosejustering"].iloc[1] == -3.0

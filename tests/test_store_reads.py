@@ -49,14 +49,25 @@ def reads(tmp_path_factory):
         step[0] = name
         return pipeline.direct_map(name, fn, calls)
 
-    patched = [(m, a) for m in list(sys.modules.values()) if getattr(m, "__name__", "").startswith("indicators")
-               for a in ("read_dataset",) if getattr(m, a, None) is original]
+    patched = [
+        (m, a)
+        for m in list(sys.modules.values())
+        if getattr(m, "__name__", "").startswith("indicators")
+        for a in ("read_dataset",)
+        if getattr(m, a, None) is original
+    ]
     mp = pytest.MonkeyPatch()
     for module, attr in patched:
         mp.setattr(module, attr, counted)
     try:
-        result = pipeline.execute_run(REPO / "data" / "raw", tmp_path_factory.mktemp("store"), Periode(2026, 10),
-                                      runner=runner, mapper=mapper, units_wanted=2)
+        result = pipeline.execute_run(
+            REPO / "data" / "raw",
+            tmp_path_factory.mktemp("store"),
+            Periode(2026, 10),
+            runner=runner,
+            mapper=mapper,
+            units_wanted=2,
+        )
     finally:
         mp.undo()
     return log, result
@@ -69,8 +80,9 @@ def test_each_dataset_is_read_at_most_once_per_municipality(reads):
     # the ingest reads the stored measures once, before this run's rows are stored, to check follow-up rows
     # against them; from the store of this run on, each dataset is read once per municipality
     assert [r[1] for r in data_reads if r[0] == "les-og-valider"] == ["tiltak"]
-    per = Counter((name, k) for step, name, kommuner, _y, _c in data_reads if step != "les-og-valider"
-                  for k in kommuner)
+    per = Counter(
+        (name, k) for step, name, kommuner, _y, _c in data_reads if step != "les-og-valider" for k in kommuner
+    )
     assert len(per) > 4 * 10 and max(per.values()) == 1, [(key, n) for key, n in per.items() if n > 1]
 
 
@@ -81,10 +93,28 @@ def test_the_units_read_what_they_need_once_each(reads):
     assert {r[2] for r in unit_reads} == {("1859", "1860"), ("1865", "1874")}
     for batch in (("1859", "1860"), ("1865", "1874")):
         names = Counter(r[1] for r in unit_reads if r[2] == batch)
-        assert names == Counter({n: 1 for n in (
-            "regnskap", "budsjett", "organisasjon", "periodisering", "prognosejustering", "prognose_historikk",
-            "tiltak", "tiltak_oppfolging", "tjenestemottakere", "befolkning", "plasser", "bemanning", "balanse",
-            "samarbeidsavtaler", "prosjektplan")})
+        assert names == Counter(
+            {
+                n: 1
+                for n in (
+                    "regnskap",
+                    "budsjett",
+                    "organisasjon",
+                    "periodisering",
+                    "prognosejustering",
+                    "prognose_historikk",
+                    "tiltak",
+                    "tiltak_oppfolging",
+                    "tjenestemottakere",
+                    "befolkning",
+                    "plasser",
+                    "bemanning",
+                    "balanse",
+                    "samarbeidsavtaler",
+                    "prosjektplan",
+                )
+            }
+        )
     years = {r[1]: r[3] for r in unit_reads}
     # P = 2026: the ledger of 2023–2026 (the deviation: 2025–26; last year's forecast accuracy: 2024–25;
     # the key figures: the balance's closed years, 202313 is the sample's first); the budget of last year,
@@ -96,18 +126,38 @@ def test_the_units_read_what_they_need_once_each(reads):
     assert years["befolkning"] is None and years["organisasjon"] is None  # every year (the coverage charts)
     # the ledger without its voucher, project and source-line columns; every column of the rest
     columns = {r[1]: r[4] for r in unit_reads}
-    assert columns.pop("regnskap") == ("kommunenr", "aar", "periode", "ansvar", "funksjon", "art", "kontoklasse",
-                                       "belop")
+    assert columns.pop("regnskap") == (
+        "kommunenr",
+        "aar",
+        "periode",
+        "ansvar",
+        "funksjon",
+        "art",
+        "kontoklasse",
+        "belop",
+    )
     assert set(columns.values()) == {None}
 
 
 def test_only_the_municipality_column_is_read_to_list_them(reads):
     log, _ = reads
     listing = [r for r in log if r[4] == ("kommunenr",)]
-    assert listing and {r[1] for r in listing} <= {"regnskap", "budsjett", "organisasjon", "tiltak", "bemanning",
-                                                    "tjenestemottakere", "samarbeidsavtaler", "prosjektplan",
-                                                    "befolkning", "plasser", "balanse", "periodisering",
-                                                    "prognosejustering", "tiltak_oppfolging"}
+    assert listing and {r[1] for r in listing} <= {
+        "regnskap",
+        "budsjett",
+        "organisasjon",
+        "tiltak",
+        "bemanning",
+        "tjenestemottakere",
+        "samarbeidsavtaler",
+        "prosjektplan",
+        "befolkning",
+        "plasser",
+        "balanse",
+        "periodisering",
+        "prognosejustering",
+        "tiltak_oppfolging",
+    }
     assert Counter(r[1] for r in listing)["organisasjon"] <= 2  # the units' list and kostra_sammenligning's
 
 
@@ -119,8 +169,14 @@ def test_batches_split_in_order_and_evenly():
 
 
 def test_inputs_give_what_the_store_gives_for_a_subset_of_years(tmp_path):
-    frame = pd.DataFrame({"kommunenr": ["1874", "1874", "1859"], "aar": [2025, 2026, 2026],
-                          "periode": ["202513", "202601", "202601"], "belop": [1.0, 2.5, 4.0]})
+    frame = pd.DataFrame(
+        {
+            "kommunenr": ["1874", "1874", "1859"],
+            "aar": [2025, 2026, 2026],
+            "periode": ["202513", "202601", "202601"],
+            "belop": [1.0, 2.5, 4.0],
+        }
+    )
     store.write_dataset(frame, tmp_path, "regnskap", "periode")
     inp = units.read_inputs(tmp_path, ["1874"], {"regnskap": {2025, 2026}})
     for years in ([2026], [2025, 2026], [2024]):

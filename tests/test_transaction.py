@@ -54,8 +54,13 @@ print("ferdig", flush=True)
 
 def _spawn(raw: Path, out: Path, run_id: str) -> subprocess.Popen:
     """A run that does its imports and then waits for a line on stdin to start (:func:`_go`)."""
-    return subprocess.Popen([sys.executable, "-c", DRIVER.format(repo=str(REPO)), str(raw), str(out), run_id],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", DRIVER.format(repo=str(REPO)), str(raw), str(out), run_id],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _go(proc: subprocess.Popen) -> None:
@@ -151,7 +156,7 @@ def test_a_killed_run_leaves_the_store_as_before_and_the_next_run_succeeds(store
         # readers outside a run see no half-written file and no staging (the names start with ".")
         assert not [p for p in out.rglob("*") if p.suffix == ".tmp" and STAGING_DIR not in p.parts]
         if not list(out.glob(f"{STAGING_DIR}/*/{JOURNAL}")):  # not killed inside the commit: readers see
-            assert store_digest(out) in (old, new)               # a whole state even before the next start
+            assert store_digest(out) in (old, new)  # a whole state even before the next start
         recover(out)  # what the next start does under the lock
         state = store_digest(out)
         assert state in (old, new), f"kill {i} after {delay:.2f} s left a mix"
@@ -188,7 +193,8 @@ def test_two_runs_at_once_give_one_result_or_a_refusal(stores):
     state = store_digest(out)
     assert {k for k in state if k.startswith("kjoringer/")} == {f"kjoringer/{r}.json" for r in ["forste", *winner]}
     assert {k: v for k, v in state.items() if not k.startswith(("kjoringer/", "karantene/"))} == {
-        k: v for k, v in new.items() if not k.startswith(("kjoringer/", "karantene/"))}
+        k: v for k, v in new.items() if not k.startswith(("kjoringer/", "karantene/"))
+    }
 
 
 def test_a_run_into_a_busy_store_stops_at_once_and_writes_nothing(stores, tmp_path):
@@ -256,8 +262,9 @@ def test_recovery_rolls_back_a_run_killed_before_its_journal(tmp_path: Path):
     txn = _staged(out, "drept")
     txn._unlock()  # as if killed: the OS drops the lock, the staging folder stays
     notes = recover(out)
-    assert notes == ["Kjøring drept ble avbrutt før den var ferdig; ingenting fra den ble lagret, og lageret er "
-                     "som før den."]
+    assert notes == [
+        "Kjøring drept ble avbrutt før den var ferdig; ingenting fra den ble lagret, og lageret er som før den."
+    ]
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a.txt", "b.txt"]
     assert (out / "b.txt").read_text() == "b"
 
@@ -276,6 +283,9 @@ def test_recovery_rolls_forward_a_run_killed_during_its_commit(tmp_path: Path):
     txn._unlock()
     assert "fullført" in recover(out)[0]
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        "b.txt", "ny/c.txt", "uendret.txt"]
+        "b.txt",
+        "ny/c.txt",
+        "uendret.txt",
+    ]
     assert (out / "b.txt").read_text() == "ny" and (out / "uendret.txt").read_text() == "u"
     assert not (out / STAGING_DIR).exists()

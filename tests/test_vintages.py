@@ -6,10 +6,21 @@ from indicators.periods import Periode
 from indicators.vintages import forecast_accuracy, forecast_history
 
 LEDGER = pd.DataFrame(
-    [(f"2025{m:02d}", 100.0) for m in range(1, 13)] + [("202513", 60.0)],
-    columns=["periode", "belop"]).assign(kommunenr="1874", ansvar="A", funksjon="202", art="120", kontoklasse="1")
-BUDGET = pd.DataFrame({"kommunenr": "1874", "aar": 2025, "versjon": "v", "ansvar": "A", "funksjon": "202",
-                       "art": "120", "belop": [1800.0], "gjelder_fra": "202501", "periodiseringsnokkel": None})
+    [(f"2025{m:02d}", 100.0) for m in range(1, 13)] + [("202513", 60.0)], columns=["periode", "belop"]
+).assign(kommunenr="1874", ansvar="A", funksjon="202", art="120", kontoklasse="1")
+BUDGET = pd.DataFrame(
+    {
+        "kommunenr": "1874",
+        "aar": 2025,
+        "versjon": "v",
+        "ansvar": "A",
+        "funksjon": "202",
+        "art": "120",
+        "belop": [1800.0],
+        "gjelder_fra": "202501",
+        "periodiseringsnokkel": None,
+    }
+)
 
 
 def test_every_method_is_kept_and_scored_against_the_closed_year():

@@ -26,12 +26,14 @@ ERROR = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?:\d+:)? error: (?P<msg>.*?
 
 def run_mypy() -> list[dict[str, str]]:
     """mypy's errors as dicts with path, line, msg and code (the configuration is in pyproject.toml)."""
-    proc = subprocess.run([sys.executable, "-m", "mypy", "src/indicators"], cwd=ROOT, capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "src/indicators"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     if proc.returncode not in (0, 1):
         sys.exit(f"mypy could not run:\n{proc.stdout}{proc.stderr}")
-    return [m.groupdict() | {"code": m["code"] or "misc"} for line in proc.stdout.splitlines()
-            if (m := ERROR.match(line))]
+    return [
+        m.groupdict() | {"code": m["code"] or "misc"} for line in proc.stdout.splitlines() if (m := ERROR.match(line))
+    ]
 
 
 def counts(errors: list[dict[str, str]]) -> dict[str, int]:
@@ -59,10 +61,14 @@ def main(argv: list[str] | None = None) -> int:
             if e["path"] == path and e["code"] == code.rstrip("]"):
                 print(f"  {e['path']}:{e['line']}: {e['msg']}")
     if shrunk:
-        print(f"mypy: {len(shrunk)} (file, kind) pairs have fewer errors than the baseline; "
-              "record it with `python tools/mypy_baseline.py --update`.")
-    print(f"mypy: {sum(now.values())} errors (baseline {sum(base.values())}); "
-          + ("more than the baseline allows." if grown else "none new."))
+        print(
+            f"mypy: {len(shrunk)} (file, kind) pairs have fewer errors than the baseline; "
+            "record it with `python tools/mypy_baseline.py --update`."
+        )
+    print(
+        f"mypy: {sum(now.values())} errors (baseline {sum(base.values())}); "
+        + ("more than the baseline allows." if grown else "none new.")
+    )
     return 1 if grown else 0
 
 

@@ -23,7 +23,22 @@ from indicators.vintages import forecast_accuracy, forecast_history
 __version__ = "0.1.0"
 
 __all__ = [
-    "Periode", "bemanning_indikatorer", "care_counts", "compute_avvik", "coverage", "default_store",
-    "dekningsgrad", "drill_down", "forecast_accuracy", "forecast_history", "ledger_lines", "load", "nokkeltall",
-    "norsk_tabell", "norsk_tall", "samarbeidsavtaler_indikatorer", "tiltak_status", "tiltak_totals",
+    "Periode",
+    "bemanning_indikatorer",
+    "care_counts",
+    "compute_avvik",
+    "coverage",
+    "default_store",
+    "dekningsgrad",
+    "drill_down",
+    "forecast_accuracy",
+    "forecast_history",
+    "ledger_lines",
+    "load",
+    "nokkeltall",
+    "norsk_tabell",
+    "norsk_tall",
+    "samarbeidsavtaler_indikatorer",
+    "tiltak_status",
+    "tiltak_totals",
 ]

@@ -13,8 +13,17 @@ import pandas as pd
 
 from indicators import accounts
 
-SAMARBEID_COLUMNS = ["kommunenr", "aar", "gruppe", "kode", "antall", "kostnad", "kostnad_per_innbygger",
-                     "andel_av_netto_driftsutgifter_pct", "evaluering_forfalt"]
+SAMARBEID_COLUMNS = [
+    "kommunenr",
+    "aar",
+    "gruppe",
+    "kode",
+    "antall",
+    "kostnad",
+    "kostnad_per_innbygger",
+    "andel_av_netto_driftsutgifter_pct",
+    "evaluering_forfalt",
+]
 
 
 def samarbeidsavtaler_indikatorer(
@@ -38,8 +47,11 @@ def samarbeidsavtaler_indikatorer(
     frames = []
     for gruppe, col in (("avtaletype", "avtaletype"), ("tjenesteomrade", "tjenesteomrade"), ("totalt", None)):
         key = ["kommunenr", "aar"] + ([col] if col else [])
-        g = a.groupby(key, observed=True).agg(antall=("avtale_id", "nunique"), kostnad=("kostnad", "sum"),
-                                              evaluering_forfalt=("forfalt", "sum")).reset_index()
+        g = (
+            a.groupby(key, observed=True)
+            .agg(antall=("avtale_id", "nunique"), kostnad=("kostnad", "sum"), evaluering_forfalt=("forfalt", "sum"))
+            .reset_index()
+        )
         g["kode"] = g[col] if col else "totalt"
         frames.append(g.assign(gruppe=gruppe))
     out = pd.concat(frames, ignore_index=True)

@@ -1,9 +1,9 @@
 """The analyst's API: load the store, compute indicators, drill down.
 
-    import indicators as ind
-    avvik = ind.load("avvik", kommune="1874", aar=2026)
-    row = avvik.query("niva == 'rammeomrade' and kode == 'Helse og omsorg'").iloc[-1]
-    ind.drill_down(row)            # the ledger lines behind it, with file and line
+import indicators as ind
+avvik = ind.load("avvik", kommune="1874", aar=2026)
+row = avvik.query("niva == 'rammeomrade' and kode == 'Helse og omsorg'").iloc[-1]
+ind.drill_down(row)            # the ledger lines behind it, with file and line
 """
 
 from __future__ import annotations
@@ -28,9 +28,14 @@ def _as_list(value):
     return None if value is None else list(value) if isinstance(value, (list, tuple, set)) else [value]
 
 
-def load(name: str, *, out: Path | str | None = None,
-         kommune: str | int | list[str | int] | None = None,
-         aar: int | str | list[int | str] | None = None, periode: str | int | None = None) -> pd.DataFrame:
+def load(
+    name: str,
+    *,
+    out: Path | str | None = None,
+    kommune: str | int | list[str | int] | None = None,
+    aar: int | str | list[int | str] | None = None,
+    periode: str | int | None = None,
+) -> pd.DataFrame:
     """Read a dataset from the store (default: :func:`default_store`).
 
     Args:
@@ -45,14 +50,26 @@ def load(name: str, *, out: Path | str | None = None,
     root = Path(out) if out is not None else default_store()
     kommuner = _as_list(kommune)
     years = _as_list(aar)
-    df = read_filtered(root, name, None if kommuner is None else [kommunenr_text(k) for k in kommuner],
-                       None if years is None else [int(y) for y in years])
+    df = read_filtered(
+        root,
+        name,
+        None if kommuner is None else [kommunenr_text(k) for k in kommuner],
+        None if years is None else [int(y) for y in years],
+    )
     if df is None:
-        present = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
-                         and any(p.rglob("*.parquet"))) if root.is_dir() else []
+        present = (
+            sorted(
+                p.name
+                for p in root.iterdir()
+                if p.is_dir() and not p.name.startswith((".", "_")) and any(p.rglob("*.parquet"))
+            )
+            if root.is_dir()
+            else []
+        )
         raise FileNotFoundError(
             f"Datasettet «{name}» finnes ikke i {root}. "
-            + (f"Lageret har: {', '.join(present)}." if present else "Lageret er tomt: kjør «indicators run» først."))
+            + (f"Lageret har: {', '.join(present)}." if present else "Lageret er tomt: kjør «indicators run» først.")
+        )
     if periode is not None and "periode" in df.columns:
         df = df[df["periode"].eq(str(periode).replace("-", ""))]
     return df.reset_index(drop=True)

@@ -38,8 +38,11 @@ def _prefect_console(verbose: bool) -> Iterator[None]:
 
     from prefect.logging.handlers import APILogHandler
 
-    loggers = [logging.getLogger()] + [logging.getLogger(n) for n in list(logging.root.manager.loggerDict)
-                                       if n.startswith(("prefect", "uvicorn", "fastapi"))]
+    loggers = [logging.getLogger()] + [
+        logging.getLogger(n)
+        for n in list(logging.root.manager.loggerDict)
+        if n.startswith(("prefect", "uvicorn", "fastapi"))
+    ]
     saved = []
     for lg in loggers:
         for h in lg.handlers:
@@ -117,9 +120,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.monthly import monthly_run
 
     with _prefect_console(args.verbose), use_reporter(_reporter()):
-        state = monthly_run(periode=periode.kode, raw=str(raw), out=str(args.out), kommune=args.kommune,
-                            prognosemetode=args.prognosemetode, figurer=figurer, dask=dask, arbeidere=workers,
-                            return_state=True)
+        state = monthly_run(
+            periode=periode.kode,
+            raw=str(raw),
+            out=str(args.out),
+            kommune=args.kommune,
+            prognosemetode=args.prognosemetode,
+            figurer=figurer,
+            dask=dask,
+            arbeidere=workers,
+            return_state=True,
+        )
     if state.is_failed():
         try:
             state.result()
@@ -131,8 +142,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
     result = state.result()
     print()
-    _print_summary(f"Kjøring {result.kjoring_id} for periode {result.periode} er ferdig.",
-                   summary_rows(result, Path(args.out)))
+    _print_summary(
+        f"Kjøring {result.kjoring_id} for periode {result.periode} er ferdig.", summary_rows(result, Path(args.out))
+    )
     return 0
 
 
@@ -156,17 +168,25 @@ def cmd_report(args: argparse.Namespace) -> int:
     print("  … starter Prefect (innebygd server, tar 10–20 sekunder første gang)", flush=True)
 
     with _prefect_console(args.verbose), use_reporter(_reporter()):
-        state = tertial_report(periode=tertial.kode, out=str(out), kommune=kommune, prognosemetode=method,
-                               mal=args.mal, kommentar_terskel_pct=settings.kommentar_terskel_pct,
-                               return_state=True)
+        state = tertial_report(
+            periode=tertial.kode,
+            out=str(out),
+            kommune=kommune,
+            prognosemetode=method,
+            mal=args.mal,
+            kommentar_terskel_pct=settings.kommentar_terskel_pct,
+            return_state=True,
+        )
     report = state.result()  # re-raises a failure: main() prints it plainly
     print(f"\nRapporten er skrevet:\n  HTML  {report.html}\n  PDF   {report.pdf}\n  XLSX  {report.xlsx}")
     for note in report.notes:
         print(f"Merk: {note}")
     if report.mal:
-        print(f"\nKommentarmalen er skrevet:\n  XLSX  {report.mal}\n  CSV   {report.mal.with_suffix('.csv')}\n"
-              "Lederne fyller inn «forklaring» og «oppfolging»; legg den utfylte filen i mappen «kommentarer/» "
-              "i rådataene og kjør «indicators run» og rapporten på nytt.")
+        print(
+            f"\nKommentarmalen er skrevet:\n  XLSX  {report.mal}\n  CSV   {report.mal.with_suffix('.csv')}\n"
+            "Lederne fyller inn «forklaring» og «oppfolging»; legg den utfylte filen i mappen «kommentarer/» "
+            "i rådataene og kjør «indicators run» og rapporten på nytt."
+        )
     return 0
 
 
@@ -183,10 +203,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"Prefect-server: {url}")
     for name, _flow, cron, description in SCHEDULES:
         print(f"  {name:<20} {cron:<14} {description}")
-    print("Planene er registrert; prosessen kjører dem til den stoppes (Ctrl+C). Se dem i Prefect-UI under "
-          "«Deployments».", flush=True)
-    serve(*build_deployments(str(Path(args.raw or settings.raw).resolve()),
-                             str(Path(args.out or settings.out).resolve())))
+    print(
+        "Planene er registrert; prosessen kjører dem til den stoppes (Ctrl+C). Se dem i Prefect-UI under "
+        "«Deployments».",
+        flush=True,
+    )
+    serve(
+        *build_deployments(str(Path(args.raw or settings.raw).resolve()), str(Path(args.out or settings.out).resolve()))
+    )
     return 0
 
 
@@ -232,24 +256,35 @@ def cmd_kostra(args: argparse.Namespace) -> int:
         paths = write_output(comparison, txn.work, "kostra_sammenligning") if len(comparison) else []
         txn.commit()
     synthetic = bool(len(comparison)) and bool(comparison["syntetisk"].any())
-    print(f"Lastet {len(written)} KOSTRA-filer inn i {out}; kostra_sammenligning: {len(comparison)} rader "
-          f"({len(paths)} filer)." + (" Merk: tallene er SYNTETISKE (eksempeldata)." if synthetic else ""))
+    print(
+        f"Lastet {len(written)} KOSTRA-filer inn i {out}; kostra_sammenligning: {len(comparison)} rader "
+        f"({len(paths)} filer)." + (" Merk: tallene er SYNTETISKE (eksempeldata)." if synthetic else "")
+    )
     return 0
 
 
 #: Live StatBank queries (PxWebApi v2 valueCodes). Codes from the domain notes; confirm against the
 #: table's metadata (``StatBankClient.metadata``) when SSB changes a table.
 LIVE_QUERIES = {
-    "07459": lambda kommuner, regions: {"Region": kommuner, "Alder": "*", "ContentsCode": "Personer1",
-                                        "Tid": "top(3)"},
-    "12362": lambda kommuner, regions: {"KOKkommuneregion0000": regions, "KOKfunksjon0000": ["FGK8", "FGK9"],
-                                        "KOKart0000": ["AGD2"], "ContentsCode": ["KOSbelopinnbygge0000"],
-                                        "Tid": "top(3)"},
+    "07459": lambda kommuner, regions: {"Region": kommuner, "Alder": "*", "ContentsCode": "Personer1", "Tid": "top(3)"},
+    "12362": lambda kommuner, regions: {
+        "KOKkommuneregion0000": regions,
+        "KOKfunksjon0000": ["FGK8", "FGK9"],
+        "KOKart0000": ["AGD2"],
+        "ContentsCode": ["KOSbelopinnbygge0000"],
+        "Tid": "top(3)",
+    },
     # region variable of 11875/12292 assumed like 12362's; confirm with StatBankClient.metadata
-    "11875": lambda kommuner, regions: {"KOKkommuneregion0000": regions, "ContentsCode": ["KOSinstdispplass0000"],
-                                        "Tid": "top(3)"},
-    "12292": lambda kommuner, regions: {"KOKkommuneregion0000": regions, "ContentsCode": ["KOSkjerne80aarov0000"],
-                                        "Tid": "top(3)"},
+    "11875": lambda kommuner, regions: {
+        "KOKkommuneregion0000": regions,
+        "ContentsCode": ["KOSinstdispplass0000"],
+        "Tid": "top(3)",
+    },
+    "12292": lambda kommuner, regions: {
+        "KOKkommuneregion0000": regions,
+        "ContentsCode": ["KOSkjerne80aarov0000"],
+        "Tid": "top(3)",
+    },
 }
 
 
@@ -268,8 +303,10 @@ def cmd_kostra_kontroll(args: argparse.Namespace) -> int:
     aar = args.aar or (closed[-1] if closed else int(years.max()))
     if not years.eq(aar).any():
         have = ", ".join(map(str, sorted(set(years))))
-        raise UserError(f"Regnskapet i {out} har ingen linjer for {aar} (det har {have}). Velg et av disse årene "
-                        f"med --aar, eller kjør «indicators run» med regnskapet for {aar} først.")
+        raise UserError(
+            f"Regnskapet i {out} har ingen linjer for {aar} (det har {have}). Velg et av disse årene "
+            f"med --aar, eller kjør «indicators run» med regnskapet for {aar} først."
+        )
     findings = kostra_kontroll(regnskap, aar)
     folder = out / "kostra_kontroll"
     folder.mkdir(parents=True, exist_ok=True)
@@ -281,13 +318,16 @@ def cmd_kostra_kontroll(args: argparse.Namespace) -> int:
     print(f"KOSTRA-kontroll av {kind} {aar} ({len(findings)} funn), etter SSBs kontrollprogram:")
     for r in findings.itertuples(index=False):
         where = f" [{r.kontoklasse}/{r.funksjon}/{r.art}]" if r.funksjon else ""
-        print(f"  {r.kommunenr} {r.alvorlighet:<7} kontroll {r.kontroll}{where}: {r.melding} "
-              f"(beløp {r.belop_1000} i 1000 kr)")
+        print(
+            f"  {r.kommunenr} {r.alvorlighet:<7} kontroll {r.kontroll}{where}: {r.melding} "
+            f"(beløp {r.belop_1000} i 1000 kr)"
+        )
     errors = int((findings["alvorlighet"] == "ERROR").sum())
     print(f"\nListen er lagret i {path}.")
     if errors:
-        print(f"{errors} feil (ERROR) hindrer innsending til SSB: rett dem i regnskapet før innsending.",
-              file=sys.stderr)
+        print(
+            f"{errors} feil (ERROR) hindrer innsending til SSB: rett dem i regnskapet før innsending.", file=sys.stderr
+        )
         return 1
     print("Ingen feil som hindrer innsending." + (" Se advarslene over." if len(findings) else ""))
     return 0
@@ -328,8 +368,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_sample_data(args: argparse.Namespace) -> int:
     from indicators.sample_data import write_sample_data
 
-    paths = write_sample_data(Path(args.out), seed=args.seed, kommuner=args.kommune,
-                              progress=lambda s: print(f"  … {s}", flush=True))
+    paths = write_sample_data(
+        Path(args.out), seed=args.seed, kommuner=args.kommune, progress=lambda s: print(f"  … {s}", flush=True)
+    )
     print(f"Skrev {len(paths)} filer med syntetiske data til {Path(args.out).resolve()}")
     return 0
 
@@ -344,87 +385,133 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
-    p = sub.add_parser("run", help="den månedlige kjøringen: les, valider, lagre, beregn avvik og prognose, figurer",
-                       description="Leser og validerer alle kilder i --raw, lagrer rene data og beregner avvik "
-                       "og årsprognose for perioden. Avviste rader havner i <out>/karantene/ (CSV for Excel i "
-                       "<out>/karantene_csv/). Exit 1 hvis en fil "
-                       "ble avvist (da lagres ingenting).")
-    p.add_argument("--period", "--periode", required=True,
-                   help="perioden, f.eks. 2025-06 eller 202506 (13 = årsavslutning)")
+    p = sub.add_parser(
+        "run",
+        help="den månedlige kjøringen: les, valider, lagre, beregn avvik og prognose, figurer",
+        description="Leser og validerer alle kilder i --raw, lagrer rene data og beregner avvik "
+        "og årsprognose for perioden. Avviste rader havner i <out>/karantene/ (CSV for Excel i "
+        "<out>/karantene_csv/). Exit 1 hvis en fil "
+        "ble avvist (da lagres ingenting).",
+    )
+    p.add_argument(
+        "--period", "--periode", required=True, help="perioden, f.eks. 2025-06 eller 202506 (13 = årsavslutning)"
+    )
     p.add_argument("--raw", help="mappe med rådata, én undermappe per kilde (standard: data/raw)")
     p.add_argument("--out", help="mappe for resultater (standard: data/processed)")
     p.add_argument("--kommune", nargs="+", metavar="KOMMUNENR", help="beregn bare for disse kommunene")
-    p.add_argument("--prognosemetode", choices=METHODS,
-                   help="årsprognose: budsjett (standard), lineaer eller fjoraarsprofil")
-    p.add_argument("--figurer", nargs="+", metavar="KOMMUNENR",
-                   help="tegn figurer for disse kommunene, eller «alle» (standard: hjemkommunen 1874, eller "
-                   "kommunene i --kommune)")
-    p.add_argument("--dask", metavar="ADRESSE",
-                   help="beregn på en Dask-klynge, f.eks. tcp://server:8786 (standard: prosesser på denne maskinen)")
-    p.add_argument("--arbeidere", type=int, metavar="N",
-                   help="antall prosesser på denne maskinen (standard: antall kjerner)")
+    p.add_argument(
+        "--prognosemetode", choices=METHODS, help="årsprognose: budsjett (standard), lineaer eller fjoraarsprofil"
+    )
+    p.add_argument(
+        "--figurer",
+        nargs="+",
+        metavar="KOMMUNENR",
+        help="tegn figurer for disse kommunene, eller «alle» (standard: hjemkommunen 1874, eller "
+        "kommunene i --kommune)",
+    )
+    p.add_argument(
+        "--dask",
+        metavar="ADRESSE",
+        help="beregn på en Dask-klynge, f.eks. tcp://server:8786 (standard: prosesser på denne maskinen)",
+    )
+    p.add_argument(
+        "--arbeidere", type=int, metavar="N", help="antall prosesser på denne maskinen (standard: antall kjerner)"
+    )
     p.add_argument("--verbose", action="store_true", help="vis Prefects logglinjer")
     p.set_defaults(func=cmd_run)
 
-    r = sub.add_parser("report", help="tertialrapporten (HTML, PDF og XLSX) fra de behandlede dataene",
-                       description="Leser indikatorene som «indicators run» har lagret for tertialets periode "
-                       "og skriver tertialrapporten til <out>/rapporter/ som HTML, PDF og XLSX. Rapporten beregner "
-                       "ikke selv og skriver ingenting i lageret; mangler perioden, sier den hvilken kjøring som "
-                       "lager den (exit 1).")
-    r.add_argument("--period", "--periode", required=True,
-                   help="2026-T1 (per 30.04), 2026-T2 (per 31.08) eller 2026-T3 / 2026-13 (årsavslutning)")
+    r = sub.add_parser(
+        "report",
+        help="tertialrapporten (HTML, PDF og XLSX) fra de behandlede dataene",
+        description="Leser indikatorene som «indicators run» har lagret for tertialets periode "
+        "og skriver tertialrapporten til <out>/rapporter/ som HTML, PDF og XLSX. Rapporten beregner "
+        "ikke selv og skriver ingenting i lageret; mangler perioden, sier den hvilken kjøring som "
+        "lager den (exit 1).",
+    )
+    r.add_argument(
+        "--period",
+        "--periode",
+        required=True,
+        help="2026-T1 (per 30.04), 2026-T2 (per 31.08) eller 2026-T3 / 2026-13 (årsavslutning)",
+    )
     r.add_argument("--out", help="mappen med behandlede data (standard: data/processed)")
     r.add_argument("--kommune", help="kommunen rapporten gjelder (standard: 1874 hvis den finnes)")
-    r.add_argument("--prognosemetode", choices=METHODS,
-                   help="årsprognosen kjøringen skal ha brukt (standard: den som er lagret)")
-    r.add_argument("--mal", action="store_true",
-                   help="skriv også en kommentarmal (XLSX og CSV) med tallene som trenger en lederkommentar")
+    r.add_argument(
+        "--prognosemetode", choices=METHODS, help="årsprognosen kjøringen skal ha brukt (standard: den som er lagret)"
+    )
+    r.add_argument(
+        "--mal",
+        action="store_true",
+        help="skriv også en kommentarmal (XLSX og CSV) med tallene som trenger en lederkommentar",
+    )
     r.add_argument("--verbose", action="store_true", help="vis Prefects logglinjer")
     r.set_defaults(func=cmd_report)
 
-    sv = sub.add_parser("serve", help="registrer og kjør de planlagte kjøringene (krever «prefect server start»)",
-                        description="Registrerer deployments med faste tidspunkter (månedlig kjøring den 5., "
-                        "tertialrapport 15. mai og 15. september, årsrapport 1. mars) og kjører dem. Krever en "
-                        "varig Prefect-server: «prefect server start» og PREFECT_API_URL.")
+    sv = sub.add_parser(
+        "serve",
+        help="registrer og kjør de planlagte kjøringene (krever «prefect server start»)",
+        description="Registrerer deployments med faste tidspunkter (månedlig kjøring den 5., "
+        "tertialrapport 15. mai og 15. september, årsrapport 1. mars) og kjører dem. Krever en "
+        "varig Prefect-server: «prefect server start» og PREFECT_API_URL.",
+    )
     sv.add_argument("--raw", help="mappe med rådata for den månedlige kjøringen (standard: data/raw)")
     sv.add_argument("--out", help="mappe for resultater (standard: data/processed)")
     sv.set_defaults(func=cmd_serve)
 
-    ko = sub.add_parser("kostra", help="KOSTRA-tall fra SSB (eller lagrede svar) inn i lageret, og sammenligningen",
-                        description="Henter KOSTRA-tall fra SSBs statistikkbank og KLASS (eller leser lagrede "
-                        "JSON-stat2-svar med --offline), lagrer dem og beregner kostra_sammenligning: kommunen mot "
-                        "KOSTRA-gruppen, landet uten Oslo og nabokommunene.")
+    ko = sub.add_parser(
+        "kostra",
+        help="KOSTRA-tall fra SSB (eller lagrede svar) inn i lageret, og sammenligningen",
+        description="Henter KOSTRA-tall fra SSBs statistikkbank og KLASS (eller leser lagrede "
+        "JSON-stat2-svar med --offline), lagrer dem og beregner kostra_sammenligning: kommunen mot "
+        "KOSTRA-gruppen, landet uten Oslo og nabokommunene.",
+    )
     ko.add_argument("--offline", metavar="MAPPE", help="les lagrede svar fra mappen i stedet for å hente fra SSB")
-    ko.add_argument("--tables", nargs="+", default=["07459", "12362", "11875", "12292"],
-                    help="tabeller å hente (standard: 07459 12362 11875 12292)")
+    ko.add_argument(
+        "--tables",
+        nargs="+",
+        default=["07459", "12362", "11875", "12292"],
+        help="tabeller å hente (standard: 07459 12362 11875 12292)",
+    )
     ko.add_argument("--kommune", nargs="+", metavar="KOMMUNENR", help="kommunene (standard: alle i lageret)")
     ko.add_argument("--aar", type=int, help="året for KOSTRA-gruppene (standard: i fjor)")
     ko.add_argument("--raw", help="rådatamappen; svarene lagres i <raw>/kostra (standard: data/raw)")
     ko.add_argument("--out", help="mappen med behandlede data (standard: data/processed)")
     ko.set_defaults(func=cmd_kostra)
 
-    k = sub.add_parser("kostra-kontroll", help="KOSTRA-kontroll av regnskapet før innsending til SSB",
-                       description="Kjører reglene i SSBs kontrollprogram som gjelder kommunens regnskap "
-                       "(gyldige koder, ulovlige kombinasjoner, avskrivninger mot motpost, summer) på det lagrede "
-                       "regnskapet. Exit 1 når det finnes feil (ERROR) som hindrer innsending.")
+    k = sub.add_parser(
+        "kostra-kontroll",
+        help="KOSTRA-kontroll av regnskapet før innsending til SSB",
+        description="Kjører reglene i SSBs kontrollprogram som gjelder kommunens regnskap "
+        "(gyldige koder, ulovlige kombinasjoner, avskrivninger mot motpost, summer) på det lagrede "
+        "regnskapet. Exit 1 når det finnes feil (ERROR) som hindrer innsending.",
+    )
     k.add_argument("--aar", type=int, help="regnskapsåret (standard: siste år med periode 13)")
     k.add_argument("--out", help="mappen med behandlede data (standard: data/processed)")
     k.add_argument("--kommune", nargs="+", metavar="KOMMUNENR", help="bare disse kommunene")
     k.set_defaults(func=cmd_kostra_kontroll)
 
-    v = sub.add_parser("validate", help="sjekk rådata uten å skrive noe",
-                       description="Leser og sjekker rådata, skriver ingenting. Exit 0 når alle filer kunne leses.")
+    v = sub.add_parser(
+        "validate",
+        help="sjekk rådata uten å skrive noe",
+        description="Leser og sjekker rådata, skriver ingenting. Exit 0 når alle filer kunne leses.",
+    )
     v.add_argument("--raw", help="mappe med rådata (standard: data/raw)")
     v.set_defaults(func=cmd_validate)
 
-    s = sub.add_parser("sample-data", help="skriv et realistisk syntetisk datasett i rådatakontrakten",
-                       description="Skriver syntetiske rådata (2024, 2025 og 2026 til og med oktober) for "
-                       "Moskenes og nabokommunene i TK Lofoten. Samme frø gir samme data.")
+    s = sub.add_parser(
+        "sample-data",
+        help="skriv et realistisk syntetisk datasett i rådatakontrakten",
+        description="Skriver syntetiske rådata (2024, 2025 og 2026 til og med oktober) for "
+        "Moskenes og nabokommunene i TK Lofoten. Samme frø gir samme data.",
+    )
     s.add_argument("--out", default="data/raw", help="mappe å skrive til (standard: data/raw)")
     s.add_argument("--seed", type=int, default=1, help="frø for tilfeldige tall (standard: 1)")
-    s.add_argument("--kommune", nargs="+", metavar="KOMMUNENR",
-                   help="kommuner (standard: alle fire i TK Lofoten): 1874 Moskenes, 1859 Flakstad, "
-                   "1860 Vestvågøy, 1865 Vågan")
+    s.add_argument(
+        "--kommune",
+        nargs="+",
+        metavar="KOMMUNENR",
+        help="kommuner (standard: alle fire i TK Lofoten): 1874 Moskenes, 1859 Flakstad, 1860 Vestvågøy, 1865 Vågan",
+    )
     s.set_defaults(func=cmd_sample_data)
     return parser
 
@@ -446,8 +533,9 @@ def write_error_log(args: argparse.Namespace, exc: BaseException) -> Path:
         folder = Path(tempfile.gettempdir())
     path = folder / f"feil-{dt.datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}.log"
     cause = exc.__cause__ if isinstance(exc, StepFailed) and exc.__cause__ is not None else exc
-    text = (f"indicators {' '.join(sys.argv[1:])}\nPython {platform.python_version()}\n\n"
-            + "".join(traceback.format_exception(type(cause), cause, cause.__traceback__)))
+    text = f"indicators {' '.join(sys.argv[1:])}\nPython {platform.python_version()}\n\n" + "".join(
+        traceback.format_exception(type(cause), cause, cause.__traceback__)
+    )
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -465,9 +553,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - never a traceback to a user: one sentence and a log
         failed = exc if isinstance(exc, StepFailed) else StepFailed.from_exception(args.command, exc)
         log = write_error_log(args, exc)
-        print(f"{failed.sentence()} Detaljene er skrevet til {log}. Filene i lageret er skrevet hele eller "
-              "ikke i det hele tatt; kjør kommandoen på nytt etter at feilen er rettet, eller send loggen til "
-              "den som drifter verktøyet.", file=sys.stderr)
+        print(
+            f"{failed.sentence()} Detaljene er skrevet til {log}. Filene i lageret er skrevet hele eller "
+            "ikke i det hele tatt; kjør kommandoen på nytt etter at feilen er rettet, eller send loggen til "
+            "den som drifter verktøyet.",
+            file=sys.stderr,
+        )
         return 2
 
 

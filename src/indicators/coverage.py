@@ -17,12 +17,22 @@ DEKNINGSGRAD_COLUMNS = ["kommunenr", "aar", "periode", "indikator", "teller", "n
 COUNT_COLUMNS = ["kommunenr", "aar", "periode", "telling", "verdi"]
 STORED_COUNT_COLUMNS = [*COUNT_COLUMNS, "prikket"]
 #: counts of persons (or decisions about persons) in ``tjenestemottakere``
-PERSON_COUNTS = ("personer_80pluss_institusjon", "personer_80pluss_hjemme", "personer_67_79_hjemme",
-                 "personer_institusjon", "personer_hjemme", "personer_hjemmesykepleie", "vedtak_i_maned",
-                 "avslag_i_maned", "vedtak_med_soknad_i_maned")
+PERSON_COUNTS = (
+    "personer_80pluss_institusjon",
+    "personer_80pluss_hjemme",
+    "personer_67_79_hjemme",
+    "personer_institusjon",
+    "personer_hjemme",
+    "personer_hjemmesykepleie",
+    "vedtak_i_maned",
+    "avslag_i_maned",
+    "vedtak_med_soknad_i_maned",
+)
 #: statistics over persons, with the count of persons behind each
-STATISTICS_OF = {"timer_hjemmesykepleie": "personer_hjemmesykepleie",
-                 "saksbehandlingstid_median": "vedtak_med_soknad_i_maned"}
+STATISTICS_OF = {
+    "timer_hjemmesykepleie": "personer_hjemmesykepleie",
+    "saksbehandlingstid_median": "vedtak_med_soknad_i_maned",
+}
 
 INDICATORS = {  # indikator: (enhet, teller counts persons, nevner counts persons)
     "andel_80pluss_institusjon": ("prosent", True, True),
@@ -112,12 +122,14 @@ def suppress_counts(counts: pd.DataFrame) -> pd.DataFrame:
     """
     out = counts.copy()
     small = out["telling"].isin(PERSON_COUNTS) & out["verdi"].between(*SMALL)
-    behind = out[out["telling"].isin(list(STATISTICS_OF.values()))].set_index(
-        ["kommunenr", "periode", "telling"])["verdi"]
+    behind = out[out["telling"].isin(list(STATISTICS_OF.values()))].set_index(["kommunenr", "periode", "telling"])[
+        "verdi"
+    ]
     for stat, base in STATISTICS_OF.items():
         rows = out["telling"].eq(stat)
-        idx = pd.MultiIndex.from_arrays([out.loc[rows, "kommunenr"], out.loc[rows, "periode"],
-                                         pd.Series(base, index=out.index[rows])])
+        idx = pd.MultiIndex.from_arrays(
+            [out.loc[rows, "kommunenr"], out.loc[rows, "periode"], pd.Series(base, index=out.index[rows])]
+        )
         n = pd.Series(behind.reindex(idx).to_numpy(), index=out.index[rows])
         small.loc[rows] = n.between(*SMALL)
     out["prikket"] = small.astype(bool)
@@ -152,14 +164,22 @@ def population_31_december(befolkning: pd.DataFrame, aar: int, key: str = "kommu
     b = befolkning.assign(_aar=befolkning["aar"].astype(int), _alder=befolkning["alder"].astype(int))
     nxt = b[b["_aar"].eq(aar + 1)]
     this = b[b["_aar"].eq(aar) & ~b[key].isin(set(nxt[key]))]
-    out = pd.concat([nxt.assign(kohortalder=nxt["_alder"]), this.assign(kohortalder=this["_alder"] + 1)],
-                    ignore_index=True)
-    return pd.DataFrame({key: out[key], "kohortalder": out["kohortalder"].astype(int),
-                         "antall": out["antall"].astype(float), "kilde_aar": out["_aar"].astype(int)})
+    out = pd.concat(
+        [nxt.assign(kohortalder=nxt["_alder"]), this.assign(kohortalder=this["_alder"] + 1)], ignore_index=True
+    )
+    return pd.DataFrame(
+        {
+            key: out[key],
+            "kohortalder": out["kohortalder"].astype(int),
+            "antall": out["antall"].astype(float),
+            "kilde_aar": out["_aar"].astype(int),
+        }
+    )
 
 
-def coverage(counts: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.DataFrame | None,
-             periode: Periode) -> pd.DataFrame:
+def coverage(
+    counts: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.DataFrame | None, periode: Periode
+) -> pd.DataFrame:
     """The coverage indicators at P from aggregated counts, population at 31 December of year y by birth
     cohort (:func:`population_31_december`, so numerator and denominator count the same cohorts) and places in P.
 
@@ -170,8 +190,11 @@ def coverage(counts: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.
     now = counts[counts["periode"].eq(periode.kode)]
     c = now.pivot_table(index="kommunenr", columns="telling", values="verdi", aggfunc="first", dropna=False)
     kommuner = c.index
-    stored_small = (now[now["prikket"].astype(bool)].groupby("kommunenr")["telling"].agg(set)
-                    if "prikket" in now.columns else pd.Series(dtype=object))
+    stored_small = (
+        now[now["prikket"].astype(bool)].groupby("kommunenr")["telling"].agg(set)
+        if "prikket" in now.columns
+        else pd.Series(dtype=object)
+    )
     pop80 = pop6779 = pd.Series(np.nan, index=kommuner)
     if befolkning is not None and len(befolkning):
         cohort = population_31_december(befolkning, periode.aar)
@@ -212,11 +235,19 @@ def coverage(counts: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.
         small |= pd.Series([bool(inputs & stored_small.get(k, set())) for k in kommuner], index=kommuner)
         frames.append(f.assign(indikator=name, enhet=enhet, prikket=small))
     median_small = g("vedtak_med_soknad_i_maned", pd.Series(0.0, index=kommuner)).between(*SMALL) | pd.Series(
-        ["saksbehandlingstid_median" in stored_small.get(k, set()) for k in kommuner], index=kommuner)
-    median = pd.DataFrame({
-        "teller": np.nan, "nevner": np.nan, "verdi": g("saksbehandlingstid_median"),
-        "indikator": "saksbehandlingstid_median_dager", "enhet": "dager", "prikket": median_small,
-    }, index=kommuner)
+        ["saksbehandlingstid_median" in stored_small.get(k, set()) for k in kommuner], index=kommuner
+    )
+    median = pd.DataFrame(
+        {
+            "teller": np.nan,
+            "nevner": np.nan,
+            "verdi": g("saksbehandlingstid_median"),
+            "indikator": "saksbehandlingstid_median_dager",
+            "enhet": "dager",
+            "prikket": median_small,
+        },
+        index=kommuner,
+    )
     frames.append(median)
     out = pd.concat(frames).reset_index()
     out["aar"] = periode.aar
@@ -226,7 +257,8 @@ def coverage(counts: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.
     return out[DEKNINGSGRAD_COLUMNS].reset_index(drop=True)
 
 
-def dekningsgrad(vedtak: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.DataFrame | None,
-                 periode: Periode) -> pd.DataFrame:
+def dekningsgrad(
+    vedtak: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.DataFrame | None, periode: Periode
+) -> pd.DataFrame:
     """Convenience: :func:`care_counts` then :func:`coverage` for one period."""
     return coverage(care_counts(vedtak, [periode]), befolkning, plasser, periode)

@@ -16,8 +16,20 @@ from indicators.periods import Periode
 #: The documented salary profile ``lonn`` (share of the year's salary budget per month):
 #: ordinary months 8.2 %, June 13 % (holiday pay, feriepenger), July 5 % (holiday, less
 #: overtime and temps). Sums to 1.
-LONN_PROFIL: dict[int, float] = {1: 0.082, 2: 0.082, 3: 0.082, 4: 0.082, 5: 0.082, 6: 0.13, 7: 0.05,
-                                 8: 0.082, 9: 0.082, 10: 0.082, 11: 0.082, 12: 0.082}
+LONN_PROFIL: dict[int, float] = {
+    1: 0.082,
+    2: 0.082,
+    3: 0.082,
+    4: 0.082,
+    5: 0.082,
+    6: 0.13,
+    7: 0.05,
+    8: 0.082,
+    9: 0.082,
+    10: 0.082,
+    11: 0.082,
+    12: 0.082,
+}
 JEVN_PROFIL: dict[int, float] = {m: 1 / 12 for m in range(1, 13)}
 BUILT_IN_KEYS = {"jevn": JEVN_PROFIL, "lonn": LONN_PROFIL}
 
@@ -28,9 +40,24 @@ LEVELS = ("kommune", "rammeomrade", "ansvar", "funksjon")
 CELL = ["kommunenr", "ansvar", "funksjon"]
 
 AVVIK_COLUMNS = [
-    "kommunenr", "aar", "periode", "niva", "kode", "navn", "budsjettversjon", "budsjett_aar",
-    "budsjett_hittil", "regnskap_hittil", "avvik_hittil", "avvik_pct", "prognosemetode", "prognose_aar",
-    "prognose_avvik", "prognosejustering", "prognosejustering_begrunnelse", "prognose_merknad",
+    "kommunenr",
+    "aar",
+    "periode",
+    "niva",
+    "kode",
+    "navn",
+    "budsjettversjon",
+    "budsjett_aar",
+    "budsjett_hittil",
+    "regnskap_hittil",
+    "avvik_hittil",
+    "avvik_pct",
+    "prognosemetode",
+    "prognose_aar",
+    "prognose_avvik",
+    "prognosejustering",
+    "prognosejustering_begrunnelse",
+    "prognose_merknad",
 ]
 
 
@@ -59,24 +86,34 @@ def key_shares(periodisering: pd.DataFrame | None, months: int) -> pd.DataFrame:
 
     Built-in keys have kommunenr/aar empty (valid for all)."""
     built = pd.DataFrame(
-        [{"nokkel": k, "andel_hittil": sum(v for m, v in prof.items() if m <= months)}
-         for k, prof in BUILT_IN_KEYS.items()]
+        [
+            {"nokkel": k, "andel_hittil": sum(v for m, v in prof.items() if m <= months)}
+            for k, prof in BUILT_IN_KEYS.items()
+        ]
     )
     if periodisering is None or periodisering.empty:
         return built.assign(kommunenr=None, aar=None)
     p = periodisering.loc[periodisering["maned"].astype(int) <= months]
     custom = (
-        periodisering[["kommunenr", "aar", "nokkel"]].drop_duplicates()
-        .merge(p.groupby(["kommunenr", "aar", "nokkel"], observed=True)["andel"].sum().rename("andel_hittil")
-               .reset_index(), how="left", on=["kommunenr", "aar", "nokkel"])
+        periodisering[["kommunenr", "aar", "nokkel"]]
+        .drop_duplicates()
+        .merge(
+            p.groupby(["kommunenr", "aar", "nokkel"], observed=True)["andel"]
+            .sum()
+            .rename("andel_hittil")
+            .reset_index(),
+            how="left",
+            on=["kommunenr", "aar", "nokkel"],
+        )
         .fillna({"andel_hittil": 0.0})
     )
     custom["aar"] = custom["aar"].astype(int)
     return pd.concat([custom, built.assign(kommunenr=None, aar=None)], ignore_index=True)
 
 
-def periodised_budget(lines: pd.DataFrame, periodisering: pd.DataFrame | None, periode: Periode
-                      ) -> tuple[pd.DataFrame, list[str]]:
+def periodised_budget(
+    lines: pd.DataFrame, periodisering: pd.DataFrame | None, periode: Periode
+) -> tuple[pd.DataFrame, list[str]]:
     """Add ``budsjett_hittil`` = belop × share of the line's key in months 1..min(m, 12).
 
     The key is the line's periodiseringsnokkel, else ``lonn`` for art 010–099, else ``jevn``. A key
@@ -153,9 +190,11 @@ def forecast_year(levels: pd.DataFrame, periode: Periode, method: str) -> pd.Dat
         out["prognose_aar"] = np.where(ok, levels["regnskap_hittil"] / s.where(ok, 1.0), by_budget)
         out.loc[~ok, "prognosemetode"] = "budsjett"
         out.loc[~ok & ~levels["har_fjor"], "prognose_merknad"] = (
-            "Fjorårsprofil mangler (ingen regnskap i fjor); prognosen bruker budsjettmetoden.")
+            "Fjorårsprofil mangler (ingen regnskap i fjor); prognosen bruker budsjettmetoden."
+        )
         out.loc[~ok & levels["har_fjor"], "prognose_merknad"] = (
-            "Fjorårsandelen er utenfor 0,05–1,5; prognosen bruker budsjettmetoden.")
+            "Fjorårsandelen er utenfor 0,05–1,5; prognosen bruker budsjettmetoden."
+        )
     else:
         raise ValueError(f"unknown prognosemetode {method!r}; expected one of {METHODS}")
     return out
@@ -173,9 +212,16 @@ def compute_avvik(
     kommune_navn: dict[str, str] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Deviation and forecast per level at period P by one method; see :func:`compute_avvik_methods`."""
-    out, warnings = compute_avvik_methods(regnskap, budsjett, periode, organisasjon=organisasjon,
-                                          periodisering=periodisering, prognosejustering=prognosejustering,
-                                          methods=(method,), kommune_navn=kommune_navn)
+    out, warnings = compute_avvik_methods(
+        regnskap,
+        budsjett,
+        periode,
+        organisasjon=organisasjon,
+        periodisering=periodisering,
+        prognosejustering=prognosejustering,
+        methods=(method,),
+        kommune_navn=kommune_navn,
+    )
     return out[method], warnings
 
 
@@ -206,11 +252,25 @@ def compute_avvik_methods(
         ({method: the ``avvik`` rows}, warnings for the run summary).
     """
     if budsjett is None:
-        budsjett = pd.DataFrame(columns=["kommunenr", "aar", "versjon", "ansvar", "funksjon", "art", "belop",
-                                         "gjelder_fra", "periodiseringsnokkel"])
+        budsjett = pd.DataFrame(
+            columns=[
+                "kommunenr",
+                "aar",
+                "versjon",
+                "ansvar",
+                "funksjon",
+                "art",
+                "belop",
+                "gjelder_fra",
+                "periodiseringsnokkel",
+            ]
+        )
     lines = budget_in_effect(budsjett, periode)
-    lines, warnings = periodised_budget(lines, periodisering, periode) if len(lines) else (
-        lines.assign(budsjett_hittil=pd.Series(dtype="float64")), [])
+    lines, warnings = (
+        periodised_budget(lines, periodisering, periode)
+        if len(lines)
+        else (lines.assign(budsjett_hittil=pd.Series(dtype="float64")), [])
+    )
     justering = pd.Series(dtype="float64")
     if prognosejustering is not None and len(prognosejustering):
         pj = prognosejustering
@@ -222,10 +282,14 @@ def compute_avvik_methods(
         reasons = pd.DataFrame(columns=["kommunenr", "ansvar", "belop", "begrunnelse"])
 
     cells = _cells(regnskap, lines, justering, periode)
-    org = organisasjon if organisasjon is not None else pd.DataFrame(
-        columns=["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"])
-    cells = cells.merge(org[["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"]],
-                        on=["kommunenr", "ansvar"], how="left")
+    org = (
+        organisasjon
+        if organisasjon is not None
+        else pd.DataFrame(columns=["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"])
+    )
+    cells = cells.merge(
+        org[["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"]], on=["kommunenr", "ansvar"], how="left"
+    )
     missing = cells["rammeomrade"].isna()
     for kn, ans in cells.loc[missing, ["kommunenr", "ansvar"]].drop_duplicates().itertuples(index=False):
         warnings.append(f"Ansvar {ans} i {kn} finnes ikke i «organisasjon»; det er ført under {UTEN_RAMMEOMRADE}.")
@@ -236,8 +300,12 @@ def compute_avvik_methods(
     funksjon_navn = codes.funksjon_navn()
     ansvar_navn = org.drop_duplicates(["kommunenr", "ansvar"]).set_index(["kommunenr", "ansvar"])["ansvar_navn"]
     frames = []
-    for niva, col in (("kommune", "kommune"), ("rammeomrade", "rammeomrade"), ("ansvar", "ansvar"),
-                      ("funksjon", "funksjon")):
+    for niva, col in (
+        ("kommune", "kommune"),
+        ("rammeomrade", "rammeomrade"),
+        ("ansvar", "ansvar"),
+        ("funksjon", "funksjon"),
+    ):
         grouped = cells.groupby(["kommunenr", col], observed=True, dropna=True)
         lvl = grouped[sums].sum()
         lvl["har_fjor"] = grouped["har_fjor"].any()
@@ -268,8 +336,11 @@ def _adjustment_reasons(reasons: pd.DataFrame, org: pd.DataFrame) -> pd.DataFram
     cols = ["kommunenr", "niva", "kode", "prognosejustering_begrunnelse"]
     if reasons.empty:
         return pd.DataFrame(columns=cols)
-    r = reasons.merge(org[["kommunenr", "ansvar", "rammeomrade"]].drop_duplicates(["kommunenr", "ansvar"]),
-                      on=["kommunenr", "ansvar"], how="left")
+    r = reasons.merge(
+        org[["kommunenr", "ansvar", "rammeomrade"]].drop_duplicates(["kommunenr", "ansvar"]),
+        on=["kommunenr", "ansvar"],
+        how="left",
+    )
     r["rammeomrade"] = r["rammeomrade"].fillna(UTEN_RAMMEOMRADE)
     amount = r["belop"].map(lambda v: f"{v:,.0f}".replace(",", "\u00a0").replace("-", "\u2212"))
     r["tekst"] = r["begrunnelse"].astype(str) + " (" + amount + " kr, ansvar " + r["ansvar"].astype(str) + ")"

@@ -17,8 +17,18 @@ import pandas as pd
 from indicators.report.numbers import fmt_kr_1000, fmt_number
 
 #: Decimals shown per unit, as in the report.
-DECIMALS = {"1000 kr": 0, "kr": 0, "%": 1, "prosent": 1, "prosentpoeng": 1, "årsverk": 1, "personer": 0,
-            "dager": 1, "timer": 1, "antall": 0}
+DECIMALS = {
+    "1000 kr": 0,
+    "kr": 0,
+    "%": 1,
+    "prosent": 1,
+    "prosentpoeng": 1,
+    "årsverk": 1,
+    "personer": 0,
+    "dager": 1,
+    "timer": 1,
+    "antall": 0,
+}
 
 
 def norsk_tall(value: float | int | None, enhet: str = "antall", desimaler: int | None = None) -> str:

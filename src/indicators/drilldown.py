@@ -8,8 +8,9 @@ from indicators.deviation import UTEN_RAMMEOMRADE
 from indicators.periods import Periode
 
 
-def ledger_lines(row: pd.Series | dict, regnskap: pd.DataFrame, organisasjon: pd.DataFrame | None = None
-                 ) -> pd.DataFrame:
+def ledger_lines(
+    row: pd.Series | dict, regnskap: pd.DataFrame, organisasjon: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The drift ledger lines that make up ``regnskap_hittil`` of one ``avvik`` row.
 
     Args:
@@ -46,18 +47,21 @@ def ledger_lines(row: pd.Series | dict, regnskap: pd.DataFrame, organisasjon: pd
 TOP_LINES = 10
 
 
-def lines_by_area(regnskap: pd.DataFrame, organisasjon: pd.DataFrame | None, kommunenr: str,
-                  periode: str) -> pd.DataFrame:
+def lines_by_area(
+    regnskap: pd.DataFrame, organisasjon: pd.DataFrame | None, kommunenr: str, periode: str
+) -> pd.DataFrame:
     """Every drift ledger line of ``kommunenr`` in the year through ``periode``, with its ``rammeomrade``
     and ``ansvar_navn`` (an ansvar not in ``organisasjon`` under «(uten rammeområde)», as in ``avvik``).
 
     These are the lines behind the ``kommune`` row of ``avvik``; per rammeområde their ``belop`` sums
     to that rammeområde's ``regnskap_hittil`` (kr). Keeps ``kilde_fil`` and ``kilde_linje``.
     """
-    lines = ledger_lines({"kommunenr": kommunenr, "periode": periode, "niva": "kommune", "kode": kommunenr},
-                         regnskap)
-    org = organisasjon if organisasjon is not None else pd.DataFrame(
-        columns=["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"])
+    lines = ledger_lines({"kommunenr": kommunenr, "periode": periode, "niva": "kommune", "kode": kommunenr}, regnskap)
+    org = (
+        organisasjon
+        if organisasjon is not None
+        else pd.DataFrame(columns=["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"])
+    )
     org = org[org["kommunenr"].eq(str(kommunenr))].drop_duplicates("ansvar")[["ansvar", "ansvar_navn", "rammeomrade"]]
     lines = lines.drop(columns=[c for c in ("ansvar_navn", "rammeomrade") if c in lines.columns])
     lines = lines.merge(org, on="ansvar", how="left")
@@ -66,8 +70,9 @@ def lines_by_area(regnskap: pd.DataFrame, organisasjon: pd.DataFrame | None, kom
     return lines
 
 
-def ansvar_sums(lines: pd.DataFrame, avvik: pd.DataFrame | None = None,
-                organisasjon: pd.DataFrame | None = None) -> pd.DataFrame:
+def ansvar_sums(
+    lines: pd.DataFrame, avvik: pd.DataFrame | None = None, organisasjon: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per rammeområde and ansvar: ``regnskap_hittil`` (Σ belop of the lines, kr) and ``linjer`` (count).
 
     With ``avvik`` (one municipality, one period): the ansvar's ``budsjett_hittil`` and ``avvik_hittil``

@@ -70,8 +70,10 @@ class NothingToRead(UserError):
     """The raw folder holds no file of a known source: the run (or check) would report nothing."""
 
     def __init__(self, raw: Path | str, known: list[str], notes: list[str]) -> None:
-        text = (f"Fant ingen filer å lese i {raw}. Rådata skal ligge i én undermappe per kilde, f.eks. "
-                f"{Path(raw) / 'regnskap'}/regnskap_2026-10.csv. Kjente kilder: {', '.join(known)}.")
+        text = (
+            f"Fant ingen filer å lese i {raw}. Rådata skal ligge i én undermappe per kilde, f.eks. "
+            f"{Path(raw) / 'regnskap'}/regnskap_2026-10.csv. Kjente kilder: {', '.join(known)}."
+        )
         if notes:
             text += "\n" + "\n".join(f"  - {n}" for n in notes)
         super().__init__(text)

@@ -51,8 +51,13 @@ class UnreadFile:
         return f"Ikke lest: {where}: {self.reason} {self.action}"
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"kilde": self.kilde, "fil": str(self.path), "ark": self.sheet, "grunn": self.reason,
-                "hva_gjore": self.action}
+        return {
+            "kilde": self.kilde,
+            "fil": str(self.path),
+            "ark": self.sheet,
+            "grunn": self.reason,
+            "hva_gjore": self.action,
+        }
 
 
 @dataclass
@@ -77,8 +82,11 @@ class Ingest:
     def data_with_origin(self, source: str) -> pd.DataFrame | None:
         """Accepted rows with the file name and line they came from (``kilde_fil``, ``kilde_linje``),
         so every stored row can be traced back to its export."""
-        parts = [f.accepted.assign(kilde_fil=f.label).rename(columns={LINE: "kilde_linje"})
-                 for f in self.files if f.source == source]
+        parts = [
+            f.accepted.assign(kilde_fil=f.label).rename(columns={LINE: "kilde_linje"})
+            for f in self.files
+            if f.source == source
+        ]
         return pd.concat(parts, ignore_index=True) if parts else None
 
     @property
@@ -97,17 +105,27 @@ class Ingest:
         """Accepted lines equal cell for cell to an earlier line of the same file: kilde, fil, ark,
         linje, lik_linje. Kept (two identical ledger lines can be real) and named, so a doubled
         export is seen."""
-        parts = [f.duplicate_lines.assign(kilde=f.source, fil=str(f.path), ark=f.sheet or "")
-                 for f in self.files if len(f.duplicate_lines)]
+        parts = [
+            f.duplicate_lines.assign(kilde=f.source, fil=str(f.path), ark=f.sheet or "")
+            for f in self.files
+            if len(f.duplicate_lines)
+        ]
         cols = ["kilde", "fil", "ark", "linje", "lik_linje"]
         return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
 
     def reconciliation(self) -> pd.DataFrame:
         """Per file: rows read = accepted + quarantined."""
         return pd.DataFrame(
-            [{"kilde": f.source, "fil": str(f.path) + (f" [ark {f.sheet}]" if f.sheet else ""),
-              "lest": f.rows_read, "godtatt": len(f.accepted), "karantene": f.quarantined_rows}
-             for f in self.files],
+            [
+                {
+                    "kilde": f.source,
+                    "fil": str(f.path) + (f" [ark {f.sheet}]" if f.sheet else ""),
+                    "lest": f.rows_read,
+                    "godtatt": len(f.accepted),
+                    "karantene": f.quarantined_rows,
+                }
+                for f in self.files
+            ],
             columns=["kilde", "fil", "lest", "godtatt", "karantene"],
         )
 
@@ -131,11 +149,12 @@ def _link_problem(path: Path, root: Path) -> tuple[str, str] | None:
     except OSError as exc:
         if "loop" in str(exc).lower() or getattr(exc, "errno", None) == 40:
             return "er en snarvei (symbolsk lenke) som peker i ring.", "Slett lenken og legg selve filen i mappen."
-        return ("er en snarvei (symbolsk lenke) til noe som ikke finnes.",
-                "Slett lenken og legg selve filen i mappen.")
+        return ("er en snarvei (symbolsk lenke) til noe som ikke finnes.", "Slett lenken og legg selve filen i mappen.")
     if not _inside(target, root):
-        return ("er en snarvei (symbolsk lenke) til noe utenfor rådatamappen, og slike følges ikke.",
-                "Kopier filen inn i mappen i stedet for å lenke til den.")
+        return (
+            "er en snarvei (symbolsk lenke) til noe utenfor rådatamappen, og slike følges ikke.",
+            "Kopier filen inn i mappen i stedet for å lenke til den.",
+        )
     return None
 
 
@@ -156,8 +175,12 @@ def _is_query_record(path: Path) -> bool:
 def _is_record_file(path: Path, source: str, root: Path) -> bool:
     """A KOSTRA record file (SSB's 48-character format) in a folder that takes them, judged by content;
     a link out of the raw folder, a hidden or lock file is never one (the scan names those)."""
-    return (source in kostra_records.RECORD_FOLDERS and _link_problem(path, root) is None
-            and not path.name.startswith(("~$", ".")) and kostra_records.is_record_file(path))
+    return (
+        source in kostra_records.RECORD_FOLDERS
+        and _link_problem(path, root) is None
+        and not path.name.startswith(("~$", "."))
+        and kostra_records.is_record_file(path)
+    )
 
 
 def _unread_in_source(path: Path, source: str, root: Path) -> UnreadFile | None:
@@ -167,27 +190,47 @@ def _unread_in_source(path: Path, source: str, root: Path) -> UnreadFile | None:
         return UnreadFile(path, *link, kilde=source)
     name = path.name
     if path.is_dir():
-        return UnreadFile(path, "er en undermappe, og undermapper leses ikke.",
-                          "Legg filene direkte i mappen for kilden.", kilde=source)
+        return UnreadFile(
+            path,
+            "er en undermappe, og undermapper leses ikke.",
+            "Legg filene direkte i mappen for kilden.",
+            kilde=source,
+        )
     if not path.is_file():
-        return UnreadFile(path, "er ikke en vanlig fil.", "Legg en vanlig .csv- eller .xlsx-fil i mappen.",
-                          kilde=source)
+        return UnreadFile(
+            path, "er ikke en vanlig fil.", "Legg en vanlig .csv- eller .xlsx-fil i mappen.", kilde=source
+        )
     if name.lower() in SYSTEM_FILES or name.startswith("._"):
         system = SYSTEM_FILES.get(name.lower(), "macOS")
         return UnreadFile(path, f"er en systemfil fra {system}, ikke data.", "Den kan slettes.", kilde=source)
     if name.startswith("~$"):
-        return UnreadFile(path, f"er Excels låsefil: arbeidsboken «{name[2:]}» er åpen i Excel nå.",
-                          "Lukk arbeidsboken i Excel (låsefilen forsvinner da) og kjør på nytt, så du vet at "
-                          "den lagrede versjonen ble lest.", kilde=source)
+        return UnreadFile(
+            path,
+            f"er Excels låsefil: arbeidsboken «{name[2:]}» er åpen i Excel nå.",
+            "Lukk arbeidsboken i Excel (låsefilen forsvinner da) og kjør på nytt, så du vet at "
+            "den lagrede versjonen ble lest.",
+            kilde=source,
+        )
     if name.startswith("."):
-        return UnreadFile(path, "er en skjult fil (navnet begynner med punktum), og skjulte filer leses ikke.",
-                          "Skal den leses, gi den et navn uten punktum foran; ellers slett den.", kilde=source)
+        return UnreadFile(
+            path,
+            "er en skjult fil (navnet begynner med punktum), og skjulte filer leses ikke.",
+            "Skal den leses, gi den et navn uten punktum foran; ellers slett den.",
+            kilde=source,
+        )
     if not _is_read(path, source):
         suffix = path.suffix.lower()
-        kostra = (", og den er ikke en KOSTRA-fil til SSB (48 tegn per linje)"
-                  if source in kostra_records.RECORD_FOLDERS else "")
-        return UnreadFile(path, f"filtypen {suffix or '(uten endelse)'} leses ikke{kostra}.",
-                          UNREAD_ADVICE.get(suffix, DEFAULT_ADVICE), kilde=source)
+        kostra = (
+            ", og den er ikke en KOSTRA-fil til SSB (48 tegn per linje)"
+            if source in kostra_records.RECORD_FOLDERS
+            else ""
+        )
+        return UnreadFile(
+            path,
+            f"filtypen {suffix or '(uten endelse)'} leses ikke{kostra}.",
+            UNREAD_ADVICE.get(suffix, DEFAULT_ADVICE),
+            kilde=source,
+        )
     return None
 
 
@@ -202,8 +245,17 @@ def scan_raw(raw_dir: Path) -> tuple[dict[str, list[Path]], list[UnreadFile], li
     try:
         entries = sorted(root.iterdir()) if root.is_dir() else []
     except OSError as exc:
-        return files, [UnreadFile(root, f"rådatamappen kunne ikke leses ({exc.strerror or type(exc).__name__}).",
-                                  "Sjekk at du har lov til å lese mappen.")], notes
+        return (
+            files,
+            [
+                UnreadFile(
+                    root,
+                    f"rådatamappen kunne ikke leses ({exc.strerror or type(exc).__name__}).",
+                    "Sjekk at du har lov til å lese mappen.",
+                )
+            ],
+            notes,
+        )
     for entry in entries:
         name = entry.name
         link = _link_problem(entry, real_root)
@@ -218,8 +270,14 @@ def scan_raw(raw_dir: Path) -> tuple[dict[str, list[Path]], list[UnreadFile], li
                 try:
                     children = sorted(entry.iterdir())
                 except OSError as exc:
-                    unread.append(UnreadFile(entry, f"mappen kunne ikke leses ({exc.strerror or type(exc).__name__}).",
-                                             "Sjekk at du har lov til å lese mappen.", kilde=name))
+                    unread.append(
+                        UnreadFile(
+                            entry,
+                            f"mappen kunne ikke leses ({exc.strerror or type(exc).__name__}).",
+                            "Sjekk at du har lov til å lese mappen.",
+                            kilde=name,
+                        )
+                    )
                     continue
                 for p in children:
                     if _is_query_record(p) or _is_record_file(p, name, real_root):
@@ -232,10 +290,14 @@ def scan_raw(raw_dir: Path) -> tuple[dict[str, list[Path]], list[UnreadFile], li
                 if paths:
                     files[name] = paths
             elif normalise_header(name) in SOURCES:
-                unread.append(UnreadFile(entry, f"er ikke en kjent kilde (kildene skrives med små bokstaver, "
-                                                f"f.eks. «{normalise_header(name)}»).",
-                                         f"Gi mappen navnet «{normalise_header(name)}».")
-                              )
+                unread.append(
+                    UnreadFile(
+                        entry,
+                        f"er ikke en kjent kilde (kildene skrives med små bokstaver, "
+                        f"f.eks. «{normalise_header(name)}»).",
+                        f"Gi mappen navnet «{normalise_header(name)}».",
+                    )
+                )
             elif name.startswith("."):
                 continue  # hidden folders (.git, .ipynb_checkpoints) are not sources
             else:
@@ -246,12 +308,21 @@ def scan_raw(raw_dir: Path) -> tuple[dict[str, list[Path]], list[UnreadFile], li
             stem = normalise_header(entry.name.split(".")[0] if not name.startswith(".") else name)
             source = next((s for s in SOURCES if stem == s or stem.startswith(s + "_")), None)
             if source:
-                unread.append(UnreadFile(entry, f"ligger rett i rådatamappen; en kilde er en mappe, "
-                                                f"så filen hører hjemme i «{source}/».",
-                                         f"Flytt filen til mappen {root / source}{os.sep}."))
+                unread.append(
+                    UnreadFile(
+                        entry,
+                        f"ligger rett i rådatamappen; en kilde er en mappe, så filen hører hjemme i «{source}/».",
+                        f"Flytt filen til mappen {root / source}{os.sep}.",
+                    )
+                )
             else:
-                unread.append(UnreadFile(entry, "ligger rett i rådatamappen, utenfor mappene for kildene.",
-                                         "Legg den i mappen for sin kilde (f.eks. regnskap/), eller flytt den ut."))
+                unread.append(
+                    UnreadFile(
+                        entry,
+                        "ligger rett i rådatamappen, utenfor mappene for kildene.",
+                        "Legg den i mappen for sin kilde (f.eks. regnskap/), eller flytt den ut.",
+                    )
+                )
     return files, unread, notes
 
 
@@ -274,15 +345,18 @@ def _one_file_per_period(files: list[ValidatedFile]) -> list[FileRefused]:
             for kn, per in pairs:
                 other = seen.get((kn, per))
                 if other is not None and (other.path, other.sheet) != (f.path, f.sheet):
-                    where = (f"arket «{other.sheet}» i samme arbeidsbok" if other.path == f.path
-                             else f"filen {other.label}")
-                    refusals.append(FileRefused(
-                        f.path,
-                        (f"arket «{f.sheet}»: " if f.sheet else "")
-                        + f"perioden {per} for kommune {kn} i kilden «{source}» finnes også i {where}. "
-                        "Samme periode to steder ville blitt telt to ganger.",
-                        "Fjern det ene arket eller den ene filen (eller perioden fra det ene), og kjør på nytt.",
-                    ))
+                    where = (
+                        f"arket «{other.sheet}» i samme arbeidsbok" if other.path == f.path else f"filen {other.label}"
+                    )
+                    refusals.append(
+                        FileRefused(
+                            f.path,
+                            (f"arket «{f.sheet}»: " if f.sheet else "")
+                            + f"perioden {per} for kommune {kn} i kilden «{source}» finnes også i {where}. "
+                            "Samme periode to steder ville blitt telt to ganger.",
+                            "Fjern det ene arket eller den ene filen (eller perioden fra det ene), og kjør på nytt.",
+                        )
+                    )
                     break
                 seen.setdefault((kn, per), f)
     return refusals
@@ -298,8 +372,9 @@ def _check_followup_ids(files: list[ValidatedFile], known_ids: set[tuple[str, st
         unknown = ~keys.isin(list(known_ids))
         if unknown.any():
             rows = f.accepted.loc[unknown]
-            q = extra_quarantine(rows, spec, f.path, "tiltak_id", "tiltak_finnes",
-                                 spec.rules["tiltak_finnes"].melding, kjoring_id)
+            q = extra_quarantine(
+                rows, spec, f.path, "tiltak_id", "tiltak_finnes", spec.rules["tiltak_finnes"].melding, kjoring_id
+            )
             q["ark"] = f.sheet or ""
             f.quarantine = pd.concat([f.quarantine, q], ignore_index=True).sort_values("linje", kind="stable")
             f.duplicate_lines = f.duplicate_lines[~f.duplicate_lines["linje"].isin(rows[LINE])]
@@ -355,10 +430,12 @@ def _ignored_column_notes(files: list[ValidatedFile]) -> list[str]:
     for f in files:
         if f.ignored_columns:
             groups.setdefault((f.source, tuple(f.ignored_columns)), []).append(
-                str(f.path) + (f" (ark «{f.sheet}»)" if f.sheet else ""))
+                str(f.path) + (f" (ark «{f.sheet}»)" if f.sheet else "")
+            )
     return [
         f"Kilden «{source}»: kolonnene {', '.join(cols)} er ikke i kontrakten og ble ignorert (ikke lagret) i "
-        + (f"{len(paths)} filer" if len(paths) > 1 else paths[0]) + "."
+        + (f"{len(paths)} filer" if len(paths) > 1 else paths[0])
+        + "."
         for (source, cols), paths in groups.items()
     ]
 
@@ -376,7 +453,8 @@ def _duplicate_notes(files: list[ValidatedFile], shown: int = 5) -> list[str]:
         notes.append(
             f"{f.source}/{f.label}: {len(d)} {'linje er' if len(d) == 1 else 'linjer er'} helt lik en tidligere "
             f"linje ({pairs}{more}).{doubled} Like linjer er tatt med og telt hver for seg, fordi de kan være ekte "
-            "(to like posteringer); er eksporten tatt med to ganger, fjern kopien og kjør på nytt.")
+            "(to like posteringer); er eksporten tatt med to ganger, fjern kopien og kjør på nytt."
+        )
     return notes
 
 
@@ -408,17 +486,31 @@ def _read_file(path: Path, source: str, kjoring_id: str) -> tuple[list[Validated
             path,
             f"ingen av arkene ({', '.join(str(t.sheet) for t in tables)}) har alle kolonnene kilden «{source}» "
             f"krever; nærmest er arket «{sheet}», som mangler {', '.join(closest.missing)}.",  # type: ignore[union-attr]
-            "Legg dataene i ett ark med overskriftene fra datakontrakten (docs/datakontrakt.md) i første rad.")
+            "Legg dataene i ett ark med overskriftene fra datakontrakten (docs/datakontrakt.md) i første rad.",
+        )
     unread = []
     for sheet, why in skipped:
         if isinstance(why, HeaderOnly):
-            unread.append(UnreadFile(path, "arket har bare kolonneoverskrifter, ingen rader.",
-                                     "Ingenting å gjøre hvis det skal være tomt.", kilde=source, sheet=sheet))
+            unread.append(
+                UnreadFile(
+                    path,
+                    "arket har bare kolonneoverskrifter, ingen rader.",
+                    "Ingenting å gjøre hvis det skal være tomt.",
+                    kilde=source,
+                    sheet=sheet,
+                )
+            )
         else:
-            unread.append(UnreadFile(
-                path, f"arket mangler kolonnene {', '.join(why.missing)} og ble derfor ikke lest som data.",
-                "Hører dataene i arket med, gi kolonnene navnene i datakontrakten (eller legg dem i ett ark); "
-                "er arket notater eller en oppsummering, kan det stå.", kilde=source, sheet=sheet))
+            unread.append(
+                UnreadFile(
+                    path,
+                    f"arket mangler kolonnene {', '.join(why.missing)} og ble derfor ikke lest som data.",
+                    "Hører dataene i arket med, gi kolonnene navnene i datakontrakten (eller legg dem i ett ark); "
+                    "er arket notater eller en oppsummering, kan det stå.",
+                    kilde=source,
+                    sheet=sheet,
+                )
+            )
     if len(read) == 1:
         read[0].sheet = None
     else:

@@ -30,8 +30,18 @@ from indicators import accounts
 from indicators.deviation import budget_in_effect, forecast_year, periodised_budget
 from indicators.periods import Periode
 
-NOKKELTALL_COLUMNS = ["kommunenr", "aar", "periode", "indikator", "verdi", "enhet", "mal", "status", "omfang",
-                      "grunnlag"]
+NOKKELTALL_COLUMNS = [
+    "kommunenr",
+    "aar",
+    "periode",
+    "indikator",
+    "verdi",
+    "enhet",
+    "mal",
+    "status",
+    "omfang",
+    "grunnlag",
+]
 OMFANG = "kommunekasse"
 NDR_MAL_PCT = 1.75
 ROBEK_D_PCT = 3.0
@@ -43,8 +53,10 @@ PLAN_YEARS = 3
 BALANCE_TOLERANCE = 1.0
 #: The months SSB's quarterly KOSTRA files are booked to (indicators.io.kostra_records).
 QUARTER_ENDS = {3, 6, 9, 12}
-ROBEK_NOT_CHECKED = ("§ 28-1 e–g gjelder frister (vedtak av årsbudsjett, økonomiplan og årsregnskap); de er ikke i "
-                     "dataene og er ikke kontrollert.")
+ROBEK_NOT_CHECKED = (
+    "§ 28-1 e–g gjelder frister (vedtak av årsbudsjett, økonomiplan og årsregnskap); de er ikke i "
+    "dataene og er ikke kontrollert."
+)
 
 
 def _kr(x: float) -> str:
@@ -82,8 +94,9 @@ def complete_years(regnskap: pd.DataFrame | None) -> pd.DataFrame:
         return pd.DataFrame(columns=["kommunenr", "aar", "hel", "mangler"])
     d = accounts.drift(regnskap)
     year, month = _year_month(d)
-    seen = pd.DataFrame({"kommunenr": d["kommunenr"].astype(str).to_numpy(), "aar": year.to_numpy(),
-                         "maned": month.to_numpy()}).drop_duplicates()
+    seen = pd.DataFrame(
+        {"kommunenr": d["kommunenr"].astype(str).to_numpy(), "aar": year.to_numpy(), "maned": month.to_numpy()}
+    ).drop_duplicates()
     rows = []
     for (kn, aar), g in seen.groupby(["kommunenr", "aar"], sort=True):
         months = set(g["maned"])
@@ -102,9 +115,15 @@ def _sum_by_kommune(lines: pd.DataFrame, mask_fn) -> pd.Series:
     return lines.loc[mask_fn(art)].groupby("kommunenr", observed=True)["belop"].sum().astype(float)
 
 
-def forecast_flows(regnskap: pd.DataFrame, budsjett: pd.DataFrame | None, periode: Periode, method: str = "budsjett",
-                   *, periodisering: pd.DataFrame | None = None, prognosejustering: pd.DataFrame | None = None
-                   ) -> pd.DataFrame:
+def forecast_flows(
+    regnskap: pd.DataFrame,
+    budsjett: pd.DataFrame | None,
+    periode: Periode,
+    method: str = "budsjett",
+    *,
+    periodisering: pd.DataFrame | None = None,
+    prognosejustering: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Year-end forecast of brutto driftsinntekter and netto driftsresultat per municipality (NOK, positive =
     income / surplus), by the forecast method of the deviation (docs/indikatorer/avvik.md) applied to the
     drift lines in each figure: prognose = −forecast(Σ belop). The forecast adjustments (``prognosejustering``,
@@ -132,12 +151,16 @@ def forecast_flows(regnskap: pd.DataFrame, budsjett: pd.DataFrame | None, period
             b_hittil = lines.loc[mask(b_art)].groupby("kommunenr", observed=True)["budsjett_hittil"].sum()
         else:
             b_aar = b_hittil = pd.Series(dtype="float64")
-        levels = pd.DataFrame({
-            "regnskap_hittil": _sum_by_kommune(this, mask).reindex(kommuner),
-            "budsjett_aar": b_aar.reindex(kommuner), "budsjett_hittil": b_hittil.reindex(kommuner),
-            "fjor_hittil": _sum_by_kommune(fjor_hittil, mask).reindex(kommuner),
-            "fjor_aar": _sum_by_kommune(fjor_aar, mask).reindex(kommuner),
-        }, index=kommuner).fillna(0.0)
+        levels = pd.DataFrame(
+            {
+                "regnskap_hittil": _sum_by_kommune(this, mask).reindex(kommuner),
+                "budsjett_aar": b_aar.reindex(kommuner),
+                "budsjett_hittil": b_hittil.reindex(kommuner),
+                "fjor_hittil": _sum_by_kommune(fjor_hittil, mask).reindex(kommuner),
+                "fjor_aar": _sum_by_kommune(fjor_aar, mask).reindex(kommuner),
+            },
+            index=kommuner,
+        ).fillna(0.0)
         levels["har_fjor"] = [k in has_fjor for k in kommuner]
         f = forecast_year(levels.reset_index(drop=True), periode, method)
         needs_budget = f["prognosemetode"].eq("budsjett").to_numpy() & (periode.maned < 13)
@@ -147,13 +170,16 @@ def forecast_flows(regnskap: pd.DataFrame, budsjett: pd.DataFrame | None, period
         out[f"{key}_prognose"] = value
         if key == "ndr":
             out["prognosemetode"] = f["prognosemetode"].to_numpy()
-            out["merknad"] = np.where(needs_budget & no_budget,
-                                      f"Ingen budsjett for {periode.aar}: årsprognosen kan ikke lages med "
-                                      "budsjettmetoden.", f["prognose_merknad"].to_numpy())
+            out["merknad"] = np.where(
+                needs_budget & no_budget,
+                f"Ingen budsjett for {periode.aar}: årsprognosen kan ikke lages med budsjettmetoden.",
+                f["prognose_merknad"].to_numpy(),
+            )
     if prognosejustering is not None and len(prognosejustering) and len(out):
         pj = prognosejustering
         keep = pj["periode"].astype(str).str.slice(0, 4).astype(int).eq(periode.aar) & (
-            pj["periode"].astype(int).le(int(periode.kode)))
+            pj["periode"].astype(int).le(int(periode.kode))
+        )
         adj = pj.loc[keep].groupby("kommunenr", observed=True)["belop"].sum()
         out["ndr_prognose"] = out["ndr_prognose"] - out["kommunenr"].map(adj).fillna(0.0).to_numpy()
     return out
@@ -182,17 +208,33 @@ def _akkumulert_by_year(balanse: pd.DataFrame | None) -> pd.DataFrame:
     b = balanse[p.str.endswith("13") & balanse["post"].eq("akkumulert_merforbruk")]
     if b.empty:
         return pd.DataFrame()
-    return b.assign(kommunenr=b["kommunenr"].astype(str),
-                    c=b["periode"].astype(str).str.slice(0, 4).astype(int)).pivot_table(
-        index="kommunenr", columns="c", values="belop", aggfunc="sum")
+    return b.assign(
+        kommunenr=b["kommunenr"].astype(str), c=b["periode"].astype(str).str.slice(0, 4).astype(int)
+    ).pivot_table(index="kommunenr", columns="c", values="belop", aggfunc="sum")
 
 
-def _row(kn: str, aar: int, ind: str, verdi: float, enhet: str, grunnlag: str = "", mal: float = np.nan,
-         status: str | None = None) -> dict:
+def _row(
+    kn: str,
+    aar: int,
+    ind: str,
+    verdi: float,
+    enhet: str,
+    grunnlag: str = "",
+    mal: float = np.nan,
+    status: str | None = None,
+) -> dict:
     if status is None:
         status = "mangler" if pd.isna(verdi) else ""
-    return {"kommunenr": kn, "aar": int(aar), "indikator": ind, "verdi": float(verdi) if not pd.isna(verdi) else
-            np.nan, "enhet": enhet, "mal": mal, "status": status, "grunnlag": grunnlag}
+    return {
+        "kommunenr": kn,
+        "aar": int(aar),
+        "indikator": ind,
+        "verdi": float(verdi) if not pd.isna(verdi) else np.nan,
+        "enhet": enhet,
+        "mal": mal,
+        "status": status,
+        "grunnlag": grunnlag,
+    }
 
 
 def _against_robek_d(pct: float) -> str:
@@ -211,11 +253,17 @@ def _budget_net(budsjett: pd.DataFrame | None, aar: int) -> pd.DataFrame:
     first = b.sort_values(["gjelder_fra", "versjon"]).groupby("kommunenr").head(1)[["kommunenr", "versjon"]]
     adopted = b.merge(first, on=["kommunenr", "versjon"])
     return adopted.groupby(["kommunenr", "versjon"], as_index=False).agg(
-        gjelder_fra=("gjelder_fra", "min"), netto=("belop", "sum"))
+        gjelder_fra=("gjelder_fra", "min"), netto=("belop", "sum")
+    )
 
 
-def robek_rows(kommuner: list[str], periode: Periode, stocks: pd.DataFrame, balanse: pd.DataFrame | None,
-               budsjett: pd.DataFrame | None) -> list[dict]:
+def robek_rows(
+    kommuner: list[str],
+    periode: Periode,
+    stocks: pd.DataFrame,
+    balanse: pd.DataFrame | None,
+    budsjett: pd.DataFrame | None,
+) -> list[dict]:
     """ROBEK warning signs, kommuneloven § 28-1, one row per letter and municipality.
 
     - a: the adopted årsbudsjett for y (its first version) sums to a net cost > 1 kr (drift not in balance).
@@ -244,17 +292,26 @@ def robek_rows(kommuner: list[str], periode: Periode, stocks: pd.DataFrame, bala
         if kn in net_y.index:
             r = net_y.loc[kn]
             hit = bool(r["netto"] > BALANCE_TOLERANCE)
-            flag(kn, "a", y, hit, f"Vedtatt årsbudsjett {y} (versjon «{r['versjon']}», gjelder fra {r['gjelder_fra']})"
-                 f" summerer til {_kr(r['netto'])} netto" + (" – driften er ikke i balanse." if hit else
-                                                              " – driften er i balanse."))
+            flag(
+                kn,
+                "a",
+                y,
+                hit,
+                f"Vedtatt årsbudsjett {y} (versjon «{r['versjon']}», gjelder fra {r['gjelder_fra']})"
+                f" summerer til {_kr(r['netto'])} netto"
+                + (" – driften er ikke i balanse." if hit else " – driften er i balanse."),
+            )
         else:
             flag(kn, "a", y, None, f"Budsjettet for {y} er ikke levert.")
         delivered = {py: p.loc[kn, "netto"] for py, p in plans.items() if kn in p.index}
         if delivered:
             bad = {py: v for py, v in delivered.items() if v > BALANCE_TOLERANCE}
             years = ", ".join(str(py) for py in delivered)
-            why = (f"Økonomiplanens år {years}: " + "; ".join(f"{py} {_kr(v)} netto" for py, v in delivered.items())
-                   + (" – ikke i balanse." if bad else " – i balanse."))
+            why = (
+                f"Økonomiplanens år {years}: "
+                + "; ".join(f"{py} {_kr(v)} netto" for py, v in delivered.items())
+                + (" – ikke i balanse." if bad else " – i balanse.")
+            )
             flag(kn, "b", y, bool(bad), why)
         else:
             flag(kn, "b", y, None, f"Økonomiplanen er ikke levert (ingen budsjettlinjer for {y + 1}–{y + PLAN_YEARS}).")
@@ -271,23 +328,39 @@ def robek_rows(kommuner: list[str], periode: Periode, stocks: pd.DataFrame, bala
                 flag(kn, "c", c, None, f"Akkumulert merforbruk mangler i balansen for {missing}.")
             else:
                 old = min(vals)
-                flag(kn, "c", c, bool(old > 0),
-                     "Akkumulert merforbruk 31.12. " + ", ".join(f"{t}: {_kr(v)}" for t, v in zip(need, vals,
-                                                                                                     strict=True))
-                     + (f" – {_kr(old)} fra {c - 2} eller før er ikke dekket inn innen to år." if old > 0 else
-                        " – ikke noe merforbruk eldre enn to år."))
+                flag(
+                    kn,
+                    "c",
+                    c,
+                    bool(old > 0),
+                    "Akkumulert merforbruk 31.12. "
+                    + ", ".join(f"{t}: {_kr(v)}" for t, v in zip(need, vals, strict=True))
+                    + (
+                        f" – {_kr(old)} fra {c - 2} eller før er ikke dekket inn innen to år."
+                        if old > 0
+                        else " – ikke noe merforbruk eldre enn to år."
+                    ),
+                )
             pct = st.loc[kn, "akkumulert_merforbruk_pct"]
             a_c = series.get(c, np.nan)
             if pd.isna(pct):
-                why = (f"Akkumulert merforbruk mangler i balansen for {c}." if pd.isna(a_c) else
-                       f"Brutto driftsinntekter for hele {c} mangler i regnskapet.")
+                why = (
+                    f"Akkumulert merforbruk mangler i balansen for {c}."
+                    if pd.isna(a_c)
+                    else f"Brutto driftsinntekter for hele {c} mangler i regnskapet."
+                )
                 flag(kn, "d", c, None, why)
             else:
                 hit = bool(pct > ROBEK_D_PCT)
-                flag(kn, "d", c, hit, f"Akkumulert merforbruk 31.12.{c} {_kr(a_c)} = {_pct(pct)} av brutto "
-                     f"driftsinntekter {c} ({_kr(st.loc[kn, 'bdi_c'])}); grensen er 3 %.")
-        rows.append(_row(kn, y, "robek_e_g", np.nan, "ja/nei", ROBEK_NOT_CHECKED,
-                         status="ikke_kontrollert"))
+                flag(
+                    kn,
+                    "d",
+                    c,
+                    hit,
+                    f"Akkumulert merforbruk 31.12.{c} {_kr(a_c)} = {_pct(pct)} av brutto "
+                    f"driftsinntekter {c} ({_kr(st.loc[kn, 'bdi_c'])}); grensen er 3 %.",
+                )
+        rows.append(_row(kn, y, "robek_e_g", np.nan, "ja/nei", ROBEK_NOT_CHECKED, status="ikke_kontrollert"))
     return rows
 
 
@@ -307,8 +380,18 @@ def stock_figures(balanse: pd.DataFrame | None, regnskap: pd.DataFrame | None, p
     """
     wide = _closed_year_balance(balanse, periode)
     if wide.empty:
-        return pd.DataFrame(columns=["kommunenr", "c", "bdi_c", "hel", "mangler", "disposisjonsfond_pct",
-                                     "netto_lanegjeld_pct", "akkumulert_merforbruk_pct"])
+        return pd.DataFrame(
+            columns=[
+                "kommunenr",
+                "c",
+                "bdi_c",
+                "hel",
+                "mangler",
+                "disposisjonsfond_pct",
+                "netto_lanegjeld_pct",
+                "akkumulert_merforbruk_pct",
+            ]
+        )
     for post in ("disposisjonsfond", "langsiktig_gjeld", "utlan", "ubrukte_lanemidler", "akkumulert_merforbruk"):
         if post not in wide.columns:
             wide[post] = np.nan
@@ -334,25 +417,35 @@ def stock_figures(balanse: pd.DataFrame | None, regnskap: pd.DataFrame | None, p
     return wide
 
 
-def nokkeltall(regnskap: pd.DataFrame | None, periode: Periode, balanse: pd.DataFrame | None = None,
-               budsjett: pd.DataFrame | None = None, *, method: str = "budsjett",
-               periodisering: pd.DataFrame | None = None, prognosejustering: pd.DataFrame | None = None
-               ) -> pd.DataFrame:
+def nokkeltall(
+    regnskap: pd.DataFrame | None,
+    periode: Periode,
+    balanse: pd.DataFrame | None = None,
+    budsjett: pd.DataFrame | None = None,
+    *,
+    method: str = "budsjett",
+    periodisering: pd.DataFrame | None = None,
+    prognosejustering: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Key figures at P per municipality, long format (one row per indikator; see the module docstring).
 
     ``regnskap`` should hold year y (and y−1 for ``fjoraarsprofil``) and the closed year c of the balance;
     ``budsjett`` year y and the økonomiplan years y+1 … y+3.
     """
     last = 13 if periode.maned == 13 else periode.maned
-    ledger = regnskap if regnskap is not None else pd.DataFrame(
-        columns=["kommunenr", "periode", "art", "belop", "kontoklasse", "funksjon"])
+    ledger = (
+        regnskap
+        if regnskap is not None
+        else pd.DataFrame(columns=["kommunenr", "periode", "art", "belop", "kontoklasse", "funksjon"])
+    )
     ledger = ledger.assign(kommunenr=ledger["kommunenr"].astype(str))
     led = year_lines(ledger, periode.aar, last)
     bdi = accounts.brutto_driftsinntekter(led)
     bdu = accounts.brutto_driftsutgifter(led)
     ndr = accounts.netto_driftsresultat(led)
-    prog = forecast_flows(ledger, budsjett, periode, method, periodisering=periodisering,
-                          prognosejustering=prognosejustering).set_index("kommunenr")
+    prog = forecast_flows(
+        ledger, budsjett, periode, method, periodisering=periodisering, prognosejustering=prognosejustering
+    ).set_index("kommunenr")
     stocks = stock_figures(balanse, ledger, periode)
     st = stocks.set_index("kommunenr")
     budget_kommuner = list(budsjett["kommunenr"].astype(str).unique()) if budsjett is not None else []
@@ -370,11 +463,23 @@ def nokkeltall(regnskap: pd.DataFrame | None, periode: Periode, balanse: pd.Data
             _row(kn, y, "brutto_driftsinntekter", i, "kr", f"Regnskap {ytd}."),
             _row(kn, y, "brutto_driftsutgifter", u, "kr", f"Regnskap {ytd}."),
             _row(kn, y, "brutto_driftsresultat", i - u, "kr", f"Regnskap {ytd}."),
-            _row(kn, y, "brutto_driftsresultat_pct", (i - u) / d * 100, "prosent",
-                 f"Brutto driftsresultat / brutto driftsinntekter, {ytd}."),
+            _row(
+                kn,
+                y,
+                "brutto_driftsresultat_pct",
+                (i - u) / d * 100,
+                "prosent",
+                f"Brutto driftsresultat / brutto driftsinntekter, {ytd}.",
+            ),
             _row(kn, y, "netto_driftsresultat", n, "kr", f"Regnskap {ytd}."),
-            _row(kn, y, "netto_driftsresultat_pct", n / d * 100, "prosent",
-                 f"Netto driftsresultat / brutto driftsinntekter, {ytd}; målet gjelder året (se prognosen)."),
+            _row(
+                kn,
+                y,
+                "netto_driftsresultat_pct",
+                n / d * 100,
+                "prosent",
+                f"Netto driftsresultat / brutto driftsinntekter, {ytd}; målet gjelder året (se prognosen).",
+            ),
         ]
         if kn in prog.index:
             pr = prog.loc[kn]
@@ -389,23 +494,42 @@ def nokkeltall(regnskap: pd.DataFrame | None, periode: Periode, balanse: pd.Data
                 _row(kn, y, "netto_driftsresultat_prognose_pct", ppct, "prosent", note, mal=NDR_MAL_PCT, status=status),
             ]
         else:
-            rows.append(_row(kn, y, "netto_driftsresultat_prognose_pct", np.nan, "prosent",
-                             f"Ingen regnskap for {y}.", mal=NDR_MAL_PCT))
+            rows.append(
+                _row(
+                    kn,
+                    y,
+                    "netto_driftsresultat_prognose_pct",
+                    np.nan,
+                    "prosent",
+                    f"Ingen regnskap for {y}.",
+                    mal=NDR_MAL_PCT,
+                )
+            )
         if kn in st.index:
             s = st.loc[kn]
             c = int(s["c"])
             if not s["hel"]:
-                why = (f"Brutto driftsinntekter for hele {c} mangler i regnskapet" +
-                       (f" (mangler måned {s['mangler']})" if isinstance(s["mangler"], str) and s["mangler"] else "")
-                       + "; andelen lages ikke av et delår.")
+                why = (
+                    f"Brutto driftsinntekter for hele {c} mangler i regnskapet"
+                    + (f" (mangler måned {s['mangler']})" if isinstance(s["mangler"], str) and s["mangler"] else "")
+                    + "; andelen lages ikke av et delår."
+                )
             else:
                 why = f"Balansen 31.12.{c} over brutto driftsinntekter {c} ({_kr(s['bdi_c'])})."
             rows += [
                 _row(kn, c, "brutto_driftsinntekter_regnskapsaar", s["bdi_c"] if s["hel"] else np.nan, "kr", why),
                 _row(kn, c, "disposisjonsfond_pct", s["disposisjonsfond_pct"], "prosent", why),
                 _row(kn, c, "netto_lanegjeld_pct", s["netto_lanegjeld_pct"], "prosent", why),
-                _row(kn, c, "akkumulert_merforbruk_pct", s["akkumulert_merforbruk_pct"], "prosent", why,
-                     mal=ROBEK_D_PCT, status=_against_robek_d(s["akkumulert_merforbruk_pct"])),
+                _row(
+                    kn,
+                    c,
+                    "akkumulert_merforbruk_pct",
+                    s["akkumulert_merforbruk_pct"],
+                    "prosent",
+                    why,
+                    mal=ROBEK_D_PCT,
+                    status=_against_robek_d(s["akkumulert_merforbruk_pct"]),
+                ),
             ]
         else:
             for ind in ("disposisjonsfond_pct", "netto_lanegjeld_pct", "akkumulert_merforbruk_pct"):

@@ -27,10 +27,29 @@ FGK = {
     "FGK9": ("Helse og omsorg", ["232", "233", "234", "241", "253", "254", "256", "257", "258", "261"]),
 }
 LANDET_UTEN_OSLO = "EAKUO"
-SAMMENLIGNING_COLUMNS = ["kommunenr", "aar", "indikator", "verdi", "enhet", "sammenligning", "sammenligningsverdi",
-                         "differanse", "regel", "syntetisk"]
-EGET_COLUMNS = ["kommunenr", "aar", "periode", "funksjon", "navn", "netto_driftsutgifter", "per_innbygger",
-                "andel_pct", "innbyggere"]
+SAMMENLIGNING_COLUMNS = [
+    "kommunenr",
+    "aar",
+    "indikator",
+    "verdi",
+    "enhet",
+    "sammenligning",
+    "sammenligningsverdi",
+    "differanse",
+    "regel",
+    "syntetisk",
+]
+EGET_COLUMNS = [
+    "kommunenr",
+    "aar",
+    "periode",
+    "funksjon",
+    "navn",
+    "netto_driftsutgifter",
+    "per_innbygger",
+    "andel_pct",
+    "innbyggere",
+]
 
 
 def _role(doc: dict, role: str, fallback: str) -> str | None:
@@ -42,8 +61,12 @@ def _role(doc: dict, role: str, fallback: str) -> str | None:
 
 
 def _refuse(path: Path, reason: str) -> FileRefused:
-    return FileRefused(path, reason, "Fjern filen fra KOSTRA-mappen, eller hent tabellen på nytt med «indicators "
-                                     "kostra» (eller fra statistikkbanken som JSON-stat2, med region og år).")
+    return FileRefused(
+        path,
+        reason,
+        "Fjern filen fra KOSTRA-mappen, eller hent tabellen på nytt med «indicators "
+        "kostra» (eller fra statistikkbanken som JSON-stat2, med region og år).",
+    )
 
 
 def _read_json(path: Path) -> dict:
@@ -52,11 +75,15 @@ def _read_json(path: Path) -> dict:
     except UnicodeDecodeError as exc:
         raise _refuse(path, "filen er ikke tekst i UTF-8, så den kan ikke være et svar fra SSB.") from exc
     except json.JSONDecodeError as exc:
-        raise _refuse(path, f"filen er ikke gyldig JSON (feil på linje {exc.lineno}, kolonne {exc.colno}; den er "
-                            "avkortet eller redigert).") from exc
+        raise _refuse(
+            path,
+            f"filen er ikke gyldig JSON (feil på linje {exc.lineno}, kolonne {exc.colno}; den er "
+            "avkortet eller redigert).",
+        ) from exc
     if not isinstance(doc, dict):
-        raise _refuse(path, "filen er JSON, men ikke et svar fra SSB (verken JSON-stat-datasett eller "
-                            "KLASS-korrespondanse).")
+        raise _refuse(
+            path, "filen er JSON, men ikke et svar fra SSB (verken JSON-stat-datasett eller KLASS-korrespondanse)."
+        )
     return doc
 
 
@@ -72,14 +99,16 @@ def klass_groups(doc: dict, synthetic: bool = False) -> pd.DataFrame:
     for col in ("validFrom", "validTo", "targetName"):
         if col not in items:
             items[col] = None
-    return pd.DataFrame({
-        "kommunenr": items["sourceCode"].astype(str).str.strip(),
-        "kostragruppe": items["targetCode"].astype(str).str.strip(),
-        "gruppenavn": items["targetName"].fillna("").astype(str),
-        "gyldig_fra": items["validFrom"].astype("string"),
-        "gyldig_til": items["validTo"].astype("string"),
-        "syntetisk": synthetic,
-    })
+    return pd.DataFrame(
+        {
+            "kommunenr": items["sourceCode"].astype(str).str.strip(),
+            "kostragruppe": items["targetCode"].astype(str).str.strip(),
+            "gruppenavn": items["targetName"].fillna("").astype(str),
+            "gyldig_fra": items["validFrom"].astype("string"),
+            "gyldig_til": items["validTo"].astype("string"),
+            "syntetisk": synthetic,
+        }
+    )
 
 
 def groups_in_year(groups: pd.DataFrame | None, aar: int) -> dict[str, str]:
@@ -98,7 +127,8 @@ def groups_in_year(groups: pd.DataFrame | None, aar: int) -> dict[str, str]:
     in_year = g[(g["_start"] < next_jan1) & (g["_end"] > jan1)]
     # in force on 1 January first (start ≤ 1 Jan), then the earliest start within the year
     in_year = in_year.assign(_on_jan1=in_year["_start"] <= jan1).sort_values(
-        ["kommunenr", "_on_jan1", "_start"], ascending=[True, False, True], kind="stable")
+        ["kommunenr", "_on_jan1", "_start"], ascending=[True, False, True], kind="stable"
+    )
     first = in_year.drop_duplicates("kommunenr", keep="first")
     return dict(zip(first["kommunenr"], first["kostragruppe"], strict=True))
 
@@ -117,13 +147,19 @@ def _load_answer(path: Path) -> tuple[str, pd.DataFrame]:
         df = read_dataset(doc)
     except JsonStatError as exc:
         raise _refuse(path, f"filen kan ikke leses som SSB-tabell: {exc}") from exc
-    table = (json.loads(meta_path.read_text(encoding="utf-8"))["tabell"] if meta_path.exists()
-             else str(doc.get("label", path.stem)).split(":")[0].strip())
+    table = (
+        json.loads(meta_path.read_text(encoding="utf-8"))["tabell"]
+        if meta_path.exists()
+        else str(doc.get("label", path.stem)).split(":")[0].strip()
+    )
     geo, metric, time = _role(doc, "geo", "region"), _role(doc, "metric", "contents"), _role(doc, "time", "tid")
     ids = ", ".join(str(i) for i in doc["id"]) or "(ingen)"
     if geo is None:
-        raise _refuse(path, f"tabell {table} har ingen regiondimensjon (dimensjonene er: {ids}); KOSTRA-"
-                            "sammenligningen trenger tall per kommune.")
+        raise _refuse(
+            path,
+            f"tabell {table} har ingen regiondimensjon (dimensjonene er: {ids}); KOSTRA-"
+            "sammenligningen trenger tall per kommune.",
+        )
     if time is None:
         raise _refuse(path, f"tabell {table} har ingen tidsdimensjon (dimensjonene er: {ids}).")
     tidy = df.rename(columns={geo: "region", time: "tid", "value": "verdi"})
@@ -203,10 +239,20 @@ def _indicator_values(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         sel = t[t["statistikkvariabel"].eq("KOSbelopinnbygge0000") & t.get("KOKart0000", "AGD2").eq("AGD2")]
         for fgk in FGK:
             part = sel[sel["KOKfunksjon0000"].eq(fgk)]
-            frames.append(pd.DataFrame({
-                "region": part["region"], "aar": part["aar"],
-                "indikator": f"netto_driftsutgifter_per_innbygger_{fgk}", "teller": np.nan, "nevner": np.nan,
-                "verdi": part["verdi"], "enhet": "kr", "syntetisk": part["syntetisk"]}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "region": part["region"],
+                        "aar": part["aar"],
+                        "indikator": f"netto_driftsutgifter_per_innbygger_{fgk}",
+                        "teller": np.nan,
+                        "nevner": np.nan,
+                        "verdi": part["verdi"],
+                        "enhet": "kr",
+                        "syntetisk": part["syntetisk"],
+                    }
+                )
+            )
     p = _single_ages(tables.get("07459"))
     if p is not None:
         alder = pd.to_numeric(p["Alder"].str.extract(r"(\d+)")[0], errors="coerce")
@@ -218,30 +264,50 @@ def _indicator_values(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         frames.append(f.assign(indikator="andel_innbyggere_80pluss", enhet="prosent"))
         # places and home-service recipients per 100 inhabitants aged 80+ at 31 December of the KOSTRA year
         # (SSB's denominators): 1 January of the next year, else 1 January of the year one year older
-        pop = pd.DataFrame({"region": p["region"].to_numpy(), "aar": pd.to_numeric(p["aar"]).astype(int).to_numpy(),
-                            "alder": alder.to_numpy(), "antall": p["verdi"].to_numpy()}).dropna(subset=["alder"])
-        for table, code, name in (("11875", "KOSinstdispplass0000", "plasser_pct_80pluss"),
-                                  ("12292", "KOSkjerne80aarov0000", "andel_80pluss_hjemmetjenester")):
+        pop = pd.DataFrame(
+            {
+                "region": p["region"].to_numpy(),
+                "aar": pd.to_numeric(p["aar"]).astype(int).to_numpy(),
+                "alder": alder.to_numpy(),
+                "antall": p["verdi"].to_numpy(),
+            }
+        ).dropna(subset=["alder"])
+        for table, code, name in (
+            ("11875", "KOSinstdispplass0000", "plasser_pct_80pluss"),
+            ("12292", "KOSkjerne80aarov0000", "andel_80pluss_hjemmetjenester"),
+        ):
             t = tables.get(table)
             if t is None:
                 continue
             sel = t[t["statistikkvariabel"].eq(code)].set_index(["region", "aar"])
             years = sorted({int(a) for a in sel.index.get_level_values("aar")})
-            dec31 = pd.concat([population_31_december(pop, y, key="region").assign(aar=y) for y in years]
-                              or [pd.DataFrame(columns=["region", "aar", "kohortalder", "antall"])])
+            dec31 = pd.concat(
+                [population_31_december(pop, y, key="region").assign(aar=y) for y in years]
+                or [pd.DataFrame(columns=["region", "aar", "kohortalder", "antall"])]
+            )
             old31 = dec31[dec31["kohortalder"].ge(80)].groupby(["region", "aar"])["antall"].sum()
-            key = pd.MultiIndex.from_arrays([sel.index.get_level_values("region"),
-                                             sel.index.get_level_values("aar").astype(int)])
-            g = pd.DataFrame({"teller": sel["verdi"], "nevner": old31.reindex(key).to_numpy(),
-                              "syntetisk": sel["syntetisk"] | syn.reindex(sel.index).fillna(False)}).reset_index()
+            key = pd.MultiIndex.from_arrays(
+                [sel.index.get_level_values("region"), sel.index.get_level_values("aar").astype(int)]
+            )
+            g = pd.DataFrame(
+                {
+                    "teller": sel["verdi"],
+                    "nevner": old31.reindex(key).to_numpy(),
+                    "syntetisk": sel["syntetisk"] | syn.reindex(sel.index).fillna(False),
+                }
+            ).reset_index()
             g["verdi"] = g["teller"] / g["nevner"].where(g["nevner"] > 0) * 100
             frames.append(g.assign(indikator=name, enhet="prosent"))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["region", "aar", "indikator", "teller", "nevner", "verdi", "enhet", "syntetisk"])
+    return (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["region", "aar", "indikator", "teller", "nevner", "verdi", "enhet", "syntetisk"])
+    )
 
 
-def kostra_sammenligning(tables: dict[str, pd.DataFrame], groups: pd.DataFrame | None, kommuner: list[str],
-                         naboer: list[str]) -> pd.DataFrame:
+def kostra_sammenligning(
+    tables: dict[str, pd.DataFrame], groups: pd.DataFrame | None, kommuner: list[str], naboer: list[str]
+) -> pd.DataFrame:
     """Each indicator for each municipality against its KOSTRA group, landet uten Oslo and the neighbours.
 
     The KOSTRA group is the one in force for each year (:func:`groups_in_year`), so a municipality that
@@ -273,18 +339,29 @@ def kostra_sammenligning(tables: dict[str, pd.DataFrame], groups: pd.DataFrame |
                 elif region.startswith("EKG") and groups is not None:
                     in_year = members_of.get(int(r.aar), pd.Series(dtype=object))
                     members = in_year[in_year.index == region]
-                    m = values[values["region"].isin(members) & values["aar"].eq(r.aar)
-                               & values["indikator"].eq(r.indikator)]
+                    m = values[
+                        values["region"].isin(members) & values["aar"].eq(r.aar) & values["indikator"].eq(r.indikator)
+                    ]
                     if m.empty or m["nevner"].isna().any():
                         continue
                     cmp_value = float(m["teller"].sum() / m["nevner"].sum() * (100 if r.enhet == "prosent" else 1))
                     cmp_syn, regel = bool(m["syntetisk"].any()), "sum_teller_sum_nevner"
                 else:
                     continue
-                rows.append({"kommunenr": kommunenr, "aar": int(r.aar), "indikator": r.indikator,
-                             "verdi": float(r.verdi), "enhet": r.enhet, "sammenligning": label,
-                             "sammenligningsverdi": cmp_value, "differanse": float(r.verdi) - cmp_value,
-                             "regel": regel, "syntetisk": bool(r.syntetisk) or cmp_syn})
+                rows.append(
+                    {
+                        "kommunenr": kommunenr,
+                        "aar": int(r.aar),
+                        "indikator": r.indikator,
+                        "verdi": float(r.verdi),
+                        "enhet": r.enhet,
+                        "sammenligning": label,
+                        "sammenligningsverdi": cmp_value,
+                        "differanse": float(r.verdi) - cmp_value,
+                        "regel": regel,
+                        "syntetisk": bool(r.syntetisk) or cmp_syn,
+                    }
+                )
     return pd.DataFrame(rows, columns=SAMMENLIGNING_COLUMNS)
 
 

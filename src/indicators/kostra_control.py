@@ -30,8 +30,17 @@ import pandas as pd
 
 from indicators import codes
 
-KONTROLL_COLUMNS = ["kommunenr", "aar", "kontroll", "alvorlighet", "kontoklasse", "funksjon", "art", "belop_1000",
-                    "melding"]
+KONTROLL_COLUMNS = [
+    "kommunenr",
+    "aar",
+    "kontroll",
+    "alvorlighet",
+    "kontoklasse",
+    "funksjon",
+    "art",
+    "belop_1000",
+    "melding",
+]
 TOLERANCE = 30  # 1000 kr, SSB's margin "+/- 30'"
 
 DRIFT, INVESTERING = "1", "0"  # kontoklasse in skjema 0A/0C
@@ -41,8 +50,9 @@ KVARTAL_UTGATTE_FUNKSJONER = frozenset({"190", "254"})
 KVARTAL_DRIFT_FORBIDDEN_FUNKSJON = frozenset({"841"})
 KVARTAL_INV_FORBIDDEN_FUNKSJON = frozenset({"800", "840", "860"})
 KVARTAL_DRIFT_FORBIDDEN_ART = frozenset({"529", "670", "910", "911", "929", "970"})
-KVARTAL_INV_FORBIDDEN_ART = frozenset({"509", "570", "590", "800", "870", "871", "872", "873", "875", "876", "877",
-                                       "909", "990"})
+KVARTAL_INV_FORBIDDEN_ART = frozenset(
+    {"509", "570", "590", "800", "870", "871", "872", "873", "875", "876", "877", "909", "990"}
+)
 
 # Lists that are the same in both programs (RegnskapValidator.commonKostraValidationRules and the rules).
 ILLOGICAL_DRIFT_ART = frozenset({"285", "660"})  # 030
@@ -152,18 +162,20 @@ def _record_rules(rec: pd.DataFrame, aar: int, prog: Program) -> dict[str, tuple
             "040": (inv & f.isin(KVARTAL_INV_FORBIDDEN_FUNKSJON), comb),
             "050": (inv & a.isin(KVARTAL_INV_FORBIDDEN_ART), comb),
         }
-    rules.update({
-        "030": (drift & a.isin(ILLOGICAL_DRIFT_ART), "INFO"),
-        "035": (drift & a.isin(UTLAN_ART) & ~f.isin(UTLAN_FUNKSJON), "WARNING"),
-        "045": (inv & f.isin(ILLOGICAL_INV_FUNKSJON), "INFO"),
-        "055": (inv & a.isin(ILLOGICAL_INV_ART), "INFO"),
-        "060": (inv & a.eq("729") & f.ne("841"), comb),
-        "065": ((f.eq("899") & ~a.isin(RESULTAT_ART)) | (f.ne("899") & a.isin(RESULTAT_ART)), comb),
-        "070": (a.eq("530") & f.ne("880"), comb),
-        "075": (a.isin(SKATT_ART) & f.ne("800"), comb),
-        "080": (a.eq("800") & f.ne("840"), comb),
-        "081": (f.eq("850") & ~a.isin(F850_ART), prog.rule081()),
-    })
+    rules.update(
+        {
+            "030": (drift & a.isin(ILLOGICAL_DRIFT_ART), "INFO"),
+            "035": (drift & a.isin(UTLAN_ART) & ~f.isin(UTLAN_FUNKSJON), "WARNING"),
+            "045": (inv & f.isin(ILLOGICAL_INV_FUNKSJON), "INFO"),
+            "055": (inv & a.isin(ILLOGICAL_INV_ART), "INFO"),
+            "060": (inv & a.eq("729") & f.ne("841"), comb),
+            "065": ((f.eq("899") & ~a.isin(RESULTAT_ART)) | (f.ne("899") & a.isin(RESULTAT_ART)), comb),
+            "070": (a.eq("530") & f.ne("880"), comb),
+            "075": (a.isin(SKATT_ART) & f.ne("800"), comb),
+            "080": (a.eq("800") & f.ne("840"), comb),
+            "081": (f.eq("850") & ~a.isin(F850_ART), prog.rule081()),
+        }
+    )
     return rules
 
 
@@ -188,13 +200,25 @@ def _sum_rules(rec: pd.DataFrame, kommunenr: str, prog: Program) -> list[tuple[s
         if kommunenr != LONGYEARBYEN:
             skatt = total(d & f.eq("800") & a.eq("870"))
             if skatt >= 0:
-                out.append(("130", prog.sum_quarterly(), skatt,
-                            f"Skatteinntektene (funksjon 800, art 870) summerer til {skatt}; de må være under 0."))
+                out.append(
+                    (
+                        "130",
+                        prog.sum_quarterly(),
+                        skatt,
+                        f"Skatteinntektene (funksjon 800, art 870) summerer til {skatt}; de må være under 0.",
+                    )
+                )
         if kommunenr not in RAMMETILSKUDD_EXEMPT:
             ramme = total(d & f.eq("840") & a.eq("800"))
             if ramme >= 0:
-                out.append(("135", prog.sum_quarterly(), ramme,
-                            f"Rammetilskuddet (funksjon 840, art 800) summerer til {ramme}; det må være under 0."))
+                out.append(
+                    (
+                        "135",
+                        prog.sum_quarterly(),
+                        ramme,
+                        f"Rammetilskuddet (funksjon 840, art 800) summerer til {ramme}; det må være under 0.",
+                    )
+                )
     if not prog.annual:
         return out
 
@@ -205,19 +229,40 @@ def _sum_rules(rec: pd.DataFrame, kommunenr: str, prog: Program) -> list[tuple[s
         if n >= 0:
             out.append(("090", "ERROR", n, f"Investering: summen av inntektene ({n}) må være mindre enn 0."))
         if abs(u + rest) > TOLERANCE:
-            out.append(("095", "ERROR", u + rest, f"Investering: utgifter ({u}) og inntekter ({rest}) går ikke i "
-                        f"null; differansen er {u + rest} (margin ±30)."))
+            out.append(
+                (
+                    "095",
+                    "ERROR",
+                    u + rest,
+                    f"Investering: utgifter ({u}) og inntekter ({rest}) går ikke i "
+                    f"null; differansen er {u + rest} (margin ±30).",
+                )
+            )
     if d.any():
         u, rest = total(d & utgift), total(d & ~utgift)
         if not (u > 0 and rest < 0 and abs(u + rest) <= TOLERANCE):
-            out.append(("110", "ERROR", u + rest, f"Drift: utgifter ({u}) og inntekter ({rest}) går ikke i null; "
-                        f"differansen er {u + rest} (margin ±30). Utgiftene må være over 0, inntektene under 0, "
-                        "og årets resultat skal være ført på funksjon 899."))
+            out.append(
+                (
+                    "110",
+                    "ERROR",
+                    u + rest,
+                    f"Drift: utgifter ({u}) og inntekter ({rest}) går ikke i null; "
+                    f"differansen er {u + rest} (margin ±30). Utgiftene må være over 0, inntektene under 0, "
+                    "og årets resultat skal være ført på funksjon 899.",
+                )
+            )
     if len(rec):
         transfer = total(d & a.eq("570")) + total(~d & a.eq("970"))
         if abs(transfer) > TOLERANCE:
-            out.append(("140", "ERROR", transfer, f"Overføring fra drift (art 570) og til investering (art 970) går "
-                        f"ikke i null; differansen er {transfer} (margin ±30)."))
+            out.append(
+                (
+                    "140",
+                    "ERROR",
+                    transfer,
+                    f"Overføring fra drift (art 570) og til investering (art 970) går "
+                    f"ikke i null; differansen er {transfer} (margin ±30).",
+                )
+            )
     motpost = d & f.eq("860") & a.eq("990")
     avskr = d & fn.between(100, 799) & a.eq("590")
     if motpost.any() and total(motpost) == 0:
@@ -226,21 +271,49 @@ def _sum_rules(rec: pd.DataFrame, kommunenr: str, prog: Program) -> list[tuple[s
         out.append(("150", "ERROR", 0, "Avskrivningene (art 590 på tjenestefunksjonene 100–799) summerer til 0."))
     if d.any() and abs(total(avskr) + total(motpost)) > TOLERANCE:
         diff = total(avskr) + total(motpost)
-        out.append(("155", "ERROR", diff, f"Avskrivninger (art 590: {total(avskr)}) og motpost (860/990: "
-                    f"{total(motpost)}) går ikke i null; differansen er {diff} (margin ±30)."))
+        out.append(
+            (
+                "155",
+                "ERROR",
+                diff,
+                f"Avskrivninger (art 590: {total(avskr)}) og motpost (860/990: "
+                f"{total(motpost)}) går ikke i null; differansen er {diff} (margin ±30).",
+            )
+        )
     feil_avskr = d & fn.between(800, 899) & a.eq("590")
     if feil_avskr.any() and total(feil_avskr) != 0:
-        out.append(("160", "ERROR", total(feil_avskr), "Avskrivninger (art 590) skal føres på tjenestefunksjon, ikke "
-                    f"på funksjon {', '.join(sorted(set(f[feil_avskr])))}."))
+        out.append(
+            (
+                "160",
+                "ERROR",
+                total(feil_avskr),
+                "Avskrivninger (art 590) skal føres på tjenestefunksjon, ikke "
+                f"på funksjon {', '.join(sorted(set(f[feil_avskr])))}.",
+            )
+        )
     feil_motpost = d & f.ne("860") & a.eq("990")
     if feil_motpost.any() and total(feil_motpost) != 0:
-        out.append(("165", "ERROR", total(feil_motpost), "Motpost avskrivninger (art 990) skal bare føres på funksjon "
-                    f"860, ikke på funksjon {', '.join(sorted(set(f[feil_motpost])))}."))
+        out.append(
+            (
+                "165",
+                "ERROR",
+                total(feil_motpost),
+                "Motpost avskrivninger (art 990) skal bare føres på funksjon "
+                f"860, ikke på funksjon {', '.join(sorted(set(f[feil_motpost])))}.",
+            )
+        )
     for rule, klasse, navn in (("170", i, "investering"), ("175", d, "drift")):
         f290 = klasse & f.eq("290")
         if f290.any() and abs(total(f290)) > TOLERANCE:
-            out.append((rule, "ERROR", total(f290), f"Funksjon 290 (interkommunale samarbeid) skal gå i null i "
-                        f"{navn}; differansen er {total(f290)} (margin ±30)."))
+            out.append(
+                (
+                    rule,
+                    "ERROR",
+                    total(f290),
+                    f"Funksjon 290 (interkommunale samarbeid) skal gå i null i "
+                    f"{navn}; differansen er {total(f290)} (margin ±30).",
+                )
+            )
     return out
 
 
@@ -258,21 +331,36 @@ def kostra_kontroll(regnskap: pd.DataFrame, aar: int) -> pd.DataFrame:
             if hits.empty:
                 continue
             template = RECORD_MESSAGES[rule]
-            frames.append(pd.DataFrame({
-                "kontroll": rule[:3], "alvorlighet": severity,
-                "kontoklasse": hits["kontoklasse"].to_numpy(), "funksjon": hits["funksjon"].to_numpy(),
-                "art": hits["art"].to_numpy(), "belop_1000": hits["belop_1000"].to_numpy(),
-                "melding": [template.format(f=f, a=a, k=k, aar=aar) for f, a, k in
-                            zip(hits["funksjon"], hits["art"], hits["kontoklasse"], strict=True)],
-            }).assign(kommunenr=kommunenr))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "kontroll": rule[:3],
+                        "alvorlighet": severity,
+                        "kontoklasse": hits["kontoklasse"].to_numpy(),
+                        "funksjon": hits["funksjon"].to_numpy(),
+                        "art": hits["art"].to_numpy(),
+                        "belop_1000": hits["belop_1000"].to_numpy(),
+                        "melding": [
+                            template.format(f=f, a=a, k=k, aar=aar)
+                            for f, a, k in zip(hits["funksjon"], hits["art"], hits["kontoklasse"], strict=True)
+                        ],
+                    }
+                ).assign(kommunenr=kommunenr)
+            )
         sums = _sum_rules(part, str(kommunenr), prog)
         if sums:
-            frames.append(pd.DataFrame(sums, columns=["kontroll", "alvorlighet", "belop_1000", "melding"])
-                          .assign(kommunenr=kommunenr, kontoklasse="", funksjon="", art=""))
+            frames.append(
+                pd.DataFrame(sums, columns=["kontroll", "alvorlighet", "belop_1000", "melding"]).assign(
+                    kommunenr=kommunenr, kontoklasse="", funksjon="", art=""
+                )
+            )
     if not frames:
         return pd.DataFrame(columns=KONTROLL_COLUMNS)
     out = pd.concat(frames, ignore_index=True).assign(aar=aar)
     order = {"FATAL": 0, "ERROR": 1, "WARNING": 2, "INFO": 3}
-    out = out.sort_values(["kommunenr", "alvorlighet", "kontroll"], kind="stable",
-                          key=lambda s: s.map(order) if s.name == "alvorlighet" else s)
+    out = out.sort_values(
+        ["kommunenr", "alvorlighet", "kontroll"],
+        kind="stable",
+        key=lambda s: s.map(order) if s.name == "alvorlighet" else s,
+    )
     return out[KONTROLL_COLUMNS].reset_index(drop=True)

@@ -26,8 +26,9 @@ def _blank(s: pd.Series) -> pd.Series:
     return s.isna() | s.astype("str").str.strip().eq("")
 
 
-def _per_distinct(s: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
-                  ) -> tuple[pd.Series, pd.Series]:
+def _per_distinct(
+    s: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+) -> tuple[pd.Series, pd.Series]:
     """Run ``parse`` on the distinct values of ``s`` and spread its (values, bad) back to every row.
 
     The same as ``parse(s)`` for a parser that looks at each cell alone; used where a column has few
@@ -39,8 +40,7 @@ def _per_distinct(s: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd
     if len(uniques) * 2 > len(s):
         return parse(s)
     values, bad = parse(pd.Series(uniques, dtype=s.dtype))
-    return (values.take(codes).set_axis(s.index),
-            pd.Series(bad.to_numpy(dtype=bool)[codes], index=s.index))
+    return (values.take(codes).set_axis(s.index), pd.Series(bad.to_numpy(dtype=bool)[codes], index=s.index))
 
 
 def row_keys(*columns: pd.Series) -> np.ndarray:

@@ -54,8 +54,9 @@ def _read(raw: Path, out: Path, kjoring_id: str, progress: Callable[[str], None]
     return read_sources(raw, kjoring_id, known_tiltak=read_dataset(out, "tiltak"), progress=progress)
 
 
-def store_all(ingest: Ingest, raw: Path, out: Path, kjoring_id: str, periode: Periode
-              ) -> tuple[dict[str, list[str]], list[steps.Replaced]]:
+def store_all(
+    ingest: Ingest, raw: Path, out: Path, kjoring_id: str, periode: Periode
+) -> tuple[dict[str, list[str]], list[steps.Replaced]]:
     """Clean sources, the aggregated care counts, recorded KOSTRA answers and the quarantine into the store.
 
     Returns:
@@ -110,10 +111,19 @@ def _present(merged: units.UnitResult) -> list[str]:
     return sorted(found)
 
 
-def compute_indicators(out: Path, periode: Periode, kommuner: list[str] | None, method: str,
-                       result: steps.RunResult, *, runner: Runner = direct, reporter: Reporter | None = None,
-                       mapper: Mapper | None = None, units_wanted: int = 1,
-                       figurer: str | list[str] | None = None) -> None:
+def compute_indicators(
+    out: Path,
+    periode: Periode,
+    kommuner: list[str] | None,
+    method: str,
+    result: steps.RunResult,
+    *,
+    runner: Runner = direct,
+    reporter: Reporter | None = None,
+    mapper: Mapper | None = None,
+    units_wanted: int = 1,
+    figurer: str | list[str] | None = None,
+) -> None:
     """Every indicator family for period P from the clean store, its datasets and charts.
 
     The municipalities are split into ``units_wanted`` batches (one when 1, or when there is one
@@ -139,8 +149,11 @@ def compute_indicators(out: Path, periode: Periode, kommuner: list[str] | None, 
     reporter.stage("Beregner indikatorer", len(groups) + 1)
     reporter.working(f"{len(groups)} enheter" if len(groups) > 1 else "alle indikatorfamilier")
     calls = [(out, periode, group, method, families, available) for group in groups]
-    merged = merge_units(mapper("beregn-indikatorer", units.compute_unit, calls)) if calls else \
-        units.UnitResult(kommuner=kommuner)
+    merged = (
+        merge_units(mapper("beregn-indikatorer", units.compute_unit, calls))
+        if calls
+        else units.UnitResult(kommuner=kommuner)
+    )
     for _ in groups:
         reporter.advance()
     reporter.working("skriver resultater")
@@ -148,8 +161,9 @@ def compute_indicators(out: Path, periode: Periode, kommuner: list[str] | None, 
         result.warnings += merged.warnings
         result.notes += merged.notes
         result.outputs["avvik"] = runner("skriv-avvik", steps.write_output, merged.avvik, out, "avvik")
-        result.outputs["prognose_historikk"] = runner("skriv-prognose-historikk", steps.write_output, merged.vintage,
-                                                      out, "prognose_historikk")
+        result.outputs["prognose_historikk"] = runner(
+            "skriv-prognose-historikk", steps.write_output, merged.vintage, out, "prognose_historikk"
+        )
         result.avvik = merged.avvik
     for name in steps.COMPUTE:
         if name in result.skipped:
@@ -164,8 +178,9 @@ def compute_indicators(out: Path, periode: Periode, kommuner: list[str] | None, 
             result.skipped[name] = "ingen rader for perioden"
     accuracy = merged.accuracy if "avvik" not in result.skipped else None
     if accuracy is not None and len(accuracy):
-        result.outputs["prognosetreff"] = runner("skriv-prognosetreff", steps.write_output, accuracy, out,
-                                                 "prognosetreff")
+        result.outputs["prognosetreff"] = runner(
+            "skriv-prognosetreff", steps.write_output, accuracy, out, "prognosetreff"
+        )
     reporter.advance()
     reporter.stage("Lager figurer", 2)
     chosen = steps.chart_municipalities(figurer, kommuner, _present(merged))
@@ -175,19 +190,34 @@ def compute_indicators(out: Path, periode: Periode, kommuner: list[str] | None, 
         figures += runner("lag-figurer", steps.write_deviation_charts, result.avvik, out, periode, chosen)
     reporter.advance()
     reporter.working("tiltak, dekning, bemanning, prosjekt")
-    data = steps.ChartData(year_history=merged.year_history, accuracy=accuracy,
-                           tiltak_status=merged.frames.get("tiltak_status"), coverage=merged.coverage,
-                           prosjektstatus=merged.frames.get("prosjektstatus"), staffing=merged.staffing)
+    data = steps.ChartData(
+        year_history=merged.year_history,
+        accuracy=accuracy,
+        tiltak_status=merged.frames.get("tiltak_status"),
+        coverage=merged.coverage,
+        prosjektstatus=merged.frames.get("prosjektstatus"),
+        staffing=merged.staffing,
+    )
     figures += runner("lag-figurer-indikatorer", steps.write_family_charts, out, periode, data, chosen)
     reporter.advance()
     result.outputs["figurer"] = figures
     reporter.done()
 
 
-def execute_run(raw: Path, out: Path, periode: Periode, kommuner: list[str] | None = None,
-                method: str = "budsjett", *, runner: Runner = direct, reporter: Reporter | None = None,
-                kjoring_id: str | None = None, mapper: Mapper | None = None, units_wanted: int = 1,
-                figurer: str | list[str] | None = None) -> steps.RunResult:
+def execute_run(
+    raw: Path,
+    out: Path,
+    periode: Periode,
+    kommuner: list[str] | None = None,
+    method: str = "budsjett",
+    *,
+    runner: Runner = direct,
+    reporter: Reporter | None = None,
+    kjoring_id: str | None = None,
+    mapper: Mapper | None = None,
+    units_wanted: int = 1,
+    figurer: str | list[str] | None = None,
+) -> steps.RunResult:
     """The monthly run: read and validate every file, store clean data, compute, write the manifest.
 
     ``mapper``, ``units_wanted`` and ``figurer``: see :func:`compute_indicators` (default: one unit of work
@@ -219,15 +249,36 @@ def execute_run(raw: Path, out: Path, periode: Periode, kommuner: list[str] | No
         reporter.working("Parquet")
         outputs, replaced = runner("lagre-rene-data", store_all, ingest, raw, work, kjoring_id, periode)
         reporter.advance()
-        result = steps.RunResult(kjoring_id=kjoring_id, periode=str(periode),
-                                 reconciliation=ingest.reconciliation(), outputs=outputs,
-                                 notes=[*txn.notes, *ingest.notes], quarantine_rows=int(ingest.quarantine.shape[0]),
-                                 replaced=replaced)
-        compute_indicators(work, periode, kommuner, method, result, runner=runner, reporter=reporter, mapper=mapper,
-                           units_wanted=units_wanted, figurer=figurer)
+        result = steps.RunResult(
+            kjoring_id=kjoring_id,
+            periode=str(periode),
+            reconciliation=ingest.reconciliation(),
+            outputs=outputs,
+            notes=[*txn.notes, *ingest.notes],
+            quarantine_rows=int(ingest.quarantine.shape[0]),
+            replaced=replaced,
+        )
+        compute_indicators(
+            work,
+            periode,
+            kommuner,
+            method,
+            result,
+            runner=runner,
+            reporter=reporter,
+            mapper=mapper,
+            units_wanted=units_wanted,
+            figurer=figurer,
+        )
         result.outputs = txn.live_paths(result.outputs)
-        params = {"periode": str(periode), "raw": raw, "out": out, "kommune": kommuner, "prognosemetode": method,
-                  "figurer": figurer}
+        params = {
+            "periode": str(periode),
+            "raw": raw,
+            "out": out,
+            "kommune": kommuner,
+            "prognosemetode": method,
+            "figurer": figurer,
+        }
         result.manifest = runner("skriv-kjoringslogg", steps.write_manifest, result, ingest, work, params, out)
         runner("lagre-kjoringen", txn.commit)
     return result

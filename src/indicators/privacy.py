@@ -203,8 +203,11 @@ def _mask_value(value: str, lost_zero: bool) -> str:
 def mask_ids(values: pd.Series, *, lost_zero: bool = True) -> pd.Series:
     """The values with every id replaced by :data:`MASK` (anywhere in a text; with ``lost_zero`` a whole
     10-digit cell that is an id without its leading zero too). Other text is kept as it was."""
-    repl = {v: m for v in _candidates(values, whole_cell=False, lost_zero=lost_zero)
-            if (m := _mask_value(v, lost_zero)) != v}
+    repl = {
+        v: m
+        for v in _candidates(values, whole_cell=False, lost_zero=lost_zero)
+        if (m := _mask_value(v, lost_zero)) != v
+    }
     if not repl:
         return values
     hit = values.isin(list(repl)).fillna(False).astype(bool)
@@ -215,6 +218,8 @@ def mask_ids(values: pd.Series, *, lost_zero: bool = True) -> pd.Series:
 
 def national_id_message(kolonne: str) -> str:
     """The quarantine's sentence for a cell holding an id (never the number)."""
-    return (f"Kolonnen «{kolonne}» inneholder det som ser ut som et fødselsnummer eller D-nummer (11 sifre med "
-            "gyldig dato og kontrollsifre). Raden er ikke tatt med, og nummeret er ikke lagret. Fjern nummeret fra "
-            "eksporten (eller bytt det ut med et pseudonym) og kjør på nytt.")
+    return (
+        f"Kolonnen «{kolonne}» inneholder det som ser ut som et fødselsnummer eller D-nummer (11 sifre med "
+        "gyldig dato og kontrollsifre). Raden er ikke tatt med, og nummeret er ikke lagret. Fjern nummeret fra "
+        "eksporten (eller bytt det ut med et pseudonym) og kjør på nytt."
+    )

@@ -45,9 +45,16 @@ class RichReporter(Reporter):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         self.console = console or Console(stderr=False)
-        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description:<28}"), BarColumn(),
-                                 MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("[dim]{task.fields[now]}"),
-                                 console=self.console, transient=False)
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description:<28}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("[dim]{task.fields[now]}"),
+            console=self.console,
+            transient=False,
+        )
         self.progress.start()
         self.task: Any = None
 
@@ -69,8 +76,12 @@ class RichReporter(Reporter):
         self._file_seen = False
         if self.task is not None:
             t = self.progress.tasks[self.task]
-            self.progress.update(self.task, total=t.completed if t.total is None or t.completed > t.total
-                                 else t.total, completed=t.total if t.total is not None else t.completed, now="")
+            self.progress.update(
+                self.task,
+                total=t.completed if t.total is None or t.completed > t.total else t.total,
+                completed=t.total if t.total is not None else t.completed,
+                now="",
+            )
             self.task = None
 
     def close(self) -> None:

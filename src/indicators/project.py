@@ -12,8 +12,19 @@ import pandas as pd
 
 from indicators.periods import Periode
 
-PROSJEKTSTATUS_COLUMNS = ["kommunenr", "aar", "periode", "delprosjekt", "arbeidspakke", "aktivitet",
-                          "planlagt_slutt", "status", "forsinket", "dager_forsinket", "gjennomfort_dato"]
+PROSJEKTSTATUS_COLUMNS = [
+    "kommunenr",
+    "aar",
+    "periode",
+    "delprosjekt",
+    "arbeidspakke",
+    "aktivitet",
+    "planlagt_slutt",
+    "status",
+    "forsinket",
+    "dager_forsinket",
+    "gjennomfort_dato",
+]
 DONE, CANCELLED, POSTPONED, ONGOING, PLANNED = "gjennomfort", "avlyst", "utsatt", "pagaar", "planlagt"
 
 
@@ -22,8 +33,9 @@ def plan_dates(values: pd.Series) -> pd.Series:
     s = values.astype("str").str.strip()
     day = pd.to_datetime(s.where(s.str.fullmatch(r"\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d", errors="coerce")
     q = s.str.extract(r"^(\d{4})Q([1-4])$")
-    quarter = pd.to_datetime(q[0] + "-" + (q[1].astype(float) * 3).astype("Int64").astype(str) + "-01",
-                             format="%Y-%m-%d", errors="coerce") + pd.offsets.MonthEnd(0)
+    quarter = pd.to_datetime(
+        q[0] + "-" + (q[1].astype(float) * 3).astype("Int64").astype(str) + "-01", format="%Y-%m-%d", errors="coerce"
+    ) + pd.offsets.MonthEnd(0)
     m = s.str.extract(r"^(\d{4})-(\d{2})$")
     month = pd.to_datetime(m[0] + "-" + m[1] + "-01", format="%Y-%m-%d", errors="coerce") + pd.offsets.MonthEnd(0)
     return day.fillna(quarter).fillna(month).astype("datetime64[ns]")
@@ -49,12 +61,15 @@ def prosjektstatus(plan: pd.DataFrame, periode: Periode) -> pd.DataFrame:
     started = (start.notna() & (start <= ref)) | (start.isna() & marked.isin([ONGOING, DONE]) & ~done)
     status = np.select(
         [marked.eq(CANCELLED), done, marked.eq(POSTPONED), started],
-        [CANCELLED, DONE, POSTPONED, ONGOING], default=PLANNED)
+        [CANCELLED, DONE, POSTPONED, ONGOING],
+        default=PLANNED,
+    )
     p["status"] = status
     p["forsinket"] = ~pd.Series(status, index=p.index).isin([DONE, CANCELLED]) & (slutt < ref)
     late_done = pd.Series(status == DONE, index=p.index) & (done_at > slutt)
-    p["dager_forsinket"] = np.select([p["forsinket"], late_done],
-                                     [(ref - slutt).dt.days, (done_at - slutt).dt.days], default=0).astype(int)
+    p["dager_forsinket"] = np.select(
+        [p["forsinket"], late_done], [(ref - slutt).dt.days, (done_at - slutt).dt.days], default=0
+    ).astype(int)
     p["planlagt_slutt"] = slutt.dt.strftime("%Y-%m-%d")
     p["gjennomfort_dato"] = done_at.dt.strftime("%Y-%m-%d").where(done, None)
     p["aar"] = periode.aar
@@ -65,13 +80,15 @@ def prosjektstatus(plan: pd.DataFrame, periode: Periode) -> pd.DataFrame:
 def work_package_summary(status: pd.DataFrame) -> pd.DataFrame:
     """Counts per sub-project and work package: done, under way, planned, postponed, cancelled, overdue."""
     g = status.groupby(["delprosjekt", "arbeidspakke"], sort=False)
-    out = pd.DataFrame({
-        "aktiviteter": g.size(),
-        "gjennomfort": g["status"].agg(lambda s: int((s == DONE).sum())),
-        "pagaar": g["status"].agg(lambda s: int((s == ONGOING).sum())),
-        "planlagt": g["status"].agg(lambda s: int((s == PLANNED).sum())),
-        "utsatt": g["status"].agg(lambda s: int((s == POSTPONED).sum())),
-        "avlyst": g["status"].agg(lambda s: int((s == CANCELLED).sum())),
-        "forsinket": g["forsinket"].sum().astype(int),
-    })
+    out = pd.DataFrame(
+        {
+            "aktiviteter": g.size(),
+            "gjennomfort": g["status"].agg(lambda s: int((s == DONE).sum())),
+            "pagaar": g["status"].agg(lambda s: int((s == ONGOING).sum())),
+            "planlagt": g["status"].agg(lambda s: int((s == PLANNED).sum())),
+            "utsatt": g["status"].agg(lambda s: int((s == POSTPONED).sum())),
+            "avlyst": g["status"].agg(lambda s: int((s == CANCELLED).sum())),
+            "forsinket": g["forsinket"].sum().astype(int),
+        }
+    )
     return out.reset_index()

@@ -80,49 +80,75 @@ def quarantine_rows(
     verdi = mask_verdi(pd.Series(verdi, dtype="str"), pd.Series(kolonne, dtype="str")).tolist()
     own = failures["melding"] if "melding" in failures else pd.Series(None, index=failures.index, dtype=object)
     melding = [
-        m if isinstance(m, str) and m else
-        rules[r].melding.format(verdi=v, kolonne=k) if r in rules else f"Raden bryter regelen «{r}»."
+        m
+        if isinstance(m, str) and m
+        else rules[r].melding.format(verdi=v, kolonne=k)
+        if r in rules
+        else f"Raden bryter regelen «{r}»."
         for r, v, k, m in zip(failures["regel"], verdi, kolonne, own, strict=True)
     ]
-    out = pd.DataFrame({
-        "kilde": spec.name,
-        "fil": str(path),
-        "linje": text.loc[idx, LINE].astype("int64").to_numpy(),
-        "kolonne": kolonne,
-        "verdi": verdi,
-        "regel": failures["regel"].astype(str).to_numpy(),
-        "melding": melding,
-        "kjoring_id": kjoring_id,
-        "ark": "",
-    })
+    out = pd.DataFrame(
+        {
+            "kilde": spec.name,
+            "fil": str(path),
+            "linje": text.loc[idx, LINE].astype("int64").to_numpy(),
+            "kolonne": kolonne,
+            "verdi": verdi,
+            "regel": failures["regel"].astype(str).to_numpy(),
+            "melding": melding,
+            "kjoring_id": kjoring_id,
+            "ark": "",
+        }
+    )
     return out.sort_values(["linje", "kolonne"], kind="stable").reset_index(drop=True)
 
 
 def line_quarantine(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> pd.DataFrame:
     """Quarantine CSV lines whose field count differs from the header's (``RawTable.bad_lines``)."""
     lines = [line for line, _ in raw.bad_lines]
-    return pd.DataFrame({
-        "kilde": spec.name, "fil": str(raw.path), "linje": pd.Series(lines, dtype="int64"),
-        "kolonne": "(hele linjen)", "verdi": "", "regel": "antall_felt",
-        "melding": [f"Linjen har {n} felt, men overskriften har {raw.expected_fields}, så verdiene kan ha havnet "
-                    "under feil kolonne (ofte et skilletegn inne i en tekst uten anførselstegn). Linjen er ikke "
-                    "tatt med." for _, n in raw.bad_lines],
-        "kjoring_id": kjoring_id, "ark": "",
-    })
+    return pd.DataFrame(
+        {
+            "kilde": spec.name,
+            "fil": str(raw.path),
+            "linje": pd.Series(lines, dtype="int64"),
+            "kolonne": "(hele linjen)",
+            "verdi": "",
+            "regel": "antall_felt",
+            "melding": [
+                f"Linjen har {n} felt, men overskriften har {raw.expected_fields}, så verdiene kan ha havnet "
+                "under feil kolonne (ofte et skilletegn inne i en tekst uten anførselstegn). Linjen er ikke "
+                "tatt med."
+                for _, n in raw.bad_lines
+            ],
+            "kjoring_id": kjoring_id,
+            "ark": "",
+        }
+    )
 
 
 def extra_quarantine(
-    rows: pd.DataFrame, spec: SourceSpec, path: Path, kolonne: str, regel: str, melding: str,
+    rows: pd.DataFrame,
+    spec: SourceSpec,
+    path: Path,
+    kolonne: str,
+    regel: str,
+    melding: str,
     kjoring_id: str,
 ) -> pd.DataFrame:
     """Quarantine rows that fail a rule checked across files or sources (rows keep ``_linje``)."""
-    return pd.DataFrame({
-        "kilde": spec.name, "fil": str(path), "linje": rows[LINE].astype("int64").to_numpy(),
-        "kolonne": kolonne, "verdi": rows[kolonne].astype(str).to_numpy(), "regel": regel,
-        "melding": [melding.format(verdi=v, kolonne=kolonne) for v in rows[kolonne].astype(str)],
-        "kjoring_id": kjoring_id,
-        "ark": "",
-    })
+    return pd.DataFrame(
+        {
+            "kilde": spec.name,
+            "fil": str(path),
+            "linje": rows[LINE].astype("int64").to_numpy(),
+            "kolonne": kolonne,
+            "verdi": rows[kolonne].astype(str).to_numpy(),
+            "regel": regel,
+            "melding": [melding.format(verdi=v, kolonne=kolonne) for v in rows[kolonne].astype(str)],
+            "kjoring_id": kjoring_id,
+            "ark": "",
+        }
+    )
 
 
 # --- the quarantine as a record: one set of rows per delivered file ---------------------------------------
@@ -146,7 +172,10 @@ def _stored_runs(folder: Path) -> dict[str, pd.DataFrame]:
 
 
 def write_record(
-    q: pd.DataFrame, delivered: dict[str, str], out: Path, kjoring_id: str,
+    q: pd.DataFrame,
+    delivered: dict[str, str],
+    out: Path,
+    kjoring_id: str,
 ) -> list[str]:
     """Write this run's quarantine into the record ``<out>/karantene/`` (Parquet, one file per run) with
     its Excel copy ``<out>/karantene_csv/`` (same rows, same file name), so each fault shows once.
@@ -171,16 +200,18 @@ def write_record(
     runs = _stored_runs(folder)
     runs.pop(kjoring_id, None)
     hashes = {h for h in delivered.values() if h}
-    ident = {name: df["fil"].map({f: file_identity(f) for f in df["fil"].dropna().unique()})
-             for name, df in runs.items()}
+    ident = {
+        name: df["fil"].map({f: file_identity(f) for f in df["fil"].dropna().unique()}) for name, df in runs.items()
+    }
     latest: dict[str, str] = {}
     for name in sorted(runs):  # run ids sort by time (run.new_run_id)
         latest.update(dict.fromkeys(ident[name].dropna().unique(), name))
     written: list[str] = []
     for name, df in runs.items():
         same_content = df[SHA_COLUMN].isin(hashes) if SHA_COLUMN in df else pd.Series(False, index=df.index)
-        keep = (~ident[name].isin(set(delivered)) & ~same_content
-                & (ident[name].map(latest).eq(name) | ident[name].isna()))
+        keep = (
+            ~ident[name].isin(set(delivered)) & ~same_content & (ident[name].map(latest).eq(name) | ident[name].isna())
+        )
         if keep.all():
             continue
         parquet, csv_path = folder / f"{name}.parquet", csv_folder / f"{name}.csv"

@@ -237,8 +237,9 @@ def stored_municipalities(out: Path, names: Iterable[str]) -> list[str]:
     return sorted(found)
 
 
-def chart_municipalities(figurer: str | list[str] | None, kommuner: list[str] | None, present: list[str]
-                         ) -> list[str] | None:
+def chart_municipalities(
+    figurer: str | list[str] | None, kommuner: list[str] | None, present: list[str]
+) -> list[str] | None:
     """The municipalities a run draws charts for (None: every one).
 
     ``figurer`` is ``"alle"``, a list of municipality numbers, or None: the run's ``kommuner`` when given,
@@ -271,21 +272,32 @@ def compute_deviation(
         read once with the rest).
     """
     y = periode.aar
-    plan = {"regnskap": {y - 1, y}, "budsjett": {y}, "organisasjon": None, "periodisering": {y},
-            "prognosejustering": {y}}
+    plan = {
+        "regnskap": {y - 1, y},
+        "budsjett": {y},
+        "organisasjon": None,
+        "periodisering": {y},
+        "prognosejustering": {y},
+    }
     return units.deviation(_inputs(out, kommuner, plan), periode, method, kommuner)
 
 
 def compute_forecast_history(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
     """This period's forecast vintage by every method (for ``prognose_historikk``)."""
     y = periode.aar
-    plan = {"regnskap": {y - 1, y}, "budsjett": {y}, "organisasjon": None, "periodisering": {y},
-            "prognosejustering": {y}}
+    plan = {
+        "regnskap": {y - 1, y},
+        "budsjett": {y},
+        "organisasjon": None,
+        "periodisering": {y},
+        "prognosejustering": {y},
+    }
     return units.vintage(_inputs(out, kommuner, plan), periode)
 
 
-def _family_from_store(name: str, out: Path, periode: Periode, kommuner: list[str] | None,
-                       method: str = "budsjett") -> pd.DataFrame:
+def _family_from_store(
+    name: str, out: Path, periode: Periode, kommuner: list[str] | None, method: str = "budsjett"
+) -> pd.DataFrame:
     available = available_sources(out)
     first = units.read_inputs(out, kommuner, units.needs([name], periode, available))
     inp = units.read_inputs(out, kommuner, units.needs([name], periode, available, first), first)
@@ -305,8 +317,9 @@ def compute_staffing(out: Path, periode: Periode, kommuner: list[str] | None) ->
     return _family_from_store("bemanning_indikatorer", out, periode, kommuner)
 
 
-def compute_key_figures(out: Path, periode: Periode, kommuner: list[str] | None, method: str = "budsjett"
-                        ) -> pd.DataFrame:
+def compute_key_figures(
+    out: Path, periode: Periode, kommuner: list[str] | None, method: str = "budsjett"
+) -> pd.DataFrame:
     """``nokkeltall`` from the store (:func:`indicators.units.key_figures`)."""
     return _family_from_store("nokkeltall", out, periode, kommuner, method)
 
@@ -325,8 +338,9 @@ COMPUTE = {
     "samarbeidsavtaler_indikatorer": compute_agreements,
     "prosjektstatus": lambda out, periode, kommuner: _family_from_store("prosjektstatus", out, periode, kommuner),
     "kostra_sammenligning": lambda out, periode, kommuner: compute_kostra_comparison(out, kommuner),
-    "kostra_eget_regnskap": lambda out, periode, kommuner: _family_from_store("kostra_eget_regnskap", out, periode,
-                                                                              kommuner),
+    "kostra_eget_regnskap": lambda out, periode, kommuner: _family_from_store(
+        "kostra_eget_regnskap", out, periode, kommuner
+    ),
 }
 
 
@@ -334,16 +348,16 @@ COMPUTE = {
 USES_FORECAST_METHOD = units.USES_FORECAST_METHOD
 
 
-def compute(name: str, out: Path, periode: Periode, kommuner: list[str] | None, method: str = "budsjett"
-            ) -> pd.DataFrame | None:
+def compute(
+    name: str, out: Path, periode: Periode, kommuner: list[str] | None, method: str = "budsjett"
+) -> pd.DataFrame | None:
     """One indicator family from the store (see :data:`COMPUTE`)."""
     if name in USES_FORECAST_METHOD:
         return COMPUTE[name](out, periode, kommuner, method)
     return COMPUTE[name](out, periode, kommuner)
 
 
-def compute_kostra_comparison(out: Path, kommuner: list[str] | None, present: list[str] | None = None
-                              ) -> pd.DataFrame:
+def compute_kostra_comparison(out: Path, kommuner: list[str] | None, present: list[str] | None = None) -> pd.DataFrame:
     """Every municipality in the store against its group, landet uten Oslo and the other municipalities.
 
     ``present``: the municipalities in ``organisasjon`` (read from the store when not given)."""
@@ -363,16 +377,28 @@ def store_kostra(raw: Path, out: Path) -> list[str]:
 
 def year_history(out: Path, aar: int, last_month: int, kommuner: list[str] | None) -> pd.DataFrame:
     """Vintages for months 1 … last_month of a year: stored where a run made them, else reconstructed."""
-    plan = {"regnskap": {aar - 1, aar}, "budsjett": {aar}, "organisasjon": None, "periodisering": {aar},
-            "prognosejustering": {aar}, "prognose_historikk": {aar}}
+    plan = {
+        "regnskap": {aar - 1, aar},
+        "budsjett": {aar},
+        "organisasjon": None,
+        "periodisering": {aar},
+        "prognosejustering": {aar},
+        "prognose_historikk": {aar},
+    }
     return units.year_history(_inputs(out, kommuner, plan), aar, last_month)
 
 
 def compute_forecast_accuracy(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame | None:
     """How each method's forecasts for last year came out, once last year is closed (period 13 stored)."""
     last = periode.aar - 1
-    plan = {"regnskap": {last - 1, last}, "budsjett": {last}, "organisasjon": None, "periodisering": {last},
-            "prognosejustering": {last}, "prognose_historikk": {last}}
+    plan = {
+        "regnskap": {last - 1, last},
+        "budsjett": {last},
+        "organisasjon": None,
+        "periodisering": {last},
+        "prognosejustering": {last},
+        "prognose_historikk": {last},
+    }
     return units.accuracy(_inputs(out, kommuner, plan), periode)
 
 
@@ -394,8 +420,7 @@ def _only(df: pd.DataFrame | None, kommuner: list[str] | None) -> pd.DataFrame |
     return df[df["kommunenr"].astype(str).isin(kommuner)]
 
 
-def write_family_charts(out: Path, periode: Periode, data: ChartData, kommuner: list[str] | None = None
-                        ) -> list[str]:
+def write_family_charts(out: Path, periode: Periode, data: ChartData, kommuner: list[str] | None = None) -> list[str]:
     """Charts of the other families for the municipalities ``kommuner`` (None: all): forecast through the
     year, forecast errors of the closed year, savings realisation, FTE and temp-agency cost, project; and
     coverage against the neighbours (one chart with every municipality, drawn when any chart is asked for).
@@ -409,8 +434,11 @@ def write_family_charts(out: Path, periode: Periode, data: ChartData, kommuner: 
         for kommunenr, rows in history[history["niva"].eq("kommune")].groupby("kommunenr"):
             name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
             paths += charts.forecast_through_year(
-                rows, folder, f"prognose_gjennom_aaret_{kommunenr}",
-                f"{name}: årsprognose måned for måned, {periode.aar}")
+                rows,
+                folder,
+                f"prognose_gjennom_aaret_{kommunenr}",
+                f"{name}: årsprognose måned for måned, {periode.aar}",
+            )
     accuracy = _only(data.accuracy, kommuner)
     if accuracy is not None and len(accuracy):
         for kommunenr, rows in accuracy.groupby("kommunenr"):
@@ -453,8 +481,9 @@ def write_family_charts(out: Path, periode: Periode, data: ChartData, kommuner: 
     return [str(p) for p in paths]
 
 
-def write_deviation_charts(avvik: pd.DataFrame, out: Path, periode: Periode, kommuner: list[str] | None = None
-                           ) -> list[str]:
+def write_deviation_charts(
+    avvik: pd.DataFrame, out: Path, periode: Periode, kommuner: list[str] | None = None
+) -> list[str]:
     """The deviation and the forecast against budget per rammeområde, for ``kommuner`` (None: all in ``avvik``)."""
     paths: list[str] = []
     folder = Path(out) / "figurer" / periode.kode
@@ -566,18 +595,25 @@ def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
     rec = result.reconciliation
     read, accepted, quarantined = (int(rec[c].sum()) if len(rec) else 0 for c in ("lest", "godtatt", "karantene"))
     balanced = bool(len(rec) == 0 or (rec["lest"] == rec["godtatt"] + rec["karantene"]).all())
-    computed = [n for n in result.outputs if n not in ("karantene", "figurer") and n not in SOURCES
-                and n not in ("tjenestemottakere", "kostra")]
+    computed = [
+        n
+        for n in result.outputs
+        if n not in ("karantene", "figurer") and n not in SOURCES and n not in ("tjenestemottakere", "kostra")
+    ]
     rows = [
         ("Filer lest", f"{len(rec)}"),
-        ("Rader", f"{read} lest = {accepted} godtatt + {quarantined} i karantene"
-                  + ("" if balanced else "  (STEMMER IKKE: se kjøringsloggen)")),
+        (
+            "Rader",
+            f"{read} lest = {accepted} godtatt + {quarantined} i karantene"
+            + ("" if balanced else "  (STEMMER IKKE: se kjøringsloggen)"),
+        ),
         ("Indikatorer beregnet", ", ".join(computed) if computed else "ingen"),
     ]
     rows += [(f"Hoppet over: {name}", why) for name, why in result.skipped.items()]
     if result.quarantine_rows:
         q = [p for p in result.outputs.get("karantene", []) if p.endswith(".csv")] or result.outputs.get(
-            "karantene", [])
+            "karantene", []
+        )
         rows.append(("Karantene", f"{result.quarantine_rows} rader med forklaring: {q[-1] if q else ''}"))
     if result.replaced:
         rows.append(("Erstattet", format_replaced(result.replaced)))
@@ -587,8 +623,13 @@ def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
         rows.append(("Merknad", note))
     rows.append(("Resultater", str(Path(out).resolve())))
     if result.manifest:
-        rows.append(("Kjøringslogg", str(Path(result.manifest).with_suffix(".log"))
-                     + " (avstemming per fil og alle advarsler; maskinlesbar: .json)"))
+        rows.append(
+            (
+                "Kjøringslogg",
+                str(Path(result.manifest).with_suffix(".log"))
+                + " (avstemming per fil og alle advarsler; maskinlesbar: .json)",
+            )
+        )
     return rows
 
 
@@ -602,8 +643,11 @@ def format_replaced(replaced: list[Replaced]) -> str:
         where = " ".join(units) if len(units) <= 3 else f"{len(units)} enheter"
         parts.append(f"{name} {where}: {sum(r.gamle for r in rows)} rader → {sum(r.nye for r in rows)}")
     emptied = sum(r.gamle for r in replaced if r.nye == 0)
-    note = (f" ({emptied} rader fjernet fordi ingen rad i den nye leveransen ble godtatt for sin periode)"
-            if emptied else "")
+    note = (
+        f" ({emptied} rader fjernet fordi ingen rad i den nye leveransen ble godtatt for sin periode)"
+        if emptied
+        else ""
+    )
     return f"{sum(r.gamle for r in replaced)} lagrede rader erstattet: " + "; ".join(parts) + note
 
 

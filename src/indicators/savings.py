@@ -10,8 +10,20 @@ import pandas as pd
 from indicators.periods import Periode
 
 TILTAK_STATUS_COLUMNS = [
-    "kommunenr", "aar", "periode", "tiltak_id", "navn", "rammeomrade", "status", "planlagt_aar", "planlagt_hittil",
-    "realisert_hittil", "realiseringsgrad_pct", "prognose_aar", "prognose_avvik", "vurdering",
+    "kommunenr",
+    "aar",
+    "periode",
+    "tiltak_id",
+    "navn",
+    "rammeomrade",
+    "status",
+    "planlagt_aar",
+    "planlagt_hittil",
+    "realisert_hittil",
+    "realiseringsgrad_pct",
+    "prognose_aar",
+    "prognose_avvik",
+    "vurdering",
 ]
 NOT_REPORTED = "ikke_rapportert"
 
@@ -30,11 +42,16 @@ def tiltak_status(tiltak: pd.DataFrame, oppfolging: pd.DataFrame | None, periode
     t["planlagt_aar"] = t["planlagt_effekt"].astype(float)
     t["planlagt_hittil"] = t["planlagt_aar"] * periode.months_hittil / 12
     if oppfolging is not None and len(oppfolging):
-        o = oppfolging[oppfolging["periode"].str.slice(0, 4).astype(int).eq(periode.aar)
-                       & oppfolging["periode"].astype(int).le(int(periode.kode))]
+        o = oppfolging[
+            oppfolging["periode"].str.slice(0, 4).astype(int).eq(periode.aar)
+            & oppfolging["periode"].astype(int).le(int(periode.kode))
+        ]
         latest = o.sort_values("periode").groupby(["kommunenr", "tiltak_id"], observed=True).tail(1)
-        t = t.merge(latest[["kommunenr", "tiltak_id", "realisert_hittil", "prognose_aar", "vurdering"]],
-                    on=["kommunenr", "tiltak_id"], how="left")
+        t = t.merge(
+            latest[["kommunenr", "tiltak_id", "realisert_hittil", "prognose_aar", "vurdering"]],
+            on=["kommunenr", "tiltak_id"],
+            how="left",
+        )
     else:
         t = t.assign(realisert_hittil=np.nan, prognose_aar=np.nan, vurdering=pd.NA)
     t["vurdering"] = t["vurdering"].fillna(NOT_REPORTED).astype(str)

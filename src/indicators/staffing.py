@@ -10,14 +10,25 @@ from indicators.deviation import UTEN_RAMMEOMRADE
 from indicators.periods import Periode
 
 BEMANNING_COLUMNS = [
-    "kommunenr", "aar", "periode", "niva", "kode", "arsverk", "arsverk_budsjett", "arsverk_avvik",
-    "sykefravaer_pct", "overtid_timer_hittil", "vikarbyra_timer_hittil", "vikarbyra_kostnad_hittil",
+    "kommunenr",
+    "aar",
+    "periode",
+    "niva",
+    "kode",
+    "arsverk",
+    "arsverk_budsjett",
+    "arsverk_avvik",
+    "sykefravaer_pct",
+    "overtid_timer_hittil",
+    "vikarbyra_timer_hittil",
+    "vikarbyra_kostnad_hittil",
 ]
 LEVELS = ("kommune", "rammeomrade", "ansvar", "stillingskategori")
 
 
-def bemanning_indikatorer(bemanning: pd.DataFrame, periode: Periode,
-                          organisasjon: pd.DataFrame | None = None) -> pd.DataFrame:
+def bemanning_indikatorer(
+    bemanning: pd.DataFrame, periode: Periode, organisasjon: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per level (kommune, rammeområde, ansvar, stillingskategori) at period P.
 
     Formulas:
@@ -45,15 +56,21 @@ def bemanning_indikatorer(bemanning: pd.DataFrame, periode: Periode,
     for niva in LEVELS:
         col = "kommune" if niva == "kommune" else niva
         g = b.groupby(["kommunenr", col], observed=True)
-        f = pd.DataFrame({
-            "arsverk": g["arsverk_m"].sum(min_count=1),
-            "arsverk_budsjett": g["arsverk_budsjett_m"].sum(min_count=1),
-            "sykefravaer_dagsverk": g["sykefravaer_dagsverk"].sum(),
-            "mulige_dagsverk": g["mulige_dagsverk"].sum(),
-            "overtid_timer_hittil": g["overtid_timer"].sum(min_count=1),
-            "vikarbyra_timer_hittil": g["vikarbyra_timer"].sum(min_count=1),
-            "vikarbyra_kostnad_hittil": g["vikarbyra_kostnad"].sum(min_count=1),
-        }).reset_index().rename(columns={col: "kode"})
+        f = (
+            pd.DataFrame(
+                {
+                    "arsverk": g["arsverk_m"].sum(min_count=1),
+                    "arsverk_budsjett": g["arsverk_budsjett_m"].sum(min_count=1),
+                    "sykefravaer_dagsverk": g["sykefravaer_dagsverk"].sum(),
+                    "mulige_dagsverk": g["mulige_dagsverk"].sum(),
+                    "overtid_timer_hittil": g["overtid_timer"].sum(min_count=1),
+                    "vikarbyra_timer_hittil": g["vikarbyra_timer"].sum(min_count=1),
+                    "vikarbyra_kostnad_hittil": g["vikarbyra_kostnad"].sum(min_count=1),
+                }
+            )
+            .reset_index()
+            .rename(columns={col: "kode"})
+        )
         frames.append(f.assign(niva=niva))
     out = pd.concat(frames, ignore_index=True)
     out["arsverk_avvik"] = out["arsverk"] - out["arsverk_budsjett"]
@@ -65,8 +82,9 @@ def bemanning_indikatorer(bemanning: pd.DataFrame, periode: Periode,
     return out[BEMANNING_COLUMNS].reset_index(drop=True)
 
 
-def monthly_series(bemanning: pd.DataFrame, organisasjon: pd.DataFrame | None = None,
-                   rammeomrade: str | None = None) -> pd.DataFrame:
+def monthly_series(
+    bemanning: pd.DataFrame, organisasjon: pd.DataFrame | None = None, rammeomrade: str | None = None
+) -> pd.DataFrame:
     """Per municipality and month: Σ arsverk, Σ arsverk_budsjett and Σ vikarbyra_kostnad of that month,
     optionally for one rammeområde (for charts of FTE and temp-agency cost over time)."""
     b = bemanning

@@ -37,8 +37,16 @@ Years = set[int] | None
 
 #: the families computed per unit (``kostra_sammenligning`` sets each municipality against all the others
 #: and SSB's tables, so the run computes it once, outside the units)
-UNIT_FAMILIES = ("avvik", "tiltak_status", "dekningsgrad", "bemanning_indikatorer", "nokkeltall",
-                 "samarbeidsavtaler_indikatorer", "prosjektstatus", "kostra_eget_regnskap")
+UNIT_FAMILIES = (
+    "avvik",
+    "tiltak_status",
+    "dekningsgrad",
+    "bemanning_indikatorer",
+    "nokkeltall",
+    "samarbeidsavtaler_indikatorer",
+    "prosjektstatus",
+    "kostra_eget_regnskap",
+)
 
 
 #: outputs of earlier runs a unit reads (absent from a new store: read as None)
@@ -72,8 +80,9 @@ class Inputs:
         return df[df["aar"].isin(list(years))].reset_index(drop=True)
 
 
-def read_inputs(out: Path | str, kommuner: list[str] | None, plan: dict[str, Years],
-                inputs: Inputs | None = None) -> Inputs:
+def read_inputs(
+    out: Path | str, kommuner: list[str] | None, plan: dict[str, Years], inputs: Inputs | None = None
+) -> Inputs:
     """Read each dataset of ``plan`` once: the municipalities ``kommuner`` (all when None), the years asked,
     the columns of :data:`COLUMNS` (all for the other datasets).
 
@@ -95,8 +104,9 @@ def _merge(plan: dict[str, Years], name: str, years: Iterable[int] | None) -> No
     plan[name] = None if years is None else set(plan.get(name) or set()) | set(years)
 
 
-def needs(families: Iterable[str], periode: Periode, available: set[str], first: Inputs | None = None
-          ) -> dict[str, Years]:
+def needs(
+    families: Iterable[str], periode: Periode, available: set[str], first: Inputs | None = None
+) -> dict[str, Years]:
     """The stored datasets (and years) the families need at P, including their charts and, for ``avvik``,
     the forecast accuracy of last year. Only datasets in ``available`` are listed.
 
@@ -110,9 +120,14 @@ def needs(families: Iterable[str], periode: Periode, available: set[str], first:
     if "avvik" in families:
         # the deviation and this period's vintage (y−1, y); the forecast accuracy of y−1 (y−2, y−1);
         # the chart of the forecast through the year (stored vintages of y)
-        wanted += [("regnskap", {y - 2, y - 1, y}), ("budsjett", {y - 1, y}), ("organisasjon", None),
-                   ("periodisering", {y - 1, y}), ("prognosejustering", {y - 1, y}),
-                   ("prognose_historikk", {y - 1, y})]
+        wanted += [
+            ("regnskap", {y - 2, y - 1, y}),
+            ("budsjett", {y - 1, y}),
+            ("organisasjon", None),
+            ("periodisering", {y - 1, y}),
+            ("prognosejustering", {y - 1, y}),
+            ("prognose_historikk", {y - 1, y}),
+        ]
     if "tiltak_status" in families:
         wanted += [("tiltak", {y}), ("tiltak_oppfolging", {y})]
     if "dekningsgrad" in families:  # the charts show every stored month
@@ -129,9 +144,12 @@ def needs(families: Iterable[str], periode: Periode, available: set[str], first:
         wanted += [("samarbeidsavtaler", None), ("befolkning", None)]
     if first is not None:
         if "nokkeltall" in families:
-            wanted += [("regnskap", _key_figure_years(first.get("balanse"), periode)),
-                       ("budsjett", range(y, y + PLAN_YEARS + 1)),
-                       ("periodisering", {y}), ("prognosejustering", {y})]
+            wanted += [
+                ("regnskap", _key_figure_years(first.get("balanse"), periode)),
+                ("budsjett", range(y, y + PLAN_YEARS + 1)),
+                ("periodisering", {y}),
+                ("prognosejustering", {y}),
+            ]
         if "samarbeidsavtaler_indikatorer" in families:
             wanted += [("regnskap", _agreement_years(first.get("samarbeidsavtaler")))]
     else:
@@ -170,10 +188,15 @@ def ledger_behind(regnskap: pd.DataFrame | None, periode: Periode) -> list[str]:
     for kn, p in last.items():
         if str(p) < wanted:
             shown = Periode.parse(str(p))
-            what = (f"{periode.aar} er ikke avsluttet, og årets tall settes mot hele årets budsjett"
-                    if periode.maned == 13 else f"tallene for {periode} er tallene til og med {shown}")
-            notes.append(f"Regnskapet for {kn} går bare til {shown}: {what}. Lever regnskapet til og med "
-                         f"{periode}, eller kjør for {shown}.")
+            what = (
+                f"{periode.aar} er ikke avsluttet, og årets tall settes mot hele årets budsjett"
+                if periode.maned == 13
+                else f"tallene for {periode} er tallene til og med {shown}"
+            )
+            notes.append(
+                f"Regnskapet for {kn} går bare til {shown}: {what}. Lever regnskapet til og med "
+                f"{periode}, eller kjør for {shown}."
+            )
     return notes
 
 
@@ -185,27 +208,34 @@ def _avvik_inputs(inp: Inputs, aar: int) -> dict:
     }
 
 
-def deviation(inp: Inputs, periode: Periode, method: str, kommuner: list[str] | None
-              ) -> tuple[pd.DataFrame, list[str], list[str]]:
+def deviation(
+    inp: Inputs, periode: Periode, method: str, kommuner: list[str] | None
+) -> tuple[pd.DataFrame, list[str], list[str]]:
     """``avvik`` at P from this year's and last year's ledger (docs/indikatorer/avvik.md).
 
     Returns:
         (avvik, warnings for the run log, notes for the summary: :func:`ledger_behind` on this year's ledger).
     """
     regnskap = inp.get("regnskap", [periode.aar - 1, periode.aar])
-    avvik, warnings = compute_avvik(regnskap, inp.get("budsjett", [periode.aar]), periode,
-                                    **_avvik_inputs(inp, periode.aar), method=method)
+    avvik, warnings = compute_avvik(
+        regnskap, inp.get("budsjett", [periode.aar]), periode, **_avvik_inputs(inp, periode.aar), method=method
+    )
     if kommuner:
         avvik = avvik[avvik["kommunenr"].isin(kommuner)]
-    this_year = regnskap[regnskap["periode"].astype(str).str.startswith(str(periode.aar))] if regnskap is not None \
-        else None
+    this_year = (
+        regnskap[regnskap["periode"].astype(str).str.startswith(str(periode.aar))] if regnskap is not None else None
+    )
     return avvik, warnings, ledger_behind(this_year, periode)
 
 
 def vintage(inp: Inputs, periode: Periode) -> pd.DataFrame:
     """This period's forecast vintage by every method (``prognose_historikk``)."""
-    return forecast_history(inp.get("regnskap", [periode.aar - 1, periode.aar]), inp.get("budsjett", [periode.aar]),
-                            periode, **_avvik_inputs(inp, periode.aar))
+    return forecast_history(
+        inp.get("regnskap", [periode.aar - 1, periode.aar]),
+        inp.get("budsjett", [periode.aar]),
+        periode,
+        **_avvik_inputs(inp, periode.aar),
+    )
 
 
 def year_history(inp: Inputs, aar: int, last_month: int, stored: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -214,8 +244,11 @@ def year_history(inp: Inputs, aar: int, last_month: int, stored: pd.DataFrame | 
     regnskap, budsjett = inp.get("regnskap", [aar - 1, aar]), inp.get("budsjett", [aar])
     extra = _avvik_inputs(inp, aar)
     stored = inp.get("prognose_historikk", [aar]) if stored is None else stored
-    return forecast_path(stored, [Periode(aar, m) for m in range(1, last_month + 1)],
-                         lambda p: forecast_history(regnskap, budsjett, p, **extra))
+    return forecast_path(
+        stored,
+        [Periode(aar, m) for m in range(1, last_month + 1)],
+        lambda p: forecast_history(regnskap, budsjett, p, **extra),
+    )
 
 
 def with_vintage(stored: pd.DataFrame | None, vintage_now: pd.DataFrame, periode: Periode) -> pd.DataFrame:
@@ -258,8 +291,11 @@ def coverage_at(inp: Inputs, periode: Periode) -> pd.DataFrame:
     if periode.maned == 13 and counts is not None and not counts["periode"].eq(periode.kode).any():
         december = counts[counts["periode"].eq(f"{periode.aar}12")]
         counts = pd.concat([counts, december.assign(periode=periode.kode)], ignore_index=True)
-    return suppress_coverage(coverage(counts, inp.get("befolkning", [periode.aar, periode.aar + 1]),
-                                      inp.get("plasser", [periode.aar]), periode))
+    return suppress_coverage(
+        coverage(
+            counts, inp.get("befolkning", [periode.aar, periode.aar + 1]), inp.get("plasser", [periode.aar]), periode
+        )
+    )
 
 
 def coverage_series(inp: Inputs, periode: Periode) -> pd.DataFrame | None:
@@ -304,8 +340,9 @@ def key_figures(inp: Inputs, periode: Periode, method: str = "budsjett") -> pd.D
 def agreements(inp: Inputs, periode: Periode) -> pd.DataFrame:
     avtaler = inp.get("samarbeidsavtaler")
     regnskap = inp.get("regnskap", _agreement_years(avtaler))
-    return samarbeidsavtaler_indikatorer(avtaler, periode.reference_date, befolkning=inp.get("befolkning"),
-                                         regnskap=regnskap)
+    return samarbeidsavtaler_indikatorer(
+        avtaler, periode.reference_date, befolkning=inp.get("befolkning"), regnskap=regnskap
+    )
 
 
 def project(inp: Inputs, periode: Periode) -> pd.DataFrame:
@@ -362,8 +399,9 @@ class UnitResult:
     read: dict[str, Years] = field(default_factory=dict)
 
 
-def compute_unit(out: Path | str, periode: Periode, kommuner: list[str] | None, method: str,
-                 families: list[str], available: set[str]) -> UnitResult:
+def compute_unit(
+    out: Path | str, periode: Periode, kommuner: list[str] | None, method: str, families: list[str], available: set[str]
+) -> UnitResult:
     """Every family in ``families`` for the municipalities ``kommuner`` (all in the store when None), from
     inputs read once each. Pure apart from reading the store: the caller writes the results."""
     first = read_inputs(out, kommuner, needs(families, periode, available))

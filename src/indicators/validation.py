@@ -50,8 +50,8 @@ class ValidatedFile:
     encoding: str = ""
     sheet: str | None = None
     duplicate_lines: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame({"linje": pd.Series(dtype="int64"),
-                                              "lik_linje": pd.Series(dtype="int64")}))
+        default_factory=lambda: pd.DataFrame({"linje": pd.Series(dtype="int64"), "lik_linje": pd.Series(dtype="int64")})
+    )
 
     @property
     def quarantined_rows(self) -> int:
@@ -107,11 +107,14 @@ def map_columns(raw: RawTable, spec: SourceSpec) -> tuple[pd.DataFrame, list[str
             same = str(headers[first]) == str(col)
             raise FileRefused(
                 raw.path,
-                (f"kolonnen «{col}» står to ganger{_where(raw)} (kolonne {first + 1} og {pos + 1})."
-                 if same else
-                 f"kolonnene «{headers[first]}» og «{col}»{_where(raw)} betyr begge «{target}» "
-                 f"(kolonne {first + 1} og {pos + 1})."),
-                "Fjern den ene kolonnen eller gi den et annet navn, slik at det er klart hvilken som gjelder.")
+                (
+                    f"kolonnen «{col}» står to ganger{_where(raw)} (kolonne {first + 1} og {pos + 1})."
+                    if same
+                    else f"kolonnene «{headers[first]}» og «{col}»{_where(raw)} betyr begge «{target}» "
+                    f"(kolonne {first + 1} og {pos + 1})."
+                ),
+                "Fjern den ene kolonnen eller gi den et annet navn, slik at det er klart hvilken som gjelder.",
+            )
         mapping[pos] = target
     missing = [c for c in spec.required if c not in mapping.values()]
     if missing:
@@ -121,10 +124,14 @@ def map_columns(raw: RawTable, spec: SourceSpec) -> tuple[pd.DataFrame, list[str
         raise MissingColumns(
             raw.path,
             f"mangler påkrevde kolonner for kilden «{spec.name}»{_where(raw)}: {', '.join(missing)} "
-            + ("(første linje ser ut til å være data, ikke kolonneoverskrifter)."
-               if looks_like_data else f"(kolonnene i filen er: {found})."),
-            "Legg til overskriftslinjen øverst." if looks_like_data else
-            "Legg til kolonnene eller gi dem navnene i datakontrakten (docs/datakontrakt.md).",
+            + (
+                "(første linje ser ut til å være data, ikke kolonneoverskrifter)."
+                if looks_like_data
+                else f"(kolonnene i filen er: {found})."
+            ),
+            "Legg til overskriftslinjen øverst."
+            if looks_like_data
+            else "Legg til kolonnene eller gi dem navnene i datakontrakten (docs/datakontrakt.md).",
             missing,
         )
     positions = sorted(mapping)
@@ -143,8 +150,9 @@ def _parse(text: pd.DataFrame, spec: SourceSpec) -> tuple[pd.DataFrame, list[tup
             default = spec.defaults[col]
             empty = ~s.str.strip().ne("").astype(bool)
             if empty.any():  # the default built for the empty cells only
-                fill = (text.loc[empty, "aar"].str.strip() + default.replace("{aar}", "")
-                        if "{aar}" in default else default)
+                fill = (
+                    text.loc[empty, "aar"].str.strip() + default.replace("{aar}", "") if "{aar}" in default else default
+                )
                 s = s.copy()
                 s[empty] = fill
         if col in ("periode", "gjelder_fra"):
@@ -184,11 +192,23 @@ def _schema_failures(typed: pd.DataFrame, spec: SourceSpec) -> pd.DataFrame:
         kolonne = fc["column"].astype("str").where(~is_frame_check)
         declared = check.map(lambda c: rules[c].kolonne if c in rules else "")
         kolonne = kolonne.fillna(declared).where(lambda k: k.ne("") & k.ne("None") & k.notna(), declared)
-        out = pd.DataFrame({"index": fc["index"].astype(int), "kolonne": kolonne, "regel": check,
-                            "rad_regel": is_frame_check.to_numpy()})
+        out = pd.DataFrame(
+            {
+                "index": fc["index"].astype(int),
+                "kolonne": kolonne,
+                "regel": check,
+                "rad_regel": is_frame_check.to_numpy(),
+            }
+        )
         return out.drop_duplicates(["index", "regel"])
-    return pd.DataFrame({"index": pd.Series(dtype=int), "kolonne": pd.Series(dtype=str),
-                         "regel": pd.Series(dtype=str), "rad_regel": pd.Series(dtype=bool)})
+    return pd.DataFrame(
+        {
+            "index": pd.Series(dtype=int),
+            "kolonne": pd.Series(dtype=str),
+            "regel": pd.Series(dtype=str),
+            "rad_regel": pd.Series(dtype=bool),
+        }
+    )
 
 
 def _lines(lines: pd.Series, shown: int = 5) -> str:
@@ -209,9 +229,15 @@ def refuse_national_ids(raw: RawTable) -> None:
     if not hits and not in_header:
         return
     names = mask_ids(pd.Series([str(c) for c in hits], dtype="str")).tolist()
-    where = "; ".join([*(["overskriftslinjen (første linje)"] if in_header else []),
-                       *(f"kolonnen «{name}»{_where(raw)} på {_lines(raw.frame.loc[mask, LINE])}"
-                         for name, mask in zip(names, hits.values(), strict=True))])
+    where = "; ".join(
+        [
+            *(["overskriftslinjen (første linje)"] if in_header else []),
+            *(
+                f"kolonnen «{name}»{_where(raw)} på {_lines(raw.frame.loc[mask, LINE])}"
+                for name, mask in zip(names, hits.values(), strict=True)
+            ),
+        ]
+    )
     raise FileRefused(
         raw.path,
         f"filen inneholder fødselsnumre eller D-numre ({where}). Personopplysninger av denne typen skal ikke "
@@ -225,10 +251,15 @@ def national_id_failures(text: pd.DataFrame, spec: SourceSpec) -> pd.DataFrame:
     """One failure (index, kolonne, regel ``fodselsnummer``, melding) per cell of a contract column
     that holds a national id number; the row goes to the quarantine and the number is never copied."""
     hits = id_cells(text.drop(columns=[LINE]), spec)
-    rows = [pd.DataFrame({"index": mask[mask].index, "kolonne": col, "regel": NATIONAL_ID_RULE,
-                          "melding": national_id_message(col)}) for col, mask in hits.items()]
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["index", "kolonne", "regel",
-                                                                                 "melding"])
+    rows = [
+        pd.DataFrame(
+            {"index": mask[mask].index, "kolonne": col, "regel": NATIONAL_ID_RULE, "melding": national_id_message(col)}
+        )
+        for col, mask in hits.items()
+    ]
+    return (
+        pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["index", "kolonne", "regel", "melding"])
+    )
 
 
 def _row_years(typed: pd.DataFrame, spec: SourceSpec) -> pd.Series | None:
@@ -239,8 +270,9 @@ def _row_years(typed: pd.DataFrame, spec: SourceSpec) -> pd.Series | None:
     s = typed[col]
     if pd.api.types.is_datetime64_any_dtype(s):
         return s.dt.year.astype("float64")
-    return per_distinct_values(s, lambda u: pd.to_numeric(u.astype("str").str.slice(0, 4), errors="coerce")
-                               .astype("float64"))
+    return per_distinct_values(
+        s, lambda u: pd.to_numeric(u.astype("str").str.slice(0, 4), errors="coerce").astype("float64")
+    )
 
 
 def kommunenr_failures(typed: pd.DataFrame, spec: SourceSpec, skip: pd.Index) -> pd.DataFrame:
@@ -255,8 +287,14 @@ def kommunenr_failures(typed: pd.DataFrame, spec: SourceSpec, skip: pd.Index) ->
     yrs = years.loc[idx] if years is not None else pd.Series(np.nan, index=idx)
     pairs = [(k, None if np.isnan(y) else int(y)) for k, y in zip(kn.loc[idx], yrs.astype("float64"), strict=True)]
     messages = {pair: explain_invalid(*pair) for pair in set(pairs)}
-    return pd.DataFrame({"index": idx, "kolonne": "kommunenr", "regel": "kommunenr_gyldig",
-                         "melding": [messages[pair] for pair in pairs]})
+    return pd.DataFrame(
+        {
+            "index": idx,
+            "kolonne": "kommunenr",
+            "regel": "kommunenr_gyldig",
+            "melding": [messages[pair] for pair in pairs],
+        }
+    )
 
 
 def key_failures(typed: pd.DataFrame, spec: SourceSpec, text: pd.DataFrame, skip: pd.Index) -> pd.DataFrame:
@@ -269,11 +307,17 @@ def key_failures(typed: pd.DataFrame, spec: SourceSpec, text: pd.DataFrame, skip
     first_line = text.loc[rows.index, LINE].groupby([rows[c] for c in key], dropna=False).transform("first")
     idx = dup[dup].index
     names = ", ".join(key)
-    return pd.DataFrame({
-        "index": idx, "kolonne": "(hele raden)", "regel": "duplikat",
-        "melding": [f"Raden har samme nøkkel ({names}) som linje {int(n)}; bare den første er tatt med."
-                    for n in first_line.loc[idx]],
-    })
+    return pd.DataFrame(
+        {
+            "index": idx,
+            "kolonne": "(hele raden)",
+            "regel": "duplikat",
+            "melding": [
+                f"Raden har samme nøkkel ({names}) som linje {int(n)}; bare den første er tatt med."
+                for n in first_line.loc[idx]
+            ],
+        }
+    )
 
 
 def exact_duplicates(raw: RawTable) -> pd.DataFrame:
@@ -297,13 +341,19 @@ def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> Validate
         refuse_national_ids(raw)
     text, ignored = map_columns(raw, spec)
     if text.empty and not raw.bad_lines:
-        raise HeaderOnly(raw.path, f"filen har kolonneoverskrifter, men ingen rader med data{_where(raw)}.",
-                         "Eksporter på nytt med dataene, eller flytt filen ut av mappen hvis den ikke skal være med.")
+        raise HeaderOnly(
+            raw.path,
+            f"filen har kolonneoverskrifter, men ingen rader med data{_where(raw)}.",
+            "Eksporter på nytt med dataene, eller flytt filen ut av mappen hvis den ikke skal være med.",
+        )
     text = text.reset_index(drop=True)
     ids = national_id_failures(text, spec) if not spec.person_level else None
     typed, parse_errors = _parse(text, spec)
-    rows = [pd.DataFrame({"index": bad[bad].index, "kolonne": col, "regel": rule})
-            for bad, col, rule in parse_errors if bad.any()]
+    rows = [
+        pd.DataFrame({"index": bad[bad].index, "kolonne": col, "regel": rule})
+        for bad, col, rule in parse_errors
+        if bad.any()
+    ]
     parsed_bad = pd.concat(rows, ignore_index=True) if rows else None
     schema_bad = _schema_failures(typed, spec)
     if parsed_bad is not None:
@@ -330,9 +380,15 @@ def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> Validate
     dups = exact_duplicates(raw)
     dups = dups[dups["linje"].isin(accepted[LINE])].reset_index(drop=True)
     return ValidatedFile(
-        source=spec.name, path=raw.path, accepted=accepted.reset_index(drop=True),
-        quarantine=quarantine, rows_read=len(text) + len(raw.bad_lines), ignored_columns=ignored,
-        encoding=raw.encoding, sheet=raw.sheet, duplicate_lines=dups,
+        source=spec.name,
+        path=raw.path,
+        accepted=accepted.reset_index(drop=True),
+        quarantine=quarantine,
+        rows_read=len(text) + len(raw.bad_lines),
+        ignored_columns=ignored,
+        encoding=raw.encoding,
+        sheet=raw.sheet,
+        duplicate_lines=dups,
     )
 
 

@@ -13,12 +13,20 @@ import pandas as pd
 from indicators.deviation import METHODS, compute_avvik_methods
 from indicators.periods import Periode
 
-HISTORY_COLUMNS = ["kommunenr", "aar", "periode", "niva", "kode", "prognosemetode", "prognose_aar",
-                   "budsjett_aar", "regnskap_hittil"]
+HISTORY_COLUMNS = [
+    "kommunenr",
+    "aar",
+    "periode",
+    "niva",
+    "kode",
+    "prognosemetode",
+    "prognose_aar",
+    "budsjett_aar",
+    "regnskap_hittil",
+]
 
 
-def forecast_history(regnskap: pd.DataFrame, budsjett: pd.DataFrame | None, periode: Periode,
-                     **inputs) -> pd.DataFrame:
+def forecast_history(regnskap: pd.DataFrame, budsjett: pd.DataFrame | None, periode: Periode, **inputs) -> pd.DataFrame:
     """The year-end forecast at P by every method (rows per level and method).
 
     ``prognosemetode`` is the method asked for, even where ``fjoraarsprofil`` fell back to budget."""
@@ -38,7 +46,8 @@ def forecast_accuracy(history: pd.DataFrame, year_end: pd.DataFrame) -> pd.DataF
         ``feil_pct`` = feil / |faktisk| × 100 (empty when faktisk = 0).
     """
     actual = year_end[["kommunenr", "aar", "niva", "kode", "regnskap_hittil"]].rename(
-        columns={"regnskap_hittil": "faktisk"})
+        columns={"regnskap_hittil": "faktisk"}
+    )
     out = history.merge(actual, on=["kommunenr", "aar", "niva", "kode"], how="inner")
     out["feil"] = out["prognose_aar"] - out["faktisk"]
     out["feil_pct"] = out["feil"] / out["faktisk"].abs().where(out["faktisk"] != 0) * 100

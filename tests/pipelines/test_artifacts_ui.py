@@ -28,11 +28,13 @@ def _artifacts_of_the_run(out: Path) -> dict:
 
     async def read() -> dict:
         async with get_client() as client:
-            runs = await client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["maanedlig-kjoring"])),
-                                               limit=200)
+            runs = await client.read_flow_runs(
+                flow_filter=FlowFilter(name=FlowFilterName(any_=["maanedlig-kjoring"])), limit=200
+            )
             run = next(r for r in runs if r.parameters.get("out") == str(out))
             found = await client.read_artifacts(
-                artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])))
+                artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id]))
+            )
             return {a.key: a for a in found}
 
     return asyncio.run(read())
@@ -45,8 +47,14 @@ def _table(artifact) -> list[dict]:
 
 def test_the_monthly_run_leaves_artifacts_a_finance_officer_can_read(sample_store: Path):
     found = _artifacts_of_the_run(sample_store)
-    assert {"avvik-rammeomrade", "handlingsrom-rammeomrade", "handlingsrom-tiltak", "nokkeltall", "karantene",
-            "maanedlig-sammendrag"} <= set(found)
+    assert {
+        "avvik-rammeomrade",
+        "handlingsrom-rammeomrade",
+        "handlingsrom-tiltak",
+        "nokkeltall",
+        "karantene",
+        "maanedlig-sammendrag",
+    } <= set(found)
 
     avvik = read_dataset(sample_store, "avvik", [("kommunenr", "=", "1874"), ("periode", "=", "202610")])
     helse = avvik[(avvik["niva"] == "rammeomrade") & (avvik["kode"] == "Helse og omsorg")].iloc[0]
@@ -65,8 +73,11 @@ def test_the_monthly_run_leaves_artifacts_a_finance_officer_can_read(sample_stor
     assert m["Realisert hittil (1000 kr)"] == fmt_number(first["realisert_hittil"] / 1000, 1, zero_dash=True)
     assert any(r["Rammeområde"] == "Hele planen" for r in _table(found["handlingsrom-rammeomrade"]))
 
-    key = next(r for r in _table(found["nokkeltall"]) if r["Kommune"] == "Moskenes (1874)"
-               and r["Nøkkeltall"].startswith("Netto driftsresultat 2026, årsprognose"))
+    key = next(
+        r
+        for r in _table(found["nokkeltall"])
+        if r["Kommune"] == "Moskenes (1874)" and r["Nøkkeltall"].startswith("Netto driftsresultat 2026, årsprognose")
+    )
     assert key["Mål"] == "≥ 1,75 %" and key["Enhet"] == "%"
 
     quarantine = read_dataset(sample_store, "karantene")

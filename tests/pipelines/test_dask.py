@@ -34,8 +34,13 @@ def test_a_dask_cluster_gives_the_outputs_of_the_local_run(tmp_path: Path):
     raw = REPO / "data" / "raw"
     local = execute_run(raw, tmp_path / "lokal", Periode(2026, 10))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        state = monthly_run(periode="2026-10", raw=str(raw), out=str(tmp_path / "dask"),
-                            dask=cluster.scheduler_address, return_state=True)
+        state = monthly_run(
+            periode="2026-10",
+            raw=str(raw),
+            out=str(tmp_path / "dask"),
+            dask=cluster.scheduler_address,
+            return_state=True,
+        )
         remote = state.result()
         with distributed.Client(cluster) as client:  # the two units ran on the cluster, one on each worker
             executed = client.run(lambda dask_worker: dask_worker.state.executed_count)

@@ -25,8 +25,11 @@ def test_offline_load_gives_the_comparison_consistent_with_the_ledger(writable_s
     # Moskenes' own figure equals netto driftsutgifter on FGK9 in the 2025 ledger / population 1.1.2025
     reg = read_dataset(sample_store, "regnskap", [("kommunenr", "=", "1874"), ("aar", "=", 2025)])
     ndu = accounts.netto_driftsutgifter(reg, by=["funksjon"])
-    fgk9 = ndu[ndu.index.get_level_values("funksjon").isin(
-        ["232", "233", "234", "241", "253", "254", "256", "257", "258", "261"])].sum()
+    fgk9 = ndu[
+        ndu.index.get_level_values("funksjon").isin(
+            ["232", "233", "234", "241", "253", "254", "256", "257", "258", "261"]
+        )
+    ].sum()
     pop = read_dataset(sample_store, "befolkning", [("kommunenr", "=", "1874"), ("aar", "=", 2025)])["antall"].sum()
     assert row["verdi"].iloc[0] == round(fgk9 / pop)
     g = row[row["sammenligning"] == "kostragruppe EKG14"].iloc[0]
@@ -39,10 +42,13 @@ def test_own_ledger_kostra_before_ssb_publishes(sample_store: Path):
     services = eget.drop(index=["FGK8", "FGK9"])
     assert services["andel_pct"].sum() == pytest.approx(100.0)
     assert eget.loc["FGK9", "netto_driftsutgifter"] == pytest.approx(
-        services.loc[services.index.isin(["234", "241", "253", "256", "257", "258", "261"]),
-                     "netto_driftsutgifter"].sum())
+        services.loc[
+            services.index.isin(["234", "241", "253", "256", "257", "258", "261"]), "netto_driftsutgifter"
+        ].sum()
+    )
     assert eget.loc["253", "per_innbygger"] == pytest.approx(
-        eget.loc["253", "netto_driftsutgifter"] / eget.loc["253", "innbyggere"])
+        eget.loc["253", "netto_driftsutgifter"] / eget.loc["253", "innbyggere"]
+    )
     assert isinstance(eget, pd.DataFrame)
 
 
@@ -55,7 +61,10 @@ def test_care_figures_agree_with_the_sample_places_and_population(writable_store
     dec = places[places["periode"] == "202512"]
     # SSB's KOSTRA denominators are at 31 December 2025: the population of 1 January 2026
     pop = read_dataset(sample_store, "befolkning", [("kommunenr", "=", "1874"), ("aar", "=", 2026)])
-    expected = (dec["plasser_langtid"].sum() + dec["plasser_korttid"].sum()) / pop.loc[pop["alder"] >= 80,
-                                                                                        "antall"].sum() * 100
+    expected = (
+        (dec["plasser_langtid"].sum() + dec["plasser_korttid"].sum())
+        / pop.loc[pop["alder"] >= 80, "antall"].sum()
+        * 100
+    )
     assert row["verdi"].iloc[0] == pytest.approx(expected)
     assert "kostragruppe EKG14" in set(row["sammenligning"])

@@ -43,7 +43,9 @@ def test_run_on_a_kostra_file_and_its_balance_only(tmp_path: Path, capsys):
     assert set(eget["periode"]) == {"202413"} and set(eget["kommunenr"]) == {"1874"}
     manifest = json.loads(next((out / "kjoringer").glob("*.json")).read_text(encoding="utf-8"))
     assert {(i["kilde"], i["lest"], i["godtatt"], i["karantene"]) for i in manifest["inndata"]} == {
-        ("regnskap", 9, 9, 0), ("balanse", 9, 9, 0)}
+        ("regnskap", 9, 9, 0),
+        ("balanse", 9, 9, 0),
+    }
 
 
 def test_run_on_ssbs_own_test_file(tmp_path: Path):

@@ -54,8 +54,10 @@ def test_bad_rows_go_to_quarantine_and_the_run_completes(examples: Path, tmp_pat
     log = next((out / "kjoringer").glob("*.log")).read_text(encoding="utf-8")
     assert "lest     40  godtatt     38  karantene    2" in log
     q = pd.read_csv(next((out / "karantene_csv").glob("*.csv")), sep=";", encoding="utf-8-sig")
-    assert q[["linje", "kolonne", "regel"]].values.tolist() == [[40, "funksjon", "gyldig_funksjon"],
-                                                                 [41, "belop", "tall"]]
+    assert q[["linje", "kolonne", "regel"]].values.tolist() == [
+        [40, "funksjon", "gyldig_funksjon"],
+        [41, "belop", "tall"],
+    ]
 
 
 def test_a_refused_file_stops_the_run_and_stores_nothing(examples: Path, tmp_path: Path, capsys):
@@ -84,8 +86,7 @@ def test_care_or_savings_sources_alone_run_to_exit_0(tmp_path: Path, capsys):
     assert read_dataset(tmp_path / "innsparing" / "out", "tiltak_status") is not None
 
 
-def test_an_unexpected_error_is_one_sentence_a_log_and_exit_2(examples: Path, tmp_path: Path, capsys,
-                                                               monkeypatch):
+def test_an_unexpected_error_is_one_sentence_a_log_and_exit_2(examples: Path, tmp_path: Path, capsys, monkeypatch):
     import indicators.run
 
     def broken(*args, **kwargs):
@@ -113,8 +114,7 @@ def test_report_for_an_unknown_municipality_says_so_plainly(examples: Path, tmp_
     assert "Traceback" not in captured.err + captured.out
 
 
-def test_the_runs_own_lines_reach_the_prefect_ui_while_the_terminal_stays_quiet(examples: Path, tmp_path: Path,
-                                                                               capsys):
+def test_the_runs_own_lines_reach_the_prefect_ui_while_the_terminal_stays_quiet(examples: Path, tmp_path: Path, capsys):
     import asyncio
 
     from prefect.client.orchestration import get_client
@@ -128,8 +128,11 @@ def test_the_runs_own_lines_reach_the_prefect_ui_while_the_terminal_stays_quiet(
 
     async def latest_logs() -> list[str]:
         async with get_client() as client:
-            runs = await client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1,
-                                               flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=None)))
+            runs = await client.read_flow_runs(
+                sort=FlowRunSort.START_TIME_DESC,
+                limit=1,
+                flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=None)),
+            )
             for _ in range(20):  # the log worker sends in batches
                 logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[runs[0].id])))
                 if any("Rader:" in log.message for log in logs):

@@ -23,8 +23,11 @@ def test_notebook_executes(path: Path, sample_store: Path, monkeypatch):
 
 
 def test_there_are_three_notebooks():
-    assert [p.name for p in NOTEBOOKS] == ["01_maanedsoppfolging.ipynb", "02_handlingsrom_2026.ipynb",
-                                           "03_dekning_og_bemanning_tk_lofoten.ipynb"]
+    assert [p.name for p in NOTEBOOKS] == [
+        "01_maanedsoppfolging.ipynb",
+        "02_handlingsrom_2026.ipynb",
+        "03_dekning_og_bemanning_tk_lofoten.ipynb",
+    ]
 
 
 ALLOWED_IMPORTS = {"import indicators as ind", "import pandas as pd", "import matplotlib.pyplot as plt"}

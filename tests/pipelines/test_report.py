@@ -67,8 +67,14 @@ def report(tertial_store: Path, tmp_path_factory) -> dict:
     parser.feed(html)
     pdf_text = "\n".join(p.extract_text() for p in PdfReader(folder / "tertialrapport_1874_2026-T2.pdf").pages)
     wb = load_workbook(folder / "tertialrapport_1874_2026-T2.xlsx")
-    return {"html": html, "tables": parser.tables, "pdf": pdf_text.replace("\xa0", " "), "xlsx": wb,
-            "folder": folder, "store": store}
+    return {
+        "html": html,
+        "tables": parser.tables,
+        "pdf": pdf_text.replace("\xa0", " "),
+        "xlsx": wb,
+        "folder": folder,
+        "store": store,
+    }
 
 
 def _row(rows: list[list[str]], first: str) -> list[str]:
@@ -81,16 +87,23 @@ def _sheet_rows(wb, name: str) -> list[tuple]:
 
 def test_deviation_numbers_equal_the_dataset_in_html_pdf_and_xlsx(report):
     avvik = read_dataset(report["store"], "avvik", [("kommunenr", "=", "1874")])
-    row = avvik[(avvik["periode"] == "202608") & (avvik["niva"] == "rammeomrade")
-                & (avvik["kode"] == "Helse og omsorg")].iloc[0]
+    row = avvik[
+        (avvik["periode"] == "202608") & (avvik["niva"] == "rammeomrade") & (avvik["kode"] == "Helse og omsorg")
+    ].iloc[0]
     cells = _row(report["tables"]["tabell-avvik_rammeomrade"], "Helse og omsorg")
     expected = [fmt_number(row[c] / 1000) for c in ("budsjett_hittil", "regnskap_hittil", "avvik_hittil")]
     assert cells[1:4] == expected
     assert cells[4] == fmt_number(row["avvik_pct"], 1)
     assert cells[7] == fmt_number(row["prognosejustering"] / 1000)
     assert cells[8] == fmt_number(row["prognose_avvik"] / 1000)
-    line = next(ln for ln in report["pdf"].splitlines() if ln.startswith("Helse og omsorg") and "Grønn" in ln
-                or ln.startswith("Helse og omsorg") and re.search(r"\d", ln))
+    line = next(
+        ln
+        for ln in report["pdf"].splitlines()
+        if ln.startswith("Helse og omsorg")
+        and "Grønn" in ln
+        or ln.startswith("Helse og omsorg")
+        and re.search(r"\d", ln)
+    )
     for text in expected:
         assert text.replace("\xa0", " ") in line
     sheet = _sheet_rows(report["xlsx"], "Avvik per rammeområde")
@@ -110,13 +123,13 @@ def test_savings_and_summary_tables_trace_to_their_datasets(report):
     assert sheet[6] == pytest.approx(s["realisert_hittil"])
     nk = read_dataset(report["store"], "nokkeltall", [("kommunenr", "=", "1874")])
     ndr = nk[(nk["periode"] == "202608") & (nk["indikator"] == "netto_driftsresultat_prognose_pct")].iloc[0]
-    summary = _row(report["tables"]["tabell-sammendrag"],
-                   "Netto driftsresultat 2026, årsprognose, i % av brutto driftsinntekter")
+    summary = _row(
+        report["tables"]["tabell-sammendrag"], "Netto driftsresultat 2026, årsprognose, i % av brutto driftsinntekter"
+    )
     assert summary[1] == fmt_number(ndr["verdi"], 1)
     assert summary[4].endswith("Grønn" if ndr["verdi"] >= 1.75 else "Rød")  # the forecast, not the part year
     assert fmt_number(ndr["verdi"], 1).replace("\xa0", " ") in report["pdf"]
-    fond = _row(report["tables"]["tabell-sammendrag"],
-                "Disposisjonsfond 31.12.2025 i % av brutto driftsinntekter 2025")
+    fond = _row(report["tables"]["tabell-sammendrag"], "Disposisjonsfond 31.12.2025 i % av brutto driftsinntekter 2025")
     assert fond[1] == "1,1" and fond[4] == ""  # no national norm, so no light
     assert "konserntall" in report["html"] and "ROBEK § 28-1 d" in report["html"]
 
@@ -145,15 +158,19 @@ def test_key_figures_of_the_sample_at_2026_08_are_the_closed_year_2025(report):
     assert k.loc["brutto_driftsinntekter_regnskapsaar", "verdi"] == pytest.approx(bdi_2025, abs=0.01)
     # balance 2025: disposisjonsfond −1 900 000; langsiktig gjeld −171 000 000, utlån 12 900 000,
     # ubrukte lånemidler 1 200 000
-    assert k.loc["disposisjonsfond_pct", ["aar", "verdi"]].tolist() == [2025, pytest.approx(
-        1_900_000 / bdi_2025 * 100, abs=1e-9)]
-    assert k.loc["netto_lanegjeld_pct", "verdi"] == pytest.approx((171_000_000 - 12_900_000 - 1_200_000)
-                                                                 / bdi_2025 * 100, abs=1e-9)
-    assert round(k.loc["netto_lanegjeld_pct", "verdi"], 1) == 93.2 and round(k.loc["disposisjonsfond_pct",
-                                                                                   "verdi"], 1) == 1.1
+    assert k.loc["disposisjonsfond_pct", ["aar", "verdi"]].tolist() == [
+        2025,
+        pytest.approx(1_900_000 / bdi_2025 * 100, abs=1e-9),
+    ]
+    assert k.loc["netto_lanegjeld_pct", "verdi"] == pytest.approx(
+        (171_000_000 - 12_900_000 - 1_200_000) / bdi_2025 * 100, abs=1e-9
+    )
+    assert (
+        round(k.loc["netto_lanegjeld_pct", "verdi"], 1) == 93.2
+        and round(k.loc["disposisjonsfond_pct", "verdi"], 1) == 1.1
+    )
     assert (k["omfang"] == "kommunekasse").all()
-    assert k.loc["robek_a", "status"] in ("ok", "robek_varsel") and k.loc["robek_e_g", "status"] == (
-        "ikke_kontrollert")
+    assert k.loc["robek_a", "status"] in ("ok", "robek_varsel") and k.loc["robek_e_g", "status"] == ("ikke_kontrollert")
 
 
 def test_suppression_holds_in_all_three(report):
@@ -179,8 +196,13 @@ def _chromium() -> str:
     if path is None:  # Debian's chromium, installed by the test set-up when missing
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=False, capture_output=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], check=True,
-                       capture_output=True, env=env, stdin=subprocess.DEVNULL)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+            check=True,
+            capture_output=True,
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
         path = shutil.which("chromium")
     assert path, "chromium could not be installed"
     return path
@@ -189,10 +211,27 @@ def _chromium() -> str:
 def test_html_renders_in_headless_chromium(report, tmp_path: Path):
     html = report["folder"] / "tertialrapport_1874_2026-T2.html"
     png = tmp_path / "side.png"
-    subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    f"--user-data-dir={tmp_path / 'profil'}", "--hide-scrollbars", "--window-size=1200,1400",
-                    f"--screenshot={png}", html.as_uri()], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            _chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profil'}",
+            "--hide-scrollbars",
+            "--window-size=1200,1400",
+            f"--screenshot={png}",
+            html.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     img = Image.open(png).convert("L")
     assert img.size == (1200, 1400)
     dark = sum(1 for p in img.getdata() if p < 200) / (img.width * img.height)
@@ -222,8 +261,9 @@ def test_leaders_comments_stand_beside_their_figures_in_html_pdf_and_xlsx(report
     """data/raw/kommentarer/kommentarer_1874_2026-T2.csv: Helse og omsorg's comment beside its forecast
     deviation; HR26-07 (yellow) has none, and the report says so."""
     avvik = read_dataset(report["store"], "avvik", [("kommunenr", "=", "1874")])
-    row = avvik[(avvik["periode"] == "202608") & (avvik["niva"] == "rammeomrade")
-                & (avvik["kode"] == "Helse og omsorg")].iloc[0]
+    row = avvik[
+        (avvik["periode"] == "202608") & (avvik["niva"] == "rammeomrade") & (avvik["kode"] == "Helse og omsorg")
+    ].iloc[0]
     cells = _row(report["tables"]["tabell-kommentarer_okonomi"], "Helse og omsorg")
     assert cells[1] == fmt_number(row["prognose_avvik"] / 1000) and cells[2].endswith("Grønn")
     assert cells[3].startswith("Avviket hittil (965 000 kr) skyldes vikarer")
@@ -234,8 +274,10 @@ def test_leaders_comments_stand_beside_their_figures_in_html_pdf_and_xlsx(report
     late = _row(report["tables"]["tabell-kommentarer_tiltak"], "HR26-07 Oppgavefellesskap for lønn med Vestvågøy")
     assert late[3] == "Kommentar mangler (kreves: tiltakseier vurderer tiltaket som gult)"
     assert "Kommentar mangler" in _flat(report["pdf"])
-    assert ("Ledernes kommentarer: 14 av 18 som reglene krever, er levert; mangler for AP2 Ressursstyring, "
-            "ledelse og innovasjon, AP4 Kommuneplanens arealdel, HR26-07") in report["html"]
+    assert (
+        "Ledernes kommentarer: 14 av 18 som reglene krever, er levert; mangler for AP2 Ressursstyring, "
+        "ledelse og innovasjon, AP4 Kommuneplanens arealdel, HR26-07"
+    ) in report["html"]
 
 
 def test_a_filled_comment_template_read_back_shows_in_the_report(report, tmp_path: Path):
@@ -271,8 +313,11 @@ def test_a_filled_comment_template_read_back_shows_in_the_report(report, tmp_pat
     parser = Tables()
     parser.feed(render_html(build_tables(store, "1874", t), "1874", t, store))
     cells = _row(parser.tables["tabell-kommentarer_tiltak"], "HR26-07 Oppgavefellesskap for lønn med Vestvågøy")
-    assert cells[3:6] == ["Avtalen med Vestvågøy trer i kraft først 1. november.",
-                          "Lønnskjøringen flyttes i november.", "Økonomisjef"]
+    assert cells[3:6] == [
+        "Avtalen med Vestvågøy trer i kraft først 1. november.",
+        "Lønnskjøringen flyttes i november.",
+        "Økonomisjef",
+    ]
     kept = _row(parser.tables["tabell-kommentarer_okonomi"], "Helse og omsorg")  # pre-filled, kept
     assert kept[3].startswith("Avviket hittil (965 000 kr)")
 
@@ -331,8 +376,12 @@ def _layout_problems(pdf_path: Path) -> list[str]:
     with pdfplumber.open(pdf_path) as pdf:
         for n, page in enumerate(pdf.pages, start=1):
             for w in page.extract_words(x_tolerance=1.5):
-                if (w["x0"] < MARGIN_X - 1 or w["x1"] > page.width - MARGIN_X + 1 or w["top"] < MARGIN_Y
-                        or w["bottom"] > page.height - MARGIN_Y):
+                if (
+                    w["x0"] < MARGIN_X - 1
+                    or w["x1"] > page.width - MARGIN_X + 1
+                    or w["top"] < MARGIN_Y
+                    or w["bottom"] > page.height - MARGIN_Y
+                ):
                     out.append(f"side {n}: «{w['text']}» ligger utenfor margen")
             ch = [c for c in page.chars if c["text"].strip()]
             if not ch:
@@ -344,8 +393,9 @@ def _layout_problems(pdf_path: Path) -> list[str]:
             for i, j in zip(*np.nonzero(np.triu((dx > 1) & (dy > 1), 1)), strict=True):
                 if j == i + 1 and ch[i]["text"].isalpha() and ch[j]["text"].isalpha():
                     continue
-                out.append(f"side {n}: «{ch[i]['text']}» og «{ch[j]['text']}» overlapper ved "
-                           f"({x0[i]:.0f}, {top[i]:.0f})")
+                out.append(
+                    f"side {n}: «{ch[i]['text']}» og «{ch[j]['text']}» overlapper ved ({x0[i]:.0f}, {top[i]:.0f})"
+                )
     return out
 
 
@@ -353,10 +403,12 @@ def test_the_layout_test_finds_overlapping_words_and_words_outside_the_margin(tm
     from weasyprint import HTML
 
     pdf = tmp_path / "feil.pdf"
-    HTML(string="""<style>@page { size: A4; margin: 16mm 14mm; } body { font-family: 'DejaVu Sans'; }</style>
+    HTML(
+        string="""<style>@page { size: A4; margin: 16mm 14mm; } body { font-family: 'DejaVu Sans'; }</style>
         <p style="position: absolute; left: 0; top: 0">Planlagt</p>
         <p style="position: absolute; left: 2px; top: 0">Realisert</p>
-        <p style="margin-left: 175mm; white-space: nowrap">Prognoseavvik</p>""").write_pdf(pdf)
+        <p style="margin-left: 175mm; white-space: nowrap">Prognoseavvik</p>"""
+    ).write_pdf(pdf)
     problems = _layout_problems(pdf)
     assert any("overlapper" in p for p in problems)
     assert any("«Prognoseavvik» ligger utenfor margen" in p for p in problems)
@@ -383,8 +435,15 @@ def test_no_path_of_the_machine_appears_in_the_report(report):
 
 
 #: the figures the report shows, and the report's text width in pt (A4 less 2 × 14 mm)
-REPORT_FIGURES = ("avvik_rammeomrade_1874", "prognose_rammeomrade_1874", "prognose_gjennom_aaret_1874",
-                  "tiltak_1874", "bemanning_helse_1874", "dekning_andel_80pluss_hjemmetjenester", "prosjekt_1874")
+REPORT_FIGURES = (
+    "avvik_rammeomrade_1874",
+    "prognose_rammeomrade_1874",
+    "prognose_gjennom_aaret_1874",
+    "tiltak_1874",
+    "bemanning_helse_1874",
+    "dekning_andel_80pluss_hjemmetjenester",
+    "prosjekt_1874",
+)
 TEXT_WIDTH_PT = (210 - 2 * 14) * MM
 
 
@@ -426,20 +485,40 @@ def _measure_in_chromium(html: str, width: int, tmp_path: Path) -> dict:
     import json
 
     (tmp_path / "rapport.html").write_text(html.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
-    (tmp_path / "telefon.html").write_text(f"""<!DOCTYPE html><html><body style="margin:0">
+    (tmp_path / "telefon.html").write_text(
+        f"""<!DOCTYPE html><html><body style="margin:0">
 <iframe id="f" src="rapport.html" style="width:{width}px;height:900px;border:0"></iframe>
 <script>document.getElementById('f').addEventListener('load', () => {{
   const d = document.getElementById('f').contentDocument;
   const wait = () => {{ const r = d.getElementById('resultat'); if (!r) return setTimeout(wait, 50);
     const out = document.createElement('pre'); out.id = 'resultat'; out.textContent = r.textContent;
     document.body.appendChild(out); }};
-  wait(); }});</script></body></html>""", encoding="utf-8")
-    done = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                           f"--user-data-dir={tmp_path / 'profil'}", "--hide-scrollbars",
-                           f"--window-size={max(width, 600)},900", "--virtual-time-budget=5000",
-                           "--allow-file-access-from-files", "--dump-dom", (tmp_path / "telefon.html").as_uri()],
-                          check=True, capture_output=True, text=True, timeout=120)
+  wait(); }});</script></body></html>""",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [
+            _chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profil'}",
+            "--hide-scrollbars",
+            f"--window-size={max(width, 600)},900",
+            "--virtual-time-budget=5000",
+            "--allow-file-access-from-files",
+            "--dump-dom",
+            (tmp_path / "telefon.html").as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     found = re.search(r'<pre id="resultat">(.*?)</pre>', done.stdout, re.S)
     assert found, "the measuring script did not run"
     return json.loads(found.group(1).replace("&nbsp;", " "))
@@ -456,8 +535,11 @@ def test_the_html_report_reads_on_a_phone_and_on_a_desktop(report, width: int, t
 
 
 def test_the_phone_check_finds_a_table_that_does_not_fit(tmp_path: Path):
-    html = ("<html><body><table id='t'><tr><td style='white-space:nowrap'>" + "48 854 " * 30
-            + "</td></tr></table></body></html>")
+    html = (
+        "<html><body><table id='t'><tr><td style='white-space:nowrap'>"
+        + "48 854 " * 30
+        + "</td></tr></table></body></html>"
+    )
     result = _measure_in_chromium(html, 390, tmp_path)
     assert result["bad"] == ["t"] and result["wide"]
 
@@ -468,8 +550,12 @@ def test_an_autosum_over_each_filtered_xlsx_column_equals_the_tables_total(repor
     from openpyxl.utils.cell import range_boundaries
 
     checked = 0
-    for name in ("Avvik per rammeområde", "Handlingsrom per rammeområde", "Bemanning og sykefravær",
-                 "Samarbeidsavtaler"):
+    for name in (
+        "Avvik per rammeområde",
+        "Handlingsrom per rammeområde",
+        "Bemanning og sykefravær",
+        "Samarbeidsavtaler",
+    ):
         ws = report["xlsx"][name]
         _c0, _r0, c1, r1 = range_boundaries(ws.auto_filter.ref)
         header = [c.value for c in ws[1]]
@@ -519,7 +605,7 @@ def test_the_drill_down_opens_each_rammeomrade_in_html_and_stays_out_of_the_pdf(
     the deviation table; the PDF says where the details are instead of printing them; sheets in words."""
     html = report["html"]
     for row in report["tables"]["tabell-avvik_rammeomrade"][1:-1]:
-        m = re.search(r'<summary>' + re.escape(row[0]) + r' <span class="tall">– regnskap hittil ([^,]+),', html)
+        m = re.search(r"<summary>" + re.escape(row[0]) + r' <span class="tall">– regnskap hittil ([^,]+),', html)
         assert m and m.group(1) == row[2], row[0]
     assert html.count('<details class="drill"') == len(report["tables"]["tabell-avvik_rammeomrade"]) - 1
     assert "Detaljene per ansvar, funksjon og regnskapslinje er ikke med i PDF-en" in _flat(report["pdf"])

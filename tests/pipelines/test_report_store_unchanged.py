@@ -26,8 +26,12 @@ def test_a_report_leaves_every_file_of_the_store_as_it_was(tertial_store: Path, 
     assert "Rapporten er skrevet" in capsys.readouterr().out
     assert store_hashes(store) == before
     assert sorted(p.name for p in (store / "rapporter").iterdir()) == [
-        "kommentarmal_1874_2026-T2.csv", "kommentarmal_1874_2026-T2.xlsx", "tertialrapport_1874_2026-T2.html",
-        "tertialrapport_1874_2026-T2.pdf", "tertialrapport_1874_2026-T2.xlsx"]
+        "kommentarmal_1874_2026-T2.csv",
+        "kommentarmal_1874_2026-T2.xlsx",
+        "tertialrapport_1874_2026-T2.html",
+        "tertialrapport_1874_2026-T2.pdf",
+        "tertialrapport_1874_2026-T2.xlsx",
+    ]
 
     # the sample has no run for 2026-04: T1 names it, and the store is still untouched
     assert main(["report", "--period", "2026-T1", "--out", str(store)]) == 1

@@ -35,8 +35,16 @@ def test_monthly_run_on_generated_data(sample_store: Path):
     drift = ledger[ledger["kontoklasse"].eq("1") & ledger["periode"].le("202610")]
     assert whole["regnskap_hittil"] == pytest.approx(drift["belop"].sum(), abs=0.01)
     assert (out / "figurer" / "202610" / "avvik_rammeomrade_1874.png").exists()
-    for name in ("tiltak_status", "dekningsgrad", "bemanning_indikatorer", "nokkeltall",
-                 "samarbeidsavtaler_indikatorer", "prognose_historikk", "tjenestemottakere", "prosjektstatus"):
+    for name in (
+        "tiltak_status",
+        "dekningsgrad",
+        "bemanning_indikatorer",
+        "nokkeltall",
+        "samarbeidsavtaler_indikatorer",
+        "prognose_historikk",
+        "tjenestemottakere",
+        "prosjektstatus",
+    ):
         assert read_dataset(out, name) is not None, name
     assert set(read_dataset(out, "avvik")["kommunenr"]) == {"1874", "1859", "1860", "1865"}
     status = read_dataset(out, "tiltak_status")
@@ -55,9 +63,14 @@ def test_monthly_run_on_generated_data(sample_store: Path):
     treff = read_dataset(out, "prognosetreff", [("kommunenr", "=", "1874")])  # 2025 is closed
     assert set(treff["aar"]) == {2025} and treff["periode"].nunique() == 12
     assert set(treff["kilde"]) == {"rekonstruert"}
-    for stem in ("prosjekt_1874",
-                 "prognose_gjennom_aaret_1874", "prognosetreff_1874", "tiltak_1874", "bemanning_helse_1874",
-                 "dekning_andel_80pluss_hjemmetjenester"):
+    for stem in (
+        "prosjekt_1874",
+        "prognose_gjennom_aaret_1874",
+        "prognosetreff_1874",
+        "tiltak_1874",
+        "bemanning_helse_1874",
+        "dekning_andel_80pluss_hjemmetjenester",
+    ):
         assert (out / "figurer" / "202610" / f"{stem}.png").stat().st_size > 10_000, stem
         assert (out / "figurer" / "202610" / f"{stem}.svg").exists(), stem
     counts = read_dataset(out, "tjenestemottakere")

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.integration
 def test_serve_without_a_server_says_what_to_start():
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env["PREFECT_API_URL"] = "http://127.0.0.1:9/api"  # nothing listens on the discard port
-    proc = subprocess.run([sys.executable, "-m", "indicators.cli", "serve"], env=env, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "indicators.cli", "serve"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 1
     assert "prefect server start" in proc.stderr and "PREFECT_API_URL" in proc.stderr
     assert "Traceback" not in proc.stderr

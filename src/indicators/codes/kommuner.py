@@ -53,7 +53,8 @@ def _valid_in_year(kommunenr: pd.Series, yr: pd.Series) -> pd.Series:
     rows = pd.DataFrame({"kommunenr": kommunenr.astype("str"), "aar": yr, "_pos": np.arange(len(kommunenr))})
     merged = rows.merge(table[["kommunenr", "gyldig_fra_aar", "gyldig_til_aar"]], on="kommunenr", how="inner")
     ok = (merged["aar"] >= merged["gyldig_fra_aar"].fillna(-np.inf)) & (
-        merged["aar"] <= merged["gyldig_til_aar"].fillna(np.inf))
+        merged["aar"] <= merged["gyldig_til_aar"].fillna(np.inf)
+    )
     in_year = np.zeros(len(kommunenr), dtype=bool)
     in_year[merged.loc[ok, "_pos"].to_numpy()] = True
     return pd.Series(in_year | (known.to_numpy() & yr.isna().to_numpy()), index=kommunenr.index)
@@ -74,13 +75,20 @@ def explain_invalid(kommunenr: str, year: int | None) -> str:
         return f"Kommunenummeret «{kommunenr}» er ikke en kommune {when} (SSBs kommuneliste, KLASS 131)."
     name = str(rows["navn"].iloc[-1])
     til, fra = rows["gyldig_til_aar"].max(), rows["gyldig_fra_aar"].min()
-    span = (f"gjaldt til og med {int(til)}" if year is not None and not np.isnan(til) and year > til
-            else f"gjaldt først fra {int(fra)}" if year is not None and not np.isnan(fra) and year < fra
-            else "gjaldt ikke det året")
+    span = (
+        f"gjaldt til og med {int(til)}"
+        if year is not None and not np.isnan(til) and year > til
+        else f"gjaldt først fra {int(fra)}"
+        if year is not None and not np.isnan(fra) and year < fra
+        else "gjaldt ikke det året"
+    )
     text = f"Kommunenummeret «{kommunenr}» ({name}) {span}, så det er ikke en kommune {when} (KLASS 131)."
     if year is not None:
-        same = table[table["navn"].eq(name) & (table["gyldig_fra_aar"].fillna(-np.inf) <= year)
-                     & (table["gyldig_til_aar"].fillna(np.inf) >= year)]
+        same = table[
+            table["navn"].eq(name)
+            & (table["gyldig_fra_aar"].fillna(-np.inf) <= year)
+            & (table["gyldig_til_aar"].fillna(np.inf) >= year)
+        ]
         if len(same) == 1:
             text += f" {name} har nummer {same['kommunenr'].iloc[0]} {when}."
     return text

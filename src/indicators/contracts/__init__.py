@@ -28,8 +28,20 @@ from indicators.contracts.base import SourceSpec
 SOURCES: dict[str, SourceSpec] = {
     m.SPEC.name: m.SPEC
     for m in (
-        regnskap, budsjett, periodisering, organisasjon, prognosejustering, bemanning, vedtak,
-        plasser, befolkning, tiltak, tiltak_oppfolging, samarbeidsavtaler, balanse, prosjektplan,
+        regnskap,
+        budsjett,
+        periodisering,
+        organisasjon,
+        prognosejustering,
+        bemanning,
+        vedtak,
+        plasser,
+        befolkning,
+        tiltak,
+        tiltak_oppfolging,
+        samarbeidsavtaler,
+        balanse,
+        prosjektplan,
         kommentarer,
     )
 }

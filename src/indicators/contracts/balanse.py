@@ -16,8 +16,14 @@ from indicators.contracts.base import (
 )
 
 #: Posts the key figures use; the list is extendable, so other snake_case posts are kept.
-KNOWN_POSTS = ("disposisjonsfond", "bundne_driftsfond", "langsiktig_gjeld", "pensjonsforpliktelser",
-               "utlan", "ubrukte_lanemidler")
+KNOWN_POSTS = (
+    "disposisjonsfond",
+    "bundne_driftsfond",
+    "langsiktig_gjeld",
+    "pensjonsforpliktelser",
+    "utlan",
+    "ubrukte_lanemidler",
+)
 
 
 def schema() -> pa.DataFrameSchema:
@@ -42,7 +48,12 @@ SPEC = SourceSpec(
     numbers=("belop",),
     integers=("aar",),
     schema=schema,
-    rules={"post_format": Rule("post", "Balanseposten «{verdi}» må skrives med små bokstaver uten mellomrom, "
-                               "f.eks. " + ", ".join(KNOWN_POSTS) + ".")},
+    rules={
+        "post_format": Rule(
+            "post",
+            "Balanseposten «{verdi}» må skrives med små bokstaver uten mellomrom, "
+            "f.eks. " + ", ".join(KNOWN_POSTS) + ".",
+        )
+    },
     partition="aar",
 )

@@ -16,9 +16,15 @@ from indicators.contracts.base import (
 )
 
 NUMBERS = (
-    "arsverk", "sykefravaer_dagsverk", "mulige_dagsverk", "arsverk_budsjett",
-    "sykefravaer_egenmeldt_dagsverk", "sykefravaer_legemeldt_dagsverk", "overtid_timer",
-    "vikarbyra_timer", "vikarbyra_kostnad",
+    "arsverk",
+    "sykefravaer_dagsverk",
+    "mulige_dagsverk",
+    "arsverk_budsjett",
+    "sykefravaer_egenmeldt_dagsverk",
+    "sykefravaer_legemeldt_dagsverk",
+    "overtid_timer",
+    "vikarbyra_timer",
+    "vikarbyra_kostnad",
 )
 
 
@@ -43,15 +49,28 @@ def schema() -> pa.DataFrameSchema:
 SPEC = SourceSpec(
     name="bemanning",
     key=("kommunenr", "periode", "ansvar", "stillingskategori"),
-    required=("kommunenr", "periode", "ansvar", "stillingskategori", "arsverk",
-              "sykefravaer_dagsverk", "mulige_dagsverk"),
+    required=(
+        "kommunenr",
+        "periode",
+        "ansvar",
+        "stillingskategori",
+        "arsverk",
+        "sykefravaer_dagsverk",
+        "mulige_dagsverk",
+    ),
     optional=NUMBERS[3:],
-    aliases=COMMON_ALIASES | {"stilling": "stillingskategori", "kategori": "stillingskategori",
-                              "arsverk_faktisk": "arsverk", "fte": "arsverk"},
+    aliases=COMMON_ALIASES
+    | {
+        "stilling": "stillingskategori",
+        "kategori": "stillingskategori",
+        "arsverk_faktisk": "arsverk",
+        "fte": "arsverk",
+    },
     codes={"kommunenr": 4},
     numbers=NUMBERS,
     schema=schema,
-    rules={"mulige_dagsverk_positiv": Rule(
-        "mulige_dagsverk", "«mulige_dagsverk» må være større enn 0 (verdi «{verdi}»).")},
+    rules={
+        "mulige_dagsverk_positiv": Rule("mulige_dagsverk", "«mulige_dagsverk» må være større enn 0 (verdi «{verdi}»).")
+    },
     partition="periode",
 )

@@ -19,18 +19,23 @@ from indicators.contracts.base import (
 )
 from indicators.contracts.regnskap import ALIASES as LEDGER_ALIASES
 
-ALIASES = LEDGER_ALIASES | COMMON_ALIASES | {
-    "budsjettversjon": "versjon",
-    "versjonsnavn": "versjon",
-    "gyldig_fra": "gjelder_fra",
-    "fra_periode": "gjelder_fra",
-    "periodisering": "periodiseringsnokkel",
-    "nokkel": "periodiseringsnokkel",
-}
+ALIASES = (
+    LEDGER_ALIASES
+    | COMMON_ALIASES
+    | {
+        "budsjettversjon": "versjon",
+        "versjonsnavn": "versjon",
+        "gyldig_fra": "gjelder_fra",
+        "fra_periode": "gjelder_fra",
+        "periodisering": "periodiseringsnokkel",
+        "nokkel": "periodiseringsnokkel",
+    }
+)
 
 RULES = {
     "gyldig_funksjon": Rule(
-        "funksjon", "Funksjon «{verdi}» er ikke en gyldig KOSTRA-funksjon i drift for budsjettåret."),
+        "funksjon", "Funksjon «{verdi}» er ikke en gyldig KOSTRA-funksjon i drift for budsjettåret."
+    ),
     "gyldig_art": Rule("art", "Art «{verdi}» er ikke en gyldig KOSTRA-art i drift for budsjettåret."),
     "endelig_belop": Rule("belop", "Beløpet «{verdi}» er ikke et endelig tall."),
     "gjelder_fra_format": Rule("gjelder_fra", "«gjelder_fra» = «{verdi}» er ikke en periode ÅÅÅÅMM med måned 01–12."),
@@ -57,10 +62,14 @@ def schema() -> pa.DataFrameSchema:
             "periodiseringsnokkel": text_col(nullable=True),
         },
         checks=[
-            pa.Check(lambda df: codes.valid_code_mask(
-                df["funksjon"], df["aar"], _drift(df), codes.kostra_funksjon()), name="gyldig_funksjon"),
-            pa.Check(lambda df: codes.valid_code_mask(
-                df["art"], df["aar"], _drift(df), codes.kostra_art()), name="gyldig_art"),
+            pa.Check(
+                lambda df: codes.valid_code_mask(df["funksjon"], df["aar"], _drift(df), codes.kostra_funksjon()),
+                name="gyldig_funksjon",
+            ),
+            pa.Check(
+                lambda df: codes.valid_code_mask(df["art"], df["aar"], _drift(df), codes.kostra_art()),
+                name="gyldig_art",
+            ),
             pa.Check(lambda df: df["gjelder_fra"].str.slice(0, 4).eq(df["aar"].astype(str)), name="gjelder_fra_aar"),
         ],
         strict="filter",

@@ -28,9 +28,13 @@ SPEC = SourceSpec(
     name="organisasjon",
     key=("kommunenr", "ansvar"),
     required=("kommunenr", "ansvar", "ansvar_navn", "rammeomrade"),
-    aliases=COMMON_ALIASES | {
-        "ansvarsnavn": "ansvar_navn", "navn": "ansvar_navn", "ramme": "rammeomrade",
-        "rammeomraade": "rammeomrade", "tjenesteomrade": "rammeomrade",
+    aliases=COMMON_ALIASES
+    | {
+        "ansvarsnavn": "ansvar_navn",
+        "navn": "ansvar_navn",
+        "ramme": "rammeomrade",
+        "rammeomraade": "rammeomrade",
+        "tjenesteomrade": "rammeomrade",
     },
     codes={"kommunenr": 4},
     schema=schema,

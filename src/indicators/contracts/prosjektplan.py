@@ -48,7 +48,8 @@ SPEC = SourceSpec(
     schema=schema,
     rules={
         "status_gyldig": Rule("status", "Status «{verdi}» må være en av: " + ", ".join(STATUSES) + "."),
-        "plandato_format": Rule("", "Datoen «{verdi}» i «{kolonne}» må være ÅÅÅÅ-MM-DD, et kvartal (2025Q2) "
-                                "eller en måned (2025-06)."),
+        "plandato_format": Rule(
+            "", "Datoen «{verdi}» i «{kolonne}» må være ÅÅÅÅ-MM-DD, et kvartal (2025Q2) eller en måned (2025-06)."
+        ),
     },
 )

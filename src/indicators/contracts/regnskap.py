@@ -62,11 +62,14 @@ def schema() -> pa.DataFrameSchema:
             "bilagsnr": text_col(nullable=True),
         },
         checks=[
-            pa.Check(lambda df: codes.valid_code_mask(
-                df["funksjon"], _year(df), df["kontoklasse"], codes.kostra_funksjon()),
-                name="gyldig_funksjon"),
-            pa.Check(lambda df: codes.valid_code_mask(
-                df["art"], _year(df), df["kontoklasse"], codes.kostra_art()), name="gyldig_art"),
+            pa.Check(
+                lambda df: codes.valid_code_mask(df["funksjon"], _year(df), df["kontoklasse"], codes.kostra_funksjon()),
+                name="gyldig_funksjon",
+            ),
+            pa.Check(
+                lambda df: codes.valid_code_mask(df["art"], _year(df), df["kontoklasse"], codes.kostra_art()),
+                name="gyldig_art",
+            ),
         ],
         strict="filter",
     )

@@ -16,8 +16,16 @@ from indicators.contracts.base import (
 )
 
 AVTALETYPER = (
-    "vertskommune", "iks", "as", "stiftelse", "samvirkeforetak", "oppgavefellesskap",
-    "administrativt_samarbeid", "partnerskap", "forening", "kjop_av_tjenester",
+    "vertskommune",
+    "iks",
+    "as",
+    "stiftelse",
+    "samvirkeforetak",
+    "oppgavefellesskap",
+    "administrativt_samarbeid",
+    "partnerskap",
+    "forening",
+    "kjop_av_tjenester",
 )
 
 
@@ -52,7 +60,8 @@ SPEC = SourceSpec(
     integers=("aar",),
     dates=("sist_evaluert", "neste_evaluering"),
     schema=schema,
-    rules={"avtaletype_gyldig": Rule("avtaletype", "Avtaletypen «{verdi}» må være en av: "
-                                     + ", ".join(AVTALETYPER) + ".")},
+    rules={
+        "avtaletype_gyldig": Rule("avtaletype", "Avtaletypen «{verdi}» må være en av: " + ", ".join(AVTALETYPER) + ".")
+    },
     partition="aar",
 )

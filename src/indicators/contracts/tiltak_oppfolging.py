@@ -37,8 +37,8 @@ SPEC = SourceSpec(
     key=("kommunenr", "tiltak_id", "periode"),
     required=("kommunenr", "tiltak_id", "periode", "realisert_hittil", "prognose_aar", "vurdering"),
     optional=("kommentar",),
-    aliases=COMMON_ALIASES | {"tiltaksnr": "tiltak_id", "realisert": "realisert_hittil",
-                              "prognose": "prognose_aar", "status": "vurdering"},
+    aliases=COMMON_ALIASES
+    | {"tiltaksnr": "tiltak_id", "realisert": "realisert_hittil", "prognose": "prognose_aar", "status": "vurdering"},
     codes={"kommunenr": 4},
     numbers=("realisert_hittil", "prognose_aar"),
     schema=schema,

@@ -52,10 +52,11 @@ def schema() -> pa.DataFrameSchema:
             "timer_per_uke": pa.Column("float64", ge(0, name="ikke_negativ"), nullable=True),
         },
         checks=[
-            pa.Check(lambda df: df["utfall"].ne("innvilget") | df["fra_dato"].notna(),
-                     name="fra_dato_ved_innvilget"),
-            pa.Check(lambda df: df["til_dato"].isna() | df["fra_dato"].isna()
-                     | (df["til_dato"] >= df["fra_dato"]), name="til_etter_fra"),
+            pa.Check(lambda df: df["utfall"].ne("innvilget") | df["fra_dato"].notna(), name="fra_dato_ved_innvilget"),
+            pa.Check(
+                lambda df: df["til_dato"].isna() | df["fra_dato"].isna() | (df["til_dato"] >= df["fra_dato"]),
+                name="til_etter_fra",
+            ),
         ],
         strict="filter",
     )
@@ -65,10 +66,20 @@ SPEC = SourceSpec(
     name="vedtak",
     required=("kommunenr", "bruker_id", "fodselsaar", "tjeneste", "vedtak_dato", "utfall"),
     optional=("soknad_dato", "fra_dato", "til_dato", "timer_per_uke"),
-    aliases=COMMON_ALIASES | {"bruker": "bruker_id", "pasient_id": "bruker_id", "brukerid": "bruker_id",
-                              "fodt_ar": "fodselsaar", "fodselsar": "fodselsaar", "tjenestetype": "tjeneste",
-                              "vedtaksdato": "vedtak_dato", "soknadsdato": "soknad_dato",
-                              "fra": "fra_dato", "til": "til_dato", "timer": "timer_per_uke"},
+    aliases=COMMON_ALIASES
+    | {
+        "bruker": "bruker_id",
+        "pasient_id": "bruker_id",
+        "brukerid": "bruker_id",
+        "fodt_ar": "fodselsaar",
+        "fodselsar": "fodselsaar",
+        "tjenestetype": "tjeneste",
+        "vedtaksdato": "vedtak_dato",
+        "soknadsdato": "soknad_dato",
+        "fra": "fra_dato",
+        "til": "til_dato",
+        "timer": "timer_per_uke",
+    },
     codes={"kommunenr": 4},
     numbers=("timer_per_uke",),
     integers=("fodselsaar",),

@@ -22,8 +22,7 @@ PLAIN_NUMBER = re.compile(r"[+-]?(\d+|\d{1,3}([ .\u00a0]\d{3})+)([.,]\d+)?([eE][
 
 def needs_quote(value: object) -> bool:
     """True when ``value`` is a text a spreadsheet could read as a formula."""
-    return (isinstance(value, str) and value.startswith(FORMULA_START)
-            and PLAIN_NUMBER.fullmatch(value) is None)
+    return isinstance(value, str) and value.startswith(FORMULA_START) and PLAIN_NUMBER.fullmatch(value) is None
 
 
 def safe_value(value: object) -> object:
@@ -41,8 +40,9 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
             continue
         text = s.where(s.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool))
         text = text.astype("string")
-        risky = (text.str.startswith(FORMULA_START).fillna(False)
-                 & ~text.str.fullmatch(PLAIN_NUMBER.pattern).fillna(False)).astype(bool)
+        risky = (
+            text.str.startswith(FORMULA_START).fillna(False) & ~text.str.fullmatch(PLAIN_NUMBER.pattern).fillna(False)
+        ).astype(bool)
         if risky.any():
             s = s.astype(object).copy()
             s[risky] = "'" + text[risky]

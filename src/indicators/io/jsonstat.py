@@ -37,8 +37,9 @@ def _dense(values, n: int) -> np.ndarray:
             for k, v in values.items():
                 if v is not None:
                     if not 0 <= int(k) < n:
-                        raise JsonStatError(f"JSON-stat: «value» har posisjon {k}, men dimensjonene gir bare {n} "
-                                            "celler.")
+                        raise JsonStatError(
+                            f"JSON-stat: «value» har posisjon {k}, men dimensjonene gir bare {n} celler."
+                        )
                     out[int(k)] = float(v)
         else:
             if len(values) != n:
@@ -53,8 +54,9 @@ def _check_shape(doc: dict) -> None:
     """The parts a dataset needs (``id``, ``size``, ``dimension`` per id), or a JsonStatError naming what is wrong."""
     ids, sizes, dims = doc.get("id"), doc.get("size"), doc.get("dimension")
     if not isinstance(ids, list) or not isinstance(sizes, list) or not isinstance(dims, dict):
-        raise JsonStatError("JSON-stat-datasettet mangler «id», «size» eller «dimension» (filen er ufullstendig "
-                            "eller redigert).")
+        raise JsonStatError(
+            "JSON-stat-datasettet mangler «id», «size» eller «dimension» (filen er ufullstendig eller redigert)."
+        )
     if len(ids) != len(sizes):
         raise JsonStatError(f"JSON-stat: «id» har {len(ids)} dimensjoner, men «size» har {len(sizes)}.")
     try:
@@ -79,11 +81,15 @@ def read_dataset(doc: dict) -> pd.DataFrame:
     if not isinstance(doc, dict):
         raise JsonStatError("Filen er JSON, men ikke et JSON-stat-datasett (den øverste verdien er ikke et objekt).")
     if doc.get("class") == "collection":
-        raise JsonStatError("Dokumentet er en JSON-stat-samling (collection), ikke et datasett; les datasettene "
-                            "den lenker til (collection_items).")
+        raise JsonStatError(
+            "Dokumentet er en JSON-stat-samling (collection), ikke et datasett; les datasettene "
+            "den lenker til (collection_items)."
+        )
     if doc.get("version") != "2.0" or doc.get("class") != "dataset":
-        raise JsonStatError("Dokumentet er ikke et JSON-stat 2.0-datasett (eldre JSON-stat 1.x støttes ikke). "
-                            "Hent tabellen på nytt med outputFormat=json-stat2.")
+        raise JsonStatError(
+            "Dokumentet er ikke et JSON-stat 2.0-datasett (eldre JSON-stat 1.x støttes ikke). "
+            "Hent tabellen på nytt med outputFormat=json-stat2."
+        )
     _check_shape(doc)
     ids, sizes = [str(i) for i in doc["id"]], [int(s) for s in doc["size"]]
     n = int(np.prod(sizes)) if sizes else 0
@@ -92,8 +98,9 @@ def read_dataset(doc: dict) -> pd.DataFrame:
     for pos, dim_id in enumerate(ids):
         codes, labels = _categories(doc["dimension"][dim_id])
         if len(codes) != sizes[pos]:
-            raise JsonStatError(f"JSON-stat: dimensjonen «{dim_id}» har {len(codes)} kategorier, men size sier "
-                                f"{sizes[pos]}.")
+            raise JsonStatError(
+                f"JSON-stat: dimensjonen «{dim_id}» har {len(codes)} kategorier, men size sier {sizes[pos]}."
+            )
         frame[dim_id] = np.asarray(codes, dtype=object)[grids[pos]]
         frame[f"{dim_id}_label"] = np.asarray(labels, dtype=object)[grids[pos]]
     out = pd.DataFrame(frame)

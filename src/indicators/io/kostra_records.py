@@ -80,13 +80,18 @@ SOURCE_BY_SKJEMA = {"0A": "regnskap", "0C": "regnskap", "0B": "balanse", "0D": "
 
 #: Skjema SSB knows that this product does not read (SSB's file description), named in the message.
 OTHER_SKJEMA = {
-    "0F": "kirkelig fellesråd", "0G": "kirkelig fellesråd (balanse)",
-    "0I": "kommunale særbedrifter og lånefond", "0J": "kommunale særbedrifter og lånefond (balanse)",
+    "0F": "kirkelig fellesråd",
+    "0G": "kirkelig fellesråd (balanse)",
+    "0I": "kommunale særbedrifter og lånefond",
+    "0J": "kommunale særbedrifter og lånefond (balanse)",
     "0K": "fylkeskommunale særbedrifter og lånefond",
     "0L": "fylkeskommunale særbedrifter og lånefond (balanse)",
-    "0M": "konsolidert regnskap for kommuner", "0N": "konsolidert balanse for kommuner",
-    "0P": "konsolidert regnskap for fylkeskommuner", "0Q": "konsolidert balanse for fylkeskommuner",
-    "0X": "helseforetak", "0Y": "helseforetak (balanse)",
+    "0M": "konsolidert regnskap for kommuner",
+    "0N": "konsolidert balanse for kommuner",
+    "0P": "konsolidert regnskap for fylkeskommuner",
+    "0Q": "konsolidert balanse for fylkeskommuner",
+    "0X": "helseforetak",
+    "0Y": "helseforetak (balanse)",
 }
 
 KONTOKLASSER = {"regnskap": ("0", "1"), "balanse": ("2",)}
@@ -102,8 +107,7 @@ ANSVAR = "KOSTRA"
 POST_BY_KAPITTEL: dict[str, str] = {
     "22": "utlan",
     "40": "pensjonsforpliktelser",
-    **dict.fromkeys(("41", "42", "43", "45", "411", "412", "431", "451", "452", "453", "454"),
-                    "langsiktig_gjeld"),
+    **dict.fromkeys(("41", "42", "43", "45", "411", "412", "431", "451", "452", "453", "454"), "langsiktig_gjeld"),
     "51": "bundne_driftsfond",
     "56": "disposisjonsfond",
     "5900": "akkumulert_merforbruk",
@@ -205,37 +209,107 @@ def _faults(f: pd.DataFrame, length: pd.Series) -> list[tuple[pd.Series, str, pd
     rest = ok_len & known
     return [
         # A line of the wrong length gets this message only: its fields cannot be trusted.
-        (~ok_len, "(hele linjen)", length.astype(str), "kostra_lengde",
-         "Linjen har {v} tegn, men en linje i en KOSTRA-fil skal ha nøyaktig 48 tegn (SSBs filbeskrivelse). "
-         "Eksporter KOSTRA-filen på nytt fra økonomisystemet."),
-        (ok_len & other, "skjema", f["skjema"], "kostra_skjema_stottes_ikke",
-         "Skjema «{v}» ({navn}) leses ikke; løsningen leser kommunens regnskap og balanse (0A og 0B)."),
-        (ok_len & ~known & ~other, "skjema", f["skjema"], "kostra_skjema_ukjent",
-         "Skjema «{v}» er ikke et KOSTRA-regnskapsskjema (0A, 0B, 0C eller 0D forventes i posisjon 1–2)."),
-        (rest & ~f["aargang"].str.fullmatch(r"20\d\d").fillna(False), "aargang", f["aargang"], "kostra_aargang",
-         "Årgangen «{v}» i posisjon 3–6 er ikke et årstall."),
-        (rest & ~f["kvartal"].isin(list(MONTH_BY_KVARTAL)), "kvartal", f["kvartal"], "kostra_kvartal",
-         "Kvartal «{v}» i posisjon 7 må være blank (årsregnskap) eller 1–4."),
-        (rest & ~region_digits, "region", region, "kostra_region",
-         "Regionen «{v}» i posisjon 8–13 er ikke et sekssifret regionnummer (kommunenummer + 00)."),
-        (rest & region_digits & region.str.slice(2, 6).eq("0000"), "region", region, "kostra_region_fylke",
-         "Regionen «{v}» er en fylkeskommune, ikke en kommune; løsningen leser kommuneregnskap."),
-        (rest & region_digits & region.str.slice(4, 6).ne("00"), "region", region, "kostra_region_bydel",
-         "Regionen «{v}» er en bydel (regnskap per bydel), ikke en kommune; bruk kommunens egen fil "
-         "(region som slutter på 00)."),
-        (rest & ~kk_ok, "kontoklasse", kk, "kostra_kontoklasse",
-         "Kontoklasse «{v}» hører ikke til skjema {s} (0A/0C: 1 drift eller 0 investering; 0B/0D: 2 balanse)."),
-        (rest & is_reg & ~fk.str.fullmatch(r"\d{3} ?").fillna(False), "funksjon", fk, "kostra_funksjon_format",
-         "Funksjonen «{v}» i posisjon 33–36 er ikke en tresifret kode."),
-        (rest & is_reg & ~art.str.fullmatch(r"\d{3}").fillna(False), "art", art, "kostra_art_format",
-         "Arten «{v}» i posisjon 37–39 er ikke en tresifret kode."),
-        (rest & is_bal & ~fk.str.fullmatch(r"\d{2,4} *").fillna(False), "kapittel", fk, "kostra_kapittel_format",
-         "Kapittelet «{v}» i posisjon 33–36 er ikke et balansekapittel (2–4 siffer, venstrejustert)."),
-        (rest & is_bal & ~art.str.fullmatch(r"\d{3}|   ").fillna(False), "sektor", art, "kostra_sektor_format",
-         "Sektoren «{v}» i posisjon 37–39 er ikke en tresifret kode."),
+        (
+            ~ok_len,
+            "(hele linjen)",
+            length.astype(str),
+            "kostra_lengde",
+            "Linjen har {v} tegn, men en linje i en KOSTRA-fil skal ha nøyaktig 48 tegn (SSBs filbeskrivelse). "
+            "Eksporter KOSTRA-filen på nytt fra økonomisystemet.",
+        ),
+        (
+            ok_len & other,
+            "skjema",
+            f["skjema"],
+            "kostra_skjema_stottes_ikke",
+            "Skjema «{v}» ({navn}) leses ikke; løsningen leser kommunens regnskap og balanse (0A og 0B).",
+        ),
+        (
+            ok_len & ~known & ~other,
+            "skjema",
+            f["skjema"],
+            "kostra_skjema_ukjent",
+            "Skjema «{v}» er ikke et KOSTRA-regnskapsskjema (0A, 0B, 0C eller 0D forventes i posisjon 1–2).",
+        ),
+        (
+            rest & ~f["aargang"].str.fullmatch(r"20\d\d").fillna(False),
+            "aargang",
+            f["aargang"],
+            "kostra_aargang",
+            "Årgangen «{v}» i posisjon 3–6 er ikke et årstall.",
+        ),
+        (
+            rest & ~f["kvartal"].isin(list(MONTH_BY_KVARTAL)),
+            "kvartal",
+            f["kvartal"],
+            "kostra_kvartal",
+            "Kvartal «{v}» i posisjon 7 må være blank (årsregnskap) eller 1–4.",
+        ),
+        (
+            rest & ~region_digits,
+            "region",
+            region,
+            "kostra_region",
+            "Regionen «{v}» i posisjon 8–13 er ikke et sekssifret regionnummer (kommunenummer + 00).",
+        ),
+        (
+            rest & region_digits & region.str.slice(2, 6).eq("0000"),
+            "region",
+            region,
+            "kostra_region_fylke",
+            "Regionen «{v}» er en fylkeskommune, ikke en kommune; løsningen leser kommuneregnskap.",
+        ),
+        (
+            rest & region_digits & region.str.slice(4, 6).ne("00"),
+            "region",
+            region,
+            "kostra_region_bydel",
+            "Regionen «{v}» er en bydel (regnskap per bydel), ikke en kommune; bruk kommunens egen fil "
+            "(region som slutter på 00).",
+        ),
+        (
+            rest & ~kk_ok,
+            "kontoklasse",
+            kk,
+            "kostra_kontoklasse",
+            "Kontoklasse «{v}» hører ikke til skjema {s} (0A/0C: 1 drift eller 0 investering; 0B/0D: 2 balanse).",
+        ),
+        (
+            rest & is_reg & ~fk.str.fullmatch(r"\d{3} ?").fillna(False),
+            "funksjon",
+            fk,
+            "kostra_funksjon_format",
+            "Funksjonen «{v}» i posisjon 33–36 er ikke en tresifret kode.",
+        ),
+        (
+            rest & is_reg & ~art.str.fullmatch(r"\d{3}").fillna(False),
+            "art",
+            art,
+            "kostra_art_format",
+            "Arten «{v}» i posisjon 37–39 er ikke en tresifret kode.",
+        ),
+        (
+            rest & is_bal & ~fk.str.fullmatch(r"\d{2,4} *").fillna(False),
+            "kapittel",
+            fk,
+            "kostra_kapittel_format",
+            "Kapittelet «{v}» i posisjon 33–36 er ikke et balansekapittel (2–4 siffer, venstrejustert).",
+        ),
+        (
+            rest & is_bal & ~art.str.fullmatch(r"\d{3}|   ").fillna(False),
+            "sektor",
+            art,
+            "kostra_sektor_format",
+            "Sektoren «{v}» i posisjon 37–39 er ikke en tresifret kode.",
+        ),
         # SSB's Kontroll 014: optional spaces, optional minus, digits.
-        (rest & ~f["belop"].str.match(_BELOP.pattern).fillna(False), "belop", f["belop"], "kostra_belop",
-         "Beløpet «{v}» i posisjon 40–48 er ikke et helt tall i 1000 kr (høyrejustert, eventuelt med minus foran)."),
+        (
+            rest & ~f["belop"].str.match(_BELOP.pattern).fillna(False),
+            "belop",
+            f["belop"],
+            "kostra_belop",
+            "Beløpet «{v}» i posisjon 40–48 er ikke et helt tall i 1000 kr (høyrejustert, eventuelt med minus foran).",
+        ),
     ]
 
 
@@ -261,12 +335,21 @@ def parse_record_text(text: str, path: Path, encoding: str = "") -> ParsedRecord
             continue
         v = verdi[bad].astype(str).str.strip()
         s = f.loc[bad, "skjema"]
-        melding = [template.format(v=vi, s=si, navn=OTHER_SKJEMA.get(si, ""))
-                   for vi, si in zip(v, s, strict=True)]  # only the faulty lines
-        faults.append(pd.DataFrame({
-            "linje": numbers[bad].to_numpy(), "kolonne": kolonne, "verdi": v.to_numpy(), "regel": regel,
-            "melding": melding, "kilde": source[bad].fillna(majority).to_numpy(),
-        }))
+        melding = [
+            template.format(v=vi, s=si, navn=OTHER_SKJEMA.get(si, "")) for vi, si in zip(v, s, strict=True)
+        ]  # only the faulty lines
+        faults.append(
+            pd.DataFrame(
+                {
+                    "linje": numbers[bad].to_numpy(),
+                    "kolonne": kolonne,
+                    "verdi": v.to_numpy(),
+                    "regel": regel,
+                    "melding": melding,
+                    "kilde": source[bad].fillna(majority).to_numpy(),
+                }
+            )
+        )
         bad_any |= bad
     cols = ["linje", "kolonne", "verdi", "regel", "melding", "kilde"]
     quarantine = pd.concat(faults, ignore_index=True) if faults else pd.DataFrame(columns=cols)
@@ -279,9 +362,12 @@ def parse_record_text(text: str, path: Path, encoding: str = "") -> ParsedRecord
     good["belop_1000"] = good["belop"].str.strip().astype("int64")
     good["funksjon"] = good["funksjon_kapittel"].str.strip()
     good["art"] = good["art_sektor"].str.strip()
-    return ParsedRecords(path, good.reset_index(drop=True),
-                         quarantine.sort_values(["linje", "kolonne"], kind="stable").reset_index(drop=True),
-                         encoding)
+    return ParsedRecords(
+        path,
+        good.reset_index(drop=True),
+        quarantine.sort_values(["linje", "kolonne"], kind="stable").reset_index(drop=True),
+        encoding,
+    )
 
 
 def parse_record_file(path: Path) -> ParsedRecords:
@@ -313,8 +399,11 @@ def ledger_rows(parsed: list[ParsedRecords]) -> list[pd.DataFrame]:
     if not frames:
         return out
     d = pd.concat(frames, ignore_index=True)
-    sums = (d.groupby([*_KEY, "maned", "_fil"], sort=True)
-             .agg(belop_1000=("belop_1000", "sum"), **{LINE: (LINE, "min")}).reset_index())
+    sums = (
+        d.groupby([*_KEY, "maned", "_fil"], sort=True)
+        .agg(belop_1000=("belop_1000", "sum"), **{LINE: (LINE, "min")})
+        .reset_index()
+    )
     # previous present period for each (kommunenr, aar, maned)
     periods = sums[["kommunenr", "aar", "maned"]].drop_duplicates().sort_values(["kommunenr", "aar", "maned"])
     periods["forrige"] = periods.groupby(["kommunenr", "aar"])["maned"].shift(1)
@@ -356,10 +445,12 @@ def balance_rows(p: ParsedRecords) -> pd.DataFrame:
     d = p.lines[p.lines["source"].eq("balanse")]
     if d.empty:
         return pd.DataFrame()
-    d = d.assign(post=post_name(d["funksjon"]),
-                 periode=d["aar"].astype(str) + d["maned"].map("{:02d}".format))
-    g = (d.groupby(["kommunenr", "aar", "periode", "post"], sort=True)
-          .agg(belop_1000=("belop_1000", "sum"), **{LINE: (LINE, "min")}).reset_index())
+    d = d.assign(post=post_name(d["funksjon"]), periode=d["aar"].astype(str) + d["maned"].map("{:02d}".format))
+    g = (
+        d.groupby(["kommunenr", "aar", "periode", "post"], sort=True)
+        .agg(belop_1000=("belop_1000", "sum"), **{LINE: (LINE, "min")})
+        .reset_index()
+    )
     # An annual balance is complete: a mapped post without a line is 0 (e.g. no kapittel 5900 = no deficit).
     annual = g.loc[g["periode"].str.endswith("13"), ["kommunenr", "aar", "periode"]].drop_duplicates()
     if len(annual):
@@ -373,11 +464,19 @@ def balance_rows(p: ParsedRecords) -> pd.DataFrame:
 
 def _record_quarantine(p: ParsedRecords, source: str, kjoring_id: str) -> pd.DataFrame:
     q = p.quarantine[p.quarantine["kilde"].eq(source)]
-    return pd.DataFrame({
-        "kilde": source, "fil": str(p.path), "linje": q["linje"].astype("int64").to_numpy(),
-        "kolonne": q["kolonne"].to_numpy(), "verdi": q["verdi"].to_numpy(), "regel": q["regel"].to_numpy(),
-        "melding": q["melding"].to_numpy(), "kjoring_id": kjoring_id, "ark": "",
-    })[QUARANTINE_COLUMNS]
+    return pd.DataFrame(
+        {
+            "kilde": source,
+            "fil": str(p.path),
+            "linje": q["linje"].astype("int64").to_numpy(),
+            "kolonne": q["kolonne"].to_numpy(),
+            "verdi": q["verdi"].to_numpy(),
+            "regel": q["regel"].to_numpy(),
+            "melding": q["melding"].to_numpy(),
+            "kjoring_id": kjoring_id,
+            "ark": "",
+        }
+    )[QUARANTINE_COLUMNS]
 
 
 def _validated(rows: pd.DataFrame, p: ParsedRecords, source: str, kjoring_id: str) -> ValidatedFile | None:
@@ -389,12 +488,13 @@ def _validated(rows: pd.DataFrame, p: ParsedRecords, source: str, kjoring_id: st
         spec = SOURCES[source]
         cols = {c: pd.Series(dtype="str") for c in spec.columns}
         accepted = pd.DataFrame(cols).assign(**{LINE: pd.Series(dtype="int64")})
-        return ValidatedFile(source, p.path, accepted, rq, rows_read=int(rq["linje"].nunique()),
-                             encoding=p.encoding)
-    vf = validate_table(RawTable(p.path, rows.reset_index(drop=True), p.encoding, None), SOURCES[source],
-                        kjoring_id)
-    vf.quarantine = pd.concat([rq, vf.quarantine], ignore_index=True).sort_values(
-        ["linje", "kolonne"], kind="stable").reset_index(drop=True)
+        return ValidatedFile(source, p.path, accepted, rq, rows_read=int(rq["linje"].nunique()), encoding=p.encoding)
+    vf = validate_table(RawTable(p.path, rows.reset_index(drop=True), p.encoding, None), SOURCES[source], kjoring_id)
+    vf.quarantine = (
+        pd.concat([rq, vf.quarantine], ignore_index=True)
+        .sort_values(["linje", "kolonne"], kind="stable")
+        .reset_index(drop=True)
+    )
     vf.rows_read = len(rows) + int(rq["linje"].nunique())
     return vf
 
@@ -414,8 +514,9 @@ def record_files(raw_dir: Path) -> list[Path]:
     for name in RECORD_FOLDERS:
         folder = Path(raw_dir) / name
         if folder.is_dir():
-            found += sorted(p for p in folder.iterdir()
-                            if p.is_file() and not p.name.startswith(("~$", ".")) and is_record_file(p))
+            found += sorted(
+                p for p in folder.iterdir() if p.is_file() and not p.name.startswith(("~$", ".")) and is_record_file(p)
+            )
     return found
 
 
@@ -436,8 +537,13 @@ def read_record_files(raw_dir: Path, kjoring_id: str, progress=None) -> RecordIn
         except FileRefused as refused:  # e.g. an encoding the contract refuses, past the part sniffed
             result.refusals.append(refused)
         except OSError as exc:
-            result.refusals.append(FileRefused(path, f"filen kunne ikke leses ({exc.strerror}).",
-                                               "Sjekk at filen ikke er åpen i et annet program, og kjør på nytt."))
+            result.refusals.append(
+                FileRefused(
+                    path,
+                    f"filen kunne ikke leses ({exc.strerror}).",
+                    "Sjekk at filen ikke er åpen i et annet program, og kjør på nytt.",
+                )
+            )
         except Exception as exc:  # noqa: BLE001 - a fault of ours: name the file, details in the log
             raise StepFailed.from_exception("les-og-valider", exc, path) from exc
     try:
@@ -458,13 +564,25 @@ def read_record_files(raw_dir: Path, kjoring_id: str, progress=None) -> RecordIn
             why = "linjer med samme konto eller balansepost er summert"
             if p.lines["maned"].lt(13).any() and len(reg):
                 why += ", og kvartalstall er gjort om fra «hittil i år» til endring siden forrige kvartal"
-            result.notes.append(f"KOSTRA-filen {p.path.name}: {len(p.lines)} godtatte linjer ble til {n_rows} "
-                                f"rader ({why}).")
+            result.notes.append(
+                f"KOSTRA-filen {p.path.name}: {len(p.lines)} godtatte linjer ble til {n_rows} rader ({why})."
+            )
     return result
 
 
 __all__ = [
-    "ANSVAR", "FIELDS", "POST_BY_KAPITTEL", "RECORD_LENGTH", "RecordIngest", "balance_rows", "is_record_file",
-    "ledger_rows", "looks_like_records", "parse_record_file", "parse_record_text", "post_name",
-    "read_record_files", "record_files",
+    "ANSVAR",
+    "FIELDS",
+    "POST_BY_KAPITTEL",
+    "RECORD_LENGTH",
+    "RecordIngest",
+    "balance_rows",
+    "is_record_file",
+    "ledger_rows",
+    "looks_like_records",
+    "parse_record_file",
+    "parse_record_text",
+    "post_name",
+    "read_record_files",
+    "record_files",
 ]

@@ -33,8 +33,7 @@ LINE = "_linje"
 """Column holding the 1-based line in the file (header = line 1; for XLSX the sheet row)."""
 
 DELIMITERS = (";", "\t", ",")
-DELIMITER_NAMES = {";": "semikolon", "\t": "tabulator", ",": "komma", "|": "loddrett strek («|»)",
-                   ":": "kolon"}
+DELIMITER_NAMES = {";": "semikolon", "\t": "tabulator", ",": "komma", "|": "loddrett strek («|»)", ":": "kolon"}
 #: Suffixes read as data (lower case). Everything else in a source folder is named, not read.
 TABULAR_SUFFIXES = (".csv", ".xlsx")
 
@@ -75,8 +74,9 @@ _UTF8_TYPICAL = re.compile(rb"\xc3[\x80-\xbf]|\xc2[\xa0-\xbf]|\xe2\x80[\x90-\xbf
 
 
 def _refuse_encoding(path: Path, what: str) -> FileRefused:
-    return FileRefused(path, what, "Lagre filen på nytt som CSV UTF-8 (i Excel: «CSV UTF-8 (kommadelt)»), "
-                                   "og kjør på nytt.")
+    return FileRefused(
+        path, what, "Lagre filen på nytt som CSV UTF-8 (i Excel: «CSV UTF-8 (kommadelt)»), og kjør på nytt."
+    )
 
 
 def decode(data: bytes, path: Path | None = None) -> tuple[str, str]:
@@ -100,8 +100,11 @@ def decode(data: bytes, path: Path | None = None) -> tuple[str, str]:
         if head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4:
             raise _refuse_encoding(p, "filen ser ut til å være UTF-16 uten byte-rekkefølgemerke (BOM).")
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise FileRefused(p, f"filen inneholder binære tegn (NUL, første på linje {line}), så den er ikke en "
-                             "tekstfil (CSV).", "Eksporter den på nytt som CSV eller XLSX.")
+        raise FileRefused(
+            p,
+            f"filen inneholder binære tegn (NUL, første på linje {line}), så den er ikke en tekstfil (CSV).",
+            "Eksporter den på nytt som CSV eller XLSX.",
+        )
     try:
         text = data.decode("utf-8-sig")
         return text, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
@@ -122,17 +125,21 @@ def decode(data: bytes, path: Path | None = None) -> tuple[str, str]:
                 cp_line = i
         if utf8_line and cp_line:
             raise _refuse_encoding(
-                p, f"filen blander to tegnsett: linje {utf8_line} er UTF-8, mens linje {cp_line} er Windows-1252. "
-                   "Da blir æ, ø og å feil på noen linjer (f.eks. «stÃ¸tte» for «støtte»).")
+                p,
+                f"filen blander to tegnsett: linje {utf8_line} er UTF-8, mens linje {cp_line} er Windows-1252. "
+                "Da blir æ, ø og å feil på noen linjer (f.eks. «stÃ¸tte» for «støtte»).",
+            )
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise _refuse_encoding(
-            p, f"filen har tegn som verken er UTF-8 eller Windows-1252 (første på linje {line}).") from exc
+            p, f"filen har tegn som verken er UTF-8 eller Windows-1252 (første på linje {line})."
+        ) from exc
 
 
 # --- CSV ------------------------------------------------------------------------------------------
+
 
 def detect_delimiter(header_line: str) -> str:
     """The candidate delimiter that splits the header line into the most fields."""
@@ -181,12 +188,16 @@ def read_csv_text(path: Path) -> RawTable:
     data = path.read_bytes()
     text, encoding = decode(data, path)
     if not text.strip():
-        raise FileRefused(path, "filen er tom.", "Eksporter den på nytt med kolonneoverskrifter på første linje "
-                                                  "og dataene under.")
+        raise FileRefused(
+            path, "filen er tom.", "Eksporter den på nytt med kolonneoverskrifter på første linje og dataene under."
+        )
     first = re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"), maxsplit=1)[0]
     if not first.strip():
-        raise FileRefused(path, "første linje er tom; den skal holde kolonneoverskriftene.",
-                          "Fjern de tomme linjene øverst, eller eksporter på nytt med overskrifter på første linje.")
+        raise FileRefused(
+            path,
+            "første linje er tom; den skal holde kolonneoverskriftene.",
+            "Fjern de tomme linjene øverst, eller eksporter på nytt med overskrifter på første linje.",
+        )
     delimiter = detect_delimiter(first)
     fast = _arrow_frame(data if encoding in ("utf-8", "utf-8-sig") else None, text, delimiter)
     if fast is not None:
@@ -197,31 +208,41 @@ def read_csv_text(path: Path) -> RawTable:
     width = len(header)
     named = max(i for i, h in enumerate(header, start=1) if h.strip()) if any(h.strip() for h in header) else 0
     if named == 0:
-        raise FileRefused(path, "overskriftslinjen er tom.",
-                          "Eksporter på nytt med kolonneoverskrifter på første linje.")
+        raise FileRefused(
+            path, "overskriftslinjen er tom.", "Eksporter på nytt med kolonneoverskrifter på første linje."
+        )
     # A record is a row when it has the header's fields: trailing empty fields past the header and
     # missing fields under empty trailing headers are tolerated (a trailing delimiter). A fully blank
     # line is not a row.
     counts = [len(r) for r in records]
     blank = [not "".join(r).strip() for r in records]
-    wrong = [not b and (n < named or (n > width and any(c.strip() for c in r[width:])))
-             for r, n, b in zip(records, counts, blank, strict=True)]
+    wrong = [
+        not b and (n < named or (n > width and any(c.strip() for c in r[width:])))
+        for r, n, b in zip(records, counts, blank, strict=True)
+    ]
     # An opening quote that is never closed swallows the following lines into one cell: seen as a
     # record over several lines with the wrong field count, or with whole lines inside a cell.
     for i, w in enumerate(wrong):
-        swallowed = ends[i] > starts[i] and not w and any(
-            "\n" in c and c.count(delimiter) >= max(1, named - 1) for c in records[i])
+        swallowed = (
+            ends[i] > starts[i]
+            and not w
+            and any("\n" in c and c.count(delimiter) >= max(1, named - 1) for c in records[i])
+        )
         if (w or swallowed) and ends[i] > starts[i]:
             raise FileRefused(
                 path,
-                f"et anførselstegn (\") på linje {starts[i]} lukkes ikke før linje {ends[i]}, så linjene imellom "
+                f'et anførselstegn (") på linje {starts[i]} lukkes ikke før linje {ends[i]}, så linjene imellom '
                 "ble slått sammen til én celle.",
-                "Fjern anførselstegnet i teksten på den linjen, eller skriv det dobbelt (\"\"), og eksporter på nytt.")
+                'Fjern anførselstegnet i teksten på den linjen, eller skriv det dobbelt (""), og eksporter på nytt.',
+            )
     keep = [not b and not w for b, w in zip(blank, wrong, strict=True)]
     pad = [""] * width
     body = [(r + pad)[:width] if len(r) != width else r for r, k in zip(records, keep, strict=True) if k]
-    frame = pd.DataFrame(body, columns=range(width), dtype=str) if body else pd.DataFrame(
-        {i: pd.Series(dtype=str) for i in range(width)})
+    frame = (
+        pd.DataFrame(body, columns=range(width), dtype=str)
+        if body
+        else pd.DataFrame({i: pd.Series(dtype=str) for i in range(width)})
+    )
     frame.columns = _headers(header, column_label)
     frame[LINE] = [s for s, k in zip(starts, keep, strict=True) if k]
     bad = tuple((starts[i], counts[i]) for i, w in enumerate(wrong) if w)
@@ -265,10 +286,21 @@ def _arrow_frame(data: bytes | None, text: str, delimiter: str) -> pd.DataFrame 
         table = pcsv.read_csv(
             pa.py_buffer(raw),
             read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
-            parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
-                                            escape_char=False, newlines_in_values=False, ignore_empty_lines=True),
-            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[],
-                                                strings_can_be_null=False, quoted_strings_can_be_null=False))
+            parse_options=pcsv.ParseOptions(
+                delimiter=delimiter,
+                quote_char=False,
+                double_quote=False,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=True,
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None  # a line with another field count: the general reader names it
     lines = _content_lines(raw)
@@ -281,8 +313,11 @@ def _arrow_frame(data: bytes | None, text: str, delimiter: str) -> pd.DataFrame 
         blank = empty if blank is None else pc.and_(blank, empty)
     keep = np.ones(table.num_rows, dtype=bool) if blank is None else ~blank.to_numpy(zero_copy_only=False)
     labels = _headers(header, column_label)
-    kept = [i for i, col in enumerate(columns)
-            if not (labels[i].startswith("(kolonne ") and not pc.any(pc.greater(pc.binary_length(col), 0)).as_py())]
+    kept = [
+        i
+        for i, col in enumerate(columns)
+        if not (labels[i].startswith("(kolonne ") and not pc.any(pc.greater(pc.binary_length(col), 0)).as_py())
+    ]
     if not keep.all():
         mask = pa.array(keep)
         columns = [c.filter(mask) for c in columns]
@@ -334,8 +369,11 @@ def _split_records(path: Path, text: str, delimiter: str) -> tuple[list[str], li
             ends.append(reader.line_num)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise FileRefused(path, f"filen kunne ikke leses som CSV rundt linje {reader.line_num} ({exc}).",
-                          "Sjekk anførselstegnene på den linjen, og eksporter på nytt.") from exc
+        raise FileRefused(
+            path,
+            f"filen kunne ikke leses som CSV rundt linje {reader.line_num} ({exc}).",
+            "Sjekk anførselstegnene på den linjen, og eksporter på nytt.",
+        ) from exc
     return header, records, starts, ends
 
 
@@ -347,15 +385,18 @@ def _refuse_single_column(path: Path, header: str) -> None:
                 path,
                 f"kolonnene ser ut til å være skilt med {DELIMITER_NAMES[d]}, som datakontrakten ikke tar imot "
                 "(den tar semikolon, komma eller tabulator).",
-                "Eksporter filen på nytt med semikolon som skilletegn.")
+                "Eksporter filen på nytt med semikolon som skilletegn.",
+            )
     raise FileRefused(
         path,
         f"overskriftslinjen har bare én kolonne («{header[:60]}»), så skilletegnet ble ikke funnet "
         "(datakontrakten tar semikolon, komma eller tabulator).",
-        "Eksporter filen på nytt med semikolon mellom kolonnene og overskrifter på første linje.")
+        "Eksporter filen på nytt med semikolon mellom kolonnene og overskrifter på første linje.",
+    )
 
 
 # --- XLSX -----------------------------------------------------------------------------------------
+
 
 def _cell_text(value: object) -> str:
     if value is None:
@@ -383,8 +424,11 @@ def read_xlsx_tables(path: Path) -> list[RawTable]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
-        raise FileRefused(path, f"filen kunne ikke åpnes som XLSX ({type(exc).__name__}).",
-                          "Lagre den på nytt fra Excel som .xlsx, eller eksporter som CSV.") from exc
+        raise FileRefused(
+            path,
+            f"filen kunne ikke åpnes som XLSX ({type(exc).__name__}).",
+            "Lagre den på nytt fra Excel som .xlsx, eller eksporter som CSV.",
+        ) from exc
     tables: list[RawTable] = []
     try:
         for ws in wb.worksheets:
@@ -394,10 +438,13 @@ def read_xlsx_tables(path: Path) -> list[RawTable]:
                 continue
             width = max(len(r) for r in rows[first:])
             header = (rows[first] + [""] * width)[:width]
-            body = [(r + [""] * width)[:width] for r in rows[first + 1:]]
+            body = [(r + [""] * width)[:width] for r in rows[first + 1 :]]
             names = _headers(header, lambda i: f"(kolonne {xlsx_column_letter(i)} uten overskrift)")
-            frame = pd.DataFrame(body, columns=range(width), dtype=str) if body else pd.DataFrame(
-                {i: pd.Series(dtype=str) for i in range(width)})
+            frame = (
+                pd.DataFrame(body, columns=range(width), dtype=str)
+                if body
+                else pd.DataFrame({i: pd.Series(dtype=str) for i in range(width)})
+            )
             frame.columns = names
             frame[LINE] = range(first + 2, first + 2 + len(body))
             frame = _finish(frame)
@@ -405,13 +452,19 @@ def read_xlsx_tables(path: Path) -> list[RawTable]:
     except FileRefused:
         raise
     except Exception as exc:  # a sheet openpyxl cannot iterate
-        raise FileRefused(path, f"et ark i filen kunne ikke leses ({type(exc).__name__}).",
-                          "Lagre den på nytt fra Excel som .xlsx, eller eksporter som CSV.") from exc
+        raise FileRefused(
+            path,
+            f"et ark i filen kunne ikke leses ({type(exc).__name__}).",
+            "Lagre den på nytt fra Excel som .xlsx, eller eksporter som CSV.",
+        ) from exc
     finally:
         wb.close()
     if not tables:
-        raise FileRefused(path, "arbeidsboken er tom (ingen ark har innhold).",
-                          "Legg dataene med kolonneoverskrifter i første rad, og lagre på nytt.")
+        raise FileRefused(
+            path,
+            "arbeidsboken er tom (ingen ark har innhold).",
+            "Legg dataene med kolonneoverskrifter i første rad, og lagre på nytt.",
+        )
     return tables
 
 
@@ -429,8 +482,9 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
     if data_idx:
         blank = frame.iloc[:, data_idx].eq("").all(axis=1)
         frame = frame.loc[~blank]
-    empty_unnamed = [i for i in data_idx if str(frame.columns[i]).startswith("(kolonne ")
-                     and frame.iloc[:, i].eq("").all()]
+    empty_unnamed = [
+        i for i in data_idx if str(frame.columns[i]).startswith("(kolonne ") and frame.iloc[:, i].eq("").all()
+    ]
     frame = frame.iloc[:, [i for i in range(frame.shape[1]) if i not in empty_unnamed]]
     return frame.reset_index(drop=True)
 
@@ -471,13 +525,19 @@ def read_tables(path: Path, source: str | None = None) -> list[RawTable]:
     """Read one raw file into its tables (one for CSV, one per sheet with content for XLSX)."""
     reader = reader_for(path, source)
     if reader is None:
-        raise FileRefused(path, f"filtypen {path.suffix or '(uten endelse)'} leses ikke.",
-                          UNREAD_ADVICE.get(path.suffix.lower(), DEFAULT_ADVICE))
+        raise FileRefused(
+            path,
+            f"filtypen {path.suffix or '(uten endelse)'} leses ikke.",
+            UNREAD_ADVICE.get(path.suffix.lower(), DEFAULT_ADVICE),
+        )
     try:
         return reader(path)
     except OSError as exc:
-        raise FileRefused(path, f"filen kunne ikke åpnes ({exc.strerror or type(exc).__name__}).",
-                          "Sjekk at filen finnes og at du har lov til å lese den.") from exc
+        raise FileRefused(
+            path,
+            f"filen kunne ikke åpnes ({exc.strerror or type(exc).__name__}).",
+            "Sjekk at filen finnes og at du har lov til å lese den.",
+        ) from exc
 
 
 def read_raw_file(path: Path, source: str | None = None) -> RawTable:

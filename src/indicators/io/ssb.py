@@ -31,9 +31,17 @@ class StatBankError(UserError):
 class StatBankClient:
     """``client.data("12362", {"KOKkommuneregion0000": ["1874"], "Tid": "top(3)"})`` → (JSON-stat2 doc, saved path)."""
 
-    def __init__(self, raw_dir: Path | str = "data/raw/kostra", *, http: httpx.Client | None = None,
-                 min_interval: float = 2.1, retries: int = 4, timeout: float = 30.0,
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        raw_dir: Path | str = "data/raw/kostra",
+        *,
+        http: httpx.Client | None = None,
+        min_interval: float = 2.1,
+        retries: int = 4,
+        timeout: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.raw_dir = Path(raw_dir)
         self.http = http or httpx.Client(timeout=timeout, headers={"User-Agent": "kommune-indikatorer"})
         self.min_interval, self.retries, self.sleep, self.clock = min_interval, retries, sleep, clock
@@ -52,16 +60,20 @@ class StatBankClient:
                 response = self.http.request(method, url, **kwargs)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 if attempt == self.retries:
-                    raise StatBankError(f"Fikk ikke svar fra SSB ({type(exc).__name__}) etter {self.retries + 1} "
-                                        "forsøk. Prøv igjen senere, eller bruk lagrede svar med --offline.") from exc
-                self.sleep(2 ** attempt)
+                    raise StatBankError(
+                        f"Fikk ikke svar fra SSB ({type(exc).__name__}) etter {self.retries + 1} "
+                        "forsøk. Prøv igjen senere, eller bruk lagrede svar med --offline."
+                    ) from exc
+                self.sleep(2**attempt)
                 continue
             if response.status_code == 429 or response.status_code >= 500:
                 if attempt == self.retries:
-                    raise StatBankError(f"SSB svarte {response.status_code} etter {self.retries + 1} forsøk "
-                                        f"({url}). Prøv igjen senere, eller bruk lagrede svar med --offline.")
+                    raise StatBankError(
+                        f"SSB svarte {response.status_code} etter {self.retries + 1} forsøk "
+                        f"({url}). Prøv igjen senere, eller bruk lagrede svar med --offline."
+                    )
                 retry_after = response.headers.get("Retry-After")
-                self.sleep(float(retry_after) if retry_after and retry_after.isdigit() else 2 ** attempt * 5)
+                self.sleep(float(retry_after) if retry_after and retry_after.isdigit() else 2**attempt * 5)
                 continue
             if response.status_code >= 400:
                 try:
@@ -69,8 +81,10 @@ class StatBankClient:
                     detail = body.get("title") or body.get("detail") or body
                 except ValueError:
                     detail = response.text[:200]
-                raise StatBankError(f"SSB avviste spørringen ({response.status_code} «{detail}») for {url}. "
-                                    "Sjekk tabellnummer, koder og perioder (tabellens metadata viser gyldige verdier).")
+                raise StatBankError(
+                    f"SSB avviste spørringen ({response.status_code} «{detail}») for {url}. "
+                    "Sjekk tabellnummer, koder og perioder (tabellens metadata viser gyldige verdier)."
+                )
             return response
         raise AssertionError("unreachable")
 
@@ -79,17 +93,25 @@ class StatBankClient:
         path = self.raw_dir / f"{name}.json"
         path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
         meta = {**meta, "hentet": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-        (self.raw_dir / f"{name}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2),
-                                                        encoding="utf-8")
+        (self.raw_dir / f"{name}.meta.json").write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
         return path
 
     def metadata(self, table: str) -> dict:
         """A table's variables and values (v2, json-stat2): confirm codes before relying on them."""
-        return self._request("GET", f"{V2}/tables/{table}/metadata",
-                             params={"lang": "no", "outputFormat": "json-stat2"}).json()
+        return self._request(
+            "GET", f"{V2}/tables/{table}/metadata", params={"lang": "no", "outputFormat": "json-stat2"}
+        ).json()
 
-    def data(self, table: str, value_codes: dict[str, list[str] | str], *, codelists: dict[str, str] | None = None,
-             output_values: dict[str, str] | None = None) -> tuple[dict, Path]:
+    def data(
+        self,
+        table: str,
+        value_codes: dict[str, list[str] | str],
+        *,
+        codelists: dict[str, str] | None = None,
+        output_values: dict[str, str] | None = None,
+    ) -> tuple[dict, Path]:
         """Data in JSON-stat2 (v2 GET); the response is saved with its query."""
         params = {"lang": "no", "outputFormat": "json-stat2"}
         for var, values in value_codes.items():
@@ -112,10 +134,16 @@ class StatBankClient:
 
     def klass_correspondence(self, source: str, target: str, date_from: str, date_to: str) -> list[dict]:
         """KLASS correspondence, e.g. municipalities (131) → KOSTRA groups (112)."""
-        doc = self._request("GET", f"{KLASS}/classifications/{source}/corresponds",
-                            params={"targetClassificationId": target, "from": date_from, "to": date_to},
-                            headers={"Accept": "application/json"}).json()
+        doc = self._request(
+            "GET",
+            f"{KLASS}/classifications/{source}/corresponds",
+            params={"targetClassificationId": target, "from": date_from, "to": date_to},
+            headers={"Accept": "application/json"},
+        ).json()
         items = doc.get("correspondenceItems", [])
-        self._save(f"klass_{source}_{target}_{date_from}", doc, {"kilde": source, "mal": target, "fra": date_from,
-                                                                 "til": date_to})
+        self._save(
+            f"klass_{source}_{target}_{date_from}",
+            doc,
+            {"kilde": source, "mal": target, "fra": date_from, "til": date_to},
+        )
         return items

@@ -53,21 +53,45 @@ _KPREFIX = re.compile(r"^K[-_.](?=\d)")
 _REGION_LABEL = re.compile(r"^(?:K[-_.])?(\d{4})(?:\s*-\s*|\s+)\S")
 _AGE = re.compile(r"^(\d{1,3})\+?(?:\s|$)")
 _AGE_TOTALS = {"999", "999b", "alder i alt", "i alt", "alle aldre", "all", "all ages", "total"}
-_SEX = {"1": "1", "menn": "1", "mann": "1", "males": "1", "male": "1", "m": "1",
-        "2": "2", "kvinner": "2", "kvinne": "2", "females": "2", "female": "2", "k": "2",
-        "0": TOTAL, "begge kjønn": TOTAL, "begge kjonn": TOTAL, "both sexes": TOTAL, "i alt": TOTAL}
+_SEX = {
+    "1": "1",
+    "menn": "1",
+    "mann": "1",
+    "males": "1",
+    "male": "1",
+    "m": "1",
+    "2": "2",
+    "kvinner": "2",
+    "kvinne": "2",
+    "females": "2",
+    "female": "2",
+    "k": "2",
+    "0": TOTAL,
+    "begge kjønn": TOTAL,
+    "begge kjonn": TOTAL,
+    "both sexes": TOTAL,
+    "i alt": TOTAL,
+}
 
-DOWNLOAD_HINT = ("Last ned tabell 07459 i SSBs statistikkbank med region = kommunene, alder = alle ettårige aldre "
-                 "(0–105+), og år; lagre som JSON-stat2 eller CSV uten å redigere filen.")
+DOWNLOAD_HINT = (
+    "Last ned tabell 07459 i SSBs statistikkbank med region = kommunene, alder = alle ettårige aldre "
+    "(0–105+), og år; lagre som JSON-stat2 eller CSV uten å redigere filen."
+)
 RULE_REGION = "region_ikke_kommune"
 RULE_TOTAL = "sum_rad"
-MSG_REGION = ("Regionen «{verdi}» er ikke en kommune med kommunenummer (landet, et fylke, en gruppe, eller bare et "
-              "navn); bare kommunenes tall tas med i befolkningen. Mangler en kommune, last ned med kode og tekst "
-              "(«1874 Moskenes»).")
-MSG_AGE_TOTAL = ("Raden «{verdi}» er summen for alle aldre, og filen har også hver alder for seg; bare de ettårige "
-                 "aldrene er tatt med (ellers ville folk blitt telt to ganger).")
-MSG_SEX_TOTAL = ("Raden «{verdi}» er summen for begge kjønn, og filen har også tall for menn og kvinner; bare de "
-                 "kjønnsdelte tallene er tatt med (ellers ville folk blitt telt to ganger).")
+MSG_REGION = (
+    "Regionen «{verdi}» er ikke en kommune med kommunenummer (landet, et fylke, en gruppe, eller bare et "
+    "navn); bare kommunenes tall tas med i befolkningen. Mangler en kommune, last ned med kode og tekst "
+    "(«1874 Moskenes»)."
+)
+MSG_AGE_TOTAL = (
+    "Raden «{verdi}» er summen for alle aldre, og filen har også hver alder for seg; bare de ettårige "
+    "aldrene er tatt med (ellers ville folk blitt telt to ganger)."
+)
+MSG_SEX_TOTAL = (
+    "Raden «{verdi}» er summen for begge kjønn, og filen har også tall for menn og kvinner; bare de "
+    "kjønnsdelte tallene er tatt med (ellers ville folk blitt telt to ganger)."
+)
 
 
 def read_statbank_file(path: Path, spec: SourceSpec, kjoring_id: str) -> ValidatedFile | None:
@@ -101,8 +125,12 @@ def _load_json(path: Path) -> dict:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FileRefused(path, f"filen er ikke gyldig JSON (feil på linje {exc.lineno}, kolonne {exc.colno}; "
-                                "den er avkortet eller redigert).", DOWNLOAD_HINT) from exc
+        raise FileRefused(
+            path,
+            f"filen er ikke gyldig JSON (feil på linje {exc.lineno}, kolonne {exc.colno}; "
+            "den er avkortet eller redigert).",
+            DOWNLOAD_HINT,
+        ) from exc
 
 
 def _dimension(doc: dict, role: str, names: set[str]) -> str | None:
@@ -141,17 +169,21 @@ def population_from_jsonstat(path: Path) -> pd.DataFrame:
     _check_dimensions(path, title, [str(i) for i in doc["id"]], [int(s) for s in doc["size"]], dims)
     antall = _number_text(frame["value"])
     sex = dims["kjonn"]
-    return pd.DataFrame({
-        "region": frame[dims["region"]].astype(str).to_numpy(),
-        "region_label": frame[f"{dims['region']}_label"].astype(str).to_numpy(),
-        "alder": _ages(frame[dims["alder"]], frame[f"{dims['alder']}_label"]).to_numpy(),
-        "alder_tekst": frame[f"{dims['alder']}_label"].astype(str).to_numpy(),
-        "kjonn": (_sexes(frame[sex], frame[f"{sex}_label"]) if sex else pd.Series("", index=frame.index)).to_numpy(),
-        "kjonn_tekst": (frame[f"{sex}_label"].astype(str) if sex else pd.Series("", index=frame.index)).to_numpy(),
-        "aar": frame[dims["aar"]].astype(str).str.strip().to_numpy(),
-        "antall": antall.astype(str).to_numpy(),
-        LINE: np.arange(1, len(frame) + 1),
-    })
+    return pd.DataFrame(
+        {
+            "region": frame[dims["region"]].astype(str).to_numpy(),
+            "region_label": frame[f"{dims['region']}_label"].astype(str).to_numpy(),
+            "alder": _ages(frame[dims["alder"]], frame[f"{dims['alder']}_label"]).to_numpy(),
+            "alder_tekst": frame[f"{dims['alder']}_label"].astype(str).to_numpy(),
+            "kjonn": (
+                _sexes(frame[sex], frame[f"{sex}_label"]) if sex else pd.Series("", index=frame.index)
+            ).to_numpy(),
+            "kjonn_tekst": (frame[f"{sex}_label"].astype(str) if sex else pd.Series("", index=frame.index)).to_numpy(),
+            "aar": frame[dims["aar"]].astype(str).str.strip().to_numpy(),
+            "antall": antall.astype(str).to_numpy(),
+            LINE: np.arange(1, len(frame) + 1),
+        }
+    )
 
 
 def _number_text(values: pd.Series) -> pd.Series:
@@ -169,18 +201,27 @@ def _check_dimensions(path: Path, title: str, ids: list[str], sizes: list[int], 
     listed = ", ".join(ids) or "(ingen)"
     for key, what in (("region", "region"), ("alder", "alder"), ("aar", "år (Tid)")):
         if dims[key] is None:
-            raise FileRefused(path, f"{named} har ingen dimensjon for {what} (dimensjonene er: {listed}); "
-                                    "befolkningen må være per kommune, ettårig alder og år.", DOWNLOAD_HINT)
+            raise FileRefused(
+                path,
+                f"{named} har ingen dimensjon for {what} (dimensjonene er: {listed}); "
+                "befolkningen må være per kommune, ettårig alder og år.",
+                DOWNLOAD_HINT,
+            )
     known = {d for d in dims.values() if d}
     extra = [f"{i} ({s} verdier)" for i, s in zip(ids, sizes, strict=True) if i not in known and s > 1]
     if extra:
-        raise FileRefused(path, f"{named} har dimensjonen {', '.join(extra)}, som befolkningskontrakten ikke har "
-                                "plass til.", "Velg én verdi for den (eller ta den bort) og last ned på nytt. "
-                                + DOWNLOAD_HINT)
+        raise FileRefused(
+            path,
+            f"{named} har dimensjonen {', '.join(extra)}, som befolkningskontrakten ikke har plass til.",
+            "Velg én verdi for den (eller ta den bort) og last ned på nytt. " + DOWNLOAD_HINT,
+        )
     metric = dims["statistikkvariabel"]
     if metric and sizes[ids.index(metric)] > 1:
-        raise FileRefused(path, f"{named} har {sizes[ids.index(metric)]} statistikkvariabler; befolkningen må være "
-                                "bare «Personer».", "Velg bare statistikkvariabelen Personer og last ned på nytt.")
+        raise FileRefused(
+            path,
+            f"{named} har {sizes[ids.index(metric)]} statistikkvariabler; befolkningen må være bare «Personer».",
+            "Velg bare statistikkvariabelen Personer og last ned på nytt.",
+        )
 
 
 def _ages(codes: pd.Series, labels: pd.Series) -> pd.Series:
@@ -255,8 +296,11 @@ def population_from_statbank_csv(path: Path, text: str) -> pd.DataFrame:
     body = [(n, r) for n, r in body if sum(1 for c in r if c.strip()) > 1]
     short = [n for n, r in body if len(r) != width]
     if short:
-        raise FileRefused(path, f"linje {short[0]} har et annet antall kolonner enn overskriften ({width}).",
-                          "Last ned filen på nytt fra statistikkbanken uten å redigere den.")
+        raise FileRefused(
+            path,
+            f"linje {short[0]} har et annet antall kolonner enn overskriften ({width}).",
+            "Last ned filen på nytt fra statistikkbanken uten å redigere den.",
+        )
     frame = pd.DataFrame([r for _n, r in body], columns=list(range(width)), dtype=str)
     frame[LINE] = [n for n, _r in body]
 
@@ -268,39 +312,51 @@ def population_from_statbank_csv(path: Path, text: str) -> pd.DataFrame:
     used = {i for i in (region, age, sex, year, metric) if i is not None}
     value_cols = [i for i in range(width) if i not in used]
     if metric is not None and frame[metric].str.strip().nunique() > 1:
-        raise FileRefused(path, "filen har flere statistikkvariabler ("
-                          + ", ".join(sorted(frame[metric].str.strip().unique())) + "); befolkningen må være bare "
-                          "«Personer».", "Velg bare statistikkvariabelen Personer og last ned på nytt.")
+        raise FileRefused(
+            path,
+            "filen har flere statistikkvariabler ("
+            + ", ".join(sorted(frame[metric].str.strip().unique()))
+            + "); befolkningen må være bare "
+            "«Personer».",
+            "Velg bare statistikkvariabelen Personer og last ned på nytt.",
+        )
     if year is not None:
         if len(value_cols) != 1:
-            raise FileRefused(path, f"filen har {len(value_cols)} tallkolonner ved siden av «år»; ventet én.",
-                              DOWNLOAD_HINT)
+            raise FileRefused(
+                path, f"filen har {len(value_cols)} tallkolonner ved siden av «år»; ventet én.", DOWNLOAD_HINT
+            )
         long = frame.assign(_aar=frame[year], _antall=frame[value_cols[0]])
     else:
         years = {i: re.search(r"(\d{4})\s*$", rows[0][i].strip()) for i in value_cols}
         missing = [rows[0][i] for i, m in years.items() if m is None]
         if missing or not value_cols:
-            raise FileRefused(path, "fant ikke året: ingen kolonne «år», og kolonnen "
-                              + ", ".join(f"«{m}»" for m in missing) + " slutter ikke på et årstall.", DOWNLOAD_HINT)
-        long = pd.concat([frame.assign(_aar=m.group(1), _antall=frame[i]) for i, m in years.items()],
-                         ignore_index=True)
+            raise FileRefused(
+                path,
+                "fant ikke året: ingen kolonne «år», og kolonnen "
+                + ", ".join(f"«{m}»" for m in missing)
+                + " slutter ikke på et årstall.",
+                DOWNLOAD_HINT,
+            )
+        long = pd.concat([frame.assign(_aar=m.group(1), _antall=frame[i]) for i, m in years.items()], ignore_index=True)
     label = long[region].str.strip()
     code = label.str.extract(_REGION_LABEL)[0]
     bare = label.str.replace(_KPREFIX, "", regex=True)
     code = code.fillna(bare.where(bare.str.fullmatch(r"\d{4}")))
-    sexes = (_sexes(long[sex], long[sex]) if sex is not None else pd.Series("", index=long.index))
+    sexes = _sexes(long[sex], long[sex]) if sex is not None else pd.Series("", index=long.index)
     antall = long["_antall"].str.strip()
-    return pd.DataFrame({
-        "region": code.fillna(label).to_numpy(),
-        "region_label": label.to_numpy(),
-        "alder": _ages(long[age], long[age]).to_numpy(),
-        "alder_tekst": long[age].str.strip().to_numpy(),
-        "kjonn": sexes.to_numpy(),
-        "kjonn_tekst": (long[sex].str.strip() if sex is not None else pd.Series("", index=long.index)).to_numpy(),
-        "aar": long["_aar"].str.strip().to_numpy(),
-        "antall": antall.to_numpy(),  # SSB's symbols («..») stay as read: the contract quarantines them
-        LINE: long[LINE].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "region": code.fillna(label).to_numpy(),
+            "region_label": label.to_numpy(),
+            "alder": _ages(long[age], long[age]).to_numpy(),
+            "alder_tekst": long[age].str.strip().to_numpy(),
+            "kjonn": sexes.to_numpy(),
+            "kjonn_tekst": (long[sex].str.strip() if sex is not None else pd.Series("", index=long.index)).to_numpy(),
+            "aar": long["_aar"].str.strip().to_numpy(),
+            "antall": antall.to_numpy(),  # SSB's symbols («..») stay as read: the contract quarantines them
+            LINE: long[LINE].to_numpy(),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- into the contract
@@ -322,27 +378,53 @@ def _validate(path: Path, cells: pd.DataFrame, spec: SourceSpec, kjoring_id: str
     drop_age = age_total & has_ages & ~drop_region
     drop_sex = sex_total & has_sexes & ~drop_region & ~drop_age
     extra = [
-        extra_quarantine(cells[drop_region].rename(columns={"region_label": "kommunenr"}), spec, path, "kommunenr",
-                         RULE_REGION, MSG_REGION, kjoring_id),
-        extra_quarantine(cells[drop_age].assign(alder=lambda d: d["alder_tekst"]), spec, path, "alder", RULE_TOTAL,
-                         MSG_AGE_TOTAL, kjoring_id),
-        extra_quarantine(cells[drop_sex].assign(kjonn=lambda d: d["kjonn_tekst"]), spec, path, "kjonn", RULE_TOTAL,
-                         MSG_SEX_TOTAL, kjoring_id),
+        extra_quarantine(
+            cells[drop_region].rename(columns={"region_label": "kommunenr"}),
+            spec,
+            path,
+            "kommunenr",
+            RULE_REGION,
+            MSG_REGION,
+            kjoring_id,
+        ),
+        extra_quarantine(
+            cells[drop_age].assign(alder=lambda d: d["alder_tekst"]),
+            spec,
+            path,
+            "alder",
+            RULE_TOTAL,
+            MSG_AGE_TOTAL,
+            kjoring_id,
+        ),
+        extra_quarantine(
+            cells[drop_sex].assign(kjonn=lambda d: d["kjonn_tekst"]),
+            spec,
+            path,
+            "kjonn",
+            RULE_TOTAL,
+            MSG_SEX_TOTAL,
+            kjoring_id,
+        ),
     ]
     keep = cells[~(drop_region | drop_age | drop_sex)]
-    text = pd.DataFrame({
-        "kommunenr": region[keep.index],
-        "aar": keep["aar"],
-        "alder": keep["alder"].where(keep["alder"].ne(TOTAL), keep["alder_tekst"]),
-        "kjonn": keep["kjonn"].replace(TOTAL, ""),
-        "antall": keep["antall"],
-        LINE: keep[LINE].astype("int64"),
-    }).reset_index(drop=True)
+    text = pd.DataFrame(
+        {
+            "kommunenr": region[keep.index],
+            "aar": keep["aar"],
+            "alder": keep["alder"].where(keep["alder"].ne(TOTAL), keep["alder_tekst"]),
+            "kjonn": keep["kjonn"].replace(TOTAL, ""),
+            "antall": keep["antall"],
+            LINE: keep[LINE].astype("int64"),
+        }
+    ).reset_index(drop=True)
     vf = validate_table(RawTable(path, text, "statbank", None), spec, kjoring_id)
     extra = [e.drop_duplicates(["linje", "kolonne", "regel"]) for e in extra if len(e)]
     if extra:
-        vf.quarantine = pd.concat([vf.quarantine, *extra], ignore_index=True).sort_values(
-            ["linje", "kolonne"], kind="stable").reset_index(drop=True)
+        vf.quarantine = (
+            pd.concat([vf.quarantine, *extra], ignore_index=True)
+            .sort_values(["linje", "kolonne"], kind="stable")
+            .reset_index(drop=True)
+        )
     # one CSV line may hold several years (years across): count what was accepted or quarantined
     vf.rows_read = len(vf.accepted) + vf.quarantined_rows
     return vf
@@ -359,15 +441,27 @@ def population_overlaps(files: list[ValidatedFile]) -> list[FileRefused]:
         pairs = f.accepted[["kommunenr", "aar"]].drop_duplicates().itertuples(index=False, name=None)
         clash = next(((k, int(a)) for k, a in pairs if (k, int(a)) in seen and seen[(k, int(a))] != f.path), None)
         if clash:
-            refusals.append(FileRefused(
-                f.path, f"befolkningen for kommune {clash[0]} i {clash[1]} finnes også i filen {seen[clash]}; "
-                        "da ville innbyggerne blitt telt to ganger.",
-                "Behold bare én av filene for den kommunen og det året (for eksempel SSB-tabellen), og kjør på nytt."))
+            refusals.append(
+                FileRefused(
+                    f.path,
+                    f"befolkningen for kommune {clash[0]} i {clash[1]} finnes også i filen {seen[clash]}; "
+                    "da ville innbyggerne blitt telt to ganger.",
+                    "Behold bare én av filene for den kommunen og det året (for eksempel SSB-tabellen), "
+                    "og kjør på nytt.",
+                )
+            )
             continue
         for k, a in f.accepted[["kommunenr", "aar"]].drop_duplicates().itertuples(index=False, name=None):
             seen.setdefault((k, int(a)), f.path)
     return refusals
 
 
-__all__ = ["STATBANK_SOURCES", "STATBANK_SUFFIXES", "is_statbank_csv", "population_from_jsonstat",
-           "population_from_statbank_csv", "population_overlaps", "read_statbank_file"]
+__all__ = [
+    "STATBANK_SOURCES",
+    "STATBANK_SUFFIXES",
+    "is_statbank_csv",
+    "population_from_jsonstat",
+    "population_from_statbank_csv",
+    "population_overlaps",
+    "read_statbank_file",
+]

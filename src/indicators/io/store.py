@@ -46,17 +46,41 @@ IGNORED_PREFIXES = (".", "_")
 
 #: Columns that are always stored with these types, whatever the dataset.
 FIXED_TYPES: dict[str, pa.DataType] = {
-    "kommunenr": pa.string(), "aar": pa.int64(), "periode": pa.string(),
-    "kilde_fil": pa.string(), "kilde_linje": pa.int64(),
+    "kommunenr": pa.string(),
+    "aar": pa.int64(),
+    "periode": pa.string(),
+    "kilde_fil": pa.string(),
+    "kilde_linje": pa.int64(),
 }
 #: Code columns: stored as strings even when a frame holds them as numbers.
-CODE_COLUMNS = {"kommunenr", "periode", "ansvar", "funksjon", "art", "kontoklasse", "kode", "tiltak_id",
-                "avtale_id", "kostragruppe", "region", "tabell", "tid"}
+CODE_COLUMNS = {
+    "kommunenr",
+    "periode",
+    "ansvar",
+    "funksjon",
+    "art",
+    "kontoklasse",
+    "kode",
+    "tiltak_id",
+    "avtale_id",
+    "kostragruppe",
+    "region",
+    "tabell",
+    "tid",
+}
 
 _PANDERA_TYPES: dict[str, pa.DataType] = {
-    "int64": pa.int64(), "Int64": pa.int64(), "int32": pa.int64(), "float64": pa.float64(), "bool": pa.bool_(),
-    "str": pa.string(), "string": pa.string(), "string[pyarrow]": pa.string(), "string[python]": pa.string(),
-    "object": pa.string(), "datetime64[ns]": pa.timestamp("ns"),
+    "int64": pa.int64(),
+    "Int64": pa.int64(),
+    "int32": pa.int64(),
+    "float64": pa.float64(),
+    "bool": pa.bool_(),
+    "str": pa.string(),
+    "string": pa.string(),
+    "string[pyarrow]": pa.string(),
+    "string[python]": pa.string(),
+    "object": pa.string(),
+    "datetime64[ns]": pa.timestamp("ns"),
 }
 
 
@@ -100,11 +124,17 @@ def _declared_types() -> dict[str, tuple[tuple[str, pa.DataType], ...]]:
         fields += [("kilde_linje", pa.int64()), ("kilde_fil", pa.string())]
         declared[name] = tuple(fields)
     for name, schema in SCHEMAS.items():
-        declared[name] = tuple((col, FIXED_TYPES.get(col, _PANDERA_TYPES.get(str(c.dtype), pa.string())))
-                               for col, c in schema.columns.items())
+        declared[name] = tuple(
+            (col, FIXED_TYPES.get(col, _PANDERA_TYPES.get(str(c.dtype), pa.string())))
+            for col, c in schema.columns.items()
+        )
     declared["karantene"] = tuple((c, pa.int64() if c == "linje" else pa.string()) for c in QUARANTINE_COLUMNS)
-    declared["kostra_grupper"] = (("kommunenr", pa.string()), ("kostragruppe", pa.string()),
-                                  ("gruppenavn", pa.string()), ("syntetisk", pa.bool_()))
+    declared["kostra_grupper"] = (
+        ("kommunenr", pa.string()),
+        ("kostragruppe", pa.string()),
+        ("gruppenavn", pa.string()),
+        ("syntetisk", pa.bool_()),
+    )
     return declared
 
 
@@ -204,13 +234,15 @@ def to_table(df: pd.DataFrame, name: str, unit: str | None = None) -> pa.Table:
     if unit in ("periode", "aar") and "aar" not in data.columns:
         data = data.assign(aar=_aar_of(data))
     schema = dataset_schema(name, data)
-    arrays = [_column(data[f.name], f.type, f.name) if f.name in data.columns
-              else pa.nulls(len(data), f.type) for f in schema]
+    arrays = [
+        _column(data[f.name], f.type, f.name) if f.name in data.columns else pa.nulls(len(data), f.type) for f in schema
+    ]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _cast_column(values: pa.Array | pa.ChunkedArray, typ: pa.DataType, col: str,
-                 path: Path | None = None) -> pa.Array | pa.ChunkedArray:
+def _cast_column(
+    values: pa.Array | pa.ChunkedArray, typ: pa.DataType, col: str, path: Path | None = None
+) -> pa.Array | pa.ChunkedArray:
     """A stored column as type ``typ``, for files written by earlier versions with other types: an all-empty
     column becomes empty of ``typ``; a category becomes its values; a code stored as a number becomes text,
     ``kommunenr`` with four digits (``301`` -> ``"0301"``, also ``"301"``); whole floats become whole numbers.
@@ -232,7 +264,8 @@ def _cast_column(values: pa.Array | pa.ChunkedArray, typ: pa.DataType, col: str,
         where = f"Filen {path}" if path is not None else "En fil i lageret"
         raise UserError(
             f"{where} har verdier i kolonnen «{col}» som ikke kan leses som {typ} ({exc}). Filen er skrevet av en "
-            "eldre versjon; kjør perioden på nytt («indicators run»), så skrives den på nytt.") from exc
+            "eldre versjon; kjør perioden på nytt («indicators run»), så skrives den på nytt."
+        ) from exc
     if col == "kommunenr" and pa.types.is_string(typ) and (path is not None or not was_text):  # (new rows are padded)
         short = pc.fill_null(pc.match_substring_regex(values, r"^\d{1,3}$"), False)
         values = pc.if_else(short, pc.utf8_lpad(values, 4, "0"), values)
@@ -241,8 +274,12 @@ def _cast_column(values: pa.Array | pa.ChunkedArray, typ: pa.DataType, col: str,
 
 def _conform(table: pa.Table, schema: pa.Schema, path: Path | None = None) -> pa.Table:
     """``table`` with exactly ``schema``'s columns and types (absent columns empty; see :func:`_cast_column`)."""
-    arrays = [_cast_column(table.column(f.name), f.type, f.name, path) if f.name in table.column_names
-              else pa.nulls(len(table), f.type) for f in schema]
+    arrays = [
+        _cast_column(table.column(f.name), f.type, f.name, path)
+        if f.name in table.column_names
+        else pa.nulls(len(table), f.type)
+        for f in schema
+    ]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
@@ -289,8 +326,7 @@ def _aar_of(df: pd.DataFrame, unit: str | None = None) -> pd.Series:
     return pd.Series(0, index=df.index, dtype="int64")
 
 
-def unit_path(out: Path | str, name: str, unit: str | None, aar: int | None = None, periode: str | None = None
-              ) -> Path:
+def unit_path(out: Path | str, name: str, unit: str | None, aar: int | None = None, periode: str | None = None) -> Path:
     """The file of one unit: ``<aar>/<periode>.parquet``, ``<aar>/aar.parquet`` or ``alle.parquet``."""
     root = dataset_path(Path(out), name)
     if unit is None:
@@ -314,8 +350,15 @@ class Replaced:
     nye: int
 
 
-def write_dataset(df: pd.DataFrame, out: Path, name: str, unit: str | None, *,
-                  covered: pd.DataFrame | None = None, replaced: list[Replaced] | None = None) -> list[Path]:
+def write_dataset(
+    df: pd.DataFrame,
+    out: Path,
+    name: str,
+    unit: str | None,
+    *,
+    covered: pd.DataFrame | None = None,
+    replaced: list[Replaced] | None = None,
+) -> list[Path]:
     """Write ``df`` into ``<out>/<name>/``: in each unit file it covers, the municipalities in ``df``
     replace their earlier rows whole; other municipalities' rows are kept.
 
@@ -344,8 +387,10 @@ def write_dataset(df: pd.DataFrame, out: Path, name: str, unit: str | None, *,
         else:
             frame = frame.assign(_aar=_aar_of(frame, unit))
             keys = ["_aar", "periode"] if unit == "periode" else ["_aar"]
-            groups = ((key if isinstance(key, tuple) else (key,), part)
-                      for key, part in frame.groupby(keys, observed=True, sort=True))
+            groups = (
+                (key if isinstance(key, tuple) else (key,), part)
+                for key, part in frame.groupby(keys, observed=True, sort=True)
+            )
         for key, part in groups:
             key = (int(key[0]) if key[0] is not None else None, str(key[1]) if unit == "periode" else None)
             rows, kommuner = units.get(key, (None, set()))
@@ -357,8 +402,11 @@ def write_dataset(df: pd.DataFrame, out: Path, name: str, unit: str | None, *,
         table = to_table(part, name, unit) if part is not None else None
         merged, removed = _merge_unit(path, table, kommuner)
         if replaced is not None:
-            new_counts = (pd.Series(table["kommunenr"].to_pylist()).value_counts().to_dict()
-                          if table is not None and "kommunenr" in table.column_names else {})
+            new_counts = (
+                pd.Series(table["kommunenr"].to_pylist()).value_counts().to_dict()
+                if table is not None and "kommunenr" in table.column_names
+                else {}
+            )
             enhet = periode or (str(aar) if aar is not None else "alle")
             replaced += [Replaced(name, enhet, k, n, int(new_counts.get(k, 0))) for k, n in sorted(removed.items())]
         if merged is None or merged.num_rows == 0:
@@ -386,13 +434,16 @@ def _merge_unit(path: Path, new: pa.Table | None, kommuner: set[str]) -> tuple[p
             if new is None:
                 new = kept
             else:
-                schema = pa.schema(list(new.schema) + [f for f in old.schema if f.name not in new.column_names],
-                                   metadata=new.schema.metadata)
+                schema = pa.schema(
+                    list(new.schema) + [f for f in old.schema if f.name not in new.column_names],
+                    metadata=new.schema.metadata,
+                )
                 new = pa.concat_tables([_conform(kept, schema, path), _conform(new, schema)])
     if new is None:
         return None, removed
     return new.take(pc.sort_indices(new, sort_keys=[("kommunenr", "ascending")])), {
-        k: int(v) for k, v in removed.items()}
+        k: int(v) for k, v in removed.items()
+    }
 
 
 # --- reading ------------------------------------------------------------------------------------------
@@ -508,21 +559,30 @@ def read_schema(name: str, files: list[Path]) -> tuple[pa.Schema, set[Path]]:
             typ = pa.string()
         if typ is None:
             try:
-                typ = pa.unify_schemas([pa.schema([(col, t)]) for t in types],
-                                       promote_options="permissive").field(col).type if types else pa.string()
+                typ = (
+                    pa.unify_schemas([pa.schema([(col, t)]) for t in types], promote_options="permissive")
+                    .field(col)
+                    .type
+                    if types
+                    else pa.string()
+                )
             except (pa.ArrowTypeError, pa.ArrowInvalid):
                 typ = pa.string()
             if pa.types.is_null(typ) or pa.types.is_large_string(typ):
                 typ = pa.string()
         fields.append(pa.field(col, typ))
     schema = pa.schema(fields)
-    odd = {f for f, file_schema in typed
-           if any(not pa.types.is_null(fl.type) and fl.type != schema.field(fl.name).type for fl in file_schema)}
+    odd = {
+        f
+        for f, file_schema in typed
+        if any(not pa.types.is_null(fl.type) and fl.type != schema.field(fl.name).type for fl in file_schema)
+    }
     return schema, odd
 
 
-def read_dataset(out: Path | str, name: str, filters: list | None = None, columns: list[str] | None = None
-                 ) -> pd.DataFrame | None:
+def read_dataset(
+    out: Path | str, name: str, filters: list | None = None, columns: list[str] | None = None
+) -> pd.DataFrame | None:
     """Read a stored dataset, or None if absent.
 
     Files are read with one schema unified over all of them, so a column only some files have is kept
@@ -550,8 +610,9 @@ def read_dataset(out: Path | str, name: str, filters: list | None = None, column
     if columns is not None:
         columns = [c for c in columns if c in schema.names]
     if not odd:  # every file has the dataset's types (all written by this version): one scan
-        table = ds.dataset([str(f) for f in files], schema=schema, format="parquet").to_table(filter=expr,
-                                                                                             columns=columns)
+        table = ds.dataset([str(f) for f in files], schema=schema, format="parquet").to_table(
+            filter=expr, columns=columns
+        )
     else:  # files of earlier versions with other types: each converted on its own, in path order
         tables = []
         for f in files:
@@ -560,8 +621,9 @@ def read_dataset(out: Path | str, name: str, filters: list | None = None, column
                 part = part if expr is None else part.filter(expr)
                 tables.append(part if columns is None else part.select(columns))
             else:
-                tables.append(ds.dataset([str(f)], schema=schema, format="parquet").to_table(filter=expr,
-                                                                                            columns=columns))
+                tables.append(
+                    ds.dataset([str(f)], schema=schema, format="parquet").to_table(filter=expr, columns=columns)
+                )
         table = pa.concat_tables(tables)
     df = table.to_pandas()
     for f in table.schema:  # whole numbers with gaps stay whole numbers (Int64), not floats
@@ -575,8 +637,9 @@ def read_dataset(out: Path | str, name: str, filters: list | None = None, column
     return df[front + [c for c in df.columns if c not in front]]
 
 
-def read_filtered(out: Path | str, name: str, kommuner: list[str] | None = None, years: list[int] | None = None
-                  ) -> pd.DataFrame | None:
+def read_filtered(
+    out: Path | str, name: str, kommuner: list[str] | None = None, years: list[int] | None = None
+) -> pd.DataFrame | None:
     """A stored dataset limited to some municipalities and years (None when absent)."""
     filters = []
     if kommuner:
@@ -595,9 +658,15 @@ def kommunenr_text(value: str | int) -> str:
 def _to_expression(filters: list | None):
     if not filters:
         return None
-    ops = {"=": operator.eq, "==": operator.eq, "<=": operator.le, ">=": operator.ge, "<": operator.lt,
-           ">": operator.gt,
-           "in": lambda field, val: field.isin(val if isinstance(val, pa.Array) else list(val))}
+    ops = {
+        "=": operator.eq,
+        "==": operator.eq,
+        "<=": operator.le,
+        ">=": operator.ge,
+        "<": operator.lt,
+        ">": operator.gt,
+        "in": lambda field, val: field.isin(val if isinstance(val, pa.Array) else list(val)),
+    }
     expr = None
     for col, op, val in filters:
         if col == "kommunenr":

@@ -171,11 +171,15 @@ def recover(out: Path) -> list[str]:
                 journal = json.loads(journal_path.read_text(encoding="utf-8"))
         if journal is not None and journal.get("tilstand") == "lagrer":
             _apply(out, work, journal)
-            notes.append(f"Kjøring {work.name} ble avbrutt mens den lagret resultatene; lagringen er fullført nå, "
-                         "så lageret viser den kjøringen hel.")
+            notes.append(
+                f"Kjøring {work.name} ble avbrutt mens den lagret resultatene; lagringen er fullført nå, "
+                "så lageret viser den kjøringen hel."
+            )
         elif journal is None:
-            notes.append(f"Kjøring {work.name} ble avbrutt før den var ferdig; ingenting fra den ble lagret, og "
-                         "lageret er som før den.")
+            notes.append(
+                f"Kjøring {work.name} ble avbrutt før den var ferdig; ingenting fra den ble lagret, og "
+                "lageret er som før den."
+            )
         shutil.rmtree(work, ignore_errors=True)
     with contextlib.suppress(OSError):
         staging.rmdir()
@@ -224,8 +228,12 @@ class StoreTransaction:
 
     def _lock(self) -> None:
         path = self.live / LOCK_FILE
-        info = {"kjoring_id": self.kjoring_id, "maskin": socket.gethostname(), "pid": os.getpid(),
-                "startet": dt.datetime.now().isoformat(timespec="seconds")}
+        info = {
+            "kjoring_id": self.kjoring_id,
+            "maskin": socket.gethostname(),
+            "pid": os.getpid(),
+            "startet": dt.datetime.now().isoformat(timespec="seconds"),
+        }
         if fcntl is None:  # pragma: no cover - no flock: exclusive create
             try:
                 fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)

@@ -41,11 +41,16 @@ def table_rows(table: T.Table) -> Rows:
     labels = [f"{label} (1000 kr)" if kind == "kr" else label for _c, label, kind in table.columns]
     rows = []
     for values, cells in resolved_rows(table):
-        row = {label: amount_1000(v) if k == "kr" else format_cell(v, k)
-               for label, (v, k) in zip(labels, cells, strict=True)}
+        row = {
+            label: amount_1000(v) if k == "kr" else format_cell(v, k)
+            for label, (v, k) in zip(labels, cells, strict=True)
+        }
         if table.key in ("sammendrag", "nokkeltall"):
-            row = {**dict(list(row.items())[:2]), "Enhet": unit_label(values) if table.key == "sammendrag"
-                   else {"pct": "%"}.get(values.get("enhet"), ""), **dict(list(row.items())[2:])}
+            row = {
+                **dict(list(row.items())[:2]),
+                "Enhet": unit_label(values) if table.key == "sammendrag" else {"pct": "%"}.get(values.get("enhet"), ""),
+                **dict(list(row.items())[2:]),
+            }
         rows.append(row)
     return rows
 
@@ -96,14 +101,27 @@ def quarantine_rows(karantene: pd.DataFrame | None) -> Rows:
     rule in words, without the value), the largest count first. No value from a row is shown."""
     if karantene is None or karantene.empty:
         return []
-    q = karantene.assign(fil=karantene["fil"].astype(str).str.replace("\\", "/").str.rsplit("/", n=1).str[-1],
-                         ark=karantene["ark"].fillna("") if "ark" in karantene else "",
-                         kolonne=karantene["kolonne"].fillna("").astype(str))
-    counts = (q.groupby(["kilde", "fil", "ark", "regel", "kolonne"], sort=True).size().rename("rader")
-              .reset_index().sort_values(["rader", "fil"], ascending=[False, True], kind="stable"))
-    return [{"Kilde": str(r["kilde"]), "Fil": str(r["fil"]) + (f" [ark {r['ark']}]" if r["ark"] else ""),
-             "Årsak": _reason(str(r["kilde"]), str(r["regel"]), str(r["kolonne"])), "Rader": fmt_number(r["rader"], 0)}
-            for r in counts.to_dict(orient="records")]
+    q = karantene.assign(
+        fil=karantene["fil"].astype(str).str.replace("\\", "/").str.rsplit("/", n=1).str[-1],
+        ark=karantene["ark"].fillna("") if "ark" in karantene else "",
+        kolonne=karantene["kolonne"].fillna("").astype(str),
+    )
+    counts = (
+        q.groupby(["kilde", "fil", "ark", "regel", "kolonne"], sort=True)
+        .size()
+        .rename("rader")
+        .reset_index()
+        .sort_values(["rader", "fil"], ascending=[False, True], kind="stable")
+    )
+    return [
+        {
+            "Kilde": str(r["kilde"]),
+            "Fil": str(r["fil"]) + (f" [ark {r['ark']}]" if r["ark"] else ""),
+            "Årsak": _reason(str(r["kilde"]), str(r["regel"]), str(r["kolonne"])),
+            "Rader": fmt_number(r["rader"], 0),
+        }
+        for r in counts.to_dict(orient="records")
+    ]
 
 
 def quarantine_markdown(rows: Rows, where: str = "") -> str:
@@ -111,8 +129,12 @@ def quarantine_markdown(rows: Rows, where: str = "") -> str:
     if not rows:
         return "Ingen rader i karantene: alle leste rader er godtatt."
     total = sum(int(r["Rader"].replace("\u00a0", "")) for r in rows)
-    lines = [f"**{fmt_number(total, 0)} rader i karantene.** Verdiene vises ikke her (de kan være "
-             "personopplysninger); se karantenefilen" + (f" `{where}`" if where else "") + ".", "",
-             "| Kilde | Fil | Årsak | Rader |", "|---|---|---|---:|"]
+    lines = [
+        f"**{fmt_number(total, 0)} rader i karantene.** Verdiene vises ikke her (de kan være "
+        "personopplysninger); se karantenefilen" + (f" `{where}`" if where else "") + ".",
+        "",
+        "| Kilde | Fil | Årsak | Rader |",
+        "|---|---|---|---:|",
+    ]
     lines += [f"| {r['Kilde']} | {r['Fil']} | {r['Årsak'].replace('|', '/')} | {r['Rader']} |" for r in rows]
     return "\n".join(lines)

@@ -18,9 +18,16 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from indicators.report.numbers import fmt_number  # noqa: E402
 
 STYLE = {
-    "font.size": 10, "axes.titlesize": 11, "axes.spines.top": False, "axes.spines.right": False,
-    "axes.grid": True, "grid.color": "#dddddd", "grid.linewidth": 0.6, "svg.fonttype": "none",
-    "svg.hashsalt": "indicators", "figure.dpi": 110,
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "indicators",
+    "figure.dpi": 110,
 }
 DARK, MID, LIGHT = "#222222", "#777777", "#bbbbbb"
 _kr1000 = FuncFormatter(lambda v, _pos: fmt_number(v / 1000))
@@ -79,9 +86,15 @@ def deviation_by_area(avvik: pd.DataFrame, out_dir: Path, stem: str, title: str)
         for bar, v in zip(bars, values, strict=True):
             if v <= 0:
                 bar.set_hatch("///")
-            ax.annotate(fmt_number(v / 1000), (v, bar.get_y() + bar.get_height() / 2),
-                        xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
-                        ha="left" if v >= 0 else "right", va="center", fontsize=9)
+            ax.annotate(
+                fmt_number(v / 1000),
+                (v, bar.get_y() + bar.get_height() / 2),
+                xytext=(4 if v >= 0 else -4, 0),
+                textcoords="offset points",
+                ha="left" if v >= 0 else "right",
+                va="center",
+                fontsize=9,
+            )
         ax.axvline(0, color=DARK, linewidth=0.8)
         ax.xaxis.set_major_formatter(_kr1000)
         ax.set_xlabel("Avvik hittil i år, 1000 kr (positivt = merforbruk)")
@@ -97,10 +110,23 @@ def forecast_vs_budget(avvik: pd.DataFrame, out_dir: Path, stem: str, title: str
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.5, 0.55 * max(len(rows), 3) + 1.2))
         y = range(len(rows))
-        ax.barh([i + 0.2 for i in y], rows["budsjett_aar"], height=0.4, color=LIGHT, edgecolor=DARK,
-                label="Budsjett for året")
-        ax.barh([i - 0.2 for i in y], rows["prognose_aar"], height=0.4, color=MID, edgecolor=DARK, hatch="..",
-                label="Årsprognose")
+        ax.barh(
+            [i + 0.2 for i in y],
+            rows["budsjett_aar"],
+            height=0.4,
+            color=LIGHT,
+            edgecolor=DARK,
+            label="Budsjett for året",
+        )
+        ax.barh(
+            [i - 0.2 for i in y],
+            rows["prognose_aar"],
+            height=0.4,
+            color=MID,
+            edgecolor=DARK,
+            hatch="..",
+            label="Årsprognose",
+        )
         ax.set_yticks(list(y), rows["kode"])
         ax.axvline(0, color=DARK, linewidth=0.8)
         ax.xaxis.set_major_formatter(_kr1000)
@@ -121,8 +147,11 @@ def _period_labels(periods: pd.Series) -> list[str]:
 
 
 #: forecast methods in words for legends (the codes are the datasets' and the CLI's)
-METHOD_LABELS = {"budsjett": "Resten av året som budsjettert", "lineaer": "Lineær fremskriving",
-                 "fjoraarsprofil": "Fjorårets månedsprofil"}
+METHOD_LABELS = {
+    "budsjett": "Resten av året som budsjettert",
+    "lineaer": "Lineær fremskriving",
+    "fjoraarsprofil": "Fjorårets månedsprofil",
+}
 
 
 def method_labels(series: dict[str, pd.Series]) -> dict[str, str]:
@@ -131,8 +160,12 @@ def method_labels(series: dict[str, pd.Series]) -> dict[str, str]:
     labels: dict[str, str] = {}
     for method, values in series.items():
         label = METHOD_LABELS.get(method, method)
-        same = [m for m in labels if len(series[m]) == len(values)
-                and np.allclose(series[m].to_numpy(dtype=float), values.to_numpy(dtype=float), equal_nan=True)]
+        same = [
+            m
+            for m in labels
+            if len(series[m]) == len(values)
+            and np.allclose(series[m].to_numpy(dtype=float), values.to_numpy(dtype=float), equal_nan=True)
+        ]
         if same:
             label += f" (samme tall som «{METHOD_LABELS.get(same[0], same[0])}»)"
         labels[method] = label
@@ -150,11 +183,25 @@ def forecast_through_year(history: pd.DataFrame, out_dir: Path, stem: str, title
         groups = dict(tuple(h.groupby("prognosemetode", sort=True)))
         labels = method_labels({m: g.set_index("periode")["prognose_aar"] for m, g in groups.items()})
         for i, (method, rows) in enumerate(groups.items()):
-            ax.plot(_period_labels(rows["periode"]), rows["prognose_aar"], color=DARK, linestyle=LINESTYLES[i],
-                    marker=MARKERS[i], markersize=4, label=f"Prognose: {labels[method]}")
+            ax.plot(
+                _period_labels(rows["periode"]),
+                rows["prognose_aar"],
+                color=DARK,
+                linestyle=LINESTYLES[i],
+                marker=MARKERS[i],
+                markersize=4,
+                label=f"Prognose: {labels[method]}",
+            )
         budget = h.groupby("periode")["budsjett_aar"].first().reindex(periods)
-        ax.step(_period_labels(pd.Series(periods)), budget, where="mid", color=MID, linewidth=2.5, alpha=0.7,
-                label="Budsjett for året")
+        ax.step(
+            _period_labels(pd.Series(periods)),
+            budget,
+            where="mid",
+            color=MID,
+            linewidth=2.5,
+            alpha=0.7,
+            label="Budsjett for året",
+        )
         ax.axhline(0, color=DARK, linewidth=0.6)
         ax.yaxis.set_major_formatter(_kr1000)
         ax.set_ylabel("1000 kr (netto; positivt = merforbruk)")
@@ -170,8 +217,15 @@ def forecast_errors(accuracy: pd.DataFrame, out_dir: Path, stem: str, title: str
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.5, 3.6))
         for i, (method, rows) in enumerate(err.groupby("prognosemetode", sort=True)):
-            ax.plot(_period_labels(rows["periode"]), rows["abs_feil"], color=DARK, linestyle=LINESTYLES[i],
-                    marker=MARKERS[i], markersize=4, label=METHOD_LABELS.get(method, method))
+            ax.plot(
+                _period_labels(rows["periode"]),
+                rows["abs_feil"],
+                color=DARK,
+                linestyle=LINESTYLES[i],
+                marker=MARKERS[i],
+                markersize=4,
+                label=METHOD_LABELS.get(method, method),
+            )
         ax.yaxis.set_major_formatter(_kr1000)
         ax.set_ylabel("Samlet absolutt feil, 1000 kr")
         ax.set_ylim(bottom=0)
@@ -187,10 +241,17 @@ def savings_realisation(status: pd.DataFrame, out_dir: Path, stem: str, title: s
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(8, 0.32 * max(len(s), 4) + 1.4))
         y = range(len(s))
-        ax.barh([i + 0.2 for i in y], s["planlagt_hittil"], height=0.4, color="white", edgecolor=DARK,
-                label="Planlagt hittil")
-        ax.barh([i - 0.2 for i in y], s["realisert_hittil"], height=0.4, color=MID, edgecolor=DARK,
-                label="Realisert hittil")
+        ax.barh(
+            [i + 0.2 for i in y],
+            s["planlagt_hittil"],
+            height=0.4,
+            color="white",
+            edgecolor=DARK,
+            label="Planlagt hittil",
+        )
+        ax.barh(
+            [i - 0.2 for i in y], s["realisert_hittil"], height=0.4, color=MID, edgecolor=DARK, label="Realisert hittil"
+        )
         ax.scatter(s["prognose_aar"], list(y), marker="|", s=120, color=DARK, label="Prognose for året", zorder=3)
         ax.set_yticks(list(y), labels, fontsize=9)
         ax.xaxis.set_major_formatter(_kr1000)
@@ -201,16 +262,23 @@ def savings_realisation(status: pd.DataFrame, out_dir: Path, stem: str, title: s
         return _save(fig, out_dir, stem)
 
 
-def coverage_over_time(cov: pd.DataFrame, indikator: str, names: dict[str, str], out_dir: Path, stem: str,
-                       title: str) -> list[Path]:
+def coverage_over_time(
+    cov: pd.DataFrame, indikator: str, names: dict[str, str], out_dir: Path, stem: str, title: str
+) -> list[Path]:
     """One coverage indicator over time, one line per municipality; suppressed values are left out."""
     c = cov[cov["indikator"].eq(indikator) & ~cov["prikket"]].sort_values("periode")
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.5, 3.8))
         for i, (kommunenr, rows) in enumerate(c.groupby("kommunenr", sort=True)):
-            ax.plot(_period_labels(rows["periode"]), rows["verdi"], color=[DARK, MID, DARK, MID][i % 4],
-                    linestyle=LINESTYLES[i % 4], marker=MARKERS[i % len(MARKERS)], markersize=3,
-                    label=names.get(str(kommunenr), str(kommunenr)))
+            ax.plot(
+                _period_labels(rows["periode"]),
+                rows["verdi"],
+                color=[DARK, MID, DARK, MID][i % 4],
+                linestyle=LINESTYLES[i % 4],
+                marker=MARKERS[i % len(MARKERS)],
+                markersize=3,
+                label=names.get(str(kommunenr), str(kommunenr)),
+            )
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, 1)))
         ax.set_ylabel("Prosent")
         ax.set_ylim(bottom=0)
@@ -229,8 +297,14 @@ def staffing_over_time(monthly: pd.DataFrame, out_dir: Path, stem: str, title: s
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.5, 3.8))
         ax2 = ax.twinx()
-        ax2.bar(labels, m["vikarbyra_kostnad"].fillna(0), color=LIGHT, edgecolor=MID, hatch="//",
-                label="Vikarbyrå, kostnad (høyre akse)")
+        ax2.bar(
+            labels,
+            m["vikarbyra_kostnad"].fillna(0),
+            color=LIGHT,
+            edgecolor=MID,
+            hatch="//",
+            label="Vikarbyrå, kostnad (høyre akse)",
+        )
         ax2.yaxis.set_major_formatter(_kr1000)
         ax2.set_ylim(0, max(float(m["vikarbyra_kostnad"].fillna(0).max()) * 1.15, 100_000))
         ax2.set_ylabel("Vikarbyrå, 1000 kr")
@@ -275,25 +349,50 @@ def project_timeline(status: pd.DataFrame, ref_date, out_dir: Path, stem: str, t
         for mask, marker, face, edge, label in styles:
             pts = s[mask]
             if marker == "o" and label == "Gjennomført for sent":
-                ax.plot(pts["q"], pts["y"], linestyle="none", marker="o", markersize=7.5, fillstyle="left",
-                        color=DARK, markerfacecoloralt="white", markeredgecolor=DARK, label=label, zorder=3)
+                ax.plot(
+                    pts["q"],
+                    pts["y"],
+                    linestyle="none",
+                    marker="o",
+                    markersize=7.5,
+                    fillstyle="left",
+                    color=DARK,
+                    markerfacecoloralt="white",
+                    markeredgecolor=DARK,
+                    label=label,
+                    zorder=3,
+                )
             elif marker == "x":
                 ax.scatter(pts["q"], pts["y"], marker=marker, s=55, c=DARK, label=label, zorder=3, linewidths=1.2)
             else:
-                ax.scatter(pts["q"], pts["y"], marker=marker, s=55, facecolors=face, edgecolors=edge,
-                           label=label, zorder=3, linewidths=1.2)
+                ax.scatter(
+                    pts["q"],
+                    pts["y"],
+                    marker=marker,
+                    s=55,
+                    facecolors=face,
+                    edgecolors=edge,
+                    label=label,
+                    zorder=3,
+                    linewidths=1.2,
+                )
         ref = pd.Timestamp(ref_date)
-        ax.axvline(ref.year + (ref.quarter - 1) / 4 + (ref.month - 1) % 3 / 12 + 1 / 12, color=MID, linestyle="--",
-                   linewidth=1, label="Rapportdato")
+        ax.axvline(
+            ref.year + (ref.quarter - 1) / 4 + (ref.month - 1) % 3 / 12 + 1 / 12,
+            color=MID,
+            linestyle="--",
+            linewidth=1,
+            label="Rapportdato",
+        )
         lo, hi = float(np.floor(s["q"].min())), float(np.floor(s["q"].max())) + 1
         ticks = np.arange(lo, hi, 0.25)
         ax.set_xticks(ticks, [f"{int(t)} K{int(round((t % 1) * 4)) + 1}" for t in ticks], rotation=90, fontsize=9)
         ax.set_xlim(lo - 0.15, hi)
-        short = {d: d.replace("Delprosjekt ", "").replace("Hovedprosjekt ", "").split(" og ")[0]
-                 for d, _a in packages}
+        short = {d: d.replace("Delprosjekt ", "").replace("Hovedprosjekt ", "").split(" og ")[0] for d, _a in packages}
         short = {d: v[:1].upper() + v[1:] for d, v in short.items()}
-        ax.set_yticks([ypos[p] for p in packages], [textwrap.fill(f"{short[d]}: {a}", 34) for d, a in packages],
-                      fontsize=9)
+        ax.set_yticks(
+            [ypos[p] for p in packages], [textwrap.fill(f"{short[d]}: {a}", 34) for d, a in packages], fontsize=9
+        )
         for i in range(1, len(packages)):
             if packages[i][0] != packages[i - 1][0]:
                 ax.axhline(ypos[packages[i]] + 0.5, color=MID, linewidth=0.8)

@@ -26,8 +26,10 @@ XLSX_MAX_LINES = 100_000
 SHEET_ANSVAR = "Detaljer per ansvar"
 SHEET_FUNKSJON = "Detaljer per funksjon"
 SHEET_LINES = "Regnskapslinjer per ansvar"
-WHERE_ALL = (f"Alle linjene står i regnearket (arket «{SHEET_LINES}», med fil og linje), og i Python med "
-             "ind.drill_down(rad) for en rad i avvik.")
+WHERE_ALL = (
+    f"Alle linjene står i regnearket (arket «{SHEET_LINES}», med fil og linje), og i Python med "
+    "ind.drill_down(rad) for en rad i avvik."
+)
 
 
 @dataclass
@@ -40,16 +42,23 @@ class Details:
     top: pd.DataFrame  # the TOP_LINES largest lines per ansvar (drilldown.largest_lines)
 
 
-def details(regnskap: pd.DataFrame, organisasjon: pd.DataFrame | None, avvik: pd.DataFrame | None,
-            kommunenr: str, periode: str, top_n: int = TOP_LINES) -> Details:
+def details(
+    regnskap: pd.DataFrame,
+    organisasjon: pd.DataFrame | None,
+    avvik: pd.DataFrame | None,
+    kommunenr: str,
+    periode: str,
+    top_n: int = TOP_LINES,
+) -> Details:
     """The drill-down from the ledger, the organisation and the ``avvik`` rows (one municipality, one period)."""
     lines = lines_by_area(regnskap, organisasjon, kommunenr, periode)
     a = None
     if avvik is not None:
         a = avvik[avvik["kommunenr"].eq(str(kommunenr)) & avvik["periode"].astype(str).eq(str(periode))]
     org = None if organisasjon is None else organisasjon[organisasjon["kommunenr"].eq(str(kommunenr))]
-    return Details(lines, ansvar_sums(lines, a, org), funksjon_sums(lines, codes.funksjon_navn()),
-                   largest_lines(lines, top_n))
+    return Details(
+        lines, ansvar_sums(lines, a, org), funksjon_sums(lines, codes.funksjon_navn()), largest_lines(lines, top_n)
+    )
 
 
 def load_details(out: Path, kommunenr: str, periode: str, avvik: pd.DataFrame | None) -> Details | None:
@@ -92,58 +101,115 @@ def html_view(d: Details) -> list[dict[str, Any]]:
         for r in ans.to_dict(orient="records"):
             mine = top[top["ansvar"].eq(r["ansvar"])]
             left = int(mine["utelatt_linjer"].iloc[0]) if len(mine) else 0
-            rows.append({
-                "kode": _text(r["ansvar"]), "navn": _text(r["ansvar_navn"]), "budsjett": _k(r["budsjett_hittil"]),
-                "regnskap": _k(r["regnskap_hittil"]), "avvik": _k(r["avvik_hittil"]),
-                "avvik_pct": ".." if pd.isna(r["avvik_pct"]) else fmt_number(r["avvik_pct"], 1),
-                "linjer": fmt_number(r["linjer"], 0),
-                "lines": [{"periode": _text(x["periode"]), "funksjon": _text(x["funksjon"]), "art": _text(x["art"]),
-                           "bilag": _text(x.get("bilagsnr")), "belop": _kr(x["belop"]),
-                           "fil": _text(x.get("kilde_fil")),
-                           "linje": "" if pd.isna(x.get("kilde_linje")) else str(int(x["kilde_linje"]))}
-                          for x in mine.to_dict(orient="records")],
-                "utelatt": (f"Viser de {len(mine)} største av {fmt_number(r['linjer'], 0)} linjer; "
-                            f"{fmt_number(left, 0)} linjer med sum {_kr(mine['utelatt_belop'].iloc[0])} kr er "
-                            "utelatt. " + WHERE_ALL) if left else "",
-            })
-        out.append({
-            "navn": area, "id": "detaljer-" + "".join(c if c.isalnum() else "-" for c in area.lower()),
-            "budsjett": _k(ans["budsjett_hittil"].sum(min_count=1)), "regnskap": _k(ans["regnskap_hittil"].sum()),
-            "avvik": _k(ans["avvik_hittil"].sum(min_count=1)), "linjer": fmt_number(int(ans["linjer"].sum()), 0),
-            "ansvar": rows,
-            "funksjoner": [{"kode": _text(f["funksjon"]), "navn": _text(f["navn"]),
-                            "regnskap": _k(f["regnskap_hittil"]), "linjer": fmt_number(f["linjer"], 0)}
-                           for f in fun.to_dict(orient="records")],
-        })
+            rows.append(
+                {
+                    "kode": _text(r["ansvar"]),
+                    "navn": _text(r["ansvar_navn"]),
+                    "budsjett": _k(r["budsjett_hittil"]),
+                    "regnskap": _k(r["regnskap_hittil"]),
+                    "avvik": _k(r["avvik_hittil"]),
+                    "avvik_pct": ".." if pd.isna(r["avvik_pct"]) else fmt_number(r["avvik_pct"], 1),
+                    "linjer": fmt_number(r["linjer"], 0),
+                    "lines": [
+                        {
+                            "periode": _text(x["periode"]),
+                            "funksjon": _text(x["funksjon"]),
+                            "art": _text(x["art"]),
+                            "bilag": _text(x.get("bilagsnr")),
+                            "belop": _kr(x["belop"]),
+                            "fil": _text(x.get("kilde_fil")),
+                            "linje": "" if pd.isna(x.get("kilde_linje")) else str(int(x["kilde_linje"])),
+                        }
+                        for x in mine.to_dict(orient="records")
+                    ],
+                    "utelatt": (
+                        f"Viser de {len(mine)} største av {fmt_number(r['linjer'], 0)} linjer; "
+                        f"{fmt_number(left, 0)} linjer med sum {_kr(mine['utelatt_belop'].iloc[0])} kr er "
+                        "utelatt. " + WHERE_ALL
+                    )
+                    if left
+                    else "",
+                }
+            )
+        out.append(
+            {
+                "navn": area,
+                "id": "detaljer-" + "".join(c if c.isalnum() else "-" for c in area.lower()),
+                "budsjett": _k(ans["budsjett_hittil"].sum(min_count=1)),
+                "regnskap": _k(ans["regnskap_hittil"].sum()),
+                "avvik": _k(ans["avvik_hittil"].sum(min_count=1)),
+                "linjer": fmt_number(int(ans["linjer"].sum()), 0),
+                "ansvar": rows,
+                "funksjoner": [
+                    {
+                        "kode": _text(f["funksjon"]),
+                        "navn": _text(f["navn"]),
+                        "regnskap": _k(f["regnskap_hittil"]),
+                        "linjer": fmt_number(f["linjer"], 0),
+                    }
+                    for f in fun.to_dict(orient="records")
+                ],
+            }
+        )
     return out
 
 
 def xlsx_tables(d: Details, max_lines: int = XLSX_MAX_LINES) -> list[Table]:
     """The drill-down as three sheets (amounts in kr as numbers; ``sheet`` names in words)."""
     order = {a: i for i, a in enumerate(_area_order(d.ansvar["rammeomrade"]))}
-    ans = d.ansvar.sort_values(["rammeomrade", "ansvar"], key=lambda s: s.map(order) if s.name == "rammeomrade"
-                               else s).reset_index(drop=True)
-    t1 = Table("detaljer_ansvar", "Detaljer per ansvar", ans,
-               [("rammeomrade", "Rammeområde", "text"), ("ansvar", "Ansvar", "text"), ("ansvar_navn", "Navn", "text"),
-                ("budsjett_hittil", "Budsjett hittil", "kr"), ("regnskap_hittil", "Regnskap hittil", "kr"),
-                ("avvik_hittil", "Avvik hittil", "kr"), ("avvik_pct", "Avvik %", "pct"),
-                ("linjer", "Regnskapslinjer", "int")],
-               note="Regnskap hittil er summen av regnskapslinjene (drift) for ansvaret i året til og med perioden.")
-    fun = d.funksjoner.sort_values(["rammeomrade", "funksjon"], key=lambda s: s.map(order)
-                                   if s.name == "rammeomrade" else s).reset_index(drop=True)
-    t2 = Table("detaljer_funksjon", "Detaljer per funksjon", fun,
-               [("rammeomrade", "Rammeområde", "text"), ("funksjon", "Funksjon", "text"), ("navn", "Navn", "text"),
-                ("regnskap_hittil", "Regnskap hittil", "kr"), ("linjer", "Regnskapslinjer", "int")])
+    ans = d.ansvar.sort_values(
+        ["rammeomrade", "ansvar"], key=lambda s: s.map(order) if s.name == "rammeomrade" else s
+    ).reset_index(drop=True)
+    t1 = Table(
+        "detaljer_ansvar",
+        "Detaljer per ansvar",
+        ans,
+        [
+            ("rammeomrade", "Rammeområde", "text"),
+            ("ansvar", "Ansvar", "text"),
+            ("ansvar_navn", "Navn", "text"),
+            ("budsjett_hittil", "Budsjett hittil", "kr"),
+            ("regnskap_hittil", "Regnskap hittil", "kr"),
+            ("avvik_hittil", "Avvik hittil", "kr"),
+            ("avvik_pct", "Avvik %", "pct"),
+            ("linjer", "Regnskapslinjer", "int"),
+        ],
+        note="Regnskap hittil er summen av regnskapslinjene (drift) for ansvaret i året til og med perioden.",
+    )
+    fun = d.funksjoner.sort_values(
+        ["rammeomrade", "funksjon"], key=lambda s: s.map(order) if s.name == "rammeomrade" else s
+    ).reset_index(drop=True)
+    t2 = Table(
+        "detaljer_funksjon",
+        "Detaljer per funksjon",
+        fun,
+        [
+            ("rammeomrade", "Rammeområde", "text"),
+            ("funksjon", "Funksjon", "text"),
+            ("navn", "Navn", "text"),
+            ("regnskap_hittil", "Regnskap hittil", "kr"),
+            ("linjer", "Regnskapslinjer", "int"),
+        ],
+    )
     lines = largest_lines(d.lines, n=len(d.lines) + 1)  # every line, the largest per ansvar first
-    lines = lines.sort_values(["rammeomrade", "ansvar", "rang"], key=lambda s: s.map(order)
-                              if s.name == "rammeomrade" else s, kind="stable").reset_index(drop=True)
+    lines = lines.sort_values(
+        ["rammeomrade", "ansvar", "rang"], key=lambda s: s.map(order) if s.name == "rammeomrade" else s, kind="stable"
+    ).reset_index(drop=True)
     note = "Alle regnskapslinjer (drift) bak rammeområdene, de største per ansvar først."
     if len(lines) > max_lines:
         lines = lines.sort_values("belop", key=abs, ascending=False, kind="stable").head(max_lines).sort_index()
-        note = (f"De {fmt_number(max_lines, 0)} største av {fmt_number(len(d.lines), 0)} regnskapslinjer; alle "
-                "finnes med ind.drill_down(rad) i Python.")
-    cols = [("rammeomrade", "Rammeområde", "text"), ("ansvar", "Ansvar", "text"), ("ansvar_navn", "Navn", "text"),
-            ("periode", "Periode", "text"), ("funksjon", "Funksjon", "text"), ("art", "Art", "text")]
+        note = (
+            f"De {fmt_number(max_lines, 0)} største av {fmt_number(len(d.lines), 0)} regnskapslinjer; alle "
+            "finnes med ind.drill_down(rad) i Python."
+        )
+    cols = [
+        ("rammeomrade", "Rammeområde", "text"),
+        ("ansvar", "Ansvar", "text"),
+        ("ansvar_navn", "Navn", "text"),
+        ("periode", "Periode", "text"),
+        ("funksjon", "Funksjon", "text"),
+        ("art", "Art", "text"),
+    ]
     cols += [(c, label, "text") for c, label in (("bilagsnr", "Bilag"), ("prosjekt", "Prosjekt")) if c in lines]
     cols += [("belop", "Beløp", "kr"), ("kilde_fil", "Fil", "text"), ("kilde_linje", "Linje i filen", "nr")]
     t3 = Table("regnskapslinjer", SHEET_LINES, lines.reset_index(drop=True), cols, note=note)

@@ -45,17 +45,21 @@ def forecast_sentence(avvik: pd.DataFrame) -> str | None:
     diff = p - b
     light = light_from_deviation(pd.Series([diff]), pd.Series([b])).iloc[0]
     over = areas[areas["prognose_avvik"] > 0].sort_values("prognose_avvik", ascending=False)
-    text = (f"Årsprognosen for rammeområdene er {_k(p)} mot et budsjett på {_k(b)} (1000 kr): "
-            + (f"{_k(-diff)} under budsjett" if diff <= 0 else f"{_k(diff)} over budsjett")
-            + (f", status {LIGHT_WORD[light]}." if light else "."))
+    text = (
+        f"Årsprognosen for rammeområdene er {_k(p)} mot et budsjett på {_k(b)} (1000 kr): "
+        + (f"{_k(-diff)} under budsjett" if diff <= 0 else f"{_k(diff)} over budsjett")
+        + (f", status {LIGHT_WORD[light]}." if light else ".")
+    )
     if len(over):
         text += " Over budsjett: " + ", ".join(f"{r.kode} {_k(r.prognose_avvik)}" for r in over.itertuples()) + "."
     else:
         text += " Ingen rammeområder ventes over budsjett."
     adj = areas[areas["prognosejustering"].fillna(0).ne(0)] if "prognosejustering" in areas else areas.iloc[:0]
     for r in adj.itertuples():
-        text += (f" Prognosen for {r.kode} er justert med {_k(r.prognosejustering)} (1000 kr): "
-                 f"{getattr(r, 'prognosejustering_begrunnelse', '') or 'uten begrunnelse'}.")
+        text += (
+            f" Prognosen for {r.kode} er justert med {_k(r.prognosejustering)} (1000 kr): "
+            f"{getattr(r, 'prognosejustering_begrunnelse', '') or 'uten begrunnelse'}."
+        )
     return text
 
 
@@ -66,8 +70,10 @@ def largest_deviations(avvik: pd.DataFrame, comments: pd.DataFrame | None, n: in
     for r in areas.itertuples():
         kind = "merforbruk" if r.avvik_hittil > 0 else "mindreforbruk"
         pct = f", {fmt_number(r.avvik_pct, 1)} %" if pd.notna(r.avvik_pct) else ""
-        out.append(f"{r.kode}: {kind} hittil {_k(abs(r.avvik_hittil))} (1000 kr{pct})."
-                   + _comment(comments, "rammeomrade", r.kode))
+        out.append(
+            f"{r.kode}: {kind} hittil {_k(abs(r.avvik_hittil))} (1000 kr{pct})."
+            + _comment(comments, "rammeomrade", r.kode)
+        )
     return out
 
 
@@ -77,13 +83,18 @@ def savings_sentence(status: pd.DataFrame, n_risks: int = 3) -> str | None:
     if whole.empty:
         return None
     w = whole.iloc[0]
-    text = (f"Handlingsrom 2026: realisert {_k(w['realisert_hittil'])} av planlagt {_k(w['planlagt_hittil'])} "
-            f"hittil (1000 kr, {fmt_number(w['realiseringsgrad_pct'], 1)} %).")
+    text = (
+        f"Handlingsrom 2026: realisert {_k(w['realisert_hittil'])} av planlagt {_k(w['planlagt_hittil'])} "
+        f"hittil (1000 kr, {fmt_number(w['realiseringsgrad_pct'], 1)} %)."
+    )
     risks = status[status["status"].ne("forkastet") & status["prognose_avvik"].lt(0)]
     risks = risks.sort_values("prognose_avvik").head(n_risks)
     if len(risks):
-        text += " Største risiko (prognose under plan for året): " + "; ".join(
-            f"{r.tiltak_id} {r.navn} {_k(r.prognose_avvik)}" for r in risks.itertuples()) + " (1000 kr)."
+        text += (
+            " Største risiko (prognose under plan for året): "
+            + "; ".join(f"{r.tiltak_id} {r.navn} {_k(r.prognose_avvik)}" for r in risks.itertuples())
+            + " (1000 kr)."
+        )
     return text
 
 
@@ -110,8 +121,10 @@ def project_sentence(prosjekt: pd.DataFrame, aar: int) -> str | None:
     done_year = int((prosjekt["status"].eq("gjennomfort") & done.dt.year.eq(aar)).sum())
     late = prosjekt[prosjekt["forsinket"]]
     done_all = int(prosjekt["status"].eq("gjennomfort").sum())
-    text = (f"Prosjektet «Et bærekraftig Moskenes»: {done_all} av {len(prosjekt)} aktiviteter gjennomført "
-            f"({done_year} av dem i {aar})")
+    text = (
+        f"Prosjektet «Et bærekraftig Moskenes»: {done_all} av {len(prosjekt)} aktiviteter gjennomført "
+        f"({done_year} av dem i {aar})"
+    )
     if len(late):
         by_wp = late.groupby("arbeidspakke", sort=True).size()
         text += f", {len(late)} forsinket (" + ", ".join(f"{wp}: {k}" for wp, k in by_wp.items()) + ")."
@@ -120,8 +133,14 @@ def project_sentence(prosjekt: pd.DataFrame, aar: int) -> str | None:
     return text
 
 
-def highlights(avvik: pd.DataFrame | None, comments: pd.DataFrame | None, status: pd.DataFrame | None,
-               nokkeltall: pd.DataFrame | None, prosjekt: pd.DataFrame | None, aar: int) -> list[str]:
+def highlights(
+    avvik: pd.DataFrame | None,
+    comments: pd.DataFrame | None,
+    status: pd.DataFrame | None,
+    nokkeltall: pd.DataFrame | None,
+    prosjekt: pd.DataFrame | None,
+    aar: int,
+) -> list[str]:
     """The first page's sentences, in the order of the report."""
     out: list[str | None] = []
     if avvik is not None and len(avvik):

@@ -10,8 +10,11 @@ from indicators.report.numbers import fmt_number
 from indicators.report.tables import SUPPRESSED, Table
 
 LIGHTS = {  # symbol differs by colour so the report reads in black and white
-    "gronn": ("●", "Grønn", "gronn"), "gul": ("◆", "Gul", "gul"), "rod": ("▲", "Rød", "rod"),
-    "ikke_rapportert": ("○", "Ikke rapportert", "ingen"), "": ("", "", "ingen"),
+    "gronn": ("●", "Grønn", "gronn"),
+    "gul": ("◆", "Gul", "gul"),
+    "rod": ("▲", "Rød", "rod"),
+    "ikke_rapportert": ("○", "Ikke rapportert", "ingen"),
+    "": ("", "", "ingen"),
 }
 UNIT_LABELS = {"kr": "1000 kr", "pct": "%", "num1": "", "int": ""}
 

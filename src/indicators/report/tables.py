@@ -16,8 +16,11 @@ from indicators.savings import tiltak_totals
 
 SENTRALT = "Sentrale inntekter og finans"
 #: forecast methods in words (the codes are the datasets' and the CLI's)
-METHOD_WORDS = {"budsjett": "resten av året som budsjettert", "lineaer": "lineær fremskriving",
-                "fjoraarsprofil": "fjorårets månedsprofil"}
+METHOD_WORDS = {
+    "budsjett": "resten av året som budsjettert",
+    "lineaer": "lineær fremskriving",
+    "fjoraarsprofil": "fjorårets månedsprofil",
+}
 SUPPRESSED = ":"
 
 #: kinds: text, kr (shown in 1000 kr), pct (one decimal), num1, int, nr (a whole number without thousands
@@ -51,14 +54,20 @@ def light_from_deviation(prognose_avvik: pd.Series, budsjett_aar: pd.Series) -> 
 
 
 AVVIK_COLS = [
-    ("budsjett_hittil", "Budsjett hittil", "kr"), ("regnskap_hittil", "Regnskap hittil", "kr"),
-    ("avvik_hittil", "Avvik hittil", "kr"), ("avvik_pct", "Avvik %", "pct"), ("budsjett_aar", "Budsjett år", "kr"),
-    ("prognose_aar", "Årsprognose", "kr"), ("prognosejustering", "Herav prognosejustering", "kr"),
-    ("prognose_avvik", "Prognostisert avvik", "kr"), ("lys", "Status", "lys"),
+    ("budsjett_hittil", "Budsjett hittil", "kr"),
+    ("regnskap_hittil", "Regnskap hittil", "kr"),
+    ("avvik_hittil", "Avvik hittil", "kr"),
+    ("avvik_pct", "Avvik %", "pct"),
+    ("budsjett_aar", "Budsjett år", "kr"),
+    ("prognose_aar", "Årsprognose", "kr"),
+    ("prognosejustering", "Herav prognosejustering", "kr"),
+    ("prognose_avvik", "Prognostisert avvik", "kr"),
+    ("lys", "Status", "lys"),
     ("prognosejustering_begrunnelse", "Begrunnelse for prognosejustering", "text"),
 ]
-DEVIATION_LIGHT_RULE = ("Status: grønn når årsprognosen er innenfor budsjett, gul når den er inntil 1 % over, "
-                        "rød over det.")
+DEVIATION_LIGHT_RULE = (
+    "Status: grønn når årsprognosen er innenfor budsjett, gul når den er inntil 1 % over, rød over det."
+)
 
 
 def adjustment_note(rows: pd.DataFrame, label: str = "kode") -> str:
@@ -70,8 +79,11 @@ def adjustment_note(rows: pd.DataFrame, label: str = "kode") -> str:
         return ""
     from indicators.report.numbers import fmt_number
 
-    parts = [f"{r[label]}: {fmt_number(r['prognosejustering'] / 1000)} (1000 kr), "
-             f"{r.get('prognosejustering_begrunnelse') or 'uten begrunnelse'}" for _i, r in adj.iterrows()]
+    parts = [
+        f"{r[label]}: {fmt_number(r['prognosejustering'] / 1000)} (1000 kr), "
+        f"{r.get('prognosejustering_begrunnelse') or 'uten begrunnelse'}"
+        for _i, r in adj.iterrows()
+    ]
     return " Årsprognosen er justert (herav prognosejustering): " + "; ".join(parts) + "."
 
 
@@ -79,30 +91,54 @@ def deviation_tables(avvik: pd.DataFrame) -> list[Table]:
     """Deviation per rammeområde, with the central income and finance shown apart (by funksjon)."""
     areas = avvik[avvik["niva"].eq("rammeomrade")].copy()
     service = areas[areas["kode"].ne(SENTRALT)].sort_values("kode")
-    total = service[["budsjett_hittil", "regnskap_hittil", "avvik_hittil", "budsjett_aar", "prognose_aar",
-                     "prognosejustering", "prognose_avvik"]].sum()
+    total = service[
+        [
+            "budsjett_hittil",
+            "regnskap_hittil",
+            "avvik_hittil",
+            "budsjett_aar",
+            "prognose_aar",
+            "prognosejustering",
+            "prognose_avvik",
+        ]
+    ].sum()
     bh = total["budsjett_hittil"]
-    total_row = {"kode": "Sum rammeområder", **total.to_dict(),
-                 "avvik_pct": total["avvik_hittil"] / abs(bh) * 100 if bh else np.nan}
+    total_row = {
+        "kode": "Sum rammeområder",
+        **total.to_dict(),
+        "avvik_pct": total["avvik_hittil"] / abs(bh) * 100 if bh else np.nan,
+    }
     service = pd.concat([service, pd.DataFrame([total_row])], ignore_index=True)
     service["lys"] = light_from_deviation(service["prognose_avvik"], service["budsjett_aar"])
     method = avvik["prognosemetode"].mode().iloc[0] if len(avvik) else ""
-    t1 = Table("avvik_rammeomrade", "Avvik per rammeområde", service,
-               [("kode", "Rammeområde", "text"), *AVVIK_COLS],
-               note=f"Målt mot periodisert budsjett. Årsprognose etter metoden «{METHOD_WORDS.get(method, method)}»; "
-                    "positive avvik er merforbruk/mindreinntekt. " + DEVIATION_LIGHT_RULE
-                    + adjustment_note(service[service["kode"].ne("Sum rammeområder")]),
-               totals=[len(service) - 1], html_skip=("prognosejustering_begrunnelse",))
+    t1 = Table(
+        "avvik_rammeomrade",
+        "Avvik per rammeområde",
+        service,
+        [("kode", "Rammeområde", "text"), *AVVIK_COLS],
+        note=f"Målt mot periodisert budsjett. Årsprognose etter metoden «{METHOD_WORDS.get(method, method)}»; "
+        "positive avvik er merforbruk/mindreinntekt. "
+        + DEVIATION_LIGHT_RULE
+        + adjustment_note(service[service["kode"].ne("Sum rammeområder")]),
+        totals=[len(service) - 1],
+        html_skip=("prognosejustering_begrunnelse",),
+    )
     fin_codes = pd.to_numeric(avvik["kode"], errors="coerce")
     fin = avvik[avvik["niva"].eq("funksjon") & fin_codes.between(800, 899)].sort_values("kode").copy()
     sentral = areas[areas["kode"].eq(SENTRALT)]
     fin = pd.concat([fin, sentral.assign(navn=f"Sum {SENTRALT.lower()}")], ignore_index=True)
     fin["lys"] = light_from_deviation(fin["prognose_avvik"], fin["budsjett_aar"])
-    t2 = Table("sentrale_inntekter", "Sentrale inntekter og finans", fin,
-               [("kode", "Funksjon", "text"), ("navn", "Navn", "text"), *AVVIK_COLS],
-               note="Skatt, rammetilskudd, renter og avdrag vises for seg (budsjettskjema 1B). "
-                    + DEVIATION_LIGHT_RULE + adjustment_note(fin.iloc[:-1] if len(sentral) else fin),
-               totals=[len(fin) - 1] if len(sentral) else [], html_skip=("prognosejustering_begrunnelse",))
+    t2 = Table(
+        "sentrale_inntekter",
+        "Sentrale inntekter og finans",
+        fin,
+        [("kode", "Funksjon", "text"), ("navn", "Navn", "text"), *AVVIK_COLS],
+        note="Skatt, rammetilskudd, renter og avdrag vises for seg (budsjettskjema 1B). "
+        + DEVIATION_LIGHT_RULE
+        + adjustment_note(fin.iloc[:-1] if len(sentral) else fin),
+        totals=[len(fin) - 1] if len(sentral) else [],
+        html_skip=("prognosejustering_begrunnelse",),
+    )
     return [t1, t2]
 
 
@@ -110,21 +146,45 @@ def savings_table(status: pd.DataFrame) -> list[Table]:
     s = status.sort_values("tiltak_id").copy()
     totals = tiltak_totals(status)
     whole = totals[totals["rammeomrade"].eq("Hele planen")]
-    cols = [("tiltak_id", "Tiltak", "text"), ("navn", "Navn", "text"), ("rammeomrade", "Rammeområde", "text"),
-            ("status", "Status", "text"), ("planlagt_aar", "Planlagt år", "kr"),
-            ("planlagt_hittil", "Planlagt hittil", "kr"), ("realisert_hittil", "Realisert hittil", "kr"),
-            ("realiseringsgrad_pct", "Realisert %", "pct"), ("prognose_aar", "Prognose år", "kr"),
-            ("prognose_avvik", "Prognoseavvik", "kr"), ("vurdering", "Vurdering", "lys")]
-    t1 = Table("tiltak", "Handlingsrom 2026: tiltakene", s, cols,
-               note="Innsparing, positive tall = sparing. Vurderingen er tiltakseiers siste rapport; "
-                    "«ikke rapportert» betyr ingen rapport ennå.")
-    tcols = [("rammeomrade", "Rammeområde", "text"), ("antall_tiltak", "Antall tiltak", "int"),
-             ("planlagt_aar", "Planlagt år", "kr"), ("planlagt_hittil", "Planlagt hittil", "kr"),
-             ("realisert_hittil", "Realisert hittil", "kr"), ("realiseringsgrad_pct", "Realisert %", "pct"),
-             ("prognose_eller_plan", "Prognose år", "kr"), ("prognose_avvik", "Prognoseavvik", "kr")]
-    t2 = Table("tiltak_sum", "Handlingsrom 2026: sum per rammeområde (uten forkastede tiltak)", totals, tcols,
-               note="Tiltak uten prognose er tatt med med sitt planlagte beløp.",
-               totals=[len(totals) - 1] if len(whole) else [])
+    cols = [
+        ("tiltak_id", "Tiltak", "text"),
+        ("navn", "Navn", "text"),
+        ("rammeomrade", "Rammeområde", "text"),
+        ("status", "Status", "text"),
+        ("planlagt_aar", "Planlagt år", "kr"),
+        ("planlagt_hittil", "Planlagt hittil", "kr"),
+        ("realisert_hittil", "Realisert hittil", "kr"),
+        ("realiseringsgrad_pct", "Realisert %", "pct"),
+        ("prognose_aar", "Prognose år", "kr"),
+        ("prognose_avvik", "Prognoseavvik", "kr"),
+        ("vurdering", "Vurdering", "lys"),
+    ]
+    t1 = Table(
+        "tiltak",
+        "Handlingsrom 2026: tiltakene",
+        s,
+        cols,
+        note="Innsparing, positive tall = sparing. Vurderingen er tiltakseiers siste rapport; "
+        "«ikke rapportert» betyr ingen rapport ennå.",
+    )
+    tcols = [
+        ("rammeomrade", "Rammeområde", "text"),
+        ("antall_tiltak", "Antall tiltak", "int"),
+        ("planlagt_aar", "Planlagt år", "kr"),
+        ("planlagt_hittil", "Planlagt hittil", "kr"),
+        ("realisert_hittil", "Realisert hittil", "kr"),
+        ("realiseringsgrad_pct", "Realisert %", "pct"),
+        ("prognose_eller_plan", "Prognose år", "kr"),
+        ("prognose_avvik", "Prognoseavvik", "kr"),
+    ]
+    t2 = Table(
+        "tiltak_sum",
+        "Handlingsrom 2026: sum per rammeområde (uten forkastede tiltak)",
+        totals,
+        tcols,
+        note="Tiltak uten prognose er tatt med med sitt planlagte beløp.",
+        totals=[len(totals) - 1] if len(whole) else [],
+    )
     return [t2, t1]
 
 
@@ -134,19 +194,30 @@ def staffing_table(now: pd.DataFrame, last_year: pd.DataFrame | None) -> Table:
     rows = rows.sort_values(["sort", "kode"])
     if last_year is not None and len(last_year):
         ly = last_year[["niva", "kode", "vikarbyra_kostnad_hittil"]].rename(
-            columns={"vikarbyra_kostnad_hittil": "vikarbyra_kostnad_i_fjor"})
+            columns={"vikarbyra_kostnad_hittil": "vikarbyra_kostnad_i_fjor"}
+        )
         rows = rows.merge(ly, on=["niva", "kode"], how="left")
     else:
         rows["vikarbyra_kostnad_i_fjor"] = np.nan
     rows["kode"] = np.where(rows["niva"].eq("kommune"), "Hele kommunen", rows["kode"])
-    cols = [("kode", "Rammeområde", "text"), ("arsverk", "Årsverk", "num1"),
-            ("arsverk_budsjett", "Budsjetterte årsverk", "num1"), ("arsverk_avvik", "Avvik årsverk", "num1"),
-            ("sykefravaer_pct", "Sykefravær % hittil", "pct"), ("overtid_timer_hittil", "Overtid, timer", "int"),
-            ("vikarbyra_kostnad_hittil", "Vikarbyrå hittil", "kr"),
-            ("vikarbyra_kostnad_i_fjor", "Vikarbyrå samme periode i fjor", "kr")]
-    return Table("bemanning", "Bemanning, sykefravær og vikarbyrå", rows.reset_index(drop=True), cols,
-                 note="Årsverk i rapportmåneden; sykefravær, overtid og vikarbyrå hittil i år.",
-                 totals=[len(rows) - 1])
+    cols = [
+        ("kode", "Rammeområde", "text"),
+        ("arsverk", "Årsverk", "num1"),
+        ("arsverk_budsjett", "Budsjetterte årsverk", "num1"),
+        ("arsverk_avvik", "Avvik årsverk", "num1"),
+        ("sykefravaer_pct", "Sykefravær % hittil", "pct"),
+        ("overtid_timer_hittil", "Overtid, timer", "int"),
+        ("vikarbyra_kostnad_hittil", "Vikarbyrå hittil", "kr"),
+        ("vikarbyra_kostnad_i_fjor", "Vikarbyrå samme periode i fjor", "kr"),
+    ]
+    return Table(
+        "bemanning",
+        "Bemanning, sykefravær og vikarbyrå",
+        rows.reset_index(drop=True),
+        cols,
+        note="Årsverk i rapportmåneden; sykefravær, overtid og vikarbyrå hittil i år.",
+        totals=[len(rows) - 1],
+    )
 
 
 COVERAGE_LABELS = {
@@ -173,17 +244,29 @@ def coverage_table(dekning: pd.DataFrame, names: dict[str, str], first: str) -> 
     wide = wide.reset_index(drop=True)
     kinds = [COVERAGE_LABELS[i][1] for i in COVERAGE_LABELS if i in set(d["indikator"])]
     cols = [("indikator_navn", "Indikator", "text")] + [(k, names.get(k, k), "mixed") for k in order]
-    t = Table("dekning", "Pleie og omsorg: dekningsgrad mot nabokommunene", wide, cols,
-              note="«:» = prikket (færre enn 5 personer bak tallet), «..» = mangler.")
+    t = Table(
+        "dekning",
+        "Pleie og omsorg: dekningsgrad mot nabokommunene",
+        wide,
+        cols,
+        note="«:» = prikket (færre enn 5 personer bak tallet), «..» = mangler.",
+    )
     t.row_kinds = kinds  # type: ignore[attr-defined]
     return t
 
 
 AVTALETYPE_NAVN = {
-    "vertskommune": "Vertskommune", "iks": "IKS", "as": "AS", "stiftelse": "Stiftelse",
-    "samvirkeforetak": "Samvirkeforetak", "oppgavefellesskap": "Oppgavefellesskap",
-    "administrativt_samarbeid": "Administrativt samarbeid", "partnerskap": "Partnerskap", "forening": "Forening",
-    "kjop_av_tjenester": "Kjøp av tjenester", "totalt": "Totalt",
+    "vertskommune": "Vertskommune",
+    "iks": "IKS",
+    "as": "AS",
+    "stiftelse": "Stiftelse",
+    "samvirkeforetak": "Samvirkeforetak",
+    "oppgavefellesskap": "Oppgavefellesskap",
+    "administrativt_samarbeid": "Administrativt samarbeid",
+    "partnerskap": "Partnerskap",
+    "forening": "Forening",
+    "kjop_av_tjenester": "Kjøp av tjenester",
+    "totalt": "Totalt",
 }
 
 
@@ -193,19 +276,32 @@ def agreements_tables(ind: pd.DataFrame, avtaler: pd.DataFrame, aar: int, report
     types["kode"] = types["kode"].map(AVTALETYPE_NAVN).fillna(types["kode"])
     types["sort"] = types["gruppe"].eq("totalt")
     types = types.sort_values(["sort", "kode"]).reset_index(drop=True)
-    cols = [("kode", "Avtaletype", "text"), ("antall", "Antall", "int"), ("kostnad", "Kostnad", "kr"),
-            ("kostnad_per_innbygger", "Kostnad per innbygger (kr)", "int"),
-            ("andel_av_netto_driftsutgifter_pct", "Andel av netto driftsutgifter %", "pct"),
-            ("evaluering_forfalt", "Evaluering forfalt", "int")]
+    cols = [
+        ("kode", "Avtaletype", "text"),
+        ("antall", "Antall", "int"),
+        ("kostnad", "Kostnad", "kr"),
+        ("kostnad_per_innbygger", "Kostnad per innbygger (kr)", "int"),
+        ("andel_av_netto_driftsutgifter_pct", "Andel av netto driftsutgifter %", "pct"),
+        ("evaluering_forfalt", "Evaluering forfalt", "int"),
+    ]
     t1 = Table("avtaler", f"Interkommunale samarbeidsavtaler {aar}", types, cols, totals=[len(types) - 1])
     a = avtaler[avtaler["aar"].eq(aar)].copy()
     due = a[a["neste_evaluering"].isna() | (a["neste_evaluering"] < pd.Timestamp(report_date))].copy()
     due["avtaletype"] = due["avtaletype"].map(AVTALETYPE_NAVN).fillna(due["avtaletype"])
     due = due.sort_values("kostnad", ascending=False).reset_index(drop=True)
-    t2 = Table("avtaler_forfalt", "Avtaler som skulle vært evaluert", due,
-               [("avtale_id", "Avtale", "text"), ("navn", "Navn", "text"), ("avtaletype", "Type", "text"),
-                ("partner", "Partner", "text"), ("kostnad", "Kostnad", "kr"),
-                ("neste_evaluering", "Neste evaluering", "date")])
+    t2 = Table(
+        "avtaler_forfalt",
+        "Avtaler som skulle vært evaluert",
+        due,
+        [
+            ("avtale_id", "Avtale", "text"),
+            ("navn", "Navn", "text"),
+            ("avtaletype", "Type", "text"),
+            ("partner", "Partner", "text"),
+            ("kostnad", "Kostnad", "kr"),
+            ("neste_evaluering", "Neste evaluering", "date"),
+        ],
+    )
     return [t1, t2]
 
 
@@ -225,10 +321,12 @@ ROBEK_LABELS = {
     "robek_e_g": "ROBEK § 28-1 e–g: frister for vedtak",
 }
 KEY_STATUS_LIGHT = {"ok": "gronn", "under_mal": "rod", "robek_varsel": "rod"}
-KONSERN_NOTE = ("Nøkkeltallene gjelder kommunekassen. SSB og TBU publiserer konserntall, som også tar med "
-                "kommunale foretak (KF) og interkommunale selskaper (IKS); tallene kan derfor avvike fra KOSTRA. "
-                "Disposisjonsfond, netto lånegjeld og akkumulert merforbruk er fra balansen 31.12. i sist "
-                "avsluttede år, delt på brutto driftsinntekter for hele det året.")
+KONSERN_NOTE = (
+    "Nøkkeltallene gjelder kommunekassen. SSB og TBU publiserer konserntall, som også tar med "
+    "kommunale foretak (KF) og interkommunale selskaper (IKS); tallene kan derfor avvike fra KOSTRA. "
+    "Disposisjonsfond, netto lånegjeld og akkumulert merforbruk er fra balansen 31.12. i sist "
+    "avsluttede år, delt på brutto driftsinntekter for hele det året."
+)
 
 
 #: the direction of each key figure's target, for the target in words
@@ -259,18 +357,35 @@ def key_figures_table(nokkeltall: pd.DataFrame) -> Table:
             continue
         r = n.loc[ind]
         robek = ind.startswith("robek_")
-        rows.append({"tekst": label.format(aar=int(r["aar"])),
-                     "verdi": _robek_text(r) if robek else r["verdi"], "enhet": "text" if robek else "pct",
-                     "mal": target_text(ind, r["mal"], r["status"]),
-                     "lys": KEY_STATUS_LIGHT.get(r["status"], ""), "grunnlag": r["grunnlag"]})
+        rows.append(
+            {
+                "tekst": label.format(aar=int(r["aar"])),
+                "verdi": _robek_text(r) if robek else r["verdi"],
+                "enhet": "text" if robek else "pct",
+                "mal": target_text(ind, r["mal"], r["status"]),
+                "lys": KEY_STATUS_LIGHT.get(r["status"], ""),
+                "grunnlag": r["grunnlag"],
+            }
+        )
     frame = pd.DataFrame(rows, columns=["tekst", "verdi", "enhet", "mal", "lys", "grunnlag"])
-    return Table("nokkeltall", "Finansielle nøkkeltall og ROBEK-kriterier (kommuneloven § 28-1)", frame,
-                 [("tekst", "Nøkkeltall", "text"), ("verdi", "Verdi", "by_unit"), ("mal", "Mål", "target"),
-                  ("lys", "Status", "lys"), ("grunnlag", "Grunnlag", "text")], note=KONSERN_NOTE)
+    return Table(
+        "nokkeltall",
+        "Finansielle nøkkeltall og ROBEK-kriterier (kommuneloven § 28-1)",
+        frame,
+        [
+            ("tekst", "Nøkkeltall", "text"),
+            ("verdi", "Verdi", "by_unit"),
+            ("mal", "Mål", "target"),
+            ("lys", "Status", "lys"),
+            ("grunnlag", "Grunnlag", "text"),
+        ],
+        note=KONSERN_NOTE,
+    )
 
 
-def summary_table(avvik: pd.DataFrame, nokkeltall: pd.DataFrame | None, status: pd.DataFrame | None,
-                  bemanning: pd.DataFrame | None) -> Table:
+def summary_table(
+    avvik: pd.DataFrame, nokkeltall: pd.DataFrame | None, status: pd.DataFrame | None, bemanning: pd.DataFrame | None
+) -> Table:
     """The one-page summary: the whole municipality's deviation and forecast, key figures, the plan."""
     rows: list[dict] = []
     k = avvik[avvik["niva"].eq("kommune")]
@@ -281,56 +396,110 @@ def summary_table(avvik: pd.DataFrame, nokkeltall: pd.DataFrame | None, status: 
             {"tekst": "Regnskap hittil (netto, hele kommunen)", "verdi": r["regnskap_hittil"], "enhet": "kr"},
             {"tekst": "Periodisert budsjett hittil", "verdi": r["budsjett_hittil"], "enhet": "kr"},
             {"tekst": "Avvik hittil (positivt = merforbruk)", "verdi": r["avvik_hittil"], "enhet": "kr"},
-            {"tekst": f"Årsprognose ({METHOD_WORDS.get(r['prognosemetode'], r['prognosemetode'])})",
-             "verdi": r["prognose_aar"], "enhet": "kr"},
-            {"tekst": "Prognostisert avvik for året" + (
-                " (budsjettet for hele kommunen går i null, så avviket er lik prognosen)"
-                if abs(r["budsjett_aar"]) < 1000 else ""),
-             "verdi": r["prognose_avvik"], "enhet": "kr", "lys": light,
-             "mal": "≤ 0 (gul: ≤ 1 % over)" if light else ""},
+            {
+                "tekst": f"Årsprognose ({METHOD_WORDS.get(r['prognosemetode'], r['prognosemetode'])})",
+                "verdi": r["prognose_aar"],
+                "enhet": "kr",
+            },
+            {
+                "tekst": "Prognostisert avvik for året"
+                + (
+                    " (budsjettet for hele kommunen går i null, så avviket er lik prognosen)"
+                    if abs(r["budsjett_aar"]) < 1000
+                    else ""
+                ),
+                "verdi": r["prognose_avvik"],
+                "enhet": "kr",
+                "lys": light,
+                "mal": "≤ 0 (gul: ≤ 1 % over)" if light else "",
+            },
         ]
         if r.get("prognosejustering", 0):
-            rows.insert(4, {"tekst": "Herav prognosejustering: " + str(r.get("prognosejustering_begrunnelse") or ""),
-                            "verdi": r["prognosejustering"], "enhet": "kr"})
+            rows.insert(
+                4,
+                {
+                    "tekst": "Herav prognosejustering: " + str(r.get("prognosejustering_begrunnelse") or ""),
+                    "verdi": r["prognosejustering"],
+                    "enhet": "kr",
+                },
+            )
     if nokkeltall is not None:
         n = nokkeltall.set_index("indikator")
         for ind, label in KEY_LABELS.items():
             if ind in n.index:
                 r = n.loc[ind]
-                rows.append({"tekst": label.format(aar=int(r["aar"])), "verdi": r["verdi"], "enhet": "pct",
-                             "lys": KEY_STATUS_LIGHT.get(r["status"], "") if pd.notna(r["verdi"]) else "",
-                             "mal": target_text(ind, r["mal"])})
+                rows.append(
+                    {
+                        "tekst": label.format(aar=int(r["aar"])),
+                        "verdi": r["verdi"],
+                        "enhet": "pct",
+                        "lys": KEY_STATUS_LIGHT.get(r["status"], "") if pd.notna(r["verdi"]) else "",
+                        "mal": target_text(ind, r["mal"]),
+                    }
+                )
         for ind, label in ROBEK_LABELS.items():
             if ind in n.index and ind != "robek_e_g":
                 r = n.loc[ind]
-                rows.append({"tekst": label.format(aar=int(r["aar"])), "verdi": _robek_text(r), "enhet": "text",
-                             "lys": KEY_STATUS_LIGHT.get(r["status"], ""), "mal": target_text(ind, None, r["status"])})
+                rows.append(
+                    {
+                        "tekst": label.format(aar=int(r["aar"])),
+                        "verdi": _robek_text(r),
+                        "enhet": "text",
+                        "lys": KEY_STATUS_LIGHT.get(r["status"], ""),
+                        "mal": target_text(ind, None, r["status"]),
+                    }
+                )
     if status is not None and len(status):
         whole = tiltak_totals(status)
         w = whole[whole["rammeomrade"].eq("Hele planen")]
         if len(w):
             w = w.iloc[0]
             pct = w["realiseringsgrad_pct"]
-            rows.append({"tekst": "Handlingsrom: realisert hittil", "verdi": w["realisert_hittil"], "enhet": "kr",
-                         "lys": "" if pd.isna(pct) else "gronn" if pct >= 90 else ("gul" if pct >= 70 else "rod"),
-                         "mal": "" if pd.isna(pct) else "≥ 90 % av plan (gul: ≥ 70 %)"})
+            rows.append(
+                {
+                    "tekst": "Handlingsrom: realisert hittil",
+                    "verdi": w["realisert_hittil"],
+                    "enhet": "kr",
+                    "lys": "" if pd.isna(pct) else "gronn" if pct >= 90 else ("gul" if pct >= 70 else "rod"),
+                    "mal": "" if pd.isna(pct) else "≥ 90 % av plan (gul: ≥ 70 %)",
+                }
+            )
             rows.append({"tekst": "Handlingsrom: realiseringsgrad hittil", "verdi": pct, "enhet": "pct"})
     if bemanning is not None and len(bemanning):
         b = bemanning[bemanning["niva"].eq("kommune")]
         if len(b):
             b = b.iloc[0]
-            rows.append({"tekst": "Årsverk mot budsjett (avvik)", "verdi": b["arsverk_avvik"], "enhet": "num1",
-                         "enhet_navn": "årsverk"})
+            rows.append(
+                {
+                    "tekst": "Årsverk mot budsjett (avvik)",
+                    "verdi": b["arsverk_avvik"],
+                    "enhet": "num1",
+                    "enhet_navn": "årsverk",
+                }
+            )
             rows.append({"tekst": "Sykefravær hittil i år", "verdi": b["sykefravaer_pct"], "enhet": "pct"})
     frame = pd.DataFrame(rows, columns=["tekst", "verdi", "enhet", "mal", "lys", "enhet_navn"])
     frame["lys"] = frame["lys"].fillna("")
-    return Table("sammendrag", "Sammendrag", frame,
-                 [("tekst", "Nøkkeltall", "text"), ("verdi", "Verdi", "by_unit"), ("mal", "Mål", "target"),
-                  ("lys", "Status", "lys")])
+    return Table(
+        "sammendrag",
+        "Sammendrag",
+        frame,
+        [
+            ("tekst", "Nøkkeltall", "text"),
+            ("verdi", "Verdi", "by_unit"),
+            ("mal", "Mål", "target"),
+            ("lys", "Status", "lys"),
+        ],
+    )
 
 
-STATUS_NAVN = {"gjennomfort": "Gjennomført", "pagaar": "Pågår", "planlagt": "Planlagt", "utsatt": "Utsatt",
-               "avlyst": "Avlyst"}
+STATUS_NAVN = {
+    "gjennomfort": "Gjennomført",
+    "pagaar": "Pågår",
+    "planlagt": "Planlagt",
+    "utsatt": "Utsatt",
+    "avlyst": "Avlyst",
+}
 
 
 def project_tables(status: pd.DataFrame) -> list[Table]:
@@ -338,19 +507,39 @@ def project_tables(status: pd.DataFrame) -> list[Table]:
     from indicators.project import work_package_summary
 
     summary = work_package_summary(status)
-    cols = [("delprosjekt", "Delprosjekt", "text"), ("arbeidspakke", "Arbeidspakke", "text"),
-            ("aktiviteter", "Aktiviteter", "int"), ("gjennomfort", "Gjennomført", "int"), ("pagaar", "Pågår", "int"),
-            ("planlagt", "Planlagt", "int"), ("utsatt", "Utsatt", "int"), ("avlyst", "Avlyst", "int"),
-            ("forsinket", "Forsinket", "int")]
-    t1 = Table("prosjekt", "Arbeidspakker: gjennomført og planlagt aktivitet", summary, cols,
-               note="Forsinket = ikke gjennomført og planlagt ferdig før rapportdatoen.")
+    cols = [
+        ("delprosjekt", "Delprosjekt", "text"),
+        ("arbeidspakke", "Arbeidspakke", "text"),
+        ("aktiviteter", "Aktiviteter", "int"),
+        ("gjennomfort", "Gjennomført", "int"),
+        ("pagaar", "Pågår", "int"),
+        ("planlagt", "Planlagt", "int"),
+        ("utsatt", "Utsatt", "int"),
+        ("avlyst", "Avlyst", "int"),
+        ("forsinket", "Forsinket", "int"),
+    ]
+    t1 = Table(
+        "prosjekt",
+        "Arbeidspakker: gjennomført og planlagt aktivitet",
+        summary,
+        cols,
+        note="Forsinket = ikke gjennomført og planlagt ferdig før rapportdatoen.",
+    )
     late = status[status["forsinket"]].sort_values("dager_forsinket", ascending=False).copy()
     late["status_navn"] = late["status"].map(STATUS_NAVN)
     late["planlagt_slutt"] = pd.to_datetime(late["planlagt_slutt"], errors="coerce")
-    t2 = Table("prosjekt_forsinket", "Forsinkede aktiviteter", late.reset_index(drop=True),
-               [("arbeidspakke", "Arbeidspakke", "text"), ("aktivitet", "Aktivitet", "text"),
-                ("planlagt_slutt", "Planlagt ferdig", "date"), ("status_navn", "Status", "text"),
-                ("dager_forsinket", "Dager forsinket", "int")])
+    t2 = Table(
+        "prosjekt_forsinket",
+        "Forsinkede aktiviteter",
+        late.reset_index(drop=True),
+        [
+            ("arbeidspakke", "Arbeidspakke", "text"),
+            ("aktivitet", "Aktivitet", "text"),
+            ("planlagt_slutt", "Planlagt ferdig", "date"),
+            ("status_navn", "Status", "text"),
+            ("dager_forsinket", "Dager forsinket", "int"),
+        ],
+    )
     return [t1, t2]
 
 
@@ -371,17 +560,22 @@ def kostra_table(cmp: pd.DataFrame, names: dict[str, str]) -> Table:
     wide = c.pivot_table(index="indikator", columns="sammenligning", values="sammenligningsverdi", aggfunc="first")
     own = c.groupby("indikator")["verdi"].first()
     year = c.groupby("indikator")["aar"].first()
-    order = [k for k in wide.columns if k.startswith("kostragruppe")] + \
-        [k for k in wide.columns if k == "landet_uten_oslo"] + sorted(k for k in wide.columns if k.isdigit())
+    order = (
+        [k for k in wide.columns if k.startswith("kostragruppe")]
+        + [k for k in wide.columns if k == "landet_uten_oslo"]
+        + sorted(k for k in wide.columns if k.isdigit())
+    )
     wide = wide[order]
     wide.insert(0, "egen", own)
     wide.insert(0, "aar", year.astype(int).astype(str))
     wide = wide.reindex([i for i in KOSTRA_LABELS if i in wide.index])
     wide.insert(0, "indikator_navn", [KOSTRA_LABELS[i][0] for i in wide.index])
-    labels = {"landet_uten_oslo": "Landet uten Oslo"} | {k: k.replace("kostragruppe ", "KOSTRA-gruppe ")
-                                                          for k in order if k.startswith("kostragruppe")}
-    cols = [("indikator_navn", "Indikator", "text"), ("aar", "År", "text"), ("egen", "Kommunen", "mixed")] + \
-        [(k, labels.get(k, names.get(k, k)), "mixed") for k in order]
+    labels = {"landet_uten_oslo": "Landet uten Oslo"} | {
+        k: k.replace("kostragruppe ", "KOSTRA-gruppe ") for k in order if k.startswith("kostragruppe")
+    }
+    cols = [("indikator_navn", "Indikator", "text"), ("aar", "År", "text"), ("egen", "Kommunen", "mixed")] + [
+        (k, labels.get(k, names.get(k, k)), "mixed") for k in order
+    ]
     note = "Siste publiserte år per indikator (gruppetall: SSBs egne der de er publisert)."
     if c["syntetisk"].any():
         note += " SYNTETISKE TALL (eksempeldata), ikke fra SSB."

@@ -45,8 +45,9 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
-def _load(out: Path, name: str, kommuner: list[str] | None = None, aar: list[int] | None = None,
-          periode: str | None = None) -> pd.DataFrame | None:
+def _load(
+    out: Path, name: str, kommuner: list[str] | None = None, aar: list[int] | None = None, periode: str | None = None
+) -> pd.DataFrame | None:
     """A dataset from the store for the report (one period if given), or None when there is nothing."""
     df = read_filtered(out, name, kommuner, aar)
     if df is not None and periode is not None and "periode" in df.columns:
@@ -108,24 +109,29 @@ def check_store(out: Path, kommunenr: str, tertial: Tertial, method: str | None 
         why = f" (lageret har avvik for {', '.join(have[-3:])})" if have else ""
         closed = regnskap is not None and regnskap["periode"].astype(str).eq(p.kode).any()
         if p.maned == 13 and not closed:
-            last = (f"; regnskapet for {p.aar} går bare til {Periode.parse(str(regnskap['periode'].max()))}"
-                    if regnskap is not None and len(regnskap) else f"; lageret har ikke regnskap for {p.aar}")
+            last = (
+                f"; regnskapet for {p.aar} går bare til {Periode.parse(str(regnskap['periode'].max()))}"
+                if regnskap is not None and len(regnskap)
+                else f"; lageret har ikke regnskap for {p.aar}"
+            )
             raise MissingInStore(
                 f"{tertial.label} er ikke beregnet for kommune {kommunenr} i {out}{why}{last}: når periode {p} "
-                f"(årsavslutningen) er levert, kjør «{run_command(out, p, method)}» og lag rapporten på nytt.")
+                f"(årsavslutningen) er levert, kjør «{run_command(out, p, method)}» og lag rapporten på nytt."
+            )
         deliver = "" if regnskap is not None else f"lever regnskapet for {p.aar} i rådatamappen, "
         raise MissingInStore(
             f"Lageret {out} har ikke tallene for {tertial.label} (periode {p}) for kommune {kommunenr}{why}: "
             f"{deliver}kjør «{run_command(out, p, method)}» og lag rapporten på nytt (rapporten beregner ikke selv "
-            "og skriver ikke i lageret).")
+            "og skriver ikke i lageret)."
+        )
     used = sorted(set(avvik["prognosemetode"].dropna().astype(str)))
     if method and used and used != [method]:
         raise MissingInStore(
             f"Årsprognosen for {p} for kommune {kommunenr} i {out} er beregnet med prognosemetoden "
             f"{', '.join(used)}, ikke {method}: kjør «{run_command(out, p, method)}» og lag rapporten på nytt, "
-            "eller lag den uten --prognosemetode.")
-    this_year = regnskap[regnskap["periode"].astype(str).str.startswith(str(p.aar))] if regnskap is not None \
-        else None
+            "eller lag den uten --prognosemetode."
+        )
+    this_year = regnskap[regnskap["periode"].astype(str).str.startswith(str(p.aar))] if regnskap is not None else None
     return ledger_behind(this_year, p)
 
 
@@ -138,9 +144,12 @@ def comment_inputs(out: Path, kommunenr: str, tertial: Tertial) -> dict[str, pd.
     """The datasets the comment rules look at (report.comments)."""
     p = tertial.periode
     one, y = [kommunenr], [p.aar]
-    return {"avvik": _load(out, "avvik", one, y, p.kode), "status": _load(out, "tiltak_status", one, y, p.kode),
-            "prosjekt": _load(out, "prosjektstatus", one, y, p.kode),
-            "nokkeltall": _load(out, "nokkeltall", one, None, p.kode)}
+    return {
+        "avvik": _load(out, "avvik", one, y, p.kode),
+        "status": _load(out, "tiltak_status", one, y, p.kode),
+        "prosjekt": _load(out, "prosjektstatus", one, y, p.kode),
+        "nokkeltall": _load(out, "nokkeltall", one, None, p.kode),
+    }
 
 
 def staffing_last_year(out: Path, kommunenr: str, p: Periode) -> pd.DataFrame | None:
@@ -156,8 +165,9 @@ def staffing_last_year(out: Path, kommunenr: str, p: Periode) -> pd.DataFrame | 
     return computed if len(computed) else None
 
 
-def build_tables(out: Path, kommunenr: str, tertial: Tertial,
-                 threshold_pct: float = C.DEFAULT_THRESHOLD_PCT) -> dict[str, T.Table]:
+def build_tables(
+    out: Path, kommunenr: str, tertial: Tertial, threshold_pct: float = C.DEFAULT_THRESHOLD_PCT
+) -> dict[str, T.Table]:
     """All tables of the report, from the store."""
     p = tertial.periode
     one, y = [kommunenr], [p.aar]
@@ -167,8 +177,9 @@ def build_tables(out: Path, kommunenr: str, tertial: Tertial,
     status = _load(out, "tiltak_status", one, y, p.kode)
     bemanning = _load(out, "bemanning_indikatorer", one, y, p.kode)
     tables: dict[str, T.Table] = {}
-    tables["sammendrag"] = T.summary_table(avvik if avvik is not None else pd.DataFrame(columns=["niva"]),
-                                           nokkeltall, status, bemanning)
+    tables["sammendrag"] = T.summary_table(
+        avvik if avvik is not None else pd.DataFrame(columns=["niva"]), nokkeltall, status, bemanning
+    )
     if nokkeltall is not None:
         tables["nokkeltall"] = T.key_figures_table(nokkeltall)
     if avvik is not None:
@@ -207,23 +218,29 @@ def build_tables(out: Path, kommunenr: str, tertial: Tertial,
             tables[t.key] = t
         tables["detaljer_ansvar"].areas = D.html_view(drill)  # type: ignore[attr-defined]
     tables["sammendrag"].highlights = highlights(  # type: ignore[attr-defined]
-        inputs["avvik"], rows, inputs["status"], inputs["nokkeltall"], inputs["prosjekt"], p.aar)
+        inputs["avvik"], rows, inputs["status"], inputs["nokkeltall"], inputs["prosjekt"], p.aar
+    )
     missing = rows[rows["mangler"]] if len(rows) else rows
     required = int((rows["krav"].fillna("") != "").sum()) if len(rows) else 0
     tables["sammendrag"].note = (
-        f"Ledernes kommentarer: {required - len(missing)} av {required} som reglene krever, er levert"
-        + (f"; mangler for {', '.join(missing['navn'])}." if len(missing) else ".")) if required else ""
+        (
+            f"Ledernes kommentarer: {required - len(missing)} av {required} som reglene krever, er levert"
+            + (f"; mangler for {', '.join(missing['navn'])}." if len(missing) else ".")
+        )
+        if required
+        else ""
+    )
     return tables
 
 
-def write_comment_template(out: Path, kommunenr: str, tertial: Tertial,
-                           threshold_pct: float = C.DEFAULT_THRESHOLD_PCT) -> tuple[Path, Path]:
+def write_comment_template(
+    out: Path, kommunenr: str, tertial: Tertial, threshold_pct: float = C.DEFAULT_THRESHOLD_PCT
+) -> tuple[Path, Path]:
     """``<out>/rapporter/kommentarmal_<kommunenr>_<YYYY-Tn>.{xlsx,csv}``: the figures that need a comment,
     with the comments already given, for leaders to fill in (docs/tertialrapport.md)."""
     inputs = comment_inputs(Path(out), kommunenr, tertial)
     required = C.required_comments(*inputs.values(), threshold_pct)
-    rows = C.template_frame(required, load_comments(Path(out), kommunenr, tertial), kommunenr,
-                            tertial.periode.kode)
+    rows = C.template_frame(required, load_comments(Path(out), kommunenr, tertial), kommunenr, tertial.periode.kode)
     return C.write_template(rows, Path(out) / "rapporter", f"kommentarmal_{kommunenr}_{tertial.kode}")
 
 
@@ -233,8 +250,9 @@ def _figure_uri(path: Path) -> str | None:
     return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, out: Path,
-                notes: list[str] | None = None) -> str:
+def render_html(
+    tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, out: Path, notes: list[str] | None = None
+) -> str:
     folder = Path(out) / "figurer" / tertial.periode.kode
     figures = {
         "avvik": _figure_uri(folder / f"avvik_rammeomrade_{kommunenr}.svg"),
@@ -254,25 +272,43 @@ def render_html(tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, ou
         num_cols = [k not in ("text", "lys") for k in kinds]
         if t.key == "sammendrag":
             num_cols.insert(2, False)
-        view[key] = {"key": t.key, "title": t.title, "headers": html_headers(t), "rows": html_rows(t),
-                     "note": t.note, "totals": t.totals, "num_cols": num_cols, "has_kr": "kr" in kinds,
-                     "wide": t.columns[1][2] == "text" and t.key != "sammendrag",
-                     "missing": getattr(t, "missing", [])}
+        view[key] = {
+            "key": t.key,
+            "title": t.title,
+            "headers": html_headers(t),
+            "rows": html_rows(t),
+            "note": t.note,
+            "totals": t.totals,
+            "num_cols": num_cols,
+            "has_kr": "kr" in kinds,
+            "wide": t.columns[1][2] == "text" and t.key != "sammendrag",
+            "missing": getattr(t, "missing", []),
+        }
     navn = codes.KOMMUNER.get(kommunenr, kommunenr)
     env = Environment(autoescape=select_autoescape(["html", "j2"]))
     template = env.from_string(
-        (resources.files("indicators.report") / "templates" / "tertial.html.j2").read_text(encoding="utf-8"))
+        (resources.files("indicators.report") / "templates" / "tertial.html.j2").read_text(encoding="utf-8")
+    )
 
     class _Tables(dict):
         def __getattr__(self, k):
             return self.get(k)
 
     return template.render(
-        title=f"Tertialrapport – {tertial.label}", kommune_navn=navn, kommunenr=kommunenr,
-        tertial_label=tertial.label, per_dato=tertial.per_dato, laget=dt.date.today().strftime("%d.%m.%Y"),
-        hovedpunkter=getattr(tables.get("sammendrag"), "highlights", []), merknader=notes or [],
-        detaljer=getattr(tables.get("detaljer_ansvar"), "areas", []), detaljer_ark=(D.SHEET_ANSVAR, D.SHEET_LINES),
-        tables=_Tables(view), figures=figures, store=Path(out).name, periode=tertial.periode.kode,  # no machine path
+        title=f"Tertialrapport – {tertial.label}",
+        kommune_navn=navn,
+        kommunenr=kommunenr,
+        tertial_label=tertial.label,
+        per_dato=tertial.per_dato,
+        laget=dt.date.today().strftime("%d.%m.%Y"),
+        hovedpunkter=getattr(tables.get("sammendrag"), "highlights", []),
+        merknader=notes or [],
+        detaljer=getattr(tables.get("detaljer_ansvar"), "areas", []),
+        detaljer_ark=(D.SHEET_ANSVAR, D.SHEET_LINES),
+        tables=_Tables(view),
+        figures=figures,
+        store=Path(out).name,
+        periode=tertial.periode.kode,  # no machine path
     )
 
 
@@ -286,11 +322,14 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
     wb = Workbook()
     info = wb.active
     info.title = "Om rapporten"
-    for row in (("Rapport", f"Tertialrapport – {tertial.label}"),
-                ("Kommune", f"{codes.KOMMUNER.get(kommunenr, kommunenr)} ({kommunenr})"),
-                ("Status per", tertial.per_dato), ("Periode", tertial.periode.kode),
-                ("Beløp", "i kroner (kr), som i datasettene"),
-                ("Symboler", "«:» prikket (færre enn 5 personer), tom celle = mangler")):
+    for row in (
+        ("Rapport", f"Tertialrapport – {tertial.label}"),
+        ("Kommune", f"{codes.KOMMUNER.get(kommunenr, kommunenr)} ({kommunenr})"),
+        ("Status per", tertial.per_dato),
+        ("Periode", tertial.periode.kode),
+        ("Beløp", "i kroner (kr), som i datasettene"),
+        ("Symboler", "«:» prikket (færre enn 5 personer), tom celle = mangler"),
+    ):
         info.append(row)
     info.column_dimensions["A"].width = 14
     info.column_dimensions["B"].width = 60
@@ -339,16 +378,28 @@ def write_pdf(html: str, path: Path) -> None:
     tmp.replace(path)
 
 
-def write_report(out: Path, kommunenr: str, tertial: Tertial,
-                 threshold_pct: float = C.DEFAULT_THRESHOLD_PCT, notes: list[str] | None = None) -> Report:
+def write_report(
+    out: Path,
+    kommunenr: str,
+    tertial: Tertial,
+    threshold_pct: float = C.DEFAULT_THRESHOLD_PCT,
+    notes: list[str] | None = None,
+) -> Report:
     """Write ``<out>/rapporter/tertialrapport_<kommunenr>_<YYYY-Tn>.{html,pdf,xlsx}``."""
     tables = build_tables(Path(out), kommunenr, tertial, threshold_pct)
     folder = Path(out) / "rapporter"
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"tertialrapport_{kommunenr}_{tertial.kode}"
     html = render_html(tables, kommunenr, tertial, Path(out), notes)
-    report = Report(kommunenr, tertial, tables, folder / f"{stem}.html", folder / f"{stem}.pdf",
-                    folder / f"{stem}.xlsx", notes=list(notes or []))
+    report = Report(
+        kommunenr,
+        tertial,
+        tables,
+        folder / f"{stem}.html",
+        folder / f"{stem}.pdf",
+        folder / f"{stem}.xlsx",
+        notes=list(notes or []),
+    )
     tmp = report.html.with_suffix(".html.tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(report.html)

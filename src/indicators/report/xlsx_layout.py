@@ -51,7 +51,7 @@ def sheet_name(table: Table, taken: set[str] | frozenset[str] = frozenset()) -> 
     base, n = name, 2
     while name.lower() in lower:
         suffix = f" ({n})"
-        name, n = base[:31 - len(suffix)].rstrip() + suffix, n + 1
+        name, n = base[: 31 - len(suffix)].rstrip() + suffix, n + 1
     return name
 
 

@@ -34,9 +34,19 @@ def _csv(df: pd.DataFrame, path: Path, written: list[Path], **kwargs) -> None:
 
 def _ledger_files(ledger: pd.DataFrame, kommunenr: str, out: Path, written: list[Path], plant: bool) -> None:
     """One file per month with the ERP's own headers (Ansvar, Tjeneste, Art, Beløp, Periode)."""
-    erp = ledger.rename(columns={"kommunenr": "Kommunenr", "periode": "Periode", "ansvar": "Ansvar",
-                                 "funksjon": "Tjeneste", "art": "Art", "belop": "Beløp",
-                                 "kontoklasse": "Kontoklasse", "prosjekt": "Prosjekt", "bilagsnr": "Bilagsnr"})
+    erp = ledger.rename(
+        columns={
+            "kommunenr": "Kommunenr",
+            "periode": "Periode",
+            "ansvar": "Ansvar",
+            "funksjon": "Tjeneste",
+            "art": "Art",
+            "belop": "Beløp",
+            "kontoklasse": "Kontoklasse",
+            "prosjekt": "Prosjekt",
+            "bilagsnr": "Bilagsnr",
+        }
+    )
     erp["Beløp"] = _fmt_amount(erp["Beløp"])
     erp["Tekst"] = "Bilag " + erp["Bilagsnr"]  # free text: ignored, never stored
     for periode, month in erp.groupby("Periode", sort=True):
@@ -49,16 +59,18 @@ def _ledger_files(ledger: pd.DataFrame, kommunenr: str, out: Path, written: list
         _csv(month, out / "regnskap" / f"regnskap_{kommunenr}_{periode[:4]}-{periode[4:]}.csv", written)
 
 
-def write_sample_data(out: Path, seed: int = 1, kommuner: list[str] | None = None,
-                      progress: Callable[[str], None] | None = None) -> list[Path]:
+def write_sample_data(
+    out: Path, seed: int = 1, kommuner: list[str] | None = None, progress: Callable[[str], None] | None = None
+) -> list[Path]:
     """Write the synthetic raw data set under ``out`` and return the files written."""
     kommuner = list(kommuner or TK_LOFOTEN)
     unknown = [k for k in kommuner if k not in MUNICIPALITIES]
     if unknown:
         from indicators.errors import UserError
 
-        raise UserError(f"Ukjent kommunenummer for eksempeldata: {', '.join(unknown)}. "
-                        f"Velg blant {', '.join(MUNICIPALITIES)}.")
+        raise UserError(
+            f"Ukjent kommunenummer for eksempeldata: {', '.join(unknown)}. Velg blant {', '.join(MUNICIPALITIES)}."
+        )
     out = Path(out)
     written: list[Path] = []
     ledgers, pops, places_all, vedtak_all = [], [], [], []
@@ -78,8 +90,7 @@ def write_sample_data(out: Path, seed: int = 1, kommuner: list[str] | None = Non
         ledger = finance.ledger(m, budget, rng, plant_kostra_faults=kommunenr == "1874")
         ledgers.append(ledger)
         _ledger_files(ledger, kommunenr, out, written, plant=kommunenr == "1874")
-        _csv(finance.forecast_adjustments(m), out / "prognosejustering" / f"prognosejustering_{kommunenr}.csv",
-             written)
+        _csv(finance.forecast_adjustments(m), out / "prognosejustering" / f"prognosejustering_{kommunenr}.csv", written)
         _csv(finance.balance(m), out / "balanse" / f"balanse_{kommunenr}.csv", written)
         pop = services.population(m, rng)
         pops.append(pop)
@@ -107,6 +118,12 @@ def write_sample_data(out: Path, seed: int = 1, kommuner: list[str] | None = Non
     for col in ("vedtak_dato", "soknad_dato", "fra_dato", "til_dato"):
         vedtak[col] = pd.to_datetime(vedtak[col].replace("", None)).astype("datetime64[ns]")
     vedtak["timer_per_uke"] = pd.to_numeric(vedtak["timer_per_uke"].str.replace(",", "."), errors="coerce")
-    write_kostra_files(out, pd.concat(ledgers, ignore_index=True), pd.concat(pops, ignore_index=True), written,
-                       places=pd.concat(places_all, ignore_index=True), vedtak=vedtak)
+    write_kostra_files(
+        out,
+        pd.concat(ledgers, ignore_index=True),
+        pd.concat(pops, ignore_index=True),
+        written,
+        places=pd.concat(places_all, ignore_index=True),
+        vedtak=vedtak,
+    )
     return written

@@ -17,8 +17,20 @@ from indicators.sample_data.municipalities import CENTRAL, MIXES, ORGANISATION, 
 YEARS = (2024, 2025, 2026)
 LAST_PERIOD = "202610"
 
-SKOLE_PROFIL = {1: 0.095, 2: 0.095, 3: 0.095, 4: 0.095, 5: 0.095, 6: 0.10, 7: 0.03, 8: 0.075, 9: 0.085,
-                10: 0.085, 11: 0.085, 12: 0.065}
+SKOLE_PROFIL = {
+    1: 0.095,
+    2: 0.095,
+    3: 0.095,
+    4: 0.095,
+    5: 0.095,
+    6: 0.10,
+    7: 0.03,
+    8: 0.075,
+    9: 0.085,
+    10: 0.085,
+    11: 0.085,
+    12: 0.065,
+}
 JEVN = {m: 1 / 12 for m in range(1, 13)}
 PROFILES = {"lonn": LONN_PROFIL, "jevn": JEVN, "skole": SKOLE_PROFIL}
 
@@ -38,8 +50,9 @@ def art_for_year(art: str, year: int) -> str:
 
 
 def organisation(m: Municipality) -> pd.DataFrame:
-    rows = [(m.kommunenr, a, n if m.kommunenr == "1874" or a != "2000" else "Grunnskolen", r)
-            for a, n, r, _ in ORGANISATION]
+    rows = [
+        (m.kommunenr, a, n if m.kommunenr == "1874" or a != "2000" else "Grunnskolen", r) for a, n, r, _ in ORGANISATION
+    ]
     return pd.DataFrame(rows, columns=["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"])
 
 
@@ -64,11 +77,13 @@ def _central_lines(m: Municipality, year: int, service_total: float) -> pd.DataF
     skatt = round(CENTRAL["skatt"] * s, -3)
     renter, avdrag, utbytte = (round(CENTRAL[k] * s, -3) for k in ("renter", "avdrag", "utbytte"))
     ramme = -(service_total + skatt + renter + avdrag + utbytte)  # the adopted budget balances
-    rows = [("9000", "Sentrale inntekter og finans", "800", "870", skatt, None),
-            ("9000", "Sentrale inntekter og finans", "840", "800", round(ramme, 0), None),
-            ("9000", "Sentrale inntekter og finans", "870", "500", renter, None),
-            ("9000", "Sentrale inntekter og finans", "870", "510", avdrag, None),
-            ("9000", "Sentrale inntekter og finans", "870", "905", utbytte, None)]
+    rows = [
+        ("9000", "Sentrale inntekter og finans", "800", "870", skatt, None),
+        ("9000", "Sentrale inntekter og finans", "840", "800", round(ramme, 0), None),
+        ("9000", "Sentrale inntekter og finans", "870", "500", renter, None),
+        ("9000", "Sentrale inntekter og finans", "870", "510", avdrag, None),
+        ("9000", "Sentrale inntekter og finans", "870", "905", utbytte, None),
+    ]
     return pd.DataFrame(rows, columns=["ansvar", "rammeomrade", "funksjon", "art", "belop", "periodiseringsnokkel"])
 
 
@@ -91,8 +106,9 @@ def budget(m: Municipality) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True)
     out["kommunenr"] = m.kommunenr
     out["aar"] = out["gjelder_fra"].str.slice(0, 4).astype(int)
-    return out[["kommunenr", "aar", "versjon", "ansvar", "funksjon", "art", "belop", "gjelder_fra",
-                "periodiseringsnokkel"]]
+    return out[
+        ["kommunenr", "aar", "versjon", "ansvar", "funksjon", "art", "belop", "gjelder_fra", "periodiseringsnokkel"]
+    ]
 
 
 def _periods() -> list[str]:
@@ -100,8 +116,9 @@ def _periods() -> list[str]:
     return out + [f"2026{mon:02d}" for mon in range(1, 11)]
 
 
-def ledger(m: Municipality, budsjett: pd.DataFrame, rng: np.random.Generator, plant_kostra_faults: bool = False
-           ) -> pd.DataFrame:
+def ledger(
+    m: Municipality, budsjett: pd.DataFrame, rng: np.random.Generator, plant_kostra_faults: bool = False
+) -> pd.DataFrame:
     """Monthly ledger lines (1–3 vouchers per account and month) following the revised budget
     with each area's over- or underspend, the salary profile and noise; period 13 holds year-end entries,
     ending with the year's result on funksjon 899 so the drift accounts sum to zero, as KOSTRA requires.
@@ -118,8 +135,9 @@ def ledger(m: Municipality, budsjett: pd.DataFrame, rng: np.random.Generator, pl
             frames.append(_year_end(m, lines, periode, rng))
             continue
         art = pd.to_numeric(lines["art"])
-        key = lines["periodiseringsnokkel"].where(lines["periodiseringsnokkel"].notna(),
-                                                  np.where((art >= 10) & (art <= 99), "lonn", "jevn"))
+        key = lines["periodiseringsnokkel"].where(
+            lines["periodiseringsnokkel"].notna(), np.where((art >= 10) & (art <= 99), "lonn", "jevn")
+        )
         share = np.array([PROFILES[k][mon] for k in key])
         drift = lines["ansvar"].map(ramme).map(lambda r, y=year: DRIFT.get(r, {}).get(y, 1.0)).to_numpy()
         if year == 2024 and mon in (6, 7, 8):  # one nurse hired through an agency in summer 2024
@@ -139,14 +157,27 @@ def ledger(m: Municipality, budsjett: pd.DataFrame, rng: np.random.Generator, pl
         frames.append(month)
         if mon in (3, 9):  # an investment project, financed by a loan: kontoklasse 0, left out of drift
             cost = round(float(rng.uniform(3e5, 9e5)) * m.skala, 2)
-            frames.append(pd.DataFrame({"ansvar": ["4000", "9000"], "funksjon": ["265", "870"], "art": ["230", "910"],
-                                        "belop": [cost, -cost], "periode": [periode] * 2, "kontoklasse": ["0"] * 2,
-                                        "bilagsnr": [str(voucher), str(voucher + 1)],
-                                        "prosjekt": ["P-2401 Omsorgsboliger Reine"] * 2}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "ansvar": ["4000", "9000"],
+                        "funksjon": ["265", "870"],
+                        "art": ["230", "910"],
+                        "belop": [cost, -cost],
+                        "periode": [periode] * 2,
+                        "kontoklasse": ["0"] * 2,
+                        "bilagsnr": [str(voucher), str(voucher + 1)],
+                        "prosjekt": ["P-2401 Omsorgsboliger Reine"] * 2,
+                    }
+                )
+            )
             voucher += 2
     if plant_kostra_faults:
-        frames.append(pd.DataFrame(KOSTRA_FAULTS, columns=["periode", "ansvar", "funksjon", "art", "belop"]).assign(
-            kontoklasse="1", bilagsnr=[f"FEIL-{i}" for i in range(len(KOSTRA_FAULTS))]))
+        frames.append(
+            pd.DataFrame(KOSTRA_FAULTS, columns=["periode", "ansvar", "funksjon", "art", "belop"]).assign(
+                kontoklasse="1", bilagsnr=[f"FEIL-{i}" for i in range(len(KOSTRA_FAULTS))]
+            )
+        )
     out = pd.concat(frames, ignore_index=True)
     out = pd.concat([out, _closing(out)], ignore_index=True)
     out["kommunenr"] = m.kommunenr
@@ -196,8 +227,16 @@ def _closing(ledger: pd.DataFrame) -> pd.DataFrame:
 def forecast_adjustments(m: Municipality) -> pd.DataFrame:
     """The refund for very resource-demanding users is paid the year after: the finance office adds
     it to the forecast in August (when the year's claim can be estimated)."""
-    rows = [(m.kommunenr, f"{y}08", "3500", round(-3_000_000 * m.skala * GROWTH[y], -3),
-             "Refusjon ressurskrevende tjenester for året utbetales neste år (anslag)") for y in YEARS]
+    rows = [
+        (
+            m.kommunenr,
+            f"{y}08",
+            "3500",
+            round(-3_000_000 * m.skala * GROWTH[y], -3),
+            "Refusjon ressurskrevende tjenester for året utbetales neste år (anslag)",
+        )
+        for y in YEARS
+    ]
     return pd.DataFrame(rows, columns=["kommunenr", "periode", "ansvar", "belop", "begrunnelse"])
 
 
@@ -214,8 +253,14 @@ def balance(m: Municipality) -> pd.DataFrame:
         2024: (-90_000, -176_000_000, -322_000_000, 13_400_000, 1_800_000),
         2025: (-1_900_000, -171_000_000, -335_000_000, 12_900_000, 1_200_000),
     }.items():
-        for post, v in (("disposisjonsfond", fond), ("langsiktig_gjeld", gjeld), ("pensjonsforpliktelser", pensjon),
-                        ("utlan", utlan), ("ubrukte_lanemidler", ubrukt), ("bundne_driftsfond", -3_200_000),
-                        ("akkumulert_merforbruk", AKKUMULERT_MERFORBRUK.get(m.kommunenr, {}).get(y, 0.0))):
+        for post, v in (
+            ("disposisjonsfond", fond),
+            ("langsiktig_gjeld", gjeld),
+            ("pensjonsforpliktelser", pensjon),
+            ("utlan", utlan),
+            ("ubrukte_lanemidler", ubrukt),
+            ("bundne_driftsfond", -3_200_000),
+            ("akkumulert_merforbruk", AKKUMULERT_MERFORBRUK.get(m.kommunenr, {}).get(y, 0.0)),
+        ):
             rows.append((m.kommunenr, y, f"{y}13", post, round(v * m.skala, 0)))
     return pd.DataFrame(rows, columns=["kommunenr", "aar", "periode", "post", "belop"])

@@ -18,23 +18,39 @@ from indicators.sample_data.municipalities import MUNICIPALITIES
 
 NOTE = "SYNTETISKE TALL laget av indicators sample-data for å prøve produktet; ikke fra SSB."
 GROUP = {"1874": "EKG14", "1859": "EKG14", "1860": "EKG11", "1865": "EKG11"}  # synthetic, not verified
-REGION_NAMES = {"EKG14": "KOSTRA-gruppe 14 (syntetisk)", "EKG11": "KOSTRA-gruppe 11 (syntetisk)",
-                "EAKUO": "Landet uten Oslo (syntetisk)"}
+REGION_NAMES = {
+    "EKG14": "KOSTRA-gruppe 14 (syntetisk)",
+    "EKG11": "KOSTRA-gruppe 11 (syntetisk)",
+    "EAKUO": "Landet uten Oslo (syntetisk)",
+}
 
 
-def _doc(table: str, label: str, dims: list[tuple[str, str, list[str], dict[str, str]]], values: list,
-         units: dict | None = None) -> dict:
+def _doc(
+    table: str,
+    label: str,
+    dims: list[tuple[str, str, list[str], dict[str, str]]],
+    values: list,
+    units: dict | None = None,
+) -> dict:
     dimension = {}
     for dim_id, dim_label, codes, labels in dims:
         cat = {"index": {c: i for i, c in enumerate(codes)}, "label": {c: labels.get(c, c) for c in codes}}
         if dim_id == "ContentsCode" and units:
             cat["unit"] = units
         dimension[dim_id] = {"label": dim_label, "category": cat}
-    return {"version": "2.0", "class": "dataset", "label": f"{table}: {label} (syntetisk)",
-            "source": "Statistisk sentralbyrå (syntetiske tall)", "updated": "2026-06-15T06:00:00Z",
-            "role": {"time": ["Tid"], "geo": [dims[0][0]], "metric": ["ContentsCode"]},
-            "id": [d[0] for d in dims], "size": [len(d[2]) for d in dims], "dimension": dimension,
-            "value": values, "extension": {"syntetisk": True, "merknad": NOTE}}
+    return {
+        "version": "2.0",
+        "class": "dataset",
+        "label": f"{table}: {label} (syntetisk)",
+        "source": "Statistisk sentralbyrå (syntetiske tall)",
+        "updated": "2026-06-15T06:00:00Z",
+        "role": {"time": ["Tid"], "geo": [dims[0][0]], "metric": ["ContentsCode"]},
+        "id": [d[0] for d in dims],
+        "size": [len(d[2]) for d in dims],
+        "dimension": dimension,
+        "value": values,
+        "extension": {"syntetisk": True, "merknad": NOTE},
+    }
 
 
 def population_doc(pop: pd.DataFrame) -> dict:
@@ -55,10 +71,18 @@ def population_doc(pop: pd.DataFrame) -> dict:
                 else:
                     values.append(int(by.get((r, y, a_i), 0)))
     names = {k: m.navn for k, m in MUNICIPALITIES.items()} | REGION_NAMES
-    return _doc("07459", "Folkemengde, etter region, alder, statistikkvariabel og år", [
-        ("Region", "region", regions, names), ("Alder", "alder", ages, {}),
-        ("ContentsCode", "statistikkvariabel", ["Personer1"], {"Personer1": "Personer"}),
-        ("Tid", "år", [str(y) for y in years], {})], values, {"Personer1": {"base": "personer", "decimals": 0}})
+    return _doc(
+        "07459",
+        "Folkemengde, etter region, alder, statistikkvariabel og år",
+        [
+            ("Region", "region", regions, names),
+            ("Alder", "alder", ages, {}),
+            ("ContentsCode", "statistikkvariabel", ["Personer1"], {"Personer1": "Personer"}),
+            ("Tid", "år", [str(y) for y in years], {}),
+        ],
+        values,
+        {"Personer1": {"base": "personer", "decimals": 0}},
+    )
 
 
 def expenditure_doc(ledger: pd.DataFrame, pop: pd.DataFrame, years: list[int]) -> dict:
@@ -68,8 +92,14 @@ def expenditure_doc(ledger: pd.DataFrame, pop: pd.DataFrame, years: list[int]) -
     led = ledger.assign(aar_r=ledger["periode"].str.slice(0, 4).astype(int))
     ndu = accounts.netto_driftsutgifter(led, by=["aar_r", "funksjon"]).reset_index()
     inhabitants = pop.groupby(["kommunenr", "aar"])["antall"].sum()
-    synthetic = {("EKG14", "FGK9"): 61_500, ("EKG14", "FGK8"): 27_400, ("EKG11", "FGK9"): 39_800,
-                 ("EKG11", "FGK8"): 19_900, ("EAKUO", "FGK9"): 37_900, ("EAKUO", "FGK8"): 18_700}
+    synthetic = {
+        ("EKG14", "FGK9"): 61_500,
+        ("EKG14", "FGK8"): 27_400,
+        ("EKG11", "FGK9"): 39_800,
+        ("EKG11", "FGK8"): 19_900,
+        ("EAKUO", "FGK9"): 37_900,
+        ("EAKUO", "FGK8"): 18_700,
+    }
     values = []
     for r in regions:
         for fgk, (_name, members) in FGK.items():
@@ -80,15 +110,24 @@ def expenditure_doc(ledger: pd.DataFrame, pop: pd.DataFrame, years: list[int]) -
                     sel = ndu[ndu["kommunenr"].eq(r) & ndu["aar_r"].eq(y) & ndu["funksjon"].isin(members)]
                     values.append(round(float(sel["belop"].sum()) / float(inhabitants[(r, y)])))
     names = {k: m.navn for k, m in MUNICIPALITIES.items()} | REGION_NAMES
-    return _doc("12362", "Utgifter til tjenesteområdene, kommunekonsern, etter region, funksjon, art, "
-                "statistikkvariabel og år", [
-                    ("KOKkommuneregion0000", "region", regions, names),
-                    ("KOKfunksjon0000", "funksjon", list(FGK), {k: v[0] for k, v in FGK.items()}),
-                    ("KOKart0000", "art", ["AGD2"], {"AGD2": "Netto driftsutgifter"}),
-                    ("ContentsCode", "statistikkvariabel", ["KOSbelopinnbygge0000"],
-                     {"KOSbelopinnbygge0000": "Beløp per innbygger (kr)"}),
-                    ("Tid", "år", [str(y) for y in years], {})],
-                values, {"KOSbelopinnbygge0000": {"base": "kr", "decimals": 0}})
+    return _doc(
+        "12362",
+        "Utgifter til tjenesteområdene, kommunekonsern, etter region, funksjon, art, statistikkvariabel og år",
+        [
+            ("KOKkommuneregion0000", "region", regions, names),
+            ("KOKfunksjon0000", "funksjon", list(FGK), {k: v[0] for k, v in FGK.items()}),
+            ("KOKart0000", "art", ["AGD2"], {"AGD2": "Netto driftsutgifter"}),
+            (
+                "ContentsCode",
+                "statistikkvariabel",
+                ["KOSbelopinnbygge0000"],
+                {"KOSbelopinnbygge0000": "Beløp per innbygger (kr)"},
+            ),
+            ("Tid", "år", [str(y) for y in years], {}),
+        ],
+        values,
+        {"KOSbelopinnbygge0000": {"base": "kr", "decimals": 0}},
+    )
 
 
 def care_docs(places: pd.DataFrame, vedtak: pd.DataFrame, years: list[int]) -> tuple[dict, dict]:
@@ -116,26 +155,59 @@ def care_docs(places: pd.DataFrame, vedtak: pd.DataFrame, years: list[int]) -> t
     names = {k: m.navn for k, m in MUNICIPALITIES.items()} | REGION_NAMES
 
     def doc(table, label, code, text, values):
-        return _doc(table, label, [("KOKkommuneregion0000", "region", regions, names),
-                                   ("ContentsCode", "statistikkvariabel", [code], {code: text}),
-                                   ("Tid", "år", [str(y) for y in years], {})], values,
-                    {code: {"base": "antall", "decimals": 0}})
+        return _doc(
+            table,
+            label,
+            [
+                ("KOKkommuneregion0000", "region", regions, names),
+                ("ContentsCode", "statistikkvariabel", [code], {code: text}),
+                ("Tid", "år", [str(y) for y in years], {}),
+            ],
+            values,
+            {code: {"base": "antall", "decimals": 0}},
+        )
 
-    return (doc("11875", "Institusjoner og plasser, etter region, statistikkvariabel og år", "KOSinstdispplass0000",
-                "Plasser i institusjon i alt", v_places),
-            doc("12292", "Beboere, brukere og årsverk i pleie og omsorg, etter region, statistikkvariabel og år",
-                "KOSkjerne80aarov0000", "Mottakere av hjemmetjenester 80 år og over", v_home))
+    return (
+        doc(
+            "11875",
+            "Institusjoner og plasser, etter region, statistikkvariabel og år",
+            "KOSinstdispplass0000",
+            "Plasser i institusjon i alt",
+            v_places,
+        ),
+        doc(
+            "12292",
+            "Beboere, brukere og årsverk i pleie og omsorg, etter region, statistikkvariabel og år",
+            "KOSkjerne80aarov0000",
+            "Mottakere av hjemmetjenester 80 år og over",
+            v_home,
+        ),
+    )
 
 
 def klass_doc(kommuner: list[str]) -> dict:
-    return {"correspondenceItems": [
-        {"sourceCode": k, "sourceName": MUNICIPALITIES[k].navn, "targetCode": GROUP[k],
-         "targetName": REGION_NAMES[GROUP[k]]} for k in kommuner],
-        "extension": {"syntetisk": True, "merknad": NOTE + " Gruppetilhørigheten er ikke bekreftet."}}
+    return {
+        "correspondenceItems": [
+            {
+                "sourceCode": k,
+                "sourceName": MUNICIPALITIES[k].navn,
+                "targetCode": GROUP[k],
+                "targetName": REGION_NAMES[GROUP[k]],
+            }
+            for k in kommuner
+        ],
+        "extension": {"syntetisk": True, "merknad": NOTE + " Gruppetilhørigheten er ikke bekreftet."},
+    }
 
 
-def write_kostra_files(out: Path, ledger: pd.DataFrame, pop: pd.DataFrame, written: list[Path],
-                       places: pd.DataFrame | None = None, vedtak: pd.DataFrame | None = None) -> None:
+def write_kostra_files(
+    out: Path,
+    ledger: pd.DataFrame,
+    pop: pd.DataFrame,
+    written: list[Path],
+    places: pd.DataFrame | None = None,
+    vedtak: pd.DataFrame | None = None,
+) -> None:
     folder = Path(out) / "kostra"
     folder.mkdir(parents=True, exist_ok=True)
     extra = {}
@@ -153,6 +225,8 @@ def write_kostra_files(out: Path, ledger: pd.DataFrame, pop: pd.DataFrame, writt
         written.append(path)
         if table:
             meta = folder / f"{name}.meta.json"
-            meta.write_text(json.dumps({"tabell": table, "syntetisk": True, "merknad": NOTE}, ensure_ascii=False,
-                                       indent=2), encoding="utf-8")
+            meta.write_text(
+                json.dumps({"tabell": table, "syntetisk": True, "merknad": NOTE}, ensure_ascii=False, indent=2),
+                encoding="utf-8",
+            )
             written.append(meta)

@@ -73,11 +73,35 @@ def decisions(m: Municipality, pop: pd.DataFrame, rng: np.random.Generator) -> p
                 timer = ""
                 if not avslag and tjeneste in ("hjemmesykepleie", "praktisk_bistand"):
                     timer = f"{rng.gamma(2.0, 2.5 if tjeneste == 'hjemmesykepleie' else 1.2):.1f}".replace(".", ",")
-                rows.append((m.kommunenr, pid, born, tjeneste, soknad.isoformat() if rng.random() > 0.1 else "",
-                             vedtak.isoformat(), "avslag" if avslag else "innvilget",
-                             fra.isoformat() if fra else "", til.isoformat() if til else "", timer))
-    return pd.DataFrame(rows, columns=["kommunenr", "bruker_id", "fodselsaar", "tjeneste", "soknad_dato",
-                                       "vedtak_dato", "utfall", "fra_dato", "til_dato", "timer_per_uke"])
+                rows.append(
+                    (
+                        m.kommunenr,
+                        pid,
+                        born,
+                        tjeneste,
+                        soknad.isoformat() if rng.random() > 0.1 else "",
+                        vedtak.isoformat(),
+                        "avslag" if avslag else "innvilget",
+                        fra.isoformat() if fra else "",
+                        til.isoformat() if til else "",
+                        timer,
+                    )
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "kommunenr",
+            "bruker_id",
+            "fodselsaar",
+            "tjeneste",
+            "soknad_dato",
+            "vedtak_dato",
+            "utfall",
+            "fra_dato",
+            "til_dato",
+            "timer_per_uke",
+        ],
+    )
 
 
 def places(m: Municipality) -> pd.DataFrame:
@@ -95,8 +119,11 @@ def places(m: Municipality) -> pd.DataFrame:
 
 # ansvar -> [(stillingskategori, FTE in Moskenes January 2024)]
 STAFF = {
-    "1100": [("administrasjon", 7.0)], "1200": [("administrasjon", 4.0)], "1300": [("administrasjon", 3.5)],
-    "2000": [("laerer", 17.0), ("assistent", 4.0)], "2100": [("barnehagelaerer", 5.0), ("fagarbeider", 6.0)],
+    "1100": [("administrasjon", 7.0)],
+    "1200": [("administrasjon", 4.0)],
+    "1300": [("administrasjon", 3.5)],
+    "2000": [("laerer", 17.0), ("assistent", 4.0)],
+    "2100": [("barnehagelaerer", 5.0), ("fagarbeider", 6.0)],
     "3000": [("administrasjon", 2.5)],
     "3100": [("sykepleier", 12.0), ("helsefagarbeider", 18.0), ("assistent", 6.0)],
     "3200": [("sykepleier", 7.0), ("helsefagarbeider", 11.0), ("assistent", 3.0)],
@@ -126,13 +153,45 @@ def staffing(m: Municipality, rng: np.random.Generator) -> pd.DataFrame:
                 sick = round(mulige * sick_rate * rng.uniform(0.7, 1.3), 1)
                 egen = round(sick * 0.22, 1)
                 agency_h = 0.0
-                if m.kommunenr == "1874" and ansvar == "3100" and cat == "sykepleier" and periode in (
-                        "202406", "202407", "202408"):
+                if (
+                    m.kommunenr == "1874"
+                    and ansvar == "3100"
+                    and cat == "sykepleier"
+                    and periode in ("202406", "202407", "202408")
+                ):
                     agency_h = 162.5  # one nurse from an agency in summer 2024
-                rows.append((m.kommunenr, periode, ansvar, cat, round(arsverk, 2), sick, mulige, round(budget, 2),
-                             egen, round(sick - egen, 1), round(arsverk * rng.uniform(1, 6), 1), agency_h,
-                             round(agency_h * 1150, 0)))
-    return pd.DataFrame(rows, columns=[
-        "kommunenr", "periode", "ansvar", "stillingskategori", "arsverk", "sykefravaer_dagsverk", "mulige_dagsverk",
-        "arsverk_budsjett", "sykefravaer_egenmeldt_dagsverk", "sykefravaer_legemeldt_dagsverk", "overtid_timer",
-        "vikarbyra_timer", "vikarbyra_kostnad"])
+                rows.append(
+                    (
+                        m.kommunenr,
+                        periode,
+                        ansvar,
+                        cat,
+                        round(arsverk, 2),
+                        sick,
+                        mulige,
+                        round(budget, 2),
+                        egen,
+                        round(sick - egen, 1),
+                        round(arsverk * rng.uniform(1, 6), 1),
+                        agency_h,
+                        round(agency_h * 1150, 0),
+                    )
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "kommunenr",
+            "periode",
+            "ansvar",
+            "stillingskategori",
+            "arsverk",
+            "sykefravaer_dagsverk",
+            "mulige_dagsverk",
+            "arsverk_budsjett",
+            "sykefravaer_egenmeldt_dagsverk",
+            "sykefravaer_legemeldt_dagsverk",
+            "overtid_timer",
+            "vikarbyra_timer",
+            "vikarbyra_kostnad",
+        ],
+    )

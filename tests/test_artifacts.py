@@ -118,6 +118,7 @@ def test_savings_rows_give_the_realisation_per_area_and_measure():
     assert t1["Realisert %"] == "89,8" and t1["Prognoseavvik (1000 kr)"] == "128,0" and t1["Vurdering"] == "● Grønn"
     t2 = next(r for r in per_measure if r["Tiltak"] == "T2")
     assert t2["Prognose år (1000 kr)"] == ".." and t2["Vurdering"] == "○ Ikke rapportert"
+    assert t1["Status"] == "Realisert"  # the status in words, not the contract's code «realisert»
 
 
 def test_key_figure_rows_have_value_unit_target_and_status_in_words():

@@ -142,15 +142,27 @@ def deviation_tables(avvik: pd.DataFrame) -> list[Table]:
     return [t1, t2]
 
 
+#: A measure's status (contract ``tiltak``) in words, as the report prints it.
+TILTAK_STATUS_NAVN = {
+    "identifisert": "Identifisert",
+    "utredet": "Utredet",
+    "vedtatt": "Vedtatt",
+    "iverksatt": "Iverksatt",
+    "realisert": "Realisert",
+    "forkastet": "Forkastet",
+}
+
+
 def savings_table(status: pd.DataFrame) -> list[Table]:
     s = status.sort_values("tiltak_id").copy()
+    s["status_navn"] = s["status"].map(TILTAK_STATUS_NAVN).fillna(s["status"])
     totals = tiltak_totals(status)
     whole = totals[totals["rammeomrade"].eq("Hele planen")]
     cols = [
         ("tiltak_id", "Tiltak", "text"),
         ("navn", "Navn", "text"),
         ("rammeomrade", "Rammeområde", "text"),
-        ("status", "Status", "text"),
+        ("status_navn", "Status", "text"),
         ("planlagt_aar", "Planlagt år", "kr"),
         ("planlagt_hittil", "Planlagt hittil", "kr"),
         ("realisert_hittil", "Realisert hittil", "kr"),

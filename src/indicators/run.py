@@ -262,6 +262,19 @@ def _inputs(out: Path, kommuner: list[str] | None, plan: dict) -> units.Inputs:
     return units.read_inputs(out, kommuner, plan)
 
 
+def _deviation_plan(periode: Periode) -> dict[str, set[int] | None]:
+    """What the deviation at P reads: (dataset -> years, None = every year): the ledger of P's year and the
+    year before (the last-year profile), the budget, its periodisation and forecast adjustments of P's year."""
+    y = periode.aar
+    return {
+        "regnskap": {y - 1, y},
+        "budsjett": {y},
+        "organisasjon": None,
+        "periodisering": {y},
+        "prognosejustering": {y},
+    }
+
+
 def compute_deviation(
     out: Path, periode: Periode, method: str, kommuner: list[str] | None
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
@@ -271,28 +284,12 @@ def compute_deviation(
         (avvik, warnings for the run log, notes for the summary: :func:`ledger_behind` on this year's ledger,
         read once with the rest).
     """
-    y = periode.aar
-    plan = {
-        "regnskap": {y - 1, y},
-        "budsjett": {y},
-        "organisasjon": None,
-        "periodisering": {y},
-        "prognosejustering": {y},
-    }
-    return units.deviation(_inputs(out, kommuner, plan), periode, method, kommuner)
+    return units.deviation(_inputs(out, kommuner, _deviation_plan(periode)), periode, method, kommuner)
 
 
 def compute_forecast_history(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
     """This period's forecast vintage by every method (for ``prognose_historikk``)."""
-    y = periode.aar
-    plan = {
-        "regnskap": {y - 1, y},
-        "budsjett": {y},
-        "organisasjon": None,
-        "periodisering": {y},
-        "prognosejustering": {y},
-    }
-    return units.vintage(_inputs(out, kommuner, plan), periode)
+    return units.vintage(_inputs(out, kommuner, _deviation_plan(periode)), periode)
 
 
 def _family_from_store(

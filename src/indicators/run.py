@@ -33,7 +33,6 @@ from indicators.io.store import (
 from indicators.kostra import kostra_sammenligning, read_stored, store_recorded
 from indicators.periods import Periode
 from indicators.quarantine import file_identity, mask_national_ids, write_record
-from indicators.report import charts
 from indicators.units import ledger_behind  # noqa: F401 - part of this module's interface
 
 #: The indicator families and the stored datasets each needs (required, optional).
@@ -422,6 +421,8 @@ def write_family_charts(out: Path, periode: Periode, data: ChartData, kommuner: 
     year, forecast errors of the closed year, savings realisation, FTE and temp-agency cost, project; and
     coverage against the neighbours (one chart with every municipality, drawn when any chart is asked for).
     A chart is drawn only when its frame is there."""
+    from indicators.report import charts  # matplotlib only when a chart is drawn (0,3 s of every start)
+
     folder = Path(out) / "figurer" / periode.kode
     paths: list[Path] = []
     if kommuner is not None and not kommuner:
@@ -482,6 +483,8 @@ def write_deviation_charts(
     avvik: pd.DataFrame, out: Path, periode: Periode, kommuner: list[str] | None = None
 ) -> list[str]:
     """The deviation and the forecast against budget per rammeområde, for ``kommuner`` (None: all in ``avvik``)."""
+    from indicators.report import charts  # matplotlib only when a chart is drawn (0,3 s of every start)
+
     paths: list[str] = []
     folder = Path(out) / "figurer" / periode.kode
     avvik = _only(avvik, kommuner)

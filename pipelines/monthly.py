@@ -109,32 +109,6 @@ class FanOut:
         return [f.result() for f in futures]
 
 
-def compute_indicators(
-    out_dir: Path,
-    p: Periode,
-    kommune: list[str] | None,
-    prognosemetode: str,
-    result: steps.RunResult,
-    figurer: str | list[str] | None = None,
-    dask: str | None = None,
-) -> None:
-    """Every indicator family for P as Prefect tasks (the units fanned out), and the deviation table as an
-    artifact."""
-    with FanOut(dask) as fan_out:
-        pipeline.compute_indicators(
-            out_dir,
-            p,
-            kommune,
-            prognosemetode,
-            result,
-            runner=prefect_step,
-            mapper=fan_out,
-            units_wanted=fan_out.size,
-            figurer=figurer,
-        )
-    deviation_artifact(result, p)
-
-
 def log_run(result: steps.RunResult, out: Path) -> None:
     """The run's own lines in the flow run's log (the Prefect UI): the summary, each file's reconciliation,
     every warning."""

@@ -133,7 +133,8 @@ def compute_indicators(
     process. Charts are drawn for ``figurer`` (:func:`indicators.run.chart_municipalities`: by default the
     home municipality or the run's ``kommuner``; ``"alle"`` for every one).
 
-    Shared by the monthly run and the tertial report; records outputs, warnings and skips in ``result``.
+    Part of the monthly run (the tertial report only reads what it stored); records outputs, warnings and
+    skips in ``result``.
     """
     reporter = reporter or get_reporter()
     mapper = mapper or direct_map

@@ -177,6 +177,24 @@ def test_vedtak_with_an_id_in_any_column_is_refused_without_the_number(tmp_path:
     assert fnr not in msg and fnr[1:] not in msg and value not in msg
 
 
+def test_a_file_named_with_an_id_is_refused_by_a_masked_name(tmp_path: Path):
+    """The file name would reach kilde_fil, the manifest and the logs: refused before it is read, and
+    neither the refusal nor the list of files not read repeats the number."""
+    fnr = ids(1, start=11)[0]
+    raw = tmp_path / "raw"
+    (raw / "vedtak").mkdir(parents=True)
+    (raw / "vedtak" / f"vedtak_{fnr}.csv").write_text(VEDTAK, encoding="utf-8")
+    (raw / "vedtak" / f"notat {fnr[:6]} {fnr[6:]}.pdf").write_text("x", encoding="utf-8")  # not a source file
+    ingest = read_sources(raw, "k1")
+    assert [r.reason for r in ingest.refusals] == [
+        "filnavnet inneholder det som ser ut som et fødselsnummer eller D-nummer; filen er ikke lest."
+    ]
+    assert not ingest.files
+    said = " ".join([*(str(r) for r in ingest.refusals), *(str(u) for u in ingest.unread_files), *ingest.notes])
+    assert f"vedtak_{MASK}.csv" in said and "Gi filen et navn uten personnummer" in said
+    assert fnr not in said and fnr[6:] not in said
+
+
 # --- every column of every source, through a whole run -------------------------------------------------------
 
 SOURCES_IN_RUN = [s for s in MINI if s not in ("kostra", "vedtak")]

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
+from indicators import privacy
 from indicators.contracts import SOURCES
 from indicators.contracts.base import normalise_header
 from indicators.errors import FileRefused, StepFailed
@@ -519,6 +520,40 @@ def _read_file(path: Path, source: str, kjoring_id: str) -> tuple[list[Validated
     return read, unread
 
 
+def _masked_path(path: Path) -> Path:
+    """``path`` with every national id in its file or folder names replaced by :data:`privacy.MASK`."""
+    return Path(*privacy.mask_ids(pd.Series(path.parts, dtype=object)).tolist())
+
+
+def refuse_id_file_names(
+    files: dict[str, list[Path]], unread: list[UnreadFile]
+) -> tuple[dict[str, list[Path]], list[UnreadFile], list[FileRefused]]:
+    """A file whose name holds a national id number (``vedtak_01019012345.csv``) is refused before it is
+    read: its name would otherwise reach ``kilde_fil``, the manifest and the logs. The refusal and the
+    list of files not read name it with the number masked.
+
+    Returns:
+        (the files to read, the files not read with masked names, the refusals).
+    """
+    names = pd.Series([str(p) for ps in files.values() for p in ps] + [str(u.path) for u in unread], dtype=object)
+    flagged = privacy.values_with_ids(names) if len(names) else set()
+    if not flagged:
+        return files, unread, []
+    refusals = [
+        FileRefused(
+            _masked_path(p),
+            "filnavnet inneholder det som ser ut som et fødselsnummer eller D-nummer; filen er ikke lest.",
+            "Gi filen et navn uten personnummer og lever den på nytt.",
+        )
+        for ps in files.values()
+        for p in ps
+        if str(p) in flagged
+    ]
+    kept = {source: [p for p in ps if str(p) not in flagged] for source, ps in files.items()}
+    masked = [replace(u, path=_masked_path(u.path)) if str(u.path) in flagged else u for u in unread]
+    return kept, masked, refusals
+
+
 def read_sources(
     raw_dir: Path,
     kjoring_id: str,
@@ -536,6 +571,8 @@ def read_sources(
     ingest = Ingest()
     raw_dir = Path(raw_dir)
     files, ingest.unread_files, ingest.notes = scan_raw(raw_dir)
+    files, ingest.unread_files, named = refuse_id_file_names(files, ingest.unread_files)
+    ingest.refusals.extend(named)
     if (raw_dir / "kostra").is_dir():  # an SSB answer that cannot be loaded stops the run, by name
         ingest.refusals.extend(check_recorded(raw_dir / "kostra"))
     for source, paths in files.items():

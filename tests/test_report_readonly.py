@@ -22,12 +22,13 @@ from indicators.report.tertial import MissingInStore, check_store, run_command
 RAW = "/srv/okonomi/raw"
 
 
-def store_hashes(out: Path) -> dict[str, str]:
-    """sha256 of every file and the name of every folder under ``out`` except ``rapporter/``."""
+def store_hashes(out: Path, skip: tuple[str, ...] = ("rapporter",)) -> dict[str, str]:
+    """sha256 of every file and the name of every folder under ``out``, except the top-level folders in
+    ``skip`` (by default the report's own ``rapporter/``)."""
     found = {}
     for path in sorted(Path(out).rglob("*")):
         rel = path.relative_to(out).as_posix()
-        if rel == "rapporter" or rel.startswith("rapporter/"):
+        if rel.split("/", 1)[0] in skip:
             continue
         found[rel] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "<mappe>"
     return found

@@ -257,21 +257,20 @@ def chart_municipalities(
     return [HOME_KOMMUNE] if HOME_KOMMUNE in present else [present[0]]
 
 
-def _inputs(out: Path, kommuner: list[str] | None, plan: dict) -> units.Inputs:
-    return units.read_inputs(out, kommuner, plan)
-
-
-def _deviation_plan(periode: Periode) -> dict[str, set[int] | None]:
-    """What the deviation at P reads: (dataset -> years, None = every year): the ledger of P's year and the
-    year before (the last-year profile), the budget, its periodisation and forecast adjustments of P's year."""
-    y = periode.aar
-    return {
-        "regnskap": {y - 1, y},
-        "budsjett": {y},
+def _deviation_plan(aar: int, *, history: bool = False) -> dict[str, set[int] | None]:
+    """What the deviation of year ``aar`` reads (dataset -> years, None = every year): the ledger of the year
+    and the year before (the last-year profile), the year's budget, periodisation and forecast adjustments;
+    with ``history`` also the year's stored forecast vintages (``prognose_historikk``)."""
+    plan: dict[str, set[int] | None] = {
+        "regnskap": {aar - 1, aar},
+        "budsjett": {aar},
         "organisasjon": None,
-        "periodisering": {y},
-        "prognosejustering": {y},
+        "periodisering": {aar},
+        "prognosejustering": {aar},
     }
+    if history:
+        plan["prognose_historikk"] = {aar}
+    return plan
 
 
 def compute_deviation(
@@ -283,12 +282,12 @@ def compute_deviation(
         (avvik, warnings for the run log, notes for the summary: :func:`ledger_behind` on this year's ledger,
         read once with the rest).
     """
-    return units.deviation(_inputs(out, kommuner, _deviation_plan(periode)), periode, method, kommuner)
+    return units.deviation(units.read_inputs(out, kommuner, _deviation_plan(periode.aar)), periode, method, kommuner)
 
 
 def compute_forecast_history(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
     """This period's forecast vintage by every method (for ``prognose_historikk``)."""
-    return units.vintage(_inputs(out, kommuner, _deviation_plan(periode)), periode)
+    return units.vintage(units.read_inputs(out, kommuner, _deviation_plan(periode.aar)), periode)
 
 
 def _family_from_store(
@@ -373,29 +372,12 @@ def store_kostra(raw: Path, out: Path) -> list[str]:
 
 def year_history(out: Path, aar: int, last_month: int, kommuner: list[str] | None) -> pd.DataFrame:
     """Vintages for months 1 … last_month of a year: stored where a run made them, else reconstructed."""
-    plan = {
-        "regnskap": {aar - 1, aar},
-        "budsjett": {aar},
-        "organisasjon": None,
-        "periodisering": {aar},
-        "prognosejustering": {aar},
-        "prognose_historikk": {aar},
-    }
-    return units.year_history(_inputs(out, kommuner, plan), aar, last_month)
+    return units.year_history(units.read_inputs(out, kommuner, _deviation_plan(aar, history=True)), aar, last_month)
 
 
 def compute_forecast_accuracy(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame | None:
     """How each method's forecasts for last year came out, once last year is closed (period 13 stored)."""
-    last = periode.aar - 1
-    plan = {
-        "regnskap": {last - 1, last},
-        "budsjett": {last},
-        "organisasjon": None,
-        "periodisering": {last},
-        "prognosejustering": {last},
-        "prognose_historikk": {last},
-    }
-    return units.accuracy(_inputs(out, kommuner, plan), periode)
+    return units.accuracy(units.read_inputs(out, kommuner, _deviation_plan(periode.aar - 1, history=True)), periode)
 
 
 @dataclass

@@ -1,6 +1,5 @@
 """Prefect's test harness, started once for the whole session (about 10–15 s), and the sample store."""
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -8,6 +7,7 @@ import pytest
 from prefect.testing.utilities import prefect_test_harness
 
 from indicators.cli import main
+from tests.test_report_readonly import store_hashes
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -18,14 +18,6 @@ def prefect_harness():
         yield
 
 
-def _fingerprint(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory, prefect_harness) -> Path:
     """The committed sample data (data/raw) run once for 2026-10 into a temporary store, shared by the
@@ -34,9 +26,9 @@ def sample_store(tmp_path_factory, prefect_harness) -> Path:
     depend on another's writes."""
     out = tmp_path_factory.mktemp("store")
     assert main(["run", "--period", "2026-10", "--raw", str(REPO / "data" / "raw"), "--out", str(out)]) == 0
-    before = _fingerprint(out)
+    before = store_hashes(out, skip=())
     yield out
-    changed = sorted(set(before.items()) ^ set(_fingerprint(out).items()))
+    changed = sorted(set(before.items()) ^ set(store_hashes(out, skip=()).items()))
     assert not changed, f"a test wrote into the shared sample store: {sorted({k for k, _ in changed})[:10]}"
 
 

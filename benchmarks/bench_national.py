@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from indicators.codes.kommuner import kommuner as kommuner_klass131
+from indicators.compute.deviation import compute_avvik
 from indicators.contracts import SOURCES
-from indicators.deviation import compute_avvik
-from indicators.io.readers import read_raw_file
+from indicators.ingest.readers import read_raw_file
+from indicators.ingest.validation import validate_table
 from indicators.periods import Periode
-from indicators.validation import validate_table
 
 
 def panel(n_kommuner: int, lines: int, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -2,7 +2,7 @@
 
 Measures, on the sample data (``data/raw``, period 2026-10, four municipalities):
 
-1. the chosen design (``indicators.io.transaction``): lock + hard-link clone of the live store, and the
+1. the chosen design (``indicators.store.transaction``): lock + hard-link clone of the live store, and the
    commit of a run's changes; and the clone of a store with as many files as a national one;
 2. Delta Lake (``deltalake``): replacing one period of ``regnskap`` (overwrite with a predicate), and what
    the README's plain readers (pandas over the folder, DuckDB ``read_parquet`` over ``**/*.parquet``)
@@ -34,10 +34,10 @@ import pyarrow as pa
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from indicators.io.store import read_dataset, write_dataset  # noqa: E402
-from indicators.io.transaction import StoreTransaction  # noqa: E402
 from indicators.periods import Periode  # noqa: E402
-from indicators.pipeline import execute_run  # noqa: E402
+from indicators.steps.pipeline import execute_run  # noqa: E402
+from indicators.store.parquet import read_dataset, write_dataset  # noqa: E402
+from indicators.store.transaction import StoreTransaction  # noqa: E402
 
 
 def timed(fn, *args, repeat: int = 3, **kwargs) -> tuple[float, object]:

@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python benchmarks/profile_national.py [--lines 1e6] [--raw DIR] [--top 30]``.
 
-Runs :func:`indicators.pipeline.execute_run` (the monthly run without Prefect: the direct runner, wrapped to time
+Runs :func:`indicators.steps.pipeline.execute_run` (the monthly run without Prefect: the direct runner, wrapped to time
 each step) on the national panel of ``national_data.py`` for period 2026-05, under cProfile. Prints the steps by
 time and the functions by cumulative time; the profile is written to ``<work>/national.prof`` for snakeviz or
 ``python -m pstats``. The store and the raw data are written in a temporary folder and removed.
@@ -23,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from national_data import RUN_PERIOD, write_panel  # noqa: E402
 
-from indicators import pipeline  # noqa: E402
 from indicators.periods import Periode  # noqa: E402
+from indicators.steps import pipeline  # noqa: E402
 
 
 def main() -> None:

@@ -3,7 +3,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from indicators.agreements import samarbeidsavtaler_indikatorer
+from indicators.compute.agreements import samarbeidsavtaler_indikatorer
 
 AVTALER = pd.DataFrame(
     {

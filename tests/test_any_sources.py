@@ -1,6 +1,6 @@
 """Any set of sources runs (issue: «Any real delivery runs»): each indicator family is computed when its
 own inputs are in the store and skipped with the reason otherwise; nothing assumes the ledger. The run is
-driven without Prefect (``indicators.pipeline`` with the direct runner), so many combinations stay cheap."""
+driven without Prefect (``indicators.steps.pipeline`` with the direct runner), so many combinations stay cheap."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from indicators.errors import NothingToRead, RunRefused, StepFailed
 from indicators.periods import Periode
-from indicators.pipeline import execute_run
-from indicators.run import INDICATOR_INPUTS
+from indicators.steps.pipeline import execute_run
+from indicators.steps.run import INDICATOR_INPUTS
 
 REPO = Path(__file__).resolve().parents[1]
 PERIOD = Periode(2025, 6)

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.io import readers
-from indicators.io.readers import LINE, read_csv_text
+from indicators.ingest import readers
+from indicators.ingest.readers import LINE, read_csv_text
 
 
 def both_paths(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[readers.RawTable, readers.RawTable]:

@@ -4,8 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from indicators.cli import main
+from indicators_flows.cli import main
 
 
 def test_validate_prints_the_reconciliation_and_writes_nothing(examples: Path, tmp_path: Path, capsys):

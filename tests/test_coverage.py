@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from indicators.compute.coverage import care_counts, coverage, dekningsgrad
 from indicators.contracts import SOURCES
-from indicators.coverage import care_counts, coverage, dekningsgrad
-from indicators.io.readers import read_raw_file
+from indicators.ingest.readers import read_raw_file
+from indicators.ingest.validation import validate_table
 from indicators.periods import Periode
-from indicators.validation import validate_table
 
 
 def _load(root: Path, source: str) -> pd.DataFrame:
@@ -105,7 +105,7 @@ def test_only_counts_leave_the_aggregation():
 def test_no_count_of_one_to_four_persons_is_stored():
     """SSB's «:» on the way into the store: counts of 1–4 persons and statistics over 1–4 persons are empty and
     flagged; 0 and 5+ are kept; coverage from the stored counts is prikket where an input was."""
-    from indicators.coverage import suppress_counts, suppress_coverage
+    from indicators.compute.coverage import suppress_counts, suppress_coverage
 
     many = [
         (f"Q{i}", 1940, "praktisk_bistand", "innvilget", "2025-01-01", None, "2024-12-01", None, None) for i in range(6)

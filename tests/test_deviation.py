@@ -5,11 +5,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from indicators.compute.deviation import LONN_PROFIL, UTEN_RAMMEOMRADE, compute_avvik
 from indicators.contracts import SOURCES
-from indicators.deviation import LONN_PROFIL, UTEN_RAMMEOMRADE, compute_avvik
-from indicators.io.readers import read_raw_file
+from indicators.ingest.readers import read_raw_file
+from indicators.ingest.validation import validate_table
 from indicators.periods import Periode
-from indicators.validation import validate_table
 
 AMOUNTS = ["budsjett_aar", "budsjett_hittil", "regnskap_hittil", "avvik_hittil", "prognose_aar", "prognose_avvik"]
 

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from indicators.deviation import compute_avvik
-from indicators.drilldown import ledger_lines
+from indicators.compute.deviation import compute_avvik
+from indicators.compute.drilldown import ledger_lines
 from indicators.periods import Periode
 
 LEDGER = pd.DataFrame(

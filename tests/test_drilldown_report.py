@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from indicators.deviation import compute_avvik
-from indicators.ingest import read_sources
+from indicators.compute.deviation import compute_avvik
+from indicators.ingest.sources import read_sources
 from indicators.periods import Periode, Tertial
 from indicators.report import details as D
 from indicators.report.tables import Table

@@ -3,11 +3,11 @@
 from pathlib import Path
 
 import pytest
+from indicators_flows.cli import _chart_choice
 
-from indicators.cli import _chart_choice
 from indicators.errors import UserError
-from indicators.run import chart_municipalities
 from indicators.settings import load_settings
+from indicators.steps.run import chart_municipalities
 
 PRESENT = ["1859", "1860", "1865", "1874"]
 
@@ -47,8 +47,9 @@ def test_fan_out_settings_from_file_then_environment(tmp_path: Path):
 
 
 def test_a_report_without_its_municipalitys_charts_says_how_to_draw_them(tmp_path: Path):
+    from indicators_flows.tertial import missing_charts
+
     from indicators.periods import Tertial
-    from pipelines.tertial import missing_charts
 
     t = Tertial.parse("2026-T2")
     (tmp_path / "figurer" / "202608").mkdir(parents=True)

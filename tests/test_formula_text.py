@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from indicators_flows.cli import main
 from openpyxl import load_workbook
 
-from indicators.cli import main
 from indicators.contracts import SOURCES
 from indicators.contracts.base import normalise_header
-from indicators.ingest import read_sources
-from indicators.io.csv_safe import PLAIN_NUMBER, csv_text, needs_quote, safe_value
+from indicators.ingest.sources import read_sources
 from indicators.periods import Periode, Tertial
-from indicators.pipeline import execute_run
 from indicators.report.tertial import build_tables, write_xlsx
+from indicators.steps.pipeline import execute_run
+from indicators.store.csv_safe import PLAIN_NUMBER, csv_text, needs_quote, safe_value
 from tests.test_any_sources import MINI, make_raw
 
 TERTIAL = Tertial.parse("2025-T1")

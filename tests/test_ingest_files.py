@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from indicators.compute.project import prosjektstatus
 from indicators.contracts import SOURCES
 from indicators.contracts.outputs import SCHEMAS
 from indicators.errors import FileRefused
-from indicators.ingest import read_sources
-from indicators.io.readers import read_raw_file
+from indicators.ingest.readers import read_raw_file
+from indicators.ingest.sources import read_sources
+from indicators.ingest.validation import validate_table
 from indicators.periods import Periode
-from indicators.project import prosjektstatus
-from indicators.validation import validate_table
 
 HEADER = "kommunenr;periode;ansvar;funksjon;art;belop"
 
@@ -367,7 +367,7 @@ def test_xlsx_cells_right_of_the_last_header_are_listed_not_cut(tmp_path: Path):
 def test_manifest_names_unread_files_and_duplicate_lines(tmp_path: Path):
     import json
 
-    from indicators.run import RunResult, write_manifest
+    from indicators.steps.run import RunResult, write_manifest
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     folder = source_dir(raw)

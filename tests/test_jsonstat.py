@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indicators.io.jsonstat import JsonStatError, collection_items, read_dataset, units
+from indicators.external.jsonstat import JsonStatError, collection_items, read_dataset, units
 
 DATA = Path(__file__).resolve().parent / "data" / "jsonstat"
 

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.key_figures import complete_years, nokkeltall
+from indicators.compute.key_figures import complete_years, nokkeltall
 from indicators.periods import Periode
 
 

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from indicators.compute.key_figures import nokkeltall
 from indicators.contracts import SOURCES
-from indicators.io.readers import read_raw_file
-from indicators.key_figures import nokkeltall
+from indicators.ingest.readers import read_raw_file
+from indicators.ingest.validation import validate_table
 from indicators.periods import Periode
-from indicators.validation import validate_table
 
 
 def _load(root: Path, source: str) -> pd.DataFrame:
@@ -71,8 +71,8 @@ def test_stock_ratios_unchanged_through_the_next_year(example):
 
 def test_stock_rows_stay_with_their_period_in_the_store(example, tmp_path):
     """A stock row of 202608 (aar 2025) is stored in the 202608 file and found by period or by its year."""
-    from indicators.io.store import read_filtered
-    from indicators.run import write_output
+    from indicators.steps.run import write_output
+    from indicators.store.parquet import read_filtered
 
     regnskap, balanse, _ = example
     for p in ("202603", "202608"):

@@ -3,10 +3,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from indicators.compute.kostra_control import kostra_kontroll, records
 from indicators.contracts import SOURCES
-from indicators.io.readers import read_raw_file
-from indicators.kostra_control import kostra_kontroll, records
-from indicators.validation import validate_table
+from indicators.ingest.readers import read_raw_file
+from indicators.ingest.validation import validate_table
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -127,9 +127,9 @@ def test_ssb_cases_trace_to_ssb_and_explain_every_difference():
 
 
 def read_ssb_records(path: Path) -> pd.DataFrame:
-    """A KOSTRA record file through the product's reader (indicators.io.kostra_records): one ledger row per
+    """A KOSTRA record file through the product's reader (indicators.ingest.kostra_records): one ledger row per
     account (kr), a quarter booked in its last month, an annual file in period 13."""
-    from indicators.io.kostra_records import ledger_rows, parse_record_file
+    from indicators.ingest.kostra_records import ledger_rows, parse_record_file
 
     ledger = ledger_rows([parse_record_file(path)])[0]
     return ledger.assign(belop=ledger["belop"].astype(float))

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from indicators.kostra import _indicator_values
+from indicators.compute.kostra import _indicator_values
 
 
 def _pop(rows):

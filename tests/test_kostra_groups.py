@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from indicators.compute.kostra import groups_in_year, kostra_sammenligning
 from indicators.errors import FileRefused
-from indicators.ingest import read_sources
-from indicators.kostra import check_recorded, groups_in_year, kostra_sammenligning, load_recorded
+from indicators.external.kostra_answers import check_recorded, load_recorded
+from indicators.ingest.sources import read_sources
 
 DATA = Path(__file__).resolve().parent / "data"
 KLASS = DATA / "klass" / "klass_131_112_to_perioder.json"

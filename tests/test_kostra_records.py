@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.ingest import read_sources
-from indicators.io import kostra_records as kr
+from indicators.ingest import kostra_records as kr
+from indicators.ingest.sources import read_sources
 
 DATA = Path(__file__).parent / "data" / "kostra_records"
 SSB_FILE = DATA / "ssb_0A_V2019_K4_R040200_OK.dat"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from indicators.contracts import SOURCES
-from indicators.ingest import read_sources
-from indicators.io.readers import LINE, _arrow_frame, decode, read_raw_file
-from indicators.validation import validate_table
+from indicators.ingest.readers import LINE, _arrow_frame, decode, read_raw_file
+from indicators.ingest.sources import read_sources
+from indicators.ingest.validation import validate_table
 
 HEADER = "kommunenr;periode;ansvar;funksjon;art;belop;kontoklasse;bilagsnr;prosjekt"
 

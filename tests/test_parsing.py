@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.parsing import normalise_periode, pad_codes, parse_dates, parse_integers, parse_numbers
+from indicators.ingest.parsing import normalise_periode, pad_codes, parse_dates, parse_integers, parse_numbers
 
 
 @pytest.mark.parametrize(

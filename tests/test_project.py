@@ -1,7 +1,7 @@
 import pandas as pd
 
+from indicators.compute.project import plan_dates, prosjektstatus, work_package_summary
 from indicators.periods import Periode
-from indicators.project import plan_dates, prosjektstatus, work_package_summary
 
 
 def test_plan_dates_day_quarter_and_month():

@@ -18,9 +18,9 @@ import pandas as pd
 import pytest
 
 from indicators.api import load
+from indicators.ingest.quarantine import SHA_COLUMN
 from indicators.periods import Periode
-from indicators.pipeline import execute_run
-from indicators.quarantine import SHA_COLUMN
+from indicators.steps.pipeline import execute_run
 
 PERIOD = Periode(2025, 6)
 JUNE, MAY = "regnskap_2025-06.csv", "regnskap_2025-05.csv"

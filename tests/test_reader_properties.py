@@ -10,8 +10,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.ingest import read_sources
-from indicators.parsing import parse_numbers
+from indicators.ingest.parsing import parse_numbers
+from indicators.ingest.sources import read_sources
 
 BOUNDED = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

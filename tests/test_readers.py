@@ -7,8 +7,8 @@ from openpyxl import Workbook
 
 from indicators.contracts import SOURCES
 from indicators.errors import FileRefused
-from indicators.io.readers import read_raw_file
-from indicators.validation import validate_table
+from indicators.ingest.readers import read_raw_file
+from indicators.ingest.validation import validate_table
 
 LEDGER = 'kommunenr{d}periode{d}ansvar{d}funksjon{d}art{d}belop\n1874{d}202506{d}1000{d}120{d}10{d}"-1 234,50"\n'
 

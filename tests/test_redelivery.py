@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.io.store import Replaced, read_dataset, write_dataset
 from indicators.periods import Periode
-from indicators.pipeline import execute_run
-from indicators.run import summary_rows
+from indicators.steps.pipeline import execute_run
+from indicators.steps.run import summary_rows
+from indicators.store.parquet import Replaced, read_dataset, write_dataset
 
 PERIOD = Periode(2025, 6)
 JUNE = "regnskap_2025-06.csv"

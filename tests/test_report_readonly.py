@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from indicators_flows.cli import main
 
-from indicators.cli import main
-from indicators.io.store import write_dataset
 from indicators.periods import Tertial
 from indicators.report.tertial import MissingInStore, check_store, run_command
+from indicators.store.parquet import write_dataset
 
 RAW = "/srv/okonomi/raw"
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from indicators.contracts import SOURCES
-from indicators.ingest import read_sources
+from indicators.ingest.sources import read_sources
 from indicators.sample_data import write_sample_data
 
 

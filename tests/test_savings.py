@@ -3,11 +3,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from indicators.compute.savings import tiltak_status, tiltak_totals
 from indicators.contracts import SOURCES
-from indicators.io.readers import read_raw_file
+from indicators.ingest.readers import read_raw_file
+from indicators.ingest.validation import validate_table
 from indicators.periods import Periode
-from indicators.savings import tiltak_status, tiltak_totals
-from indicators.validation import validate_table
 
 
 def _load(root: Path, source: str) -> pd.DataFrame:

@@ -6,8 +6,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from indicators.io.jsonstat import read_dataset
-from indicators.io.ssb import StatBankClient, StatBankError
+from indicators.external.jsonstat import read_dataset
+from indicators.external.ssb import StatBankClient, StatBankError
 
 DOC = {
     "version": "2.0",
@@ -115,7 +115,8 @@ def test_klass_correspondence(tmp_path: Path):
 
 
 def test_klass_answer_with_two_periods_is_saved_whole_and_loads_with_its_periods(tmp_path: Path):
-    from indicators.kostra import groups_in_year, load_recorded
+    from indicators.compute.kostra import groups_in_year
+    from indicators.external.kostra_answers import load_recorded
 
     recorded = json.loads((Path(__file__).parent / "data" / "klass" / "klass_131_112_to_perioder.json").read_text())
 

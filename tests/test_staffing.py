@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
+from indicators.compute.staffing import bemanning_indikatorer
 from indicators.periods import Periode
-from indicators.staffing import bemanning_indikatorer
 
 B = pd.DataFrame(
     {

@@ -10,8 +10,8 @@ import pytest
 
 from indicators.contracts import SOURCES
 from indicators.errors import FileRefused
-from indicators.ingest import read_sources
-from indicators.io.statbank_files import read_statbank_file
+from indicators.ingest.sources import read_sources
+from indicators.ingest.statbank_files import read_statbank_file
 
 DATA = Path(__file__).resolve().parent / "data" / "statbank"
 SPEC = SOURCES["befolkning"]

@@ -12,8 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import indicators as ind
-from indicators.io.store import OldStoreLayout, read_dataset, write_dataset
-from indicators.run import write_quarantine
+from indicators.steps.run import write_quarantine
+from indicators.store.parquet import OldStoreLayout, read_dataset, write_dataset
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -212,7 +212,7 @@ def test_reader_unifies_schemas_across_files(tmp_path):
 
 def test_kostra_grupper_loads(tmp_path):
     """Issue 9: ``ind.load("kostra_grupper")`` failed on every store (kommunenr typed differently)."""
-    from indicators.kostra import store_recorded
+    from indicators.store.kostra import store_recorded
 
     store_recorded(REPO / "data" / "raw" / "kostra", tmp_path)
     groups = ind.load("kostra_grupper", out=tmp_path, kommune=1874)

@@ -18,7 +18,7 @@ import pytest
 
 import indicators as ind
 from indicators.errors import UserError
-from indicators.io.store import dataset_names, read_dataset, read_schema, write_dataset
+from indicators.store.parquet import dataset_names, read_dataset, read_schema, write_dataset
 
 
 def _duckdb(out: Path, name: str, where: str = "") -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """Issue 10: one monthly run reads each stored dataset at most once per municipality.
 
-The store's one read entry point (``indicators.io.store.read_dataset``; ``read_filtered`` calls it) is
+The store's one read entry point (``indicators.store.parquet.read_dataset``; ``read_filtered`` calls it) is
 wrapped in every module that holds it, and the monthly run of the committed sample data (4 municipalities,
 2026-10, no Prefect: ``pipeline.execute_run``) is run in two units of two municipalities each, as a
 fan-out would run it. Every read is recorded with the step it happened in."""
@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators import pipeline, units
-from indicators.io import store
 from indicators.periods import Periode
+from indicators.steps import pipeline, units
+from indicators.store import parquet as store
 
 REPO = Path(__file__).resolve().parents[1]
 KOMMUNER = ["1859", "1860", "1865", "1874"]

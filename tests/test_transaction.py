@@ -2,7 +2,7 @@
 (or, killed during its commit, the whole run once the next start has rolled it forward); a second run into
 the same store stops with a plain message and writes nothing; the next run succeeds.
 
-The runs are driven without Prefect (``indicators.pipeline.execute_run``) in subprocesses that are killed
+The runs are driven without Prefect (``indicators.steps.pipeline.execute_run``) in subprocesses that are killed
 with SIGKILL after random delays; the next process is started ahead (imports done) so the delays are spent
 inside runs, which keeps the test bounded (about 40 s)."""
 
@@ -24,9 +24,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from indicators.errors import UserError
-from indicators.io.transaction import JOURNAL, LOCK_FILE, STAGING_DIR, StoreBusy, StoreTransaction, recover
 from indicators.periods import Periode
-from indicators.pipeline import execute_run
+from indicators.steps.pipeline import execute_run
+from indicators.store.transaction import JOURNAL, LOCK_FILE, STAGING_DIR, StoreBusy, StoreTransaction, recover
 from tests.test_any_sources import make_raw
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, {repo!r})
 from indicators.errors import UserError
 from indicators.periods import Periode
-from indicators.pipeline import execute_run
+from indicators.steps.pipeline import execute_run
 print("klar", flush=True)
 sys.stdin.readline()
 try:
@@ -216,7 +216,7 @@ def test_a_run_into_a_busy_store_stops_at_once_and_writes_nothing(stores, tmp_pa
 
 
 def test_the_cli_refuses_a_second_run_with_exit_1(examples: Path, tmp_path: Path, capsys):
-    from indicators.cli import main
+    from indicators_flows.cli import main
 
     out = tmp_path / "out"
     with StoreTransaction(out, "20261130T021400-abcdef"):
@@ -229,8 +229,8 @@ def test_the_cli_refuses_a_second_run_with_exit_1(examples: Path, tmp_path: Path
 
 def test_a_failed_run_stores_nothing(tmp_path: Path, monkeypatch):
     """A step that fails after the clean data were stored (the charts) leaves the store as before."""
-    from indicators import run as steps
     from indicators.errors import StepFailed
+    from indicators.steps import run as steps
 
     raw = make_raw(tmp_path, ("regnskap", "budsjett"))
     for f in (raw / "regnskap").glob("regnskap_2024*"):

@@ -8,9 +8,9 @@ import pytest
 from indicators.contracts import SOURCES
 from indicators.contracts.vedtak import is_national_id
 from indicators.errors import FileRefused
-from indicators.ingest import read_sources
-from indicators.io.readers import read_raw_file
-from indicators.validation import validate_table
+from indicators.ingest.readers import read_raw_file
+from indicators.ingest.sources import read_sources
+from indicators.ingest.validation import validate_table
 
 
 def _validate(tmp_path: Path, source: str, text: str):

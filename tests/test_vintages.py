@@ -1,9 +1,9 @@
 import pandas as pd
 import pytest
 
-from indicators.deviation import compute_avvik
+from indicators.compute.deviation import compute_avvik
+from indicators.compute.vintages import forecast_accuracy, forecast_history
 from indicators.periods import Periode
-from indicators.vintages import forecast_accuracy, forecast_history
 
 LEDGER = pd.DataFrame(
     [(f"2025{m:02d}", 100.0) for m in range(1, 13)] + [("202513", 60.0)], columns=["periode", "belop"]

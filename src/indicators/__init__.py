@@ -8,17 +8,17 @@
 Every indicator function takes frames and returns a frame; none does I/O.
 """
 
-from indicators.agreements import samarbeidsavtaler_indikatorer
 from indicators.api import default_store, drill_down, load
-from indicators.coverage import care_counts, coverage, dekningsgrad
-from indicators.deviation import compute_avvik
+from indicators.compute.agreements import samarbeidsavtaler_indikatorer
+from indicators.compute.coverage import care_counts, coverage, dekningsgrad
+from indicators.compute.deviation import compute_avvik
+from indicators.compute.drilldown import ledger_lines
+from indicators.compute.key_figures import nokkeltall
+from indicators.compute.savings import tiltak_status, tiltak_totals
+from indicators.compute.staffing import bemanning_indikatorer
+from indicators.compute.vintages import forecast_accuracy, forecast_history
 from indicators.display import norsk_tabell, norsk_tall
-from indicators.drilldown import ledger_lines
-from indicators.key_figures import nokkeltall
 from indicators.periods import Periode
-from indicators.savings import tiltak_status, tiltak_totals
-from indicators.staffing import bemanning_indikatorer
-from indicators.vintages import forecast_accuracy, forecast_history
 
 __version__ = "0.1.0"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.drilldown import ledger_lines
-from indicators.io.store import kommunenr_text, read_filtered
+from indicators.compute.drilldown import ledger_lines
 from indicators.paths import PROCESSED
+from indicators.store.parquet import kommunenr_text, read_filtered
 
 
 def default_store() -> Path:

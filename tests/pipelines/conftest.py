@@ -4,9 +4,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from indicators_flows.cli import main
 from prefect.testing.utilities import prefect_test_harness
 
-from indicators.cli import main
 from tests.test_report_readonly import store_hashes
 
 REPO = Path(__file__).resolve().parents[2]

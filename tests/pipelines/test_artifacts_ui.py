@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.io.store import read_dataset
 from indicators.report.numbers import fmt_number
+from indicators.store.parquet import read_dataset
 
 pytestmark = pytest.mark.integration
 

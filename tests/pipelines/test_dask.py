@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.io.store import read_dataset
 from indicators.periods import Periode
-from indicators.pipeline import execute_run
+from indicators.steps.pipeline import execute_run
+from indicators.store.parquet import read_dataset
 
 pytestmark = pytest.mark.integration
 
@@ -29,7 +29,7 @@ def _datasets(out: Path) -> set[str]:
 
 def test_a_dask_cluster_gives_the_outputs_of_the_local_run(tmp_path: Path):
     distributed = pytest.importorskip("distributed")
-    from pipelines.monthly import monthly_run
+    from indicators_flows.monthly import monthly_run
 
     raw = REPO / "data" / "raw"
     local = execute_run(raw, tmp_path / "lokal", Periode(2026, 10))

@@ -1,9 +1,9 @@
 """The fan-out of the monthly flow on local processes: results in the order asked, a failed unit named."""
 
 import pytest
+from indicators_flows.monthly import FanOut, _unit_name
 
 from indicators.errors import StepFailed, UserError
-from pipelines.monthly import FanOut, _unit_name
 
 pytestmark = pytest.mark.integration
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.integration
 def test_units_on_two_local_processes_keep_their_order_and_a_failure_names_the_step():
     with FanOut(workers=2) as fan_out:
         assert fan_out.size == 2
-        # (functions the spawned processes can import: the units are indicators.units.compute_unit)
+        # (functions the spawned processes can import: the units are indicators.steps.units.compute_unit)
         assert fan_out("beregn-indikatorer", abs, [(-3,), (4,), (-5,)]) == [3, 4, 5]
         with pytest.raises(StepFailed) as failed:
             fan_out("beregn-indikatorer", int, [("12",), ("tolv",)])

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from indicators_flows.cli import main
 
-from indicators import accounts
-from indicators.cli import main
-from indicators.io.store import read_dataset
+from indicators.compute import accounts
+from indicators.store.parquet import read_dataset
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]

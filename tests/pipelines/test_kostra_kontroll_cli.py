@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from indicators.cli import main
+from indicators_flows.cli import main
 
 pytestmark = pytest.mark.integration
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from indicators_flows.cli import main
 
-from indicators.cli import main
-from indicators.io.store import read_dataset
+from indicators.store.parquet import read_dataset
 
 pytestmark = pytest.mark.integration
 
@@ -87,12 +87,12 @@ def test_care_or_savings_sources_alone_run_to_exit_0(tmp_path: Path, capsys):
 
 
 def test_an_unexpected_error_is_one_sentence_a_log_and_exit_2(examples: Path, tmp_path: Path, capsys, monkeypatch):
-    import indicators.run
+    import indicators.steps.run
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("float division by zero")
 
-    monkeypatch.setattr(indicators.run, "write_family_charts", broken)
+    monkeypatch.setattr(indicators.steps.run, "write_family_charts", broken)
     out = tmp_path / "out"
     code = main(["run", "--period", "2025-06", "--raw", str(examples / "deviation" / "raw"), "--out", str(out)])
     err = capsys.readouterr().err

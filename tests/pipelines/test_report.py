@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from indicators_flows.cli import main
 from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from indicators.cli import main
-from indicators.io.store import read_dataset
 from indicators.report.numbers import fmt_number
+from indicators.store.parquet import read_dataset
 
 pytestmark = pytest.mark.integration
 NAMES = {"1874": "Moskenes", "1859": "Flakstad", "1860": "Vestvågøy", "1865": "Vågan"}
@@ -283,10 +283,10 @@ def test_leaders_comments_stand_beside_their_figures_in_html_pdf_and_xlsx(report
 def test_a_filled_comment_template_read_back_shows_in_the_report(report, tmp_path: Path):
     """``report --mal`` wrote the template; a leader fills in HR26-07, the finance office drops the file in
     kommentarer/, and the report prints the comment where it said «Kommentar mangler»."""
-    from indicators.ingest import read_sources
+    from indicators.ingest.sources import read_sources
     from indicators.periods import Tertial
     from indicators.report.tertial import build_tables, render_html
-    from indicators.run import store_clean
+    from indicators.steps.run import store_clean
 
     mal = report["folder"] / "kommentarmal_1874_2026-T2.xlsx"
     wb = load_workbook(mal)

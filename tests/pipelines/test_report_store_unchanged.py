@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from indicators_flows.cli import main
 
-from indicators.cli import main
 from tests.test_report_readonly import store_hashes
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"

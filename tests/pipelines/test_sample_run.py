@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.io.store import read_dataset
+from indicators.store.parquet import read_dataset
 
 pytestmark = pytest.mark.integration
 

@@ -5,9 +5,9 @@ import subprocess
 import sys
 
 import pytest
+from indicators_flows.deployments import build_deployments, check_server
 
 from indicators.errors import UserError
-from pipelines.deployments import build_deployments, check_server
 
 pytestmark = pytest.mark.integration
 
@@ -16,7 +16,7 @@ def test_serve_without_a_server_says_what_to_start():
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env["PREFECT_API_URL"] = "http://127.0.0.1:9/api"  # nothing listens on the discard port
     proc = subprocess.run(
-        [sys.executable, "-m", "indicators.cli", "serve"], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "indicators_flows.cli", "serve"], env=env, capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 1
     assert "prefect server start" in proc.stderr and "PREFECT_API_URL" in proc.stderr

@@ -4,9 +4,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from indicators_flows.cli import main
 
-from indicators.cli import main
-from indicators.io.store import read_dataset
+from indicators.store.parquet import read_dataset
 
 pytestmark = pytest.mark.integration
 DATA = Path(__file__).resolve().parents[1] / "data" / "statbank"

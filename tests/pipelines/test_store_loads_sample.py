@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 import indicators as ind
-from indicators.io.store import dataset_names, kostra_tables
+from indicators.store.parquet import dataset_names, kostra_tables
 
 pytestmark = pytest.mark.integration
 

@@ -16,10 +16,10 @@ from typing import Any
 import pandas as pd
 
 from indicators import codes
-from indicators.drilldown import TOP_LINES, ansvar_sums, funksjon_sums, largest_lines, lines_by_area
-from indicators.io.store import read_filtered
+from indicators.compute.drilldown import TOP_LINES, ansvar_sums, funksjon_sums, largest_lines, lines_by_area
 from indicators.report.numbers import fmt_number
 from indicators.report.tables import SENTRALT, Table
+from indicators.store.parquet import read_filtered
 
 #: The most ledger lines the XLSX sheet holds (the largest per ansvar first); beyond, ``ind.drill_down``.
 XLSX_MAX_LINES = 100_000

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from indicators.savings import tiltak_totals
+from indicators.compute.savings import tiltak_totals
 
 SENTRALT = "Sentrale inntekter og finans"
 #: forecast methods in words (the codes are the datasets' and the CLI's)
@@ -516,7 +516,7 @@ STATUS_NAVN = {
 
 def project_tables(status: pd.DataFrame) -> list[Table]:
     """Per work package: counts by status; and the overdue activities (the steering group's list)."""
-    from indicators.project import work_package_summary
+    from indicators.compute.project import work_package_summary
 
     summary = work_package_summary(status)
     cols = [

@@ -21,8 +21,6 @@ from jinja2 import Environment, select_autoescape
 
 from indicators import codes
 from indicators.errors import UserError
-from indicators.io.csv_safe import text_cells_as_text
-from indicators.io.store import read_filtered
 from indicators.periods import Periode, Tertial
 from indicators.report import comments as C
 from indicators.report import details as D
@@ -30,6 +28,8 @@ from indicators.report import tables as T
 from indicators.report.highlights import highlights
 from indicators.report.render import XLSX_FORMATS, html_headers, html_rows, resolved_rows, xlsx_value
 from indicators.report.xlsx_layout import finish_sheet, sheet_name
+from indicators.store.csv_safe import text_cells_as_text
+from indicators.store.parquet import read_filtered
 
 
 @dataclass
@@ -97,7 +97,7 @@ def check_store(out: Path, kommunenr: str, tertial: Tertial, method: str | None 
         MissingInStore: the period (or the forecast method asked for) is not in the store, in one sentence
             with the ``indicators run`` command that would store it.
     """
-    from indicators.run import ledger_behind
+    from indicators.steps.run import ledger_behind
 
     out = Path(out)
     p = tertial.periode
@@ -159,7 +159,7 @@ def staffing_last_year(out: Path, kommunenr: str, p: Periode) -> pd.DataFrame | 
     stored = _load(out, "bemanning_indikatorer", [kommunenr], [last.aar], last.kode)
     if stored is not None:
         return stored
-    from indicators.run import compute_staffing
+    from indicators.steps.run import compute_staffing
 
     computed = compute_staffing(out, last, [kommunenr])
     return computed if len(computed) else None
@@ -315,7 +315,7 @@ def render_html(
 def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: Tertial) -> None:
     """One sheet per table; numbers as numbers (amounts in kr), Norwegian display via the locale's
     separators; header row frozen with a filter so the sheet can be filtered and summed. Every text cell
-    is stored as text, never as a formula (``indicators.io.csv_safe``)."""
+    is stored as text, never as a formula (``indicators.store.csv_safe``)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

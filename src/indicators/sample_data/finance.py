@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators.deviation import LONN_PROFIL
+from indicators.compute.deviation import LONN_PROFIL
 from indicators.sample_data.municipalities import CENTRAL, MIXES, ORGANISATION, Municipality
 
 YEARS = (2024, 2025, 2026)

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from indicators import accounts
-from indicators.kostra import FGK
+from indicators.compute import accounts
+from indicators.compute.kostra import FGK
 from indicators.sample_data.municipalities import MUNICIPALITIES
 
 NOTE = "SYNTETISKE TALL laget av indicators sample-data for å prøve produktet; ikke fra SSB."
@@ -134,7 +134,7 @@ def care_docs(places: pd.DataFrame, vedtak: pd.DataFrame, years: list[int]) -> t
     """11875 (institution places, KOSinstdispplass0000) and 12292 (home-service recipients aged 80+,
     KOSkjerne80aarov0000) at year end: the municipalities' figures from the sample's places in December
     and its care decisions active on 31 December; the groups' figures invented."""
-    from indicators.coverage import care_counts
+    from indicators.compute.coverage import care_counts
     from indicators.periods import Periode
 
     kommuner = sorted(places["kommunenr"].unique())

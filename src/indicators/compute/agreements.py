@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from indicators import accounts
+from indicators.compute import accounts
 
 SAMARBEID_COLUMNS = [
     "kommunenr",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.deviation import UTEN_RAMMEOMRADE
+from indicators.compute.deviation import UTEN_RAMMEOMRADE
 from indicators.periods import Periode
 
 

@@ -33,7 +33,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from indicators.errors import UserError
-from indicators.io.readers import LINE
+from indicators.ingest.readers import LINE
 
 #: File name of a dataset without a year, and of a yearly unit.
 ALL_FILE = "alle.parquet"
@@ -103,7 +103,7 @@ def _declared_types() -> dict[str, tuple[tuple[str, pa.DataType], ...]]:
     """Dataset name -> its declared (column, Arrow type) pairs, from the data contracts."""
     from indicators.contracts import SOURCES
     from indicators.contracts.outputs import SCHEMAS
-    from indicators.quarantine import QUARANTINE_COLUMNS
+    from indicators.ingest.quarantine import QUARANTINE_COLUMNS
 
     declared: dict[str, tuple[tuple[str, pa.DataType], ...]] = {}
     for name, spec in SOURCES.items():

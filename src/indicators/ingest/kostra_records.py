@@ -55,9 +55,9 @@ import pandas as pd
 
 from indicators.contracts import SOURCES
 from indicators.errors import FileRefused, StepFailed
-from indicators.io.readers import LINE, RawTable, decode
-from indicators.quarantine import QUARANTINE_COLUMNS
-from indicators.validation import ValidatedFile, validate_table
+from indicators.ingest.quarantine import QUARANTINE_COLUMNS
+from indicators.ingest.readers import LINE, RawTable, decode
+from indicators.ingest.validation import ValidatedFile, validate_table
 
 RECORD_LENGTH = 48
 
@@ -99,7 +99,7 @@ KONTOKLASSER = {"regnskap": ("0", "1"), "balanse": ("2",)}
 #: Pseudo-ansvar for ledger rows from a KOSTRA file (the format has no ansvar).
 ANSVAR = "KOSTRA"
 
-#: Balance kapitler -> post names used by the key figures (indicators.key_figures). Long-term debt
+#: Balance kapitler -> post names used by the key figures (indicators.compute.key_figures). Long-term debt
 #: excluding pension liabilities is SSB's definition (KOMPIS KOSKG320000: kapitler 41, 42, 43, 45; from
 #: 2024 split into 411, 412, 431, 451-454, per the control program's code lists). Names of 22, 40, 51, 56
 #: and 9100 follow the chapter titles of KMD's "Regnskapsrapporteringen i KOSTRA" guide; 5900 is named in

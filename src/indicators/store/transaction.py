@@ -9,7 +9,7 @@ recovery at the next start. Design and measurements: docs/store.md, "A run is on
    ``out``, so every step sees what the run stored (the "overlay" comes from the filesystem; folders the
    run only writes to, :data:`WRITE_ONLY`, start empty), and readers
    outside see only the live store (the ``.`` prefix hides the staging folder). Every writer into the
-   store replaces whole files (temp file + ``os.replace``, :func:`indicators.io.store.write_atomic`),
+   store replaces whole files (temp file + ``os.replace``, :func:`indicators.store.parquet.write_atomic`),
    which gives the staged path a new inode and leaves the live file untouched. A writer must never open
    a store file for writing in place.
 3. **Commit.** The changes are the staged files whose inode differs from the live file's (new or

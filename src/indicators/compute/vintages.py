@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.deviation import METHODS, compute_avvik_methods
+from indicators.compute.deviation import METHODS, compute_avvik_methods
 from indicators.periods import Periode
 
 HISTORY_COLUMNS = [

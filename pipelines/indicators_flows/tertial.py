@@ -14,13 +14,13 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from indicators.errors import UserError
-from indicators.io.store import read_dataset
 from indicators.periods import Tertial, latest_tertial
 from indicators.progress import get_reporter
 from indicators.report import artifacts
 from indicators.report.comments import DEFAULT_THRESHOLD_PCT
 from indicators.report.render import html_headers, html_rows
 from indicators.report.tertial import Report, check_store, run_command, write_comment_template, write_report
+from indicators.store.parquet import read_dataset
 
 
 def choose_kommune(out: Path, kommune: str | None, tertial: Tertial | None = None) -> str:

@@ -12,8 +12,8 @@ import os
 from prefect.schedules import Cron
 
 from indicators.errors import UserError
-from pipelines.monthly import monthly_run
-from pipelines.tertial import tertial_report
+from indicators_flows.monthly import monthly_run
+from indicators_flows.tertial import tertial_report
 
 TZ = "Europe/Oslo"
 #: name, flow, cron, description

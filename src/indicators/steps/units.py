@@ -6,10 +6,10 @@ needs, :func:`needs`), hands the frames to the pure indicator functions (deviati
 coverage, staffing, key figures, agreements, project, KOSTRA), which never read the store, and returns every
 frame the run writes or draws (:class:`UnitResult`). A unit never writes: the run's main process writes the
 store inside its transaction. Units are independent, so an orchestrator may run them at the same time
-(``pipelines/monthly.py``: a process pool or a Dask cluster); the results are those of a sequential run.
+(``indicators_flows.monthly``: a process pool or a Dask cluster); the results are those of a sequential run.
 
 The functions below take an :class:`Inputs` (the frames read) instead of the store, one per indicator
-family; ``indicators.run``'s ``compute_*`` functions are the same functions on inputs read for one family.
+family; ``indicators.steps.run``'s ``compute_*`` functions are the same functions on inputs read for one family.
 """
 
 from __future__ import annotations
@@ -20,17 +20,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.agreements import samarbeidsavtaler_indikatorer
-from indicators.coverage import coverage, suppress_coverage
-from indicators.deviation import compute_avvik
-from indicators.io import store
-from indicators.key_figures import PLAN_YEARS, nokkeltall
-from indicators.kostra import kostra_eget_regnskap
+from indicators.compute.agreements import samarbeidsavtaler_indikatorer
+from indicators.compute.coverage import coverage, suppress_coverage
+from indicators.compute.deviation import compute_avvik
+from indicators.compute.key_figures import PLAN_YEARS, nokkeltall
+from indicators.compute.kostra import kostra_eget_regnskap
+from indicators.compute.project import prosjektstatus
+from indicators.compute.savings import tiltak_status
+from indicators.compute.staffing import bemanning_indikatorer, monthly_series
+from indicators.compute.vintages import forecast_accuracy, forecast_history, forecast_path
 from indicators.periods import Periode
-from indicators.project import prosjektstatus
-from indicators.savings import tiltak_status
-from indicators.staffing import bemanning_indikatorer, monthly_series
-from indicators.vintages import forecast_accuracy, forecast_history, forecast_path
+from indicators.store import parquet as store
 
 #: which years of a dataset to read: a set of years, or None for every year (and datasets without a year)
 Years = set[int] | None

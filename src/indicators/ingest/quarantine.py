@@ -8,17 +8,17 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.contracts.base import COMMON_RULES, SourceSpec
-from indicators.io.csv_safe import csv_text
-from indicators.io.readers import LINE, RawTable
-from indicators.io.store import to_table, write_atomic, write_text_atomic
-from indicators.privacy import MASK, NO_LOST_ZERO, mask_ids
+from indicators.ingest.privacy import MASK, NO_LOST_ZERO, mask_ids
+from indicators.ingest.readers import LINE, RawTable
+from indicators.store.csv_safe import csv_text
+from indicators.store.parquet import to_table, write_atomic, write_text_atomic
 
 QUARANTINE_COLUMNS = ["kilde", "fil", "linje", "kolonne", "verdi", "regel", "melding", "kjoring_id", "ark"]
 """``ark``: the workbook sheet the line is on (empty for CSV and single-sheet workbooks)."""
 
 
 def mask_verdi(verdi: pd.Series, kolonne: pd.Series) -> pd.Series:
-    """``verdi`` with every national id number replaced by a mask (:mod:`indicators.privacy`); a
+    """``verdi`` with every national id number replaced by a mask (:mod:`indicators.ingest.privacy`); a
     10-digit cell is read as an id without its leading zero except in :data:`NO_LOST_ZERO` columns."""
     lost = ~kolonne.isin(NO_LOST_ZERO).to_numpy()
     out = verdi.copy()

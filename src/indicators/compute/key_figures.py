@@ -8,7 +8,7 @@ The definitions, word for word with this code, are in docs/indikatorer/nokkeltal
   period 13 included at m = 13); their percentages divide by brutto driftsinntekter of the same months.
 - **Status against 1,75 %** (KMD's recommended level for the municipalities) uses the year-end forecast of
   netto driftsresultat over the year-end forecast of brutto driftsinntekter, by the run's forecast method
-  (:func:`indicators.deviation.forecast_year`), never a part-year ratio against a yearly target.
+  (:func:`indicators.compute.deviation.forecast_year`), never a part-year ratio against a yearly target.
 - **Stocks** (disposisjonsfond, netto lånegjeld, akkumulert merforbruk) come from the balance at 31 December
   of the last closed year c (the latest ``balanse`` of periode c13 at or before P) and divide by brutto
   driftsinntekter of that same whole year c (c01..c13); the row's ``aar`` is c: it is the KOSTRA figure of
@@ -26,8 +26,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators import accounts
-from indicators.deviation import budget_in_effect, forecast_year, periodised_budget
+from indicators.compute import accounts
+from indicators.compute.deviation import budget_in_effect, forecast_year, periodised_budget
 from indicators.periods import Periode
 
 NOKKELTALL_COLUMNS = [
@@ -51,7 +51,7 @@ PLAN_YEARS = 3
 #: A budget or plan year "does not balance" when its lines sum to a net cost above this (kr), so that
 #: rounding to whole kroner in an export is not a ROBEK signal.
 BALANCE_TOLERANCE = 1.0
-#: The months SSB's quarterly KOSTRA files are booked to (indicators.io.kostra_records).
+#: The months SSB's quarterly KOSTRA files are booked to (indicators.ingest.kostra_records).
 QUARTER_ENDS = {3, 6, 9, 12}
 ROBEK_NOT_CHECKED = (
     "§ 28-1 e–g gjelder frister (vedtak av årsbudsjett, økonomiplan og årsregnskap); de er ikke i "

@@ -38,10 +38,10 @@ import pandas as pd
 from indicators.codes import KOMMUNER
 from indicators.contracts.base import SourceSpec, normalise_header
 from indicators.errors import FileRefused
-from indicators.io.jsonstat import JsonStatError, read_dataset
-from indicators.io.readers import DELIMITERS, LINE, RawTable, decode
-from indicators.quarantine import extra_quarantine
-from indicators.validation import ValidatedFile, validate_table
+from indicators.external.jsonstat import JsonStatError, read_dataset
+from indicators.ingest.quarantine import extra_quarantine
+from indicators.ingest.readers import DELIMITERS, LINE, RawTable, decode
+from indicators.ingest.validation import ValidatedFile, validate_table
 
 #: Raw suffixes this module reads in a source folder besides ``.csv`` and ``.xlsx``.
 STATBANK_SUFFIXES = (".json",)

@@ -1,6 +1,6 @@
-"""The steps of the monthly run as plain functions; ``pipelines/monthly.py`` wraps them in Prefect tasks.
+"""The steps of the monthly run as plain functions; ``indicators_flows.monthly`` wraps them in Prefect tasks.
 
-read_sources -> store_clean -> the indicators per unit of municipalities (:mod:`indicators.units`) -> write
+read_sources -> store_clean -> the indicators per unit of municipalities (:mod:`indicators.steps.units`) -> write
 outputs -> charts for the municipalities asked for -> write manifest.
 """
 
@@ -17,23 +17,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import codes, units
+from indicators import codes
+from indicators.compute.coverage import care_counts, suppress_counts
+from indicators.compute.kostra import kostra_sammenligning
 from indicators.contracts import SOURCES
 from indicators.contracts.outputs import SCHEMAS
-from indicators.coverage import care_counts, suppress_counts
 from indicators.errors import RunRefused
-from indicators.ingest import Ingest
-from indicators.io import store
-from indicators.io.store import (
+from indicators.ingest.quarantine import file_identity, mask_national_ids, write_record
+from indicators.ingest.sources import Ingest
+from indicators.periods import Periode
+from indicators.steps import units
+from indicators.steps.units import ledger_behind  # noqa: F401 - part of this module's interface
+from indicators.store import parquet as store
+from indicators.store.kostra import read_stored, store_recorded
+from indicators.store.parquet import (
     Replaced,
     kommunenr_text,
     write_dataset,
     write_text_atomic,
 )
-from indicators.kostra import kostra_sammenligning, read_stored, store_recorded
-from indicators.periods import Periode
-from indicators.quarantine import file_identity, mask_national_ids, write_record
-from indicators.units import ledger_behind  # noqa: F401 - part of this module's interface
 
 #: The indicator families and the stored datasets each needs (required, optional).
 INDICATOR_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -113,8 +115,8 @@ def delivered_units(ingest: Ingest, source: str) -> pd.DataFrame:
 
 def _rejected_units(f) -> pd.DataFrame:
     """Municipality, period and year of a file's quarantined rows, as text (empty when not readable)."""
-    from indicators.io.readers import LINE, read_tables
-    from indicators.validation import map_columns
+    from indicators.ingest.readers import LINE, read_tables
+    from indicators.ingest.validation import map_columns
 
     try:
         tables = read_tables(Path(f.path), f.source)
@@ -170,9 +172,9 @@ def write_quarantine(ingest: Ingest, out: Path, kjoring_id: str) -> list[str]:
     """Write this run's quarantine into the record: Parquet in ``<out>/karantene/`` (a dataset, one file per
     run) and a CSV copy for Excel (semicolon, UTF-8 with BOM) in ``<out>/karantene_csv/``, in which a text
     beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed with ``'``
-    (:func:`indicators.io.csv_safe.csv_text`). Earlier runs' rows of the files read now are replaced, so
-    each fault is there once (:func:`indicators.quarantine.write_record`), and no national id number is
-    written (:func:`indicators.quarantine.mask_national_ids`)."""
+    (:func:`indicators.store.csv_safe.csv_text`). Earlier runs' rows of the files read now are replaced, so
+    each fault is there once (:func:`indicators.ingest.quarantine.write_record`), and no national id number is
+    written (:func:`indicators.ingest.quarantine.mask_national_ids`)."""
     q = mask_national_ids(ingest.quarantine)
     delivered = {file_identity(f.path): sha256(f.path) for f in getattr(ingest, "files", []) if Path(f.path).is_file()}
     return write_record(q, delivered, Path(out), kjoring_id)
@@ -276,7 +278,7 @@ def _deviation_plan(aar: int, *, history: bool = False) -> dict[str, set[int] | 
 def compute_deviation(
     out: Path, periode: Periode, method: str, kommuner: list[str] | None
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """``avvik`` from the clean store (this year's and last year's ledger); :func:`indicators.units.deviation`.
+    """``avvik`` from the clean store (this year's and last year's ledger); :func:`indicators.steps.units.deviation`.
 
     Returns:
         (avvik, warnings for the run log, notes for the summary: :func:`ledger_behind` on this year's ledger,
@@ -304,7 +306,7 @@ def compute_savings(out: Path, periode: Periode, kommuner: list[str] | None) -> 
 
 
 def compute_coverage(out: Path, periode: Periode, kommuner: list[str] | None) -> pd.DataFrame:
-    """``dekningsgrad`` at P from the stored counts (:func:`indicators.units.coverage_at`)."""
+    """``dekningsgrad`` at P from the stored counts (:func:`indicators.steps.units.coverage_at`)."""
     return _family_from_store("dekningsgrad", out, periode, kommuner)
 
 
@@ -315,7 +317,7 @@ def compute_staffing(out: Path, periode: Periode, kommuner: list[str] | None) ->
 def compute_key_figures(
     out: Path, periode: Periode, kommuner: list[str] | None, method: str = "budsjett"
 ) -> pd.DataFrame:
-    """``nokkeltall`` from the store (:func:`indicators.units.key_figures`)."""
+    """``nokkeltall`` from the store (:func:`indicators.steps.units.key_figures`)."""
     return _family_from_store("nokkeltall", out, periode, kommuner, method)
 
 
@@ -324,7 +326,7 @@ def compute_agreements(out: Path, periode: Periode, kommuner: list[str] | None) 
 
 
 #: family -> the function computing it from the store (one family at a time; a run computes them per unit,
-#: :func:`indicators.units.compute_unit`, reading each dataset once)
+#: :func:`indicators.steps.units.compute_unit`, reading each dataset once)
 COMPUTE = {
     "tiltak_status": compute_savings,
     "dekningsgrad": compute_coverage,

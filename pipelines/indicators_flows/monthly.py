@@ -1,8 +1,8 @@
 """The monthly flow: read → validate → store clean Parquet → indicators → charts → manifest.
 
 Runs on Prefect's embedded default (no server to start). The steps and their order are
-:func:`indicators.pipeline.execute_run`; this module only wraps each step in a Prefect task. The indicators
-are computed per unit of municipalities (:mod:`indicators.units`), one Prefect task per unit, submitted to
+:func:`indicators.steps.pipeline.execute_run`; this module only wraps each step in a Prefect task. The indicators
+are computed per unit of municipalities (:mod:`indicators.steps.units`), one Prefect task per unit, submitted to
 a local process pool (:class:`FanOut`, default) or to a Dask cluster through ``prefect-dask`` when given a
 scheduler address (``indicators run --dask tcp://host:8786``, ``INDICATORS_DASK``). The units return frames;
 the store is written by the flow's own process, inside the run's transaction.
@@ -22,12 +22,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
 from prefect.task_runners import ProcessPoolTaskRunner
 
-from indicators import pipeline
-from indicators import run as steps
 from indicators.errors import RunRefused, UserError
-from indicators.io.store import read_dataset
 from indicators.periods import Periode, previous_month
 from indicators.report import artifacts
+from indicators.steps import pipeline
+from indicators.steps import run as steps
+from indicators.store.parquet import read_dataset
 
 
 def prefect_step(name: str, fn: Callable[..., Any], *args: Any) -> Any:

@@ -3,13 +3,13 @@
 A *runner* executes one step: ``runner(name, fn, *args)``. :func:`direct` calls the function (tests, the
 library); ``pipelines/`` passes a runner that wraps each step in a Prefect task, so the flows stay thin and
 the same code runs with or without Prefect. A *mapper* runs one step for several units of municipalities,
-``mapper(name, fn, calls)``: :func:`direct_map` one after the other, ``pipelines/monthly.py`` on a process
+``mapper(name, fn, calls)``: :func:`direct_map` one after the other, ``indicators_flows.monthly`` on a process
 pool or a Dask cluster. Every step goes through :func:`guarded`: an unexpected error
 becomes :class:`~indicators.errors.StepFailed`, naming the step (and the file where one is known), which the
 CLI shows as one sentence with the path of a log.
 
 Each indicator family runs when its own inputs are in the store and is skipped with the reason otherwise
-(:data:`indicators.run.INDICATOR_INPUTS`); nothing assumes the ledger.
+(:data:`indicators.steps.run.INDICATOR_INPUTS`); nothing assumes the ledger.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from typing import Any
 
 import pandas as pd
 
-from indicators import run as steps
-from indicators import units
 from indicators.errors import RunRefused, StepFailed, UserError
-from indicators.ingest import Ingest, ensure_something_read, read_sources
-from indicators.io.store import read_dataset
-from indicators.io.transaction import StoreTransaction
+from indicators.ingest.sources import Ingest, ensure_something_read, read_sources
 from indicators.periods import Periode
 from indicators.progress import Reporter, get_reporter
+from indicators.steps import run as steps
+from indicators.steps import units
+from indicators.store.parquet import read_dataset
+from indicators.store.transaction import StoreTransaction
 
 Runner = Callable[..., Any]
 #: runs one step for many argument tuples, possibly at the same time: ``mapper(name, fn, calls)`` -> results in
@@ -127,10 +127,10 @@ def compute_indicators(
     """Every indicator family for period P from the clean store, its datasets and charts.
 
     The municipalities are split into ``units_wanted`` batches (one when 1, or when there is one
-    municipality); each batch is one unit of work (:func:`indicators.units.compute_unit`: each stored
+    municipality); each batch is one unit of work (:func:`indicators.steps.units.compute_unit`: each stored
     dataset read once) and ``mapper(name, fn, calls)`` runs them (:func:`direct_map`: one after the other;
-    ``pipelines/monthly.py``: on a process pool or a Dask cluster). The results are written here, in this
-    process. Charts are drawn for ``figurer`` (:func:`indicators.run.chart_municipalities`: by default the
+    ``indicators_flows.monthly``: on a process pool or a Dask cluster). The results are written here, in this
+    process. Charts are drawn for ``figurer`` (:func:`indicators.steps.run.chart_municipalities`: by default the
     home municipality or the run's ``kommuner``; ``"alle"`` for every one).
 
     Part of the monthly run (the tertial report only reads what it stored); records outputs, warnings and
@@ -224,7 +224,7 @@ def execute_run(
     ``mapper``, ``units_wanted`` and ``figurer``: see :func:`compute_indicators` (default: one unit of work
     for every municipality, here, and charts for the home municipality or the ``kommuner`` asked for).
 
-    The run is one transaction on the store (:class:`~indicators.io.transaction.StoreTransaction`): killed
+    The run is one transaction on the store (:class:`~indicators.store.transaction.StoreTransaction`): killed
     or failed at any moment, the store is as before the run; the manifest and every output become live
     together at the end.
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from indicators.deviation import METHODS
+from indicators.compute.deviation import METHODS
 from indicators.errors import StepFailed, UserError
 from indicators.progress import Reporter, RichReporter, use_reporter
 
@@ -116,8 +116,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if dask:
         print(f"  … beregner på Dask-klyngen {dask}", flush=True)
     print("  … starter Prefect (innebygd server, tar 10–20 sekunder første gang)", flush=True)
-    from indicators.run import summary_rows
-    from pipelines.monthly import monthly_run
+    from indicators.steps.run import summary_rows
+    from indicators_flows.monthly import monthly_run
 
     with _prefect_console(args.verbose), use_reporter(_reporter()):
         state = monthly_run(
@@ -159,7 +159,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     kommune = args.kommune or (settings.kommune[0] if settings.kommune else None)
     method = args.prognosemetode  # None: the forecast the run stored; a method given is checked against it
     from indicators.report.tertial import check_store
-    from pipelines.tertial import choose_kommune, tertial_report
+    from indicators_flows.tertial import choose_kommune, tertial_report
 
     # the report reads the store and writes only <out>/rapporter/: a period the store lacks is named with the
     # run that stores it, before Prefect starts (MissingInStore, exit 1)
@@ -197,7 +197,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     from prefect import serve
 
-    from pipelines.deployments import SCHEDULES, build_deployments, check_server
+    from indicators_flows.deployments import SCHEDULES, build_deployments, check_server
 
     url = check_server()
     print(f"Prefect-server: {url}")
@@ -216,9 +216,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_kostra(args: argparse.Namespace) -> int:
     from indicators.api import load
-    from indicators.kostra import store_recorded
-    from indicators.run import compute_kostra_comparison, write_output
     from indicators.settings import load_settings
+    from indicators.steps.run import compute_kostra_comparison, write_output
+    from indicators.store.kostra import store_recorded
 
     settings = load_settings()
     out = Path(args.out or settings.out)
@@ -227,7 +227,7 @@ def cmd_kostra(args: argparse.Namespace) -> int:
         if not folder.is_dir() or not any(folder.glob("*.json")):
             raise UserError(f"Fant ingen lagrede SSB-svar (*.json) i {folder}.")
     else:
-        from indicators.io.ssb import StatBankClient
+        from indicators.external.ssb import StatBankClient
 
         try:
             kommuner = args.kommune or sorted(set(load("organisasjon", out=out)["kommunenr"]))
@@ -247,8 +247,8 @@ def cmd_kostra(args: argparse.Namespace) -> int:
                 raise UserError(f"Tabell {table} har ingen ferdig spørring; velg blant {', '.join(LIVE_QUERIES)}.")
             client.data(table, spec(kommuner, regions))
             print(f"  … {table} lagret i {folder}")
-    from indicators.io.transaction import StoreTransaction
-    from indicators.run import new_run_id
+    from indicators.steps.run import new_run_id
+    from indicators.store.transaction import StoreTransaction
 
     with StoreTransaction(out, new_run_id()) as txn:  # one transaction, like a run (docs/store.md)
         written = store_recorded(folder, txn.work)
@@ -290,7 +290,7 @@ LIVE_QUERIES = {
 
 def cmd_kostra_kontroll(args: argparse.Namespace) -> int:
     from indicators.api import load
-    from indicators.kostra_control import kostra_kontroll
+    from indicators.compute.kostra_control import kostra_kontroll
     from indicators.settings import load_settings
 
     out = Path(args.out or load_settings().out)
@@ -311,7 +311,7 @@ def cmd_kostra_kontroll(args: argparse.Namespace) -> int:
     folder = out / "kostra_kontroll"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"kostra_kontroll_{'_'.join(args.kommune) if args.kommune else 'alle'}_{aar}.csv"
-    from indicators.io.csv_safe import csv_text
+    from indicators.store.csv_safe import csv_text
 
     path.write_text(csv_text(findings), encoding="utf-8-sig", newline="")  # no formula for Excel
     kind = "årsregnskap" if aar in closed else "regnskap hittil i år (kvartalskontroller)"
@@ -334,15 +334,15 @@ def cmd_kostra_kontroll(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from indicators.ingest import read_sources
+    from indicators.ingest.sources import read_sources
     from indicators.settings import load_settings
 
     raw = Path(args.raw or load_settings().raw)
     if not raw.is_dir():
         raise UserError(f"Finner ikke mappen med rådata: {raw}. Angi den med --raw.")
     ingest = read_sources(raw, "validering")
-    from indicators.ingest import ensure_something_read
-    from indicators.run import format_reconciliation
+    from indicators.ingest.sources import ensure_something_read
+    from indicators.steps.run import format_reconciliation
 
     ensure_something_read(ingest, raw)
 

@@ -13,21 +13,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import privacy
 from indicators.contracts import SOURCES
 from indicators.contracts.base import normalise_header
 from indicators.errors import FileRefused, StepFailed
-from indicators.io import kostra_records
-from indicators.io.readers import DEFAULT_ADVICE, LINE, UNREAD_ADVICE, read_tables, reader_for
-from indicators.io.statbank_files import (
+from indicators.external.kostra_answers import check_recorded
+from indicators.ingest import kostra_records, privacy
+from indicators.ingest.quarantine import empty_quarantine, extra_quarantine, mask_national_ids
+from indicators.ingest.readers import DEFAULT_ADVICE, LINE, UNREAD_ADVICE, read_tables, reader_for
+from indicators.ingest.statbank_files import (
     STATBANK_SOURCES,
     STATBANK_SUFFIXES,
     population_overlaps,
     read_statbank_file,
 )
-from indicators.kostra import check_recorded
-from indicators.quarantine import empty_quarantine, extra_quarantine, mask_national_ids
-from indicators.validation import HeaderOnly, MissingColumns, ValidatedFile, validate_table
+from indicators.ingest.validation import HeaderOnly, MissingColumns, ValidatedFile, validate_table
 
 #: Folders in the raw tree that this version reads in other ways or not yet.
 NOT_TABULAR = {"kostra": "lagrede SSB-svar (JSON-stat2) lastes inn som KOSTRA-data, ikke som en tabellkilde."}

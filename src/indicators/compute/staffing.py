@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators.deviation import UTEN_RAMMEOMRADE
+from indicators.compute.deviation import UTEN_RAMMEOMRADE
 from indicators.periods import Periode
 
 BEMANNING_COLUMNS = [

@@ -1,1 +1,0 @@
-"""Readers for raw exports, the Parquet store and the run manifest."""

@@ -1,0 +1,1 @@
+"""The monthly run's steps: the registry of indicator steps, units of municipalities read once, the run itself."""

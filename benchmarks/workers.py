@@ -10,7 +10,7 @@ Jobs:
                                     read_s (read and validate) and write_s (store and quarantine) besides inner_s
     arrow-ingest RAW OUT            pyarrow.csv (same files, same types) + a Parquet dataset write per period;
                                     reports read_s and write_s
-    product-deviation STORE P RES   indicators.steps.run.compute_deviation (reads the store, budget method)
+    product-deviation STORE P RES   indicators.steps.units.from_store("avvik") (reads the store, budget method)
     duckdb-deviation STORE P RES    the same figures in DuckDB SQL from the store's Parquet files
     duckdb-national RAW P RES       the same figures in DuckDB SQL straight from the raw CSV
     bare-prefect                    a Prefect flow with one task, under the CLI's Prefect settings
@@ -171,10 +171,10 @@ def job_duckdb_deviation(store: str, periode: str, result: str) -> None:
 
 def job_product_deviation(store: str, periode: str, result: str) -> None:
     from indicators.periods import Periode
-    from indicators.steps.run import compute_deviation
+    from indicators.steps.units import from_store
 
     rss, t = rss_mb(), time.perf_counter()
-    avvik, _, _ = compute_deviation(Path(store), Periode.parse(periode), "budsjett", None)
+    avvik = from_store("avvik", Path(store), Periode.parse(periode))
     top = avvik[avvik["niva"].isin(["kommune", "rammeomrade"])]
     top.to_parquet(result, index=False)
     report(t, rss, rows=len(top))
@@ -182,7 +182,7 @@ def job_product_deviation(store: str, periode: str, result: str) -> None:
 
 def job_product_ingest(raw: str, out: str) -> None:
     from indicators.ingest.sources import read_sources
-    from indicators.steps.run import store_clean, write_quarantine
+    from indicators.steps.storing import store_clean, write_quarantine
 
     rss, t = rss_mb(), time.perf_counter()
     ingest = read_sources(Path(raw), "bench")

@@ -7,7 +7,7 @@ from indicators_flows.cli import _chart_choice
 
 from indicators.errors import UserError
 from indicators.settings import load_settings
-from indicators.steps.run import chart_municipalities
+from indicators.steps.charts import chart_municipalities
 
 PRESENT = ["1859", "1860", "1865", "1874"]
 

@@ -367,7 +367,7 @@ def test_xlsx_cells_right_of_the_last_header_are_listed_not_cut(tmp_path: Path):
 def test_manifest_names_unread_files_and_duplicate_lines(tmp_path: Path):
     import json
 
-    from indicators.steps.run import RunResult, write_manifest
+    from indicators.steps.manifest import RunResult, write_manifest
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     folder = source_dir(raw)

@@ -71,7 +71,7 @@ def test_stock_ratios_unchanged_through_the_next_year(example):
 
 def test_stock_rows_stay_with_their_period_in_the_store(example, tmp_path):
     """A stock row of 202608 (aar 2025) is stored in the 202608 file and found by period or by its year."""
-    from indicators.steps.run import write_output
+    from indicators.steps.storing import write_output
     from indicators.store.parquet import read_filtered
 
     regnskap, balanse, _ = example

@@ -20,11 +20,11 @@ import pytest
 from indicators.contracts import SOURCES
 from indicators.contracts.base import normalise_header
 from indicators.errors import FileRefused, RunRefused
-from indicators.ingest.privacy import MASK, find_ids, mask_ids, valid_ids
 from indicators.ingest.quarantine import mask_national_ids
 from indicators.ingest.readers import read_raw_file
 from indicators.ingest.sources import Ingest, read_sources
 from indicators.ingest.validation import ValidatedFile, validate_table
+from indicators.national_ids import MASK, find_ids, mask_ids, valid_ids
 from indicators.periods import Periode
 from indicators.steps.pipeline import execute_run
 from tests.test_any_sources import MINI, REPO, make_raw

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from indicators.periods import Periode
+from indicators.steps.manifest import summary_rows
 from indicators.steps.pipeline import execute_run
-from indicators.steps.run import summary_rows
 from indicators.store.parquet import Replaced, read_dataset, write_dataset
 
 PERIOD = Periode(2025, 6)

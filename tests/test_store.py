@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import indicators as ind
-from indicators.steps.run import write_quarantine
+from indicators.steps.storing import write_quarantine
 from indicators.store.parquet import OldStoreLayout, read_dataset, write_dataset
 
 REPO = Path(__file__).resolve().parents[1]

@@ -230,7 +230,7 @@ def test_the_cli_refuses_a_second_run_with_exit_1(examples: Path, tmp_path: Path
 def test_a_failed_run_stores_nothing(tmp_path: Path, monkeypatch):
     """A step that fails after the clean data were stored (the charts) leaves the store as before."""
     from indicators.errors import StepFailed
-    from indicators.steps import run as steps
+    from indicators.steps import pipeline as steps
 
     raw = make_raw(tmp_path, ("regnskap", "budsjett"))
     for f in (raw / "regnskap").glob("regnskap_2024*"):

@@ -116,7 +116,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if dask:
         print(f"  … beregner på Dask-klyngen {dask}", flush=True)
     print("  … starter Prefect (innebygd server, tar 10–20 sekunder første gang)", flush=True)
-    from indicators.steps.run import summary_rows
+    from indicators.steps.manifest import summary_rows
     from indicators_flows.monthly import monthly_run
 
     with _prefect_console(args.verbose), use_reporter(_reporter()):
@@ -215,9 +215,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_kostra(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from indicators.api import load
+    from indicators.periods import Periode
     from indicators.settings import load_settings
-    from indicators.steps.run import compute_kostra_comparison, write_output
+    from indicators.steps.storing import write_output
+    from indicators.steps.units import from_store
     from indicators.store.kostra import store_recorded
 
     settings = load_settings()
@@ -247,12 +251,14 @@ def cmd_kostra(args: argparse.Namespace) -> int:
                 raise UserError(f"Tabell {table} har ingen ferdig spørring; velg blant {', '.join(LIVE_QUERIES)}.")
             client.data(table, spec(kommuner, regions))
             print(f"  … {table} lagret i {folder}")
-    from indicators.steps.run import new_run_id
+    from indicators.steps.manifest import new_run_id
     from indicators.store.transaction import StoreTransaction
 
     with StoreTransaction(out, new_run_id()) as txn:  # one transaction, like a run (docs/store.md)
         written = store_recorded(folder, txn.work)
-        comparison = compute_kostra_comparison(txn.work, args.kommune)
+        # every stored year is compared (the period is not used by this step)
+        comparison = from_store("kostra_sammenligning", txn.work, Periode(dt.date.today().year, 1), args.kommune)
+        comparison = comparison if comparison is not None else pd.DataFrame()
         paths = write_output(comparison, txn.work, "kostra_sammenligning") if len(comparison) else []
         txn.commit()
     synthetic = bool(len(comparison)) and bool(comparison["syntetisk"].any())
@@ -342,7 +348,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise UserError(f"Finner ikke mappen med rådata: {raw}. Angi den med --raw.")
     ingest = read_sources(raw, "validering")
     from indicators.ingest.sources import ensure_something_read
-    from indicators.steps.run import format_reconciliation
+    from indicators.steps.manifest import format_reconciliation
 
     ensure_something_read(ingest, raw)
 

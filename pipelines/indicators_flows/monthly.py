@@ -26,7 +26,7 @@ from indicators.errors import RunRefused, UserError
 from indicators.periods import Periode, previous_month
 from indicators.report import artifacts
 from indicators.steps import pipeline
-from indicators.steps import run as steps
+from indicators.steps.manifest import RunResult, format_reconciliation, format_summary, summary_rows
 from indicators.store.parquet import read_dataset
 
 
@@ -109,19 +109,19 @@ class FanOut:
         return [f.result() for f in futures]
 
 
-def log_run(result: steps.RunResult, out: Path) -> None:
+def log_run(result: RunResult, out: Path) -> None:
     """The run's own lines in the flow run's log (the Prefect UI): the summary, each file's reconciliation,
     every warning."""
     logger = get_run_logger()
-    for label, text in steps.summary_rows(result, out):
+    for label, text in summary_rows(result, out):
         logger.info(f"{label}: {text}")
-    for line in steps.format_reconciliation(result.reconciliation):
+    for line in format_reconciliation(result.reconciliation):
         logger.info(line)
     for warning in result.warnings:
         logger.warning(warning)
 
 
-def deviation_artifact(result: steps.RunResult, p: Periode) -> None:
+def deviation_artifact(result: RunResult, p: Periode) -> None:
     """The deviation per rammeområde as a Prefect table artifact (when the run computed ``avvik``): the
     report's labels, 1000 kr in Norwegian format (rows: ``indicators.report.artifacts``)."""
     if result.avvik is None:
@@ -133,7 +133,7 @@ def deviation_artifact(result: steps.RunResult, p: Periode) -> None:
     )
 
 
-def run_artifacts(result: steps.RunResult, out: Path, p: Periode) -> None:
+def run_artifacts(result: RunResult, out: Path, p: Periode) -> None:
     """The savings plan, the key figures and the quarantine summary of the run as Prefect artifacts (rows:
     ``indicators.report.artifacts``; the quarantine counted per file and reason, no value shown)."""
 
@@ -211,7 +211,7 @@ def monthly_run(
     run_artifacts(result, Path(out), p)
     create_markdown_artifact(
         key="maanedlig-sammendrag",
-        markdown="```\n" + steps.format_summary(result, Path(out)) + "\n```",
+        markdown="```\n" + format_summary(result, Path(out)) + "\n```",
         description=f"Månedlig kjøring {p}",
     )
     return result

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from indicators.report.numbers import fmt_kr_1000, fmt_number
+from indicators.numbers import fmt_kr_1000, fmt_number
 
 #: Decimals shown per unit, as in the report.
 DECIMALS = {

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.report.numbers import fmt_number
+from indicators.numbers import fmt_number
 from indicators.store.parquet import read_dataset
 
 pytestmark = pytest.mark.integration

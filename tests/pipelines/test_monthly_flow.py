@@ -87,12 +87,12 @@ def test_care_or_savings_sources_alone_run_to_exit_0(tmp_path: Path, capsys):
 
 
 def test_an_unexpected_error_is_one_sentence_a_log_and_exit_2(examples: Path, tmp_path: Path, capsys, monkeypatch):
-    import indicators.steps.run
+    import indicators.steps.pipeline
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("float division by zero")
 
-    monkeypatch.setattr(indicators.steps.run, "write_family_charts", broken)
+    monkeypatch.setattr(indicators.steps.pipeline, "write_family_charts", broken)
     out = tmp_path / "out"
     code = main(["run", "--period", "2025-06", "--raw", str(examples / "deviation" / "raw"), "--out", str(out)])
     err = capsys.readouterr().err

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from indicators.report.numbers import fmt_number
+from indicators.numbers import fmt_number
 from indicators.store.parquet import read_dataset
 
 pytestmark = pytest.mark.integration
@@ -286,7 +286,7 @@ def test_a_filled_comment_template_read_back_shows_in_the_report(report, tmp_pat
     from indicators.ingest.sources import read_sources
     from indicators.periods import Tertial
     from indicators.report.tertial import build_tables, render_html
-    from indicators.steps.run import store_clean
+    from indicators.steps.storing import store_clean
 
     mal = report["folder"] / "kommentarmal_1874_2026-T2.xlsx"
     wb = load_workbook(mal)

@@ -88,7 +88,7 @@ def valid_code_mask(
         kontoklasse: ``"1"`` drift, ``"0"`` investering, or None to accept either.
         table: :func:`kostra_funksjon` or :func:`kostra_art`.
     """
-    from indicators.ingest.parsing import per_distinct_rows  # a ledger has few distinct (code, year, class)
+    from indicators.frames import per_distinct_rows  # a ledger has few distinct (code, year, class)
 
     if kontoklasse is None:
         return per_distinct_rows(lambda c, y: _valid_code_mask(c, y, None, table), codes, years)

@@ -41,7 +41,7 @@ def valid_kommunenr_mask(kommunenr: pd.Series, years: pd.Series | None = None) -
     table = kommuner()
     if years is None:
         return kommunenr.isin(set(table["kommunenr"])).astype(bool)
-    from indicators.ingest.parsing import per_distinct_rows  # a ledger has few distinct (number, year)
+    from indicators.frames import per_distinct_rows  # a ledger has few distinct (number, year)
 
     yr = pd.to_numeric(years, errors="coerce").astype("float64").reindex(kommunenr.index)
     return per_distinct_rows(_valid_in_year, kommunenr, yr)

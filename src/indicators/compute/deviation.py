@@ -368,3 +368,26 @@ def _finish(levels: pd.DataFrame, periode: Periode, method: str, versions: pd.Se
     order = {n: i for i, n in enumerate(LEVELS)}
     out = out.sort_values(["kommunenr", "niva", "kode"], key=lambda s: s.map(order) if s.name == "niva" else s)
     return out[AVVIK_COLUMNS].reset_index(drop=True)
+
+
+def ledger_behind(regnskap: pd.DataFrame | None, periode: Periode) -> list[str]:
+    """A sentence per municipality whose ledger stops before P: its figures «hittil P» are those of its last
+    delivered month, and at m = 13 a year that is not closed is set against the whole year's budget."""
+    if regnskap is None or regnskap.empty:
+        return []
+    last = regnskap.groupby("kommunenr", observed=True)["periode"].max()
+    wanted = periode.kode if periode.maned == 13 else f"{periode.aar}{periode.maned:02d}"
+    notes = []
+    for kn, p in last.items():
+        if str(p) < wanted:
+            shown = Periode.parse(str(p))
+            what = (
+                f"{periode.aar} er ikke avsluttet, og årets tall settes mot hele årets budsjett"
+                if periode.maned == 13
+                else f"tallene for {periode} er tallene til og med {shown}"
+            )
+            notes.append(
+                f"Regnskapet for {kn} går bare til {shown}: {what}. Lever regnskapet til og med "
+                f"{periode}, eller kjør for {shown}."
+            )
+    return notes

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 import pandera.pandas as pa
 
+LINE = "_linje"
+"""Column holding the 1-based line in the file (header = line 1; for XLSX the sheet row)."""
+
 PERIODE_RE = r"^\d{4}(0[1-9]|1[0-3])$"
 PERIODE_12_RE = r"^\d{4}(0[1-9]|1[0-2])$"
 KOMMUNENR_RE = r"^\d{4}$"

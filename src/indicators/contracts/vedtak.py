@@ -18,12 +18,12 @@ from indicators.contracts.base import (
     kommunenr_col,
     text_col,
 )
-from indicators.ingest.privacy import find_ids
+from indicators.national_ids import find_ids
 
 
 def is_national_id(values: pd.Series) -> pd.Series:
     """True where a whole cell is a fødselsnummer, D- or H-nummer (11 digits, also written
-    ``010190 12345``; a valid date and both mod-11 check digits): :func:`indicators.ingest.privacy.find_ids`,
+    ``010190 12345``; a valid date and both mod-11 check digits): :func:`indicators.national_ids.find_ids`,
     which the validator runs over every column of a care-decision file."""
     return find_ids(values.astype("str"), whole_cell=True, lost_zero=False)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.contracts.base import COMMON_RULES, SourceSpec
-from indicators.ingest.privacy import MASK, NO_LOST_ZERO, mask_ids
 from indicators.ingest.readers import LINE, RawTable
+from indicators.national_ids import MASK, NO_LOST_ZERO, mask_ids
 from indicators.store.csv_safe import csv_text
 from indicators.store.parquet import to_table, write_atomic, write_text_atomic
 
@@ -18,7 +18,7 @@ QUARANTINE_COLUMNS = ["kilde", "fil", "linje", "kolonne", "verdi", "regel", "mel
 
 
 def mask_verdi(verdi: pd.Series, kolonne: pd.Series) -> pd.Series:
-    """``verdi`` with every national id number replaced by a mask (:mod:`indicators.ingest.privacy`); a
+    """``verdi`` with every national id number replaced by a mask (:mod:`indicators.national_ids`); a
     10-digit cell is read as an id without its leading zero except in :data:`NO_LOST_ZERO` columns."""
     lost = ~kolonne.isin(NO_LOST_ZERO).to_numpy()
     out = verdi.copy()

@@ -27,10 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from indicators.contracts.base import LINE
 from indicators.errors import FileRefused
-
-LINE = "_linje"
-"""Column holding the 1-based line in the file (header = line 1; for XLSX the sheet row)."""
 
 DELIMITERS = (";", "\t", ",")
 DELIMITER_NAMES = {";": "semikolon", "\t": "tabulator", ",": "komma", "|": "loddrett strek («|»)", ":": "kolon"}

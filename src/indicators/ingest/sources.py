@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators import national_ids as privacy
 from indicators.contracts import SOURCES
 from indicators.contracts.base import normalise_header
 from indicators.errors import FileRefused, StepFailed
 from indicators.external.kostra_answers import check_recorded
-from indicators.ingest import kostra_records, privacy
+from indicators.ingest import kostra_records
 from indicators.ingest.quarantine import empty_quarantine, extra_quarantine, mask_national_ids
 from indicators.ingest.readers import DEFAULT_ADVICE, LINE, UNREAD_ADVICE, read_tables, reader_for
 from indicators.ingest.statbank_files import (

@@ -14,18 +14,17 @@ import pandera.pandas as pa
 from indicators.codes.kommuner import explain_invalid, valid_kommunenr_mask
 from indicators.contracts.base import COMMON_RULES, KOMMUNENR_RE, SourceSpec, normalise_header
 from indicators.errors import FileRefused
+from indicators.frames import per_distinct_values, repeated_rows
 from indicators.ingest.parsing import (
     normalise_periode,
     pad_codes,
     parse_dates,
     parse_integers,
     parse_numbers,
-    per_distinct_values,
-    repeated_rows,
 )
-from indicators.ingest.privacy import NATIONAL_ID_RULE, find_ids, id_cells, mask_ids, national_id_message
 from indicators.ingest.quarantine import QUARANTINE_COLUMNS, line_quarantine, quarantine_rows
 from indicators.ingest.readers import LINE, RawTable
+from indicators.national_ids import NATIONAL_ID_RULE, find_ids, id_cells, mask_ids, national_id_message
 
 
 @dataclass
@@ -222,7 +221,7 @@ def _lines(lines: pd.Series, shown: int = 5) -> str:
 
 def refuse_national_ids(raw: RawTable) -> None:
     """Refuse a person-level file (``vedtak``) that holds a national id number in any column, also
-    one the contract does not use (:mod:`indicators.ingest.privacy`). The message names the columns and
+    one the contract does not use (:mod:`indicators.national_ids`). The message names the columns and
     lines, never the number."""
     hits = id_cells(raw.frame)
     in_header = find_ids(pd.Series(raw.headers, dtype="str")).any()  # a file whose first line is data

@@ -15,8 +15,8 @@ import pandas as pd
 from indicators import codes
 from indicators.contracts import SOURCES
 from indicators.contracts.base import COMMON_RULES
+from indicators.numbers import fmt_number
 from indicators.report import tables as T
-from indicators.report.numbers import fmt_number
 from indicators.report.render import format_cell, resolved_rows, unit_label
 
 Rows = list[dict[str, str]]

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from indicators.report.numbers import fmt_number
+from indicators.numbers import fmt_number
 from indicators.report.tables import KEY_LABELS, ROBEK_LABELS, SENTRALT, Table, light_from_deviation
 
 DEFAULT_THRESHOLD_PCT = 5.0

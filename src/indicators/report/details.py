@@ -17,7 +17,7 @@ import pandas as pd
 
 from indicators import codes
 from indicators.compute.drilldown import TOP_LINES, ansvar_sums, funksjon_sums, largest_lines, lines_by_area
-from indicators.report.numbers import fmt_number
+from indicators.numbers import fmt_number
 from indicators.report.tables import SENTRALT, Table
 from indicators.store.parquet import read_filtered
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.compute.savings import tiltak_totals
-from indicators.report.numbers import fmt_number
+from indicators.numbers import fmt_number
 from indicators.report.tables import KEY_LABELS, SENTRALT, light_from_deviation, target_text
 
 LIGHT_WORD = {"gronn": "grønn", "gul": "gul", "rod": "rød"}

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from indicators.report.numbers import fmt_number
+from indicators.numbers import fmt_number
 from indicators.report.tables import SUPPRESSED, Table
 
 LIGHTS = {  # symbol differs by colour so the report reads in black and white

@@ -77,7 +77,7 @@ def adjustment_note(rows: pd.DataFrame, label: str = "kode") -> str:
     adj = rows[rows["prognosejustering"].fillna(0).ne(0)]
     if adj.empty:
         return ""
-    from indicators.report.numbers import fmt_number
+    from indicators.numbers import fmt_number
 
     parts = [
         f"{r[label]}: {fmt_number(r['prognosejustering'] / 1000)} (1000 kr), "
@@ -347,7 +347,7 @@ KEY_TARGET_SIGN = {"akkumulert_merforbruk_pct": "≤"}
 
 def target_text(indikator: str, mal, status: str | None = None) -> str:
     """The target a key figure's light is measured against, in words («≥ 1,75 %»); ROBEK: «Nei»."""
-    from indicators.report.numbers import fmt_number
+    from indicators.numbers import fmt_number
 
     if indikator.startswith("robek_"):
         return "Nei" if status in ("ok", "robek_varsel") else ""

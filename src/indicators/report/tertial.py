@@ -97,7 +97,7 @@ def check_store(out: Path, kommunenr: str, tertial: Tertial, method: str | None 
         MissingInStore: the period (or the forecast method asked for) is not in the store, in one sentence
             with the ``indicators run`` command that would store it.
     """
-    from indicators.steps.run import ledger_behind
+    from indicators.compute.deviation import ledger_behind
 
     out = Path(out)
     p = tertial.periode
@@ -159,9 +159,9 @@ def staffing_last_year(out: Path, kommunenr: str, p: Periode) -> pd.DataFrame | 
     stored = _load(out, "bemanning_indikatorer", [kommunenr], [last.aar], last.kode)
     if stored is not None:
         return stored
-    from indicators.steps.run import compute_staffing
+    from indicators.steps.units import from_store
 
-    computed = compute_staffing(out, last, [kommunenr])
+    computed = from_store("bemanning_indikatorer", out, last, [kommunenr])
     return computed if len(computed) else None
 
 

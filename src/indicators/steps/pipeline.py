@@ -9,7 +9,7 @@ becomes :class:`~indicators.errors.StepFailed`, naming the step (and the file wh
 CLI shows as one sentence with the path of a log.
 
 Each indicator family runs when its own inputs are in the store and is skipped with the reason otherwise
-(:data:`indicators.steps.run.INDICATOR_INPUTS`); nothing assumes the ledger.
+(:data:`indicators.steps.registry.REGISTRY`); nothing assumes the ledger.
 """
 
 from __future__ import annotations
@@ -24,9 +24,19 @@ from indicators.errors import RunRefused, StepFailed, UserError
 from indicators.ingest.sources import Ingest, ensure_something_read, read_sources
 from indicators.periods import Periode
 from indicators.progress import Reporter, get_reporter
-from indicators.steps import run as steps
-from indicators.steps import units
-from indicators.store.parquet import read_dataset
+from indicators.steps import registry, units
+from indicators.steps.charts import chart_municipalities, write_deviation_charts, write_family_charts
+from indicators.steps.manifest import RunResult, new_run_id, write_manifest
+from indicators.steps.registry import REGISTRY
+from indicators.steps.storing import (
+    available_sources,
+    store_care_counts,
+    store_clean,
+    store_kostra,
+    write_output,
+    write_quarantine,
+)
+from indicators.store.parquet import Replaced, read_dataset
 from indicators.store.transaction import StoreTransaction
 
 Runner = Callable[..., Any]
@@ -56,20 +66,20 @@ def _read(raw: Path, out: Path, kjoring_id: str, progress: Callable[[str], None]
 
 def store_all(
     ingest: Ingest, raw: Path, out: Path, kjoring_id: str, periode: Periode
-) -> tuple[dict[str, list[str]], list[steps.Replaced]]:
+) -> tuple[dict[str, list[str]], list[Replaced]]:
     """Clean sources, the aggregated care counts, recorded KOSTRA answers and the quarantine into the store.
 
     Returns:
         (files written per dataset, the delivered units that replaced stored rows).
     """
-    written, replaced = steps.store_clean(ingest, out)
-    counts = steps.store_care_counts(ingest, out, periode)
+    written, replaced = store_clean(ingest, out)
+    counts = store_care_counts(ingest, out, periode)
     if counts:
         written["tjenestemottakere"] = counts
-    kostra = steps.store_kostra(raw, out)
+    kostra = store_kostra(raw, out)
     if kostra:
         written["kostra"] = kostra
-    q = steps.write_quarantine(ingest, out, kjoring_id)
+    q = write_quarantine(ingest, out, kjoring_id)
     if q:
         written["karantene"] = q
     return written, replaced
@@ -95,8 +105,6 @@ def merge_units(parts: list[units.UnitResult]) -> units.UnitResult:
     for part in parts:
         merged.warnings += part.warnings
         merged.notes += part.notes
-    for attr in ("avvik", "vintage", "accuracy", "year_history", "coverage", "staffing"):
-        setattr(merged, attr, _concat([getattr(p, attr) for p in parts]))
     for name in dict.fromkeys(n for p in parts for n in p.frames):
         merged.frames[name] = _concat([p.frames.get(name) for p in parts])
     return merged
@@ -105,7 +113,7 @@ def merge_units(parts: list[units.UnitResult]) -> units.UnitResult:
 def _present(merged: units.UnitResult) -> list[str]:
     """The municipalities the units computed anything for."""
     found: set[str] = set()
-    for frame in [merged.avvik, *merged.frames.values()]:
+    for frame in merged.frames.values():
         if frame is not None and "kommunenr" in frame.columns:
             found |= set(frame["kommunenr"].dropna().astype(str))
     return sorted(found)
@@ -116,7 +124,7 @@ def compute_indicators(
     periode: Periode,
     kommuner: list[str] | None,
     method: str,
-    result: steps.RunResult,
+    result: RunResult,
     *,
     runner: Runner = direct,
     reporter: Reporter | None = None,
@@ -124,32 +132,34 @@ def compute_indicators(
     units_wanted: int = 1,
     figurer: str | list[str] | None = None,
 ) -> None:
-    """Every indicator family for period P from the clean store, its datasets and charts.
+    """Every step of :data:`~indicators.steps.registry.REGISTRY` for period P from the clean store, its
+    datasets and charts.
 
     The municipalities are split into ``units_wanted`` batches (one when 1, or when there is one
     municipality); each batch is one unit of work (:func:`indicators.steps.units.compute_unit`: each stored
     dataset read once) and ``mapper(name, fn, calls)`` runs them (:func:`direct_map`: one after the other;
-    ``indicators_flows.monthly``: on a process pool or a Dask cluster). The results are written here, in this
-    process. Charts are drawn for ``figurer`` (:func:`indicators.steps.run.chart_municipalities`: by default the
-    home municipality or the run's ``kommuner``; ``"alle"`` for every one).
+    ``indicators_flows.monthly``: on a process pool or a Dask cluster). Steps of scope ``panel`` run once, over
+    the whole store. The results are written here, in this process, in registry order. Charts are drawn for
+    ``figurer`` (:func:`indicators.steps.charts.chart_municipalities`: by default the home municipality or
+    the run's ``kommuner``; ``"alle"`` for every one).
 
     Part of the monthly run (the tertial report only reads what it stored); records outputs, warnings and
     skips in ``result``.
     """
     reporter = reporter or get_reporter()
     mapper = mapper or direct_map
-    available = steps.available_sources(out)
-    result.skipped = steps.skipped_indicators(available)
-    families = [n for n in units.UNIT_FAMILIES if n not in result.skipped]
+    available = available_sources(out)
+    result.skipped = registry.skipped(available)
+    names = registry.runnable(available)
     everyone = kommuner
-    if units_wanted > 1 and not kommuner and families:
-        # every municipality any family's inputs hold (the one-unit run would compute them all)
-        inputs = {s for n in families for group in steps.INDICATOR_INPUTS[n] for s in group}
-        everyone = steps.stored_municipalities(out, sorted(inputs & available)) or None
-    groups = units.batches(everyone, units_wanted) if families else []
+    if units_wanted > 1 and not kommuner and names:
+        # every municipality any step's inputs hold (the one-unit run would compute them all)
+        inputs = {s for n in names for s in (*REGISTRY[n].requires, *REGISTRY[n].optional)}
+        everyone = registry.stored_municipalities(out, sorted(inputs & available)) or None
+    groups = units.batches(everyone, units_wanted) if names else []
     reporter.stage("Beregner indikatorer", len(groups) + 1)
     reporter.working(f"{len(groups)} enheter" if len(groups) > 1 else "alle indikatorfamilier")
-    calls = [(out, periode, group, method, families, available) for group in groups]
+    calls = [(out, periode, group, method, names, available) for group in groups]
     merged = (
         merge_units(mapper("beregn-indikatorer", units.compute_unit, calls))
         if calls
@@ -158,48 +168,30 @@ def compute_indicators(
     for _ in groups:
         reporter.advance()
     reporter.working("skriver resultater")
-    if "avvik" not in result.skipped:
-        result.warnings += merged.warnings
-        result.notes += merged.notes
-        result.outputs["avvik"] = runner("skriv-avvik", steps.write_output, merged.avvik, out, "avvik")
-        result.outputs["prognose_historikk"] = runner(
-            "skriv-prognose-historikk", steps.write_output, merged.vintage, out, "prognose_historikk"
-        )
-        result.avvik = merged.avvik
-    for name in steps.COMPUTE:
-        if name in result.skipped:
+    result.warnings += merged.warnings
+    result.notes += merged.notes
+    ctx = registry.Context(method=method, kommuner=kommuner)
+    for name in registry.runnable(available, scope="panel"):  # each municipality against all: once, not per unit
+        merged.frames[name] = runner(f"beregn-{name}", REGISTRY[name].compute, out, periode, ctx)
+    for name, step in REGISTRY.items():
+        frame = merged.frames.get(name)
+        if not step.stored or name in result.skipped or name not in merged.frames:
             continue
-        if name == "kostra_sammenligning":  # each municipality against all the others: once, not per unit
-            frame = runner(f"beregn-{name}", steps.compute_kostra_comparison, out, kommuner)
-        else:
-            frame = merged.frames.get(name)
         if frame is not None and len(frame):
-            result.outputs[name] = runner(f"skriv-{name}", steps.write_output, frame, out, name)
-        else:
+            result.outputs[name] = runner(f"skriv-{name}", write_output, frame, out, name)
+        elif step.follows is None:
             result.skipped[name] = "ingen rader for perioden"
-    accuracy = merged.accuracy if "avvik" not in result.skipped else None
-    if accuracy is not None and len(accuracy):
-        result.outputs["prognosetreff"] = runner(
-            "skriv-prognosetreff", steps.write_output, accuracy, out, "prognosetreff"
-        )
+    result.avvik = merged.frames.get("avvik")
     reporter.advance()
     reporter.stage("Lager figurer", 2)
-    chosen = steps.chart_municipalities(figurer, kommuner, _present(merged))
+    chosen = chart_municipalities(figurer, kommuner, _present(merged))
     figures: list[str] = []
     reporter.working("avvik")
     if result.avvik is not None:
-        figures += runner("lag-figurer", steps.write_deviation_charts, result.avvik, out, periode, chosen)
+        figures += runner("lag-figurer", write_deviation_charts, result.avvik, out, periode, chosen)
     reporter.advance()
     reporter.working("tiltak, dekning, bemanning, prosjekt")
-    data = steps.ChartData(
-        year_history=merged.year_history,
-        accuracy=accuracy,
-        tiltak_status=merged.frames.get("tiltak_status"),
-        coverage=merged.coverage,
-        prosjektstatus=merged.frames.get("prosjektstatus"),
-        staffing=merged.staffing,
-    )
-    figures += runner("lag-figurer-indikatorer", steps.write_family_charts, out, periode, data, chosen)
+    figures += runner("lag-figurer-indikatorer", write_family_charts, out, periode, merged.frames, chosen)
     reporter.advance()
     result.outputs["figurer"] = figures
     reporter.done()
@@ -218,7 +210,7 @@ def execute_run(
     mapper: Mapper | None = None,
     units_wanted: int = 1,
     figurer: str | list[str] | None = None,
-) -> steps.RunResult:
+) -> RunResult:
     """The monthly run: read and validate every file, store clean data, compute, write the manifest.
 
     ``mapper``, ``units_wanted`` and ``figurer``: see :func:`compute_indicators` (default: one unit of work
@@ -235,7 +227,7 @@ def execute_run(
     """
     reporter = reporter or get_reporter()
     raw, out = Path(raw), Path(out)
-    kjoring_id = kjoring_id or steps.new_run_id()
+    kjoring_id = kjoring_id or new_run_id()
     # one transaction: the run reads and writes a staged copy of the store; only the commit makes it live
     # (docs/store.md, "A run is one transaction"); a second run into the same store stops here (StoreBusy)
     with StoreTransaction(out, kjoring_id) as txn:
@@ -250,7 +242,7 @@ def execute_run(
         reporter.working("Parquet")
         outputs, replaced = runner("lagre-rene-data", store_all, ingest, raw, work, kjoring_id, periode)
         reporter.advance()
-        result = steps.RunResult(
+        result = RunResult(
             kjoring_id=kjoring_id,
             periode=str(periode),
             reconciliation=ingest.reconciliation(),
@@ -280,6 +272,6 @@ def execute_run(
             "prognosemetode": method,
             "figurer": figurer,
         }
-        result.manifest = runner("skriv-kjoringslogg", steps.write_manifest, result, ingest, work, params, out)
+        result.manifest = runner("skriv-kjoringslogg", write_manifest, result, ingest, work, params, out)
         runner("lagre-kjoringen", txn.commit)
     return result

@@ -19,6 +19,7 @@ Files and folders whose names start with ``.`` or ``_`` are not data: every read
 from __future__ import annotations
 
 import functools
+import hashlib
 import operator
 import os
 import tempfile
@@ -674,3 +675,12 @@ def _to_expression(filters: list | None):
         e = ops[op](ds.field(col), val)
         expr = e if expr is None else expr & e
     return expr
+
+
+def sha256(path: Path) -> str:
+    """The file's SHA-256 as hex, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

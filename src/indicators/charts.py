@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from indicators.report.numbers import fmt_number  # noqa: E402
+from indicators.numbers import fmt_number  # noqa: E402
 
 STYLE = {
     "font.size": 10,

@@ -50,7 +50,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from indicators.ingest.readers import LINE
+from indicators.contracts.base import LINE
 
 if TYPE_CHECKING:  # contracts/vedtak.py imports this module
     from indicators.contracts.base import SourceSpec

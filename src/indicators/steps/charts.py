@@ -1,0 +1,144 @@
+"""The charts a run draws, for the municipalities asked for (by default the home municipality)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from indicators import codes
+from indicators.periods import Periode
+from indicators.store.parquet import kommunenr_text
+
+#: the charts a run draws: ``None`` (default) for the home municipality (or the run's ``--kommune`` list),
+#: ``"alle"`` for every municipality, or a list of municipality numbers
+ALL_CHARTS = "alle"
+#: the home municipality charts are drawn for by default, when it is in the store (else the first there)
+HOME_KOMMUNE = "1874"
+
+
+def chart_municipalities(
+    figurer: str | list[str] | None, kommuner: list[str] | None, present: list[str]
+) -> list[str] | None:
+    """The municipalities a run draws charts for (None: every one).
+
+    ``figurer`` is ``"alle"``, a list of municipality numbers, or None: the run's ``kommuner`` when given,
+    else the home municipality (:data:`HOME_KOMMUNE` when it is in the store, else the first there).
+    A national run thus draws one municipality's charts unless asked for more."""
+    if isinstance(figurer, str):
+        figurer = [] if figurer.strip().lower() == ALL_CHARTS else [k for k in figurer.replace(",", " ").split()]
+        if not figurer:
+            return None
+    if figurer:
+        return [kommunenr_text(k) for k in figurer]
+    if kommuner:
+        return [kommunenr_text(k) for k in kommuner]
+    if not present:
+        return []
+    return [HOME_KOMMUNE] if HOME_KOMMUNE in present else [present[0]]
+
+
+def _only(df: pd.DataFrame | None, kommuner: list[str] | None) -> pd.DataFrame | None:
+    if df is None or kommuner is None or "kommunenr" not in df.columns:
+        return df
+    return df[df["kommunenr"].astype(str).isin(kommuner)]
+
+
+def write_family_charts(
+    out: Path, periode: Periode, frames: Mapping[str, pd.DataFrame | None], kommuner: list[str] | None = None
+) -> list[str]:
+    """Charts of the other families for the municipalities ``kommuner`` (None: all): forecast through the
+    year, forecast errors of the closed year, savings realisation, FTE and temp-agency cost, project; and
+    coverage against the neighbours (one chart with every municipality, drawn when any chart is asked for).
+    A chart is drawn only when its frame is there. ``frames``: the run's frames by step name
+    (:data:`indicators.steps.registry.REGISTRY`)."""
+    from indicators import charts  # matplotlib only when a chart is drawn (0,3 s of every start)
+
+    folder = Path(out) / "figurer" / periode.kode
+    paths: list[Path] = []
+    if kommuner is not None and not kommuner:
+        return []
+    history = _only(frames.get("prognose_gjennom_aaret"), kommuner)
+    if history is not None:
+        for kommunenr, rows in history[history["niva"].eq("kommune")].groupby("kommunenr"):
+            name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
+            paths += charts.forecast_through_year(
+                rows,
+                folder,
+                f"prognose_gjennom_aaret_{kommunenr}",
+                f"{name}: årsprognose måned for måned, {periode.aar}",
+            )
+    accuracy = _only(frames.get("prognosetreff"), kommuner)
+    if accuracy is not None and len(accuracy):
+        for kommunenr, rows in accuracy.groupby("kommunenr"):
+            name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
+            paths += charts.forecast_errors(
+                rows, folder, f"prognosetreff_{kommunenr}", f"{name}: hvor godt traff prognosene for {periode.aar - 1}?"
+            )
+    status = _only(frames.get("tiltak_status"), kommuner)
+    if status is not None:
+        status = status[status["periode"].eq(periode.kode)]
+        for kommunenr, rows in status.groupby("kommunenr"):
+            name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
+            paths += charts.savings_realisation(
+                rows, folder, f"tiltak_{kommunenr}", f"{name}: Handlingsrom {periode.aar}, realisering hittil {periode}"
+            )
+    if (coverage := frames.get("dekning_over_tid")) is not None:
+        for ind, label in (
+            ("andel_80pluss_hjemmetjenester", "Andel 80 år og eldre med hjemmetjenester"),
+            ("andel_80pluss_institusjon", "Andel 80 år og eldre i institusjon"),
+        ):
+            paths += charts.coverage_over_time(coverage, ind, codes.KOMMUNER, folder, f"dekning_{ind}", label)
+    status = _only(frames.get("prosjektstatus"), kommuner)
+    if status is not None:
+        for kommunenr, rows in status[status["periode"].eq(periode.kode)].groupby("kommunenr"):
+            name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
+            paths += charts.project_timeline(
+                rows,
+                periode.reference_date,
+                folder,
+                f"prosjekt_{kommunenr}",
+                f"{name}: «Et bærekraftig Moskenes», status per {periode}",
+            )
+    monthly = _only(frames.get("bemanning_over_tid"), kommuner)
+    if monthly is not None:
+        for kommunenr, rows in monthly.groupby("kommunenr"):
+            name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
+            paths += charts.staffing_over_time(
+                rows, folder, f"bemanning_helse_{kommunenr}", f"{name}: årsverk og vikarbyrå i helse og omsorg"
+            )
+    return [str(p) for p in paths]
+
+
+def write_deviation_charts(
+    avvik: pd.DataFrame, out: Path, periode: Periode, kommuner: list[str] | None = None
+) -> list[str]:
+    """The deviation and the forecast against budget per rammeområde, for ``kommuner`` (None: all in ``avvik``)."""
+    from indicators import charts  # matplotlib only when a chart is drawn (0,3 s of every start)
+
+    paths: list[str] = []
+    folder = Path(out) / "figurer" / periode.kode
+    avvik = _only(avvik, kommuner)
+    for kommunenr, rows in avvik.groupby("kommunenr"):
+        name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
+        paths += [
+            str(p)
+            for p in charts.deviation_by_area(
+                rows,
+                folder,
+                f"avvik_rammeomrade_{kommunenr}",
+                f"{name}: avvik mot periodisert budsjett per rammeområde, hittil {periode}",
+            )
+        ]
+        method = rows["prognosemetode"].iloc[0] if len(rows) else ""
+        paths += [
+            str(p)
+            for p in charts.forecast_vs_budget(
+                rows,
+                folder,
+                f"prognose_rammeomrade_{kommunenr}",
+                f"{name}: årsprognose ({method}) mot budsjett per rammeområde, {periode}",
+            )
+        ]
+    return paths

@@ -1,0 +1,68 @@
+"""The stored frames a unit of municipalities reads, each dataset once (:class:`Inputs`, :func:`read_inputs`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.store import parquet as store
+
+#: which years of a dataset to read: a set of years, or None for every year (and datasets without a year)
+Years = set[int] | None
+#: a read plan: dataset -> the years to read
+Plan = dict[str, Years]
+
+#: outputs of earlier runs a unit reads (absent from a new store: read as None)
+OUTPUTS_READ = {"prognose_historikk"}
+#: the columns read of a dataset whose other columns no indicator uses: the ledger without its voucher,
+#: project and source-line columns (``bilagsnr``, ``prosjekt``, ``kilde_fil``, ``kilde_linje``), which
+#: only the drill-down to ledger lines reads
+COLUMNS = {"regnskap": ["kommunenr", "aar", "periode", "ansvar", "funksjon", "art", "kontoklasse", "belop"]}
+
+
+@dataclass
+class Inputs:
+    """The stored frames of one unit, each read once; :meth:`get` gives what ``read_filtered`` gave.
+
+    ``frames[name]`` holds the rows of the unit's municipalities for every year any step asked for
+    (None: the dataset is not in the store)."""
+
+    frames: dict[str, pd.DataFrame | None] = field(default_factory=dict)
+
+    def get(self, name: str, years: Iterable[int] | None = None) -> pd.DataFrame | None:
+        """The rows of ``name`` for ``years`` (all the unit read when None), index 0 … n−1.
+
+        A dataset with no rows for those years gives an empty frame with its columns, as the store's reader
+        does; a dataset not in the store gives None. The frame is a shallow copy (pandas copies on write), so
+        a step that changes it changes nothing another step sees."""
+        df = self.frames.get(name)
+        if df is None:
+            return None
+        if years is None or "aar" not in df.columns:
+            return df.copy(deep=False)
+        return df[df["aar"].isin(list(years))].reset_index(drop=True)
+
+
+def read_inputs(out: Path | str, kommuner: list[str] | None, plan: Plan, inputs: Inputs | None = None) -> Inputs:
+    """Read each dataset of ``plan`` once: the municipalities ``kommuner`` (all when None), the years asked,
+    the columns of :data:`COLUMNS` (all for the other datasets).
+
+    Datasets already in ``inputs`` are not read again."""
+    inputs = inputs or Inputs()
+    for name, years in plan.items():
+        if name in inputs.frames:
+            continue
+        filters: list[tuple[str, str, object]] = [("kommunenr", "in", list(kommuner))] if kommuner else []
+        filters += [("aar", "in", sorted(years))] if years else []
+        inputs.frames[name] = store.read_dataset(out, name, filters or None, columns=COLUMNS.get(name))
+    return inputs
+
+
+def add_to_plan(plan: Plan, name: str, years: Iterable[int] | None) -> None:
+    """Add ``years`` of ``name`` to ``plan`` (None, every year, wins; no year adds nothing)."""
+    if (name in plan and plan[name] is None) or (years is not None and not set(years)):
+        return
+    plan[name] = None if years is None else set(plan.get(name) or set()) | set(years)

@@ -1,0 +1,195 @@
+"""What a run did: its result, the manifest and log in ``<out>/kjoringer/``, and the summary in plain words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.contracts import SOURCES
+from indicators.ingest.sources import Ingest
+from indicators.store.parquet import Replaced, sha256, write_text_atomic
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    """``20261123T190102-1a2b3c``: sortable by time, unique by a random suffix."""
+    now = now or dt.datetime.now()
+    return f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+
+
+@dataclass
+class RunResult:
+    """What a run did, for the summary, the manifest and Prefect's artifacts."""
+
+    kjoring_id: str
+    periode: str
+    reconciliation: pd.DataFrame
+    outputs: dict[str, list[str]] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    quarantine_rows: int = 0
+    manifest: str = ""
+    #: stored rows the delivered units replaced (a period delivered again replaces that period whole)
+    replaced: list[Replaced] = field(default_factory=list)
+    #: this run's ``avvik`` (for the charts), not part of the manifest
+    avvik: pd.DataFrame | None = None
+
+
+def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict, live_out: Path | None = None) -> str:
+    """``<out>/kjoringer/<kjoring_id>.json``: inputs with sha256 and counts, outputs, versions.
+
+    ``live_out``: the store the paths shown refer to, when ``out`` is a run's staged copy of it
+    (returns and records the manifest's path in the live store)."""
+    packages = {}
+    for pkg in ("kommune-indikatorer", "pandas", "pyarrow", "pandera", "prefect", "matplotlib", "openpyxl"):
+        try:
+            packages[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            packages[pkg] = None
+    path = Path(out) / "kjoringer" / f"{result.kjoring_id}.json"
+    shown = Path(live_out) if live_out is not None else Path(out)
+    result.manifest = str(shown / "kjoringer" / f"{result.kjoring_id}.json")
+    manifest = {
+        "kjoring_id": result.kjoring_id,
+        "tidspunkt": dt.datetime.now().isoformat(timespec="seconds"),
+        "periode": result.periode,
+        "parametre": {k: (str(v) if isinstance(v, Path) else v) for k, v in params.items()},
+        "inndata": [
+            {
+                "kilde": f.source,
+                "fil": str(f.path),
+                "sha256": sha256(f.path),
+                "tegnsett": f.encoding,
+                "lest": f.rows_read,
+                "godtatt": len(f.accepted),
+                "karantene": f.quarantined_rows,
+                "ignorerte_kolonner": f.ignored_columns,
+                "ark": f.sheet,
+            }
+            for f in ingest.files
+        ],
+        # Files and sheets not read, with what to do; lines repeating an earlier line (kept, named).
+        "ikke_lest": [u.as_dict() for u in ingest.unread_files],
+        "like_linjer": ingest.duplicates.to_dict(orient="records"),
+        "utdata": result.outputs,
+        "hoppet_over": result.skipped,
+        "advarsler": result.warnings,
+        "merknader": result.notes,
+        "erstattet": [vars(r) for r in result.replaced],
+        "sammendrag": format_summary(result, shown),
+        "pakker": packages,
+    }
+    manifest["avstemming"] = format_reconciliation(result.reconciliation)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    log = path.with_suffix(".log")
+    write_text_atomic(format_log(result, shown), log)
+    write_text_atomic(json.dumps(manifest, ensure_ascii=False, indent=2), path)
+    return result.manifest
+
+
+def format_reconciliation(rec: pd.DataFrame) -> list[str]:
+    """Per file: rows read = accepted + quarantined (flagged if it ever does not add up), and the sum."""
+    lines = ["Avstemming per fil (lest = godtatt + karantene):"]
+    for row in rec.itertuples(index=False):
+        flag = "" if row.lest == row.godtatt + row.karantene else "  <-- STEMMER IKKE"
+        lines.append(
+            f"  {row.kilde:<18} {Path(row.fil).name:<32} lest {row.lest:>6}  godtatt {row.godtatt:>6}"
+            f"  karantene {row.karantene:>4}{flag}"
+        )
+    if len(rec):
+        lines.append(
+            f"  {'SUM':<18} {'':<32} lest {rec['lest'].sum():>6}  godtatt {rec['godtatt'].sum():>6}"
+            f"  karantene {rec['karantene'].sum():>4}"
+        )
+    return lines
+
+
+def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
+    """The run in a few lines (label, text): files, rows, indicators, where things are. The per-file
+    reconciliation is in the manifest and the run's log, not here."""
+    rec = result.reconciliation
+    read, accepted, quarantined = (int(rec[c].sum()) if len(rec) else 0 for c in ("lest", "godtatt", "karantene"))
+    balanced = bool(len(rec) == 0 or (rec["lest"] == rec["godtatt"] + rec["karantene"]).all())
+    computed = [
+        n
+        for n in result.outputs
+        if n not in ("karantene", "figurer") and n not in SOURCES and n not in ("tjenestemottakere", "kostra")
+    ]
+    rows = [
+        ("Filer lest", f"{len(rec)}"),
+        (
+            "Rader",
+            f"{read} lest = {accepted} godtatt + {quarantined} i karantene"
+            + ("" if balanced else "  (STEMMER IKKE: se kjøringsloggen)"),
+        ),
+        ("Indikatorer beregnet", ", ".join(computed) if computed else "ingen"),
+    ]
+    rows += [(f"Hoppet over: {name}", why) for name, why in result.skipped.items()]
+    if result.quarantine_rows:
+        q = [p for p in result.outputs.get("karantene", []) if p.endswith(".csv")] or result.outputs.get(
+            "karantene", []
+        )
+        rows.append(("Karantene", f"{result.quarantine_rows} rader med forklaring: {q[-1] if q else ''}"))
+    if result.replaced:
+        rows.append(("Erstattet", format_replaced(result.replaced)))
+    if result.warnings:
+        rows.append(("Advarsler", f"{len(result.warnings)} (se kjøringsloggen)"))
+    for note in result.notes:
+        rows.append(("Merknad", note))
+    rows.append(("Resultater", str(Path(out).resolve())))
+    if result.manifest:
+        rows.append(
+            (
+                "Kjøringslogg",
+                str(Path(result.manifest).with_suffix(".log"))
+                + " (avstemming per fil og alle advarsler; maskinlesbar: .json)",
+            )
+        )
+    return rows
+
+
+def format_replaced(replaced: list[Replaced]) -> str:
+    """Stored rows the run replaced, per dataset: ``regnskap 202610: 406 rader → 0; budsjett 2025: 120 → 118``
+    (units listed when there are at most three, else their number)."""
+    parts = []
+    for name in dict.fromkeys(r.datasett for r in replaced):
+        rows = [r for r in replaced if r.datasett == name]
+        units = sorted({r.enhet for r in rows})
+        where = " ".join(units) if len(units) <= 3 else f"{len(units)} enheter"
+        parts.append(f"{name} {where}: {sum(r.gamle for r in rows)} rader → {sum(r.nye for r in rows)}")
+    emptied = sum(r.gamle for r in replaced if r.nye == 0)
+    note = (
+        f" ({emptied} rader fjernet fordi ingen rad i den nye leveransen ble godtatt for sin periode)"
+        if emptied
+        else ""
+    )
+    return f"{sum(r.gamle for r in replaced)} lagrede rader erstattet: " + "; ".join(parts) + note
+
+
+def format_summary(result: RunResult, out: Path) -> str:
+    """The plain-language summary of a run (plain text; the CLI shows the same rows as a table)."""
+    lines = [f"Kjøring {result.kjoring_id} for periode {result.periode} er ferdig.", ""]
+    width = max((len(label) for label, _ in summary_rows(result, out)), default=0)
+    lines += [f"  {label:<{width}}  {text}" for label, text in summary_rows(result, out)]
+    return "\n".join(lines)
+
+
+def format_log(result: RunResult, out: Path) -> str:
+    """The run's log: the summary, the reconciliation per file, every warning and note in full."""
+    lines = [format_summary(result, out), ""]
+    lines += format_reconciliation(result.reconciliation)
+    if result.warnings:
+        lines += ["", "Advarsler:"] + [f"  - {w}" for w in result.warnings]
+    if result.replaced:
+        lines += ["", "Erstattet (datasett, enhet, kommune: lagrede rader → nye rader):"]
+        lines += [f"  {r.datasett} {r.enhet} {r.kommunenr}: {r.gamle} → {r.nye}" for r in result.replaced]
+    lines += ["", "Utdata:"]
+    for name, paths in result.outputs.items():
+        lines.append(f"  {name:<28} {len(paths)} filer")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,462 @@
+"""The registry of indicator steps: one entry per output, the only list the run, the CLI and the tests read.
+
+A :class:`Step` names its output dataset, the stored datasets it needs (without its ``requires`` it is skipped,
+with the reason), what it reads (:attr:`Step.reads`: datasets and years at period P), the function computing it
+and how its output is stored. The functions here only pick frames from the unit's :class:`Inputs` and hand them
+to the pure functions of :mod:`indicators.compute`; they never read the store.
+
+Adding an indicator is one pure function in ``compute/`` and one entry in :data:`REGISTRY`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.compute.agreements import samarbeidsavtaler_indikatorer
+from indicators.compute.coverage import coverage, suppress_coverage
+from indicators.compute.deviation import compute_avvik, ledger_behind
+from indicators.compute.key_figures import PLAN_YEARS, nokkeltall
+from indicators.compute.kostra import kostra_eget_regnskap, kostra_sammenligning
+from indicators.compute.project import prosjektstatus
+from indicators.compute.savings import tiltak_status
+from indicators.compute.staffing import bemanning_indikatorer, monthly_series
+from indicators.compute.vintages import forecast_accuracy, forecast_history, forecast_path
+from indicators.periods import Periode
+from indicators.steps.inputs import OUTPUTS_READ, Inputs, Plan, add_to_plan
+from indicators.store import parquet as store
+from indicators.store.kostra import read_stored
+
+
+@dataclass
+class Context:
+    """What a step knows besides its inputs: the run's forecast method, the municipalities asked for (None:
+    all) and the frames the steps before it computed in the same unit (by step name)."""
+
+    method: str = "budsjett"
+    kommuner: list[str] | None = None
+    frames: dict[str, pd.DataFrame | None] = field(default_factory=dict)
+
+
+@dataclass
+class Output:
+    """A step's frame with the sentences it has for the run's log (warnings) and summary (notes)."""
+
+    frame: pd.DataFrame | None
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+Reads = Callable[[Periode, Inputs], list[tuple[str, Iterable[int] | None]]]
+Compute = Callable[[Inputs, Periode, Context], "pd.DataFrame | Output | None"]
+PanelCompute = Callable[[Path, Periode, Context], "pd.DataFrame | None"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One indicator step.
+
+    Attributes:
+        name: the output dataset (``contracts/outputs.py``), or, when not ``stored``, the frame's name for the
+            charts.
+        requires: stored datasets that must hold data, else the step is skipped with the reason.
+        optional: stored datasets used when there (documentation and the skip check only).
+        reads: the datasets and years read at P; it may look at ``first`` (the datasets of :attr:`first`, read
+            before the rest, whose content decides the years).
+        compute: the function on the unit's frames (``scope="unit"``), or on the store (``scope="panel"``:
+            each municipality against all the others and SSB's tables, computed once per run).
+        partition: how the output is stored: one file per period (``periode``) or per year (``aar``).
+        stored: written to the store (else a frame for the charts only).
+        follows: the step this one belongs to: skipped silently with it, and no «ingen rader» when empty.
+        first: datasets read whole before the rest (see ``reads``).
+        after: steps whose frames this one uses (``Context.frames``); computed before it.
+    """
+
+    name: str
+    requires: tuple[str, ...]
+    optional: tuple[str, ...]
+    reads: Reads
+    compute: Compute | PanelCompute
+    partition: str = "periode"
+    stored: bool = True
+    follows: str | None = None
+    scope: str = "unit"
+    first: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+
+
+# --- what each step reads --------------------------------------------------------------------------------
+
+
+def _deviation_reads(aar: int) -> list[tuple[str, Iterable[int] | None]]:
+    """The deviation of year ``aar``: the ledger of the year and the year before (the last-year profile), the
+    year's budget, periodisation and forecast adjustments, the organisation."""
+    return [
+        ("regnskap", {aar - 1, aar}),
+        ("budsjett", {aar}),
+        ("organisasjon", None),
+        ("periodisering", {aar}),
+        ("prognosejustering", {aar}),
+    ]
+
+
+def _key_figure_years(balanse: pd.DataFrame | None, periode: Periode) -> list[int]:
+    years = {periode.aar - 1, periode.aar}
+    if balanse is not None and len(balanse):
+        years |= {int(p[:4]) for p in balanse["periode"].astype(str).unique() if p.endswith("13")}
+    return sorted(y for y in years if y <= periode.aar)
+
+
+def _agreement_years(avtaler: pd.DataFrame | None) -> set[int]:
+    """The years of the agreements (their share of netto driftsutgifter needs that year's ledger only)."""
+    if avtaler is None or not len(avtaler) or "aar" not in avtaler.columns:
+        return set()
+    return {int(a) for a in avtaler["aar"].dropna().unique()}
+
+
+# --- the steps on frames ---------------------------------------------------------------------------------
+
+
+def _avvik_inputs(inp: Inputs, aar: int) -> dict[str, pd.DataFrame | None]:
+    return {
+        "organisasjon": inp.get("organisasjon"),
+        "periodisering": inp.get("periodisering", [aar]),
+        "prognosejustering": inp.get("prognosejustering", [aar]),
+    }
+
+
+def deviation(inp: Inputs, periode: Periode, ctx: Context) -> Output:
+    """``avvik`` at P from this year's and last year's ledger (docs/indikatorer/avvik.md); the notes say when a
+    municipality's ledger stops before P (:func:`indicators.compute.deviation.ledger_behind`)."""
+    regnskap = inp.get("regnskap", [periode.aar - 1, periode.aar])
+    avvik, warnings = compute_avvik(
+        regnskap, inp.get("budsjett", [periode.aar]), periode, **_avvik_inputs(inp, periode.aar), method=ctx.method
+    )
+    if ctx.kommuner:
+        avvik = avvik[avvik["kommunenr"].isin(ctx.kommuner)]
+    this_year = (
+        regnskap[regnskap["periode"].astype(str).str.startswith(str(periode.aar))] if regnskap is not None else None
+    )
+    return Output(avvik, warnings, ledger_behind(this_year, periode))
+
+
+def vintage(inp: Inputs, periode: Periode, ctx: Context | None = None) -> pd.DataFrame:
+    """This period's forecast vintage by every method (``prognose_historikk``)."""
+    return forecast_history(
+        inp.get("regnskap", [periode.aar - 1, periode.aar]),
+        inp.get("budsjett", [periode.aar]),
+        periode,
+        **_avvik_inputs(inp, periode.aar),
+    )
+
+
+def year_history(inp: Inputs, aar: int, last_month: int, stored: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Vintages for months 1 … last_month of a year: stored where a run made them, else reconstructed from
+    the ledger. ``stored``: the stored vintages to use (default: the unit's ``prognose_historikk`` of ``aar``)."""
+    regnskap, budsjett = inp.get("regnskap", [aar - 1, aar]), inp.get("budsjett", [aar])
+    extra = _avvik_inputs(inp, aar)
+    stored = inp.get("prognose_historikk", [aar]) if stored is None else stored
+    return forecast_path(
+        stored,
+        [Periode(aar, m) for m in range(1, last_month + 1)],
+        lambda p: forecast_history(regnskap, budsjett, p, **extra),
+    )
+
+
+def with_vintage(stored: pd.DataFrame | None, vintage_now: pd.DataFrame | None, periode: Periode) -> pd.DataFrame:
+    """The stored vintages as they are once this run's vintage of P is written: P's rows of the
+    municipalities in ``vintage_now`` replaced by it, rows ordered as the store's reader gives them."""
+    if vintage_now is None:
+        return stored if stored is not None else pd.DataFrame()
+    if stored is None:
+        return vintage_now.reset_index(drop=True)
+    drop = stored["periode"].eq(periode.kode) & stored["kommunenr"].isin(set(vintage_now["kommunenr"]))
+    merged = pd.concat([stored[~drop], vintage_now], ignore_index=True)
+    order = merged["periode"].astype(str)
+    merged = merged.iloc[order.argsort(kind="stable")]
+    return merged.sort_values("kommunenr", kind="stable", ignore_index=True)
+
+
+def history_this_year(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
+    """The forecast through this year up to P (for the chart): the stored vintages with this run's."""
+    stored = with_vintage(inp.get("prognose_historikk", [periode.aar]), ctx.frames.get("prognose_historikk"), periode)
+    return year_history(inp, periode.aar, periode.months_hittil, stored)
+
+
+def accuracy(inp: Inputs, periode: Periode, ctx: Context | None = None) -> pd.DataFrame | None:
+    """How each method's forecasts for last year came out, once last year is closed (period 13 stored)."""
+    last = periode.aar - 1
+    regnskap = inp.get("regnskap", [last - 1, last])
+    if regnskap is None or not regnskap["periode"].eq(f"{last}13").any():
+        return None
+    year_end, _ = compute_avvik(regnskap, inp.get("budsjett", [last]), Periode(last, 13), **_avvik_inputs(inp, last))
+    history = year_history(inp, last, 12)
+    return forecast_accuracy(history.drop(columns="kilde"), year_end).assign(
+        kilde=lambda d: d.merge(
+            history[["kommunenr", "periode", "niva", "kode", "prognosemetode", "kilde"]],
+            on=["kommunenr", "periode", "niva", "kode", "prognosemetode"],
+            how="left",
+        )["kilde"].to_numpy()
+    )
+
+
+def savings(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
+    return tiltak_status(inp.get("tiltak", [periode.aar]), inp.get("tiltak_oppfolging", [periode.aar]), periode)
+
+
+def coverage_at(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
+    """``dekningsgrad`` at P from the stored counts. The year end (m = 13) has the reference date 31 December
+    and the decisions dated in December, so its counts are December's (the run stores no separate copy)."""
+    counts = inp.get("tjenestemottakere", [periode.aar])
+    if periode.maned == 13 and counts is not None and not counts["periode"].eq(periode.kode).any():
+        december = counts[counts["periode"].eq(f"{periode.aar}12")]
+        counts = pd.concat([counts, december.assign(periode=periode.kode)], ignore_index=True)
+    return suppress_coverage(
+        coverage(
+            counts, inp.get("befolkning", [periode.aar, periode.aar + 1]), inp.get("plasser", [periode.aar]), periode
+        )
+    )
+
+
+def coverage_series(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame | None:
+    """Coverage in every stored month up to P (for the charts against the neighbours)."""
+    counts = inp.get("tjenestemottakere")
+    if counts is None:
+        return None
+    counts = counts[counts["periode"].le(periode.kode)]
+    befolkning, plasser = inp.get("befolkning"), inp.get("plasser")
+    frames = [coverage(counts, befolkning, plasser, Periode.parse(p)) for p in sorted(counts["periode"].unique())]
+    return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def staffing(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
+    return bemanning_indikatorer(inp.get("bemanning", [periode.aar]), periode, inp.get("organisasjon"))
+
+
+def staffing_series(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame | None:
+    """FTE and temp-agency cost month by month in Helse og omsorg, three years up to P (for the chart)."""
+    bemanning = inp.get("bemanning", [periode.aar - 2, periode.aar - 1, periode.aar])
+    if bemanning is None:
+        return None
+    bemanning = bemanning[bemanning["periode"].le(periode.kode)]
+    return monthly_series(bemanning, inp.get("organisasjon"), rammeomrade="Helse og omsorg")
+
+
+def key_figures(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
+    """``nokkeltall``: this year's ledger (and last year's, for the forecast), the closed years of the
+    balance with their whole-year ledger, and the budget of this year and the økonomiplan's years."""
+    balanse = inp.get("balanse")
+    return nokkeltall(
+        inp.get("regnskap", _key_figure_years(balanse, periode)),
+        periode,
+        balanse=balanse,
+        budsjett=inp.get("budsjett", range(periode.aar, periode.aar + PLAN_YEARS + 1)),
+        method=ctx.method,
+        periodisering=inp.get("periodisering", [periode.aar]),
+        prognosejustering=inp.get("prognosejustering", [periode.aar]),
+    )
+
+
+def agreements(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
+    avtaler = inp.get("samarbeidsavtaler")
+    regnskap = inp.get("regnskap", _agreement_years(avtaler))
+    return samarbeidsavtaler_indikatorer(
+        avtaler, periode.reference_date, befolkning=inp.get("befolkning"), regnskap=regnskap
+    )
+
+
+def project(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
+    return prosjektstatus(inp.get("prosjektplan"), periode)
+
+
+def kostra_own(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
+    return kostra_eget_regnskap(inp.get("regnskap", [periode.aar]), inp.get("befolkning", [periode.aar]), periode)
+
+
+def kostra_comparison(out: Path, periode: Periode, ctx: Context) -> pd.DataFrame:
+    """Every municipality in the store (``organisasjon``) against its group, landet uten Oslo and the other
+    municipalities; only those of ``ctx.kommuner`` (all when None) are compared."""
+    tables, groups = read_stored(out)
+    present = stored_municipalities(out, ["organisasjon"])
+    chosen = [k for k in present if not ctx.kommuner or k in ctx.kommuner]
+    return kostra_sammenligning(tables, groups, chosen, present)
+
+
+def stored_municipalities(out: Path, names: Iterable[str]) -> list[str]:
+    """The municipality numbers in the stored datasets ``names``, sorted; only the ``kommunenr`` column is
+    read (the list a run splits into units, not a read of the data)."""
+    found: set[str] = set()
+    for name in names:
+        df = store.read_dataset(out, name, columns=["kommunenr"])
+        if df is not None and "kommunenr" in df.columns:
+            found |= set(df["kommunenr"].dropna().astype(str))
+    return sorted(found)
+
+
+# --- the registry ----------------------------------------------------------------------------------------
+
+_DEVIATION = (("regnskap", "budsjett"), ("organisasjon", "periodisering", "prognosejustering"))
+
+
+def _years(*entries: tuple[str, Iterable[int] | None]) -> Reads:
+    """``reads`` for a step whose datasets and years depend on P only: ``entries`` as (name, years at P)
+    written with ``{0}`` for P's year, e.g. ``("regnskap", (0, -1))``."""
+
+    def reads(periode: Periode, first: Inputs) -> list[tuple[str, Iterable[int] | None]]:
+        return [(n, None if ys is None else {periode.aar + d for d in ys}) for n, ys in entries]
+
+    return reads
+
+
+#: every indicator step, in the order the run writes them (and the summary lists them)
+REGISTRY: dict[str, Step] = {
+    s.name: s
+    for s in (
+        Step("avvik", *_DEVIATION, lambda p, f: _deviation_reads(p.aar), deviation),
+        Step(
+            "prognose_historikk",
+            *_DEVIATION,
+            lambda p, f: _deviation_reads(p.aar),
+            vintage,
+            follows="avvik",
+        ),
+        Step(
+            "prognose_gjennom_aaret",
+            *_DEVIATION,
+            lambda p, f: [*_deviation_reads(p.aar), ("prognose_historikk", {p.aar})],
+            history_this_year,
+            stored=False,
+            follows="avvik",
+            after=("prognose_historikk",),
+        ),
+        Step(
+            "tiltak_status",
+            ("tiltak",),
+            ("tiltak_oppfolging",),
+            _years(("tiltak", (0,)), ("tiltak_oppfolging", (0,))),
+            savings,
+        ),
+        Step(
+            "dekningsgrad",
+            ("tjenestemottakere",),
+            ("befolkning", "plasser"),
+            _years(("tjenestemottakere", (0,)), ("befolkning", (0, 1)), ("plasser", (0,))),
+            coverage_at,
+        ),
+        Step(
+            "dekning_over_tid",
+            ("tjenestemottakere",),
+            ("befolkning", "plasser"),
+            _years(("tjenestemottakere", None), ("befolkning", None), ("plasser", None)),
+            coverage_series,
+            stored=False,
+            follows="dekningsgrad",
+        ),
+        Step(
+            "bemanning_indikatorer",
+            ("bemanning",),
+            ("organisasjon",),
+            _years(("bemanning", (0,)), ("organisasjon", None)),
+            staffing,
+        ),
+        Step(
+            "bemanning_over_tid",
+            ("bemanning",),
+            ("organisasjon",),
+            _years(("bemanning", (-2, -1, 0)), ("organisasjon", None)),
+            staffing_series,
+            stored=False,
+            follows="bemanning_indikatorer",
+        ),
+        Step(
+            "nokkeltall",
+            ("regnskap",),
+            ("balanse", "budsjett"),
+            lambda p, f: [
+                ("regnskap", _key_figure_years(f.get("balanse"), p)),
+                ("budsjett", range(p.aar, p.aar + PLAN_YEARS + 1)),
+                ("periodisering", {p.aar}),
+                ("prognosejustering", {p.aar}),
+            ],
+            key_figures,
+            first=("balanse",),
+        ),
+        Step(
+            "samarbeidsavtaler_indikatorer",
+            ("samarbeidsavtaler",),
+            ("befolkning", "regnskap"),
+            lambda p, f: [("befolkning", None), ("regnskap", _agreement_years(f.get("samarbeidsavtaler")))],
+            agreements,
+            partition="aar",
+            first=("samarbeidsavtaler",),
+        ),
+        Step("prosjektstatus", ("prosjektplan",), (), _years(("prosjektplan", None)), project),
+        Step(
+            "kostra_sammenligning",
+            ("kostra",),
+            ("kostra_grupper",),
+            lambda p, f: [],
+            kostra_comparison,
+            partition="aar",
+            scope="panel",
+        ),
+        Step(
+            "kostra_eget_regnskap",
+            ("regnskap",),
+            ("befolkning",),
+            _years(("regnskap", (0,)), ("befolkning", (0,))),
+            kostra_own,
+        ),
+        Step(
+            "prognosetreff",
+            *_DEVIATION,
+            lambda p, f: [*_deviation_reads(p.aar - 1), ("prognose_historikk", {p.aar - 1})],
+            accuracy,
+            partition="aar",
+            follows="avvik",
+        ),
+    )
+}
+
+#: stored datasets a user does not deliver by that name: the raw source (folder) they come from
+DELIVERED_AS = {"tjenestemottakere": "vedtak", "kostra": "kostra (lagrede SSB-svar, «indicators kostra»)"}
+
+
+def skipped(available: set[str]) -> dict[str, str]:
+    """Steps whose required inputs are absent, with the reason in plain words (the raw source folders to
+    deliver, not internal dataset names). Steps that follow another are skipped with it, unnamed."""
+    out = {}
+    for step in REGISTRY.values():
+        missing = [DELIVERED_AS.get(s, s) for s in step.requires if s not in available]
+        if missing and step.follows is None:
+            out[step.name] = "mangler kilde: " + ", ".join(missing)
+    return out
+
+
+def runnable(available: set[str], scope: str = "unit") -> list[str]:
+    """The steps of ``scope`` whose required inputs are all in ``available``, in registry order."""
+    return [s.name for s in REGISTRY.values() if s.scope == scope and all(r in available for r in s.requires)]
+
+
+def plan(names: Iterable[str], periode: Periode, available: set[str], first: Inputs | None = None) -> Plan:
+    """The stored datasets (and years) the steps ``names`` read at P; only datasets in ``available`` (and the
+    outputs of earlier runs a step reads) are listed. Without ``first``: only the datasets the steps read
+    first (whole), whose content decides the years of the others."""
+    out: Plan = {}
+    for name in names:
+        step = REGISTRY[name]
+        if step.scope != "unit":
+            continue
+        wanted = [(n, None) for n in step.first] if first is None else step.reads(periode, first)
+        for dataset, years in wanted:
+            if dataset in available or dataset in OUTPUTS_READ:
+                add_to_plan(out, dataset, years)
+    return out
+
+
+def as_output(result: pd.DataFrame | Output | None) -> Output:
+    """A step's result as an :class:`Output` (a frame or None has no sentences)."""
+    return result if isinstance(result, Output) else Output(result)

@@ -1,6 +1,7 @@
 """The ``indicators`` command line (docs: README and ``indicators --help``). Messages are for finance staff:
 never a traceback. Exit 1 when a file was refused or the user must act; exit 2 on an unexpected error, with
-one sentence naming the step (and the file) and the path of a log holding the details."""
+one sentence naming the step (and the file) and the path of a log holding the details.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def _prefect_defaults(verbose: bool) -> None:
 def _prefect_console(verbose: bool) -> Iterator[None]:
     """Without --verbose, Prefect's console output is silenced for the command (also when Prefect's logging
     was set up before it, as in a test session): the command says what happened itself. The log lines still
-    go to Prefect's API, so the run page in the UI shows them."""
+    go to Prefect's API, so the run page in the UI shows them.
+    """
     if verbose:
         yield
         return
@@ -82,7 +84,8 @@ def _print_summary(title: str, rows: list[tuple[str, str]]) -> None:
 
 def _chart_choice(values: list[str] | None) -> str | list[str] | None:
     """``--figurer``: ``alle``, municipality numbers (``1874 1865`` or ``1874,1865``), or None (the default:
-    the home municipality, or the run's ``--kommune``)."""
+    the home municipality, or the run's ``--kommune``).
+    """
     items = [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
     if not items:
         return None
@@ -524,7 +527,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def write_error_log(args: argparse.Namespace, exc: BaseException) -> Path:
     """The details of an unexpected error (traceback, command, versions) in ``<out>/kjoringer/`` when the
-    command has an output folder (``<out>/rapporter/`` for ``report``), else in the system's temporary folder."""
+    command has an output folder (``<out>/rapporter/`` for ``report``), else in the system's temporary folder.
+    """
     import platform
     import tempfile
     import traceback

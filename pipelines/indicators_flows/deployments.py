@@ -27,7 +27,8 @@ SCHEDULES = [
 
 def build_deployments(raw: str, out: str) -> list:
     """The deployments with their schedules (parameters left to the flows' defaults: last month,
-    the latest ended tertial)."""
+    the latest ended tertial).
+    """
     deployments = []
     for name, flow, cron, description in SCHEDULES:
         params = {"out": out} | ({"raw": raw} if flow is monthly_run else {})

@@ -53,7 +53,8 @@ class FanOut:
     """Runs the units of a run as Prefect tasks: on a local process pool (``workers`` processes), or on the
     Dask cluster whose scheduler is at ``dask`` (``tcp://host:8786``). A run of one unit runs it in the
     flow's own process (no pool to start). Used as a context manager; :attr:`size` is the number of units
-    worth making (the pool's processes, or the cluster's worker threads)."""
+    worth making (the pool's processes, or the cluster's worker threads).
+    """
 
     def __init__(self, dask: str | None = None, workers: int | None = None) -> None:
         self.dask = dask or None
@@ -111,7 +112,8 @@ class FanOut:
 
 def log_run(result: RunResult, out: Path) -> None:
     """The run's own lines in the flow run's log (the Prefect UI): the summary, each file's reconciliation,
-    every warning."""
+    every warning.
+    """
     logger = get_run_logger()
     for label, text in summary_rows(result, out):
         logger.info(f"{label}: {text}")
@@ -123,7 +125,8 @@ def log_run(result: RunResult, out: Path) -> None:
 
 def deviation_artifact(result: RunResult, p: Periode) -> None:
     """The deviation per rammeområde as a Prefect table artifact (when the run computed ``avvik``): the
-    report's labels, 1000 kr in Norwegian format (rows: ``indicators.report.artifacts``)."""
+    report's labels, 1000 kr in Norwegian format (rows: ``indicators.report.artifacts``).
+    """
     if result.avvik is None:
         return
     create_table_artifact(
@@ -135,7 +138,8 @@ def deviation_artifact(result: RunResult, p: Periode) -> None:
 
 def run_artifacts(result: RunResult, out: Path, p: Periode) -> None:
     """The savings plan, the key figures and the quarantine summary of the run as Prefect artifacts (rows:
-    ``indicators.report.artifacts``; the quarantine counted per file and reason, no value shown)."""
+    ``indicators.report.artifacts``; the quarantine counted per file and reason, no value shown).
+    """
 
     def stored(name: str):
         df = read_dataset(out, name, [("periode", "=", p.kode)])
@@ -188,7 +192,8 @@ def monthly_run(
 
     ``figurer``: the municipalities to draw charts for (``"alle"``, a list; default the home municipality
     or ``kommune``). ``dask``: a Dask scheduler's address (``tcp://host:8786``) to compute the units on, else
-    a local pool of ``arbeidere`` processes (default: the machine's cores)."""
+    a local pool of ``arbeidere`` processes (default: the machine's cores).
+    """
     p = Periode.parse(periode) if periode else previous_month()
     try:
         with FanOut(dask, arbeidere) as fan_out:

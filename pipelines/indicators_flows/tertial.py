@@ -3,7 +3,8 @@ tertial's period, and its summary and main tables as Prefect artifacts.
 
 The report reads the store and never writes it: it computes no indicator into the store, takes no lock and
 writes only its own files under ``<out>/rapporter/``. A period the store lacks is named with the
-``indicators run`` that would store it (``MissingInStore``, exit 1 in the CLI)."""
+``indicators run`` that would store it (``MissingInStore``, exit 1 in the CLI).
+"""
 
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ def _markdown(table) -> str:
 
 def missing_charts(out: Path, kommunenr: str, tertial: Tertial) -> list[str]:
     """A sentence when the run of the tertial's month drew no charts for ``kommunenr`` (a run draws the home
-    municipality's, or those its ``--figurer`` names): the report is then without them, and says how to get them."""
+    municipality's, or those its ``--figurer`` names): the report is then without them, and says how to get them.
+    """
     if (Path(out) / "figurer" / tertial.periode.kode / f"avvik_rammeomrade_{kommunenr}.svg").exists():
         return []
     command = f"{run_command(Path(out), tertial.periode)} --figurer {kommunenr}"

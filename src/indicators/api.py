@@ -44,6 +44,7 @@ def load(
             ``"301"`` mean ``"0301"``). ``kommunenr`` in the result is always text.
         aar: one year or a list (``2026`` or ``"2026"``).
         periode: ``"202610"``, ``"2026-10"`` or ``202610``.
+
     Raises:
         FileNotFoundError: the dataset is not in the store (run ``indicators run`` first).
     """

@@ -1,5 +1,6 @@
 """Charts (matplotlib, PNG and SVG): one style, Norwegian labels and number format, readable in
-black and white (hatching as well as grey tones)."""
+black and white (hatching as well as grey tones).
+"""
 
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ PRINT_WIDTH_IN = 7.15
 
 def _fit_width(fig: plt.Figure, wrap_titles: bool = True) -> None:
     """Resize the figure so its tight bounding box (labels and legend included) is PRINT_WIDTH_IN wide.
-    When a long title keeps it wider, the title is wrapped on two lines and the fit tried again."""
+    When a long title keeps it wider, the title is wrapped on two lines and the fit tried again.
+    """
     previous = None
     for _ in range(6):
         fig.canvas.draw()
@@ -156,7 +158,8 @@ METHOD_LABELS = {
 
 def method_labels(series: dict[str, pd.Series]) -> dict[str, str]:
     """Legend text per method; a method whose values equal an earlier one's says so, since its line
-    lies on top of the other."""
+    lies on top of the other.
+    """
     labels: dict[str, str] = {}
     for method, values in series.items():
         label = METHOD_LABELS.get(method, method)
@@ -175,7 +178,8 @@ def method_labels(series: dict[str, pd.Series]) -> dict[str, str]:
 def forecast_through_year(history: pd.DataFrame, out_dir: Path, stem: str, title: str) -> list[Path]:
     """The whole municipality's year-end forecast by method, month by month, against the budget (1000 kr).
 
-    ``history``: prognose_historikk rows of one municipality and year at niva ``kommune``."""
+    ``history``: prognose_historikk rows of one municipality and year at niva ``kommune``.
+    """
     h = history.sort_values("periode")
     periods = sorted(h["periode"].unique())
     with plt.rc_context(STYLE):
@@ -291,7 +295,8 @@ def coverage_over_time(
 def staffing_over_time(monthly: pd.DataFrame, out_dir: Path, stem: str, title: str) -> list[Path]:
     """FTE against budgeted FTE (lines) and temp-agency cost per month (bars, right axis).
 
-    ``monthly``: one row per period with arsverk, arsverk_budsjett and vikarbyra_kostnad (that month)."""
+    ``monthly``: one row per period with arsverk, arsverk_budsjett and vikarbyra_kostnad (that month).
+    """
     m = monthly.sort_values("periode")
     labels = _period_labels(m["periode"])
     with plt.rc_context(STYLE):
@@ -326,7 +331,8 @@ def staffing_over_time(monthly: pd.DataFrame, out_dir: Path, stem: str, title: s
 def project_timeline(status: pd.DataFrame, ref_date, out_dir: Path, stem: str, title: str) -> list[Path]:
     """Work packages as rows, quarters as columns; each activity at the quarter of its planned end:
     ● done, ◐ done late, ▲ overdue, ○ planned or under way, ◇ postponed, × cancelled. A vertical line
-    marks the report date. Shapes, not colours, carry the meaning (black and white print)."""
+    marks the report date. Shapes, not colours, carry the meaning (black and white print).
+    """
     s = status.copy()
     end = pd.to_datetime(s["planlagt_slutt"])
     s["q"] = end.dt.year + (end.dt.quarter - 1) / 4

@@ -33,7 +33,8 @@ DECIMALS = {
 
 def norsk_tall(value: float | int | None, enhet: str = "antall", desimaler: int | None = None) -> str:
     """One number as the report writes it: ``1234567.5`` in ``"kr"`` -> ``"1 234 568"``; ``"1000 kr"``
-    divides by 1000; missing -> ``".."`` (SSB's symbol). Thousands are grouped by a no-break space."""
+    divides by 1000; missing -> ``".."`` (SSB's symbol). Thousands are grouped by a no-break space.
+    """
     d = DECIMALS.get(enhet, 1) if desimaler is None else desimaler
     if enhet == "1000 kr":
         return fmt_kr_1000(None if value is None or pd.isna(value) else float(value), d)

@@ -1,5 +1,6 @@
 """Vectorised helpers over frames: a check or conversion computed once per distinct value (or row) and
-spread back, exact keys for equal rows. Used by the readers' parsing and the code lists' validity checks."""
+spread back, exact keys for equal rows. Used by the readers' parsing and the code lists' validity checks.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def _per_distinct(
 
 def row_keys(*columns: pd.Series) -> np.ndarray:
     """One int64 per row, equal for rows equal in every column (missing equals missing), numbered in
-    order of first appearance of each column's values: exact, not a hash."""
+    order of first appearance of each column's values: exact, not a hash.
+    """
     key = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
     size = 1
     for col in columns:
@@ -66,7 +68,8 @@ def repeated_rows(*columns: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def per_distinct_rows(check: Callable[..., pd.Series], *columns: pd.Series) -> pd.Series:
     """``check(*columns)`` (a boolean per row that depends only on the row's own cells), computed once
-    per distinct combination of the columns and spread back to the rows."""
+    per distinct combination of the columns and spread back to the rows.
+    """
     index = columns[0].index
     if len(index) < 64:
         return check(*columns)

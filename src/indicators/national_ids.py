@@ -90,7 +90,8 @@ _ROUGH_LOST_ZERO = r"^\s*\d{10}\s*$"
 
 def valid_ids(digits: list[str] | np.ndarray) -> np.ndarray:
     """For 11-digit strings: True where the string is a fødselsnummer, D- or H-nummer (a date that
-    exists and both modulus-11 check digits right). Vectorised over the list."""
+    exists and both modulus-11 check digits right). Vectorised over the list.
+    """
     if len(digits) == 0:
         return np.zeros(0, dtype=bool)
     d = (np.frombuffer("".join(digits).encode("ascii"), dtype=np.uint8).reshape(-1, 11) - 48).astype(np.int64)
@@ -135,7 +136,8 @@ def _arrow(values: pd.Series) -> pa.ChunkedArray:
 def _candidates(values: pd.Series, *, whole_cell: bool, lost_zero: bool) -> list[str]:
     """Distinct non-empty values that may hold an id (a superset of those that do), found with Arrow
     kernels only: a column whose longest value is under 10 bytes is skipped at once (codes, periods),
-    the rest is matched with a rough RE2 pattern; only the matches reach Python."""
+    the rest is matched with a rough RE2 pattern; only the matches reach Python.
+    """
     if values.empty:
         return []
     arr = _arrow(values)
@@ -165,7 +167,8 @@ def values_with_ids(values: pd.Series, *, whole_cell: bool = False, lost_zero: b
 
 def find_ids(values: pd.Series, *, whole_cell: bool = False, lost_zero: bool = True) -> pd.Series:
     """True where a cell holds a national id number (any form in the module doc). Vectorised: only
-    the distinct candidate values are parsed."""
+    the distinct candidate values are parsed.
+    """
     hits = values_with_ids(values, whole_cell=whole_cell, lost_zero=lost_zero)
     if not hits:
         return pd.Series(False, index=values.index)
@@ -177,7 +180,8 @@ def id_cells(frame: pd.DataFrame, spec: SourceSpec | None = None) -> dict[str, p
 
     Columns the contract types as numbers, whole numbers, codes or dates (``spec``) count only a whole
     cell; every other column (free text, and columns a contract does not know) counts an id anywhere
-    in the text. The line-number column is skipped."""
+    in the text. The line-number column is skipped.
+    """
     typed = set(spec.codes) | set(spec.numbers) | set(spec.integers) | set(spec.dates) if spec else set()
     out = {}
     for col in frame.columns:
@@ -202,7 +206,8 @@ def _mask_value(value: str, lost_zero: bool) -> str:
 
 def mask_ids(values: pd.Series, *, lost_zero: bool = True) -> pd.Series:
     """The values with every id replaced by :data:`MASK` (anywhere in a text; with ``lost_zero`` a whole
-    10-digit cell that is an id without its leading zero too). Other text is kept as it was."""
+    10-digit cell that is an id without its leading zero too). Other text is kept as it was.
+    """
     repl = {
         v: m
         for v in _candidates(values, whole_cell=False, lost_zero=lost_zero)

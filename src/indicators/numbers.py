@@ -1,5 +1,6 @@
 """Norwegian number format (Språkrådet): thousands grouped by a no-break space, decimal comma,
-and SSB's symbols for missing (``..``), suppressed (``:``) and zero (``-``)."""
+and SSB's symbols for missing (``..``), suppressed (``:``) and zero (``-``).
+"""
 
 from __future__ import annotations
 

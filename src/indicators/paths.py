@@ -1,6 +1,7 @@
 """Project paths, resolved from this file so notebooks in ``notebooks/`` work without ``chdir``.
 
-When the package is installed elsewhere (not from a checkout), the current directory is used."""
+When the package is installed elsewhere (not from a checkout), the current directory is used.
+"""
 
 from __future__ import annotations
 

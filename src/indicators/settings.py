@@ -2,7 +2,8 @@
 (``INDICATORS_RAW``, ``INDICATORS_OUT``, ``INDICATORS_KOMMUNE`` comma-separated,
 ``INDICATORS_PROGNOSEMETODE``, ``INDICATORS_FIGURER`` (``alle`` or municipality numbers, comma-separated),
 ``INDICATORS_DASK`` (a Dask scheduler's address), ``INDICATORS_ARBEIDERE`` (local processes))
-< command-line flags."""
+< command-line flags.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """KOSTRA account aggregates from the ledger, by the definitions in the domain reference
 (shared/domain/KOSTRA.md §1.4, citing SSB's KOMPIS variable definitions). Ledger signs: expenses
-positive, income negative. Only drift (kontoklasse 1)."""
+positive, income negative. Only drift (kontoklasse 1).
+"""
 
 from __future__ import annotations
 
@@ -25,16 +26,18 @@ def is_brutto_driftsinntekt(art: pd.Series) -> pd.Series:
 
 
 def brutto_driftsinntekter(ledger: pd.DataFrame) -> pd.Series:
-    """kkl 1, all funksjoner, art 600–890 and 920; returned positive (NOK) per kommunenr.
-    Source: SSB KOMPIS KOSKG320000 (kommunekasse part)."""
+    """Kkl 1, all funksjoner, art 600–890 and 920; returned positive (NOK) per kommunenr.
+    Source: SSB KOMPIS KOSKG320000 (kommunekasse part).
+    """
     d = drift(ledger)
     mask = is_brutto_driftsinntekt(_art(d))
     return -d.loc[mask].groupby("kommunenr", observed=True)["belop"].sum()
 
 
 def brutto_driftsutgifter(ledger: pd.DataFrame) -> pd.Series:
-    """kkl 1, art 010–480 and 590, less 690 (fordelte utgifter); NOK per kommunenr.
-    Source: SSB KOMPIS KOSBDUtot0000 (kommunekasse only)."""
+    """Kkl 1, art 010–480 and 590, less 690 (fordelte utgifter); NOK per kommunenr.
+    Source: SSB KOMPIS KOSBDUtot0000 (kommunekasse only).
+    """
     d = drift(ledger)
     art = _art(d)
     mask = art.between(10, 480) | art.eq(590)
@@ -56,7 +59,8 @@ def netto_driftsresultat(ledger: pd.DataFrame) -> pd.Series:
     """Driftsinntekter − driftsutgifter − netto finans (renter, avdrag, utbytte) + motpost
     avskrivninger, i.e. −Σ belop of all drift lines except transfers to investment, to and from
     funds and the cover of earlier deficits (art 530, 540, 550, 570, 589, 940, 950, 980, 989).
-    Positive = surplus. Source: Prop. 88 S (2017–2018) vedlegg 3.1 (TBU's definition)."""
+    Positive = surplus. Source: Prop. 88 S (2017–2018) vedlegg 3.1 (TBU's definition).
+    """
     d = drift(ledger)
     mask = is_in_netto_driftsresultat(_art(d))
     return -d.loc[mask].groupby("kommunenr", observed=True)["belop"].sum()
@@ -69,7 +73,8 @@ def regnskapsmessig_resultat(ledger: pd.DataFrame) -> pd.Series:
 
 def netto_driftsutgifter(ledger: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame | pd.Series:
     """Σ kkl 1 of (art 010–480 + 590) − (art 600–895), on service funksjoner 100–799; NOK.
-    With ledger signs this is Σ belop over those arts. Source: KMD veileder 2019 §6.3."""
+    With ledger signs this is Σ belop over those arts. Source: KMD veileder 2019 §6.3.
+    """
     d = drift(ledger)
     art = _art(d)
     mask = (art.between(10, 480) | art.eq(590) | art.between(600, 895)) & _funksjon(d).between(100, 799)

@@ -2,7 +2,8 @@
 
 Per year: number and cost of agreements by avtaletype, by tjenesteomrade and in total; cost per
 inhabitant; cost as a share of the municipality's netto driftsutgifter; and the number of agreements
-overdue for evaluation at the report date."""
+overdue for evaluation at the report date.
+"""
 
 from __future__ import annotations
 

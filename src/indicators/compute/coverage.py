@@ -139,7 +139,8 @@ def suppress_counts(counts: pd.DataFrame) -> pd.DataFrame:
 
 def suppress_coverage(dekning: pd.DataFrame) -> pd.DataFrame:
     """``dekningsgrad`` as it may be stored: where ``prikket``, the value and the person counts behind it are
-    empty (SSB's «:»); reports print «:» for them."""
+    empty (SSB's «:»); reports print «:» for them.
+    """
     out = dekning.copy()
     p = out["prikket"].astype(bool)
     out.loc[p, "verdi"] = np.nan

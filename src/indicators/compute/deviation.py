@@ -84,7 +84,8 @@ def budget_in_effect(budsjett: pd.DataFrame, periode: Periode) -> pd.DataFrame:
 def key_shares(periodisering: pd.DataFrame | None, months: int) -> pd.DataFrame:
     """Cumulative share of each key through month ``months``: columns kommunenr, aar, nokkel, andel_hittil.
 
-    Built-in keys have kommunenr/aar empty (valid for all)."""
+    Built-in keys have kommunenr/aar empty (valid for all).
+    """
     built = pd.DataFrame(
         [
             {"nokkel": k, "andel_hittil": sum(v for m, v in prof.items() if m <= months)}
@@ -332,7 +333,8 @@ def compute_avvik_methods(
 
 def _adjustment_reasons(reasons: pd.DataFrame, org: pd.DataFrame) -> pd.DataFrame:
     """Per (kommunenr, niva, kode) of the kommune, rammeområde and ansvar levels: each adjustment's
-    reason with its amount in kr, ``"<begrunnelse> (<belop> kr, ansvar <ansvar>)"``, joined by «; »."""
+    reason with its amount in kr, ``"<begrunnelse> (<belop> kr, ansvar <ansvar>)"``, joined by «; ».
+    """
     cols = ["kommunenr", "niva", "kode", "prognosejustering_begrunnelse"]
     if reasons.empty:
         return pd.DataFrame(columns=cols)
@@ -372,7 +374,8 @@ def _finish(levels: pd.DataFrame, periode: Periode, method: str, versions: pd.Se
 
 def ledger_behind(regnskap: pd.DataFrame | None, periode: Periode) -> list[str]:
     """A sentence per municipality whose ledger stops before P: its figures «hittil P» are those of its last
-    delivered month, and at m = 13 a year that is not closed is set against the whole year's budget."""
+    delivered month, and at m = 13 a year that is not closed is set against the whole year's budget.
+    """
     if regnskap is None or regnskap.empty:
         return []
     last = regnskap.groupby("kommunenr", observed=True)["periode"].max()

@@ -17,6 +17,7 @@ def ledger_lines(
         row: an ``avvik`` row (needs kommunenr, periode, niva, kode).
         regnskap: the stored ledger (``load("regnskap")``), which keeps ``kilde_fil`` and ``kilde_linje``.
         organisasjon: needed for niva ``rammeomrade``.
+
     Returns:
         the lines, sorted by period and ansvar; their ``belop`` sums to the row's ``regnskap_hittil``.
     """
@@ -112,7 +113,8 @@ def funksjon_sums(lines: pd.DataFrame, names: dict[str, str] | None = None) -> p
 def largest_lines(lines: pd.DataFrame, n: int = TOP_LINES) -> pd.DataFrame:
     """The ``n`` largest lines (by |belop|) of each ansvar, with ``rang`` (1 = largest) and, per ansvar,
     ``utelatt_linjer`` and ``utelatt_belop`` (the lines left out and their Σ belop, kr). Ties keep the
-    ledger's order (period, then file line)."""
+    ledger's order (period, then file line).
+    """
     order = [c for c in ("periode", "kilde_fil", "kilde_linje") if c in lines.columns]
     s = lines.assign(_abs=lines["belop"].abs()).sort_values(order, kind="stable")
     s = s.sort_values(["rammeomrade", "ansvar", "_abs"], ascending=[True, True, False], kind="stable")

@@ -48,9 +48,10 @@ EGET_COLUMNS = [
 
 
 def groups_in_year(groups: pd.DataFrame | None, aar: int) -> dict[str, str]:
-    """kommunenr → the KOSTRA group in force for year ``aar``: the period in force on 1 January, or,
+    """Kommunenr → the KOSTRA group in force for year ``aar``: the period in force on 1 January, or,
     for a municipality whose first period starts later in the year, that period. One group per
-    municipality and year, so a municipality that changed group is compared with the right one."""
+    municipality and year, so a municipality that changed group is compared with the right one.
+    """
     if groups is None or groups.empty:
         return {}
     g = groups.copy()
@@ -71,7 +72,8 @@ def groups_in_year(groups: pd.DataFrame | None, aar: int) -> dict[str, str]:
 
 def _single_ages(p: pd.DataFrame | None) -> pd.DataFrame | None:
     """07459 cells for single ages (``000`` … ``105+``) and, when sexes are split, men and women only (no
-    totals counted twice); None when the table has no age dimension (then no 80+ indicators)."""
+    totals counted twice); None when the table has no age dimension (then no 80+ indicators).
+    """
     if p is None:
         return None
     age = next((c for c in p.columns if c.lower() == "alder"), None)
@@ -169,7 +171,8 @@ def kostra_sammenligning(
     members of that year.
 
     differanse = verdi − sammenligningsverdi. ``regel`` says how the comparison value was found:
-    ``ssb`` (SSB's published figure) or ``sum_teller_sum_nevner`` (computed from the group's members)."""
+    ``ssb`` (SSB's published figure) or ``sum_teller_sum_nevner`` (computed from the group's members).
+    """
     values = _indicator_values(tables)
     if values.empty:
         return pd.DataFrame(columns=SAMMENLIGNING_COLUMNS)
@@ -222,7 +225,8 @@ def kostra_sammenligning(
 def kostra_eget_regnskap(regnskap: pd.DataFrame, befolkning: pd.DataFrame | None, periode) -> pd.DataFrame:
     """KOSTRA from the municipality's own ledger, year to date, before SSB publishes: netto driftsutgifter
     per funksjon (and per documented function group FGK8/FGK9), per inhabitant (population on 1 January of
-    the year) and as a share of all netto driftsutgifter (KMD veileder 2019 §6.3 definition)."""
+    the year) and as a share of all netto driftsutgifter (KMD veileder 2019 §6.3 definition).
+    """
     p = regnskap["periode"].astype(str)
     last = 13 if periode.maned == 13 else periode.maned
     led = regnskap[p.str.slice(0, 4).astype(int).eq(periode.aar) & p.str.slice(4, 6).astype(int).le(last)]

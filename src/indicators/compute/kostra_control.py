@@ -319,7 +319,8 @@ def _sum_rules(rec: pd.DataFrame, kommunenr: str, prog: Program) -> list[tuple[s
 
 def kostra_kontroll(regnskap: pd.DataFrame, aar: int) -> pd.DataFrame:
     """Every finding for the year, per municipality: one row per record that breaks a record rule, and
-    one per broken sum rule. Empty when the ledger passes. Amounts are in whole 1000 kr."""
+    one per broken sum rule. Empty when the ledger passes. Amounts are in whole 1000 kr.
+    """
     rec = records(regnskap, aar)
     in_year = regnskap["periode"].astype(str).str.startswith(str(aar))
     frames = []

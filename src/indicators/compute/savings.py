@@ -1,6 +1,7 @@
 """Handlingsrom 2026: realisation of each savings measure (``tiltak_status``), docs/indikatorer/tiltak_status.md.
 
-Amounts are NOK a year with positive = saving (as ``planlagt_effekt``)."""
+Amounts are NOK a year with positive = saving (as ``planlagt_effekt``).
+"""
 
 from __future__ import annotations
 
@@ -68,7 +69,8 @@ def tiltak_status(tiltak: pd.DataFrame, oppfolging: pd.DataFrame | None, periode
 def tiltak_totals(status: pd.DataFrame) -> pd.DataFrame:
     """Totals per rammeområde and for the whole plan («Hele planen»), leaving out measures with status
     ``forkastet``. ``prognose_eller_plan`` sums each measure's reported forecast, or its plan where it
-    has no report yet (so a missing report neither hides nor invents a shortfall)."""
+    has no report yet (so a missing report neither hides nor invents a shortfall).
+    """
     kept = status[status["status"].ne("forkastet")].copy()
     kept["prognose_eller_plan"] = kept["prognose_aar"].fillna(kept["planlagt_aar"])
     agg = {c: "sum" for c in ("planlagt_aar", "planlagt_hittil", "realisert_hittil", "prognose_eller_plan")}

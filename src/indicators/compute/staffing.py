@@ -1,5 +1,6 @@
 """Staffing (``bemanning_indikatorer``): FTE against budget, sick leave, overtime and temp agencies
-(docs/indikatorer/bemanning.md). FTE are årsverk; sick leave in percent of possible days (dagsverk)."""
+(docs/indikatorer/bemanning.md). FTE are årsverk; sick leave in percent of possible days (dagsverk).
+"""
 
 from __future__ import annotations
 
@@ -86,7 +87,8 @@ def monthly_series(
     bemanning: pd.DataFrame, organisasjon: pd.DataFrame | None = None, rammeomrade: str | None = None
 ) -> pd.DataFrame:
     """Per municipality and month: Σ arsverk, Σ arsverk_budsjett and Σ vikarbyra_kostnad of that month,
-    optionally for one rammeområde (for charts of FTE and temp-agency cost over time)."""
+    optionally for one rammeområde (for charts of FTE and temp-agency cost over time).
+    """
     b = bemanning
     if rammeomrade is not None:
         org = organisasjon if organisasjon is not None else pd.DataFrame(columns=["kommunenr", "ansvar", "rammeomrade"])

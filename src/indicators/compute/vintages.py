@@ -29,7 +29,8 @@ HISTORY_COLUMNS = [
 def forecast_history(regnskap: pd.DataFrame, budsjett: pd.DataFrame | None, periode: Periode, **inputs) -> pd.DataFrame:
     """The year-end forecast at P by every method (rows per level and method).
 
-    ``prognosemetode`` is the method asked for, even where ``fjoraarsprofil`` fell back to budget."""
+    ``prognosemetode`` is the method asked for, even where ``fjoraarsprofil`` fell back to budget.
+    """
     by_method, _ = compute_avvik_methods(regnskap, budsjett, periode, methods=METHODS, **inputs)
     frames = [avvik.assign(prognosemetode=method) for method, avvik in by_method.items()]
     return pd.concat(frames, ignore_index=True)[HISTORY_COLUMNS]
@@ -41,6 +42,7 @@ def forecast_accuracy(history: pd.DataFrame, year_end: pd.DataFrame) -> pd.DataF
     Args:
         history: ``prognose_historikk`` rows of year y (periods y01 … y12).
         year_end: ``avvik`` at period y13 (its ``regnskap_hittil`` is the year's actual result).
+
     Returns:
         rows with ``faktisk`` (actual), ``feil`` = prognose_aar − faktisk (NOK) and
         ``feil_pct`` = feil / |faktisk| × 100 (empty when faktisk = 0).
@@ -56,7 +58,8 @@ def forecast_accuracy(history: pd.DataFrame, year_end: pd.DataFrame) -> pd.DataF
 
 def forecast_path(stored: pd.DataFrame | None, perioder: list[Periode], reconstruct) -> pd.DataFrame:
     """Vintages for the given periods: stored ones as they were (``kilde`` = ``lagret``), the missing
-    ones from ``reconstruct(periode)`` (``kilde`` = ``rekonstruert``)."""
+    ones from ``reconstruct(periode)`` (``kilde`` = ``rekonstruert``).
+    """
     frames = []
     have = set(stored["periode"]) if stored is not None and len(stored) else set()
     for p in perioder:

@@ -1,5 +1,6 @@
 """The shape of a raw source's contract: columns, aliases, types, the pandera schema and the
-plain-language messages for each rule."""
+plain-language messages for each rule.
+"""
 
 from __future__ import annotations
 

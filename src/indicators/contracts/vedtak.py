@@ -1,6 +1,7 @@
 """Contract of ``vedtak``: person-level care decisions (pseudonymous). Aggregated on the way in,
 never stored; a file holding a national id number in any column is refused whole
-(:func:`indicators.ingest.validation.refuse_national_ids`)."""
+(:func:`indicators.ingest.validation.refuse_national_ids`).
+"""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from indicators.national_ids import find_ids
 def is_national_id(values: pd.Series) -> pd.Series:
     """True where a whole cell is a fødselsnummer, D- or H-nummer (11 digits, also written
     ``010190 12345``; a valid date and both mod-11 check digits): :func:`indicators.national_ids.find_ids`,
-    which the validator runs over every column of a care-decision file."""
+    which the validator runs over every column of a care-decision file.
+    """
     return find_ids(values.astype("str"), whole_cell=True, lost_zero=False)
 
 

@@ -77,7 +77,8 @@ def read_dataset(doc: dict) -> pd.DataFrame:
     """A JSON-stat 2.0 dataset as a tidy frame (columns ``<dim>``, ``<dim>_label`` per dimension, ``value``).
 
     Raises:
-        JsonStatError: not a JSON-stat 2.0 dataset, or one whose parts do not fit together."""
+        JsonStatError: not a JSON-stat 2.0 dataset, or one whose parts do not fit together.
+    """
     if not isinstance(doc, dict):
         raise JsonStatError("Filen er JSON, men ikke et JSON-stat-datasett (den øverste verdien er ikke et objekt).")
     if doc.get("class") == "collection":

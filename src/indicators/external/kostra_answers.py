@@ -1,5 +1,6 @@
 """Recorded SSB answers for KOSTRA: StatBank tables (JSON-stat 2.0) and KLASS correspondences (municipality →
-KOSTRA group) read from a folder of saved responses, each file refused by name when it cannot be used."""
+KOSTRA group) read from a folder of saved responses, each file refused by name when it cannot be used.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from indicators.external.jsonstat import JsonStatError, read_dataset
 
 def _role(doc: dict, role: str, fallback: str) -> str | None:
     """The dimension with a JSON-stat role (``geo``, ``metric``, ``time``), or whose id contains ``fallback``;
-    None when the answer has no such dimension."""
+    None when the answer has no such dimension.
+    """
     ids = [str(i) for i in doc["id"]]
     named = [i for i in (doc.get("role") or {}).get(role) or [] if i in ids]
     return (named or [i for i in ids if fallback in i.lower()] or [None])[0]
@@ -52,7 +54,8 @@ def klass_groups(doc: dict, synthetic: bool = False) -> pd.DataFrame:
     period: kommunenr, kostragruppe, gruppenavn, gyldig_fra, gyldig_til (``YYYY-MM-DD``; ``gyldig_til``
     is the first day no longer in force, as KLASS's ``validTo``; empty = open), syntetisk.
 
-    A recorded answer without ``validFrom``/``validTo`` (older recordings) is in force for every year."""
+    A recorded answer without ``validFrom``/``validTo`` (older recordings) is in force for every year.
+    """
     items = pd.DataFrame(doc["correspondenceItems"])
     if items.empty:
         items = pd.DataFrame(columns=["sourceCode", "targetCode", "targetName"])

@@ -141,7 +141,8 @@ def _fit_length(lines: pd.Series) -> pd.Series:
 
 def looks_like_records(text: str, sample: int = 20) -> bool:
     """True when most of the first ``sample`` non-blank lines are 48-character KOSTRA records
-    (skjema, year, quarter and a six-digit region at the start)."""
+    (skjema, year, quarter and a six-digit region at the start).
+    """
     head = [ln for ln in text.splitlines()[: sample * 4] if ln.strip()][:sample]
     if not head:
         return False
@@ -153,7 +154,8 @@ def looks_like_records(text: str, sample: int = 20) -> bool:
 def is_record_file(path: Path) -> bool:
     """Whether ``path`` is a KOSTRA record file, judged by its content (never by its name alone).
 
-    XLSX files and binary files are never record files."""
+    XLSX files and binary files are never record files.
+    """
     path = Path(path)
     if path.suffix.lower() == ".xlsx" or not path.is_file():
         return False
@@ -193,7 +195,8 @@ def slice_fields(lines: pd.Series) -> pd.DataFrame:
 def _faults(f: pd.DataFrame, length: pd.Series) -> list[tuple[pd.Series, str, pd.Series, str, str]]:
     """Record-level checks, vectorised: (bad mask, kolonne, verdi, regel, message template) per rule.
 
-    Templates use ``{v}`` (the value), ``{s}`` (skjema) and ``{navn}`` (the skjema's name)."""
+    Templates use ``{v}`` (the value), ``{s}`` (skjema) and ``{navn}`` (the skjema's name).
+    """
     ok_len = length.eq(RECORD_LENGTH)
     source = f["skjema"].map(SOURCE_BY_SKJEMA)
     known = source.notna()
@@ -317,7 +320,8 @@ def parse_record_text(text: str, path: Path, encoding: str = "") -> ParsedRecord
     """Split a record file's text into checked lines and quarantined lines (vectorised).
 
     Blank lines are not rows and are skipped; line numbers are the file's own (1-based). A quarantined
-    line whose skjema is unknown is counted to the source most of the file's lines go to."""
+    line whose skjema is unknown is counted to the source most of the file's lines go to.
+    """
     raw = _lines(text)
     numbers = pd.Series(np.arange(1, len(raw) + 1), dtype="int64")
     keep = raw.str.strip().ne("")
@@ -441,7 +445,8 @@ def balance_rows(p: ParsedRecords) -> pd.DataFrame:
     """``balanse`` rows of one file: summed per (kommunenr, aar, periode, post), kr; first line kept.
 
     For an annual balance (period 13) every post of :data:`POST_BY_KAPITTEL` without a line is given as 0
-    (line 0): the year-end balance is complete, so a kapittel that is not there has nothing on it."""
+    (line 0): the year-end balance is complete, so a kapittel that is not there has nothing on it.
+    """
     d = p.lines[p.lines["source"].eq("balanse")]
     if d.empty:
         return pd.DataFrame()
@@ -524,7 +529,8 @@ def read_record_files(raw_dir: Path, kjoring_id: str, progress=None) -> RecordIn
     """Read every KOSTRA record file under ``raw_dir`` (``regnskap/`` and ``balanse/``).
 
     Returns one :class:`ValidatedFile` per file and source (a file holding both 0A and 0B lines gives
-    two). Other non-tabular files in those folders are named in a note, not read."""
+    two). Other non-tabular files in those folders are named in a note, not read.
+    """
     result = RecordIngest()
     raw_dir = Path(raw_dir)
     paths = record_files(raw_dir)  # other files in the folders: read or named by ingest.scan_raw

@@ -33,7 +33,8 @@ _PLAIN_AMOUNT = r"-?[0-9]+(,[0-9]+)?"
 
 def _plain_amounts(t: pd.Series) -> pd.Series | None:
     """float64 of cells of the form ``-1234,50`` (pyarrow's cast: correctly rounded, as Python's float),
-    or None when pyarrow cannot convert them."""
+    or None when pyarrow cannot convert them.
+    """
     try:
         arr = pa.array(t, type=pa.string(), from_pandas=True)
         out = pc.cast(pc.replace_substring(arr, ",", "."), pa.float64())
@@ -71,7 +72,8 @@ def parse_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _general_numbers(s: pd.Series, blank: pd.Series, comma_decimal_col: bool) -> pd.Series:
     """float64 of every form :func:`parse_numbers` takes (NaN where not a number); ``comma_decimal_col``:
-    the column (all of it, not only these cells) uses decimal commas, so ``1.234.567`` groups thousands."""
+    the column (all of it, not only these cells) uses decimal commas, so ``1.234.567`` groups thousands.
+    """
     t = s.astype("str").str.replace(_SPACES, "", regex=True).str.replace("\u2212", "-", regex=False)
     has_comma = t.str.contains(",", regex=False)
     has_dot = t.str.contains(".", regex=False)

@@ -19,7 +19,8 @@ QUARANTINE_COLUMNS = ["kilde", "fil", "linje", "kolonne", "verdi", "regel", "mel
 
 def mask_verdi(verdi: pd.Series, kolonne: pd.Series) -> pd.Series:
     """``verdi`` with every national id number replaced by a mask (:mod:`indicators.national_ids`); a
-    10-digit cell is read as an id without its leading zero except in :data:`NO_LOST_ZERO` columns."""
+    10-digit cell is read as an id without its leading zero except in :data:`NO_LOST_ZERO` columns.
+    """
     lost = ~kolonne.isin(NO_LOST_ZERO).to_numpy()
     out = verdi.copy()
     if lost.any():
@@ -33,7 +34,8 @@ def mask_national_ids(q: pd.DataFrame) -> pd.DataFrame:
     """The quarantine with no national id number left in it: masked in ``verdi`` (as
     :func:`mask_verdi`), in every other text column (``melding``, ``fil``, …) wherever it is written in
     one of the forms, and a ``melding`` quoting a masked ``verdi`` gets the mask too. The last guard
-    before anything is written, whatever path a row took into the quarantine."""
+    before anything is written, whatever path a row took into the quarantine.
+    """
     if q.empty:
         return q
     out = q.copy()
@@ -160,7 +162,8 @@ SHA_COLUMN = "fil_sha256"
 def file_identity(path: str | Path) -> str:
     """What identifies a delivered file in the quarantine's record: its full path (``os.path.abspath``:
     made absolute and normalised, links not resolved), shown in ``fil``. A file delivered again at the
-    same path, changed or not, replaces its rows; so does the same content (sha256) at another path."""
+    same path, changed or not, replaces its rows; so does the same content (sha256) at another path.
+    """
     return os.path.abspath(str(path))
 
 

@@ -328,7 +328,8 @@ def _arrow_frame(data: bytes | None, text: str, delimiter: str) -> pd.DataFrame 
 
 def _content_lines(raw: bytes) -> np.ndarray:
     """1-based numbers of the lines after the header that hold anything (``\\n`` or ``\\r\\n`` line ends,
-    no lone ``\\r``): the lines pyarrow returns as records when no quoted cell spans lines."""
+    no lone ``\\r``): the lines pyarrow returns as records when no quoted cell spans lines.
+    """
     n_breaks = raw.count(b"\n")
     last_open = 0 if raw.endswith(b"\n") else 1  # a last line without a line break
     if b"\n\n" not in raw and b"\n\r\n" not in raw:  # no blank line: every line after the header
@@ -347,7 +348,8 @@ def _content_lines(raw: bytes) -> np.ndarray:
 
 def _split_records(path: Path, text: str, delimiter: str) -> tuple[list[str], list[list[str]], list[int], list[int]]:
     """Header, records, and each record's first and last physical line. Without any quote character
-    a record is a line (fast path); otherwise the csv module follows quoted cells over lines."""
+    a record is a line (fast path); otherwise the csv module follows quoted cells over lines.
+    """
     if '"' not in text:
         lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if lines[-1] == "":
@@ -473,7 +475,8 @@ def read_xlsx_text(path: Path) -> RawTable:
 
 def _finish(frame: pd.DataFrame) -> pd.DataFrame:
     """Strip cells, drop fully blank lines (they are not rows) and columns that have neither a
-    header nor a value (a trailing delimiter, formatted empty cells)."""
+    header nor a value (a trailing delimiter, formatted empty cells).
+    """
     data_idx = [i for i, c in enumerate(frame.columns) if c != LINE]
     for i in data_idx:
         frame.iloc[:, i] = frame.iloc[:, i].astype(str).str.strip()

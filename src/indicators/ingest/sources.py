@@ -82,7 +82,8 @@ class Ingest:
 
     def data_with_origin(self, source: str) -> pd.DataFrame | None:
         """Accepted rows with the file name and line they came from (``kilde_fil``, ``kilde_linje``),
-        so every stored row can be traced back to its export."""
+        so every stored row can be traced back to its export.
+        """
         parts = [
             f.accepted.assign(kilde_fil=f.label).rename(columns={LINE: "kilde_linje"})
             for f in self.files
@@ -93,7 +94,8 @@ class Ingest:
     @property
     def quarantine(self) -> pd.DataFrame:
         """Every file's quarantined rows, with no national id number in them (``mask_national_ids``:
-        also what ``indicators validate`` prints)."""
+        also what ``indicators validate`` prints).
+        """
         parts = [f.quarantine for f in self.files if len(f.quarantine)]
         return mask_national_ids(pd.concat(parts, ignore_index=True)) if parts else empty_quarantine()
 
@@ -105,7 +107,8 @@ class Ingest:
     def duplicates(self) -> pd.DataFrame:
         """Accepted lines equal cell for cell to an earlier line of the same file: kilde, fil, ark,
         linje, lik_linje. Kept (two identical ledger lines can be real) and named, so a doubled
-        export is seen."""
+        export is seen.
+        """
         parts = [
             f.duplicate_lines.assign(kilde=f.source, fil=str(f.path), ark=f.sheet or "")
             for f in self.files
@@ -161,21 +164,24 @@ def _link_problem(path: Path, root: Path) -> tuple[str, str] | None:
 
 def _is_read(path: Path, source: str) -> bool:
     """Whether a file type is read in a source: a reader for it, or one of SSB's formats where the
-    source takes them (StatBank population in ``befolkning``)."""
+    source takes them (StatBank population in ``befolkning``).
+    """
     suffix = path.suffix.lower()
     return reader_for(path, source) is not None or (source in STATBANK_SOURCES and suffix in STATBANK_SUFFIXES)
 
 
 def _is_query_record(path: Path) -> bool:
     """``X.meta.json`` beside ``X.json``: the saved query of an SSB answer the product fetched. It goes
-    with the answer (which is read) and is not data."""
+    with the answer (which is read) and is not data.
+    """
     name = path.name
     return name.lower().endswith(".meta.json") and path.with_name(name[: -len(".meta.json")] + ".json").is_file()
 
 
 def _is_record_file(path: Path, source: str, root: Path) -> bool:
     """A KOSTRA record file (SSB's 48-character format) in a folder that takes them, judged by content;
-    a link out of the raw folder, a hidden or lock file is never one (the scan names those)."""
+    a link out of the raw folder, a hidden or lock file is never one (the scan names those).
+    """
     return (
         source in kostra_records.RECORD_FOLDERS
         and _link_problem(path, root) is None
@@ -237,7 +243,8 @@ def _unread_in_source(path: Path, source: str, root: Path) -> UnreadFile | None:
 
 def scan_raw(raw_dir: Path) -> tuple[dict[str, list[Path]], list[UnreadFile], list[str]]:
     """Every entry of the raw folder: files to read per source (name order), entries not read with
-    what to do, and notes about folders read in other ways."""
+    what to do, and notes about folders read in other ways.
+    """
     root = Path(raw_dir)
     real_root = root.resolve()
     files: dict[str, list[Path]] = {}
@@ -461,7 +468,8 @@ def _duplicate_notes(files: list[ValidatedFile], shown: int = 5) -> list[str]:
 
 def _read_file(path: Path, source: str, kjoring_id: str) -> tuple[list[ValidatedFile], list[UnreadFile]]:
     """Read and validate one file: every workbook sheet with the source's columns is read; other
-    sheets with content are named. Raises FileRefused when the file cannot be used."""
+    sheets with content are named. Raises FileRefused when the file cannot be used.
+    """
     spec = SOURCES[source]
     statbank = read_statbank_file(path, spec, kjoring_id)  # SSB's own formats first; None: an ordinary export
     if statbank is not None:
@@ -616,7 +624,8 @@ __all__ = ["Ingest", "LINE", "UnreadFile", "raw_files", "read_sources", "scan_ra
 
 def ensure_something_read(ingest: Ingest, raw_dir: Path) -> None:
     """Stop with a plain message when no file of a known source was read or refused (an empty folder, a
-    misspelt source folder, files lying loose in the raw folder); saved SSB answers in ``kostra/`` count."""
+    misspelt source folder, files lying loose in the raw folder); saved SSB answers in ``kostra/`` count.
+    """
     from indicators.errors import NothingToRead
 
     has_kostra = (Path(raw_dir) / "kostra").is_dir() and any((Path(raw_dir) / "kostra").glob("*.json"))

@@ -227,7 +227,8 @@ def _check_dimensions(path: Path, title: str, ids: list[str], sizes: list[int], 
 def _ages(codes: pd.Series, labels: pd.Series) -> pd.Series:
     """``000``, ``105+``, ``0 år``, ``105 år eller eldre``, ``000 0 år`` (code and text) → ``0``/``105``;
     a total (``999``, «Alder i alt») → TOTAL; anything else (an age group ``80-89 år``) → the label as
-    read, which the contract quarantines."""
+    read, which the contract quarantines.
+    """
     lab, code = labels.astype(str).str.strip(), codes.astype(str).str.strip()
     out = pd.Series(lab.to_numpy(), index=codes.index, dtype=object)
     for source in (lab, code):
@@ -257,7 +258,8 @@ def _split(line: str, delimiter: str) -> list[str]:
 
 def _header_line(lines: list[str]) -> tuple[int, str] | None:
     """(0-based index, delimiter) of the header row: the first of the first ten lines with a column
-    named «region» and one named «alder» (and none naming the municipality number, as the own export has)."""
+    named «region» and one named «alder» (and none naming the municipality number, as the own export has).
+    """
     own = {"kommunenr", "kommune", "kommunenummer", "knr", "komnr"}
     for i, line in enumerate(lines[:10]):
         for d in DELIMITERS:
@@ -364,7 +366,8 @@ def population_from_statbank_csv(path: Path, text: str) -> pd.DataFrame:
 
 def _validate(path: Path, cells: pd.DataFrame, spec: SourceSpec, kjoring_id: str) -> ValidatedFile:
     """Quarantine what is not population by municipality and single age (other regions, totals next to
-    the parts), validate the rest against the contract, and keep rows read = accepted + quarantined."""
+    the parts), validate the rest against the contract, and keep rows read = accepted + quarantined.
+    """
     region = cells["region"].str.replace(_KPREFIX, "", regex=True)
     # a CSV downloaded with texts only («Moskenes»): the municipalities the product knows by name
     by_name = {name.lower(): code for code, name in KOMMUNER.items()}
@@ -432,7 +435,8 @@ def _validate(path: Path, cells: pd.DataFrame, spec: SourceSpec, kjoring_id: str
 
 def population_overlaps(files: list[ValidatedFile]) -> list[FileRefused]:
     """A municipality's population for a year must come from one file: with a StatBank download next to
-    the own export, the same people would otherwise be counted twice. Refuses the later file (name order)."""
+    the own export, the same people would otherwise be counted twice. Refuses the later file (name order).
+    """
     seen: dict[tuple[str, int], Path] = {}
     refusals = []
     for f in files:

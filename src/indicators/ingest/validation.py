@@ -1,5 +1,6 @@
 """Validate one raw file against its source contract: map columns, parse, run the pandera schema,
-and split the rows into accepted and quarantined with a sentence for each fault."""
+and split the rows into accepted and quarantined with a sentence for each fault.
+"""
 
 from __future__ import annotations
 
@@ -222,7 +223,8 @@ def _lines(lines: pd.Series, shown: int = 5) -> str:
 def refuse_national_ids(raw: RawTable) -> None:
     """Refuse a person-level file (``vedtak``) that holds a national id number in any column, also
     one the contract does not use (:mod:`indicators.national_ids`). The message names the columns and
-    lines, never the number."""
+    lines, never the number.
+    """
     hits = id_cells(raw.frame)
     in_header = find_ids(pd.Series(raw.headers, dtype="str")).any()  # a file whose first line is data
     if not hits and not in_header:
@@ -248,7 +250,8 @@ def refuse_national_ids(raw: RawTable) -> None:
 
 def national_id_failures(text: pd.DataFrame, spec: SourceSpec) -> pd.DataFrame:
     """One failure (index, kolonne, regel ``fodselsnummer``, melding) per cell of a contract column
-    that holds a national id number; the row goes to the quarantine and the number is never copied."""
+    that holds a national id number; the row goes to the quarantine and the number is never copied.
+    """
     hits = id_cells(text.drop(columns=[LINE]), spec)
     rows = [
         pd.DataFrame(
@@ -276,7 +279,8 @@ def _row_years(typed: pd.DataFrame, spec: SourceSpec) -> pd.Series | None:
 
 def kommunenr_failures(typed: pd.DataFrame, spec: SourceSpec, skip: pd.Index) -> pd.DataFrame:
     """Rows whose 4-digit kommunenr is not a municipality in the row's year (KLASS 131), with a
-    sentence naming the year and, for an old number, the number to use."""
+    sentence naming the year and, for an old number, the number to use.
+    """
     kn = typed["kommunenr"].astype("str")
     formatted = kn.str.fullmatch(KOMMUNENR_RE).fillna(False).astype(bool) & ~typed.index.isin(skip)
     years = _row_years(typed, spec)
@@ -321,7 +325,8 @@ def key_failures(typed: pd.DataFrame, spec: SourceSpec, text: pd.DataFrame, skip
 
 def exact_duplicates(raw: RawTable) -> pd.DataFrame:
     """Lines equal cell for cell (all columns, also those not stored) to an earlier line:
-    ``linje`` and ``lik_linje`` (the first such line)."""
+    ``linje`` and ``lik_linje`` (the first such line).
+    """
     data = raw.frame.drop(columns=[LINE])
     if data.empty or data.shape[1] == 0:
         return pd.DataFrame({"linje": pd.Series(dtype="int64"), "lik_linje": pd.Series(dtype="int64")})

@@ -4,7 +4,8 @@ space, decimal comma, minus sign −), traffic lights in words.
 
 Pure: frames in, rows (lists of dicts: label → text) out; the thin Prefect calls are in ``pipelines/``.
 The quarantine summary counts rows per file and reason and never shows a value from a row (a value can
-be personal data)."""
+be personal data).
+"""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ NIVA_WORDS = {"kommune": "Hele kommunen", "rammeomrade": "Rammeområde", "ansvar
 
 def amount_1000(value: Any) -> str:
     """An amount in kr as 1000 kr with one decimal: ``1234567.8`` → ``"1 234,6"``; zero → ``"-"``, missing →
-    ``".."`` (SSB's symbols, as in the report)."""
+    ``".."`` (SSB's symbols, as in the report).
+    """
     return fmt_number(None if value is None or pd.isna(value) else float(value) / 1000, 1, zero_dash=True)
 
 
@@ -37,7 +39,8 @@ def _kommune(kommunenr: Any) -> str:
 def table_rows(table: T.Table) -> Rows:
     """A report table as artifact rows: its labels (amounts «(1000 kr)»), its cells as the report shows them,
     but amounts in 1000 kr with one decimal. Columns the HTML leaves out (``html_skip``) are kept: the
-    artifact has no note under it."""
+    artifact has no note under it.
+    """
     labels = [f"{label} (1000 kr)" if kind == "kr" else label for _c, label, kind in table.columns]
     rows = []
     for values, cells in resolved_rows(table):
@@ -57,7 +60,8 @@ def table_rows(table: T.Table) -> Rows:
 
 def deviation_rows(avvik: pd.DataFrame) -> Rows:
     """Per municipality: the whole municipality and each rammeområde (the central income and finance last),
-    with the report's labels and status light (``tables.light_from_deviation``)."""
+    with the report's labels and status light (``tables.light_from_deviation``).
+    """
     top = avvik[avvik["niva"].isin(["kommune", "rammeomrade"])].copy()
     top["_sort"] = top["niva"].eq("kommune") * 2 + top["kode"].eq(T.SENTRALT)
     top = top.sort_values(["kommunenr", "_sort", "kode"], kind="stable").reset_index(drop=True)
@@ -98,7 +102,8 @@ def _reason(kilde: str, regel: str, kolonne: str) -> str:
 
 def quarantine_rows(karantene: pd.DataFrame | None) -> Rows:
     """Rows sent to quarantine, counted per file (its name only, no folder), sheet and reason (the broken
-    rule in words, without the value), the largest count first. No value from a row is shown."""
+    rule in words, without the value), the largest count first. No value from a row is shown.
+    """
     if karantene is None or karantene.empty:
         return []
     q = karantene.assign(

@@ -48,7 +48,8 @@ def figures(
     threshold_pct: float,
 ) -> pd.DataFrame:
     """Every figure a comment may belong to: niva, kode, navn, verdi (its unit in ``kind``), lys,
-    the figure in words (``grunnlag``) and why a comment is required (``krav``, empty when not)."""
+    the figure in words (``grunnlag``) and why a comment is required (``krav``, empty when not).
+    """
     parts = []
     if avvik is not None and len(avvik):
         a = avvik[avvik["niva"].isin(["rammeomrade", "ansvar"])].copy()
@@ -257,7 +258,8 @@ def template_frame(
     required: pd.DataFrame, kommentarer: pd.DataFrame | None, kommunenr: str, periode: str
 ) -> pd.DataFrame:
     """The rows of the template: every required comment (and every comment already given), in the
-    ``kommentarer`` contract, with the figure in ``grunnlag`` and comments already given filled in."""
+    ``kommentarer`` contract, with the figure in ``grunnlag`` and comments already given filled in.
+    """
     req = required.assign(
         grunnlag=required["navn"] + ": " + required["grunnlag"] + " – kreves fordi " + required["krav"]
     )
@@ -295,7 +297,8 @@ TEMPLATE_HELP = [
 
 def write_template(rows: pd.DataFrame, folder: Path, stem: str) -> tuple[Path, Path]:
     """``<stem>.xlsx`` (first sheet: the rows; second: how to fill it in) and ``<stem>.csv`` (semicolon,
-    UTF-8 with BOM, for Excel)."""
+    UTF-8 with BOM, for Excel).
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 

@@ -5,7 +5,8 @@ In the HTML it is plain ``<details>/<summary>`` (no server, no script: it works 
 the PDF leaves it out with a note; the XLSX has it whole as three sheets. Amounts in the HTML: ansvar and
 funksjoner in 1000 kr, ledger lines in kr; in the XLSX all in kr as numbers.
 
-Pure but for :func:`load_details` (which reads the store)."""
+Pure but for :func:`load_details` (which reads the store).
+"""
 
 from __future__ import annotations
 
@@ -63,7 +64,8 @@ def details(
 
 def load_details(out: Path, kommunenr: str, periode: str, avvik: pd.DataFrame | None) -> Details | None:
     """The drill-down from the store (``regnskap`` and ``organisasjon``), or None without drift ledger lines
-    or budgeted ansvar for the year."""
+    or budgeted ansvar for the year.
+    """
     regnskap = read_filtered(out, "regnskap", [kommunenr], [int(str(periode)[:4])])
     if regnskap is None or regnskap.empty:
         return None
@@ -91,7 +93,8 @@ def _text(v: Any) -> str:
 def html_view(d: Details) -> list[dict[str, Any]]:
     """Per rammeområde the texts of its ``<details>``: sums, ansvar with their largest lines, funksjoner.
 
-    Every text is plain text for the template to escape (input text is data, never markup)."""
+    Every text is plain text for the template to escape (input text is data, never markup).
+    """
     out = []
     for area in _area_order(d.ansvar["rammeomrade"]):
         ans = d.ansvar[d.ansvar["rammeomrade"].eq(area)]

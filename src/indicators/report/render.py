@@ -56,7 +56,8 @@ def format_cell(value, kind: str) -> str:
 
 def resolved_rows(table: Table):
     """Per row: the row's values and its cells as (value, kind), with «mixed» and «by_unit» columns
-    resolved to the row's own kind. Shared by the HTML, the XLSX and the Prefect artifacts."""
+    resolved to the row's own kind. Shared by the HTML, the XLSX and the Prefect artifacts.
+    """
     row_kinds = getattr(table, "row_kinds", None)
     for i, row in enumerate(table.frame.itertuples(index=False)):
         values = dict(zip(table.frame.columns, row, strict=True))

@@ -46,7 +46,8 @@ class Table:
 def light_from_deviation(prognose_avvik: pd.Series, budsjett_aar: pd.Series) -> pd.Series:
     """Traffic light of a forecast deviation: grønn when the year is forecast within budget
     (prognose_avvik ≤ 0), gul when over by at most 1 % of |budsjett_aar|, rød above. No light (``""``)
-    when the deviation is missing, or when there is neither a budget nor a deviation (nothing to judge)."""
+    when the deviation is missing, or when there is neither a budget nor a deviation (nothing to judge).
+    """
     ratio = prognose_avvik / budsjett_aar.abs().where(budsjett_aar != 0)
     lys = np.where(prognose_avvik <= 0, "gronn", np.where(ratio.fillna(np.inf) <= 0.01, "gul", "rod"))
     empty = prognose_avvik.isna() | (budsjett_aar.fillna(0).eq(0) & prognose_avvik.eq(0))
@@ -566,7 +567,8 @@ KOSTRA_LABELS = {
 
 def kostra_table(cmp: pd.DataFrame, names: dict[str, str]) -> Table:
     """Each indicator's latest published year: the municipality against its group, landet uten Oslo and
-    the neighbours."""
+    the neighbours.
+    """
     latest = cmp.groupby("indikator")["aar"].transform("max")
     c = cmp[cmp["aar"].eq(latest)]
     wide = c.pivot_table(index="indikator", columns="sammenligning", values="sammenligningsverdi", aggfunc="first")

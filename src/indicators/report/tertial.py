@@ -4,7 +4,8 @@ Reads the indicator datasets of the report's period from the store, and writes n
 report files go to ``<out>/rapporter/``. The indicators are computed and stored by the monthly run for
 that period (``indicators run --period 2026-08``); what the report needs and the store lacks is named
 with that command (:func:`check_store`). The tables are built by ``report.tables`` and every number in
-them equals its dataset row."""
+them equals its dataset row.
+"""
 
 from __future__ import annotations
 
@@ -57,7 +58,8 @@ def _load(
 
 class MissingInStore(UserError):
     """The store lacks what the report needs (the tertial's period, or a dataset); the message names the
-    ``indicators run`` that makes it. The report computes nothing itself and writes nothing into the store."""
+    ``indicators run`` that makes it. The report computes nothing itself and writes nothing into the store.
+    """
 
 
 def last_raw_folder(out: Path) -> str | None:
@@ -75,7 +77,8 @@ def last_raw_folder(out: Path) -> str | None:
 
 def run_command(out: Path, periode: Periode, method: str | None = None) -> str:
     """The ``indicators run`` that stores every indicator for ``periode`` in ``out`` (with the raw folder of
-    the store's latest run, when a manifest names one)."""
+    the store's latest run, when a manifest names one).
+    """
     raw = last_raw_folder(out)
     words = ["indicators", "run", "--period", str(periode)]
     words += ["--raw", raw] if raw else []
@@ -90,9 +93,11 @@ def check_store(out: Path, kommunenr: str, tertial: Tertial, method: str | None 
 
     Args:
         method: the forecast method asked for; None = the one the run used.
+
     Returns:
         the notes the report must carry: a ledger that stops before the period (from the stored
         ``regnskap``, as the run says it).
+
     Raises:
         MissingInStore: the period (or the forecast method asked for) is not in the store, in one sentence
             with the ``indicators run`` command that would store it.
@@ -154,7 +159,8 @@ def comment_inputs(out: Path, kommunenr: str, tertial: Tertial) -> dict[str, pd.
 
 def staffing_last_year(out: Path, kommunenr: str, p: Periode) -> pd.DataFrame | None:
     """``bemanning_indikatorer`` of the same month last year: as stored by that month's run, else computed
-    in memory from the stored ``bemanning`` (read only: nothing is written)."""
+    in memory from the stored ``bemanning`` (read only: nothing is written).
+    """
     last = Periode(p.aar - 1, p.maned)
     stored = _load(out, "bemanning_indikatorer", [kommunenr], [last.aar], last.kode)
     if stored is not None:
@@ -237,7 +243,8 @@ def write_comment_template(
     out: Path, kommunenr: str, tertial: Tertial, threshold_pct: float = C.DEFAULT_THRESHOLD_PCT
 ) -> tuple[Path, Path]:
     """``<out>/rapporter/kommentarmal_<kommunenr>_<YYYY-Tn>.{xlsx,csv}``: the figures that need a comment,
-    with the comments already given, for leaders to fill in (docs/tertialrapport.md)."""
+    with the comments already given, for leaders to fill in (docs/tertialrapport.md).
+    """
     inputs = comment_inputs(Path(out), kommunenr, tertial)
     required = C.required_comments(*inputs.values(), threshold_pct)
     rows = C.template_frame(required, load_comments(Path(out), kommunenr, tertial), kommunenr, tertial.periode.kode)
@@ -315,7 +322,8 @@ def render_html(
 def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: Tertial) -> None:
     """One sheet per table; numbers as numbers (amounts in kr), Norwegian display via the locale's
     separators; header row frozen with a filter so the sheet can be filtered and summed. Every text cell
-    is stored as text, never as a formula (``indicators.store.csv_safe``)."""
+    is stored as text, never as a formula (``indicators.store.csv_safe``).
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

@@ -2,7 +2,8 @@
 AutoSum or a filter over the data does not count them twice), dates as dates, column widths that fit
 the content, and a print set-up that fits each table to the page width with the header on every page.
 
-Applied to each sheet after its rows are written (``report.tertial.write_xlsx``)."""
+Applied to each sheet after its rows are written (``report.tertial.write_xlsx``).
+"""
 
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ _NOT_IN_SHEET_NAME = str.maketrans({c: " " for c in "[]:*?/\\"})
 def sheet_name(table: Table, taken: set[str] | frozenset[str] = frozenset()) -> str:
     """The sheet name of ``table`` in words: its ``sheet``, else :data:`SHEET_NAMES`, else its title; at
     most 31 characters, without the characters Excel refuses, and not one of ``taken`` (compared as Excel
-    does, ignoring case: a repeat gets « (2)», « (3)», …)."""
+    does, ignoring case: a repeat gets « (2)», « (3)», …).
+    """
     name = getattr(table, "sheet", "") or SHEET_NAMES.get(table.key) or table.title
     name = " ".join(name.translate(_NOT_IN_SHEET_NAME).split()).strip("'")[:31].strip() or "Tabell"
     lower = {t.lower() for t in taken}
@@ -68,7 +70,8 @@ def _shown_length(value) -> int:
 
 def finish_sheet(ws: Worksheet, table: Table, extra_unit_column: bool = False) -> None:
     """Totals out of the filter range, dates, widths and print set-up for one table's sheet (header in
-    row 1, the table's rows from row 2 in order; ``extra_unit_column``: the summary's «Enhet» at C)."""
+    row 1, the table's rows from row 2 in order; ``extra_unit_column``: the summary's «Enhet» at C).
+    """
     kinds = [k for _c, _l, k in table.columns]
     if extra_unit_column:
         kinds.insert(2, "text")

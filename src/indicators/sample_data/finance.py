@@ -123,7 +123,8 @@ def ledger(
     with each area's over- or underspend, the salary profile and noise; period 13 holds year-end entries,
     ending with the year's result on funksjon 899 so the drift accounts sum to zero, as KOSTRA requires.
     Investments are financed by loans (art 910). With ``plant_kostra_faults`` four faults that SSB's
-    control program finds are planted in 2025 (see KOSTRA_FAULTS)."""
+    control program finds are planted in 2025 (see KOSTRA_FAULTS).
+    """
     rev = budsjett[budsjett["versjon"].eq("rev1")]
     ramme = {a: r for a, _, r, _ in ORGANISATION}
     frames = []
@@ -214,7 +215,8 @@ KOSTRA_FAULTS = [
 
 def _closing(ledger: pd.DataFrame) -> pd.DataFrame:
     """The year's result booked in period 13 on funksjon 899: a surplus (drift sums below zero) as
-    regnskapsmessig mindreforbruk (art 589), a deficit as merforbruk (art 980), so drift sums to zero."""
+    regnskapsmessig mindreforbruk (art 589), a deficit as merforbruk (art 980), so drift sums to zero.
+    """
     d = ledger[ledger["kontoklasse"].eq("1")]
     years = sorted({p[:4] for p in d["periode"] if p.endswith("13")})
     rows = []
@@ -226,7 +228,8 @@ def _closing(ledger: pd.DataFrame) -> pd.DataFrame:
 
 def forecast_adjustments(m: Municipality) -> pd.DataFrame:
     """The refund for very resource-demanding users is paid the year after: the finance office adds
-    it to the forecast in August (when the year's claim can be estimated)."""
+    it to the forecast in August (when the year's claim can be estimated).
+    """
     rows = [
         (
             m.kommunenr,

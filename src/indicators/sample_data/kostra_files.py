@@ -2,7 +2,8 @@
 correspondence, consistent with the sample data and marked as synthetic (``extension.syntetisk``,
 «(syntetisk)» in labels). The municipalities' own figures are computed from the sample ledger and
 population; the KOSTRA group's and «landet uten Oslo»'s figures are invented, and so are the group
-memberships: the live KLASS call decides those."""
+memberships: the live KLASS call decides those.
+"""
 
 from __future__ import annotations
 
@@ -87,7 +88,8 @@ def population_doc(pop: pd.DataFrame) -> dict:
 
 def expenditure_doc(ledger: pd.DataFrame, pop: pd.DataFrame, years: list[int]) -> dict:
     """12362: netto driftsutgifter per innbygger (AGD2, KOSbelopinnbygge0000) for FGK8 and FGK9; the
-    municipalities' figures from the sample ledger (whole year) and population on 1 January."""
+    municipalities' figures from the sample ledger (whole year) and population on 1 January.
+    """
     regions = sorted(ledger["kommunenr"].unique()) + ["EKG14", "EKG11", "EAKUO"]
     led = ledger.assign(aar_r=ledger["periode"].str.slice(0, 4).astype(int))
     ndu = accounts.netto_driftsutgifter(led, by=["aar_r", "funksjon"]).reset_index()
@@ -133,7 +135,8 @@ def expenditure_doc(ledger: pd.DataFrame, pop: pd.DataFrame, years: list[int]) -
 def care_docs(places: pd.DataFrame, vedtak: pd.DataFrame, years: list[int]) -> tuple[dict, dict]:
     """11875 (institution places, KOSinstdispplass0000) and 12292 (home-service recipients aged 80+,
     KOSkjerne80aarov0000) at year end: the municipalities' figures from the sample's places in December
-    and its care decisions active on 31 December; the groups' figures invented."""
+    and its care decisions active on 31 December; the groups' figures invented.
+    """
     from indicators.compute.coverage import care_counts
     from indicators.periods import Periode
 

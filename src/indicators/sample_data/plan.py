@@ -144,7 +144,8 @@ def measures(m: Municipality) -> pd.DataFrame:
 
 def follow_up(m: Municipality, rng: np.random.Generator) -> pd.DataFrame:
     """Monthly follow-up 2025-01 … 2026-10 for measures that are adopted or under way; a rejected
-    measure was reported until it was dropped in June 2025; some months are missing."""
+    measure was reported until it was dropped in June 2025; some months are missing.
+    """
     rows = []
     months = [f"2025{mm:02d}" for mm in range(1, 13)] + [f"2026{mm:02d}" for mm in range(1, 11)]
     for tid, _navn, _ramme, _ansvar, status, e25, e26, ratio in MEASURES:

@@ -1,7 +1,8 @@
 """Synthetic work plan of «Et bærekraftig Moskenes», as the steering-group report of 23.10.2024
 (seeds/000_…) describes it: the main project's three work packages and the sub-projects
 inter-municipal cooperation, health and welfare, and planning and land use, with their milestones.
-Statuses are as an export in late October 2026 would show them."""
+Statuses are as an export in late October 2026 would show them.
+"""
 
 from __future__ import annotations
 

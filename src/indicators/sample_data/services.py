@@ -135,7 +135,8 @@ CARE = ("3100", "3200")
 
 def staffing(m: Municipality, rng: np.random.Generator) -> pd.DataFrame:
     """Monthly FTE, sick leave, overtime and temp-agency use per ansvar and category. In care the
-    FTE fall by about 11 from January 2024 to December 2025 (Moskenes)."""
+    FTE fall by about 11 from January 2024 to December 2025 (Moskenes).
+    """
     rows = []
     care_fte = sum(f for a in CARE for _, f in STAFF[a])
     for i, periode in enumerate(MONTHS):

@@ -25,7 +25,8 @@ def chart_municipalities(
 
     ``figurer`` is ``"alle"``, a list of municipality numbers, or None: the run's ``kommuner`` when given,
     else the home municipality (:data:`HOME_KOMMUNE` when it is in the store, else the first there).
-    A national run thus draws one municipality's charts unless asked for more."""
+    A national run thus draws one municipality's charts unless asked for more.
+    """
     if isinstance(figurer, str):
         figurer = [] if figurer.strip().lower() == ALL_CHARTS else [k for k in figurer.replace(",", " ").split()]
         if not figurer:
@@ -52,7 +53,8 @@ def write_family_charts(
     year, forecast errors of the closed year, savings realisation, FTE and temp-agency cost, project; and
     coverage against the neighbours (one chart with every municipality, drawn when any chart is asked for).
     A chart is drawn only when its frame is there. ``frames``: the run's frames by step name
-    (:data:`indicators.steps.registry.REGISTRY`)."""
+    (:data:`indicators.steps.registry.REGISTRY`).
+    """
     from indicators import charts  # matplotlib only when a chart is drawn (0,3 s of every start)
 
     folder = Path(out) / "figurer" / periode.kode

@@ -28,7 +28,8 @@ class Inputs:
     """The stored frames of one unit, each read once; :meth:`get` gives what ``read_filtered`` gave.
 
     ``frames[name]`` holds the rows of the unit's municipalities for every year any step asked for
-    (None: the dataset is not in the store)."""
+    (None: the dataset is not in the store).
+    """
 
     frames: dict[str, pd.DataFrame | None] = field(default_factory=dict)
 
@@ -37,7 +38,8 @@ class Inputs:
 
         A dataset with no rows for those years gives an empty frame with its columns, as the store's reader
         does; a dataset not in the store gives None. The frame is a shallow copy (pandas copies on write), so
-        a step that changes it changes nothing another step sees."""
+        a step that changes it changes nothing another step sees.
+        """
         df = self.frames.get(name)
         if df is None:
             return None
@@ -50,7 +52,8 @@ def read_inputs(out: Path | str, kommuner: list[str] | None, plan: Plan, inputs:
     """Read each dataset of ``plan`` once: the municipalities ``kommuner`` (all when None), the years asked,
     the columns of :data:`COLUMNS` (all for the other datasets).
 
-    Datasets already in ``inputs`` are not read again."""
+    Datasets already in ``inputs`` are not read again.
+    """
     inputs = inputs or Inputs()
     for name, years in plan.items():
         if name in inputs.frames:

@@ -45,7 +45,8 @@ def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict, l
     """``<out>/kjoringer/<kjoring_id>.json``: inputs with sha256 and counts, outputs, versions.
 
     ``live_out``: the store the paths shown refer to, when ``out`` is a run's staged copy of it
-    (returns and records the manifest's path in the live store)."""
+    (returns and records the manifest's path in the live store).
+    """
     packages = {}
     for pkg in ("kommune-indikatorer", "pandas", "pyarrow", "pandera", "prefect", "matplotlib", "openpyxl"):
         try:
@@ -112,7 +113,8 @@ def format_reconciliation(rec: pd.DataFrame) -> list[str]:
 
 def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
     """The run in a few lines (label, text): files, rows, indicators, where things are. The per-file
-    reconciliation is in the manifest and the run's log, not here."""
+    reconciliation is in the manifest and the run's log, not here.
+    """
     rec = result.reconciliation
     read, accepted, quarantined = (int(rec[c].sum()) if len(rec) else 0 for c in ("lest", "godtatt", "karantene"))
     balanced = bool(len(rec) == 0 or (rec["lest"] == rec["godtatt"] + rec["karantene"]).all())
@@ -156,7 +158,8 @@ def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
 
 def format_replaced(replaced: list[Replaced]) -> str:
     """Stored rows the run replaced, per dataset: ``regnskap 202610: 406 rader → 0; budsjett 2025: 120 → 118``
-    (units listed when there are at most three, else their number)."""
+    (units listed when there are at most three, else their number).
+    """
     parts = []
     for name in dict.fromkeys(r.datasett for r in replaced):
         rows = [r for r in replaced if r.datasett == name]

@@ -34,7 +34,8 @@ from indicators.store.kostra import read_stored
 @dataclass
 class Context:
     """What a step knows besides its inputs: the run's forecast method, the municipalities asked for (None:
-    all) and the frames the steps before it computed in the same unit (by step name)."""
+    all) and the frames the steps before it computed in the same unit (by step name).
+    """
 
     method: str = "budsjett"
     kommuner: list[str] | None = None
@@ -93,7 +94,8 @@ class Step:
 
 def _deviation_reads(aar: int) -> list[tuple[str, Iterable[int] | None]]:
     """The deviation of year ``aar``: the ledger of the year and the year before (the last-year profile), the
-    year's budget, periodisation and forecast adjustments, the organisation."""
+    year's budget, periodisation and forecast adjustments, the organisation.
+    """
     return [
         ("regnskap", {aar - 1, aar}),
         ("budsjett", {aar}),
@@ -130,7 +132,8 @@ def _avvik_inputs(inp: Inputs, aar: int) -> dict[str, pd.DataFrame | None]:
 
 def deviation(inp: Inputs, periode: Periode, ctx: Context) -> Output:
     """``avvik`` at P from this year's and last year's ledger (docs/indikatorer/avvik.md); the notes say when a
-    municipality's ledger stops before P (:func:`indicators.compute.deviation.ledger_behind`)."""
+    municipality's ledger stops before P (:func:`indicators.compute.deviation.ledger_behind`).
+    """
     regnskap = inp.get("regnskap", [periode.aar - 1, periode.aar])
     avvik, warnings = compute_avvik(
         regnskap, inp.get("budsjett", [periode.aar]), periode, **_avvik_inputs(inp, periode.aar), method=ctx.method
@@ -155,7 +158,8 @@ def vintage(inp: Inputs, periode: Periode, ctx: Context | None = None) -> pd.Dat
 
 def year_history(inp: Inputs, aar: int, last_month: int, stored: pd.DataFrame | None = None) -> pd.DataFrame:
     """Vintages for months 1 … last_month of a year: stored where a run made them, else reconstructed from
-    the ledger. ``stored``: the stored vintages to use (default: the unit's ``prognose_historikk`` of ``aar``)."""
+    the ledger. ``stored``: the stored vintages to use (default: the unit's ``prognose_historikk`` of ``aar``).
+    """
     regnskap, budsjett = inp.get("regnskap", [aar - 1, aar]), inp.get("budsjett", [aar])
     extra = _avvik_inputs(inp, aar)
     stored = inp.get("prognose_historikk", [aar]) if stored is None else stored
@@ -168,7 +172,8 @@ def year_history(inp: Inputs, aar: int, last_month: int, stored: pd.DataFrame | 
 
 def with_vintage(stored: pd.DataFrame | None, vintage_now: pd.DataFrame | None, periode: Periode) -> pd.DataFrame:
     """The stored vintages as they are once this run's vintage of P is written: P's rows of the
-    municipalities in ``vintage_now`` replaced by it, rows ordered as the store's reader gives them."""
+    municipalities in ``vintage_now`` replaced by it, rows ordered as the store's reader gives them.
+    """
     if vintage_now is None:
         return stored if stored is not None else pd.DataFrame()
     if stored is None:
@@ -209,7 +214,8 @@ def savings(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
 
 def coverage_at(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
     """``dekningsgrad`` at P from the stored counts. The year end (m = 13) has the reference date 31 December
-    and the decisions dated in December, so its counts are December's (the run stores no separate copy)."""
+    and the decisions dated in December, so its counts are December's (the run stores no separate copy).
+    """
     counts = inp.get("tjenestemottakere", [periode.aar])
     if periode.maned == 13 and counts is not None and not counts["periode"].eq(periode.kode).any():
         december = counts[counts["periode"].eq(f"{periode.aar}12")]
@@ -247,7 +253,8 @@ def staffing_series(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame
 
 def key_figures(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
     """``nokkeltall``: this year's ledger (and last year's, for the forecast), the closed years of the
-    balance with their whole-year ledger, and the budget of this year and the økonomiplan's years."""
+    balance with their whole-year ledger, and the budget of this year and the økonomiplan's years.
+    """
     balanse = inp.get("balanse")
     return nokkeltall(
         inp.get("regnskap", _key_figure_years(balanse, periode)),
@@ -278,7 +285,8 @@ def kostra_own(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
 
 def kostra_comparison(out: Path, periode: Periode, ctx: Context) -> pd.DataFrame:
     """Every municipality in the store (``organisasjon``) against its group, landet uten Oslo and the other
-    municipalities; only those of ``ctx.kommuner`` (all when None) are compared."""
+    municipalities; only those of ``ctx.kommuner`` (all when None) are compared.
+    """
     tables, groups = read_stored(out)
     present = stored_municipalities(out, ["organisasjon"])
     chosen = [k for k in present if not ctx.kommuner or k in ctx.kommuner]
@@ -287,7 +295,8 @@ def kostra_comparison(out: Path, periode: Periode, ctx: Context) -> pd.DataFrame
 
 def stored_municipalities(out: Path, names: Iterable[str]) -> list[str]:
     """The municipality numbers in the stored datasets ``names``, sorted; only the ``kommunenr`` column is
-    read (the list a run splits into units, not a read of the data)."""
+    read (the list a run splits into units, not a read of the data).
+    """
     found: set[str] = set()
     for name in names:
         df = store.read_dataset(out, name, columns=["kommunenr"])
@@ -303,7 +312,8 @@ _DEVIATION = (("regnskap", "budsjett"), ("organisasjon", "periodisering", "progn
 
 def _years(*entries: tuple[str, Iterable[int] | None]) -> Reads:
     """``reads`` for a step whose datasets and years depend on P only: ``entries`` as (name, years at P)
-    written with ``{0}`` for P's year, e.g. ``("regnskap", (0, -1))``."""
+    written with ``{0}`` for P's year, e.g. ``("regnskap", (0, -1))``.
+    """
 
     def reads(periode: Periode, first: Inputs) -> list[tuple[str, Iterable[int] | None]]:
         return [(n, None if ys is None else {periode.aar + d for d in ys}) for n, ys in entries]
@@ -427,7 +437,8 @@ DELIVERED_AS = {"tjenestemottakere": "vedtak", "kostra": "kostra (lagrede SSB-sv
 
 def skipped(available: set[str]) -> dict[str, str]:
     """Steps whose required inputs are absent, with the reason in plain words (the raw source folders to
-    deliver, not internal dataset names). Steps that follow another are skipped with it, unnamed."""
+    deliver, not internal dataset names). Steps that follow another are skipped with it, unnamed.
+    """
     out = {}
     for step in REGISTRY.values():
         missing = [DELIVERED_AS.get(s, s) for s in step.requires if s not in available]
@@ -444,7 +455,8 @@ def runnable(available: set[str], scope: str = "unit") -> list[str]:
 def plan(names: Iterable[str], periode: Periode, available: set[str], first: Inputs | None = None) -> Plan:
     """The stored datasets (and years) the steps ``names`` read at P; only datasets in ``available`` (and the
     outputs of earlier runs a step reads) are listed. Without ``first``: only the datasets the steps read
-    first (whole), whose content decides the years of the others."""
+    first (whole), whose content decides the years of the others.
+    """
     out: Plan = {}
     for name in names:
         step = REGISTRY[name]

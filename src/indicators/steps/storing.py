@@ -1,5 +1,6 @@
 """Storing what a run read: each source's accepted rows, the aggregated care counts, recorded KOSTRA answers,
-the quarantine record, and the indicator outputs (validated against their schemas)."""
+the quarantine record, and the indicator outputs (validated against their schemas).
+"""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ def delivered_units(ingest: Ingest, source: str) -> pd.DataFrame:
     """The (``kommunenr``, ``periode``, ``aar``) units the delivered files of a source cover, taken from every
     row, accepted or quarantined: a unit covered only by rejected rows is still delivered (and replaced
     with nothing). Rejected rows are read again as text; a value that is not a municipality number, a
-    period (ÅÅÅÅMM) or a year names no unit."""
+    period (ÅÅÅÅMM) or a year names no unit.
+    """
     parts = []
     for f in ingest.files:
         if f.source != source:
@@ -108,7 +110,8 @@ def write_quarantine(ingest: Ingest, out: Path, kjoring_id: str) -> list[str]:
     beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed with ``'``
     (:func:`indicators.store.csv_safe.csv_text`). Earlier runs' rows of the files read now are replaced, so
     each fault is there once (:func:`indicators.ingest.quarantine.write_record`), and no national id number is
-    written (:func:`indicators.ingest.quarantine.mask_national_ids`)."""
+    written (:func:`indicators.ingest.quarantine.mask_national_ids`).
+    """
     q = mask_national_ids(ingest.quarantine)
     delivered = {file_identity(f.path): sha256(f.path) for f in getattr(ingest, "files", []) if Path(f.path).is_file()}
     return write_record(q, delivered, Path(out), kjoring_id)
@@ -126,7 +129,8 @@ def available_sources(out: Path) -> set[str]:
 
 def store_care_counts(ingest: Ingest, out: Path, periode: Periode) -> list[str]:
     """Aggregate this run's person-level decisions to monthly counts (last year and this year up to P)
-    and store only the counts (``tjenestemottakere``)."""
+    and store only the counts (``tjenestemottakere``).
+    """
     vedtak = ingest.data("vedtak")
     if vedtak is None or vedtak.empty:
         return []

@@ -39,7 +39,8 @@ def read_for(
     out: Path | str, names: list[str], periode: Periode, kommuner: list[str] | None, available: set[str]
 ) -> tuple[Inputs, dict[str, Years]]:
     """The inputs of the steps ``names`` for ``kommuner``, each dataset read once (first the datasets whose
-    content decides the years of the others); with the read plan (dataset -> years)."""
+    content decides the years of the others); with the read plan (dataset -> years).
+    """
     first = read_inputs(out, kommuner, plan(names, periode, available))
     full = plan(names, periode, available, first)
     return read_inputs(out, kommuner, full, first), {**{n: None for n in first.frames}, **full}
@@ -62,7 +63,8 @@ def compute_unit(
     out: Path | str, periode: Periode, kommuner: list[str] | None, method: str, names: list[str], available: set[str]
 ) -> UnitResult:
     """Every unit step in ``names`` for the municipalities ``kommuner`` (all in the store when None), from
-    inputs read once each. Pure apart from reading the store: the caller writes the results."""
+    inputs read once each. Pure apart from reading the store: the caller writes the results.
+    """
     inp, read = read_for(out, names, periode, kommuner, available)
     result = run_steps(inp, periode, names, Context(method=method, kommuner=kommuner))
     result.read = read
@@ -71,7 +73,8 @@ def compute_unit(
 
 def batches(kommuner: list[str] | None, n: int) -> list[list[str] | None]:
     """``kommuner`` in at most ``n`` batches of consecutive municipality numbers, sizes differing by at most
-    one (``[None]``: one unit for every municipality in the store)."""
+    one (``[None]``: one unit for every municipality in the store).
+    """
     if not kommuner or n <= 1:
         return [list(kommuner) if kommuner else None]
     ordered = sorted(dict.fromkeys(kommuner))
@@ -90,7 +93,8 @@ def from_store(
     name: str, out: Path | str, periode: Periode, kommuner: list[str] | None = None, method: str = "budsjett"
 ) -> pd.DataFrame | None:
     """One step's frame from the store, reading only what it (and the steps it needs) reads: for the report,
-    the CLI, the benchmarks and analysts. ``avvik`` without its sentences (see :func:`compute_unit`)."""
+    the CLI, the benchmarks and analysts. ``avvik`` without its sentences (see :func:`compute_unit`).
+    """
     from indicators.steps.storing import available_sources
 
     step = REGISTRY[name]

@@ -32,7 +32,8 @@ def safe_value(value: object) -> object:
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with every text cell that could be read as a formula prefixed with ``'`` (vectorised per
-    column; numeric, boolean and date columns are not touched)."""
+    column; numeric, boolean and date columns are not touched).
+    """
     out = df.copy()
     for col in out.columns:
         s = out[col]
@@ -57,7 +58,8 @@ def csv_text(df: pd.DataFrame, sep: str = ";") -> str:
 
 def text_cells_as_text(ws) -> int:
     """Mark every text cell of an openpyxl worksheet as a string (never a formula). Returns the number of
-    cells that would otherwise have been formulas."""
+    cells that would otherwise have been formulas.
+    """
     changed = 0
     for row in ws.iter_rows():
         for cell in row:

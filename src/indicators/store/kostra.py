@@ -1,5 +1,6 @@
 """The stored KOSTRA tables and groups: ``kostra/<tabell>/alle.parquet`` and ``kostra_grupper/alle.parquet``
-(docs/store.md), loaded from recorded SSB answers (:mod:`indicators.external.kostra_answers`)."""
+(docs/store.md), loaded from recorded SSB answers (:mod:`indicators.external.kostra_answers`).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from indicators.store.parquet import ALL_FILE, ensure_current_layout, to_table, 
 def store_recorded(folder: Path, out: Path) -> list[Path]:
     """Load recorded responses into the store: ``kostra/<tabell>/alle.parquet`` per table (with the
     table number in the column ``tabell``) and ``kostra_grupper/alle.parquet`` (municipality → KOSTRA
-    group). Replaces what was there for those tables. Layout: docs/store.md."""
+    group). Replaces what was there for those tables. Layout: docs/store.md.
+    """
     ensure_current_layout(Path(out))
     tables, groups = load_recorded(folder)
     written = []

@@ -147,7 +147,8 @@ KOSTRA = "kostra"
 def dataset_names() -> list[str]:
     """Every dataset a store can hold, from the contracts (a new source or output is listed by itself):
     the sources a run stores (person-level ones never are), the output datasets (``contracts/outputs.py``),
-    ``karantene``, ``kostra_grupper`` and ``kostra`` (its tables one by one: :func:`kostra_tables`)."""
+    ``karantene``, ``kostra_grupper`` and ``kostra`` (its tables one by one: :func:`kostra_tables`).
+    """
     from indicators.contracts import SOURCES
 
     stored_sources = {n for n, spec in SOURCES.items() if not spec.person_level}
@@ -162,7 +163,8 @@ def kostra_tables(out: Path | str) -> list[str]:
 
 def _inferred_type(s: pd.Series, col: str) -> pa.DataType:
     """The stored type of a column no contract declares: codes are strings, integers int64, floats
-    float64, categories their values' type, an all-empty column a string."""
+    float64, categories their values' type, an all-empty column a string.
+    """
     if col in FIXED_TYPES:
         return FIXED_TYPES[col]
     if col in CODE_COLUMNS:
@@ -211,7 +213,8 @@ def dataset_schema(name: str, df: pd.DataFrame | None = None) -> pa.Schema:
 
 def _column(s: pd.Series, typ: pa.DataType, col: str) -> pa.Array:
     """One pandas column as an Arrow array of the declared type (codes given as numbers become text;
-    ``kommunenr`` 301 becomes ``"0301"``)."""
+    ``kommunenr`` 301 becomes ``"0301"``).
+    """
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(s.cat.categories.dtype)
     if pa.types.is_string(typ) and not (pd.api.types.is_string_dtype(s) or s.isna().all()):
@@ -317,7 +320,8 @@ def write_text_atomic(text: str, path: Path, encoding: str = "utf-8") -> None:
 
 def _aar_of(df: pd.DataFrame, unit: str | None = None) -> pd.Series:
     """The year folder of each row: the period's year for monthly units (a ``nokkeltall`` row of 202608 may
-    describe the closed year 2025 in its ``aar``, yet belongs to the 202608 file), else ``aar``."""
+    describe the closed year 2025 in its ``aar``, yet belongs to the 202608 file), else ``aar``.
+    """
     if unit == "periode" and "periode" in df.columns:
         return df["periode"].astype("str").str.slice(0, 4).astype("int64")
     if "aar" in df.columns:
@@ -342,7 +346,8 @@ class Replaced:
     """Stored rows of one municipality in one unit file that a write replaced.
 
     ``enhet`` is the unit (``"202610"``, ``"2026"`` or ``"alle"``); ``gamle`` the rows removed, ``nye`` the
-    rows written in their place (0 when the delivery covered the unit with no accepted row)."""
+    rows written in their place (0 when the delivery covered the unit with no accepted row).
+    """
 
     datasett: str
     enhet: str
@@ -372,8 +377,10 @@ def write_dataset(
             row rejected replaces the period with nothing). A unit file left without rows is deleted.
         replaced: when given, one :class:`Replaced` is appended per (unit, municipality) whose stored rows
             were replaced or removed.
+
     Returns:
         the files written (not those deleted).
+
     Raises:
         OldStoreLayout: ``out`` holds a store in the earlier hive layout.
     """
@@ -421,7 +428,8 @@ def write_dataset(
 
 def _merge_unit(path: Path, new: pa.Table | None, kommuner: set[str]) -> tuple[pa.Table | None, dict[str, int]]:
     """The unit file's rows for municipalities other than ``kommuner`` plus ``new``, sorted by
-    ``kommunenr`` (stable), and the number of stored rows removed per municipality."""
+    ``kommunenr`` (stable), and the number of stored rows removed per municipality.
+    """
     if new is not None and "kommunenr" not in new.column_names:
         return new, {}
     removed: dict[str, int] = {}
@@ -477,7 +485,8 @@ AAR_NOT_FOLDER = {"nokkeltall"}
 
 def data_files(out: Path | str, name: str, years: Iterable[int] | None = None) -> list[Path]:
     """The dataset's Parquet files in path order, limited to some years' folders when ``years`` is given
-    (a file outside any year folder, ``alle.parquet``, is always included)."""
+    (a file outside any year folder, ``alle.parquet``, is always included).
+    """
     root = dataset_path(Path(out), name)
     if not root.is_dir():
         return []
@@ -594,6 +603,7 @@ def read_dataset(
         filters: ``[(column, op, value), ...]`` with op ``=``/``==``/``<``/``<=``/``>``/``>=``/``in``,
             all of which must hold. A condition on ``aar`` for a dataset without a year is ignored.
         columns: read only these columns (those the dataset has); all when None.
+
     Raises:
         OldStoreLayout: ``out`` holds a store in the earlier hive layout.
     """

@@ -101,7 +101,8 @@ def _fsync(path: Path) -> None:
 
 def _files(root: Path, skip_top: Iterable[str] = ()) -> dict[str, tuple[Path, int]]:
     """Relative path (POSIX) -> (file, inode), for every file under ``root`` (top-level names in
-    ``skip_top`` left out). ``os.scandir`` gives the inode without a ``stat`` per file."""
+    ``skip_top`` left out). ``os.scandir`` gives the inode without a ``stat`` per file.
+    """
     found: dict[str, tuple[Path, int]] = {}
     skip = set(skip_top)
 
@@ -215,7 +216,8 @@ class StoreTransaction:
 
     def _holder(self, wait: float = 0.0) -> dict:
         """What the lock file says about the run that holds it. The holder writes it just after taking the
-        lock, so a run refused in that instant waits up to ``wait`` seconds to be able to name it."""
+        lock, so a run refused in that instant waits up to ``wait`` seconds to be able to name it.
+        """
         deadline = time.monotonic() + wait
         while True:
             try:

@@ -19,6 +19,8 @@ SETTINGS_FILE = "indicators.toml"
 
 @dataclass(frozen=True)
 class Settings:
+    """A run's settings: folders, municipalities, forecast method, comment threshold, charts, Dask, workers."""
+
     raw: Path = Path("data/raw")
     out: Path = Path("data/processed")
     kommune: list[str] = field(default_factory=list)

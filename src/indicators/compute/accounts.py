@@ -17,6 +17,7 @@ def _funksjon(ledger: pd.DataFrame) -> pd.Series:
 
 
 def drift(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The drift lines of the ledger (kontoklasse 1); investment lines (0) are left out."""
     return ledger[ledger["kontoklasse"].astype(str).eq("1")]
 
 

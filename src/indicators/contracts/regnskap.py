@@ -49,6 +49,7 @@ def _year(df):
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``regnskap``; its check names key the messages in the rules."""
     return pa.DataFrameSchema(
         {
             "kommunenr": kommunenr_col(),

@@ -56,6 +56,7 @@ def mask_national_ids(q: pd.DataFrame) -> pd.DataFrame:
 
 
 def empty_quarantine() -> pd.DataFrame:
+    """A quarantine table with no rows and the usual columns (``linje`` int64, the rest text)."""
     return pd.DataFrame({c: pd.Series(dtype="int64" if c == "linje" else "str") for c in QUARANTINE_COLUMNS})
 
 

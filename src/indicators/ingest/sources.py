@@ -52,6 +52,7 @@ class UnreadFile:
         return f"Ikke lest: {where}: {self.reason} {self.action}"
 
     def as_dict(self) -> dict[str, str | None]:
+        """The file as a row of the run's list of unread files (kilde, fil, ark, grunn, hva_gjore)."""
         return {
             "kilde": self.kilde,
             "fil": str(self.path),
@@ -101,6 +102,7 @@ class Ingest:
 
     @property
     def sources(self) -> list[str]:
+        """The names of the sources with at least one file read, sorted."""
         return sorted({f.source for f in self.files})
 
     @property
@@ -572,6 +574,8 @@ def read_sources(
     """Read and validate every source folder under ``raw_dir``.
 
     Args:
+        raw_dir: the raw folder, one subfolder per source (``regnskap/``, ``budsjett/``, ...).
+        kjoring_id: the run's id, written on every quarantined row.
         known_tiltak: measures already in the store (kommunenr, tiltak_id), so a month's follow-up
             can be dropped in without the measure list.
         progress: called with a short line per file.

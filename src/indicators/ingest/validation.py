@@ -55,6 +55,7 @@ class ValidatedFile:
 
     @property
     def quarantined_rows(self) -> int:
+        """The number of distinct lines with at least one quarantined cell."""
         return int(self.quarantine["linje"].nunique()) if len(self.quarantine) else 0
 
     @property

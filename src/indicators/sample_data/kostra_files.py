@@ -189,6 +189,7 @@ def care_docs(places: pd.DataFrame, vedtak: pd.DataFrame, years: list[int]) -> t
 
 
 def klass_doc(kommuner: list[str]) -> dict:
+    """A synthetic KLASS answer placing each municipality in its KOSTRA group (not confirmed by SSB)."""
     return {
         "correspondenceItems": [
             {
@@ -211,6 +212,10 @@ def write_kostra_files(
     places: pd.DataFrame | None = None,
     vedtak: pd.DataFrame | None = None,
 ) -> None:
+    """Write the synthetic SSB answers (JSON-stat2 and KLASS) to ``out/kostra`` and add each path to ``written``.
+
+    The care tables (11875, 12292) are written only when both ``places`` and ``vedtak`` are given.
+    """
     folder = Path(out) / "kostra"
     folder.mkdir(parents=True, exist_ok=True)
     extra = {}

@@ -54,9 +54,10 @@ import numpy as np
 import pandas as pd
 
 from indicators.contracts import SOURCES
+from indicators.contracts.base import LINE
 from indicators.errors import FileRefused, StepFailed
 from indicators.ingest.quarantine import QUARANTINE_COLUMNS
-from indicators.ingest.readers import LINE, RawTable, decode
+from indicators.ingest.readers import RawTable, decode
 from indicators.ingest.validation import ValidatedFile, validate_table
 
 RECORD_LENGTH = 48

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.contracts.base import COMMON_RULES, SourceSpec
-from indicators.ingest.readers import LINE, RawTable
+from indicators.contracts.base import COMMON_RULES, LINE, SourceSpec
+from indicators.ingest.readers import RawTable
 from indicators.national_ids import MASK, NO_LOST_ZERO, mask_ids
 from indicators.store.csv_safe import csv_text
 from indicators.store.parquet import to_table, write_atomic, write_text_atomic

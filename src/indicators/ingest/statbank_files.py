@@ -36,11 +36,11 @@ import numpy as np
 import pandas as pd
 
 from indicators.codes import KOMMUNER
-from indicators.contracts.base import SourceSpec, normalise_header
+from indicators.contracts.base import LINE, SourceSpec, normalise_header
 from indicators.errors import FileRefused
 from indicators.external.jsonstat import JsonStatError, read_dataset
 from indicators.ingest.quarantine import extra_quarantine
-from indicators.ingest.readers import DELIMITERS, LINE, RawTable, decode
+from indicators.ingest.readers import DELIMITERS, RawTable, decode
 from indicators.ingest.validation import ValidatedFile, validate_table
 
 #: Raw suffixes this module reads in a source folder besides ``.csv`` and ``.xlsx``.

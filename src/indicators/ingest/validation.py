@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from indicators.codes.kommuner import explain_invalid, valid_kommunenr_mask
-from indicators.contracts.base import COMMON_RULES, KOMMUNENR_RE, SourceSpec, normalise_header
+from indicators.contracts.base import COMMON_RULES, KOMMUNENR_RE, LINE, SourceSpec, normalise_header
 from indicators.errors import FileRefused
 from indicators.frames import per_distinct_values, repeated_rows
 from indicators.ingest.parsing import (
@@ -24,7 +24,7 @@ from indicators.ingest.parsing import (
     parse_numbers,
 )
 from indicators.ingest.quarantine import QUARANTINE_COLUMNS, line_quarantine, quarantine_rows
-from indicators.ingest.readers import LINE, RawTable
+from indicators.ingest.readers import RawTable
 from indicators.national_ids import NATIONAL_ID_RULE, find_ids, id_cells, mask_ids, national_id_message
 
 
@@ -178,10 +178,13 @@ def _parse(text: pd.DataFrame, spec: SourceSpec) -> tuple[pd.DataFrame, list[tup
 
 
 def _schema_failures(typed: pd.DataFrame, spec: SourceSpec) -> pd.DataFrame:
-    """Run the pandera schema lazily; one row (index, kolonne, regel) per failing cell or row."""
-    schema: pa.DataFrameSchema = spec.schema()
+    """Run the pandera schema lazily; one row (index, kolonne, regel) per failing cell or row.
+
+    A contract without a schema (``spec.schema`` None) has no schema checks: no failures.
+    """
     try:
-        schema.validate(typed, lazy=True)
+        if spec.schema is not None:
+            spec.schema().validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
         frame_level = fc["index"].isna()

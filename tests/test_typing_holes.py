@@ -43,3 +43,26 @@ def test_a_workbook_whose_sheets_all_lack_columns_names_the_closest_sheet(tmp_pa
     [refused] = ingest.refusals
     assert refused.path.name == "organisasjon.xlsx"
     assert "nærmest er arket «Org», som mangler ansvar_navn, rammeomrade." in refused.reason
+
+
+def test_kostra_comparison_reads_table_12362_fetched_without_the_art_dimension():
+    """``t.get("KOKart0000", "AGD2")`` gave the text «AGD2» for such a table, and ``.eq`` on a text failed.
+
+    Moskenes 14 500 kr per inhabitant on FGK8 against 12 000 for landet uten Oslo: differanse 2 500."""
+    from indicators.compute.kostra import kostra_sammenligning
+
+    t12362 = pd.DataFrame(
+        {
+            "region": ["1874", "EAKUO"],
+            "aar": ["2024", "2024"],
+            "statistikkvariabel": ["KOSbelopinnbygge0000"] * 2,
+            "KOKfunksjon0000": ["FGK8", "FGK8"],
+            "verdi": [14500.0, 12000.0],
+            "syntetisk": [False, False],
+        }
+    )
+    out = kostra_sammenligning({"12362": t12362}, None, ["1874"], [])
+    assert out[["kommunenr", "aar", "indikator", "sammenligning", "verdi", "sammenligningsverdi"]].values.tolist() == [
+        ["1874", 2024, "netto_driftsutgifter_per_innbygger_FGK8", "landet_uten_oslo", 14500.0, 12000.0]
+    ]
+    assert out["differanse"].tolist() == [2500.0] and out["regel"].tolist() == ["ssb"]

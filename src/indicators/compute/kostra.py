@@ -92,7 +92,9 @@ def _indicator_values(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     frames = []
     t = tables.get("12362")
     if t is not None:
-        sel = t[t["statistikkvariabel"].eq("KOSbelopinnbygge0000") & t.get("KOKart0000", "AGD2").eq("AGD2")]
+        # a table fetched without the art dimension holds AGD2 (netto driftsutgifter) only
+        art = t["KOKart0000"] if "KOKart0000" in t.columns else pd.Series("AGD2", index=t.index)
+        sel = t[t["statistikkvariabel"].eq("KOSbelopinnbygge0000") & art.eq("AGD2")]
         for fgk in FGK:
             part = sel[sel["KOKfunksjon0000"].eq(fgk)]
             frames.append(

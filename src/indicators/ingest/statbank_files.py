@@ -339,7 +339,8 @@ def population_from_statbank_csv(path: Path, text: str) -> pd.DataFrame:
                 + " slutter ikke på et årstall.",
                 DOWNLOAD_HINT,
             )
-        long = pd.concat([frame.assign(_aar=m.group(1), _antall=frame[i]) for i, m in years.items()], ignore_index=True)
+        found = {i: m.group(1) for i, m in years.items() if m is not None}  # all of them: none is missing
+        long = pd.concat([frame.assign(_aar=y, _antall=frame[i]) for i, y in found.items()], ignore_index=True)
     label = long[region].str.strip()
     code = label.str.extract(_REGION_LABEL)[0]
     bare = label.str.replace(_KPREFIX, "", regex=True)

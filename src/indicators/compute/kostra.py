@@ -15,6 +15,7 @@ import pandas as pd
 
 from indicators.compute import accounts
 from indicators.compute.coverage import population_31_december
+from indicators.periods import Periode
 
 #: KOSTRA function groups (KLASS 277) whose members the domain notes document (KOSTRA.md §1.2).
 FGK = {
@@ -224,7 +225,7 @@ def kostra_sammenligning(
     return pd.DataFrame(rows, columns=SAMMENLIGNING_COLUMNS)
 
 
-def kostra_eget_regnskap(regnskap: pd.DataFrame, befolkning: pd.DataFrame | None, periode) -> pd.DataFrame:
+def kostra_eget_regnskap(regnskap: pd.DataFrame, befolkning: pd.DataFrame | None, periode: Periode) -> pd.DataFrame:
     """KOSTRA from the municipality's own ledger, year to date, before SSB publishes: netto driftsutgifter
     per funksjon (and per documented function group FGK8/FGK9), per inhabitant (population on 1 January of
     the year) and as a share of all netto driftsutgifter (KMD veileder 2019 §6.3 definition).

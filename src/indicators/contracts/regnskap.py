@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pandera.pandas as pa
 
 from indicators import codes
@@ -44,7 +45,8 @@ RULES = {
 }
 
 
-def _year(df):
+def _year(df: pd.DataFrame) -> pd.Series:
+    """The year (``YYYY``, text) of each line's ``periode``."""
     return df["periode"].str.slice(0, 4)
 
 

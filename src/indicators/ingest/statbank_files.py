@@ -31,6 +31,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -120,7 +121,8 @@ def read_statbank_file(path: Path, spec: SourceSpec, kjoring_id: str) -> Validat
 # --------------------------------------------------------------------------- JSON-stat
 
 
-def _load_json(path: Path) -> dict:
+def _load_json(path: Path) -> Any:
+    """The parsed JSON of ``path`` (any JSON value; the JSON-stat reader checks it is a dataset)."""
     text, _encoding = decode(path.read_bytes(), path)
     try:
         return json.loads(text)
@@ -133,7 +135,7 @@ def _load_json(path: Path) -> dict:
         ) from exc
 
 
-def _dimension(doc: dict, role: str, names: set[str]) -> str | None:
+def _dimension(doc: dict[str, Any], role: str, names: set[str]) -> str | None:
     """The dimension with the role (``geo``, ``time``, ``metric``), or whose id or label is one of ``names``."""
     for dim_id in (doc.get("role") or {}).get(role) or []:
         if dim_id in doc["id"]:
@@ -339,8 +341,8 @@ def population_from_statbank_csv(path: Path, text: str) -> pd.DataFrame:
                 + " slutter ikke på et årstall.",
                 DOWNLOAD_HINT,
             )
-        found = {i: m.group(1) for i, m in years.items() if m is not None}  # all of them: none is missing
-        long = pd.concat([frame.assign(_aar=y, _antall=frame[i]) for i, y in found.items()], ignore_index=True)
+        year_of = {i: m.group(1) for i, m in years.items() if m is not None}  # all of them: none is missing
+        long = pd.concat([frame.assign(_aar=y, _antall=frame[i]) for i, y in year_of.items()], ignore_index=True)
     label = long[region].str.strip()
     code = label.str.extract(_REGION_LABEL)[0]
     bare = label.str.replace(_KPREFIX, "", regex=True)

@@ -335,9 +335,9 @@ def exact_duplicates(raw: RawTable) -> pd.DataFrame:
     if data.empty or data.shape[1] == 0:
         return pd.DataFrame({"linje": pd.Series(dtype="int64"), "lik_linje": pd.Series(dtype="int64")})
     # Exact keys of the rows that have a twin (column by column, no hash, no row-wise work).
-    rows, key = repeated_rows(*(data.iloc[:, i] for i in range(data.shape[1])))
+    rows, keys = repeated_rows(*(data.iloc[:, i] for i in range(data.shape[1])))
     lines = pd.Series(raw.frame[LINE].to_numpy(dtype="int64")[rows])
-    key = pd.Series(key)
+    key = pd.Series(keys)
     dup = key.duplicated(keep="first")
     first = lines.groupby(key, sort=False).transform("first")
     return pd.DataFrame({"linje": lines[dup].to_numpy(), "lik_linje": first[dup].to_numpy()})
@@ -382,7 +382,7 @@ def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> Validate
     if raw.bad_lines:
         quarantine = pd.concat([quarantine, line_quarantine(raw, spec, kjoring_id)], ignore_index=True)
         quarantine = quarantine.sort_values(["linje", "kolonne"], kind="stable").reset_index(drop=True)
-    bad_index = failures["index"].unique() if len(failures) else []
+    bad_index = pd.Index(failures["index"].unique() if len(failures) else [])
     accepted = typed.drop(index=bad_index)
     accepted[LINE] = text.loc[accepted.index, LINE].astype("int64")
     dups = exact_duplicates(raw)

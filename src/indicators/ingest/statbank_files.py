@@ -378,8 +378,8 @@ def _validate(path: Path, cells: pd.DataFrame, spec: SourceSpec, kjoring_id: str
     is_municipality = region.str.fullmatch(r"\d{4}").fillna(False).astype(bool)
     age_total = cells["alder"].eq(TOTAL)
     sex_total = cells["kjonn"].eq(TOTAL)
-    has_ages = (~age_total).any()
-    has_sexes = cells["kjonn"].isin(["1", "2"]).any()
+    has_ages = bool((~age_total).any())
+    has_sexes = bool(cells["kjonn"].isin(["1", "2"]).any())
     drop_region = ~is_municipality
     drop_age = age_total & has_ages & ~drop_region
     drop_sex = sex_total & has_sexes & ~drop_region & ~drop_age

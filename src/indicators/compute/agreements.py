@@ -62,7 +62,7 @@ def samarbeidsavtaler_indikatorer(
     if befolkning is not None and len(befolkning):
         pop = befolkning.groupby(["kommunenr", "aar"], observed=True)["antall"].sum().astype(float)
         by_year = cast(pd.MultiIndex, pop.index)  # (kommunenr, aar): grouped by two keys
-        pop.index = by_year.set_levels(by_year.levels[1].astype(int), level=1)
+        pop.index = by_year.set_levels(by_year.levels[1].astype(int).tolist(), level=1)
     ndu = pd.Series(dtype=float)
     if regnskap is not None and len(regnskap):
         r = regnskap.assign(aar_r=regnskap["periode"].str.slice(0, 4).astype(int))

@@ -54,11 +54,13 @@ class StepFailed(Exception):
 
     @classmethod
     def from_exception(cls, step: str, exc: BaseException, file: Path | str | None = None) -> StepFailed:
+        """Wrap an unexpected exception as a failed step (a ``StepFailed`` is passed through unchanged)."""
         if isinstance(exc, StepFailed):
             return exc
         return cls(step, f"{type(exc).__name__}: {exc}", str(file) if file is not None else None)
 
     def sentence(self) -> str:
+        """The plain Norwegian sentence for the user: which step stopped, and in which file."""
         where = f" mens filen {self.file} ble lest" if self.file else ""
         return f"Kjøringen stoppet med en uventet feil i steget «{self.step}»{where}."
 

@@ -104,7 +104,8 @@ def valid_ids(digits: list[str] | np.ndarray) -> np.ndarray:
     s1 = (d[:, :9] @ W1 + d[:, 9]) % 11
     k1_ok = np.isin(s1, [0, 1, 2, 3]) if ACCEPT_2032_CHECK_DIGITS else s1 == 0
     k2 = (11 - (d[:, :10] @ W2) % 11) % 11
-    return date_ok & k1_ok & (k2 == d[:, 10])
+    valid: np.ndarray = date_ok & k1_ok & (k2 == d[:, 10])
+    return valid
 
 
 def _ids_in(value: str, *, whole_cell: bool, lost_zero: bool) -> list[str]:
@@ -197,7 +198,7 @@ def _mask_value(value: str, lost_zero: bool) -> str:
     if lost_zero and _LOST_ZERO.fullmatch(value) and valid_ids(["0" + value.strip()])[0]:
         return MASK
 
-    def sub(m: re.Match) -> str:
+    def sub(m: re.Match[str]) -> str:
         num = "".join(g for g in m.groups() if g)
         return MASK if valid_ids([num])[0] else m.group(0)
 

@@ -66,18 +66,22 @@ class Tertial:
 
     @property
     def periode(self) -> Periode:
+        """The period the tertial reports per: April, August or period 13."""
         return Periode(self.aar, TERTIAL_MONTH[self.nr])
 
     @property
     def label(self) -> str:
+        """The tertial as a report names it: ``1. tertial 2025``, ``2. tertial 2025`` or ``Årsavslutning 2025``."""
         return {1: f"1. tertial {self.aar}", 2: f"2. tertial {self.aar}", 3: f"Årsavslutning {self.aar}"}[self.nr]
 
     @property
     def kode(self) -> str:
+        """The short code ``2025-T1``, as the command line accepts it."""
         return f"{self.aar}-T{self.nr}"
 
     @property
     def per_dato(self) -> str:
+        """The date the tertial reports per, as ``30.04.2025`` (31.12 for the year end)."""
         d = self.periode.reference_date
         return f"{d.day}.{d.month:02d}.{d.year}"
 

@@ -59,18 +59,22 @@ class RichReporter(Reporter):
         self.task: Any = None
 
     def stage(self, label: str, total: int | None) -> None:
+        """Finish the current bar and start a new one for ``label`` with ``total`` steps."""
         self.done()
         self.task = self.progress.add_task(label, total=total, now="")
 
     def working(self, text: str) -> None:
+        """Show ``text`` (cut to 60 characters) beside the current bar."""
         if self.task is not None:
             self.progress.update(self.task, now=text[:60])
 
     def advance(self, text: str = "") -> None:
+        """Move the current bar one step on and show ``text`` beside it."""
         if self.task is not None:
             self.progress.update(self.task, advance=1, now=text[:60])
 
     def done(self) -> None:
+        """Finish the current bar (counting the last file of a per-file stage) and leave it on screen."""
         if getattr(self, "_file_seen", False):
             self.advance()  # the last file of an each_file stage
         self._file_seen = False
@@ -85,6 +89,7 @@ class RichReporter(Reporter):
             self.task = None
 
     def close(self) -> None:
+        """Finish the current bar and stop drawing."""
         self.done()
         self.progress.stop()
 
@@ -93,6 +98,7 @@ _CURRENT: Reporter = Reporter()
 
 
 def get_reporter() -> Reporter:
+    """The reporter the pipeline reports to now (the silent one unless a command installed another)."""
     return _CURRENT
 
 

@@ -11,6 +11,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from indicators.errors import UserError
 
@@ -19,6 +20,8 @@ SETTINGS_FILE = "indicators.toml"
 
 @dataclass(frozen=True)
 class Settings:
+    """A run's settings: folders, municipalities, forecast method, comment threshold, charts, Dask, workers."""
+
     raw: Path = Path("data/raw")
     out: Path = Path("data/processed")
     kommune: list[str] = field(default_factory=list)
@@ -32,7 +35,7 @@ class Settings:
     arbeidere: int | None = None
 
 
-def _figurer(value: str | list) -> list[str]:
+def _figurer(value: str | list[Any]) -> list[str]:
     """``"alle"``, ``"1874,1865"`` or a list -> the list of the setting ``figurer``."""
     items = value if isinstance(value, list) else str(value).replace(",", " ").split()
     return [str(v).strip() for v in items if str(v).strip()]

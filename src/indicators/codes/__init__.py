@@ -104,10 +104,9 @@ def _valid_code_mask(
     yr = pd.to_numeric(years, errors="coerce").astype("float64")
     in_years = (yr >= fra) & (yr <= til)
     if kontoklasse is None:
-        klasse_ok = pd.Series(True, index=codes.index)
+        klasse_ok: pd.Series = pd.Series(True, index=codes.index)
     else:
         drift = codes.map(table["gyldig_drift"]).fillna(False).astype(bool)
         inv = codes.map(table["gyldig_investering"]).fillna(False).astype(bool)
-        klasse_ok = np.where(kontoklasse.eq("0"), inv, drift)
-        klasse_ok = pd.Series(klasse_ok, index=codes.index)
+        klasse_ok = pd.Series(np.where(kontoklasse.eq("0"), inv, drift), index=codes.index)
     return (known & in_years & klasse_ok).astype(bool)

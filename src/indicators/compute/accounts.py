@@ -17,6 +17,7 @@ def _funksjon(ledger: pd.DataFrame) -> pd.Series:
 
 
 def drift(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The drift lines of the ledger (kontoklasse 1); investment lines (0) are left out."""
     return ledger[ledger["kontoklasse"].astype(str).eq("1")]
 
 
@@ -71,7 +72,7 @@ def regnskapsmessig_resultat(ledger: pd.DataFrame) -> pd.Series:
     return -drift(ledger).groupby("kommunenr", observed=True)["belop"].sum()
 
 
-def netto_driftsutgifter(ledger: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame | pd.Series:
+def netto_driftsutgifter(ledger: pd.DataFrame, by: list[str] | None = None) -> pd.Series:
     """Σ kkl 1 of (art 010–480 + 590) − (art 600–895), on service funksjoner 100–799; NOK.
     With ledger signs this is Σ belop over those arts. Source: KMD veileder 2019 §6.3.
     """

@@ -8,6 +8,7 @@ overdue for evaluation at the report date.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -60,7 +61,8 @@ def samarbeidsavtaler_indikatorer(
     pop = pd.Series(dtype=float)
     if befolkning is not None and len(befolkning):
         pop = befolkning.groupby(["kommunenr", "aar"], observed=True)["antall"].sum().astype(float)
-        pop.index = pop.index.set_levels(pop.index.levels[1].astype(int), level=1)
+        by_year = cast(pd.MultiIndex, pop.index)  # (kommunenr, aar): grouped by two keys
+        pop.index = by_year.set_levels(by_year.levels[1].astype(int).tolist(), level=1)
     ndu = pd.Series(dtype=float)
     if regnskap is not None and len(regnskap):
         r = regnskap.assign(aar_r=regnskap["periode"].str.slice(0, 4).astype(int))

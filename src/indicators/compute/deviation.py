@@ -75,8 +75,8 @@ def budget_in_effect(budsjett: pd.DataFrame, periode: Periode) -> pd.DataFrame:
     b = budsjett.loc[budsjett["aar"].astype(int).eq(periode.aar)]
     if b.empty:
         return b.assign(versjon_start=pd.Series(dtype="str"))
-    starts = b.groupby(["kommunenr", "versjon"], observed=True)["gjelder_fra"].max().rename("versjon_start")
-    starts = starts[starts.astype(int) <= int(periode.kode)].reset_index()
+    latest = b.groupby(["kommunenr", "versjon"], observed=True)["gjelder_fra"].max().rename("versjon_start")
+    starts = latest[latest.astype(int) <= int(periode.kode)].reset_index()
     chosen = starts.sort_values("versjon_start").groupby("kommunenr", observed=True).tail(1)
     return b.merge(chosen, on=["kommunenr", "versjon"], how="inner")
 

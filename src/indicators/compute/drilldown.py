@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from indicators.compute.deviation import UTEN_RAMMEOMRADE
@@ -9,7 +11,7 @@ from indicators.periods import Periode
 
 
 def ledger_lines(
-    row: pd.Series | dict, regnskap: pd.DataFrame, organisasjon: pd.DataFrame | None = None
+    row: pd.Series | dict[str, Any], regnskap: pd.DataFrame, organisasjon: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """The drift ledger lines that make up ``regnskap_hittil`` of one ``avvik`` row.
 

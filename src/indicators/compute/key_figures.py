@@ -23,6 +23,9 @@ shown positive.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -108,7 +111,7 @@ def complete_years(regnskap: pd.DataFrame | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kommunenr", "aar", "hel", "mangler"])
 
 
-def _sum_by_kommune(lines: pd.DataFrame, mask_fn) -> pd.Series:
+def _sum_by_kommune(lines: pd.DataFrame | None, mask_fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
     if lines is None or lines.empty:
         return pd.Series(dtype="float64")
     art = pd.to_numeric(lines["art"], errors="coerce")
@@ -222,7 +225,7 @@ def _row(
     grunnlag: str = "",
     mal: float = np.nan,
     status: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     if status is None:
         status = "mangler" if pd.isna(verdi) else ""
     return {
@@ -263,7 +266,7 @@ def robek_rows(
     stocks: pd.DataFrame,
     balanse: pd.DataFrame | None,
     budsjett: pd.DataFrame | None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """ROBEK warning signs, kommuneloven § 28-1, one row per letter and municipality.
 
     - a: the adopted årsbudsjett for y (its first version) sums to a net cost > 1 kr (drift not in balance).
@@ -276,7 +279,7 @@ def robek_rows(
     - e–g (deadlines): not checked.
     verdi is 1 (the sign is there), 0 (it is not) or missing; status robek_varsel / ok / mangler / ikke_kontrollert.
     """
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     y = periode.aar
     net_y = _budget_net(budsjett, y).set_index("kommunenr")
     plans = {py: _budget_net(budsjett, py).set_index("kommunenr") for py in range(y + 1, y + PLAN_YEARS + 1)}
@@ -451,7 +454,7 @@ def nokkeltall(
     budget_kommuner = list(budsjett["kommunenr"].astype(str).unique()) if budsjett is not None else []
     kommuner = _sorted_codes(list(led["kommunenr"].unique()) + list(st.index) + budget_kommuner)
     y = periode.aar
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     ytd = f"hittil {periode}" if periode.maned != 13 else f"hele {y}"
     for kn in kommuner:
         has_ledger = kn in bdi.index or kn in bdu.index

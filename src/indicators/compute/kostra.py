@@ -15,6 +15,7 @@ import pandas as pd
 
 from indicators.compute import accounts
 from indicators.compute.coverage import population_31_december
+from indicators.periods import Periode
 
 #: KOSTRA function groups (KLASS 277) whose members the domain notes document (KOSTRA.md §1.2).
 FGK = {
@@ -92,7 +93,9 @@ def _indicator_values(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     frames = []
     t = tables.get("12362")
     if t is not None:
-        sel = t[t["statistikkvariabel"].eq("KOSbelopinnbygge0000") & t.get("KOKart0000", "AGD2").eq("AGD2")]
+        # a table fetched without the art dimension holds AGD2 (netto driftsutgifter) only
+        art = t["KOKart0000"] if "KOKart0000" in t.columns else pd.Series("AGD2", index=t.index)
+        sel = t[t["statistikkvariabel"].eq("KOSbelopinnbygge0000") & art.eq("AGD2")]
         for fgk in FGK:
             part = sel[sel["KOKfunksjon0000"].eq(fgk)]
             frames.append(
@@ -222,7 +225,7 @@ def kostra_sammenligning(
     return pd.DataFrame(rows, columns=SAMMENLIGNING_COLUMNS)
 
 
-def kostra_eget_regnskap(regnskap: pd.DataFrame, befolkning: pd.DataFrame | None, periode) -> pd.DataFrame:
+def kostra_eget_regnskap(regnskap: pd.DataFrame, befolkning: pd.DataFrame | None, periode: Periode) -> pd.DataFrame:
     """KOSTRA from the municipality's own ledger, year to date, before SSB publishes: netto driftsutgifter
     per funksjon (and per documented function group FGK8/FGK9), per inhabitant (population on 1 January of
     the year) and as a share of all netto driftsutgifter (KMD veileder 2019 §6.3 definition).

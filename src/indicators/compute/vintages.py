@@ -8,6 +8,9 @@ the two agree unless the ledger of earlier months was changed afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 
 from indicators.compute.deviation import METHODS, compute_avvik_methods
@@ -26,7 +29,9 @@ HISTORY_COLUMNS = [
 ]
 
 
-def forecast_history(regnskap: pd.DataFrame, budsjett: pd.DataFrame | None, periode: Periode, **inputs) -> pd.DataFrame:
+def forecast_history(
+    regnskap: pd.DataFrame, budsjett: pd.DataFrame | None, periode: Periode, **inputs: Any
+) -> pd.DataFrame:
     """The year-end forecast at P by every method (rows per level and method).
 
     ``prognosemetode`` is the method asked for, even where ``fjoraarsprofil`` fell back to budget.
@@ -56,14 +61,16 @@ def forecast_accuracy(history: pd.DataFrame, year_end: pd.DataFrame) -> pd.DataF
     return out.sort_values(["kommunenr", "niva", "kode", "prognosemetode", "periode"]).reset_index(drop=True)
 
 
-def forecast_path(stored: pd.DataFrame | None, perioder: list[Periode], reconstruct) -> pd.DataFrame:
+def forecast_path(
+    stored: pd.DataFrame | None, perioder: list[Periode], reconstruct: Callable[[Periode], pd.DataFrame]
+) -> pd.DataFrame:
     """Vintages for the given periods: stored ones as they were (``kilde`` = ``lagret``), the missing
     ones from ``reconstruct(periode)`` (``kilde`` = ``rekonstruert``).
     """
     frames = []
     have = set(stored["periode"]) if stored is not None and len(stored) else set()
     for p in perioder:
-        if p.kode in have:
+        if stored is not None and p.kode in have:
             frames.append(stored[stored["periode"].eq(p.kode)].assign(kilde="lagret"))
         else:
             frames.append(reconstruct(p).assign(kilde="rekonstruert"))

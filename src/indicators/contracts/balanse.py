@@ -27,6 +27,7 @@ KNOWN_POSTS = (
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``balanse``; its check names key the messages in the rules."""
     return pa.DataFrameSchema(
         {
             "kommunenr": kommunenr_col(),

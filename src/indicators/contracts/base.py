@@ -82,6 +82,7 @@ class SourceSpec:
 
     @property
     def columns(self) -> tuple[str, ...]:
+        """Every column the contract knows: the required ones, then the optional ones."""
         return self.required + self.optional
 
     def __repr__(self) -> str:
@@ -136,24 +137,29 @@ COMMON_RULES: dict[str, Rule] = {
 
 
 def kommunenr_col() -> pa.Column:
+    """A text column of four-digit municipality numbers (check ``kommunenr_format``)."""
     return pa.Column(str, matches(KOMMUNENR_RE, name="kommunenr_format"))
 
 
 def periode_col(allow_13: bool = True) -> pa.Column:
+    """A text column of periods ``YYYYMM``, month 01–13, or 01–12 when ``allow_13`` is False."""
     if allow_13:
         return pa.Column(str, matches(PERIODE_RE, name="periode_format"))
     return pa.Column(str, matches(PERIODE_12_RE, name="periode_12_format"))
 
 
 def aar_col() -> pa.Column:
+    """An integer (Int64) column of years 2000–2100 (check ``aar_gyldig``)."""
     return pa.Column("Int64", in_range(2000, 2100, name="aar_gyldig"))
 
 
 def text_col(nullable: bool = False) -> pa.Column:
+    """A text column, empty cells refused unless ``nullable``."""
     return pa.Column(str, nullable=nullable)
 
 
 def non_negative(dtype: str = "float64", nullable: bool = False) -> pa.Column:
+    """A numeric column of values >= 0 (check ``ikke_negativ``)."""
     return pa.Column(dtype, ge(0, name="ikke_negativ"), nullable=nullable)
 
 
@@ -165,21 +171,26 @@ def unique_check(key: list[str]) -> pa.Check:
 # pandera's built-in checks report their own text (``isin([...])``) in failure cases instead of
 # the name we give them; these custom checks report the name, which keys our messages.
 def isin(values: list[str], name: str) -> pa.Check:
+    """A check that every value is one of ``values``, reported under ``name``."""
     allowed = set(values)
     return pa.Check(lambda s: s.isin(allowed), name=name)
 
 
 def in_range(lo: float, hi: float, name: str) -> pa.Check:
+    """A check that every value lies in [``lo``, ``hi``] (both ends included), reported under ``name``."""
     return pa.Check(lambda s: (s >= lo) & (s <= hi), name=name)
 
 
 def ge(v: float, name: str) -> pa.Check:
+    """A check that every value is >= ``v``, reported under ``name``."""
     return pa.Check(lambda s: s >= v, name=name)
 
 
 def gt(v: float, name: str) -> pa.Check:
+    """A check that every value is > ``v``, reported under ``name``."""
     return pa.Check(lambda s: s > v, name=name)
 
 
 def matches(pattern: str, name: str) -> pa.Check:
+    """A check that every text value matches ``pattern`` in full, reported under ``name``."""
     return pa.Check(lambda s: s.str.fullmatch(pattern).fillna(False).astype(bool), name=name)

@@ -17,6 +17,7 @@ from indicators.contracts.base import (
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``befolkning``; its check names key the messages in the rules."""
     return pa.DataFrameSchema(
         {
             "kommunenr": kommunenr_col(),

@@ -29,6 +29,7 @@ NUMBERS = (
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``bemanning``; its check names key the messages in the rules."""
     cols = {
         "kommunenr": kommunenr_col(),
         "periode": periode_col(allow_13=False),

@@ -49,6 +49,7 @@ def _drift(df: pd.DataFrame) -> pd.Series:
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``budsjett``; its check names key the messages in the rules."""
     return pa.DataFrameSchema(
         {
             "kommunenr": kommunenr_col(),

@@ -33,6 +33,7 @@ NIVAER = ("rammeomrade", "ansvar", "tiltak", "arbeidspakke", "indikator")
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``kommentarer``; its check names key the messages in the rules."""
     return pa.DataFrameSchema(
         {
             "kommunenr": kommunenr_col(),

@@ -13,6 +13,7 @@ from indicators.contracts.base import (
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``organisasjon``; its check names key the messages in the rules."""
     return pa.DataFrameSchema(
         {
             "kommunenr": kommunenr_col(),

@@ -34,15 +34,13 @@ AVVIK_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def _base(extra: dict, unique: list[str], name: str, periodic: bool = True) -> pa.DataFrameSchema:
+def _base(extra: dict[str, pa.Column], unique: list[str], name: str, periodic: bool = True) -> pa.DataFrameSchema:
     cols = {"kommunenr": pa.Column(str, matches(r"^\d{4}$", "kommunenr_format")), "aar": pa.Column(int)}
     if periodic:
         cols["periode"] = pa.Column(str, matches(r"^\d{4}(0[1-9]|1[0-3])$", "periode_format"))
     cols.update(extra)
     return pa.DataFrameSchema(cols, unique=unique, strict=True, ordered=True, name=name)
 
-
-NUM = {"nullable": True}
 
 TILTAK_STATUS_SCHEMA = _base(
     {
@@ -53,9 +51,9 @@ TILTAK_STATUS_SCHEMA = _base(
         "planlagt_aar": pa.Column(float),
         "planlagt_hittil": pa.Column(float),
         "realisert_hittil": pa.Column(float),
-        "realiseringsgrad_pct": pa.Column(float, **NUM),
-        "prognose_aar": pa.Column(float, **NUM),
-        "prognose_avvik": pa.Column(float, **NUM),
+        "realiseringsgrad_pct": pa.Column(float, nullable=True),
+        "prognose_aar": pa.Column(float, nullable=True),
+        "prognose_avvik": pa.Column(float, nullable=True),
         "vurdering": pa.Column(str, isin(["gronn", "gul", "rod", "ikke_rapportert"], "vurdering_gyldig")),
     },
     ["kommunenr", "periode", "tiltak_id"],
@@ -65,9 +63,9 @@ TILTAK_STATUS_SCHEMA = _base(
 DEKNINGSGRAD_SCHEMA = _base(
     {
         "indikator": pa.Column(str),
-        "teller": pa.Column(float, **NUM),
-        "nevner": pa.Column(float, **NUM),
-        "verdi": pa.Column(float, **NUM),
+        "teller": pa.Column(float, nullable=True),
+        "nevner": pa.Column(float, nullable=True),
+        "verdi": pa.Column(float, nullable=True),
         "enhet": pa.Column(str, isin(["prosent", "antall", "timer", "dager"], "enhet")),
         "prikket": pa.Column(bool),
     },
@@ -76,7 +74,7 @@ DEKNINGSGRAD_SCHEMA = _base(
 )
 
 TJENESTEMOTTAKERE_SCHEMA = _base(
-    {"telling": pa.Column(str), "verdi": pa.Column(float, **NUM), "prikket": pa.Column(bool)},
+    {"telling": pa.Column(str), "verdi": pa.Column(float, nullable=True), "prikket": pa.Column(bool)},
     ["kommunenr", "periode", "telling"],
     "tjenestemottakere",
 )
@@ -85,13 +83,13 @@ BEMANNING_SCHEMA = _base(
     {
         "niva": pa.Column(str, isin(["kommune", "rammeomrade", "ansvar", "stillingskategori"], "niva_gyldig")),
         "kode": pa.Column(str),
-        "arsverk": pa.Column(float, **NUM),
-        "arsverk_budsjett": pa.Column(float, **NUM),
-        "arsverk_avvik": pa.Column(float, **NUM),
-        "sykefravaer_pct": pa.Column(float, **NUM),
-        "overtid_timer_hittil": pa.Column(float, **NUM),
-        "vikarbyra_timer_hittil": pa.Column(float, **NUM),
-        "vikarbyra_kostnad_hittil": pa.Column(float, **NUM),
+        "arsverk": pa.Column(float, nullable=True),
+        "arsverk_budsjett": pa.Column(float, nullable=True),
+        "arsverk_avvik": pa.Column(float, nullable=True),
+        "sykefravaer_pct": pa.Column(float, nullable=True),
+        "overtid_timer_hittil": pa.Column(float, nullable=True),
+        "vikarbyra_timer_hittil": pa.Column(float, nullable=True),
+        "vikarbyra_kostnad_hittil": pa.Column(float, nullable=True),
     },
     ["kommunenr", "periode", "niva", "kode"],
     "bemanning_indikatorer",
@@ -100,9 +98,9 @@ BEMANNING_SCHEMA = _base(
 NOKKELTALL_SCHEMA = _base(
     {
         "indikator": pa.Column(str),
-        "verdi": pa.Column(float, **NUM),
+        "verdi": pa.Column(float, nullable=True),
         "enhet": pa.Column(str, isin(["kr", "prosent", "ja/nei"], "enhet_gyldig")),
-        "mal": pa.Column(float, **NUM),
+        "mal": pa.Column(float, nullable=True),
         "status": pa.Column(
             str, isin(["", "ok", "under_mal", "mangler", "robek_varsel", "ikke_kontrollert"], "status_gyldig")
         ),
@@ -119,8 +117,8 @@ SAMARBEID_SCHEMA = _base(
         "kode": pa.Column(str),
         "antall": pa.Column(int),
         "kostnad": pa.Column(float),
-        "kostnad_per_innbygger": pa.Column(float, **NUM),
-        "andel_av_netto_driftsutgifter_pct": pa.Column(float, **NUM),
+        "kostnad_per_innbygger": pa.Column(float, nullable=True),
+        "andel_av_netto_driftsutgifter_pct": pa.Column(float, nullable=True),
         "evaluering_forfalt": pa.Column(int),
     },
     ["kommunenr", "aar", "gruppe", "kode"],

@@ -37,6 +37,7 @@ def _sums_to_one(df: pd.DataFrame) -> pd.Series:
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``periodisering``; its check names key the messages in the rules."""
     return pa.DataFrameSchema(
         {
             "kommunenr": kommunenr_col(),

@@ -15,6 +15,7 @@ from indicators.contracts.base import (
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``plasser``; its check names key the messages in the rules."""
     return pa.DataFrameSchema(
         {
             "kommunenr": kommunenr_col(),

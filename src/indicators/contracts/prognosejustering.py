@@ -16,6 +16,7 @@ from indicators.contracts.base import (
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``prognosejustering``; its check names key the messages in the rules."""
     return pa.DataFrameSchema(
         {
             "kommunenr": kommunenr_col(),

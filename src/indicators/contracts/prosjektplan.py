@@ -19,6 +19,7 @@ PLAN_DATE_RE = r"^(\d{4}-\d{2}-\d{2}|\d{4}Q[1-4]|\d{4}-(0[1-9]|1[0-2]))$"
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``prosjektplan``; its check names key the messages in the rules."""
     date = matches(PLAN_DATE_RE, name="plandato_format")
     return pa.DataFrameSchema(
         {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pandera.pandas as pa
 
 from indicators import codes
@@ -44,11 +45,13 @@ RULES = {
 }
 
 
-def _year(df):
+def _year(df: pd.DataFrame) -> pd.Series:
+    """The year (``YYYY``, text) of each line's ``periode``."""
     return df["periode"].str.slice(0, 4)
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``regnskap``; its check names key the messages in the rules."""
     return pa.DataFrameSchema(
         {
             "kommunenr": kommunenr_col(),

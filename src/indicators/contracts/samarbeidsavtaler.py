@@ -30,6 +30,7 @@ AVTALETYPER = (
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``samarbeidsavtaler``; its check names key the messages in the rules."""
     return pa.DataFrameSchema(
         {
             "kommunenr": kommunenr_col(),

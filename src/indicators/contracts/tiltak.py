@@ -19,6 +19,7 @@ STATUSES = ("identifisert", "utredet", "vedtatt", "iverksatt", "realisert", "for
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``tiltak``; its check names key the messages in the rules."""
     return pa.DataFrameSchema(
         {
             "kommunenr": kommunenr_col(),

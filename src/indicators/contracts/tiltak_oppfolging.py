@@ -17,6 +17,7 @@ from indicators.contracts.base import (
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``tiltak_oppfolging``; its check names key the messages in the rules."""
     finite = pa.Check(lambda s: np.isfinite(s), name="endelig_belop")
     return pa.DataFrameSchema(
         {

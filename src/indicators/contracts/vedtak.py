@@ -40,6 +40,7 @@ RULES = {
 
 
 def schema() -> pa.DataFrameSchema:
+    """The pandera schema of ``vedtak``; its check names key the messages in the rules."""
     return pa.DataFrameSchema(
         {
             "kommunenr": kommunenr_col(),

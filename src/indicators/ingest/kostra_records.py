@@ -47,6 +47,7 @@ How the records become our sources (see docs/datakontrakt.md, "KOSTRA-filer fra 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,9 +55,10 @@ import numpy as np
 import pandas as pd
 
 from indicators.contracts import SOURCES
+from indicators.contracts.base import LINE
 from indicators.errors import FileRefused, StepFailed
 from indicators.ingest.quarantine import QUARANTINE_COLUMNS
-from indicators.ingest.readers import LINE, RawTable, decode
+from indicators.ingest.readers import RawTable, decode
 from indicators.ingest.validation import ValidatedFile, validate_table
 
 RECORD_LENGTH = 48
@@ -525,7 +527,7 @@ def record_files(raw_dir: Path) -> list[Path]:
     return found
 
 
-def read_record_files(raw_dir: Path, kjoring_id: str, progress=None) -> RecordIngest:
+def read_record_files(raw_dir: Path, kjoring_id: str, progress: Callable[[str], None] | None = None) -> RecordIngest:
     """Read every KOSTRA record file under ``raw_dir`` (``regnskap/`` and ``balanse/``).
 
     Returns one :class:`ValidatedFile` per file and source (a file holding both 0A and 0B lines gives

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.contracts.base import COMMON_RULES, SourceSpec
-from indicators.ingest.readers import LINE, RawTable
+from indicators.contracts.base import COMMON_RULES, LINE, SourceSpec
+from indicators.ingest.readers import RawTable
 from indicators.national_ids import MASK, NO_LOST_ZERO, mask_ids
 from indicators.store.csv_safe import csv_text
 from indicators.store.parquet import to_table, write_atomic, write_text_atomic
@@ -56,6 +56,7 @@ def mask_national_ids(q: pd.DataFrame) -> pd.DataFrame:
 
 
 def empty_quarantine() -> pd.DataFrame:
+    """A quarantine table with no rows and the usual columns (``linje`` int64, the rest text)."""
     return pd.DataFrame({c: pd.Series(dtype="int64" if c == "linje" else "str") for c in QUARANTINE_COLUMNS})
 
 

@@ -61,6 +61,7 @@ class RawTable:
 
     @property
     def headers(self) -> list[str]:
+        """The column names as read, without the line-number column."""
         return [str(c) for c in self.frame.columns if c != LINE]
 
 
@@ -170,12 +171,12 @@ def _headers(cells: list[str], label: Callable[[int], str]) -> list[str]:
 
 
 def read_csv_text(path: Path) -> RawTable:
-    """Read a CSV file into text cells with line numbers.
+    r"""Read a CSV file into text cells with line numbers.
 
     Line numbers are those a text editor shows (VS Code, Notepad++, Windows Notepad): 1-based, the header
     is line 1, blank lines count, a quoted cell spanning two lines counts both, and every line break
-    counts as one: ``\\r\\n`` (Windows), ``\\n`` (Unix) and a lone ``\\r`` (old Mac, or a stray carriage
-    return inside a line, which those editors show as a line break too). So a row after a stray ``\\r``
+    counts as one: ``\r\n`` (Windows), ``\n`` (Unix) and a lone ``\r`` (old Mac, or a stray carriage
+    return inside a line, which those editors show as a line break too). So a row after a stray ``\r``
     is one line further down, as the editor shows it.
 
     A file without any quote character whose every non-blank line has the header's field count is read
@@ -263,6 +264,7 @@ def _arrow_frame(data: bytes | None, text: str, delimiter: str) -> pd.DataFrame 
     Args:
         data: the file's bytes when they are UTF-8 (read without copying), else None (``text`` is encoded).
         text: the decoded text (used for the checks and for other encodings).
+        delimiter: the field separator found in the header line (``;``, tab or ``,``).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -327,8 +329,8 @@ def _arrow_frame(data: bytes | None, text: str, delimiter: str) -> pd.DataFrame 
 
 
 def _content_lines(raw: bytes) -> np.ndarray:
-    """1-based numbers of the lines after the header that hold anything (``\\n`` or ``\\r\\n`` line ends,
-    no lone ``\\r``): the lines pyarrow returns as records when no quoted cell spans lines.
+    r"""1-based numbers of the lines after the header that hold anything (``\n`` or ``\r\n`` line ends,
+    no lone ``\r``): the lines pyarrow returns as records when no quoted cell spans lines.
     """
     n_breaks = raw.count(b"\n")
     last_open = 0 if raw.endswith(b"\n") else 1  # a last line without a line break

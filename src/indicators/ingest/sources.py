@@ -15,12 +15,12 @@ import pandas as pd
 
 from indicators import national_ids as privacy
 from indicators.contracts import SOURCES
-from indicators.contracts.base import normalise_header
+from indicators.contracts.base import LINE, normalise_header
 from indicators.errors import FileRefused, StepFailed
 from indicators.external.kostra_answers import check_recorded
 from indicators.ingest import kostra_records
 from indicators.ingest.quarantine import empty_quarantine, extra_quarantine, mask_national_ids
-from indicators.ingest.readers import DEFAULT_ADVICE, LINE, UNREAD_ADVICE, read_tables, reader_for
+from indicators.ingest.readers import DEFAULT_ADVICE, UNREAD_ADVICE, read_tables, reader_for
 from indicators.ingest.statbank_files import (
     STATBANK_SOURCES,
     STATBANK_SUFFIXES,
@@ -52,6 +52,7 @@ class UnreadFile:
         return f"Ikke lest: {where}: {self.reason} {self.action}"
 
     def as_dict(self) -> dict[str, str | None]:
+        """The file as a row of the run's list of unread files (kilde, fil, ark, grunn, hva_gjore)."""
         return {
             "kilde": self.kilde,
             "fil": str(self.path),
@@ -101,6 +102,7 @@ class Ingest:
 
     @property
     def sources(self) -> list[str]:
+        """The names of the sources with at least one file read, sorted."""
         return sorted({f.source for f in self.files})
 
     @property
@@ -480,24 +482,26 @@ def _read_file(path: Path, source: str, kjoring_id: str) -> tuple[list[Validated
         vf.sheet = None
         return [vf], []
     read: list[ValidatedFile] = []
-    skipped: list[tuple[str | None, FileRefused]] = []
+    skipped: list[tuple[str | None, MissingColumns | HeaderOnly]] = []
     for table in tables:
         try:
             read.append(validate_table(table, spec, kjoring_id))
-        except (MissingColumns, HeaderOnly) as why:
-            skipped.append((table.sheet, why))
+        except (MissingColumns, HeaderOnly) as refused:
+            skipped.append((table.sheet, refused))
     if not read:
         empty = [why for _, why in skipped if isinstance(why, HeaderOnly)]
         if empty:
             raise empty[0]
-        sheet, closest = min(skipped, key=lambda t: len(t[1].missing))  # type: ignore[union-attr]
+        # no sheet was read and none is header-only: every sheet lacks columns
+        lacking = [(sheet, why) for sheet, why in skipped if isinstance(why, MissingColumns)]
+        sheet, closest = min(lacking, key=lambda t: len(t[1].missing))
         raise FileRefused(
             path,
             f"ingen av arkene ({', '.join(str(t.sheet) for t in tables)}) har alle kolonnene kilden «{source}» "
-            f"krever; nærmest er arket «{sheet}», som mangler {', '.join(closest.missing)}.",  # type: ignore[union-attr]
+            f"krever; nærmest er arket «{sheet}», som mangler {', '.join(closest.missing)}.",
             "Legg dataene i ett ark med overskriftene fra datakontrakten (docs/datakontrakt.md) i første rad.",
         )
-    unread = []
+    unread: list[UnreadFile] = []
     for sheet, why in skipped:
         if isinstance(why, HeaderOnly):
             unread.append(
@@ -572,6 +576,8 @@ def read_sources(
     """Read and validate every source folder under ``raw_dir``.
 
     Args:
+        raw_dir: the raw folder, one subfolder per source (``regnskap/``, ``budsjett/``, ...).
+        kjoring_id: the run's id, written on every quarantined row.
         known_tiltak: measures already in the store (kommunenr, tiltak_id), so a month's follow-up
             can be dropped in without the measure list.
         progress: called with a short line per file.
@@ -600,9 +606,9 @@ def read_sources(
     # The scan above left them out of the ordinary files; what it did not read (a link out of the raw
     # folder, …) is not taken from the record reader either.
     records = kostra_records.read_record_files(raw_dir, kjoring_id, progress=progress)
-    unread = {u.path for u in ingest.unread_files}
-    ingest.files += [f for f in records.files if f.path not in unread]
-    ingest.refusals += [r for r in records.refusals if r.path not in unread]
+    unread_paths = {u.path for u in ingest.unread_files}
+    ingest.files += [f for f in records.files if f.path not in unread_paths]
+    ingest.refusals += [r for r in records.refusals if r.path not in unread_paths]
     ingest.notes += records.notes
     ingest.refusals.extend(_one_file_per_period(ingest.files))
     ingest.refusals.extend(population_overlaps(ingest.files))  # e.g. a StatBank file next to the own export

@@ -31,16 +31,17 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from indicators.codes import KOMMUNER
-from indicators.contracts.base import SourceSpec, normalise_header
+from indicators.contracts.base import LINE, SourceSpec, normalise_header
 from indicators.errors import FileRefused
 from indicators.external.jsonstat import JsonStatError, read_dataset
 from indicators.ingest.quarantine import extra_quarantine
-from indicators.ingest.readers import DELIMITERS, LINE, RawTable, decode
+from indicators.ingest.readers import DELIMITERS, RawTable, decode
 from indicators.ingest.validation import ValidatedFile, validate_table
 
 #: Raw suffixes this module reads in a source folder besides ``.csv`` and ``.xlsx``.
@@ -120,7 +121,8 @@ def read_statbank_file(path: Path, spec: SourceSpec, kjoring_id: str) -> Validat
 # --------------------------------------------------------------------------- JSON-stat
 
 
-def _load_json(path: Path) -> dict:
+def _load_json(path: Path) -> Any:
+    """The parsed JSON of ``path`` (any JSON value; the JSON-stat reader checks it is a dataset)."""
     text, _encoding = decode(path.read_bytes(), path)
     try:
         return json.loads(text)
@@ -133,7 +135,7 @@ def _load_json(path: Path) -> dict:
         ) from exc
 
 
-def _dimension(doc: dict, role: str, names: set[str]) -> str | None:
+def _dimension(doc: dict[str, Any], role: str, names: set[str]) -> str | None:
     """The dimension with the role (``geo``, ``time``, ``metric``), or whose id or label is one of ``names``."""
     for dim_id in (doc.get("role") or {}).get(role) or []:
         if dim_id in doc["id"]:
@@ -339,7 +341,8 @@ def population_from_statbank_csv(path: Path, text: str) -> pd.DataFrame:
                 + " slutter ikke på et årstall.",
                 DOWNLOAD_HINT,
             )
-        long = pd.concat([frame.assign(_aar=m.group(1), _antall=frame[i]) for i, m in years.items()], ignore_index=True)
+        year_of = {i: m.group(1) for i, m in years.items() if m is not None}  # all of them: none is missing
+        long = pd.concat([frame.assign(_aar=y, _antall=frame[i]) for i, y in year_of.items()], ignore_index=True)
     label = long[region].str.strip()
     code = label.str.extract(_REGION_LABEL)[0]
     bare = label.str.replace(_KPREFIX, "", regex=True)
@@ -375,8 +378,8 @@ def _validate(path: Path, cells: pd.DataFrame, spec: SourceSpec, kjoring_id: str
     is_municipality = region.str.fullmatch(r"\d{4}").fillna(False).astype(bool)
     age_total = cells["alder"].eq(TOTAL)
     sex_total = cells["kjonn"].eq(TOTAL)
-    has_ages = (~age_total).any()
-    has_sexes = cells["kjonn"].isin(["1", "2"]).any()
+    has_ages = bool((~age_total).any())
+    has_sexes = bool(cells["kjonn"].isin(["1", "2"]).any())
     drop_region = ~is_municipality
     drop_age = age_total & has_ages & ~drop_region
     drop_sex = sex_total & has_sexes & ~drop_region & ~drop_age

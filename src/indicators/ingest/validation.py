@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from indicators.codes.kommuner import explain_invalid, valid_kommunenr_mask
-from indicators.contracts.base import COMMON_RULES, KOMMUNENR_RE, SourceSpec, normalise_header
+from indicators.contracts.base import COMMON_RULES, KOMMUNENR_RE, LINE, SourceSpec, normalise_header
 from indicators.errors import FileRefused
 from indicators.frames import per_distinct_values, repeated_rows
 from indicators.ingest.parsing import (
@@ -24,7 +24,7 @@ from indicators.ingest.parsing import (
     parse_numbers,
 )
 from indicators.ingest.quarantine import QUARANTINE_COLUMNS, line_quarantine, quarantine_rows
-from indicators.ingest.readers import LINE, RawTable
+from indicators.ingest.readers import RawTable
 from indicators.national_ids import NATIONAL_ID_RULE, find_ids, id_cells, mask_ids, national_id_message
 
 
@@ -55,6 +55,7 @@ class ValidatedFile:
 
     @property
     def quarantined_rows(self) -> int:
+        """The number of distinct lines with at least one quarantined cell."""
         return int(self.quarantine["linje"].nunique()) if len(self.quarantine) else 0
 
     @property
@@ -177,10 +178,13 @@ def _parse(text: pd.DataFrame, spec: SourceSpec) -> tuple[pd.DataFrame, list[tup
 
 
 def _schema_failures(typed: pd.DataFrame, spec: SourceSpec) -> pd.DataFrame:
-    """Run the pandera schema lazily; one row (index, kolonne, regel) per failing cell or row."""
-    schema: pa.DataFrameSchema = spec.schema()
+    """Run the pandera schema lazily; one row (index, kolonne, regel) per failing cell or row.
+
+    A contract without a schema (``spec.schema`` None) has no schema checks: no failures.
+    """
     try:
-        schema.validate(typed, lazy=True)
+        if spec.schema is not None:
+            spec.schema().validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
         frame_level = fc["index"].isna()
@@ -331,9 +335,9 @@ def exact_duplicates(raw: RawTable) -> pd.DataFrame:
     if data.empty or data.shape[1] == 0:
         return pd.DataFrame({"linje": pd.Series(dtype="int64"), "lik_linje": pd.Series(dtype="int64")})
     # Exact keys of the rows that have a twin (column by column, no hash, no row-wise work).
-    rows, key = repeated_rows(*(data.iloc[:, i] for i in range(data.shape[1])))
+    rows, keys = repeated_rows(*(data.iloc[:, i] for i in range(data.shape[1])))
     lines = pd.Series(raw.frame[LINE].to_numpy(dtype="int64")[rows])
-    key = pd.Series(key)
+    key = pd.Series(keys)
     dup = key.duplicated(keep="first")
     first = lines.groupby(key, sort=False).transform("first")
     return pd.DataFrame({"linje": lines[dup].to_numpy(), "lik_linje": first[dup].to_numpy()})
@@ -378,7 +382,7 @@ def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> Validate
     if raw.bad_lines:
         quarantine = pd.concat([quarantine, line_quarantine(raw, spec, kjoring_id)], ignore_index=True)
         quarantine = quarantine.sort_values(["linje", "kolonne"], kind="stable").reset_index(drop=True)
-    bad_index = failures["index"].unique() if len(failures) else []
+    bad_index = pd.Index(failures["index"].unique() if len(failures) else [])
     accepted = typed.drop(index=bad_index)
     accepted[LINE] = text.loc[accepted.index, LINE].astype("int64")
     dups = exact_duplicates(raw)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,7 @@ def _fmt_amount(values: pd.Series) -> pd.Series:
     return values.map(lambda v: f"{v:.2f}".replace(".", ","))
 
 
-def _csv(df: pd.DataFrame, path: Path, written: list[Path], **kwargs) -> None:
+def _csv(df: pd.DataFrame, path: Path, written: list[Path], **kwargs: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(path, index=False, sep=kwargs.pop("sep", ";"), lineterminator="\n", **kwargs)
     written.append(path)
@@ -49,12 +50,13 @@ def _ledger_files(ledger: pd.DataFrame, kommunenr: str, out: Path, written: list
     )
     erp["Beløp"] = _fmt_amount(erp["Beløp"])
     erp["Tekst"] = "Bilag " + erp["Bilagsnr"]  # free text: ignored, never stored
-    for periode, month in erp.groupby("Periode", sort=True):
+    for key, month in erp.groupby("Periode", sort=True):
+        periode = str(key)
         month = month.copy()
         if plant and periode == finance.LAST_PERIOD:
             bad = month.iloc[:2].copy()
-            bad.iloc[0, bad.columns.get_loc("Tjeneste")] = "254"  # removed from KOSTRA in 2024
-            bad.iloc[1, bad.columns.get_loc("Beløp")] = "12 5OO,00"  # letter O typed for zero
+            bad.iloc[0, cast(int, bad.columns.get_loc("Tjeneste"))] = "254"  # removed from KOSTRA in 2024
+            bad.iloc[1, cast(int, bad.columns.get_loc("Beløp"))] = "12 5OO,00"  # letter O typed for zero
             month = pd.concat([month, bad], ignore_index=True)
         _csv(month, out / "regnskap" / f"regnskap_{kommunenr}_{periode[:4]}-{periode[4:]}.csv", written)
 

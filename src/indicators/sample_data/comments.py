@@ -203,4 +203,4 @@ def comments(m: Municipality) -> dict[str, pd.DataFrame]:
     df = pd.DataFrame(COMMENTS, columns=["periode", "niva", "kode", "forklaring", "oppfolging", "forfatter", "dato"])
     df.insert(0, "kommunenr", m.kommunenr)
     names = {"202604": "2026-T1", "202608": "2026-T2"}
-    return {names[p]: part.reset_index(drop=True) for p, part in df.groupby("periode", sort=True)}
+    return {names[str(p)]: part.reset_index(drop=True) for p, part in df.groupby("periode", sort=True)}

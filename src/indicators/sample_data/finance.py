@@ -50,6 +50,7 @@ def art_for_year(art: str, year: int) -> str:
 
 
 def organisation(m: Municipality) -> pd.DataFrame:
+    """The organisation: ansvar, name and rammeområde (outside Moskenes, ansvar 2000 is «Grunnskolen»)."""
     rows = [
         (m.kommunenr, a, n if m.kommunenr == "1874" or a != "2000" else "Grunnskolen", r) for a, n, r, _ in ORGANISATION
     ]

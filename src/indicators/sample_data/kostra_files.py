@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,9 +31,9 @@ def _doc(
     table: str,
     label: str,
     dims: list[tuple[str, str, list[str], dict[str, str]]],
-    values: list,
-    units: dict | None = None,
-) -> dict:
+    values: list[Any],
+    units: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     dimension = {}
     for dim_id, dim_label, codes, labels in dims:
         cat = {"index": {c: i for i, c in enumerate(codes)}, "label": {c: labels.get(c, c) for c in codes}}
@@ -54,7 +55,7 @@ def _doc(
     }
 
 
-def population_doc(pop: pd.DataFrame) -> dict:
+def population_doc(pop: pd.DataFrame) -> dict[str, Any]:
     """07459: population by region, age (000–105+) and year; the four municipalities from the sample."""
     years = sorted(pop["aar"].unique())
     ages = [f"{a:03d}" for a in range(105)] + ["105+"]
@@ -86,7 +87,7 @@ def population_doc(pop: pd.DataFrame) -> dict:
     )
 
 
-def expenditure_doc(ledger: pd.DataFrame, pop: pd.DataFrame, years: list[int]) -> dict:
+def expenditure_doc(ledger: pd.DataFrame, pop: pd.DataFrame, years: list[int]) -> dict[str, Any]:
     """12362: netto driftsutgifter per innbygger (AGD2, KOSbelopinnbygge0000) for FGK8 and FGK9; the
     municipalities' figures from the sample ledger (whole year) and population on 1 January.
     """
@@ -132,7 +133,7 @@ def expenditure_doc(ledger: pd.DataFrame, pop: pd.DataFrame, years: list[int]) -
     )
 
 
-def care_docs(places: pd.DataFrame, vedtak: pd.DataFrame, years: list[int]) -> tuple[dict, dict]:
+def care_docs(places: pd.DataFrame, vedtak: pd.DataFrame, years: list[int]) -> tuple[dict[str, Any], dict[str, Any]]:
     """11875 (institution places, KOSinstdispplass0000) and 12292 (home-service recipients aged 80+,
     KOSkjerne80aarov0000) at year end: the municipalities' figures from the sample's places in December
     and its care decisions active on 31 December; the groups' figures invented.
@@ -157,7 +158,7 @@ def care_docs(places: pd.DataFrame, vedtak: pd.DataFrame, years: list[int]) -> t
                 v_home.append(int(home.get((r, y), 0)))
     names = {k: m.navn for k, m in MUNICIPALITIES.items()} | REGION_NAMES
 
-    def doc(table, label, code, text, values):
+    def doc(table: str, label: str, code: str, text: str, values: list[int]) -> dict[str, Any]:
         return _doc(
             table,
             label,
@@ -188,7 +189,8 @@ def care_docs(places: pd.DataFrame, vedtak: pd.DataFrame, years: list[int]) -> t
     )
 
 
-def klass_doc(kommuner: list[str]) -> dict:
+def klass_doc(kommuner: list[str]) -> dict[str, Any]:
+    """A synthetic KLASS answer placing each municipality in its KOSTRA group (not confirmed by SSB)."""
     return {
         "correspondenceItems": [
             {
@@ -211,6 +213,10 @@ def write_kostra_files(
     places: pd.DataFrame | None = None,
     vedtak: pd.DataFrame | None = None,
 ) -> None:
+    """Write the synthetic SSB answers (JSON-stat2 and KLASS) to ``out/kostra`` and add each path to ``written``.
+
+    The care tables (11875, 12292) are written only when both ``places`` and ``vedtak`` are given.
+    """
     folder = Path(out) / "kostra"
     folder.mkdir(parents=True, exist_ok=True)
     extra = {}

@@ -20,6 +20,8 @@ STAB, OPPVEKST, HELSE, TEKNISK, SENTRALT = (
 
 @dataclass(frozen=True)
 class Municipality:
+    """A sample municipality's profile: number, name, inhabitants, cost scale and care institutions."""
+
     kommunenr: str
     navn: str
     innbyggere: int

@@ -122,6 +122,7 @@ REPORTED = ("vedtatt", "iverksatt", "realisert", "forkastet")
 
 
 def measures(m: Municipality) -> pd.DataFrame:
+    """The municipality's budget measures, one row per measure and year (2025, 2026) with its planned effect."""
     rows = []
     for tid, navn, ramme, ansvar, status, e25, e26, _ratio in MEASURES:
         for year, effect in ((2025, e25), (2026, e26)):

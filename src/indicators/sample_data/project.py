@@ -324,6 +324,7 @@ ACTIVITIES = [
 
 
 def project_plan(m: Municipality) -> pd.DataFrame:
+    """The project plan's activities with planned dates, status and who is responsible."""
     rows = [(m.kommunenr, *a, "Prosjektleder (WSP)" if a[0] != PLAN else "Planleder") for a in ACTIVITIES]
     return pd.DataFrame(
         rows,

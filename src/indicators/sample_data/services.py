@@ -43,7 +43,7 @@ def decisions(m: Municipality, pop: pd.DataFrame, rng: np.random.Generator) -> p
     older = p25[p25["alder"] >= 55].groupby("alder")["antall"].sum()
     rows = []
     n = 0
-    for alder, count in older.items():
+    for alder, count in zip(older.index.tolist(), older.tolist(), strict=True):
         p_user = min(0.95, 0.02 + 0.014 * max(alder - 60, 0) + 0.0012 * max(alder - 75, 0) ** 2)
         for _ in range(rng.binomial(int(count), p_user)):
             n += 1
@@ -64,12 +64,14 @@ def decisions(m: Municipality, pop: pd.DataFrame, rng: np.random.Generator) -> p
                 if vedtak > dt.date(2026, 10, 31):
                     continue
                 avslag = rng.random() < 0.07
-                fra = None if avslag else vedtak + dt.timedelta(days=int(rng.integers(0, 14)))
-                til = None
-                if not avslag and tjeneste == "korttidsopphold_institusjon":
-                    til = fra + dt.timedelta(days=int(rng.integers(7, 60)))
-                elif not avslag and rng.random() < 0.35:
-                    til = fra + dt.timedelta(days=int(rng.integers(60, 900)))
+                fra: dt.date | None = None
+                til: dt.date | None = None
+                if not avslag:
+                    fra = vedtak + dt.timedelta(days=int(rng.integers(0, 14)))
+                    if tjeneste == "korttidsopphold_institusjon":
+                        til = fra + dt.timedelta(days=int(rng.integers(7, 60)))
+                    elif rng.random() < 0.35:
+                        til = fra + dt.timedelta(days=int(rng.integers(60, 900)))
                 timer = ""
                 if not avslag and tjeneste in ("hjemmesykepleie", "praktisk_bistand"):
                     timer = f"{rng.gamma(2.0, 2.5 if tjeneste == 'hjemmesykepleie' else 1.2):.1f}".replace(".", ",")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.compute.deviation import LONN_PROFIL, UTEN_RAMMEOMRADE, compute_avvik
+from indicators.compute.deviation import LONN_PROFIL, UTEN_RAMMEOMRADE, compute_avvik, drift_month_sums
 from indicators.contracts import SOURCES
 from indicators.ingest.readers import read_raw_file
 from indicators.ingest.validation import validate_table
@@ -46,6 +46,23 @@ def test_worked_example_kommune_and_rammeomrade(deviation_inputs, examples: Path
     assert (pct["avvik_pct"] - pct["avvik_pct_exp"]).abs().max() <= 0.001
     assert (got["budsjettversjon"] == "rev1").all()
     assert any("4000" in w and UTEN_RAMMEOMRADE in w for w in warnings)
+
+
+@pytest.mark.parametrize("method", ["budsjett", "lineaer", "fjoraarsprofil"])
+def test_the_worked_example_from_monthly_drift_sums(deviation_inputs, examples: Path, method: str):
+    """The run sums a unit's ledger per cell and month once (drift only); the deviation is the same."""
+    d = deviation_inputs
+    sums = drift_month_sums(d["regnskap"])
+    assert len(sums) < len(d["regnskap"]) and set(sums["kontoklasse"]) == {"1"}
+    assert sums["belop"].sum() == pytest.approx(d["regnskap"].loc[d["regnskap"]["kontoklasse"].eq("1"), "belop"].sum())
+    kwargs = {"organisasjon": d["organisasjon"], "periodisering": d["periodisering"], "method": method}
+    lines, _ = compute_avvik(d["regnskap"], d["budsjett"], Periode(2025, 6), **kwargs)
+    summed, _ = compute_avvik(sums, d["budsjett"], Periode(2025, 6), **kwargs)
+    expected = pd.read_csv(examples / "deviation" / f"expected_avvik_{method}.csv", dtype={"kode": str})
+    got = summed.merge(expected, on=["niva", "kode"], suffixes=("", "_exp"), validate="1:1")
+    for col in AMOUNTS:
+        assert (got[col] - got[f"{col}_exp"]).abs().max() <= 0.02, col
+    pd.testing.assert_frame_equal(summed, lines, check_exact=False, atol=1e-6)
 
 
 def test_levels_sum_to_the_whole_municipality(deviation_inputs):

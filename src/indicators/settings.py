@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from indicators.errors import UserError
+from indicators.paths import PROJECT_ROOT
 
 SETTINGS_FILE = "indicators.toml"
 
@@ -87,3 +88,22 @@ def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None
     if env.get("INDICATORS_ARBEIDERE"):
         s = replace(s, arbeidere=_workers(env["INDICATORS_ARBEIDERE"], "miljøvariabelen INDICATORS_ARBEIDERE"))
     return s
+
+
+def default_store(cwd: Path | None = None, environ: dict[str, str] | None = None) -> Path:
+    """The store read when none is named (``ind.load``, ``ind.drill_down``, the notebooks): the setting ``out``.
+
+    One rule for the command and the library: ``INDICATORS_OUT`` < ``indicators.toml``'s ``out`` < the default
+    ``data/processed`` (:func:`load_settings`). A relative ``out`` is taken from the working directory when
+    the store or ``indicators.toml`` is there; else from the project folder of a checkout (so a notebook in
+    ``notebooks/`` reads the project's ``data/processed``, as ``indicators run`` from the project folder wrote
+    it), or, for an installed package, the working directory the package was imported from.
+    """
+    here = Path(cwd or Path.cwd())
+    for base in dict.fromkeys([here, PROJECT_ROOT]):
+        out = load_settings(base, environ).out
+        store = out if out.is_absolute() else base / out
+        if store.exists() or (base / SETTINGS_FILE).is_file():
+            return store
+    out = load_settings(here, environ).out
+    return out if out.is_absolute() else PROJECT_ROOT / out

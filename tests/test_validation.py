@@ -182,6 +182,32 @@ def test_same_period_in_two_files_refuses_both_names(tmp_path: Path):
     assert "a.csv" in msg and "b.csv" in msg and "202506" in msg
 
 
+BUDGET = "kommunenr;aar;versjon;ansvar;funksjon;art;belop\n1874;2026;{versjon};1;120;010;1000\n"
+
+
+def test_the_same_budget_version_in_two_files_is_refused(tmp_path: Path):
+    """Two files with version «opprinnelig» of 2026 would be summed into a budget twice the size."""
+    (tmp_path / "budsjett").mkdir()
+    for name in ("budsjett_2026.csv", "budsjett_2026_kopi.csv"):
+        (tmp_path / "budsjett" / name).write_text(BUDGET.format(versjon="opprinnelig"), encoding="utf-8")
+    ingest = read_sources(tmp_path, "k1")
+    assert len(ingest.refusals) == 1
+    msg = str(ingest.refusals[0])
+    assert "budsjett_2026.csv" in msg and "budsjett_2026_kopi.csv" in msg
+    assert "året 2026, versjonen opprinnelig for kommune 1874" in msg and "telt to ganger" in msg
+
+
+def test_two_versions_of_a_budget_in_two_files_are_read(tmp_path: Path):
+    (tmp_path / "budsjett").mkdir()
+    for versjon in ("opprinnelig", "rev1"):
+        (tmp_path / "budsjett" / f"budsjett_2026_{versjon}.csv").write_text(
+            BUDGET.format(versjon=versjon), encoding="utf-8"
+        )
+    ingest = read_sources(tmp_path, "k1")
+    assert not ingest.refusals
+    assert sorted(ingest.data("budsjett")["versjon"]) == ["opprinnelig", "rev1"]
+
+
 def test_followup_of_unknown_measure_is_quarantined(tmp_path: Path):
     (tmp_path / "tiltak").mkdir()
     (tmp_path / "tiltak_oppfolging").mkdir()

@@ -62,6 +62,9 @@ class SourceSpec:
             output schema holds unique rests on one of these (``tests/test_keys.py``).
         year_column: the column whose year is the row's year (for the municipality list); by
             default ``aar``, else the year of ``periode``; None and neither column: any year.
+        one_file: columns whose every combination must come from one file of the source: the same
+            combination in two files (or sheets) would be counted twice, so both are refused. Default: the
+            municipality and the period for sources stored by period.
     """
 
     name: str
@@ -79,6 +82,12 @@ class SourceSpec:
     person_level: bool = False
     key: tuple[str, ...] = ()
     year_column: str | None = None
+    one_file: tuple[str, ...] = ()
+
+    @property
+    def one_file_columns(self) -> tuple[str, ...]:
+        """:attr:`one_file`, or (``kommunenr``, ``periode``) for a source stored by period (else none)."""
+        return self.one_file or (("kommunenr", "periode") if self.partition == "periode" else ())
 
     @property
     def columns(self) -> tuple[str, ...]:

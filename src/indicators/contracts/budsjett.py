@@ -89,4 +89,7 @@ SPEC = SourceSpec(
     schema=schema,
     rules=RULES,
     partition="aar",
+    # a version of a year's budget is one delivery: the same version in two files would be summed twice
+    # (budget lines may repeat a cell within a file, so no row key can catch it)
+    one_file=("kommunenr", "aar", "versjon"),
 )

@@ -341,34 +341,49 @@ def raw_files(raw_dir: Path) -> dict[str, list[Path]]:
     return scan_raw(raw_dir)[0]
 
 
+#: how the columns of :attr:`SourceSpec.one_file` are named in a refusal
+_ONE_FILE_WORDS = {"periode": "perioden", "aar": "året", "versjon": "versjonen"}
+
+
 def _one_file_per_period(files: list[ValidatedFile]) -> list[FileRefused]:
-    """A (kommunenr, periode) of a source must come from one file; otherwise refuse both files."""
+    """Each combination of a source's :attr:`~indicators.contracts.base.SourceSpec.one_file_columns`
+    (by default a municipality's period; for ``budsjett`` a municipality's version of a year's budget) must
+    come from one file or sheet; otherwise refuse the later file, naming both.
+    """
     refusals = []
     by_source: dict[str, list[ValidatedFile]] = {}
     for f in files:
-        if SOURCES[f.source].partition == "periode" and "periode" in f.accepted:
+        cols = SOURCES[f.source].one_file_columns
+        if cols and all(c in f.accepted for c in cols):
             by_source.setdefault(f.source, []).append(f)
     for source, group in by_source.items():
-        seen: dict[tuple[str, str], ValidatedFile] = {}
+        cols = SOURCES[source].one_file_columns
+        seen: dict[tuple[str, ...], ValidatedFile] = {}
         for f in group:
-            pairs = f.accepted[["kommunenr", "periode"]].drop_duplicates().itertuples(index=False)
-            for kn, per in pairs:
-                other = seen.get((kn, per))
+            combos = f.accepted[list(cols)].drop_duplicates().astype(str).itertuples(index=False)
+            for combo in combos:
+                key = tuple(combo)
+                other = seen.get(key)
                 if other is not None and (other.path, other.sheet) != (f.path, f.sheet):
                     where = (
                         f"arket «{other.sheet}» i samme arbeidsbok" if other.path == f.path else f"filen {other.label}"
                     )
+                    what = ", ".join(
+                        f"{_ONE_FILE_WORDS.get(c, c)} {v}" for c, v in zip(cols, key, strict=True) if c != "kommunenr"
+                    )
+                    kn = dict(zip(cols, key, strict=True)).get("kommunenr", "")
+                    same = "periode" if "periode" in cols else "utgave"
                     refusals.append(
                         FileRefused(
                             f.path,
                             (f"arket «{f.sheet}»: " if f.sheet else "")
-                            + f"perioden {per} for kommune {kn} i kilden «{source}» finnes også i {where}. "
-                            "Samme periode to steder ville blitt telt to ganger.",
-                            "Fjern det ene arket eller den ene filen (eller perioden fra det ene), og kjør på nytt.",
+                            + f"{what} for kommune {kn} i kilden «{source}» finnes også i {where}. "
+                            f"Samme {same} to steder ville blitt telt to ganger.",
+                            "Fjern det ene arket eller den ene filen (eller de radene fra det ene), og kjør på nytt.",
                         )
                     )
                     break
-                seen.setdefault((kn, per), f)
+                seen.setdefault(key, f)
     return refusals
 
 

@@ -143,6 +143,65 @@ def test_a_lone_quarter_holds_the_year_to_date(tmp_path: Path):
     assert set(reg["periode"]) == {"202406"} and reg["belop"].sum() == (2_100 - 19_000 + 3_000) * 1000
 
 
+def test_a_quarter_after_a_stored_quarter_holds_only_its_change(tmp_path: Path):
+    """Run 1 stores Q1; run 2 has only the Q2 file: June holds Q2 − Q1, so «hittil juni» is SSB's Q2 (not Q1
+    counted twice). The worked sums are those of the test above."""
+    from indicators.periods import Periode
+    from indicators.steps.pipeline import execute_run
+    from indicators.store.parquet import read_dataset
+
+    out = tmp_path / "out"
+    execute_run(raw_with(tmp_path / "r1", "0AK1_2024_1874.dat"), out, Periode(2024, 3))
+    execute_run(raw_with(tmp_path / "r2", "0AK2_2024_1874.dat"), out, Periode(2024, 6))
+    reg = read_dataset(out, "regnskap")
+    by = reg.set_index(["periode", "funksjon"])["belop"].to_dict()
+    assert by == {
+        ("202403", "120"): 1_000_000.0,
+        ("202403", "800"): -9_000_000.0,
+        ("202403", "202"): 4_000_000.0,
+        ("202406", "120"): 1_100_000.0,
+        ("202406", "800"): -10_000_000.0,
+        ("202406", "253"): 3_000_000.0,
+        ("202406", "202"): -4_000_000.0,
+    }
+    assert reg.groupby("funksjon")["belop"].sum().to_dict() == {
+        "120": 2_100_000.0,
+        "202": 0.0,
+        "253": 3_000_000.0,
+        "800": -19_000_000.0,
+    }
+
+
+def test_the_annual_file_after_a_stored_monthly_ledger_holds_the_closing_entries(tmp_path: Path):
+    """The monthly export stored 12 months (120/010: 4 000 000,40 kr in all); the annual KOSTRA file says
+    4 600 000: period 13 holds the 599 999,60 kr of closing entries, not the year a second time."""
+    from indicators.ingest.sources import read_sources as read
+
+    raw = tmp_path / "raw" / "regnskap"
+    raw.mkdir(parents=True)
+    (raw / "aar.dat").write_text("0A2024 187400                  1120 010     4600\n")
+    store = tmp_path / "out"
+    from indicators.store.parquet import write_dataset
+
+    months = pd.DataFrame(
+        {
+            "kommunenr": "1874",
+            "periode": [f"2024{m:02d}" for m in range(1, 13)],
+            "ansvar": "100",
+            "funksjon": "120",
+            "art": "010",
+            "kontoklasse": "1",
+            "belop": [333_333.37] * 11 + [333_333.33],
+            "aar": 2024,
+        }
+    )
+    write_dataset(months, store, "regnskap", "periode")
+    reg = read(raw.parent, "K", store=store).data("regnskap")
+    assert reg[["periode", "funksjon"]].values.tolist() == [["202413", "120"]]
+    assert reg["belop"].iloc[0] == pytest.approx(4_600_000 - 4_000_000.40, abs=0.001)
+    assert read(raw.parent, "K").data("regnskap")["belop"].iloc[0] == 4_600_000  # without the store: the year
+
+
 def test_annual_file_after_q4_holds_only_the_closing_entries(tmp_path: Path):
     q4 = "0A20244187400                  1120 010     4000\n"
     year = "0A2024 187400                  1120 010     4600\n0A2024 187400                  1860 990    -1000\n"

@@ -389,12 +389,56 @@ def parse_record_file(path: Path) -> ParsedRecords:
 _KEY = ["kommunenr", "aar", "kontoklasse", "funksjon", "art"]
 
 
-def ledger_rows(parsed: list[ParsedRecords]) -> list[pd.DataFrame]:
+#: the pseudo-month of what the store already holds for a year before the folder's first period
+_STORED = 0
+
+
+def _stored_before(earlier: pd.DataFrame | None, periods: pd.DataFrame) -> pd.DataFrame:
+    """Per (kommunenr, aar) whose first period in the folder has stored months before it: the stored
+    year-to-date per key (thousand kroner, float) as a period of month :data:`_STORED`.
+
+    ``earlier``: stored ``regnskap`` rows (kommunenr, periode, kontoklasse, funksjon, art, belop in kr).
+    """
+    empty = pd.DataFrame(columns=[*_KEY, "maned", "belop_1000"])
+    if earlier is None or earlier.empty:
+        return empty
+    first = periods.groupby(["kommunenr", "aar"], as_index=False)["maned"].min().rename(columns={"maned": "forst"})
+    e = earlier.assign(
+        kommunenr=earlier["kommunenr"].astype(str),
+        aar=earlier["periode"].astype(str).str.slice(0, 4).astype(int),
+        maned=earlier["periode"].astype(str).str.slice(4, 6).astype(int),
+        kontoklasse=earlier["kontoklasse"].astype(str),
+        funksjon=earlier["funksjon"].astype(str),
+        art=earlier["art"].astype(str),
+    ).merge(first, on=["kommunenr", "aar"], how="inner")
+    e = e[e["maned"] < e["forst"]]
+    if e.empty:
+        return empty
+    sums = e.groupby(_KEY, as_index=False)["belop"].sum()
+    return sums.assign(maned=_STORED, belop_1000=sums["belop"].astype(float) / 1000)[[*_KEY, "maned", "belop_1000"]]
+
+
+def _kroner_text(thousands: pd.Series) -> pd.Series:
+    """Thousand kroner as the text of whole kroner (``"1000000"``), or with øre and a decimal comma when the
+    amount is not whole (a change against a stored ledger in kroner).
+    """
+    kr = (thousands.astype(float) * 1000).round(2)
+    whole = kr.eq(kr.round(0))
+    text = kr.round(0).astype("int64").astype(str)
+    return text.where(whole, kr.map(lambda v: f"{v:.2f}".replace(".", ",")))
+
+
+def ledger_rows(parsed: list[ParsedRecords], earlier: pd.DataFrame | None = None) -> list[pd.DataFrame]:
     """``regnskap`` rows per file (kr, one row per key), quarterly amounts turned into period changes.
 
     For every (kommunenr, aar) the files' periods are ordered (Q1 < Q2 < Q3 < Q4 < year); each period's
     cumulative key sums minus the previous present period's become that period's amounts. A key that was
     in the previous period but not in this one gets a row reversing it (line 0: it has no line here).
+
+    ``earlier``: the stored ledger of those municipalities and years. When the folder's first period of a
+    year has stored months before it (an earlier run stored Q1, this folder has only Q2; or the monthly
+    export's January–December, and this folder has the annual file), their sum per key is the previous
+    period: "hittil" at the quarter then equals SSB's cumulative file, and nothing is counted twice.
     """
     frames = []
     for i, p in enumerate(parsed):
@@ -414,11 +458,17 @@ def ledger_rows(parsed: list[ParsedRecords]) -> list[pd.DataFrame]:
     periods = sums[["kommunenr", "aar", "maned"]].drop_duplicates().sort_values(["kommunenr", "aar", "maned"])
     periods["forrige"] = periods.groupby(["kommunenr", "aar"])["maned"].shift(1)
     cum = sums.groupby([*_KEY, "maned"], as_index=False)["belop_1000"].sum()
+    stored = _stored_before(earlier, periods)
+    if len(stored):
+        has_stored = periods.merge(stored[["kommunenr", "aar"]].drop_duplicates().assign(_lagret=True), how="left")
+        first = periods["forrige"].isna() & has_stored["_lagret"].eq(True).to_numpy()
+        periods.loc[first, "forrige"] = _STORED
+        cum = pd.concat([cum, stored], ignore_index=True)
     sums = sums.merge(periods, on=["kommunenr", "aar", "maned"], how="left")
     prev = cum.rename(columns={"maned": "forrige", "belop_1000": "forrige_belop"})
     prev["forrige"] = prev["forrige"].astype(float)
     sums = sums.merge(prev, on=[*_KEY, "forrige"], how="left")
-    sums["belop_1000"] = sums["belop_1000"] - sums["forrige_belop"].fillna(0).astype("int64")
+    sums["belop_1000"] = sums["belop_1000"] - sums["forrige_belop"].fillna(0)
     # reversals: keys of the previous period absent from this one (for each file of this period)
     files_of = sums[["kommunenr", "aar", "maned", "forrige", "_fil"]].drop_duplicates()
     files_of = files_of[files_of["forrige"].notna()]
@@ -426,10 +476,10 @@ def ledger_rows(parsed: list[ParsedRecords]) -> list[pd.DataFrame]:
     present = sums[[*_KEY, "maned"]].drop_duplicates().assign(_har=True)
     rev = rev.merge(present, on=[*_KEY, "maned"], how="left")
     rev = rev[rev["_har"].isna()]
-    rev = rev.assign(belop_1000=-rev["forrige_belop"].astype("int64"), **{LINE: 0})
+    rev = rev.assign(belop_1000=-rev["forrige_belop"], **{LINE: 0})
     rows = pd.concat([sums, rev[sums.columns.intersection(rev.columns)]], ignore_index=True)
     rows["periode"] = rows["aar"].astype(str) + rows["maned"].map("{:02d}".format)
-    rows["belop"] = (rows["belop_1000"].astype("int64") * 1000).astype(str)
+    rows["belop"] = _kroner_text(rows["belop_1000"])
     rows["ansvar"] = ANSVAR
     for i in rows["_fil"].unique():
         part = rows[rows["_fil"].eq(i)].sort_values([LINE, "kontoklasse", "funksjon", "art"], kind="stable")
@@ -527,11 +577,18 @@ def record_files(raw_dir: Path) -> list[Path]:
     return found
 
 
-def read_record_files(raw_dir: Path, kjoring_id: str, progress: Callable[[str], None] | None = None) -> RecordIngest:
+def read_record_files(
+    raw_dir: Path,
+    kjoring_id: str,
+    progress: Callable[[str], None] | None = None,
+    stored_ledger: Callable[[list[str], list[int]], pd.DataFrame | None] | None = None,
+) -> RecordIngest:
     """Read every KOSTRA record file under ``raw_dir`` (``regnskap/`` and ``balanse/``).
 
     Returns one :class:`ValidatedFile` per file and source (a file holding both 0A and 0B lines gives
-    two). Other non-tabular files in those folders are named in a note, not read.
+    two). Other non-tabular files in those folders are named in a note, not read. ``stored_ledger(kommuner,
+    years)``: the store's ``regnskap`` of those municipalities and years, so a quarter whose earlier
+    quarters an earlier run stored holds only its change (:func:`ledger_rows`).
     """
     result = RecordIngest()
     raw_dir = Path(raw_dir)
@@ -555,7 +612,13 @@ def read_record_files(raw_dir: Path, kjoring_id: str, progress: Callable[[str], 
         except Exception as exc:  # noqa: BLE001 - a fault of ours: name the file, details in the log
             raise StepFailed.from_exception("les-og-valider", exc, path) from exc
     try:
-        ledger = ledger_rows(parsed)
+        earlier = None
+        lines = [p.lines[p.lines["source"].eq("regnskap")] for p in parsed]
+        lines = [d for d in lines if len(d)]
+        if stored_ledger is not None and lines:
+            d = pd.concat(lines, ignore_index=True)
+            earlier = stored_ledger(sorted(set(d["kommunenr"].astype(str))), sorted({int(a) for a in d["aar"]}))
+        ledger = ledger_rows(parsed, earlier)
     except Exception as exc:  # noqa: BLE001 - as above; the quarterly sums span the files
         raise StepFailed.from_exception("les-og-valider", exc, ", ".join(str(p.path) for p in parsed)) from exc
     for p, reg in zip(parsed, ledger, strict=True):

@@ -28,6 +28,7 @@ from indicators.ingest.statbank_files import (
     read_statbank_file,
 )
 from indicators.ingest.validation import HeaderOnly, MissingColumns, ValidatedFile, validate_table
+from indicators.store.parquet import read_dataset
 
 #: Folders in the raw tree that this version reads in other ways or not yet.
 NOT_TABULAR = {"kostra": "lagrede SSB-svar (JSON-stat2) lastes inn som KOSTRA-data, ikke som en tabellkilde."}
@@ -581,12 +582,27 @@ def refuse_id_file_names(
     return kept, masked, refusals
 
 
+def _stored_ledger(store: Path) -> Callable[[list[str], list[int]], pd.DataFrame | None]:
+    """Reads the stored ``regnskap`` of some municipalities and years (the columns a KOSTRA key needs)."""
+
+    def read(kommuner: list[str], years: list[int]) -> pd.DataFrame | None:
+        return read_dataset(
+            store,
+            "regnskap",
+            [("kommunenr", "in", kommuner), ("aar", "in", years)],
+            columns=["kommunenr", "periode", "kontoklasse", "funksjon", "art", "belop"],
+        )
+
+    return read
+
+
 def read_sources(
     raw_dir: Path,
     kjoring_id: str,
     *,
     known_tiltak: pd.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
+    store: Path | None = None,
 ) -> Ingest:
     """Read and validate every source folder under ``raw_dir``.
 
@@ -596,6 +612,8 @@ def read_sources(
         known_tiltak: measures already in the store (kommunenr, tiltak_id), so a month's follow-up
             can be dropped in without the measure list.
         progress: called with a short line per file.
+        store: the store the run writes to: a KOSTRA quarterly file whose earlier quarters it holds becomes
+            the change since them (:func:`indicators.ingest.kostra_records.ledger_rows`).
     """
     ingest = Ingest()
     raw_dir = Path(raw_dir)
@@ -620,7 +638,9 @@ def read_sources(
     # KOSTRA record files (SSB's fixed-width format) in regnskap/ and balanse/: io/kostra_records.py.
     # The scan above left them out of the ordinary files; what it did not read (a link out of the raw
     # folder, …) is not taken from the record reader either.
-    records = kostra_records.read_record_files(raw_dir, kjoring_id, progress=progress)
+    records = kostra_records.read_record_files(
+        raw_dir, kjoring_id, progress=progress, stored_ledger=_stored_ledger(store) if store is not None else None
+    )
     unread_paths = {u.path for u in ingest.unread_files}
     ingest.files += [f for f in records.files if f.path not in unread_paths]
     ingest.refusals += [r for r in records.refusals if r.path not in unread_paths]

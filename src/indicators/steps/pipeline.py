@@ -61,7 +61,7 @@ def direct(name: str, fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def _read(raw: Path, out: Path, kjoring_id: str, progress: Callable[[str], None]) -> Ingest:
-    return read_sources(raw, kjoring_id, known_tiltak=read_dataset(out, "tiltak"), progress=progress)
+    return read_sources(raw, kjoring_id, known_tiltak=read_dataset(out, "tiltak"), progress=progress, store=out)
 
 
 def store_all(

@@ -3,7 +3,6 @@ with the sample data."""
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from indicators_flows.cli import main
 
@@ -22,7 +21,8 @@ def test_offline_load_gives_the_comparison_consistent_with_the_ledger(writable_s
     row = cmp[(cmp["aar"] == 2025) & (cmp["indikator"] == "netto_driftsutgifter_per_innbygger_FGK9")]
     assert set(row["sammenligning"]) == {"kostragruppe EKG14", "landet_uten_oslo", "1859", "1860", "1865"}
     assert row["syntetisk"].all() and set(row["regel"]) == {"ssb"}
-    # Moskenes' own figure equals netto driftsutgifter on FGK9 in the 2025 ledger / population 1.1.2025
+    # Moskenes' own figure equals netto driftsutgifter on FGK9 in the 2025 ledger / KOSTRA's inhabitants at
+    # 31.12.2025 (SSB's population of 1.1.2026)
     reg = read_dataset(sample_store, "regnskap", [("kommunenr", "=", "1874"), ("aar", "=", 2025)])
     ndu = accounts.netto_driftsutgifter(reg, by=["funksjon"])
     fgk9 = ndu[
@@ -30,7 +30,7 @@ def test_offline_load_gives_the_comparison_consistent_with_the_ledger(writable_s
             ["232", "233", "234", "241", "253", "254", "256", "257", "258", "261"]
         )
     ].sum()
-    pop = read_dataset(sample_store, "befolkning", [("kommunenr", "=", "1874"), ("aar", "=", 2025)])["antall"].sum()
+    pop = read_dataset(sample_store, "befolkning", [("kommunenr", "=", "1874"), ("aar", "=", 2026)])["antall"].sum()
     assert row["verdi"].iloc[0] == round(fgk9 / pop)
     g = row[row["sammenligning"] == "kostragruppe EKG14"].iloc[0]
     assert g["differanse"] == pytest.approx(g["verdi"] - g["sammenligningsverdi"])
@@ -49,7 +49,12 @@ def test_own_ledger_kostra_before_ssb_publishes(sample_store: Path):
     assert eget.loc["253", "per_innbygger"] == pytest.approx(
         eget.loc["253", "netto_driftsutgifter"] / eget.loc["253", "innbyggere"]
     )
-    assert isinstance(eget, pd.DataFrame)
+    # inhabitants at 31.12.2026 before SSB's 1.1.2027 figure exists: the 1.1.2026 population
+    pop = read_dataset(sample_store, "befolkning", [("kommunenr", "=", "1874"), ("aar", "=", 2026)])
+    assert eget.loc["253", "innbyggere"] == pop["antall"].sum()
+    closed = read_dataset(sample_store, "kostra_eget_regnskap", [("kommunenr", "=", "1874"), ("aar", "=", 2025)])
+    if closed is not None and len(closed):  # a closed year: KOSTRA's inhabitants at 31.12.2025 = 1.1.2026
+        assert set(closed["innbyggere"]) == {pop["antall"].sum()}
 
 
 def test_care_figures_agree_with_the_sample_places_and_population(writable_store: Path):

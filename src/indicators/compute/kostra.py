@@ -227,8 +227,10 @@ def kostra_sammenligning(
 
 def kostra_eget_regnskap(regnskap: pd.DataFrame, befolkning: pd.DataFrame | None, periode: Periode) -> pd.DataFrame:
     """KOSTRA from the municipality's own ledger, year to date, before SSB publishes: netto driftsutgifter
-    per funksjon (and per documented function group FGK8/FGK9), per inhabitant (population on 1 January of
-    the year) and as a share of all netto driftsutgifter (KMD veileder 2019 §6.3 definition).
+    per funksjon (and per documented function group FGK8/FGK9), per inhabitant (KOSTRA's population at 31
+    December of the year: SSB's 1 January figure of the next year where ``befolkning`` has it, else that of the
+    year, :func:`~indicators.compute.coverage.population_31_december`) and as a share of all netto
+    driftsutgifter (KMD veileder 2019 §6.3 definition).
     """
     p = regnskap["periode"].astype(str)
     last = 13 if periode.maned == 13 else periode.maned
@@ -246,8 +248,9 @@ def kostra_eget_regnskap(regnskap: pd.DataFrame, befolkning: pd.DataFrame | None
     out["andel_pct"] = out["netto_driftsutgifter"] / out["kommunenr"].map(total).where(lambda x: x != 0) * 100
     pop = pd.Series(dtype=float)
     if befolkning is not None and len(befolkning):
-        b = befolkning[befolkning["aar"].astype(int).eq(periode.aar)]
-        pop = b.groupby("kommunenr")["antall"].sum().astype(float)
+        # KOSTRA's inhabitants: the population at 31 December of the year (SSB's 1 January figure of the next
+        # year; before it exists, the 1 January figure of the year)
+        pop = population_31_december(befolkning, periode.aar).groupby("kommunenr")["antall"].sum().astype(float)
     out["innbyggere"] = out["kommunenr"].map(pop).astype(float)
     out["per_innbygger"] = out["netto_driftsutgifter"] / out["innbyggere"].where(out["innbyggere"] > 0)
     out["aar"] = periode.aar

@@ -89,7 +89,8 @@ def population_doc(pop: pd.DataFrame) -> dict[str, Any]:
 
 def expenditure_doc(ledger: pd.DataFrame, pop: pd.DataFrame, years: list[int]) -> dict[str, Any]:
     """12362: netto driftsutgifter per innbygger (AGD2, KOSbelopinnbygge0000) for FGK8 and FGK9; the
-    municipalities' figures from the sample ledger (whole year) and population on 1 January.
+    municipalities' figures from the sample ledger (whole year) and KOSTRA's population at 31 December (the
+    1 January figure of the next year; for the last year, its own 1 January figure).
     """
     regions = sorted(ledger["kommunenr"].unique()) + ["EKG14", "EKG11", "EAKUO"]
     led = ledger.assign(aar_r=ledger["periode"].str.slice(0, 4).astype(int))
@@ -111,7 +112,8 @@ def expenditure_doc(ledger: pd.DataFrame, pop: pd.DataFrame, years: list[int]) -
                     values.append(round(synthetic[(r, fgk)] * (1.045 ** (y - years[0]))))
                 else:
                     sel = ndu[ndu["kommunenr"].eq(r) & ndu["aar_r"].eq(y) & ndu["funksjon"].isin(members)]
-                    values.append(round(float(sel["belop"].sum()) / float(inhabitants[(r, y)])))
+                    at_31_dec = inhabitants.get((r, y + 1), inhabitants[(r, y)])
+                    values.append(round(float(sel["belop"].sum()) / float(at_31_dec)))
     names = {k: m.navn for k, m in MUNICIPALITIES.items()} | REGION_NAMES
     return _doc(
         "12362",

@@ -83,6 +83,7 @@ class FanOut:
 
     @property
     def size(self) -> int:
+        """Units worth making: the local pool's processes, or the Dask cluster's worker threads (connects to it)."""
         if not self.dask:
             return self.workers
         return max(1, sum(self._enter().client.nthreads().values()))

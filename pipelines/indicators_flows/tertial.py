@@ -40,6 +40,7 @@ def choose_kommune(out: Path, kommune: str | None, tertial: Tertial | None = Non
 
 @task(name="skriv-rapport", cache_policy=NO_CACHE)
 def write(out: Path, kommunenr: str, tertial: Tertial, threshold_pct: float, notes: list[str]) -> Report:
+    """The Prefect task that writes the tertial report of ``kommunenr`` (see :func:`write_report`)."""
     return write_report(out, kommunenr, tertial, threshold_pct, notes)
 
 

@@ -40,6 +40,7 @@ def load(
 
     Args:
         name: a dataset, e.g. ``"avvik"``, ``"regnskap"``, ``"dekningsgrad"``.
+        out: the store's folder (default: :func:`default_store`).
         kommune: one municipality or a list, as text or a number (``1874``, ``"1874"``; ``301`` and
             ``"301"`` mean ``"0301"``). ``kommunenr`` in the result is always text.
         aar: one year or a list (``2026`` or ``"2026"``).

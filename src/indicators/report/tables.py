@@ -29,6 +29,8 @@ SUPPRESSED = ":"
 
 @dataclass
 class Table:
+    """One table of the report: its rows, its columns as (column, label, kind) and how HTML, PDF and XLSX show it."""
+
     key: str
     title: str
     frame: pd.DataFrame
@@ -155,6 +157,7 @@ TILTAK_STATUS_NAVN = {
 
 
 def savings_table(status: pd.DataFrame) -> list[Table]:
+    """The savings plan's measures (one row each) and their sums per budget area, amounts in 1000 kr."""
     s = status.sort_values("tiltak_id").copy()
     s["status_navn"] = s["status"].map(TILTAK_STATUS_NAVN).fillna(s["status"])
     totals = tiltak_totals(status)
@@ -202,6 +205,9 @@ def savings_table(status: pd.DataFrame) -> list[Table]:
 
 
 def staffing_table(now: pd.DataFrame, last_year: pd.DataFrame | None) -> Table:
+    """Staffing per budget area and the whole municipality: FTEs against budget, sick leave %, overtime hours and
+    agency costs so far this year beside the same period last year (``last_year``, missing when None).
+    """
     rows = now[now["niva"].isin(["rammeomrade", "kommune"])].copy()
     rows["sort"] = rows["niva"].eq("kommune")
     rows = rows.sort_values(["sort", "kode"])
@@ -284,6 +290,9 @@ AVTALETYPE_NAVN = {
 
 
 def agreements_tables(ind: pd.DataFrame, avtaler: pd.DataFrame, aar: int, report_date) -> list[Table]:
+    """The inter-municipal agreements of ``aar`` by type (count, cost, cost per inhabitant in kr), and the
+    agreements whose evaluation was due before ``report_date`` (or has no date), costliest first.
+    """
     i = ind[ind["aar"].eq(aar)]
     types = i[i["gruppe"].isin(["avtaletype", "totalt"])].copy()
     types["kode"] = types["kode"].map(AVTALETYPE_NAVN).fillna(types["kode"])

@@ -35,6 +35,8 @@ from indicators.store.parquet import read_filtered
 
 @dataclass
 class Report:
+    """A tertial report of one municipality: its tables and the files written (None until written)."""
+
     kommunenr: str
     tertial: Tertial
     tables: dict[str, T.Table]
@@ -92,6 +94,9 @@ def check_store(out: Path, kommunenr: str, tertial: Tertial, method: str | None 
     run for that period stores with every other indicator), read only.
 
     Args:
+        out: the store's folder.
+        kommunenr: the municipality the report is for.
+        tertial: the tertial; its last month is the period the store must hold.
         method: the forecast method asked for; None = the one the run used.
 
     Returns:
@@ -260,6 +265,7 @@ def _figure_uri(path: Path) -> str | None:
 def render_html(
     tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, out: Path, notes: list[str] | None = None
 ) -> str:
+    """The report as one HTML page (the template ``tertial.html.j2``), the run's SVG figures embedded as data URIs."""
     folder = Path(out) / "figurer" / tertial.periode.kode
     figures = {
         "avvik": _figure_uri(folder / f"avvik_rammeomrade_{kommunenr}.svg"),

@@ -209,6 +209,7 @@ def accuracy(inp: Inputs, periode: Periode, ctx: Context | None = None) -> pd.Da
 
 
 def savings(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
+    """``tiltak_status`` at P: this year's savings measures with their latest follow-up."""
     return tiltak_status(inp.get("tiltak", [periode.aar]), inp.get("tiltak_oppfolging", [periode.aar]), periode)
 
 
@@ -239,6 +240,7 @@ def coverage_series(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame
 
 
 def staffing(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
+    """``bemanning_indikatorer`` at P: this year's staffing per kommune, rammeområde, ansvar and job category."""
     return bemanning_indikatorer(inp.get("bemanning", [periode.aar]), periode, inp.get("organisasjon"))
 
 
@@ -268,6 +270,9 @@ def key_figures(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
 
 
 def agreements(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
+    """``samarbeidsavtaler_indikatorer`` at P's reference date, with the population and the ledger of the
+    agreements' years.
+    """
     avtaler = inp.get("samarbeidsavtaler")
     regnskap = inp.get("regnskap", _agreement_years(avtaler))
     return samarbeidsavtaler_indikatorer(
@@ -276,10 +281,12 @@ def agreements(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
 
 
 def project(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
+    """``prosjektstatus`` at P from the stored project plan."""
     return prosjektstatus(inp.get("prosjektplan"), periode)
 
 
 def kostra_own(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
+    """``kostra_eget_regnskap`` at P: netto driftsutgifter per funksjon (kr per inhabitant) from this year's ledger."""
     return kostra_eget_regnskap(inp.get("regnskap", [periode.aar]), inp.get("befolkning", [periode.aar]), periode)
 
 

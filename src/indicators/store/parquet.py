@@ -370,6 +370,8 @@ def write_dataset(
 
     Args:
         df: rows to store; ``kommunenr`` required; ``aar`` taken from ``aar`` or ``periode``.
+        out: the store's folder.
+        name: the dataset, the folder ``<out>/<name>/``.
         unit: ``"periode"`` (one file per period), ``"aar"`` (one file per year) or None
             (one file, ``alle.parquet``).
         covered: the (``kommunenr``, ``periode``/``aar``) units a delivery covers, also those without an
@@ -459,6 +461,7 @@ def _merge_unit(path: Path, new: pa.Table | None, kommuner: set[str]) -> tuple[p
 
 
 def dataset_path(out: Path, name: str) -> Path:
+    """The folder of dataset ``name`` in the store ``out``."""
     return Path(out) / name
 
 
@@ -600,6 +603,8 @@ def read_dataset(
     municipality, then in path order (year, period). ``kommunenr`` is text (``"0301"``), ``aar`` int64.
 
     Args:
+        out: the store's folder.
+        name: the dataset, the folder ``<out>/<name>/``.
         filters: ``[(column, op, value), ...]`` with op ``=``/``==``/``<``/``<=``/``>``/``>=``/``in``,
             all of which must hold. A condition on ``aar`` for a dataset without a year is ignored.
         columns: read only these columns (those the dataset has); all when None.

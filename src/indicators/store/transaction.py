@@ -314,6 +314,7 @@ class StoreTransaction:
         return journal
 
     def rollback(self) -> None:
+        """Drop the staging folder: nothing of the transaction reaches the live store."""
         shutil.rmtree(self.work, ignore_errors=True)
         with contextlib.suppress(OSError):
             (self.live / STAGING_DIR).rmdir()
@@ -327,6 +328,7 @@ class StoreTransaction:
             return str(p)
 
     def live_paths(self, outputs: dict[str, list[str]]) -> dict[str, list[str]]:
+        """:meth:`live_path` of every path of every output (dataset name -> paths)."""
         return {name: [self.live_path(p) for p in paths] for name, paths in outputs.items()}
 
     # --- context manager ----------------------------------------------------------------------------------

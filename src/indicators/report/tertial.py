@@ -16,6 +16,7 @@ import shlex
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, select_autoescape
@@ -173,7 +174,7 @@ def staffing_last_year(out: Path, kommunenr: str, p: Periode) -> pd.DataFrame | 
     from indicators.steps.units import from_store
 
     computed = from_store("bemanning_indikatorer", out, last, [kommunenr])
-    return computed if len(computed) else None
+    return computed if computed is not None and len(computed) else None
 
 
 def build_tables(
@@ -219,7 +220,7 @@ def build_tables(
         for t in T.project_tables(prosjekt):
             tables[t.key] = t
     inputs = comment_inputs(out, kommunenr, tertial)
-    figures = C.figures(*inputs.values(), threshold_pct)
+    figures = C.figures(inputs["avvik"], inputs["status"], inputs["prosjekt"], inputs["nokkeltall"], threshold_pct)
     rows = C.comments_with_figures(figures, load_comments(out, kommunenr, tertial))
     for t in C.comment_tables(rows):
         tables[t.key] = t
@@ -251,7 +252,9 @@ def write_comment_template(
     with the comments already given, for leaders to fill in (docs/tertialrapport.md).
     """
     inputs = comment_inputs(Path(out), kommunenr, tertial)
-    required = C.required_comments(*inputs.values(), threshold_pct)
+    required = C.required_comments(
+        inputs["avvik"], inputs["status"], inputs["prosjekt"], inputs["nokkeltall"], threshold_pct
+    )
     rows = C.template_frame(required, load_comments(Path(out), kommunenr, tertial), kommunenr, tertial.periode.kode)
     return C.write_template(rows, Path(out) / "rapporter", f"kommentarmal_{kommunenr}_{tertial.kode}")
 
@@ -276,7 +279,7 @@ def render_html(
         "dekning": _figure_uri(folder / "dekning_andel_80pluss_hjemmetjenester.svg"),
         "prosjekt": _figure_uri(folder / f"prosjekt_{kommunenr}.svg"),
     }
-    view = {}
+    view: dict[str, dict[str, Any]] = {}
     for key, t in tables.items():
         if t.xlsx_only:
             continue
@@ -303,8 +306,8 @@ def render_html(
         (resources.files("indicators.report") / "templates" / "tertial.html.j2").read_text(encoding="utf-8")
     )
 
-    class _Tables(dict):
-        def __getattr__(self, k):
+    class _Tables(dict[str, dict[str, Any]]):
+        def __getattr__(self, k: str) -> dict[str, Any] | None:
             return self.get(k)
 
     return template.render(
@@ -334,7 +337,7 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
     from openpyxl.styles import Font
 
     wb = Workbook()
-    info = wb.active
+    info = wb.worksheets[0]  # a new workbook's one sheet, the active one
     info.title = "Om rapporten"
     for row in (
         ("Rapport", f"Tertialrapport – {tertial.label}"),
@@ -405,18 +408,11 @@ def write_report(
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"tertialrapport_{kommunenr}_{tertial.kode}"
     html = render_html(tables, kommunenr, tertial, Path(out), notes)
-    report = Report(
-        kommunenr,
-        tertial,
-        tables,
-        folder / f"{stem}.html",
-        folder / f"{stem}.pdf",
-        folder / f"{stem}.xlsx",
-        notes=list(notes or []),
-    )
-    tmp = report.html.with_suffix(".html.tmp")
+    html_path, pdf_path, xlsx_path = (folder / f"{stem}.{ext}" for ext in ("html", "pdf", "xlsx"))
+    report = Report(kommunenr, tertial, tables, html_path, pdf_path, xlsx_path, notes=list(notes or []))
+    tmp = html_path.with_suffix(".html.tmp")
     tmp.write_text(html, encoding="utf-8")
-    tmp.replace(report.html)
-    write_pdf(html, report.pdf)
-    write_xlsx(tables, report.xlsx, kommunenr, tertial)
+    tmp.replace(html_path)
+    write_pdf(html, pdf_path)
+    write_xlsx(tables, xlsx_path, kommunenr, tertial)
     return report

@@ -33,8 +33,8 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from indicators.contracts.base import LINE
 from indicators.errors import UserError
-from indicators.ingest.readers import LINE
 
 #: File name of a dataset without a year, and of a yearly unit.
 ALL_FILE = "alle.parquet"

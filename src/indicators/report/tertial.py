@@ -362,7 +362,8 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
             out_row = [xlsx_value(v, k) for v, k in cells]
             fmts = [XLSX_FORMATS.get(k) for _v, k in cells]
             if key == "sammendrag":
-                out_row.insert(2, values.get("enhet_navn") or {"kr": "kr", "pct": "%"}.get(values.get("enhet"), ""))
+                unit = values.get("enhet_navn") or {"kr": "kr", "pct": "%"}.get(str(values.get("enhet")), "")
+                out_row.insert(2, unit)
                 fmts.insert(2, None)
             ws.append(out_row)
             for cell, fmt in zip(ws[ws.max_row], fmts, strict=True):

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from indicators.compute.deviation import METHODS
 from indicators.errors import StepFailed, UserError
@@ -122,7 +123,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if dask:
         print(f"  … beregner på Dask-klyngen {dask}", flush=True)
     print("  … starter Prefect (innebygd server, tar 10–20 sekunder første gang)", flush=True)
-    from indicators.steps.manifest import summary_rows
+    from indicators.steps.manifest import RunResult, summary_rows
     from indicators_flows.monthly import monthly_run
 
     with _prefect_console(args.verbose), use_reporter(_reporter()):
@@ -146,7 +147,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             pass
         print("\n" + (state.message or "Kjøringen feilet."), file=sys.stderr)
         return 1
-    result = state.result()
+    result = cast(RunResult, state.result())  # a refused run returns a Failed state, handled above
     print()
     _print_summary(
         f"Kjøring {result.kjoring_id} for periode {result.periode} er ferdig.", summary_rows(result, Path(args.out))
@@ -374,15 +375,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if len(q):
         print(f"\nAvviste rader ({len(q)} feil; viser de første {min(50, len(q))}):")
         for r in q.head(50).itertuples(index=False):
-            print(f"  {Path(r.fil).name} linje {r.linje}, {r.kolonne}: {r.melding}")
+            print(f"  {Path(str(r.fil)).name} linje {r.linje}, {r.kolonne}: {r.melding}")
         if len(q) > 50:
             print(f"  … og {len(q) - 50} til.")
     for n in ingest.notes:
         print(f"Merknad: {n}")
     if ingest.refusals:
         print("\nFiler som ikke kan brukes:", file=sys.stderr)
-        for r in ingest.refusals:
-            print(f"  - {r}", file=sys.stderr)
+        for refusal in ingest.refusals:
+            print(f"  - {refusal}", file=sys.stderr)
         return 1
     print("\nAlle filer kunne leses. Ingenting er skrevet.")
     return 0
@@ -572,7 +573,8 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code: int = args.func(args)  # the subcommand's cmd_* function
+        return code
     except UserError as err:
         print(str(err), file=sys.stderr)
         return 1

@@ -20,6 +20,7 @@ from indicators.progress import get_reporter
 from indicators.report import artifacts
 from indicators.report.comments import DEFAULT_THRESHOLD_PCT
 from indicators.report.render import html_headers, html_rows
+from indicators.report.tables import Table
 from indicators.report.tertial import Report, check_store, run_command, write_comment_template, write_report
 from indicators.store.parquet import read_dataset
 
@@ -44,7 +45,7 @@ def write(out: Path, kommunenr: str, tertial: Tertial, threshold_pct: float, not
     return write_report(out, kommunenr, tertial, threshold_pct, notes)
 
 
-def _markdown(table) -> str:
+def _markdown(table: Table) -> str:
     """A report table as markdown, with the same cell texts as the HTML."""
     headers = html_headers(table)
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -24,7 +25,8 @@ def default_store() -> Path:
     return Path(env) if env else PROCESSED
 
 
-def _as_list(value):
+def _as_list(value: object) -> list[Any] | None:
+    """None stays None; a list, tuple or set becomes a list; one value a list of one."""
     return None if value is None else list(value) if isinstance(value, (list, tuple, set)) else [value]
 
 
@@ -77,7 +79,7 @@ def load(
     return df.reset_index(drop=True)
 
 
-def drill_down(row: pd.Series | dict, *, out: Path | str | None = None) -> pd.DataFrame:
+def drill_down(row: pd.Series | dict[str, Any], *, out: Path | str | None = None) -> pd.DataFrame:
     """The ledger lines behind one ``avvik`` row, read from the store."""
     kommune = str(dict(row)["kommunenr"])
     aar = int(str(dict(row)["periode"])[:4])

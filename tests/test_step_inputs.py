@@ -1,5 +1,7 @@
 """Inputs.need: a required dataset that the unit did not read is named, not passed on as None."""
 
+import pickle
+
 import pandas as pd
 import pytest
 
@@ -23,5 +25,7 @@ def test_need_names_a_dataset_not_in_the_store() -> None:
     with pytest.raises(MissingInput, match="«prognose_historikk»") as err:
         inp.need("prognose_historikk")
     assert err.value.name == "prognose_historikk"
+    again = pickle.loads(pickle.dumps(err.value))  # crosses a process pool or a Dask cluster intact
+    assert (again.name, str(again)) == ("prognose_historikk", str(err.value))
     with pytest.raises(MissingInput, match="«bemanning»"):
         inp.need("bemanning", [2026])

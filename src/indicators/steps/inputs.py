@@ -31,8 +31,11 @@ class MissingInput(LookupError):
     """
 
     def __init__(self, name: str) -> None:
+        super().__init__(name)  # the only argument: the error survives pickling (process pool, Dask)
         self.name = name
-        super().__init__(f"Steget trenger datasettet «{name}», som ikke finnes i lageret.")
+
+    def __str__(self) -> str:
+        return f"Steget trenger datasettet «{self.name}», som ikke finnes i lageret."
 
 
 @dataclass

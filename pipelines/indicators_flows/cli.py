@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from indicators.compute.deviation import METHODS
 from indicators.errors import StepFailed, UserError
@@ -98,6 +99,9 @@ def _chart_choice(values: list[str] | None) -> str | list[str] | None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """The monthly run (``indicators run``): reads, validates and stores the raw data and computes the outputs; 0 when
+    it finished, 1 when it failed or was refused.
+    """
     _prefect_defaults(args.verbose)
     from indicators.periods import Periode
     from indicators.settings import load_settings
@@ -119,7 +123,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if dask:
         print(f"  … beregner på Dask-klyngen {dask}", flush=True)
     print("  … starter Prefect (innebygd server, tar 10–20 sekunder første gang)", flush=True)
-    from indicators.steps.manifest import summary_rows
+    from indicators.steps.manifest import RunResult, summary_rows
     from indicators_flows.monthly import monthly_run
 
     with _prefect_console(args.verbose), use_reporter(_reporter()):
@@ -143,7 +147,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             pass
         print("\n" + (state.message or "Kjøringen feilet."), file=sys.stderr)
         return 1
-    result = state.result()
+    result = cast(RunResult, state.result())  # a refused run returns a Failed state, handled above
     print()
     _print_summary(
         f"Kjøring {result.kjoring_id} for periode {result.periode} er ferdig.", summary_rows(result, Path(args.out))
@@ -152,6 +156,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """The tertial report (``indicators report``) from the stored indicators, as HTML, PDF and XLSX; 0 when written."""
     _prefect_defaults(args.verbose)
     from indicators.periods import Tertial
     from indicators.settings import load_settings
@@ -194,6 +199,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """Registers the scheduled flows with the Prefect server and runs them until stopped (``indicators serve``)."""
     _prefect_defaults(verbose=True)
     from indicators.settings import load_settings
 
@@ -218,6 +224,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_kostra(args: argparse.Namespace) -> int:
+    """Fetches (or reads recorded) SSB answers, stores them and the KOSTRA comparison in one transaction
+    (``indicators kostra``); 0 when stored.
+    """
     import pandas as pd
 
     from indicators.api import load
@@ -298,6 +307,9 @@ LIVE_QUERIES = {
 
 
 def cmd_kostra_kontroll(args: argparse.Namespace) -> int:
+    """SSB's KOSTRA controls on the stored accounts of one year, saved as CSV (``indicators kostra-kontroll``); 1 when
+    an ERROR blocks submission, else 0.
+    """
     from indicators.api import load
     from indicators.compute.kostra_control import kostra_kontroll
     from indicators.settings import load_settings
@@ -343,6 +355,9 @@ def cmd_kostra_kontroll(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Reads and validates the raw data and prints what would be accepted and quarantined, writing nothing
+    (``indicators validate``); 1 when a file is refused, else 0.
+    """
     from indicators.ingest.sources import read_sources
     from indicators.settings import load_settings
 
@@ -360,21 +375,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if len(q):
         print(f"\nAvviste rader ({len(q)} feil; viser de første {min(50, len(q))}):")
         for r in q.head(50).itertuples(index=False):
-            print(f"  {Path(r.fil).name} linje {r.linje}, {r.kolonne}: {r.melding}")
+            print(f"  {Path(str(r.fil)).name} linje {r.linje}, {r.kolonne}: {r.melding}")
         if len(q) > 50:
             print(f"  … og {len(q) - 50} til.")
     for n in ingest.notes:
         print(f"Merknad: {n}")
     if ingest.refusals:
         print("\nFiler som ikke kan brukes:", file=sys.stderr)
-        for r in ingest.refusals:
-            print(f"  - {r}", file=sys.stderr)
+        for refusal in ingest.refusals:
+            print(f"  - {refusal}", file=sys.stderr)
         return 1
     print("\nAlle filer kunne leses. Ingenting er skrevet.")
     return 0
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
+    """Writes synthetic raw data for the chosen municipalities (``indicators sample-data``)."""
     from indicators.sample_data import write_sample_data
 
     paths = write_sample_data(
@@ -385,6 +401,7 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``indicators`` command's argument parser, with one subcommand per ``cmd_*`` function."""
     parser = argparse.ArgumentParser(
         prog="indicators",
         description="Månedlig økonomioppfølging og KOSTRA-indikatorer for kommuner (bygd først for Moskenes).",
@@ -551,9 +568,13 @@ def write_error_log(args: argparse.Namespace, exc: BaseException) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Runs the ``indicators`` command and returns its exit code: a user's error as one sentence (1), an unexpected
+    one as a sentence and a log file (2), never a traceback.
+    """
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code: int = args.func(args)  # the subcommand's cmd_* function
+        return code
     except UserError as err:
         print(str(err), file=sys.stderr)
         return 1

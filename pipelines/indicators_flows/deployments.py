@@ -8,16 +8,21 @@ the same deployments for finance IT that prefers workers and work pools.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any, cast
 
+from prefect import Flow
 from prefect.schedules import Cron
 
 from indicators.errors import UserError
 from indicators_flows.monthly import monthly_run
 from indicators_flows.tertial import tertial_report
 
+if TYPE_CHECKING:
+    from prefect.deployments.runner import RunnerDeployment
+
 TZ = "Europe/Oslo"
 #: name, flow, cron, description
-SCHEDULES = [
+SCHEDULES: list[tuple[str, Flow[..., Any], str, str]] = [
     ("maanedlig", monthly_run, "0 6 5 * *", "Månedlig kjøring kl. 06 den 5. hver måned (forrige måned)"),
     ("tertialrapport-t1", tertial_report, "0 7 15 5 *", "1. tertial: rapport 15. mai"),
     ("tertialrapport-t2", tertial_report, "0 7 15 9 *", "2. tertial: rapport 15. september"),
@@ -25,20 +30,23 @@ SCHEDULES = [
 ]
 
 
-def build_deployments(raw: str, out: str) -> list:
+def build_deployments(raw: str, out: str) -> list[RunnerDeployment]:
     """The deployments with their schedules (parameters left to the flows' defaults: last month,
     the latest ended tertial).
     """
-    deployments = []
+    deployments: list[RunnerDeployment] = []
     for name, flow, cron, description in SCHEDULES:
         params = {"out": out} | ({"raw": raw} if flow is monthly_run else {})
         deployments.append(
-            flow.to_deployment(
-                name=name,
-                schedules=[Cron(cron, timezone=TZ)],
-                parameters=params,
-                description=description,
-                tags=["kommune-indikatorer"],
+            cast(  # called outside an event loop: the deployment itself, not a coroutine
+                "RunnerDeployment",
+                flow.to_deployment(
+                    name=name,
+                    schedules=[Cron(cron, timezone=TZ)],
+                    parameters=params,
+                    description=description,
+                    tags=["kommune-indikatorer"],
+                ),
             )
         )
     return deployments

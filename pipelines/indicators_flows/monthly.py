@@ -19,6 +19,7 @@ import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
 from prefect.states import Failed
 from prefect.task_runners import ProcessPoolTaskRunner
 
@@ -35,7 +36,7 @@ def prefect_step(name: str, fn: Callable[..., Any], *args: Any) -> Any:
     return task(name=name, cache_policy=NO_CACHE)(pipeline.guarded)(name, fn, *args)
 
 
-def _unit_name(name: str, args: tuple) -> str:
+def _unit_name(name: str, args: tuple[Any, ...]) -> str:
     """``beregn-indikatorer 1859–1860``: the task run of one unit, named by its municipalities."""
     kommuner = args[2] if len(args) > 2 else None
     if not kommuner:
@@ -66,9 +67,10 @@ class FanOut:
             if not self.dask:
                 self._runner = ProcessPoolTaskRunner(max_workers=self.workers).__enter__()
                 return self._runner
-            from prefect_dask import DaskTaskRunner
+            from prefect_dask.task_runners import DaskTaskRunner
 
-            runner = DaskTaskRunner(address=self.dask).__enter__()
+            dask_runner: Any = DaskTaskRunner(address=self.dask)  # prefect_dask's methods carry no annotations
+            runner = dask_runner.__enter__()
             try:
                 runner.client.nthreads()  # connects: a wrong address fails here, before the run starts
                 self._runner = runner
@@ -83,9 +85,10 @@ class FanOut:
 
     @property
     def size(self) -> int:
+        """Units worth making: the local pool's processes, or the Dask cluster's worker threads (connects to it)."""
         if not self.dask:
             return self.workers
-        return max(1, sum(self._enter().client.nthreads().values()))
+        return max(1, int(sum(self._enter().client.nthreads().values())))
 
     def __enter__(self) -> FanOut:
         return self
@@ -95,7 +98,7 @@ class FanOut:
             runner, self._runner = self._runner, None
             runner.__exit__(*exc)
 
-    def __call__(self, name: str, fn: Callable[..., Any], calls: list[tuple]) -> list[Any]:
+    def __call__(self, name: str, fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> list[Any]:
         """``fn(*args)`` for each of ``calls`` as a task named after the step and its municipalities."""
         unit = task(name=name, cache_policy=NO_CACHE)(pipeline.guarded)
         if len(calls) == 1:
@@ -141,7 +144,7 @@ def run_artifacts(result: RunResult, out: Path, p: Periode) -> None:
     ``indicators.report.artifacts``; the quarantine counted per file and reason, no value shown).
     """
 
-    def stored(name: str):
+    def stored(name: str) -> pd.DataFrame | None:
         df = read_dataset(out, name, [("periode", "=", p.kode)])
         return df if df is not None and len(df) else None
 
@@ -186,7 +189,7 @@ def monthly_run(
     figurer: str | list[str] | None = None,
     dask: str | None = None,
     arbeidere: int | None = None,
-):
+) -> RunResult | State[Any]:
     """Monthly run for one period (default: last month, for schedules). Returns a RunResult, or a
     Failed state naming refused files.
 

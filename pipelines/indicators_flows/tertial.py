@@ -20,6 +20,7 @@ from indicators.progress import get_reporter
 from indicators.report import artifacts
 from indicators.report.comments import DEFAULT_THRESHOLD_PCT
 from indicators.report.render import html_headers, html_rows
+from indicators.report.tables import Table
 from indicators.report.tertial import Report, check_store, run_command, write_comment_template, write_report
 from indicators.store.parquet import read_dataset
 
@@ -40,10 +41,11 @@ def choose_kommune(out: Path, kommune: str | None, tertial: Tertial | None = Non
 
 @task(name="skriv-rapport", cache_policy=NO_CACHE)
 def write(out: Path, kommunenr: str, tertial: Tertial, threshold_pct: float, notes: list[str]) -> Report:
+    """The Prefect task that writes the tertial report of ``kommunenr`` (see :func:`write_report`)."""
     return write_report(out, kommunenr, tertial, threshold_pct, notes)
 
 
-def _markdown(table) -> str:
+def _markdown(table: Table) -> str:
     """A report table as markdown, with the same cell texts as the HTML."""
     headers = html_headers(table)
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]

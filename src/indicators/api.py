@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -24,7 +25,8 @@ def default_store() -> Path:
     return Path(env) if env else PROCESSED
 
 
-def _as_list(value):
+def _as_list(value: object) -> list[Any] | None:
+    """None stays None; a list, tuple or set becomes a list; one value a list of one."""
     return None if value is None else list(value) if isinstance(value, (list, tuple, set)) else [value]
 
 
@@ -40,6 +42,7 @@ def load(
 
     Args:
         name: a dataset, e.g. ``"avvik"``, ``"regnskap"``, ``"dekningsgrad"``.
+        out: the store's folder (default: :func:`default_store`).
         kommune: one municipality or a list, as text or a number (``1874``, ``"1874"``; ``301`` and
             ``"301"`` mean ``"0301"``). ``kommunenr`` in the result is always text.
         aar: one year or a list (``2026`` or ``"2026"``).
@@ -76,7 +79,7 @@ def load(
     return df.reset_index(drop=True)
 
 
-def drill_down(row: pd.Series | dict, *, out: Path | str | None = None) -> pd.DataFrame:
+def drill_down(row: pd.Series | dict[str, Any], *, out: Path | str | None = None) -> pd.DataFrame:
     """The ledger lines behind one ``avvik`` row, read from the store."""
     kommune = str(dict(row)["kommunenr"])
     aar = int(str(dict(row)["periode"])[:4])

@@ -4,9 +4,11 @@ black and white (hatching as well as grey tones).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 import matplotlib
 
@@ -14,11 +16,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from indicators.numbers import fmt_number  # noqa: E402
 
-STYLE = {
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+STYLE: dict[RcKeyType, Any] = {
     "font.size": 10,
     "axes.titlesize": 11,
     "axes.spines.top": False,
@@ -39,19 +45,20 @@ _kr1000 = FuncFormatter(lambda v, _pos: fmt_number(v / 1000))
 PRINT_WIDTH_IN = 7.15
 
 
-def _fit_width(fig: plt.Figure, wrap_titles: bool = True) -> None:
+def _fit_width(fig: Figure, wrap_titles: bool = True) -> None:
     """Resize the figure so its tight bounding box (labels and legend included) is PRINT_WIDTH_IN wide.
     When a long title keeps it wider, the title is wrapped on two lines and the fit tried again.
     """
     previous = None
+    title_locs: tuple[Literal["left", "center"], ...] = ("left", "center")
     for _ in range(6):
         fig.canvas.draw()
-        tight = fig.get_tightbbox(fig.canvas.get_renderer()).width
+        tight = fig.get_tightbbox().width  # with the canvas's own renderer (Agg: fig.canvas.get_renderer())
         excess = tight + 0.2 - PRINT_WIDTH_IN  # savefig pads the tight box by 0.1 in a side
         if previous is not None and excess > 0 and previous[1] - tight < 0.5 * (previous[0] - fig.get_figwidth()):
             # a title or legend wider than the text sets the width: shrinking only squeezes the axes
             fig.set_size_inches(previous[0], fig.get_figheight())
-            long = [(ax, loc) for ax in fig.axes for loc in ("left", "center") if len(ax.get_title(loc=loc)) > 45]
+            long = [(ax, loc) for ax in fig.axes for loc in title_locs if len(ax.get_title(loc=loc)) > 45]
             if wrap_titles and long:
                 for ax, loc in long:
                     ax.set_title(textwrap.fill(ax.get_title(loc=loc), 45), loc=loc)
@@ -64,13 +71,14 @@ def _fit_width(fig: plt.Figure, wrap_titles: bool = True) -> None:
         fig.set_size_inches(max(w - excess, 2.5), h)
 
 
-def _save(fig: plt.Figure, out_dir: Path, stem: str) -> list[Path]:
+def _save(fig: Figure, out_dir: Path, stem: str) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     _fit_width(fig)
     paths = [out_dir / f"{stem}.png", out_dir / f"{stem}.svg"]
     # whole files replaced, never written in place: a run's staged store shares files with the live one
     # (docs/store.md, "A run is one transaction")
-    for path, extra in zip(paths, ({}, {"metadata": {"Date": None}}), strict=True):
+    extras: tuple[dict[str, Any], ...] = ({}, {"metadata": {"Date": None}})  # the SVG without a date
+    for path, extra in zip(paths, extras, strict=True):
         tmp = path.with_name(f".{path.name}.tmp")
         fig.savefig(tmp, bbox_inches="tight", format=path.suffix[1:], **extra)
         os.replace(tmp, path)
@@ -184,7 +192,7 @@ def forecast_through_year(history: pd.DataFrame, out_dir: Path, stem: str, title
     periods = sorted(h["periode"].unique())
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.5, 3.8))
-        groups = dict(tuple(h.groupby("prognosemetode", sort=True)))
+        groups = {str(m): g for m, g in h.groupby("prognosemetode", sort=True)}
         labels = method_labels({m: g.set_index("periode")["prognose_aar"] for m, g in groups.items()})
         for i, (method, rows) in enumerate(groups.items()):
             ax.plot(
@@ -228,7 +236,7 @@ def forecast_errors(accuracy: pd.DataFrame, out_dir: Path, stem: str, title: str
                 linestyle=LINESTYLES[i],
                 marker=MARKERS[i],
                 markersize=4,
-                label=METHOD_LABELS.get(method, method),
+                label=METHOD_LABELS.get(str(method), str(method)),
             )
         ax.yaxis.set_major_formatter(_kr1000)
         ax.set_ylabel("Samlet absolutt feil, 1000 kr")
@@ -328,7 +336,7 @@ def staffing_over_time(monthly: pd.DataFrame, out_dir: Path, stem: str, title: s
         return _save(fig, out_dir, stem)
 
 
-def project_timeline(status: pd.DataFrame, ref_date, out_dir: Path, stem: str, title: str) -> list[Path]:
+def project_timeline(status: pd.DataFrame, ref_date: dt.date, out_dir: Path, stem: str, title: str) -> list[Path]:
     """Work packages as rows, quarters as columns; each activity at the quarter of its planned end:
     ● done, ◐ done late, ▲ overdue, ○ planned or under way, ◇ postponed, × cancelled. A vertical line
     marks the report date. Shapes, not colours, carry the meaning (black and white print).

@@ -46,6 +46,7 @@ def norsk_tabell(df: pd.DataFrame, enheter: Mapping[str, str], *, prikket: str |
     column name (``avvik_hittil`` -> ``avvik_hittil (1000 kr)``); other columns unchanged.
 
     Args:
+        df: the table to format (not changed).
         enheter: column -> unit: ``"1000 kr"``, ``"kr"``, ``"%"``/``"prosent"``, ``"prosentpoeng"``,
             ``"årsverk"``, ``"personer"``, ``"dager"``, ``"timer"``, ``"antall"``; or the name of a column of
             ``df`` that holds each row's unit (as ``enhet`` in ``dekningsgrad``): then the column keeps its name.

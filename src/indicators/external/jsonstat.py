@@ -7,7 +7,10 @@ an object or an array; ``value`` may be an array (with nulls) or a sparse object
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from indicators.errors import UserError
@@ -17,7 +20,8 @@ class JsonStatError(UserError):
     """A document that is not a JSON-stat 2.0 dataset we can read."""
 
 
-def _categories(dim: dict) -> tuple[list[str], list[str]]:
+def _categories(dim: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """A dimension's category codes in index order, and their labels (the code where a label is missing)."""
     cat = dim.get("category", {})
     index = cat.get("index")
     labels = cat.get("label", {})
@@ -30,7 +34,8 @@ def _categories(dim: dict) -> tuple[list[str], list[str]]:
     return codes, [str(labels.get(c, c)) for c in codes]
 
 
-def _dense(values, n: int) -> np.ndarray:
+def _dense(values: list[Any] | dict[str, Any], n: int) -> npt.NDArray[np.float64]:
+    """``value`` (an array, or an object keyed by position) as ``n`` floats, NaN where null or absent."""
     out = np.full(n, np.nan)
     try:
         if isinstance(values, dict):
@@ -50,7 +55,7 @@ def _dense(values, n: int) -> np.ndarray:
     return out
 
 
-def _check_shape(doc: dict) -> None:
+def _check_shape(doc: dict[str, Any]) -> None:
     """The parts a dataset needs (``id``, ``size``, ``dimension`` per id), or a JsonStatError naming what is wrong."""
     ids, sizes, dims = doc.get("id"), doc.get("size"), doc.get("dimension")
     if not isinstance(ids, list) or not isinstance(sizes, list) or not isinstance(dims, dict):
@@ -73,7 +78,7 @@ def _check_shape(doc: dict) -> None:
         raise JsonStatError("JSON-stat: «value» må være en liste eller et objekt.")
 
 
-def read_dataset(doc: dict) -> pd.DataFrame:
+def read_dataset(doc: dict[str, Any]) -> pd.DataFrame:
     """A JSON-stat 2.0 dataset as a tidy frame (columns ``<dim>``, ``<dim>_label`` per dimension, ``value``).
 
     Raises:
@@ -95,7 +100,7 @@ def read_dataset(doc: dict) -> pd.DataFrame:
     ids, sizes = [str(i) for i in doc["id"]], [int(s) for s in doc["size"]]
     n = int(np.prod(sizes)) if sizes else 0
     grids = np.indices(sizes).reshape(len(sizes), -1) if sizes else np.empty((0, 0), int)
-    frame = {}
+    frame: dict[str, npt.NDArray[np.object_]] = {}
     for pos, dim_id in enumerate(ids):
         codes, labels = _categories(doc["dimension"][dim_id])
         if len(codes) != sizes[pos]:
@@ -123,14 +128,15 @@ def read_dataset(doc: dict) -> pd.DataFrame:
     return out
 
 
-def collection_items(doc: dict) -> list[dict]:
+def collection_items(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """The items (class, href, label) of a JSON-stat collection."""
     if doc.get("class") != "collection":
         raise JsonStatError("Dokumentet er ikke en JSON-stat-samling.")
     return list(doc.get("link", {}).get("item", []))
 
 
-def units(doc: dict, metric_dim: str = "ContentsCode") -> dict[str, dict]:
+def units(doc: dict[str, Any], metric_dim: str = "ContentsCode") -> dict[str, dict[str, Any]]:
     """Units per content code (SSB: ``{"base": "prosent", "decimals": 1}``)."""
     dim = doc.get("dimension", {}).get(metric_dim, {})
-    return dim.get("category", {}).get("unit", {})
+    unit: dict[str, dict[str, Any]] = dim.get("category", {}).get("unit", {})
+    return unit

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -13,16 +14,18 @@ from indicators.errors import FileRefused
 from indicators.external.jsonstat import JsonStatError, read_dataset
 
 
-def _role(doc: dict, role: str, fallback: str) -> str | None:
+def _role(doc: dict[str, Any], role: str, fallback: str) -> str | None:
     """The dimension with a JSON-stat role (``geo``, ``metric``, ``time``), or whose id contains ``fallback``;
     None when the answer has no such dimension.
     """
     ids = [str(i) for i in doc["id"]]
-    named = [i for i in (doc.get("role") or {}).get(role) or [] if i in ids]
-    return (named or [i for i in ids if fallback in i.lower()] or [None])[0]
+    named: list[str] = [i for i in (doc.get("role") or {}).get(role) or [] if i in ids]
+    found = named or [i for i in ids if fallback in i.lower()]
+    return found[0] if found else None
 
 
 def _refuse(path: Path, reason: str) -> FileRefused:
+    """The refusal of a recorded answer that cannot be used, with what to do about it."""
     return FileRefused(
         path,
         reason,
@@ -31,7 +34,7 @@ def _refuse(path: Path, reason: str) -> FileRefused:
     )
 
 
-def _read_json(path: Path) -> dict:
+def _read_json(path: Path) -> dict[str, Any]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -49,7 +52,7 @@ def _read_json(path: Path) -> dict:
     return doc
 
 
-def klass_groups(doc: dict, synthetic: bool = False) -> pd.DataFrame:
+def klass_groups(doc: dict[str, Any], synthetic: bool = False) -> pd.DataFrame:
     """A KLASS correspondence 131 → 112 (municipality → KOSTRA group) as one row per municipality and
     period: kommunenr, kostragruppe, gruppenavn, gyldig_fra, gyldig_til (``YYYY-MM-DD``; ``gyldig_til``
     is the first day no longer in force, as KLASS's ``validTo``; empty = open), syntetisk.

@@ -14,6 +14,7 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -50,7 +51,8 @@ class StatBankClient:
     def __repr__(self) -> str:
         return f"StatBankClient(raw_dir={str(self.raw_dir)!r}, min_interval={self.min_interval})"
 
-    def _request(self, method: str, url: str, **kwargs) -> httpx.Response:
+    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One HTTP request, at most one per ``min_interval`` seconds; retried on timeouts, 429 and 5xx."""
         for attempt in range(self.retries + 1):
             wait = self.min_interval - (self.clock() - self._last)
             if wait > 0:
@@ -88,7 +90,7 @@ class StatBankClient:
             return response
         raise AssertionError("unreachable")
 
-    def _save(self, name: str, doc: dict, meta: dict) -> Path:
+    def _save(self, name: str, doc: dict[str, Any], meta: dict[str, Any]) -> Path:
         self.raw_dir.mkdir(parents=True, exist_ok=True)
         path = self.raw_dir / f"{name}.json"
         path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
@@ -98,11 +100,12 @@ class StatBankClient:
         )
         return path
 
-    def metadata(self, table: str) -> dict:
+    def metadata(self, table: str) -> dict[str, Any]:
         """A table's variables and values (v2, json-stat2): confirm codes before relying on them."""
-        return self._request(
+        meta: dict[str, Any] = self._request(
             "GET", f"{V2}/tables/{table}/metadata", params={"lang": "no", "outputFormat": "json-stat2"}
         ).json()
+        return meta
 
     def data(
         self,
@@ -111,7 +114,7 @@ class StatBankClient:
         *,
         codelists: dict[str, str] | None = None,
         output_values: dict[str, str] | None = None,
-    ) -> tuple[dict, Path]:
+    ) -> tuple[dict[str, Any], Path]:
         """Data in JSON-stat2 (v2 GET); the response is saved with its query."""
         params = {"lang": "no", "outputFormat": "json-stat2"}
         for var, values in value_codes.items():
@@ -121,18 +124,18 @@ class StatBankClient:
         for var, how in (output_values or {}).items():
             params[f"outputValues[{var}]"] = how
         url = f"{V2}/tables/{table}/data"
-        doc = self._request("GET", url, params=params).json()
+        doc: dict[str, Any] = self._request("GET", url, params=params).json()
         key = hashlib.sha1(json.dumps(params, sort_keys=True).encode()).hexdigest()[:10]
         return doc, self._save(f"{table}_{key}", doc, {"tabell": table, "url": url, "parametre": params})
 
-    def query_v0(self, table: str, body: dict) -> tuple[dict, Path]:
+    def query_v0(self, table: str, body: dict[str, Any]) -> tuple[dict[str, Any], Path]:
         """The v0 POST form (``{"query": [...], "response": {"format": "json-stat2"}}``)."""
         url = f"{V0}/{table}"
-        doc = self._request("POST", url, json=body).json()
+        doc: dict[str, Any] = self._request("POST", url, json=body).json()
         key = hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest()[:10]
         return doc, self._save(f"{table}_v0_{key}", doc, {"tabell": table, "url": url, "sporring": body})
 
-    def klass_correspondence(self, source: str, target: str, date_from: str, date_to: str) -> list[dict]:
+    def klass_correspondence(self, source: str, target: str, date_from: str, date_to: str) -> list[dict[str, Any]]:
         """KLASS correspondence, e.g. municipalities (131) → KOSTRA groups (112)."""
         doc = self._request(
             "GET",
@@ -140,7 +143,7 @@ class StatBankClient:
             params={"targetClassificationId": target, "from": date_from, "to": date_to},
             headers={"Accept": "application/json"},
         ).json()
-        items = doc.get("correspondenceItems", [])
+        items: list[dict[str, Any]] = doc.get("correspondenceItems", [])
         self._save(
             f"klass_{source}_{target}_{date_from}",
             doc,

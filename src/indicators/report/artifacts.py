@@ -51,7 +51,9 @@ def table_rows(table: T.Table) -> Rows:
         if table.key in ("sammendrag", "nokkeltall"):
             row = {
                 **dict(list(row.items())[:2]),
-                "Enhet": unit_label(values) if table.key == "sammendrag" else {"pct": "%"}.get(values.get("enhet"), ""),
+                "Enhet": unit_label(values)
+                if table.key == "sammendrag"
+                else {"pct": "%"}.get(str(values.get("enhet")), ""),
                 **dict(list(row.items())[2:]),
             }
         rows.append(row)

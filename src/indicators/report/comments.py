@@ -59,7 +59,9 @@ def figures(
         pct = a["avvik_pct"].map(lambda v: fmt_number(v, 1))
         krav = np.where(red, "prognostisert avvik er " + a["lys"].map(LIGHT_WORD).fillna(""), "")
         krav = np.where(over & ~red, "avvik hittil " + pct + " % (grense " + fmt_number(threshold_pct, 1) + " %)", krav)
-        krav = np.where(over & red, pd.Series(krav, index=a.index) + " og avvik hittil " + pct + " %", krav)
+        krav = np.where(
+            over & red, pd.Series(krav, index=a.index, dtype="str") + " og avvik hittil " + pct + " %", krav
+        )
         a["navn"] = np.where(a["niva"].eq("ansvar"), "Ansvar " + a["kode"] + " " + a["navn"], a["kode"])
         a["grunnlag"] = (
             "Prognostisert avvik "
@@ -301,11 +303,12 @@ def write_template(rows: pd.DataFrame, folder: Path, stem: str) -> tuple[Path, P
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     folder.mkdir(parents=True, exist_ok=True)
     xlsx, csv = folder / f"{stem}.xlsx", folder / f"{stem}.csv"
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # a new workbook's one sheet, the active one
     ws.title = "Kommentarer"
     ws.append(COMMENT_COLUMNS)
     for cell in ws[1]:
@@ -328,7 +331,7 @@ def write_template(rows: pd.DataFrame, folder: Path, stem: str) -> tuple[Path, P
         "grunnlag": 60,
     }
     for idx, col in enumerate(COMMENT_COLUMNS, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=idx).column_letter].width = widths[col]
+        ws.column_dimensions[get_column_letter(idx)].width = widths[col]
     ws.freeze_panes = "A2"
     help_ws = wb.create_sheet("Slik fyller du ut")
     for line in TEMPLATE_HELP:

@@ -11,6 +11,8 @@ datasets as the tables (pure: frames in, sentences out).
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from indicators.compute.savings import tiltak_totals
@@ -102,8 +104,10 @@ def key_figures_sentence(nokkeltall: pd.DataFrame) -> str | None:
     n = nokkeltall.set_index("indikator")
     parts = []
     for ind in ("netto_driftsresultat_prognose_pct", "akkumulert_merforbruk_pct"):
-        if ind in n.index and pd.notna(n.loc[ind, "verdi"]):
-            r = n.loc[ind]
+        if ind not in n.index:
+            continue
+        r = cast(pd.Series, n.loc[ind])  # one row per indikator (one municipality, one period)
+        if pd.notna(r["verdi"]):
             label = KEY_LABELS[ind].format(aar=int(r["aar"])).split(" i % av")[0]
             goal = target_text(ind, r["mal"])
             parts.append(f"{label} {fmt_number(r['verdi'], 1)} %" + (f" (mål {goal})" if goal else ""))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -19,17 +22,18 @@ LIGHTS = {  # symbol differs by colour so the report reads in black and white
 UNIT_LABELS = {"kr": "1000 kr", "pct": "%", "num1": "", "int": ""}
 
 
-def unit_label(values: dict) -> str:
+def unit_label(values: Mapping[str, Any]) -> str:
     """The unit of a summary row in words: its own ``enhet_navn`` (e.g. «årsverk»), else by kind."""
     own = values.get("enhet_navn")
-    return own if isinstance(own, str) and own else UNIT_LABELS.get(values.get("enhet"), "")
+    return own if isinstance(own, str) and own else UNIT_LABELS.get(str(values.get("enhet")), "")
 
 
-def _missing(v) -> bool:
+def _missing(v: object) -> bool:
+    """None, NaN or ``pd.NA``: a cell with no value."""
     return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
 
 
-def format_cell(value, kind: str) -> str:
+def format_cell(value: Any, kind: str) -> str:
     """The text shown in HTML/PDF for one cell (Norwegian format, SSB symbols)."""
     if isinstance(value, str) and value == SUPPRESSED:
         return SUPPRESSED
@@ -54,14 +58,14 @@ def format_cell(value, kind: str) -> str:
     return str(value)
 
 
-def resolved_rows(table: Table):
+def resolved_rows(table: Table) -> Iterator[tuple[dict[str, Any], list[tuple[Any, str]]]]:
     """Per row: the row's values and its cells as (value, kind), with «mixed» and «by_unit» columns
     resolved to the row's own kind. Shared by the HTML, the XLSX and the Prefect artifacts.
     """
     row_kinds = getattr(table, "row_kinds", None)
     for i, row in enumerate(table.frame.itertuples(index=False)):
-        values = dict(zip(table.frame.columns, row, strict=True))
-        cells = []
+        values: dict[str, Any] = dict(zip(table.frame.columns, row, strict=True))
+        cells: list[tuple[Any, str]] = []
         for col, _label, kind in table.columns:
             k = kind
             if kind == "mixed":
@@ -77,9 +81,9 @@ def _shown(table: Table) -> list[bool]:
     return [c not in getattr(table, "html_skip", ()) for c, _l, _k in table.columns]
 
 
-def html_rows(table: Table) -> list[list[dict]]:
+def html_rows(table: Table) -> list[list[dict[str, str]]]:
     """Cells as dicts with text and css class, for the template."""
-    out = []
+    out: list[list[dict[str, str]]] = []
     shown = _shown(table)
     for values, resolved in resolved_rows(table):
         cells = []
@@ -104,7 +108,7 @@ def html_headers(table: Table) -> list[str]:
     return labels
 
 
-def xlsx_value(value, kind: str):
+def xlsx_value(value: Any, kind: str) -> str | float | dt.datetime | None:
     """The value stored in the workbook: numbers as numbers (kr exact), ':' for suppressed, None if missing."""
     if isinstance(value, str) and value == SUPPRESSED:
         return SUPPRESSED

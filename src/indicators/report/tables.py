@@ -7,7 +7,9 @@ keeps them in kr as numbers, so a finance officer can filter and sum them.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -29,6 +31,8 @@ SUPPRESSED = ":"
 
 @dataclass
 class Table:
+    """One table of the report: its rows, its columns as (column, label, kind) and how HTML, PDF and XLSX show it."""
+
     key: str
     title: str
     frame: pd.DataFrame
@@ -155,6 +159,7 @@ TILTAK_STATUS_NAVN = {
 
 
 def savings_table(status: pd.DataFrame) -> list[Table]:
+    """The savings plan's measures (one row each) and their sums per budget area, amounts in 1000 kr."""
     s = status.sort_values("tiltak_id").copy()
     s["status_navn"] = s["status"].map(TILTAK_STATUS_NAVN).fillna(s["status"])
     totals = tiltak_totals(status)
@@ -202,6 +207,9 @@ def savings_table(status: pd.DataFrame) -> list[Table]:
 
 
 def staffing_table(now: pd.DataFrame, last_year: pd.DataFrame | None) -> Table:
+    """Staffing per budget area and the whole municipality: FTEs against budget, sick leave %, overtime hours and
+    agency costs so far this year beside the same period last year (``last_year``, missing when None).
+    """
     rows = now[now["niva"].isin(["rammeomrade", "kommune"])].copy()
     rows["sort"] = rows["niva"].eq("kommune")
     rows = rows.sort_values(["sort", "kode"])
@@ -250,7 +258,7 @@ def coverage_table(dekning: pd.DataFrame, names: dict[str, str], first: str) -> 
     """Indicators × municipalities; values behind 1–4 persons are replaced by ':' (SSB)."""
     d = dekning.copy()
     d["vis"] = [SUPPRESSED if p else v for v, p in zip(d["verdi"], d["prikket"], strict=True)]
-    order = [first] + sorted(k for k in d["kommunenr"].unique() if k != first)
+    order: list[str] = [first] + sorted(k for k in d["kommunenr"].unique() if k != first)
     wide = d.pivot(index="indikator", columns="kommunenr", values="vis").reindex(columns=order)
     wide = wide.reindex([i for i in COVERAGE_LABELS if i in wide.index])
     wide.insert(0, "indikator_navn", [COVERAGE_LABELS[i][0] for i in wide.index])
@@ -283,7 +291,10 @@ AVTALETYPE_NAVN = {
 }
 
 
-def agreements_tables(ind: pd.DataFrame, avtaler: pd.DataFrame, aar: int, report_date) -> list[Table]:
+def agreements_tables(ind: pd.DataFrame, avtaler: pd.DataFrame, aar: int, report_date: dt.date) -> list[Table]:
+    """The inter-municipal agreements of ``aar`` by type (count, cost, cost per inhabitant in kr), and the
+    agreements whose evaluation was due before ``report_date`` (or has no date), costliest first.
+    """
     i = ind[ind["aar"].eq(aar)]
     types = i[i["gruppe"].isin(["avtaletype", "totalt"])].copy()
     types["kode"] = types["kode"].map(AVTALETYPE_NAVN).fillna(types["kode"])
@@ -346,7 +357,7 @@ KONSERN_NOTE = (
 KEY_TARGET_SIGN = {"akkumulert_merforbruk_pct": "≤"}
 
 
-def target_text(indikator: str, mal, status: str | None = None) -> str:
+def target_text(indikator: str, mal: float | None, status: str | None = None) -> str:
     """The target a key figure's light is measured against, in words («≥ 1,75 %»); ROBEK: «Nei»."""
     from indicators.numbers import fmt_number
 
@@ -357,7 +368,15 @@ def target_text(indikator: str, mal, status: str | None = None) -> str:
     return f"{KEY_TARGET_SIGN.get(indikator, '≥')} {fmt_number(float(mal), 2)} %"
 
 
+def _key_row(by_indikator: pd.DataFrame, indikator: str) -> pd.Series:
+    """The row of one key figure in ``nokkeltall`` indexed by ``indikator`` (one row each: one municipality,
+    one period).
+    """
+    return cast(pd.Series, by_indikator.loc[indikator])
+
+
 def _robek_text(row: pd.Series) -> str:
+    """A ROBEK sign's status in words: «Ja» (on the watch list), «Nei», «Ikke kontrollert», ``..`` when unknown."""
     return {"robek_varsel": "Ja", "ok": "Nei", "ikke_kontrollert": "Ikke kontrollert"}.get(row["status"], "..")
 
 
@@ -368,7 +387,7 @@ def key_figures_table(nokkeltall: pd.DataFrame) -> Table:
     for ind, label in {**KEY_LABELS, **ROBEK_LABELS}.items():
         if ind not in n.index:
             continue
-        r = n.loc[ind]
+        r = _key_row(n, ind)
         robek = ind.startswith("robek_")
         rows.append(
             {
@@ -400,7 +419,7 @@ def summary_table(
     avvik: pd.DataFrame, nokkeltall: pd.DataFrame | None, status: pd.DataFrame | None, bemanning: pd.DataFrame | None
 ) -> Table:
     """The one-page summary: the whole municipality's deviation and forecast, key figures, the plan."""
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     k = avvik[avvik["niva"].eq("kommune")]
     if len(k):
         r = k.iloc[0]
@@ -440,7 +459,7 @@ def summary_table(
         n = nokkeltall.set_index("indikator")
         for ind, label in KEY_LABELS.items():
             if ind in n.index:
-                r = n.loc[ind]
+                r = _key_row(n, ind)
                 rows.append(
                     {
                         "tekst": label.format(aar=int(r["aar"])),
@@ -452,7 +471,7 @@ def summary_table(
                 )
         for ind, label in ROBEK_LABELS.items():
             if ind in n.index and ind != "robek_e_g":
-                r = n.loc[ind]
+                r = _key_row(n, ind)
                 rows.append(
                     {
                         "tekst": label.format(aar=int(r["aar"])),
@@ -466,12 +485,12 @@ def summary_table(
         whole = tiltak_totals(status)
         w = whole[whole["rammeomrade"].eq("Hele planen")]
         if len(w):
-            w = w.iloc[0]
-            pct = w["realiseringsgrad_pct"]
+            plan = w.iloc[0]
+            pct = plan["realiseringsgrad_pct"]
             rows.append(
                 {
                     "tekst": "Handlingsrom: realisert hittil",
-                    "verdi": w["realisert_hittil"],
+                    "verdi": plan["realisert_hittil"],
                     "enhet": "kr",
                     "lys": "" if pd.isna(pct) else "gronn" if pct >= 90 else ("gul" if pct >= 70 else "rod"),
                     "mal": "" if pd.isna(pct) else "≥ 90 % av plan (gul: ≥ 70 %)",
@@ -479,9 +498,9 @@ def summary_table(
             )
             rows.append({"tekst": "Handlingsrom: realiseringsgrad hittil", "verdi": pct, "enhet": "pct"})
     if bemanning is not None and len(bemanning):
-        b = bemanning[bemanning["niva"].eq("kommune")]
-        if len(b):
-            b = b.iloc[0]
+        whole_kommune = bemanning[bemanning["niva"].eq("kommune")]
+        if len(whole_kommune):
+            b = whole_kommune.iloc[0]
             rows.append(
                 {
                     "tekst": "Årsverk mot budsjett (avvik)",

@@ -16,6 +16,7 @@ import shlex
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, select_autoescape
@@ -35,6 +36,8 @@ from indicators.store.parquet import read_filtered
 
 @dataclass
 class Report:
+    """A tertial report of one municipality: its tables and the files written (None until written)."""
+
     kommunenr: str
     tertial: Tertial
     tables: dict[str, T.Table]
@@ -92,6 +95,9 @@ def check_store(out: Path, kommunenr: str, tertial: Tertial, method: str | None 
     run for that period stores with every other indicator), read only.
 
     Args:
+        out: the store's folder.
+        kommunenr: the municipality the report is for.
+        tertial: the tertial; its last month is the period the store must hold.
         method: the forecast method asked for; None = the one the run used.
 
     Returns:
@@ -168,7 +174,7 @@ def staffing_last_year(out: Path, kommunenr: str, p: Periode) -> pd.DataFrame | 
     from indicators.steps.units import from_store
 
     computed = from_store("bemanning_indikatorer", out, last, [kommunenr])
-    return computed if len(computed) else None
+    return computed if computed is not None and len(computed) else None
 
 
 def build_tables(
@@ -214,7 +220,7 @@ def build_tables(
         for t in T.project_tables(prosjekt):
             tables[t.key] = t
     inputs = comment_inputs(out, kommunenr, tertial)
-    figures = C.figures(*inputs.values(), threshold_pct)
+    figures = C.figures(inputs["avvik"], inputs["status"], inputs["prosjekt"], inputs["nokkeltall"], threshold_pct)
     rows = C.comments_with_figures(figures, load_comments(out, kommunenr, tertial))
     for t in C.comment_tables(rows):
         tables[t.key] = t
@@ -246,7 +252,9 @@ def write_comment_template(
     with the comments already given, for leaders to fill in (docs/tertialrapport.md).
     """
     inputs = comment_inputs(Path(out), kommunenr, tertial)
-    required = C.required_comments(*inputs.values(), threshold_pct)
+    required = C.required_comments(
+        inputs["avvik"], inputs["status"], inputs["prosjekt"], inputs["nokkeltall"], threshold_pct
+    )
     rows = C.template_frame(required, load_comments(Path(out), kommunenr, tertial), kommunenr, tertial.periode.kode)
     return C.write_template(rows, Path(out) / "rapporter", f"kommentarmal_{kommunenr}_{tertial.kode}")
 
@@ -260,6 +268,7 @@ def _figure_uri(path: Path) -> str | None:
 def render_html(
     tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, out: Path, notes: list[str] | None = None
 ) -> str:
+    """The report as one HTML page (the template ``tertial.html.j2``), the run's SVG figures embedded as data URIs."""
     folder = Path(out) / "figurer" / tertial.periode.kode
     figures = {
         "avvik": _figure_uri(folder / f"avvik_rammeomrade_{kommunenr}.svg"),
@@ -270,7 +279,7 @@ def render_html(
         "dekning": _figure_uri(folder / "dekning_andel_80pluss_hjemmetjenester.svg"),
         "prosjekt": _figure_uri(folder / f"prosjekt_{kommunenr}.svg"),
     }
-    view = {}
+    view: dict[str, dict[str, Any]] = {}
     for key, t in tables.items():
         if t.xlsx_only:
             continue
@@ -297,8 +306,8 @@ def render_html(
         (resources.files("indicators.report") / "templates" / "tertial.html.j2").read_text(encoding="utf-8")
     )
 
-    class _Tables(dict):
-        def __getattr__(self, k):
+    class _Tables(dict[str, dict[str, Any]]):
+        def __getattr__(self, k: str) -> dict[str, Any] | None:
             return self.get(k)
 
     return template.render(
@@ -328,7 +337,7 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
     from openpyxl.styles import Font
 
     wb = Workbook()
-    info = wb.active
+    info = wb.worksheets[0]  # a new workbook's one sheet, the active one
     info.title = "Om rapporten"
     for row in (
         ("Rapport", f"Tertialrapport – {tertial.label}"),
@@ -353,7 +362,8 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
             out_row = [xlsx_value(v, k) for v, k in cells]
             fmts = [XLSX_FORMATS.get(k) for _v, k in cells]
             if key == "sammendrag":
-                out_row.insert(2, values.get("enhet_navn") or {"kr": "kr", "pct": "%"}.get(values.get("enhet"), ""))
+                unit = values.get("enhet_navn") or {"kr": "kr", "pct": "%"}.get(str(values.get("enhet")), "")
+                out_row.insert(2, unit)
                 fmts.insert(2, None)
             ws.append(out_row)
             for cell, fmt in zip(ws[ws.max_row], fmts, strict=True):
@@ -399,18 +409,11 @@ def write_report(
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"tertialrapport_{kommunenr}_{tertial.kode}"
     html = render_html(tables, kommunenr, tertial, Path(out), notes)
-    report = Report(
-        kommunenr,
-        tertial,
-        tables,
-        folder / f"{stem}.html",
-        folder / f"{stem}.pdf",
-        folder / f"{stem}.xlsx",
-        notes=list(notes or []),
-    )
-    tmp = report.html.with_suffix(".html.tmp")
+    html_path, pdf_path, xlsx_path = (folder / f"{stem}.{ext}" for ext in ("html", "pdf", "xlsx"))
+    report = Report(kommunenr, tertial, tables, html_path, pdf_path, xlsx_path, notes=list(notes or []))
+    tmp = html_path.with_suffix(".html.tmp")
     tmp.write_text(html, encoding="utf-8")
-    tmp.replace(report.html)
-    write_pdf(html, report.pdf)
-    write_xlsx(tables, report.xlsx, kommunenr, tertial)
+    tmp.replace(html_path)
+    write_pdf(html, pdf_path)
+    write_xlsx(tables, xlsx_path, kommunenr, tertial)
     return report

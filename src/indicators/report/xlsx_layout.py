@@ -11,6 +11,7 @@ import datetime as dt
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.report.tables import Table
@@ -57,7 +58,7 @@ def sheet_name(table: Table, taken: set[str] | frozenset[str] = frozenset()) -> 
     return name
 
 
-def _shown_length(value) -> int:
+def _shown_length(value: object) -> int:
     """About the number of characters Excel shows for a cell (numbers with thousands separators)."""
     if value is None:
         return 0
@@ -98,4 +99,7 @@ def finish_sheet(ws: Worksheet, table: Table, extra_unit_column: bool = False) -
     ws.page_setup.orientation = "landscape" if len(kinds) > 5 else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit = ws.sheet_properties.pageSetUpPr
+    if fit is None:  # a new sheet has one; a sheet read from a file may not
+        fit = ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    fit.fitToPage = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import overload
 
 import pandas as pd
 
@@ -40,7 +41,12 @@ def chart_municipalities(
     return [HOME_KOMMUNE] if HOME_KOMMUNE in present else [present[0]]
 
 
+@overload
+def _only(df: pd.DataFrame, kommuner: list[str] | None) -> pd.DataFrame: ...
+@overload
+def _only(df: pd.DataFrame | None, kommuner: list[str] | None) -> pd.DataFrame | None: ...
 def _only(df: pd.DataFrame | None, kommuner: list[str] | None) -> pd.DataFrame | None:
+    """The rows of ``df`` of the municipalities ``kommuner`` (all when None; None stays None)."""
     if df is None or kommuner is None or "kommunenr" not in df.columns:
         return df
     return df[df["kommunenr"].astype(str).isin(kommuner)]

@@ -23,6 +23,21 @@ OUTPUTS_READ = {"prognose_historikk"}
 COLUMNS = {"regnskap": ["kommunenr", "aar", "periode", "ansvar", "funksjon", "art", "kontoklasse", "belop"]}
 
 
+class MissingInput(LookupError):
+    """A step asked for a dataset it requires that the unit did not read (not in the store).
+
+    The run never gets here (a step whose ``requires`` hold no data is skipped); a fault in the product, or a
+    caller that runs a step without that check, reported as the step's error.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)  # the only argument: the error survives pickling (process pool, Dask)
+        self.name = name
+
+    def __str__(self) -> str:
+        return f"Steget trenger datasettet «{self.name}», som ikke finnes i lageret."
+
+
 @dataclass
 class Inputs:
     """The stored frames of one unit, each read once; :meth:`get` gives what ``read_filtered`` gave.
@@ -46,6 +61,13 @@ class Inputs:
         if years is None or "aar" not in df.columns:
             return df.copy(deep=False)
         return df[df["aar"].isin(list(years))].reset_index(drop=True)
+
+    def need(self, name: str, years: Iterable[int] | None = None) -> pd.DataFrame:
+        """As :meth:`get`, for a dataset the step requires: :class:`MissingInput` when it is not in the store."""
+        df = self.get(name, years)
+        if df is None:
+            raise MissingInput(name)
+        return df
 
 
 def read_inputs(out: Path | str, kommuner: list[str] | None, plan: Plan, inputs: Inputs | None = None) -> Inputs:

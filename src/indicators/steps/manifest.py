@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -41,13 +42,15 @@ class RunResult:
     avvik: pd.DataFrame | None = None
 
 
-def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict, live_out: Path | None = None) -> str:
+def write_manifest(
+    result: RunResult, ingest: Ingest, out: Path, params: dict[str, Any], live_out: Path | None = None
+) -> str:
     """``<out>/kjoringer/<kjoring_id>.json``: inputs with sha256 and counts, outputs, versions.
 
     ``live_out``: the store the paths shown refer to, when ``out`` is a run's staged copy of it
     (returns and records the manifest's path in the live store).
     """
-    packages = {}
+    packages: dict[str, str | None] = {}  # None: not installed
     for pkg in ("kommune-indikatorer", "pandas", "pyarrow", "pandera", "prefect", "matplotlib", "openpyxl"):
         try:
             packages[pkg] = metadata.version(pkg)
@@ -56,7 +59,7 @@ def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict, l
     path = Path(out) / "kjoringer" / f"{result.kjoring_id}.json"
     shown = Path(live_out) if live_out is not None else Path(out)
     result.manifest = str(shown / "kjoringer" / f"{result.kjoring_id}.json")
-    manifest = {
+    manifest: dict[str, Any] = {
         "kjoring_id": result.kjoring_id,
         "tidspunkt": dt.datetime.now().isoformat(timespec="seconds"),
         "periode": result.periode,
@@ -97,10 +100,11 @@ def write_manifest(result: RunResult, ingest: Ingest, out: Path, params: dict, l
 def format_reconciliation(rec: pd.DataFrame) -> list[str]:
     """Per file: rows read = accepted + quarantined (flagged if it ever does not add up), and the sum."""
     lines = ["Avstemming per fil (lest = godtatt + karantene):"]
-    for row in rec.itertuples(index=False):
-        flag = "" if row.lest == row.godtatt + row.karantene else "  <-- STEMMER IKKE"
+    adds_up = rec["lest"].eq(rec["godtatt"] + rec["karantene"])
+    for row, ok in zip(rec.itertuples(index=False), adds_up, strict=True):
+        flag = "" if ok else "  <-- STEMMER IKKE"
         lines.append(
-            f"  {row.kilde:<18} {Path(row.fil).name:<32} lest {row.lest:>6}  godtatt {row.godtatt:>6}"
+            f"  {row.kilde:<18} {Path(str(row.fil)).name:<32} lest {row.lest:>6}  godtatt {row.godtatt:>6}"
             f"  karantene {row.karantene:>4}{flag}"
         )
     if len(rec):

@@ -42,7 +42,7 @@ from indicators.store.transaction import StoreTransaction
 Runner = Callable[..., Any]
 #: runs one step for many argument tuples, possibly at the same time: ``mapper(name, fn, calls)`` -> results in
 #: the order of ``calls``
-Mapper = Callable[[str, Callable[..., Any], list[tuple]], list[Any]]
+Mapper = Callable[[str, Callable[..., Any], list[tuple[Any, ...]]], list[Any]]
 
 
 def guarded(name: str, fn: Callable[..., Any], *args: Any) -> Any:
@@ -85,7 +85,7 @@ def store_all(
     return written, replaced
 
 
-def direct_map(name: str, fn: Callable[..., Any], calls: list[tuple]) -> list[Any]:
+def direct_map(name: str, fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> list[Any]:
     """The mapper without an orchestrator: the calls one after the other, here and now."""
     return [guarded(name, fn, *args) for args in calls]
 

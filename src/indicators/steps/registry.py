@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 import pandas as pd
 
@@ -122,7 +123,16 @@ def _agreement_years(avtaler: pd.DataFrame | None) -> set[int]:
 # --- the steps on frames ---------------------------------------------------------------------------------
 
 
-def _avvik_inputs(inp: Inputs, aar: int) -> dict[str, pd.DataFrame | None]:
+class _AvvikInputs(TypedDict):
+    """The optional frames of a deviation (keyword arguments of ``compute_avvik`` and ``forecast_history``)."""
+
+    organisasjon: pd.DataFrame | None
+    periodisering: pd.DataFrame | None
+    prognosejustering: pd.DataFrame | None
+
+
+def _avvik_inputs(inp: Inputs, aar: int) -> _AvvikInputs:
+    """The organisation, and year ``aar``'s periodisation and forecast adjustments (None when not stored)."""
     return {
         "organisasjon": inp.get("organisasjon"),
         "periodisering": inp.get("periodisering", [aar]),
@@ -134,22 +144,20 @@ def deviation(inp: Inputs, periode: Periode, ctx: Context) -> Output:
     """``avvik`` at P from this year's and last year's ledger (docs/indikatorer/avvik.md); the notes say when a
     municipality's ledger stops before P (:func:`indicators.compute.deviation.ledger_behind`).
     """
-    regnskap = inp.get("regnskap", [periode.aar - 1, periode.aar])
+    regnskap = inp.need("regnskap", [periode.aar - 1, periode.aar])
     avvik, warnings = compute_avvik(
         regnskap, inp.get("budsjett", [periode.aar]), periode, **_avvik_inputs(inp, periode.aar), method=ctx.method
     )
     if ctx.kommuner:
         avvik = avvik[avvik["kommunenr"].isin(ctx.kommuner)]
-    this_year = (
-        regnskap[regnskap["periode"].astype(str).str.startswith(str(periode.aar))] if regnskap is not None else None
-    )
+    this_year = regnskap[regnskap["periode"].astype(str).str.startswith(str(periode.aar))]
     return Output(avvik, warnings, ledger_behind(this_year, periode))
 
 
 def vintage(inp: Inputs, periode: Periode, ctx: Context | None = None) -> pd.DataFrame:
     """This period's forecast vintage by every method (``prognose_historikk``)."""
     return forecast_history(
-        inp.get("regnskap", [periode.aar - 1, periode.aar]),
+        inp.need("regnskap", [periode.aar - 1, periode.aar]),
         inp.get("budsjett", [periode.aar]),
         periode,
         **_avvik_inputs(inp, periode.aar),
@@ -160,7 +168,7 @@ def year_history(inp: Inputs, aar: int, last_month: int, stored: pd.DataFrame | 
     """Vintages for months 1 … last_month of a year: stored where a run made them, else reconstructed from
     the ledger. ``stored``: the stored vintages to use (default: the unit's ``prognose_historikk`` of ``aar``).
     """
-    regnskap, budsjett = inp.get("regnskap", [aar - 1, aar]), inp.get("budsjett", [aar])
+    regnskap, budsjett = inp.need("regnskap", [aar - 1, aar]), inp.get("budsjett", [aar])
     extra = _avvik_inputs(inp, aar)
     stored = inp.get("prognose_historikk", [aar]) if stored is None else stored
     return forecast_path(
@@ -209,15 +217,16 @@ def accuracy(inp: Inputs, periode: Periode, ctx: Context | None = None) -> pd.Da
 
 
 def savings(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
-    return tiltak_status(inp.get("tiltak", [periode.aar]), inp.get("tiltak_oppfolging", [periode.aar]), periode)
+    """``tiltak_status`` at P: this year's savings measures with their latest follow-up."""
+    return tiltak_status(inp.need("tiltak", [periode.aar]), inp.get("tiltak_oppfolging", [periode.aar]), periode)
 
 
 def coverage_at(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
     """``dekningsgrad`` at P from the stored counts. The year end (m = 13) has the reference date 31 December
     and the decisions dated in December, so its counts are December's (the run stores no separate copy).
     """
-    counts = inp.get("tjenestemottakere", [periode.aar])
-    if periode.maned == 13 and counts is not None and not counts["periode"].eq(periode.kode).any():
+    counts = inp.need("tjenestemottakere", [periode.aar])
+    if periode.maned == 13 and not counts["periode"].eq(periode.kode).any():
         december = counts[counts["periode"].eq(f"{periode.aar}12")]
         counts = pd.concat([counts, december.assign(periode=periode.kode)], ignore_index=True)
     return suppress_coverage(
@@ -239,7 +248,8 @@ def coverage_series(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame
 
 
 def staffing(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
-    return bemanning_indikatorer(inp.get("bemanning", [periode.aar]), periode, inp.get("organisasjon"))
+    """``bemanning_indikatorer`` at P: this year's staffing per kommune, rammeområde, ansvar and job category."""
+    return bemanning_indikatorer(inp.need("bemanning", [periode.aar]), periode, inp.get("organisasjon"))
 
 
 def staffing_series(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame | None:
@@ -268,7 +278,10 @@ def key_figures(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
 
 
 def agreements(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
-    avtaler = inp.get("samarbeidsavtaler")
+    """``samarbeidsavtaler_indikatorer`` at P's reference date, with the population and the ledger of the
+    agreements' years.
+    """
+    avtaler = inp.need("samarbeidsavtaler")
     regnskap = inp.get("regnskap", _agreement_years(avtaler))
     return samarbeidsavtaler_indikatorer(
         avtaler, periode.reference_date, befolkning=inp.get("befolkning"), regnskap=regnskap
@@ -276,11 +289,13 @@ def agreements(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
 
 
 def project(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
-    return prosjektstatus(inp.get("prosjektplan"), periode)
+    """``prosjektstatus`` at P from the stored project plan."""
+    return prosjektstatus(inp.need("prosjektplan"), periode)
 
 
 def kostra_own(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
-    return kostra_eget_regnskap(inp.get("regnskap", [periode.aar]), inp.get("befolkning", [periode.aar]), periode)
+    """``kostra_eget_regnskap`` at P: netto driftsutgifter per funksjon (kr per inhabitant) from this year's ledger."""
+    return kostra_eget_regnskap(inp.need("regnskap", [periode.aar]), inp.get("befolkning", [periode.aar]), periode)
 
 
 def kostra_comparison(out: Path, periode: Periode, ctx: Context) -> pd.DataFrame:

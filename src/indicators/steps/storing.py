@@ -5,6 +5,7 @@ the quarantine record, and the indicator outputs (validated against their schema
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -17,6 +18,9 @@ from indicators.periods import Periode
 from indicators.steps.registry import REGISTRY
 from indicators.store.kostra import store_recorded
 from indicators.store.parquet import Replaced, kommunenr_text, sha256, write_dataset
+
+if TYPE_CHECKING:
+    from indicators.ingest.validation import ValidatedFile
 
 
 def delivered_units(ingest: Ingest, source: str) -> pd.DataFrame:
@@ -38,7 +42,8 @@ def delivered_units(ingest: Ingest, source: str) -> pd.DataFrame:
     units = pd.concat(parts, ignore_index=True)
     units = units[units["kommunenr"].notna()] if "kommunenr" in units.columns else units.iloc[0:0]
     units = units.assign(kommunenr=units["kommunenr"].map(kommunenr_text))
-    key = {"periode": "periode", "aar": "aar" if "aar" in units.columns else "periode"}.get(SOURCES[source].partition)
+    partition = SOURCES[source].partition or ""  # no partition: no unit key
+    key = {"periode": "periode", "aar": "aar" if "aar" in units.columns else "periode"}.get(partition)
     if key is not None:
         if key not in units.columns:
             return units.iloc[0:0]
@@ -49,9 +54,10 @@ def delivered_units(ingest: Ingest, source: str) -> pd.DataFrame:
     return units.drop_duplicates().reset_index(drop=True)
 
 
-def _rejected_units(f) -> pd.DataFrame:
+def _rejected_units(f: ValidatedFile) -> pd.DataFrame:
     """Municipality, period and year of a file's quarantined rows, as text (empty when not readable)."""
-    from indicators.ingest.readers import LINE, read_tables
+    from indicators.contracts.base import LINE
+    from indicators.ingest.readers import read_tables
     from indicators.ingest.validation import map_columns
 
     try:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
 from indicators.periods import Periode
 from indicators.steps.inputs import Inputs, Years, read_inputs
-from indicators.steps.registry import REGISTRY, Context, as_output, plan
+from indicators.steps.registry import REGISTRY, Compute, Context, PanelCompute, as_output, plan
 
 
 @dataclass
@@ -52,7 +53,8 @@ def run_steps(inp: Inputs, periode: Periode, names: list[str], ctx: Context) -> 
     for name in REGISTRY:
         if name not in names or REGISTRY[name].scope != "unit":
             continue
-        output = as_output(REGISTRY[name].compute(inp, periode, ctx))  # type: ignore[arg-type]
+        compute = cast(Compute, REGISTRY[name].compute)  # a unit step's function (scope "unit")
+        output = as_output(compute(inp, periode, ctx))
         ctx.frames[name] = result.frames[name] = output.frame
         result.warnings += output.warnings
         result.notes += output.notes
@@ -100,7 +102,7 @@ def from_store(
     step = REGISTRY[name]
     ctx = Context(method=method, kommuner=kommuner)
     if step.scope == "panel":
-        return step.compute(Path(out), periode, ctx)  # type: ignore[arg-type]
+        return cast(PanelCompute, step.compute)(Path(out), periode, ctx)
     names = [*step.after, name]
     inp, _ = read_for(out, names, periode, kommuner, available_sources(Path(out)))
     return run_steps(inp, periode, names, ctx).frames.get(name)

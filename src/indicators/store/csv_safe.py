@@ -11,8 +11,12 @@ left alone, since a spreadsheet reads it as a number, never as a formula.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -56,7 +60,7 @@ def csv_text(df: pd.DataFrame, sep: str = ";") -> str:
     return safe_frame(df).to_csv(sep=sep, index=False)
 
 
-def text_cells_as_text(ws) -> int:
+def text_cells_as_text(ws: Worksheet) -> int:
     """Mark every text cell of an openpyxl worksheet as a string (never a formula). Returns the number of
     cells that would otherwise have been formulas.
     """

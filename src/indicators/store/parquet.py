@@ -23,9 +23,10 @@ import hashlib
 import operator
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -33,8 +34,11 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from indicators.contracts.base import LINE
 from indicators.errors import UserError
-from indicators.ingest.readers import LINE
+
+#: row filters ``[(column, op, value), ...]`` (see :func:`read_dataset`)
+Filters = list[tuple[str, str, Any]]
 
 #: File name of a dataset without a year, and of a yearly unit.
 ALL_FILE = "alle.parquet"
@@ -370,6 +374,8 @@ def write_dataset(
 
     Args:
         df: rows to store; ``kommunenr`` required; ``aar`` taken from ``aar`` or ``periode``.
+        out: the store's folder.
+        name: the dataset, the folder ``<out>/<name>/``.
         unit: ``"periode"`` (one file per period), ``"aar"`` (one file per year) or None
             (one file, ``alle.parquet``).
         covered: the (``kommunenr``, ``periode``/``aar``) units a delivery covers, also those without an
@@ -386,12 +392,12 @@ def write_dataset(
     """
     ensure_current_layout(Path(out))
     data = df.drop(columns=[c for c in (LINE,) if c in df.columns])
-    units: dict[tuple, tuple[pd.DataFrame | None, set[str]]] = {}
+    units: dict[tuple[int | None, str | None], tuple[pd.DataFrame | None, set[str]]] = {}
     for frame, is_data in ((data, True), (covered, False)):
         if frame is None or frame.empty or "kommunenr" not in frame.columns:
             continue
         if unit is None:
-            groups: Iterable = [((None, None), frame)]
+            groups: Iterable[tuple[Any, pd.DataFrame]] = [((None, None), frame)]
         else:
             frame = frame.assign(_aar=_aar_of(frame, unit))
             keys = ["_aar", "periode"] if unit == "periode" else ["_aar"]
@@ -405,9 +411,9 @@ def write_dataset(
             kommuner = kommuner | {kommunenr_text(k) for k in part["kommunenr"].dropna().unique()}
             units[key] = (part.drop(columns=["_aar"], errors="ignore") if is_data else rows, kommuner)
     written: list[Path] = []
-    for (aar, periode), (part, kommuner) in sorted(units.items(), key=lambda kv: str(kv[0])):
+    for (aar, periode), (unit_rows, kommuner) in sorted(units.items(), key=lambda kv: str(kv[0])):
         path = unit_path(out, name, unit, aar, periode)
-        table = to_table(part, name, unit) if part is not None else None
+        table = to_table(unit_rows, name, unit) if unit_rows is not None else None
         merged, removed = _merge_unit(path, table, kommuner)
         if replaced is not None:
             new_counts = (
@@ -418,7 +424,7 @@ def write_dataset(
             enhet = periode or (str(aar) if aar is not None else "alle")
             replaced += [Replaced(name, enhet, k, n, int(new_counts.get(k, 0))) for k, n in sorted(removed.items())]
         if merged is None or merged.num_rows == 0:
-            if part is None:
+            if unit_rows is None:
                 path.unlink(missing_ok=True)
                 continue
         write_atomic(merged, path)
@@ -438,7 +444,10 @@ def _merge_unit(path: Path, new: pa.Table | None, kommuner: set[str]) -> tuple[p
         if "kommunenr" in old.column_names and old.num_rows:
             codes = _cast_column(old["kommunenr"], pa.string(), "kommunenr", path)  # "301" of an older file too
             gone = pc.is_in(codes, value_set=pa.array(sorted(kommuner), pa.string()))
-            removed = pd.Series(codes.filter(gone).to_pylist(), dtype="object").value_counts().to_dict()
+            # municipality number (text) -> rows removed
+            removed = cast(
+                dict[str, int], pd.Series(codes.filter(gone).to_pylist(), dtype="object").value_counts().to_dict()
+            )
             kept = old.filter(pc.invert(gone))
             if new is None:
                 new = kept
@@ -459,6 +468,7 @@ def _merge_unit(path: Path, new: pa.Table | None, kommuner: set[str]) -> tuple[p
 
 
 def dataset_path(out: Path, name: str) -> Path:
+    """The folder of dataset ``name`` in the store ``out``."""
     return Path(out) / name
 
 
@@ -502,7 +512,7 @@ def data_files(out: Path | str, name: str, years: Iterable[int] | None = None) -
     return files
 
 
-def _years_in(filters: list | None) -> set[int] | None:
+def _years_in(filters: Filters | None) -> set[int] | None:
     """The years an ``aar`` filter allows (``=`` or ``in``), for pruning folders; None = all."""
     years = None
     for col, op, val in filters or []:
@@ -591,7 +601,7 @@ def read_schema(name: str, files: list[Path]) -> tuple[pa.Schema, set[Path]]:
 
 
 def read_dataset(
-    out: Path | str, name: str, filters: list | None = None, columns: list[str] | None = None
+    out: Path | str, name: str, filters: Filters | None = None, columns: list[str] | None = None
 ) -> pd.DataFrame | None:
     """Read a stored dataset, or None if absent.
 
@@ -600,6 +610,8 @@ def read_dataset(
     municipality, then in path order (year, period). ``kommunenr`` is text (``"0301"``), ``aar`` int64.
 
     Args:
+        out: the store's folder.
+        name: the dataset, the folder ``<out>/<name>/``.
         filters: ``[(column, op, value), ...]`` with op ``=``/``==``/``<``/``<=``/``>``/``>=``/``in``,
             all of which must hold. A condition on ``aar`` for a dataset without a year is ignored.
         columns: read only these columns (those the dataset has); all when None.
@@ -636,7 +648,7 @@ def read_dataset(
                     ds.dataset([str(f)], schema=schema, format="parquet").to_table(filter=expr, columns=columns)
                 )
         table = pa.concat_tables(tables)
-    df = table.to_pandas()
+    df: pd.DataFrame = table.to_pandas()
     for f in table.schema:  # whole numbers with gaps stay whole numbers (Int64), not floats
         if pa.types.is_integer(f.type) and table.column(f.name).null_count:
             df[f.name] = table.column(f.name).to_pandas(types_mapper={f.type: pd.Int64Dtype()}.get)
@@ -652,7 +664,7 @@ def read_filtered(
     out: Path | str, name: str, kommuner: list[str] | None = None, years: list[int] | None = None
 ) -> pd.DataFrame | None:
     """A stored dataset limited to some municipalities and years (None when absent)."""
-    filters = []
+    filters: Filters = []
     if kommuner:
         filters.append(("kommunenr", "in", list(kommuner)))
     if years:
@@ -666,10 +678,11 @@ def kommunenr_text(value: str | int) -> str:
     return text.zfill(4) if text.isdigit() else text
 
 
-def _to_expression(filters: list | None):
+def _to_expression(filters: Filters | None) -> ds.Expression | None:
+    """The filters as one pyarrow dataset expression (all must hold); None when there are none."""
     if not filters:
         return None
-    ops = {
+    ops: dict[str, Callable[[Any, Any], Any]] = {
         "=": operator.eq,
         "==": operator.eq,
         "<=": operator.le,

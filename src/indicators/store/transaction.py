@@ -35,6 +35,7 @@ import socket
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from indicators.errors import UserError
 
@@ -60,7 +61,7 @@ COMMIT_LAST = ("kjoringer",)
 class StoreBusy(UserError):
     """Another run holds the store's lock."""
 
-    def __init__(self, out: Path, holder: dict) -> None:
+    def __init__(self, out: Path, holder: dict[str, Any]) -> None:
         who = f"kjøring {holder['kjoring_id']}" if holder.get("kjoring_id") else "en annen kjøring"
         when = ""
         if holder.get("startet"):
@@ -76,7 +77,7 @@ class StoreBusy(UserError):
 class StaleLock(UserError):
     """The lock file exists on a filesystem without ``flock`` (exclusive create)."""
 
-    def __init__(self, out: Path, holder: dict) -> None:
+    def __init__(self, out: Path, holder: dict[str, Any]) -> None:
         super().__init__(
             f"Lageret {out} er låst av kjøring {holder.get('kjoring_id', '?')} (prosess {holder.get('pid', '?')} på "
             f"{holder.get('maskin', '?')}). Kjører den ikke lenger, slett filen {Path(out) / LOCK_FILE} og start "
@@ -122,7 +123,7 @@ def _files(root: Path, skip_top: Iterable[str] = ()) -> dict[str, tuple[Path, in
     return found
 
 
-def _write_json_durable(data: dict, path: Path) -> None:
+def _write_json_durable(data: dict[str, Any], path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(data, fh, ensure_ascii=False, indent=1)
@@ -132,7 +133,7 @@ def _write_json_durable(data: dict, path: Path) -> None:
     _fsync(path.parent)
 
 
-def _apply(live: Path, work: Path, journal: dict) -> None:
+def _apply(live: Path, work: Path, journal: dict[str, Any]) -> None:
     """Do the journal's moves and removals; each step may be repeated (roll-forward after a kill)."""
     parents: set[Path] = set()
     for rel in journal["slett"]:
@@ -214,14 +215,14 @@ class StoreTransaction:
 
     # --- lock ---------------------------------------------------------------------------------------------
 
-    def _holder(self, wait: float = 0.0) -> dict:
+    def _holder(self, wait: float = 0.0) -> dict[str, Any]:
         """What the lock file says about the run that holds it. The holder writes it just after taking the
         lock, so a run refused in that instant waits up to ``wait`` seconds to be able to name it.
         """
         deadline = time.monotonic() + wait
         while True:
             try:
-                found = json.loads((self.live / LOCK_FILE).read_text(encoding="utf-8") or "{}")
+                found: dict[str, Any] = json.loads((self.live / LOCK_FILE).read_text(encoding="utf-8") or "{}")
             except (OSError, ValueError):
                 found = {}
             if found.get("kjoring_id") or time.monotonic() >= deadline:
@@ -291,7 +292,7 @@ class StoreTransaction:
                 ino = dst.stat().st_ino
             self._cloned[rel] = ino
 
-    def changes(self) -> dict:
+    def changes(self) -> dict[str, Any]:
         """The journal: files to move into place (new or rewritten) and files the run removed."""
         staged = _files(self.work, {JOURNAL})
         moves = [rel for rel, (p, ino) in staged.items() if not p.name.startswith(".") and self._cloned.get(rel) != ino]
@@ -299,7 +300,7 @@ class StoreTransaction:
         moves.sort(key=lambda rel: (rel.split("/", 1)[0] in COMMIT_LAST, rel))
         return {"kjoring_id": self.kjoring_id, "tilstand": "lagrer", "flytt": moves, "slett": removed}
 
-    def commit(self) -> dict:
+    def commit(self) -> dict[str, Any]:
         """Make the run's changes live (durably), then remove the staging folder. Returns the journal."""
         journal = self.changes()
         for rel in journal["flytt"]:
@@ -314,6 +315,7 @@ class StoreTransaction:
         return journal
 
     def rollback(self) -> None:
+        """Drop the staging folder: nothing of the transaction reaches the live store."""
         shutil.rmtree(self.work, ignore_errors=True)
         with contextlib.suppress(OSError):
             (self.live / STAGING_DIR).rmdir()
@@ -327,6 +329,7 @@ class StoreTransaction:
             return str(p)
 
     def live_paths(self, outputs: dict[str, list[str]]) -> dict[str, list[str]]:
+        """:meth:`live_path` of every path of every output (dataset name -> paths)."""
         return {name: [self.live_path(p) for p in paths] for name, paths in outputs.items()}
 
     # --- context manager ----------------------------------------------------------------------------------
@@ -345,7 +348,7 @@ class StoreTransaction:
             raise
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         try:
             if not self.committed and not self._journaled:
                 self.rollback()

@@ -8,21 +8,22 @@ ind.drill_down(row)            # the ledger lines behind it, with file and line
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from indicators import settings
 from indicators.compute.drilldown import ledger_lines
-from indicators.paths import PROCESSED
 from indicators.store.parquet import kommunenr_text, read_filtered
 
 
 def default_store() -> Path:
-    """``INDICATORS_OUT`` when set, else the project's ``data/processed`` (works from ``notebooks/`` too)."""
-    env = os.environ.get("INDICATORS_OUT")
-    return Path(env) if env else PROCESSED
+    """The store ``load`` and ``drill_down`` read when none is named: the same rule as the ``indicators``
+    command's ``--out`` default (:func:`indicators.settings.default_store`: ``INDICATORS_OUT``, else
+    ``indicators.toml``'s ``out``, else ``data/processed``; from ``notebooks/``, the project's store).
+    """
+    return settings.default_store()
 
 
 def _as_list(value: object) -> list[Any] | None:

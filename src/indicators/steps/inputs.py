@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +47,16 @@ class Inputs:
     """
 
     frames: dict[str, pd.DataFrame | None] = field(default_factory=dict)
+    #: frames computed once from the frames read and shared by the steps of the unit (:meth:`derived`)
+    computed: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def derived(self, key: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """``make()`` the first time a step asks for ``key``, the same frame after (e.g. the ledger summed per
+        cell and month, which the deviation, every forecast vintage and last year's accuracy read).
+        """
+        if key not in self.computed:
+            self.computed[key] = make()
+        return self.computed[key]
 
     def get(self, name: str, years: Iterable[int] | None = None) -> pd.DataFrame | None:
         """The rows of ``name`` for ``years`` (all the unit read when None), index 0 … n−1.

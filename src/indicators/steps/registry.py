@@ -19,7 +19,7 @@ import pandas as pd
 
 from indicators.compute.agreements import samarbeidsavtaler_indikatorer
 from indicators.compute.coverage import coverage, suppress_coverage
-from indicators.compute.deviation import compute_avvik, ledger_behind
+from indicators.compute.deviation import compute_avvik, drift_month_sums, ledger_behind
 from indicators.compute.key_figures import PLAN_YEARS, nokkeltall
 from indicators.compute.kostra import kostra_eget_regnskap, kostra_sammenligning
 from indicators.compute.project import prosjektstatus
@@ -140,24 +140,30 @@ def _avvik_inputs(inp: Inputs, aar: int) -> _AvvikInputs:
     }
 
 
+def _drift(inp: Inputs) -> pd.DataFrame:
+    """The unit's ledger (every year read), drift lines summed per cell and month once for all the deviation's
+    steps (:func:`indicators.compute.deviation.drift_month_sums`: the deviation is the same as from the lines).
+    """
+    return inp.derived("regnskap_drift", lambda: drift_month_sums(inp.need("regnskap")))
+
+
 def deviation(inp: Inputs, periode: Periode, ctx: Context) -> Output:
     """``avvik`` at P from this year's and last year's ledger (docs/indikatorer/avvik.md); the notes say when a
     municipality's ledger stops before P (:func:`indicators.compute.deviation.ledger_behind`).
     """
-    regnskap = inp.need("regnskap", [periode.aar - 1, periode.aar])
     avvik, warnings = compute_avvik(
-        regnskap, inp.get("budsjett", [periode.aar]), periode, **_avvik_inputs(inp, periode.aar), method=ctx.method
+        _drift(inp), inp.get("budsjett", [periode.aar]), periode, **_avvik_inputs(inp, periode.aar), method=ctx.method
     )
     if ctx.kommuner:
         avvik = avvik[avvik["kommunenr"].isin(ctx.kommuner)]
-    this_year = regnskap[regnskap["periode"].astype(str).str.startswith(str(periode.aar))]
+    this_year = inp.need("regnskap", [periode.aar])
     return Output(avvik, warnings, ledger_behind(this_year, periode))
 
 
 def vintage(inp: Inputs, periode: Periode, ctx: Context | None = None) -> pd.DataFrame:
     """This period's forecast vintage by every method (``prognose_historikk``)."""
     return forecast_history(
-        inp.need("regnskap", [periode.aar - 1, periode.aar]),
+        _drift(inp),
         inp.get("budsjett", [periode.aar]),
         periode,
         **_avvik_inputs(inp, periode.aar),
@@ -168,7 +174,7 @@ def year_history(inp: Inputs, aar: int, last_month: int, stored: pd.DataFrame | 
     """Vintages for months 1 … last_month of a year: stored where a run made them, else reconstructed from
     the ledger. ``stored``: the stored vintages to use (default: the unit's ``prognose_historikk`` of ``aar``).
     """
-    regnskap, budsjett = inp.need("regnskap", [aar - 1, aar]), inp.get("budsjett", [aar])
+    regnskap, budsjett = _drift(inp), inp.get("budsjett", [aar])
     extra = _avvik_inputs(inp, aar)
     stored = inp.get("prognose_historikk", [aar]) if stored is None else stored
     return forecast_path(
@@ -205,7 +211,7 @@ def accuracy(inp: Inputs, periode: Periode, ctx: Context | None = None) -> pd.Da
     regnskap = inp.get("regnskap", [last - 1, last])
     if regnskap is None or not regnskap["periode"].eq(f"{last}13").any():
         return None
-    year_end, _ = compute_avvik(regnskap, inp.get("budsjett", [last]), Periode(last, 13), **_avvik_inputs(inp, last))
+    year_end, _ = compute_avvik(_drift(inp), inp.get("budsjett", [last]), Periode(last, 13), **_avvik_inputs(inp, last))
     history = year_history(inp, last, 12)
     return forecast_accuracy(history.drop(columns="kilde"), year_end).assign(
         kilde=lambda d: d.merge(
@@ -295,7 +301,9 @@ def project(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
 
 def kostra_own(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
     """``kostra_eget_regnskap`` at P: netto driftsutgifter per funksjon (kr per inhabitant) from this year's ledger."""
-    return kostra_eget_regnskap(inp.need("regnskap", [periode.aar]), inp.get("befolkning", [periode.aar]), periode)
+    return kostra_eget_regnskap(
+        inp.need("regnskap", [periode.aar]), inp.get("befolkning", [periode.aar, periode.aar + 1]), periode
+    )
 
 
 def kostra_comparison(out: Path, periode: Periode, ctx: Context) -> pd.DataFrame:
@@ -432,7 +440,7 @@ REGISTRY: dict[str, Step] = {
             "kostra_eget_regnskap",
             ("regnskap",),
             ("befolkning",),
-            _years(("regnskap", (0,)), ("befolkning", (0,))),
+            _years(("regnskap", (0,)), ("befolkning", (0, 1))),
             kostra_own,
         ),
         Step(

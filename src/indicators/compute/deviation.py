@@ -62,7 +62,14 @@ AVVIK_COLUMNS = [
 
 
 def ledger_sums(regnskap: pd.DataFrame, aar: int, last_month: int) -> pd.Series:
-    """Σ belop of drift lines (kontoklasse 1) in periods aar01..aar{last_month}, per cell."""
+    """Σ belop of drift lines (kontoklasse 1) in periods aar01..aar{last_month}, per cell.
+
+    On :func:`drift_month_sums` (drift only, the period as a number in ``periode_nr``) a range on that number.
+    """
+    if "periode_nr" in regnskap.columns:
+        nr = regnskap["periode_nr"]
+        mask = nr.ge(aar * 100 + 1) & nr.le(aar * 100 + last_month)
+        return regnskap.loc[mask].groupby(CELL, observed=True)["belop"].sum()
     periode = regnskap["periode"].astype(str)
     year = periode.str.slice(0, 4).astype(int)
     month = periode.str.slice(4, 6).astype(int)
@@ -73,14 +80,16 @@ def ledger_sums(regnskap: pd.DataFrame, aar: int, last_month: int) -> pd.Series:
 def drift_month_sums(regnskap: pd.DataFrame) -> pd.DataFrame:
     """The drift lines (kontoklasse 1) summed per cell (kommunenr, ansvar, funksjon) and period, kr.
 
-    Columns ``kommunenr``, ``ansvar``, ``funksjon``, ``periode``, ``kontoklasse`` (``"1"``) and ``belop``: a
-    ledger :func:`ledger_sums` and :func:`compute_avvik` read as they read the lines (Σ of Σ per cell and
-    period), a hundred times shorter. The run sums a unit's ledger once and computes the deviation, each
-    forecast vintage and last year's accuracy from it.
+    Columns ``kommunenr``, ``ansvar``, ``funksjon``, ``periode``, ``kontoklasse`` (``"1"``), ``belop`` and
+    ``periode_nr`` (the period as the number ÅÅÅÅMM): a ledger :func:`ledger_sums` and :func:`compute_avvik`
+    read as they read the lines (Σ of Σ per cell and period), a hundred times shorter. The run sums a unit's
+    ledger once and computes the deviation, each forecast vintage and last year's accuracy from it. Rows are
+    sorted by cell and period, so the sums (to the last bit) do not depend on which other municipalities or
+    years a unit of the run read (a national run in units gives the figures of a run in one).
     """
     drift = regnskap[regnskap["kontoklasse"].astype(str).eq("1")]
-    out = drift.groupby([*CELL, "periode"], observed=True, sort=False)["belop"].sum().reset_index()
-    return out.assign(kontoklasse="1")
+    out = drift.groupby([*CELL, "periode"], observed=True, sort=True)["belop"].sum().reset_index()
+    return out.assign(kontoklasse="1", periode_nr=pd.to_numeric(out["periode"].astype(str)).astype("int64"))
 
 
 def budget_in_effect(budsjett: pd.DataFrame, periode: Periode) -> pd.DataFrame:

@@ -251,7 +251,7 @@ def comment_tables(rows: pd.DataFrame) -> list[Table]:
             + "."
         )
         t = Table(key, title, part, cols, note=note)
-        t.missing = [i for i, m in enumerate(part["mangler"]) if m]  # type: ignore[attr-defined]
+        t.missing = [i for i, m in enumerate(part["mangler"]) if m]
         out.append(t)
     return out
 

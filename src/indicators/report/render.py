@@ -62,7 +62,7 @@ def resolved_rows(table: Table) -> Iterator[tuple[dict[str, Any], list[tuple[Any
     """Per row: the row's values and its cells as (value, kind), with «mixed» and «by_unit» columns
     resolved to the row's own kind. Shared by the HTML, the XLSX and the Prefect artifacts.
     """
-    row_kinds = getattr(table, "row_kinds", None)
+    row_kinds = table.row_kinds
     for i, row in enumerate(table.frame.itertuples(index=False)):
         values: dict[str, Any] = dict(zip(table.frame.columns, row, strict=True))
         cells: list[tuple[Any, str]] = []
@@ -78,7 +78,7 @@ def resolved_rows(table: Table) -> Iterator[tuple[dict[str, Any], list[tuple[Any
 
 def _shown(table: Table) -> list[bool]:
     """Per column: shown in HTML/PDF (columns in ``html_skip`` are in the XLSX only)."""
-    return [c not in getattr(table, "html_skip", ()) for c, _l, _k in table.columns]
+    return [c not in table.html_skip for c, _l, _k in table.columns]
 
 
 def html_rows(table: Table) -> list[list[dict[str, str]]]:

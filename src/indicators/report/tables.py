@@ -42,6 +42,10 @@ class Table:
     html_skip: tuple[str, ...] = ()  # columns only in the XLSX (their content is in the note in HTML/PDF)
     sheet: str = ""  # the XLSX sheet's name in words (default: report.xlsx_layout.SHEET_NAMES, then the title)
     xlsx_only: bool = False  # a sheet of the XLSX only (the HTML shows it otherwise, e.g. the drill-down)
+    row_kinds: list[str] | None = None  # a kind per row instead of per column (a table of mixed units)
+    missing: list[int] = field(default_factory=list)  # row positions of leaders' comments still missing
+    highlights: list[str] = field(default_factory=list)  # the summary's main points (table «sammendrag»)
+    areas: list[dict[str, Any]] = field(default_factory=list)  # the drill-down per rammeområde (HTML)
 
     def __repr__(self) -> str:
         return f"Table({self.key!r}, rows={len(self.frame)})"
@@ -272,7 +276,7 @@ def coverage_table(dekning: pd.DataFrame, names: dict[str, str], first: str) -> 
         cols,
         note="«:» = prikket (færre enn 5 personer bak tallet), «..» = mangler.",
     )
-    t.row_kinds = kinds  # type: ignore[attr-defined]
+    t.row_kinds = kinds
     return t
 
 
@@ -613,5 +617,5 @@ def kostra_table(cmp: pd.DataFrame, names: dict[str, str]) -> Table:
     if c["syntetisk"].any():
         note += " SYNTETISKE TALL (eksempeldata), ikke fra SSB."
     t = Table("kostra", "KOSTRA-sammenligning", wide.reset_index(drop=True), cols, note=note)
-    t.row_kinds = [KOSTRA_LABELS[i][1] for i in KOSTRA_LABELS if i in set(c["indikator"])]  # type: ignore[attr-defined]
+    t.row_kinds = [KOSTRA_LABELS[i][1] for i in KOSTRA_LABELS if i in set(c["indikator"])]
     return t

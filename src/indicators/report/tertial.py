@@ -228,8 +228,8 @@ def build_tables(
     if drill is not None:
         for t in D.xlsx_tables(drill):
             tables[t.key] = t
-        tables["detaljer_ansvar"].areas = D.html_view(drill)  # type: ignore[attr-defined]
-    tables["sammendrag"].highlights = highlights(  # type: ignore[attr-defined]
+        tables["detaljer_ansvar"].areas = D.html_view(drill)
+    tables["sammendrag"].highlights = highlights(
         inputs["avvik"], rows, inputs["status"], inputs["nokkeltall"], inputs["prosjekt"], p.aar
     )
     missing = rows[rows["mangler"]] if len(rows) else rows
@@ -283,7 +283,7 @@ def render_html(
     for key, t in tables.items():
         if t.xlsx_only:
             continue
-        skip = getattr(t, "html_skip", ())
+        skip = t.html_skip
         kinds = [k for c, _l, k in t.columns if c not in skip]
         num_cols = [k not in ("text", "lys") for k in kinds]
         if t.key == "sammendrag":
@@ -298,7 +298,7 @@ def render_html(
             "num_cols": num_cols,
             "has_kr": "kr" in kinds,
             "wide": t.columns[1][2] == "text" and t.key != "sammendrag",
-            "missing": getattr(t, "missing", []),
+            "missing": t.missing,
         }
     navn = codes.KOMMUNER.get(kommunenr, kommunenr)
     env = Environment(autoescape=select_autoescape(["html", "j2"]))

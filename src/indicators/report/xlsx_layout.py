@@ -48,7 +48,7 @@ def sheet_name(table: Table, taken: set[str] | frozenset[str] = frozenset()) -> 
     most 31 characters, without the characters Excel refuses, and not one of ``taken`` (compared as Excel
     does, ignoring case: a repeat gets « (2)», « (3)», …).
     """
-    name = getattr(table, "sheet", "") or SHEET_NAMES.get(table.key) or table.title
+    name = table.sheet or SHEET_NAMES.get(table.key) or table.title
     name = " ".join(name.translate(_NOT_IN_SHEET_NAME).split()).strip("'")[:31].strip() or "Tabell"
     lower = {t.lower() for t in taken}
     base, n = name, 2

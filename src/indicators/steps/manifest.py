@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -47,8 +47,9 @@ def write_manifest(
 ) -> str:
     """``<out>/kjoringer/<kjoring_id>.json``: inputs with sha256 and counts, outputs, versions.
 
-    ``live_out``: the store the paths shown refer to, when ``out`` is a run's staged copy of it
-    (returns and records the manifest's path in the live store).
+    ``live_out``: the store the paths shown refer to, when ``out`` is a run's staged copy of it. Returns the
+    manifest's path in the live store, for the caller to set on its result (``result`` is not changed: a
+    Prefect task may get a copy of it).
     """
     packages: dict[str, str | None] = {}  # None: not installed
     for pkg in ("kommune-indikatorer", "pandas", "pyarrow", "pandera", "prefect", "matplotlib", "openpyxl"):
@@ -58,7 +59,7 @@ def write_manifest(
             packages[pkg] = None
     path = Path(out) / "kjoringer" / f"{result.kjoring_id}.json"
     shown = Path(live_out) if live_out is not None else Path(out)
-    result.manifest = str(shown / "kjoringer" / f"{result.kjoring_id}.json")
+    result = replace(result, manifest=str(shown / "kjoringer" / f"{result.kjoring_id}.json"))
     manifest: dict[str, Any] = {
         "kjoring_id": result.kjoring_id,
         "tidspunkt": dt.datetime.now().isoformat(timespec="seconds"),

@@ -2,7 +2,7 @@
 Norwegian labels, amounts in 1000 kr with one decimal in Norwegian number format (``1 234,5``, no-break
 space, decimal comma, minus sign −), traffic lights in words.
 
-Pure: frames in, rows (lists of dicts: label → text) out; the thin Prefect calls are in ``pipelines/``.
+Pure: frames in, rows (lists of dicts: label → text) out; the thin Prefect calls are in ``indicators_flows``.
 The quarantine summary counts rows per file and reason and never shows a value from a row (a value can
 be personal data).
 """

@@ -1,7 +1,7 @@
 """The monthly run and the indicator computation as one sequence of steps, independent of the orchestrator.
 
 A *runner* executes one step: ``runner(name, fn, *args)``. :func:`direct` calls the function (tests, the
-library); ``pipelines/`` passes a runner that wraps each step in a Prefect task, so the flows stay thin and
+library); ``indicators_flows`` passes a runner that wraps each step in a Prefect task, so the flows stay thin and
 the same code runs with or without Prefect. A *mapper* runs one step for several units of municipalities,
 ``mapper(name, fn, calls)``: :func:`direct_map` one after the other, ``indicators_flows.monthly`` on a process
 pool or a Dask cluster. Every step goes through :func:`guarded`: an unexpected error

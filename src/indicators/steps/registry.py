@@ -334,8 +334,8 @@ _DEVIATION = (("regnskap", "budsjett"), ("organisasjon", "periodisering", "progn
 
 
 def _years(*entries: tuple[str, Iterable[int] | None]) -> Reads:
-    """``reads`` for a step whose datasets and years depend on P only: ``entries`` as (name, years at P)
-    written with ``{0}`` for P's year, e.g. ``("regnskap", (0, -1))``.
+    """``reads`` for a step whose datasets and years depend on P only: ``entries`` as (dataset, offsets from
+    P's year, or None for every year), e.g. ``("regnskap", (-1, 0))`` for last year and this year.
     """
 
     def reads(periode: Periode, first: Inputs) -> list[tuple[str, Iterable[int] | None]]:

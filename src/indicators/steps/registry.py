@@ -67,7 +67,8 @@ class Step:
         name: the output dataset (``contracts/outputs.py``), or, when not ``stored``, the frame's name for the
             charts.
         requires: stored datasets that must hold data, else the step is skipped with the reason.
-        optional: stored datasets used when there (documentation and the skip check only).
+        optional: stored datasets used when there; with ``requires``, the datasets whose municipalities a run
+            over several units splits into batches (``steps.pipeline.compute_indicators``).
         reads: the datasets and years read at P; it may look at ``first`` (the datasets of :attr:`first`, read
             before the rest, whose content decides the years).
         compute: the function on the unit's frames (``scope="unit"``), or on the store (``scope="panel"``:

@@ -29,7 +29,8 @@ run: $(STAMP)
 test: $(STAMP)
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q --random-order-bucket=module
 
-# ruff's rules, ruff's format, and mypy --strict on src/ against a baseline that may only shrink
+# ruff's rules, ruff's format, and mypy --strict on the library and the flows (src/indicators,
+# pipelines/indicators_flows) against a baseline that may only shrink
 # (tools/mypy_baseline.py says what grew; `python tools/mypy_baseline.py --update` when it shrank).
 lint: $(STAMP)
 	$(BIN)/ruff check src pipelines tests tools benchmarks

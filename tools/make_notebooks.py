@@ -1,7 +1,9 @@
-"""Write the analyst notebooks in notebooks/ from the cells below (run: python tools/make_notebooks.py).
+"""Write the analyst notebooks in notebooks/ from the cells below (run: .venv/bin/python tools/make_notebooks.py).
 
-Kept as code so the notebooks stay small, reviewable and free of outputs in git. The notebooks use only the
-documented API (docs/api.md): tests/pipelines/test_notebooks.py checks that and runs them on the sample store.
+Kept as code so the notebooks stay small, reviewable and free of outputs in git. Cell ids are derived from the
+notebook's name and the cell's place, so writing the notebooks again changes only the cells that changed. The
+notebooks use only the documented API (docs/api.md): tests/pipelines/test_notebooks.py checks that and runs them on
+the sample store.
 """
 
 from pathlib import Path
@@ -31,6 +33,8 @@ print("Leser fra lageret", ind.default_store())"""
 
 def write(name: str, cells: list) -> None:
     kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for i, cell in enumerate(cells):
+        cell["id"] = f"{name.split('_')[0]}-{i:02d}"  # stable ids (nbformat draws random ones)
     nb = new_notebook(cells=cells, metadata={"kernelspec": kernel, "language_info": {"name": "python"}})
     nbf.write(nb, ROOT / name)
 

@@ -2,10 +2,11 @@
 
     import indicators as ind
     ind.load("avvik", kommune="1874")                     # read the store
-    ind.compute_avvik(regnskap, budsjett, ind.Periode(2026, 10), organisasjon=org)
+    avvik, warnings = ind.compute_avvik(regnskap, budsjett, ind.Periode(2026, 10), organisasjon=org)
     ind.drill_down(row)                                   # ledger lines behind an avvik row
 
-Every indicator function takes frames and returns a frame; none does I/O.
+Every indicator function takes frames and returns a frame (``compute_avvik``: the frame and its warnings); none
+does I/O.
 """
 
 from indicators.api import default_store, drill_down, load

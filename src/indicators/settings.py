@@ -93,8 +93,8 @@ def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None
 def default_store(cwd: Path | None = None, environ: dict[str, str] | None = None) -> Path:
     """The store read when none is named (``ind.load``, ``ind.drill_down``, the notebooks): the setting ``out``.
 
-    One rule for the command and the library: ``INDICATORS_OUT`` < ``indicators.toml``'s ``out`` < the default
-    ``data/processed`` (:func:`load_settings`). A relative ``out`` is taken from the working directory when
+    One rule for the command and the library: ``INDICATORS_OUT``, else ``indicators.toml``'s ``out``, else the
+    default ``data/processed`` (:func:`load_settings`). A relative ``out`` is taken from the working directory when
     the store or ``indicators.toml`` is there; else from the project folder of a checkout (so a notebook in
     ``notebooks/`` reads the project's ``data/processed``, as ``indicators run`` from the project folder wrote
     it), or, for an installed package, the working directory the package was imported from.

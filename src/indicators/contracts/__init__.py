@@ -1,4 +1,4 @@
-"""Data contracts: one pandera schema module per raw source (and, later, per output dataset).
+"""Data contracts: one pandera schema module per raw source; the output datasets' schemas are in ``outputs``.
 
 ``SOURCES`` lists the raw sources in the order a run reads them (``tiltak`` before
 ``tiltak_oppfolging``, which refers to it).

@@ -234,5 +234,5 @@ def write_record(
     q[SHA_COLUMN] = q["fil"].map(delivered).fillna("")
     parquet, csv_path = folder / f"{kjoring_id}.parquet", csv_folder / f"{kjoring_id}.csv"
     write_atomic(to_table(q, "karantene"), parquet)
-    write_text_atomic(csv_text(q), csv_path, encoding="utf-8-sig")  # no formula for Excel: io/csv_safe.py
+    write_text_atomic(csv_text(q), csv_path, encoding="utf-8-sig")  # no formula for Excel: store/csv_safe.py
     return [*written, str(parquet), str(csv_path)]

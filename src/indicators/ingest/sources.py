@@ -292,7 +292,7 @@ def scan_raw(raw_dir: Path) -> tuple[dict[str, list[Path]], list[UnreadFile], li
                     continue
                 for p in children:
                     if _is_query_record(p) or _is_record_file(p, name, real_root):
-                        continue  # a saved SSB query; a KOSTRA record file (read by io/kostra_records.py)
+                        continue  # a saved SSB query; a KOSTRA record file (read by ingest/kostra_records.py)
                     why = _unread_in_source(p, name, real_root)
                     if why:
                         unread.append(why)
@@ -549,7 +549,7 @@ def _read_file(path: Path, source: str, kjoring_id: str) -> tuple[list[Validated
 
 
 def _masked_path(path: Path) -> Path:
-    """``path`` with every national id in its file or folder names replaced by :data:`privacy.MASK`."""
+    """``path`` with every national id in its file or folder names replaced by :data:`indicators.national_ids.MASK`."""
     return Path(*privacy.mask_ids(pd.Series(path.parts, dtype=object)).tolist())
 
 
@@ -635,7 +635,7 @@ def read_sources(
                 raise StepFailed.from_exception("les-og-valider", exc, path) from exc
             ingest.files.extend(read)
             ingest.unread_files.extend(unread)
-    # KOSTRA record files (SSB's fixed-width format) in regnskap/ and balanse/: io/kostra_records.py.
+    # KOSTRA record files (SSB's fixed-width format) in regnskap/ and balanse/: ingest/kostra_records.py.
     # The scan above left them out of the ordinary files; what it did not read (a link out of the raw
     # folder, …) is not taken from the record reader either.
     records = kostra_records.read_record_files(

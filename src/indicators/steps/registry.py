@@ -3,9 +3,11 @@
 A :class:`Step` names its output dataset, the stored datasets it needs (without its ``requires`` it is skipped,
 with the reason), what it reads (:attr:`Step.reads`: datasets and years at period P), the function computing it
 and how its output is stored. The functions here only pick frames from the unit's :class:`Inputs` and hand them
-to the pure functions of :mod:`indicators.compute`; they never read the store.
+to the pure functions of :mod:`indicators.compute`; they never read the store (the one ``panel`` step,
+``kostra_sammenligning``, reads SSB's stored tables itself).
 
-Adding an indicator is one pure function in ``compute/`` and one entry in :data:`REGISTRY`.
+Adding an indicator is one pure function in ``compute/``, its schema in ``contracts/outputs.py``
+(``SCHEMAS``) and one entry in :data:`REGISTRY` (docs/architecture.md, «The registry of steps»).
 """
 
 from __future__ import annotations
@@ -65,7 +67,8 @@ class Step:
         name: the output dataset (``contracts/outputs.py``), or, when not ``stored``, the frame's name for the
             charts.
         requires: stored datasets that must hold data, else the step is skipped with the reason.
-        optional: stored datasets used when there (documentation and the skip check only).
+        optional: stored datasets used when there; with ``requires``, the datasets whose municipalities a run
+            over several units splits into batches (``steps.pipeline.compute_indicators``).
         reads: the datasets and years read at P; it may look at ``first`` (the datasets of :attr:`first`, read
             before the rest, whose content decides the years).
         compute: the function on the unit's frames (``scope="unit"``), or on the store (``scope="panel"``:

@@ -430,7 +430,7 @@ def render(res: dict) -> str:  # noqa: PLR0915 - one table
             inner = med(p, "inner_s") / med(d, "inner_s")
             work_mb = med(p, "peak_mb") - med(p, "rss_import_mb")
             lines.append(
-                f"| deviation from the store (`compute_deviation`, budget method) | {lab}, Arrow "
+                f"| deviation from the store (`from_store('avvik')`, budget method) | {lab}, Arrow "
                 f"{fmt_mb(r['arrow_mb'])} | {fmt_s(med(p))} (work {fmt_s(med(p, 'inner_s'))}), "
                 f"peak {fmt_mb(med(p, 'peak_mb'))} "
                 f"(+{fmt_mb(work_mb)} over imports = {fmt_x(work_mb / r['arrow_mb'])} Arrow) | DuckDB SQL: "

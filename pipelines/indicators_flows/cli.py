@@ -28,6 +28,10 @@ def _prefect_defaults(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
 
 
+#: Prefect's logging setting (an override of its logging.yml) for the console handler's level
+CHILD_CONSOLE_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
+
+
 @contextmanager
 def _prefect_console(verbose: bool) -> Iterator[None]:
     """Without --verbose, Prefect's console output is silenced for the command (also when Prefect's logging
@@ -52,11 +56,19 @@ def _prefect_console(verbose: bool) -> Iterator[None]:
             if isinstance(h, logging.StreamHandler) and not isinstance(h, APILogHandler):
                 saved.append((h, h.level))
                 h.setLevel(logging.CRITICAL + 1)
+    # processes the command starts (the units' pool) set up Prefect's logging themselves: their console
+    # handler gets the same silence through Prefect's logging settings in their environment
+    env_key, env_before = CHILD_CONSOLE_LEVEL, os.environ.get(CHILD_CONSOLE_LEVEL)
+    os.environ[env_key] = "CRITICAL"
     try:
         yield
     finally:
         for h, level in saved:
             h.setLevel(level)
+        if env_before is None:
+            os.environ.pop(env_key, None)
+        else:
+            os.environ[env_key] = env_before
 
 
 def _reporter() -> Reporter:

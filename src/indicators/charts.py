@@ -52,7 +52,7 @@ def _fit_width(fig: Figure, wrap_titles: bool = True) -> None:
     previous = None
     title_locs: tuple[Literal["left", "center"], ...] = ("left", "center")
     for _ in range(6):
-        fig.canvas.draw()
+        fig.draw_without_rendering()  # the layout of a draw (ticks, text extents), without rasterizing
         tight = fig.get_tightbbox().width  # with the canvas's own renderer (Agg: fig.canvas.get_renderer())
         excess = tight + 0.2 - PRINT_WIDTH_IN  # savefig pads the tight box by 0.1 in a side
         if previous is not None and excess > 0 and previous[1] - tight < 0.5 * (previous[0] - fig.get_figwidth()):

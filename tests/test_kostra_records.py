@@ -172,6 +172,22 @@ def test_a_quarter_after_a_stored_quarter_holds_only_its_change(tmp_path: Path):
     }
 
 
+def test_a_quarter_delivered_again_after_a_later_stored_one_is_named(tmp_path: Path):
+    """Run 1 stores Q1 and Q2; run 2 delivers Q1 alone (corrected): June was stored as the change against the
+    old Q1, so the run says to deliver Q2 again."""
+    from indicators.periods import Periode
+    from indicators.steps.pipeline import execute_run
+
+    out = tmp_path / "out"
+    execute_run(raw_with(tmp_path / "r1", "0AK1_2024_1874.dat", "0AK2_2024_1874.dat"), out, Periode(2024, 6))
+    result = execute_run(raw_with(tmp_path / "r2", "0AK1_2024_1874.dat"), out, Periode(2024, 3))
+    stale = [n for n in result.notes if "senere perioder" in n]
+    assert len(stale) == 1
+    assert "1874 2024" in stale[0] and "(202406)" in stale[0] and "(202403)" in stale[0]
+    again = execute_run(raw_with(tmp_path / "r3", "0AK1_2024_1874.dat", "0AK2_2024_1874.dat"), out, Periode(2024, 6))
+    assert not [n for n in again.notes if "senere perioder" in n]
+
+
 def test_the_annual_file_after_a_stored_monthly_ledger_holds_the_closing_entries(tmp_path: Path):
     """The monthly export stored 12 months (120/010: 4 000 000,40 kr in all); the annual KOSTRA file says
     4 600 000: period 13 holds the 599 999,60 kr of closing entries, not the year a second time."""

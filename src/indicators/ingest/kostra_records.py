@@ -418,6 +418,40 @@ def _stored_before(earlier: pd.DataFrame | None, periods: pd.DataFrame) -> pd.Da
     return sums.assign(maned=_STORED, belop_1000=sums["belop"].astype(float) / 1000)[[*_KEY, "maned", "belop_1000"]]
 
 
+def stale_later_periods(lines: pd.DataFrame, earlier: pd.DataFrame | None) -> list[str]:
+    """A sentence per (kommunenr, aar) whose store holds later periods from KOSTRA files than the folder's
+    last period: they were stored as changes against the earlier version of that period, so their «hittil»
+    no longer agrees with SSB's cumulative files until they are delivered again.
+
+    ``lines``: the folder's ledger lines (kommunenr, aar, maned); ``earlier``: the stored ledger (kommunenr,
+    periode, ansvar), whose rows from KOSTRA files have the ansvar :data:`ANSVAR`.
+    """
+    if earlier is None or earlier.empty or lines.empty or "ansvar" not in earlier.columns:
+        return []
+    last = lines.assign(kommunenr=lines["kommunenr"].astype(str), aar=lines["aar"].astype(int))
+    last = last.groupby(["kommunenr", "aar"], as_index=False)["maned"].max()
+    stored = earlier[earlier["ansvar"].astype(str).eq(ANSVAR)]
+    stored = pd.DataFrame(
+        {
+            "kommunenr": stored["kommunenr"].astype(str),
+            "aar": stored["periode"].astype(str).str.slice(0, 4).astype(int),
+            "periode": stored["periode"].astype(str),
+            "stored_maned": stored["periode"].astype(str).str.slice(4, 6).astype(int),
+        }
+    ).merge(last, on=["kommunenr", "aar"])
+    later = stored[stored["stored_maned"] > stored["maned"]]
+    notes = []
+    for (kn, aar, maned), rows in later.groupby(["kommunenr", "aar", "maned"], sort=True):
+        periods = ", ".join(sorted(set(rows["periode"])))
+        notes.append(
+            f"KOSTRA-regnskapet for {kn} {aar}: lageret har senere perioder ({periods}) enn den siste i denne "
+            f"leveransen ({aar}{int(maned):02d}). De ble lagret som endring mot den forrige versjonen av "
+            "kvartalene før dem, så «hittil» for dem stemmer ikke lenger med SSBs kvartalsfiler. Lever de "
+            "senere kvartalsfilene på nytt sammen med denne."
+        )
+    return notes
+
+
 def _kroner_text(thousands: pd.Series) -> pd.Series:
     """Thousand kroner as the text of whole kroner (``"1000000"``), or with øre and a decimal comma when the
     amount is not whole (a change against a stored ledger in kroner).
@@ -618,6 +652,7 @@ def read_record_files(
         if stored_ledger is not None and lines:
             d = pd.concat(lines, ignore_index=True)
             earlier = stored_ledger(sorted(set(d["kommunenr"].astype(str))), sorted({int(a) for a in d["aar"]}))
+            result.notes += stale_later_periods(d, earlier)
         ledger = ledger_rows(parsed, earlier)
     except Exception as exc:  # noqa: BLE001 - as above; the quarterly sums span the files
         raise StepFailed.from_exception("les-og-valider", exc, ", ".join(str(p.path) for p in parsed)) from exc

@@ -590,7 +590,7 @@ def _stored_ledger(store: Path) -> Callable[[list[str], list[int]], pd.DataFrame
             store,
             "regnskap",
             [("kommunenr", "in", kommuner), ("aar", "in", years)],
-            columns=["kommunenr", "periode", "kontoklasse", "funksjon", "art", "belop"],
+            columns=["kommunenr", "periode", "ansvar", "kontoklasse", "funksjon", "art", "belop"],
         )
 
     return read

@@ -402,7 +402,7 @@ def _stored_before(earlier: pd.DataFrame | None, periods: pd.DataFrame) -> pd.Da
     empty = pd.DataFrame(columns=[*_KEY, "maned", "belop_1000"])
     if earlier is None or earlier.empty:
         return empty
-    first = periods.groupby(["kommunenr", "aar"], as_index=False)["maned"].min().rename(columns={"maned": "forst"})
+    first = periods.groupby(["kommunenr", "aar"], as_index=False).agg(forst=("maned", "min"))
     e = earlier.assign(
         kommunenr=earlier["kommunenr"].astype(str),
         aar=earlier["periode"].astype(str).str.slice(0, 4).astype(int),
@@ -428,8 +428,11 @@ def stale_later_periods(lines: pd.DataFrame, earlier: pd.DataFrame | None) -> li
     """
     if earlier is None or earlier.empty or lines.empty or "ansvar" not in earlier.columns:
         return []
-    last = lines.assign(kommunenr=lines["kommunenr"].astype(str), aar=lines["aar"].astype(int))
-    last = last.groupby(["kommunenr", "aar"], as_index=False)["maned"].max()
+    last = (
+        lines.assign(kommunenr=lines["kommunenr"].astype(str), aar=lines["aar"].astype(int))
+        .groupby(["kommunenr", "aar"], as_index=False)
+        .agg(maned=("maned", "max"))
+    )
     stored = earlier[earlier["ansvar"].astype(str).eq(ANSVAR)]
     stored = pd.DataFrame(
         {
@@ -445,7 +448,7 @@ def stale_later_periods(lines: pd.DataFrame, earlier: pd.DataFrame | None) -> li
         periods = ", ".join(sorted(set(rows["periode"])))
         notes.append(
             f"KOSTRA-regnskapet for {kn} {aar}: lageret har senere perioder ({periods}) enn den siste i denne "
-            f"leveransen ({aar}{int(maned):02d}). De ble lagret som endring mot den forrige versjonen av "
+            f"leveransen ({aar}{str(maned).zfill(2)}). De ble lagret som endring mot den forrige versjonen av "
             "kvartalene før dem, så «hittil» for dem stemmer ikke lenger med SSBs kvartalsfiler. Lever de "
             "senere kvartalsfilene på nytt sammen med denne."
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +125,9 @@ class FanOut:
         if len(calls) == 1:
             return [unit.with_options(task_run_name=_unit_name(name, calls[0]))(name, fn, *calls[0])]
         runner = self._enter()
-        with _same_api_for_workers():
+        # the local pool's processes report to this flow's server; Dask workers, possibly on other machines,
+        # to the PREFECT_API_URL they were given (README, «Kjøre på en Dask-klynge»)
+        with _same_api_for_workers() if not self.dask else nullcontext():
             futures = [
                 runner.submit(
                     unit.with_options(task_run_name=_unit_name(name, args)), {"name": name, "fn": fn, "args": args}

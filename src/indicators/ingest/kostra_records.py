@@ -393,24 +393,36 @@ _KEY = ["kommunenr", "aar", "kontoklasse", "funksjon", "art"]
 _STORED = 0
 
 
+def stored_by_month(earlier: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The stored ledger keyed as the records are: ``kommunenr``, ``kontoklasse``, ``funksjon``, ``art`` as text,
+    ``aar`` and ``maned`` as numbers from ``periode`` (read once for :func:`ledger_rows` and
+    :func:`stale_later_periods`).
+    """
+    if earlier is None or earlier.empty:
+        return None
+    periode = earlier["periode"].astype(str)
+    return earlier.assign(
+        kommunenr=earlier["kommunenr"].astype(str),
+        periode=periode,
+        aar=periode.str.slice(0, 4).astype(int),
+        maned=periode.str.slice(4, 6).astype(int),
+        kontoklasse=earlier["kontoklasse"].astype(str),
+        funksjon=earlier["funksjon"].astype(str),
+        art=earlier["art"].astype(str),
+    )
+
+
 def _stored_before(earlier: pd.DataFrame | None, periods: pd.DataFrame) -> pd.DataFrame:
     """Per (kommunenr, aar) whose first period in the folder has stored months before it: the stored
     year-to-date per key (thousand kroner, float) as a period of month :data:`_STORED`.
 
-    ``earlier``: stored ``regnskap`` rows (kommunenr, periode, kontoklasse, funksjon, art, belop in kr).
+    ``earlier``: the stored ledger as :func:`stored_by_month` gives it (belop in kr).
     """
     empty = pd.DataFrame(columns=[*_KEY, "maned", "belop_1000"])
     if earlier is None or earlier.empty:
         return empty
     first = periods.groupby(["kommunenr", "aar"], as_index=False).agg(forst=("maned", "min"))
-    e = earlier.assign(
-        kommunenr=earlier["kommunenr"].astype(str),
-        aar=earlier["periode"].astype(str).str.slice(0, 4).astype(int),
-        maned=earlier["periode"].astype(str).str.slice(4, 6).astype(int),
-        kontoklasse=earlier["kontoklasse"].astype(str),
-        funksjon=earlier["funksjon"].astype(str),
-        art=earlier["art"].astype(str),
-    ).merge(first, on=["kommunenr", "aar"], how="inner")
+    e = earlier.merge(first, on=["kommunenr", "aar"], how="inner")
     e = e[e["maned"] < e["forst"]]
     if e.empty:
         return empty
@@ -423,8 +435,8 @@ def stale_later_periods(lines: pd.DataFrame, earlier: pd.DataFrame | None) -> li
     last period: they were stored as changes against the earlier version of that period, so their «hittil»
     no longer agrees with SSB's cumulative files until they are delivered again.
 
-    ``lines``: the folder's ledger lines (kommunenr, aar, maned); ``earlier``: the stored ledger (kommunenr,
-    periode, ansvar), whose rows from KOSTRA files have the ansvar :data:`ANSVAR`.
+    ``lines``: the folder's ledger lines (kommunenr, aar, maned); ``earlier``: the stored ledger as
+    :func:`stored_by_month` gives it, whose rows from KOSTRA files have the ansvar :data:`ANSVAR`.
     """
     if earlier is None or earlier.empty or lines.empty or "ansvar" not in earlier.columns:
         return []
@@ -433,15 +445,8 @@ def stale_later_periods(lines: pd.DataFrame, earlier: pd.DataFrame | None) -> li
         .groupby(["kommunenr", "aar"], as_index=False)
         .agg(maned=("maned", "max"))
     )
-    stored = earlier[earlier["ansvar"].astype(str).eq(ANSVAR)]
-    stored = pd.DataFrame(
-        {
-            "kommunenr": stored["kommunenr"].astype(str),
-            "aar": stored["periode"].astype(str).str.slice(0, 4).astype(int),
-            "periode": stored["periode"].astype(str),
-            "stored_maned": stored["periode"].astype(str).str.slice(4, 6).astype(int),
-        }
-    ).merge(last, on=["kommunenr", "aar"])
+    stored = earlier.loc[earlier["ansvar"].astype(str).eq(ANSVAR), ["kommunenr", "aar", "periode", "maned"]]
+    stored = stored.rename(columns={"maned": "stored_maned"}).merge(last, on=["kommunenr", "aar"])
     later = stored[stored["stored_maned"] > stored["maned"]]
     notes = []
     for (kn, aar, maned), rows in later.groupby(["kommunenr", "aar", "maned"], sort=True):
@@ -472,10 +477,11 @@ def ledger_rows(parsed: list[ParsedRecords], earlier: pd.DataFrame | None = None
     cumulative key sums minus the previous present period's become that period's amounts. A key that was
     in the previous period but not in this one gets a row reversing it (line 0: it has no line here).
 
-    ``earlier``: the stored ledger of those municipalities and years. When the folder's first period of a
-    year has stored months before it (an earlier run stored Q1, this folder has only Q2; or the monthly
-    export's January–December, and this folder has the annual file), their sum per key is the previous
-    period: "hittil" at the quarter then equals SSB's cumulative file, and nothing is counted twice.
+    ``earlier``: the stored ledger of those municipalities and years (:func:`stored_by_month`). When the
+    folder's first period of a year has stored months before it (an earlier run stored Q1, this folder has
+    only Q2; or the monthly export's January–December, and this folder has the annual file), their sum per
+    key is the previous period: "hittil" at the quarter then equals SSB's cumulative file, and nothing is
+    counted twice.
     """
     frames = []
     for i, p in enumerate(parsed):
@@ -654,7 +660,9 @@ def read_record_files(
         lines = [d for d in lines if len(d)]
         if stored_ledger is not None and lines:
             d = pd.concat(lines, ignore_index=True)
-            earlier = stored_ledger(sorted(set(d["kommunenr"].astype(str))), sorted({int(a) for a in d["aar"]}))
+            earlier = stored_by_month(
+                stored_ledger(sorted(set(d["kommunenr"].astype(str))), sorted({int(a) for a in d["aar"]}))
+            )
             result.notes += stale_later_periods(d, earlier)
         ledger = ledger_rows(parsed, earlier)
     except Exception as exc:  # noqa: BLE001 - as above; the quarterly sums span the files

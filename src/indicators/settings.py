@@ -100,10 +100,12 @@ def default_store(cwd: Path | None = None, environ: dict[str, str] | None = None
     it), or, for an installed package, the working directory the package was imported from.
     """
     here = Path(cwd or Path.cwd())
+    first: Path | None = None  # the working directory's setting, for the fallback
     for base in dict.fromkeys([here, PROJECT_ROOT]):
         out = load_settings(base, environ).out
+        first = first or out
         store = out if out.is_absolute() else base / out
         if store.exists() or (base / SETTINGS_FILE).is_file():
             return store
-    out = load_settings(here, environ).out
-    return out if out.is_absolute() else PROJECT_ROOT / out
+    assert first is not None
+    return first if first.is_absolute() else PROJECT_ROOT / first

@@ -346,7 +346,7 @@ def raw_files(raw_dir: Path) -> dict[str, list[Path]]:
 _ONE_FILE_WORDS = {"periode": "perioden", "aar": "året", "versjon": "versjonen"}
 
 
-def _one_file_per_period(files: list[ValidatedFile]) -> list[FileRefused]:
+def _one_file_per_unit(files: list[ValidatedFile]) -> list[FileRefused]:
     """Each combination of a source's :attr:`~indicators.contracts.base.SourceSpec.one_file_columns`
     (by default a municipality's period; for ``budsjett`` a municipality's version of a year's budget) must
     come from one file or sheet; otherwise refuse the later file, naming both.
@@ -645,7 +645,7 @@ def read_sources(
     ingest.files += [f for f in records.files if f.path not in unread_paths]
     ingest.refusals += [r for r in records.refusals if r.path not in unread_paths]
     ingest.notes += records.notes
-    ingest.refusals.extend(_one_file_per_period(ingest.files))
+    ingest.refusals.extend(_one_file_per_unit(ingest.files))
     ingest.refusals.extend(population_overlaps(ingest.files))  # e.g. a StatBank file next to the own export
     _keys_across_files(ingest.files, kjoring_id)
     ids: set[tuple[str, str]] = set()

@@ -5,22 +5,21 @@ the quarantine record, and the indicator outputs (validated against their schema
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from indicators.compute.coverage import care_counts, suppress_counts
 from indicators.contracts import SOURCES
+from indicators.contracts.base import LINE
 from indicators.contracts.outputs import SCHEMAS
 from indicators.ingest.quarantine import file_identity, mask_national_ids, write_record
+from indicators.ingest.readers import read_tables
 from indicators.ingest.sources import Ingest
+from indicators.ingest.validation import ValidatedFile, map_columns
 from indicators.periods import Periode
 from indicators.steps.registry import REGISTRY
 from indicators.store.kostra import store_recorded
 from indicators.store.parquet import Replaced, kommunenr_text, sha256, write_dataset
-
-if TYPE_CHECKING:
-    from indicators.ingest.validation import ValidatedFile
 
 
 def delivered_units(ingest: Ingest, source: str) -> pd.DataFrame:
@@ -56,10 +55,6 @@ def delivered_units(ingest: Ingest, source: str) -> pd.DataFrame:
 
 def _rejected_units(f: ValidatedFile) -> pd.DataFrame:
     """Municipality, period and year of a file's quarantined rows, as text (empty when not readable)."""
-    from indicators.contracts.base import LINE
-    from indicators.ingest.readers import read_tables
-    from indicators.ingest.validation import map_columns
-
     try:
         tables = read_tables(Path(f.path), f.source)
         table = next((t for t in tables if t.sheet == getattr(f, "sheet", None)), tables[0])
@@ -121,10 +116,6 @@ def write_quarantine(ingest: Ingest, out: Path, kjoring_id: str) -> list[str]:
     q = mask_national_ids(ingest.quarantine)
     delivered = {file_identity(f.path): sha256(f.path) for f in getattr(ingest, "files", []) if Path(f.path).is_file()}
     return write_record(q, delivered, Path(out), kjoring_id)
-
-
-#: stored datasets a user does not deliver by that name: the raw source (folder) they come from
-DELIVERED_AS = {"tjenestemottakere": "vedtak", "kostra": "kostra (lagrede SSB-svar, «indicators kostra»)"}
 
 
 def available_sources(out: Path) -> set[str]:

@@ -21,6 +21,7 @@ import pandas as pd
 from indicators.periods import Periode
 from indicators.steps.inputs import Inputs, Years, read_inputs
 from indicators.steps.registry import REGISTRY, Compute, Context, PanelCompute, as_output, plan
+from indicators.steps.storing import available_sources
 
 
 @dataclass
@@ -97,8 +98,6 @@ def from_store(
     """One step's frame from the store, reading only what it (and the steps it needs) reads: for the report,
     the CLI, the benchmarks and analysts. ``avvik`` without its sentences (see :func:`compute_unit`).
     """
-    from indicators.steps.storing import available_sources
-
     step = REGISTRY[name]
     ctx = Context(method=method, kommuner=kommuner)
     if step.scope == "panel":

@@ -245,17 +245,28 @@ def test_bad_lines_are_quarantined_with_their_line_numbers(tmp_path: Path):
         6: "kostra_region_fylke",
         7: "kostra_region_bydel",
         8: "kostra_kontoklasse",
-        10: "gyldig_funksjon",  # 254 was replaced by 257/258 in 2024: the contract's own check
-        11: "kostra_funksjon_format",
+        # lines 10 (funksjon 254, replaced by 257/258 in 2024) and 11 (funksjon 12A) are counted and
+        # flagged, not quarantined: their money is real (issue 18)
     }
     assert set(q["kilde"]) == {"regnskap"} and q["fil"].str.endswith("0A_2024_1874_feil.dat").all()
     msg = q.set_index("linje")["melding"]
     assert msg[2].startswith("Linjen har 47 tegn, men en linje i en KOSTRA-fil skal ha nøyaktig 48 tegn")
     assert "«12x456»" in msg[5] and "helseforetak" in msg[3] and "fylkeskommune" in msg[6]
     f = ing.files[0]
-    # 11 lines, line 9 blank (not a row): 1 accepted + 9 quarantined
-    assert (f.rows_read, len(f.accepted), f.quarantined_rows) == (10, 1, 9)
-    assert f.accepted["_linje"].tolist() == [1] and f.accepted["belop"].tolist() == [100_000.0]
+    # 11 lines, line 9 blank (not a row): 3 accepted (2 of them flagged) + 7 quarantined
+    assert (f.rows_read, len(f.accepted), f.quarantined_rows) == (10, 3, 7)
+    acc = f.accepted.set_index("_linje")
+    assert acc["belop"].to_dict() == {1: 100_000.0, 10: 100_000.0, 11: 100_000.0}
+    assert acc["funksjon"].to_dict() == {1: "120", 10: "254", 11: "12A"}
+    assert acc.loc[1, "kodemerknad"] == ""
+    assert acc.loc[10, "kodemerknad"] == "Funksjon 254 er ikke gyldig for kommuner i 2024 (gyldig til og med 2023)."
+    assert acc.loc[11, "kodemerknad"] == "Funksjon «12A» er ikke en tresifret KOSTRA-kode."
+    # the kroner (øre): 3 accepted lines of 100 000 kr; 5 quarantined lines of 100 000 kr (3, 4, 6, 7, 8);
+    # lines 2 (47 characters: no field can be trusted) and 5 (12x456) have no amount to count
+    m = f.money
+    assert m is not None and m.balanced
+    assert (m.lest, m.godtatt, m.karantene, m.uleselige) == (800_000_00, 300_000_00, 500_000_00, 2)
+    assert m.per_regel["kostra_region_fylke"] == 100_000_00
 
 
 def test_other_files_in_the_folders_are_left_to_the_csv_reader_or_named(tmp_path: Path):

@@ -45,11 +45,11 @@ def test_every_source_is_there_and_only_the_planted_faults_are_rejected(moskenes
     assert not ingest.refusals
     assert set(ingest.sources) == set(SOURCES)
     q = ingest.quarantine
-    assert sorted(zip(q["kilde"], q["regel"], strict=True)) == [
-        ("bemanning", "duplikat"),
-        ("regnskap", "gyldig_funksjon"),
-        ("regnskap", "tall"),
-    ]
+    assert sorted(zip(q["kilde"], q["regel"], strict=True)) == [("bemanning", "duplikat"), ("regnskap", "tall")]
+    # the planted line on funksjon 254 (valid to 2023) is kept and flagged (issue 18): its money is counted
+    led = ingest.data("regnskap")
+    flagged = led[led["kodemerknad"].ne("")]
+    assert flagged[["periode", "funksjon"]].values.tolist() == [["202610", "254"]]
     assert set(Path(f).name for f in q["fil"]) == {"regnskap_1874_2026-10.csv", "bemanning_1874_2026.csv"}
 
 
@@ -89,4 +89,6 @@ def test_codes_follow_each_years_list(moskenes: Path):
     led = ingest.data("regnskap")
     assert not led["art"].eq("270").any() or led.loc[led["art"].eq("270"), "periode"].max() < "202601"
     assert led.loc[led["periode"].str.startswith("2026"), "art"].isin(["271"]).any()
-    assert not led["funksjon"].eq("254").any()
+    # the one line on 254 is the planted fault (flagged, kept); every other line follows its year's list
+    assert led.loc[led["funksjon"].eq("254"), "kodemerknad"].ne("").all()
+    assert led["kodemerknad"].ne("").sum() == 1

@@ -44,24 +44,33 @@ def test_ledger_rules(tmp_path: Path):
         )
         + "\n",
     )
+    # a code SSB would not accept flags the line (kodemerknad); only what cannot be counted is quarantined
     assert _faults(vf) == [
-        (3, "funksjon", "gyldig_funksjon"),
         (5, "periode", "periode_format"),
         (6, "kommunenr", "kommunenr_gyldig"),
         (7, "ansvar", "not_nullable"),
         (7, "belop", "tall"),
-        (8, "funksjon", "gyldig_funksjon"),
         (9, "kontoklasse", "kontoklasse_gyldig"),
-        (10, "art", "gyldig_art"),
     ]
     assert vf.rows_read == 10 == len(vf.accepted) + vf.quarantined_rows
-    row = vf.quarantine.iloc[4]
+    row = vf.quarantine.iloc[3]
     assert row["verdi"] == "abc" and row["melding"] == "Verdien «abc» i «belop» er ikke et tall."
-    assert vf.quarantine.iloc[2]["melding"] == (
+    assert vf.quarantine.iloc[1]["melding"] == (
         "Kommunenummeret «0187» er ikke en kommune i 2025 (SSBs kommuneliste, KLASS 131)."
     )
     assert set(vf.quarantine["kilde"]) == {"regnskap"} and set(vf.quarantine["kjoring_id"]) == {"k1"}
-    assert vf.accepted["kontoklasse"].tolist() == ["1"] * 3  # default filled in
+    assert vf.accepted["kontoklasse"].tolist() == ["1"] * 6  # default filled in
+    assert vf.accepted.set_index("_linje")["kodemerknad"].to_dict() == {
+        2: "",
+        3: "Funksjon 254 er ikke gyldig for kommuner i 2025 (gyldig til og med 2023).",
+        4: "",
+        8: "Funksjon 841 er ikke tillatt i driftsregnskapet i 2025.",
+        10: "Art 270 er ikke gyldig for kommuner i 2026 (gyldig til og med 2025).",
+        11: "",
+    }
+    # the kroner: 6 accepted lines of 100 kr, lines 5, 6 and 9 (300 kr) in quarantine, line 7 unreadable
+    assert vf.money is not None
+    assert (vf.money.lest, vf.money.godtatt, vf.money.karantene, vf.money.uleselige) == (90000, 60000, 30000, 1)
 
 
 def test_budget_rules_and_default_gjelder_fra(tmp_path: Path):
@@ -81,10 +90,13 @@ def test_budget_rules_and_default_gjelder_fra(tmp_path: Path):
     )
     assert _faults(vf) == [
         (3, "gjelder_fra", "gjelder_fra_aar"),
-        (4, "funksjon", "gyldig_funksjon"),
         (5, "aar", "heltall"),
     ]
-    assert vf.accepted["gjelder_fra"].tolist() == ["202501"]
+    assert vf.accepted["gjelder_fra"].tolist() == ["202501", "202505"]
+    assert vf.accepted["kodemerknad"].tolist() == [
+        "",
+        "Funksjon 254 er ikke gyldig for kommuner i 2025 (gyldig til og med 2023).",
+    ]
 
 
 def test_periodisation_key_must_sum_to_one(tmp_path: Path):

@@ -9,7 +9,11 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pandas as pd
 import pandera.pandas as pa
+
+FLAG_COLUMN = "kodemerknad"
+"""Stored column of a flagged source: why a code of the row is not accepted (``""``: nothing to remark)."""
 
 LINE = "_linje"
 """Column holding the 1-based line in the file (header = line 1; for XLSX the sheet row)."""
@@ -65,6 +69,11 @@ class SourceSpec:
         one_file: columns whose every combination must come from one file of the source: the same
             combination in two files (or sheets) would be counted twice, so both are refused. Default: the
             municipality and the period for sources stored by period.
+        flag_columns: code columns whose fault **flags** a row instead of quarantining it (issue 18: a
+            ledger line with a funksjon or art SSB would not accept is still money): a cell that is no
+            code keeps its text, an empty cell is ``""``, and the schema does not check them.
+        flagger: builds the row's ``kodemerknad`` (``""`` = nothing to remark) from the accepted, typed
+            rows; the column is stored with the source when set.
     """
 
     name: str
@@ -83,6 +92,8 @@ class SourceSpec:
     key: tuple[str, ...] = ()
     year_column: str | None = None
     one_file: tuple[str, ...] = ()
+    flag_columns: tuple[str, ...] = ()
+    flagger: Callable[[pd.DataFrame], pd.Series] | None = None
 
     @property
     def one_file_columns(self) -> tuple[str, ...]:
@@ -93,6 +104,11 @@ class SourceSpec:
     def columns(self) -> tuple[str, ...]:
         """Every column the contract knows: the required ones, then the optional ones."""
         return self.required + self.optional
+
+    @property
+    def stored_extra(self) -> tuple[str, ...]:
+        """Columns the product adds to the stored rows beyond the contract's: ``kodemerknad`` when flagged."""
+        return (FLAG_COLUMN,) if self.flagger is not None else ()
 
     def __repr__(self) -> str:
         return f"SourceSpec(name={self.name!r}, required={list(self.required)!r})"

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from indicators import codes
 from indicators.contracts.base import (
     COMMON_ALIASES,
     PERIODE_12_RE,
@@ -17,6 +16,7 @@ from indicators.contracts.base import (
     matches,
     text_col,
 )
+from indicators.contracts.code_remarks import code_remarks
 from indicators.contracts.regnskap import ALIASES as LEDGER_ALIASES
 
 ALIASES = (
@@ -33,10 +33,6 @@ ALIASES = (
 )
 
 RULES = {
-    "gyldig_funksjon": Rule(
-        "funksjon", "Funksjon «{verdi}» er ikke en gyldig KOSTRA-funksjon i drift for budsjettåret."
-    ),
-    "gyldig_art": Rule("art", "Art «{verdi}» er ikke en gyldig KOSTRA-art i drift for budsjettåret."),
     "endelig_belop": Rule("belop", "Beløpet «{verdi}» er ikke et endelig tall."),
     "gjelder_fra_format": Rule("gjelder_fra", "«gjelder_fra» = «{verdi}» er ikke en periode ÅÅÅÅMM med måned 01–12."),
     "gjelder_fra_aar": Rule("gjelder_fra", "«gjelder_fra» = «{verdi}» ligger ikke i budsjettåret."),
@@ -48,6 +44,11 @@ def _drift(df: pd.DataFrame) -> pd.Series:
     return pd.Series("1", index=df.index)
 
 
+def code_flags(df: pd.DataFrame) -> pd.Series:
+    """``kodemerknad`` of each budget line: its funksjon and art against SSB's drift list of the budget year."""
+    return code_remarks(df["funksjon"], df["art"], df["aar"], _drift(df))
+
+
 def schema() -> pa.DataFrameSchema:
     """The pandera schema of ``budsjett``; its check names key the messages in the rules."""
     return pa.DataFrameSchema(
@@ -56,21 +57,14 @@ def schema() -> pa.DataFrameSchema:
             "aar": aar_col(),
             "versjon": text_col(),
             "ansvar": text_col(),
-            "funksjon": text_col(),
-            "art": text_col(),
+            # funksjon and art are flagged, not checked (code_flags): the line is money all the same
+            "funksjon": text_col(nullable=True),
+            "art": text_col(nullable=True),
             "belop": pa.Column("float64", pa.Check(lambda s: np.isfinite(s), name="endelig_belop")),
             "gjelder_fra": pa.Column(str, matches(PERIODE_12_RE, name="gjelder_fra_format")),
             "periodiseringsnokkel": text_col(nullable=True),
         },
         checks=[
-            pa.Check(
-                lambda df: codes.valid_code_mask(df["funksjon"], df["aar"], _drift(df), codes.kostra_funksjon()),
-                name="gyldig_funksjon",
-            ),
-            pa.Check(
-                lambda df: codes.valid_code_mask(df["art"], df["aar"], _drift(df), codes.kostra_art()),
-                name="gyldig_art",
-            ),
             pa.Check(lambda df: df["gjelder_fra"].str.slice(0, 4).eq(df["aar"].astype(str)), name="gjelder_fra_aar"),
         ],
         strict="filter",
@@ -92,4 +86,6 @@ SPEC = SourceSpec(
     # a version of a year's budget is one delivery: the same version in two files would be summed twice
     # (budget lines may repeat a cell within a file, so no row key can catch it)
     one_file=("kommunenr", "aar", "versjon"),
+    flag_columns=("funksjon", "art"),
+    flagger=code_flags,
 )

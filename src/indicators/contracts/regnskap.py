@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from indicators import codes
 from indicators.contracts.base import (
     COMMON_ALIASES,
     Rule,
@@ -16,6 +15,7 @@ from indicators.contracts.base import (
     periode_col,
     text_col,
 )
+from indicators.contracts.code_remarks import code_remarks
 
 ALIASES = COMMON_ALIASES | {
     "tjeneste": "funksjon",
@@ -31,15 +31,6 @@ ALIASES = COMMON_ALIASES | {
 }
 
 RULES = {
-    "gyldig_funksjon": Rule(
-        "funksjon",
-        "Funksjon «{verdi}» er ikke en gyldig KOSTRA-funksjon for kommuner dette året og denne "
-        "kontoklassen (f.eks. er 254 erstattet av 257/258 fra 2024).",
-    ),
-    "gyldig_art": Rule(
-        "art",
-        "Art «{verdi}» er ikke en gyldig KOSTRA-art for kommuner dette året og denne kontoklassen.",
-    ),
     "kontoklasse_gyldig": Rule("kontoklasse", "Kontoklasse «{verdi}» må være 1 (drift) eller 0 (investering)."),
     "endelig_belop": Rule("belop", "Beløpet «{verdi}» er ikke et endelig tall."),
 }
@@ -50,6 +41,11 @@ def _year(df: pd.DataFrame) -> pd.Series:
     return df["periode"].str.slice(0, 4)
 
 
+def code_flags(df: pd.DataFrame) -> pd.Series:
+    """``kodemerknad`` of each ledger line: its funksjon and art against SSB's list of its year and class."""
+    return code_remarks(df["funksjon"], df["art"], _year(df), df["kontoklasse"])
+
+
 def schema() -> pa.DataFrameSchema:
     """The pandera schema of ``regnskap``; its check names key the messages in the rules."""
     return pa.DataFrameSchema(
@@ -57,23 +53,14 @@ def schema() -> pa.DataFrameSchema:
             "kommunenr": kommunenr_col(),
             "periode": periode_col(),
             "ansvar": text_col(),
-            "funksjon": text_col(),
-            "art": text_col(),
+            # funksjon and art are flagged, not checked (code_remarks): the line is money all the same
+            "funksjon": text_col(nullable=True),
+            "art": text_col(nullable=True),
             "belop": pa.Column("float64", pa.Check(lambda s: np.isfinite(s), name="endelig_belop")),
             "kontoklasse": pa.Column(str, isin(["0", "1"], name="kontoklasse_gyldig")),
             "prosjekt": text_col(nullable=True),
             "bilagsnr": text_col(nullable=True),
         },
-        checks=[
-            pa.Check(
-                lambda df: codes.valid_code_mask(df["funksjon"], _year(df), df["kontoklasse"], codes.kostra_funksjon()),
-                name="gyldig_funksjon",
-            ),
-            pa.Check(
-                lambda df: codes.valid_code_mask(df["art"], _year(df), df["kontoklasse"], codes.kostra_art()),
-                name="gyldig_art",
-            ),
-        ],
         strict="filter",
     )
 
@@ -89,4 +76,6 @@ SPEC = SourceSpec(
     schema=schema,
     rules=RULES,
     partition="periode",
+    flag_columns=("funksjon", "art"),
+    flagger=code_flags,
 )

@@ -57,6 +57,7 @@ import pandas as pd
 from indicators.contracts import SOURCES
 from indicators.contracts.base import LINE
 from indicators.errors import FileRefused, StepFailed
+from indicators.ingest.money import quarantined_money
 from indicators.ingest.quarantine import QUARANTINE_COLUMNS
 from indicators.ingest.readers import RawTable, decode
 from indicators.ingest.validation import ValidatedFile, validate_table
@@ -187,6 +188,10 @@ class ParsedRecords:
     lines: pd.DataFrame  # fields as text + LINE + source, kommunenr, aar, maned, belop_1000
     quarantine: pd.DataFrame  # (linje, kolonne, verdi, regel, melding, kilde)
     encoding: str = ""
+    #: one row per quarantined line: linje, kilde, belop (kr; NaN where the amount cannot be read)
+    quarantined_amounts: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({"linje": [], "kilde": [], "belop": []})
+    )
 
 
 def slice_fields(lines: pd.Series) -> pd.DataFrame:
@@ -279,20 +284,8 @@ def _faults(f: pd.DataFrame, length: pd.Series) -> list[tuple[pd.Series, str, pd
             "kostra_kontoklasse",
             "Kontoklasse «{v}» hører ikke til skjema {s} (0A/0C: 1 drift eller 0 investering; 0B/0D: 2 balanse).",
         ),
-        (
-            rest & is_reg & ~fk.str.fullmatch(r"\d{3} ?").fillna(False),
-            "funksjon",
-            fk,
-            "kostra_funksjon_format",
-            "Funksjonen «{v}» i posisjon 33–36 er ikke en tresifret kode.",
-        ),
-        (
-            rest & is_reg & ~art.str.fullmatch(r"\d{3}").fillna(False),
-            "art",
-            art,
-            "kostra_art_format",
-            "Arten «{v}» i posisjon 37–39 er ikke en tresifret kode.",
-        ),
+        # A regnskap line's funksjon and art are not checked here: a code that is not a three-digit code is
+        # flagged by the contract (kodemerknad), and the line is counted (issue 18).
         (
             rest & is_bal & ~fk.str.fullmatch(r"\d{2,4} *").fillna(False),
             "kapittel",
@@ -359,6 +352,17 @@ def parse_record_text(text: str, path: Path, encoding: str = "") -> ParsedRecord
         bad_any |= bad
     cols = ["linje", "kolonne", "verdi", "regel", "melding", "kilde"]
     quarantine = pd.concat(faults, ignore_index=True) if faults else pd.DataFrame(columns=cols)
+    bad_lines = f[bad_any]
+    readable = bad_lines["belop"].str.match(_BELOP.pattern).fillna(False).astype(bool) & length[bad_any].eq(
+        RECORD_LENGTH
+    )
+    amounts = pd.DataFrame(
+        {
+            "linje": numbers[bad_any].to_numpy(),
+            "kilde": source[bad_any].fillna(majority).to_numpy(),
+            "belop": pd.to_numeric(bad_lines["belop"].where(readable), errors="coerce").to_numpy() * 1000,
+        }
+    )
     good = f[~bad_any].copy()
     good[LINE] = numbers[~bad_any].to_numpy()
     good["source"] = source[~bad_any]
@@ -373,6 +377,7 @@ def parse_record_text(text: str, path: Path, encoding: str = "") -> ParsedRecord
         good.reset_index(drop=True),
         quarantine.sort_values(["linje", "kolonne"], kind="stable").reset_index(drop=True),
         encoding,
+        amounts,
     )
 
 
@@ -584,11 +589,19 @@ def _validated(rows: pd.DataFrame, p: ParsedRecords, source: str, kjoring_id: st
     rq = _record_quarantine(p, source, kjoring_id)
     if rows.empty and rq.empty:
         return None
+    amounts = p.quarantined_amounts[p.quarantined_amounts["kilde"].eq(source)]
+    first_rule = rq.drop_duplicates("linje").set_index("linje")["regel"]
+    q_money = quarantined_money(
+        amounts["belop"].reset_index(drop=True),
+        first_rule.reindex(amounts["linje"].to_numpy()).reset_index(drop=True),
+    )
     if rows.empty:
         spec = SOURCES[source]
-        cols = {c: pd.Series(dtype="str") for c in spec.columns}
+        cols = {c: pd.Series(dtype="str") for c in (*spec.columns, *spec.stored_extra)}
         accepted = pd.DataFrame(cols).assign(**{LINE: pd.Series(dtype="int64")})
-        return ValidatedFile(source, p.path, accepted, rq, rows_read=int(rq["linje"].nunique()), encoding=p.encoding)
+        return ValidatedFile(
+            source, p.path, accepted, rq, rows_read=int(rq["linje"].nunique()), money=q_money, encoding=p.encoding
+        )
     vf = validate_table(RawTable(p.path, rows.reset_index(drop=True), p.encoding, None), SOURCES[source], kjoring_id)
     vf.quarantine = (
         pd.concat([rq, vf.quarantine], ignore_index=True)
@@ -596,6 +609,7 @@ def _validated(rows: pd.DataFrame, p: ParsedRecords, source: str, kjoring_id: st
         .reset_index(drop=True)
     )
     vf.rows_read = len(rows) + int(rq["linje"].nunique())
+    vf.money = q_money + vf.money if vf.money is not None else q_money
     return vf
 
 

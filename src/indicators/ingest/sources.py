@@ -15,10 +15,11 @@ import pandas as pd
 
 from indicators import national_ids as privacy
 from indicators.contracts import SOURCES
-from indicators.contracts.base import LINE, normalise_header
+from indicators.contracts.base import FLAG_COLUMN, LINE, normalise_header
 from indicators.errors import FileRefused, StepFailed
 from indicators.external.kostra_answers import check_recorded
 from indicators.ingest import kostra_records
+from indicators.ingest.money import kroner, ore
 from indicators.ingest.quarantine import empty_quarantine, extra_quarantine, mask_national_ids
 from indicators.ingest.readers import DEFAULT_ADVICE, UNREAD_ADVICE, read_tables, reader_for
 from indicators.ingest.statbank_files import (
@@ -121,20 +122,65 @@ class Ingest:
         return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
 
     def reconciliation(self) -> pd.DataFrame:
-        """Per file: rows read = accepted + quarantined."""
+        """Per file: rows read = accepted + quarantined, and for a source with amounts the kroner:
+        ``belop_lest`` = ``belop_godtatt`` + ``belop_karantene`` (kr, exact to the øre), the lines in
+        quarantine whose amount could not be read (``uleste_belop``), the share of the file's money
+        (Σ |beløp|) in quarantine (``andel_karantene``), the accepted lines with a code remark
+        (``merket``, ``belop_merket``) and the quarantined kroner per rule (``karantene_per_regel``, øre).
+        Sources without amounts have empty money columns.
+        """
         return pd.DataFrame(
-            [
-                {
-                    "kilde": f.source,
-                    "fil": str(f.path) + (f" [ark {f.sheet}]" if f.sheet else ""),
-                    "lest": f.rows_read,
-                    "godtatt": len(f.accepted),
-                    "karantene": f.quarantined_rows,
-                }
-                for f in self.files
+            [_reconciled(f) for f in self.files],
+            columns=[
+                "kilde",
+                "fil",
+                "lest",
+                "godtatt",
+                "karantene",
+                *MONEY_COLUMNS,
             ],
-            columns=["kilde", "fil", "lest", "godtatt", "karantene"],
         )
+
+
+MONEY_COLUMNS = [
+    "belop_lest",
+    "belop_godtatt",
+    "belop_karantene",
+    "uleste_belop",
+    "andel_karantene",
+    "merket",
+    "belop_merket",
+    "karantene_per_regel",
+]
+
+
+def _reconciled(f: ValidatedFile) -> dict[str, object]:
+    row: dict[str, object] = {
+        "kilde": f.source,
+        "fil": str(f.path) + (f" [ark {f.sheet}]" if f.sheet else ""),
+        "lest": f.rows_read,
+        "godtatt": len(f.accepted),
+        "karantene": f.quarantined_rows,
+    }
+    m = f.money
+    if m is None:
+        return row | dict.fromkeys(MONEY_COLUMNS)
+    flagged = (
+        f.accepted[FLAG_COLUMN].fillna("").astype("str").ne("")
+        if FLAG_COLUMN in f.accepted
+        else pd.Series(False, index=f.accepted.index)
+    )
+    stored = ore(f.accepted["belop"])  # the accepted rows' own sum, not the difference of two others
+    return row | {
+        "belop_lest": kroner(m.lest),
+        "belop_godtatt": kroner(int(stored.sum())),
+        "belop_karantene": kroner(m.karantene),
+        "uleste_belop": m.uleselige,
+        "andel_karantene": m.quarantine_share,
+        "merket": int(flagged.sum()),
+        "belop_merket": kroner(int(stored[flagged.to_numpy()].sum())),
+        "karantene_per_regel": dict(m.per_regel),
+    }
 
 
 def _inside(path: Path, root: Path) -> bool:

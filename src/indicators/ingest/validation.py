@@ -13,9 +13,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from indicators.codes.kommuner import explain_invalid, valid_kommunenr_mask
-from indicators.contracts.base import COMMON_RULES, KOMMUNENR_RE, LINE, SourceSpec, normalise_header
+from indicators.contracts.base import COMMON_RULES, FLAG_COLUMN, KOMMUNENR_RE, LINE, SourceSpec, normalise_header
 from indicators.errors import FileRefused
 from indicators.frames import per_distinct_values, repeated_rows
+from indicators.ingest.money import Money, file_money
 from indicators.ingest.parsing import (
     normalise_periode,
     pad_codes,
@@ -32,7 +33,8 @@ from indicators.national_ids import NATIONAL_ID_RULE, find_ids, id_cells, mask_i
 class ValidatedFile:
     """One raw file (or one sheet of a workbook) after validation.
 
-    ``rows_read = len(accepted) + quarantined_rows``.
+    ``rows_read = len(accepted) + quarantined_rows``, and for a source with amounts (``belop``) the
+    kroner too: ``money.lest = Σ accepted belop + money.karantene`` (:mod:`indicators.ingest.money`).
 
     Attributes:
         sheet: the workbook sheet, when the workbook has more than one sheet with data.
@@ -46,6 +48,7 @@ class ValidatedFile:
     accepted: pd.DataFrame
     quarantine: pd.DataFrame
     rows_read: int
+    money: Money | None = None
     ignored_columns: list[str] = field(default_factory=list)
     encoding: str = ""
     sheet: str | None = None
@@ -175,6 +178,35 @@ def _parse(text: pd.DataFrame, spec: SourceSpec) -> tuple[pd.DataFrame, list[tup
             out = out.where(out.ne("")).astype("str")
         typed[col] = out
     return typed, errors
+
+
+def _first_rule(failures: pd.DataFrame) -> pd.Series:
+    """The first rule each failing row broke, indexed by the row."""
+    if failures.empty:
+        return pd.Series([], index=pd.Index([], dtype="int64"), dtype="str")
+    first = failures.drop_duplicates("index", keep="first")
+    return pd.Series(first["regel"].astype("str").to_numpy(), index=pd.Index(first["index"].astype("int64")))
+
+
+def _keep_flag_columns(
+    typed: pd.DataFrame, errors: list[tuple[pd.Series, str, str]], text: pd.DataFrame, spec: SourceSpec
+) -> tuple[pd.DataFrame, list[tuple[pd.Series, str, str]]]:
+    """Code columns that flag instead of quarantine (``spec.flag_columns``): a cell that is no code keeps
+    its text, an empty cell becomes ``""`` (never missing: the line must stay in every sum by code), and
+    their parse errors are dropped (the flagger names them).
+    """
+    if not spec.flag_columns:
+        return typed, errors
+    kept = []
+    for bad, col, rule in errors:
+        if col in spec.flag_columns:
+            if bad.any():
+                typed.loc[bad, col] = text.loc[bad, col].astype("str").str.strip()
+        else:
+            kept.append((bad, col, rule))
+    for col in spec.flag_columns:
+        typed[col] = typed[col].fillna("").astype("str")
+    return typed, kept
 
 
 def _schema_failures(typed: pd.DataFrame, spec: SourceSpec) -> pd.DataFrame:
@@ -357,6 +389,7 @@ def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> Validate
     text = text.reset_index(drop=True)
     ids = national_id_failures(text, spec) if not spec.person_level else None
     typed, parse_errors = _parse(text, spec)
+    typed, parse_errors = _keep_flag_columns(typed, parse_errors, text, spec)
     rows = [
         pd.DataFrame({"index": bad[bad].index, "kolonne": col, "regel": rule})
         for bad, col, rule in parse_errors
@@ -384,6 +417,8 @@ def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> Validate
         quarantine = quarantine.sort_values(["linje", "kolonne"], kind="stable").reset_index(drop=True)
     bad_index = pd.Index(failures["index"].unique() if len(failures) else [])
     accepted = typed.drop(index=bad_index)
+    if spec.flagger is not None:
+        accepted[FLAG_COLUMN] = spec.flagger(accepted)
     accepted[LINE] = text.loc[accepted.index, LINE].astype("int64")
     dups = exact_duplicates(raw)
     dups = dups[dups["linje"].isin(accepted[LINE])].reset_index(drop=True)
@@ -393,6 +428,7 @@ def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> Validate
         accepted=accepted.reset_index(drop=True),
         quarantine=quarantine,
         rows_read=len(text) + len(raw.bad_lines),
+        money=file_money(typed, _first_rule(failures), len(raw.bad_lines)) if "belop" in spec.numbers else None,
         ignored_columns=ignored,
         encoding=raw.encoding,
         sheet=raw.sheet,

@@ -13,7 +13,9 @@ from typing import Any
 import pandas as pd
 
 from indicators.contracts import SOURCES
+from indicators.ingest.money import DEFAULT_THRESHOLD
 from indicators.ingest.sources import Ingest
+from indicators.numbers import fmt_number
 from indicators.store.parquet import Replaced, sha256, write_text_atomic
 
 
@@ -40,6 +42,8 @@ class RunResult:
     replaced: list[Replaced] = field(default_factory=list)
     #: this run's ``avvik`` (for the charts), not part of the manifest
     avvik: pd.DataFrame | None = None
+    #: share of a file's money (Σ |beløp|) in quarantine above which the summary warns first
+    karantenegrense: float = DEFAULT_THRESHOLD
 
 
 def write_manifest(
@@ -74,11 +78,13 @@ def write_manifest(
                 "lest": f.rows_read,
                 "godtatt": len(f.accepted),
                 "karantene": f.quarantined_rows,
+                **({"kroner": _money_record(rec)} if pd.notna(rec["belop_lest"]) else {}),
                 "ignorerte_kolonner": f.ignored_columns,
                 "ark": f.sheet,
             }
-            for f in ingest.files
+            for f, rec in zip(ingest.files, ingest.reconciliation().to_dict(orient="records"), strict=True)
         ],
+        "kroner": _money_totals(result.reconciliation),
         # Files and sheets not read, with what to do; lines repeating an earlier line (kept, named).
         "ikke_lest": [u.as_dict() for u in ingest.unread_files],
         "like_linjer": ingest.duplicates.to_dict(orient="records"),
@@ -98,6 +104,58 @@ def write_manifest(
     return result.manifest
 
 
+def _money_record(rec: dict[str, Any]) -> dict[str, Any]:
+    """A file's kroner for the manifest: read = stored + quarantined (kr), per rule, flagged lines."""
+    return {
+        "lest": rec["belop_lest"],
+        "lagret": rec["belop_godtatt"],
+        "karantene": rec["belop_karantene"],
+        "stemmer": _balanced(rec),
+        "uleste_belop": rec["uleste_belop"],
+        "andel_karantene": rec["andel_karantene"],
+        "karantene_per_regel": {k: v / 100 for k, v in (rec["karantene_per_regel"] or {}).items()},
+        "merket_linjer": rec["merket"],
+        "merket_belop": rec["belop_merket"],
+    }
+
+
+def _balanced(rec: dict[str, Any]) -> bool:
+    return round(rec["belop_lest"] * 100) == round(rec["belop_godtatt"] * 100) + round(rec["belop_karantene"] * 100)
+
+
+def _money_rows(rec: pd.DataFrame) -> pd.DataFrame:
+    """The reconciliation's files with amounts (ledger, budget, balance, …)."""
+    if "belop_lest" not in rec or rec.empty:
+        return rec.iloc[0:0]
+    return rec[rec["belop_lest"].notna()]
+
+
+def _money_totals(rec: pd.DataFrame) -> dict[str, Any]:
+    """The run's kroner over every file with amounts, per source: read = stored + quarantined."""
+    money = _money_rows(rec)
+    out: dict[str, Any] = {}
+    for kilde, part in money.groupby("kilde", sort=True):
+        rules: dict[str, float] = {}
+        for per in part["karantene_per_regel"]:
+            for k, v in (per or {}).items():
+                rules[k] = rules.get(k, 0) + v / 100
+        out[str(kilde)] = {
+            "lest": _sum_kr(part["belop_lest"]),
+            "lagret": _sum_kr(part["belop_godtatt"]),
+            "karantene": _sum_kr(part["belop_karantene"]),
+            "uleste_belop": int(part["uleste_belop"].sum()),
+            "karantene_per_regel": rules,
+            "merket_linjer": int(part["merket"].sum()),
+            "merket_belop": _sum_kr(part["belop_merket"]),
+        }
+    return out
+
+
+def _sum_kr(values: pd.Series) -> float:
+    """Σ of amounts in kr, summed in whole øre (exact)."""
+    return int(values.astype("float64").mul(100).round().sum()) / 100
+
+
 def format_reconciliation(rec: pd.DataFrame) -> list[str]:
     """Per file: rows read = accepted + quarantined (flagged if it ever does not add up), and the sum."""
     lines = ["Avstemming per fil (lest = godtatt + karantene):"]
@@ -113,6 +171,17 @@ def format_reconciliation(rec: pd.DataFrame) -> list[str]:
             f"  {'SUM':<18} {'':<32} lest {rec['lest'].sum():>6}  godtatt {rec['godtatt'].sum():>6}"
             f"  karantene {rec['karantene'].sum():>4}"
         )
+    money = _money_rows(rec)
+    if len(money):
+        lines += ["", "Kroner per fil (lest = lagret + karantene; merket = lagret med kodemerknad):"]
+        for row in money.to_dict(orient="records"):
+            flag = "" if _balanced(row) else "  <-- STEMMER IKKE"
+            unread = f"  ({_lines_word(int(row['uleste_belop']))} uten lesbart beløp)" if row["uleste_belop"] else ""
+            lines.append(
+                f"  {row['kilde']:<18} {Path(str(row['fil'])).name:<32} lest {kr(row['belop_lest'])}"
+                f" = lagret {kr(row['belop_godtatt'])} + karantene {kr(row['belop_karantene'])}"
+                f"  merket {kr(row['belop_merket'])}{unread}{flag}"
+            )
     return lines
 
 
@@ -129,12 +198,14 @@ def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
         if n not in ("karantene", "figurer") and n not in SOURCES and n not in ("tjenestemottakere", "kostra")
     ]
     rows = [
+        *_threshold_rows(rec, result.karantenegrense),
         ("Filer lest", f"{len(rec)}"),
         (
             "Rader",
             f"{read} lest = {accepted} godtatt + {quarantined} i karantene"
             + ("" if balanced else "  (STEMMER IKKE: se kjøringsloggen)"),
         ),
+        *_kroner_rows(rec),
         ("Indikatorer beregnet", ", ".join(computed) if computed else "ingen"),
     ]
     rows += [(f"Hoppet over: {name}", why) for name, why in result.skipped.items()]
@@ -159,6 +230,106 @@ def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
             )
         )
     return rows
+
+
+#: The quarantine rules in words, for the one line on kroner outside the figures.
+RULE_WORDS = {
+    "kommunenr_gyldig": "kommunenummer som ikke er en kommune det året",
+    "kommunenr_format": "kommunenummer som ikke kan leses",
+    "periode_format": "periode som ikke kan leses",
+    "periode_12_format": "periode som ikke kan leses",
+    "antall_felt": "ødelagte linjer",
+    "duplikat": "dubletter",
+    "not_nullable": "tomme felt",
+    "kontoklasse_gyldig": "ukjent kontoklasse",
+    "kostra_region": "region som ikke kan leses",
+    "kostra_region_fylke": "fylkeskommunens linjer",
+    "kostra_region_bydel": "bydelslinjer",
+    "kostra_kontoklasse": "ukjent kontoklasse",
+    "kostra_skjema_stottes_ikke": "skjema som ikke leses",
+    "kostra_skjema_ukjent": "ukjent skjema",
+    "kostra_aargang": "årgang som ikke kan leses",
+    "kostra_kvartal": "kvartal som ikke kan leses",
+    "aar_gyldig": "år som ikke kan leses",
+    "gjelder_fra_format": "«gjelder_fra» som ikke kan leses",
+    "gjelder_fra_aar": "«gjelder_fra» utenfor budsjettåret",
+}
+
+
+def kr(value: float) -> str:
+    """``1 234 567,50 kr`` (Norwegian format, øre shown)."""
+    return f"{fmt_number(value, 2)} kr"
+
+
+def _lines_word(n: int) -> str:
+    return f"{n} linje" if n == 1 else f"{n} linjer"
+
+
+def _kroner_rows(rec: pd.DataFrame) -> list[tuple[str, str]]:
+    """The money in the summary: per source with amounts, read = stored + quarantined; then one line
+    on the kroner outside the figures and why, and one on the lines kept with a code remark.
+    """
+    money = _money_rows(rec)
+    if money.empty:
+        return []
+    rows = []
+    for kilde, part in money.groupby("kilde", sort=True):
+        read, stored, quarantined = (_sum_kr(part[c]) for c in ("belop_lest", "belop_godtatt", "belop_karantene"))
+        balanced = round(read * 100) == round(stored * 100) + round(quarantined * 100)
+        rows.append(
+            (
+                f"Kroner, {kilde}",
+                f"{kr(read)} lest = {kr(stored)} lagret + {kr(quarantined)} i karantene"
+                + ("" if balanced else "  (STEMMER IKKE: se kjøringsloggen)"),
+            )
+        )
+    rules: dict[str, int] = {}
+    for per in money["karantene_per_regel"]:
+        for k, v in (per or {}).items():
+            rules[k] = rules.get(k, 0) + v
+    unread = int(money["uleste_belop"].sum())
+    outside = sum(abs(v) for v in rules.values())
+    why = [f"{kr(v / 100)} {RULE_WORDS.get(k, k or 'andre feil')}" for k, v in sorted(rules.items()) if v]
+    if unread:
+        why.append(f"{_lines_word(unread)} med beløp som ikke kan leses")
+    rows.append(
+        (
+            "Utenfor tallene",
+            ("; ".join(why) + " (i karantene)")
+            if why
+            else "ingen kroner: alt som ble lest, er med i tallene"
+            if not outside
+            else "",
+        )
+    )
+    flagged = int(money["merket"].sum())
+    if flagged:
+        rows.append(
+            (
+                "Kodemerknader",
+                f"{_lines_word(flagged)}, {kr(_sum_kr(money['belop_merket']))}, har en funksjon eller art SSB ikke "
+                "godtar for året og kontoklassen; de er med i tallene (kolonnen kodemerknad; "
+                "«indicators kostra-kontroll» viser SSBs kontroll)",
+            )
+        )
+    return rows
+
+
+def _threshold_rows(rec: pd.DataFrame, threshold: float) -> list[tuple[str, str]]:
+    """First lines of the summary: each file whose quarantine holds more than ``threshold`` of its money."""
+    money = _money_rows(rec)
+    if money.empty:
+        return []
+    over = money[money["andel_karantene"].astype("float64") > threshold]
+    return [
+        (
+            "OBS",
+            f"{fmt_number(row['andel_karantene'] * 100, 1)} % av kronene i {Path(str(row['fil'])).name} "
+            f"({kr(row['belop_karantene'])}) er i karantene, over grensen på {fmt_number(threshold * 100, 1)} %: "
+            "tallene mangler disse pengene til linjene er rettet og levert på nytt",
+        )
+        for row in over.to_dict(orient="records")
+    ]
 
 
 def format_replaced(replaced: list[Replaced]) -> str:

@@ -126,6 +126,7 @@ def _declared_types() -> dict[str, tuple[tuple[str, pa.DataType], ...]]:
             else:
                 typ = pa.string()
             fields.append((col, FIXED_TYPES.get(col, pa.string() if col in spec.codes else typ)))
+        fields += [(col, pa.string()) for col in spec.stored_extra]  # kodemerknad of a flagged source
         fields += [("kilde_linje", pa.int64()), ("kilde_fil", pa.string())]
         declared[name] = tuple(fields)
     for name, schema in SCHEMAS.items():

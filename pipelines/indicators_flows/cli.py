@@ -148,6 +148,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             figurer=figurer,
             dask=dask,
             arbeidere=workers,
+            karantenegrense=args.karantenegrense,
             return_state=True,
         )
     if state.is_failed():
@@ -454,6 +455,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--arbeidere", type=int, metavar="N", help="antall prosesser på denne maskinen (standard: antall kjerner)"
+    )
+    p.add_argument(
+        "--karantenegrense",
+        type=float,
+        default=1.0,
+        metavar="PROSENT",
+        help="varsle øverst i sammendraget når mer enn så mange prosent av kronene i en fil er i karantene "
+        "(standard: 1)",
     )
     p.add_argument("--verbose", action="store_true", help="vis Prefects logglinjer")
     p.set_defaults(func=cmd_run)

@@ -190,6 +190,12 @@ def run_artifacts(result: RunResult, out: Path, p: Periode) -> None:
             table=artifacts.key_figure_rows(nokkeltall),
             description=f"Finansielle nøkkeltall og ROBEK med mål og status, {p}",
         )
+    if money := artifacts.money_rows(result.reconciliation):
+        create_table_artifact(
+            key="kroner-per-fil",
+            table=money,
+            description="Kroner per fil: lest = lagret + i karantene (til øret), og beløp med kodemerknad",
+        )
     parquet = out / "karantene" / f"{result.kjoring_id}.parquet"
     rows = artifacts.quarantine_rows(pd.read_parquet(parquet) if parquet.exists() else None)
     create_markdown_artifact(
@@ -213,13 +219,15 @@ def monthly_run(
     figurer: str | list[str] | None = None,
     dask: str | None = None,
     arbeidere: int | None = None,
+    karantenegrense: float = 1.0,
 ) -> RunResult | State[Any]:
     """Monthly run for one period (default: last month, for schedules). Returns a RunResult, or a
     Failed state naming refused files.
 
     ``figurer``: the municipalities to draw charts for (``"alle"``, a list; default the home municipality
     or ``kommune``). ``dask``: a Dask scheduler's address (``tcp://host:8786``) to compute the units on, else
-    a local pool of ``arbeidere`` processes (default: the machine's cores).
+    a local pool of ``arbeidere`` processes (default: the machine's cores). ``karantenegrense``: the per cent of a
+    file's money in quarantine above which the summary warns in its first lines (default 1).
     """
     p = Periode.parse(periode) if periode else previous_month()
     try:
@@ -234,6 +242,7 @@ def monthly_run(
                 mapper=fan_out,
                 units_wanted=fan_out.size,
                 figurer=figurer,
+                quarantine_threshold=karantenegrense / 100,
             )
     except RunRefused as refused:
         get_run_logger().error(str(refused))

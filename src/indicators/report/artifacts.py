@@ -145,3 +145,33 @@ def quarantine_markdown(rows: Rows, where: str = "") -> str:
     ]
     lines += [f"| {r['Kilde']} | {r['Fil']} | {r['Årsak'].replace('|', '/')} | {r['Rader']} |" for r in rows]
     return "\n".join(lines)
+
+
+def money_rows(reconciliation: pd.DataFrame) -> Rows:
+    """The kroner of each file with amounts (issue 18): read = stored + quarantined, in kr with øre, the lines
+    whose amount could not be read, and the stored lines with a code remark (kodemerknad). Only sums: no
+    line's value is shown.
+    """
+    if "belop_lest" not in reconciliation or reconciliation.empty:
+        return []
+    money = reconciliation[reconciliation["belop_lest"].notna()]
+
+    def kr(value: Any) -> str:
+        return fmt_number(float(value), 2)
+
+    return [
+        {
+            "Kilde": str(r["kilde"]),
+            "Fil": str(r["fil"]).replace("\\", "/").rsplit("/", 1)[-1],
+            "Lest (kr)": kr(r["belop_lest"]),
+            "Lagret (kr)": kr(r["belop_godtatt"]),
+            "I karantene (kr)": kr(r["belop_karantene"]),
+            "Linjer uten lesbart beløp": fmt_number(int(r["uleste_belop"]), 0),
+            "Med kodemerknad (kr)": kr(r["belop_merket"]),
+            "Stemmer": "ja"
+            if round(float(r["belop_lest"]) * 100)
+            == round(float(r["belop_godtatt"]) * 100) + round(float(r["belop_karantene"]) * 100)
+            else "NEI",
+        }
+        for r in money.to_dict(orient="records")
+    ]

@@ -137,6 +137,29 @@ def project_sentence(prosjekt: pd.DataFrame, aar: int) -> str | None:
     return text
 
 
+def flagged_sentence(by_reason: pd.DataFrame | None) -> str | None:
+    """The ledger lines kept with a code remark, by reason (issue 18): counted in every figure, to be corrected
+    before the KOSTRA submission. None when there are none.
+    """
+    if by_reason is None or by_reason.empty:
+        return None
+    n = int(by_reason["linjer"].sum())
+    total = float(by_reason["belop"].sum())
+    parts = [
+        f"{r['kodemerknad'].rstrip('.')} ({_lines(int(r['linjer']))}, {fmt_number(float(r['belop']), 2)} kr)"
+        for r in by_reason.to_dict(orient="records")
+    ]
+    return (
+        f"Kodemerknader: {_lines(n)} i regnskapet hittil i år, til sammen {fmt_number(total, 2)} kr, har en funksjon "
+        "eller art som SSB ikke godtar for året og kontoklassen. De er med i alle tallene, men bør rettes før "
+        "KOSTRA-rapporteringen: " + "; ".join(parts) + ". Linjene står med fil og linje i regnearket."
+    )
+
+
+def _lines(n: int) -> str:
+    return f"{n} linje" if n == 1 else f"{n} linjer"
+
+
 def highlights(
     avvik: pd.DataFrame | None,
     comments: pd.DataFrame | None,
@@ -144,8 +167,11 @@ def highlights(
     nokkeltall: pd.DataFrame | None,
     prosjekt: pd.DataFrame | None,
     aar: int,
+    flagged: pd.DataFrame | None = None,
 ) -> list[str]:
-    """The first page's sentences, in the order of the report."""
+    """The first page's sentences, in the order of the report; ``flagged``: the ledger lines with a code
+    remark summed by reason (:func:`indicators.compute.flagged.flagged_by_reason`), last.
+    """
     out: list[str | None] = []
     if avvik is not None and len(avvik):
         out.append(forecast_sentence(avvik))
@@ -156,6 +182,7 @@ def highlights(
         out.append(key_figures_sentence(nokkeltall))
     if prosjekt is not None and len(prosjekt):
         out.append(project_sentence(prosjekt, aar))
+    out.append(flagged_sentence(flagged))
     return [s for s in out if s]
 
 

@@ -619,3 +619,28 @@ def kostra_table(cmp: pd.DataFrame, names: dict[str, str]) -> Table:
     t = Table("kostra", "KOSTRA-sammenligning", wide.reset_index(drop=True), cols, note=note)
     t.row_kinds = [KOSTRA_LABELS[i][1] for i in KOSTRA_LABELS if i in set(c["indikator"])]
     return t
+
+
+def flagged_table(lines: pd.DataFrame) -> Table:
+    """The ledger lines kept with a code remark (kodemerknad), with file and line: a sheet of the XLSX only
+    (the HTML and PDF state their sum by reason in the summary).
+    """
+    return Table(
+        "kodemerknader",
+        "Regnskapslinjer med kodemerknad",
+        lines.reset_index(drop=True),
+        [
+            ("periode", "Periode", "text"),
+            ("ansvar", "Ansvar", "text"),
+            ("kontoklasse", "Kontoklasse", "text"),
+            ("funksjon", "Funksjon", "text"),
+            ("art", "Art", "text"),
+            ("belop", "Beløp", "kr"),
+            ("kodemerknad", "Kodemerknad", "text"),
+            ("kilde_fil", "Fil", "text"),
+            ("kilde_linje", "Linje i filen", "nr"),
+        ],
+        note="Linjer med en funksjon eller art SSB ikke godtar for året og kontoklassen. De er med i alle tallene.",
+        sheet="Kodemerknader",
+        xlsx_only=True,
+    )

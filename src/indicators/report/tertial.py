@@ -22,6 +22,7 @@ import pandas as pd
 from jinja2 import Environment, select_autoescape
 
 from indicators import codes
+from indicators.compute.flagged import flagged_by_reason, flagged_lines
 from indicators.errors import UserError
 from indicators.periods import Periode, Tertial
 from indicators.report import comments as C
@@ -229,8 +230,17 @@ def build_tables(
         for t in D.xlsx_tables(drill):
             tables[t.key] = t
         tables["detaljer_ansvar"].areas = D.html_view(drill)
+    flagged = flagged_lines(read_filtered(out, "regnskap", one, y), p.kode)
+    if len(flagged):
+        tables["kodemerknader"] = T.flagged_table(flagged)
     tables["sammendrag"].highlights = highlights(
-        inputs["avvik"], rows, inputs["status"], inputs["nokkeltall"], inputs["prosjekt"], p.aar
+        inputs["avvik"],
+        rows,
+        inputs["status"],
+        inputs["nokkeltall"],
+        inputs["prosjekt"],
+        p.aar,
+        flagged_by_reason(flagged),
     )
     missing = rows[rows["mangler"]] if len(rows) else rows
     required = int((rows["krav"].fillna("") != "").sum()) if len(rows) else 0

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from indicators.errors import RunRefused, StepFailed, UserError
+from indicators.ingest.money import DEFAULT_THRESHOLD
 from indicators.ingest.sources import Ingest, ensure_something_read, read_sources
 from indicators.periods import Periode
 from indicators.progress import Reporter, get_reporter
@@ -210,8 +211,12 @@ def execute_run(
     mapper: Mapper | None = None,
     units_wanted: int = 1,
     figurer: str | list[str] | None = None,
+    quarantine_threshold: float = DEFAULT_THRESHOLD,
 ) -> RunResult:
     """The monthly run: read and validate every file, store clean data, compute, write the manifest.
+
+    ``quarantine_threshold``: the share of a file's money (Σ |beløp|) in quarantine above which the summary
+    says so in its first lines (default 0,01 = 1 %).
 
     ``mapper``, ``units_wanted`` and ``figurer``: see :func:`compute_indicators` (default: one unit of work
     for every municipality, here, and charts for the home municipality or the ``kommuner`` asked for).
@@ -250,6 +255,7 @@ def execute_run(
             notes=[*txn.notes, *ingest.notes],
             quarantine_rows=int(ingest.quarantine.shape[0]),
             replaced=replaced,
+            karantenegrense=quarantine_threshold,
         )
         compute_indicators(
             work,
@@ -271,6 +277,7 @@ def execute_run(
             "kommune": kommuner,
             "prognosemetode": method,
             "figurer": figurer,
+            "karantenegrense": quarantine_threshold,
         }
         result.manifest = runner("skriv-kjoringslogg", write_manifest, result, ingest, work, params, out)
         runner("lagre-kjoringen", txn.commit)

@@ -12,6 +12,7 @@ import pytest
 
 from indicators.ingest import kostra_records as kr
 from indicators.ingest.sources import read_sources
+from indicators.periods import Periode
 
 DATA = Path(__file__).parent / "data" / "kostra_records"
 SSB_FILE = DATA / "ssb_0A_V2019_K4_R040200_OK.dat"
@@ -300,3 +301,31 @@ def test_post_names():
 @pytest.mark.parametrize("line", ["", "   ", "kommunenr;periode;ansvar"])
 def test_text_that_is_not_records_is_not_misread(line: str):
     assert not kr.looks_like_records(line)
+
+
+def test_ssbs_own_2019_file_is_stored_to_the_krone_with_its_codes_flagged(tmp_path: Path):
+    """Issue 18: SSB's own quarter-4 file of Kongsvinger's 2019 accounts (1 644 records) is stored whole. Its 9
+    records with art 070 in the investment accounts (rule 050 of SSB's annual program, accepted by the quarterly
+    one) were quarantined before, and 2 245 000 kr of real spending was missing from every figure.
+    """
+    from indicators.steps.pipeline import execute_run
+    from indicators.store.parquet import read_dataset
+
+    raw = raw_with(tmp_path, SSB_FILE.name)
+    out = tmp_path / "out"
+    result = execute_run(raw, out, Periode.parse("2019-12"))
+    text = SSB_FILE.read_text(encoding="latin-1").splitlines()
+    file_sum = sum(int(line[39:48]) for line in text)  # positions 40-48, 1000 kr
+    assert file_sum == 149_223
+    stored = read_dataset(out, "regnskap")
+    assert round(stored["belop"].sum()) == file_sum * 1000  # every krone of the file, nothing in quarantine
+    assert result.quarantine_rows == 0
+    flagged = stored[stored["kodemerknad"].ne("")]
+    inv070 = [line for line in text if line[31] == "0" and line[36:39] == "070"]
+    assert len(inv070) == 9 and sum(int(line[39:48]) for line in inv070) == 2_245
+    assert set(zip(flagged["kontoklasse"], flagged["art"], strict=True)) == {("0", "070")}
+    assert round(flagged["belop"].sum()) == 2_245_000
+    assert set(flagged["kodemerknad"]) == {"Art 070 er ikke tillatt i investeringsregnskapet i 2019."}
+    rec = result.reconciliation.iloc[0]
+    assert (rec["belop_lest"], rec["belop_godtatt"], rec["belop_karantene"]) == (149_223_000.0, 149_223_000.0, 0.0)
+    assert (rec["merket"], rec["belop_merket"]) == (len(flagged), 2_245_000.0)

@@ -148,7 +148,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             figurer=figurer,
             dask=dask,
             arbeidere=workers,
-            karantenegrense=args.karantenegrense,
+            karantenegrense=settings.karantenegrense if args.karantenegrense is None else args.karantenegrense,
             return_state=True,
         )
     if state.is_failed():
@@ -459,7 +459,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--karantenegrense",
         type=float,
-        default=1.0,
         metavar="PROSENT",
         help="varsle øverst i sammendraget når mer enn så mange prosent av kronene i en fil er i karantene "
         "(standard: 1)",

@@ -34,6 +34,8 @@ class Settings:
     dask: str | None = None
     #: processes of the local pool (default: the machine's cores)
     arbeidere: int | None = None
+    #: per cent of a file's money (Σ |beløp|) in quarantine above which the run's summary warns first
+    karantenegrense: float = 1.0
 
 
 def _figurer(value: str | list[Any]) -> list[str]:
@@ -72,6 +74,9 @@ def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None
             figurer=_figurer(section.get("figurer", s.figurer)),
             dask=str(section["dask"]) if section.get("dask") else s.dask,
             arbeidere=_workers(section["arbeidere"], str(path)) if "arbeidere" in section else s.arbeidere,
+            karantenegrense=_percent(section["karantenegrense"], str(path))
+            if "karantenegrense" in section
+            else s.karantenegrense,
         )
     if env.get("INDICATORS_RAW"):
         s = replace(s, raw=Path(env["INDICATORS_RAW"]))
@@ -87,7 +92,24 @@ def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None
         s = replace(s, dask=env["INDICATORS_DASK"].strip())
     if env.get("INDICATORS_ARBEIDERE"):
         s = replace(s, arbeidere=_workers(env["INDICATORS_ARBEIDERE"], "miljøvariabelen INDICATORS_ARBEIDERE"))
+    if env.get("INDICATORS_KARANTENEGRENSE"):
+        s = replace(
+            s,
+            karantenegrense=_percent(env["INDICATORS_KARANTENEGRENSE"], "miljøvariabelen INDICATORS_KARANTENEGRENSE"),
+        )
     return s
+
+
+def _percent(value: object, where: str) -> float:
+    """A per cent 0–100 (``1``, ``0,5``, ``2.5``) for ``karantenegrense``."""
+    text = str(value).strip().replace(",", ".").rstrip("%").strip()
+    try:
+        number = float(text)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 100:
+        raise UserError(f"«karantenegrense» i {where} må være en prosent fra 0 til 100, ikke «{value}».")
+    return number
 
 
 def default_store(cwd: Path | None = None, environ: dict[str, str] | None = None) -> Path:

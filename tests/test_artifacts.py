@@ -176,3 +176,35 @@ def test_quarantine_rows_count_per_file_and_reason_and_never_show_a_value():
         assert value not in text
     assert A.quarantine_markdown(rows).startswith("**4 rader i karantene.**")
     assert A.quarantine_rows(None) == [] and "Ingen rader i karantene" in A.quarantine_markdown([])
+
+
+def test_money_rows_give_each_files_kroner_read_stored_and_quarantined():
+    rec = pd.DataFrame(
+        {
+            "kilde": ["regnskap", "organisasjon"],
+            "fil": ["/data/raw/regnskap/regnskap_2026-10.csv", "/data/raw/organisasjon/org.csv"],
+            "lest": [5, 3],
+            "godtatt": [4, 3],
+            "karantene": [1, 0],
+            "belop_lest": [1234567.5, None],
+            "belop_godtatt": [1234000.25, None],
+            "belop_karantene": [567.25, None],
+            "uleste_belop": [1, None],
+            "andel_karantene": [0.0005, None],
+            "merket": [2, None],
+            "belop_merket": [-100.0, None],
+            "karantene_per_regel": [{"kommunenr_gyldig": 56725}, None],
+        }
+    )
+    assert A.money_rows(rec) == [
+        {
+            "Kilde": "regnskap",
+            "Fil": "regnskap_2026-10.csv",
+            "Lest (kr)": "1\u00a0234\u00a0567,50",
+            "Lagret (kr)": "1\u00a0234\u00a0000,25",
+            "I karantene (kr)": "567,25",
+            "Linjer uten lesbart beløp": "1",
+            "Med kodemerknad (kr)": "\u2212100,00",
+            "Stemmer": "ja",
+        }
+    ]

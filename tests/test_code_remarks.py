@@ -151,3 +151,35 @@ def test_the_xlsx_lists_each_flagged_line_with_file_and_line(tmp_path: Path):
         ("202605", 2500.5, "c.csv", 7),
         ("202605", -500, "c.csv", 8),
     ]
+
+
+def test_a_file_over_the_threshold_is_named_in_the_summarys_first_line():
+    from indicators.steps.manifest import RunResult, summary_rows
+
+    rec = pd.DataFrame(
+        {
+            "kilde": ["regnskap", "regnskap"],
+            "fil": ["/r/regnskap_a.csv", "/r/regnskap_b.csv"],
+            "lest": [10, 10],
+            "godtatt": [9, 10],
+            "karantene": [1, 0],
+            "belop_lest": [1000.0, 500.0],
+            "belop_godtatt": [980.0, 500.0],
+            "belop_karantene": [20.0, 0.0],
+            "uleste_belop": [0, 0],
+            "andel_karantene": [0.02, 0.0],  # 20 of 1 000 kr
+            "merket": [0, 0],
+            "belop_merket": [0.0, 0.0],
+            "karantene_per_regel": [{"kommunenr_gyldig": 2000}, {}],
+        }
+    )
+    rows = summary_rows(RunResult("k", "202610", rec, karantenegrense=0.01), Path("/tmp"))
+    assert rows[0] == (
+        "OBS",
+        "2,0 % av kronene i regnskap_a.csv (20,00 kr) er i karantene, over grensen på 1,0 %: tallene mangler "
+        "disse pengene til linjene er rettet og levert på nytt",
+    )
+    labels = dict(rows)
+    assert labels["Kroner, regnskap"] == "1\u00a0500,00 kr lest = 1\u00a0480,00 kr lagret + 20,00 kr i karantene"
+    assert labels["Utenfor tallene"] == "20,00 kr kommunenummer som ikke er en kommune det året (i karantene)"
+    assert "OBS" not in dict(summary_rows(RunResult("k", "202610", rec, karantenegrense=0.05), Path("/tmp")))

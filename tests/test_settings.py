@@ -21,3 +21,16 @@ def test_file_then_environment_override(tmp_path: Path):
 def test_defaults_without_file(tmp_path: Path):
     s = load_settings(tmp_path, environ={})
     assert (s.raw, s.out, s.kommune, s.prognosemetode) == (Path("data/raw"), Path("data/processed"), [], "budsjett")
+
+
+def test_the_quarantine_threshold_is_a_per_cent_from_file_or_environment(tmp_path: Path):
+    import pytest
+
+    from indicators.errors import UserError
+
+    assert load_settings(tmp_path, environ={}).karantenegrense == 1.0
+    (tmp_path / "indicators.toml").write_text("[indicators]\nkarantenegrense = 0.5\n", encoding="utf-8")
+    assert load_settings(tmp_path, environ={}).karantenegrense == 0.5
+    assert load_settings(tmp_path, environ={"INDICATORS_KARANTENEGRENSE": "2,5"}).karantenegrense == 2.5
+    with pytest.raises(UserError, match="karantenegrense"):
+        load_settings(tmp_path, environ={"INDICATORS_KARANTENEGRENSE": "mye"})

@@ -149,6 +149,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             dask=dask,
             arbeidere=workers,
             karantenegrense=settings.karantenegrense if args.karantenegrense is None else args.karantenegrense,
+            les_alt=args.les_alt,
             return_state=True,
         )
     if state.is_failed():
@@ -462,6 +463,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PROSENT",
         help="varsle øverst i sammendraget når mer enn så mange prosent av kronene i en fil er i karantene "
         "(standard: 1)",
+    )
+    p.add_argument(
+        "--les-alt",
+        action="store_true",
+        help="les alle filer på nytt, også dem lageret har med samme innhold (standard: bare nye og endrede filer)",
     )
     p.add_argument("--verbose", action="store_true", help="vis Prefects logglinjer")
     p.set_defaults(func=cmd_run)

@@ -220,6 +220,7 @@ def monthly_run(
     dask: str | None = None,
     arbeidere: int | None = None,
     karantenegrense: float = 1.0,
+    les_alt: bool = False,
 ) -> RunResult | State[Any]:
     """Monthly run for one period (default: last month, for schedules). Returns a RunResult, or a
     Failed state naming refused files.
@@ -227,7 +228,8 @@ def monthly_run(
     ``figurer``: the municipalities to draw charts for (``"alle"``, a list; default the home municipality
     or ``kommune``). ``dask``: a Dask scheduler's address (``tcp://host:8786``) to compute the units on, else
     a local pool of ``arbeidere`` processes (default: the machine's cores). ``karantenegrense``: the per cent of a
-    file's money in quarantine above which the summary warns in its first lines (default 1).
+    file's money in quarantine above which the summary warns in its first lines (default 1). ``les_alt``: read
+    every raw file again, also those the store holds with the same content.
     """
     p = Periode.parse(periode) if periode else previous_month()
     try:
@@ -243,6 +245,7 @@ def monthly_run(
                 units_wanted=fan_out.size,
                 figurer=figurer,
                 quarantine_threshold=karantenegrense / 100,
+                read_all=les_alt,
             )
     except RunRefused as refused:
         get_run_logger().error(str(refused))

@@ -20,8 +20,10 @@ from indicators.errors import FileRefused, StepFailed
 from indicators.external.kostra_answers import check_recorded
 from indicators.ingest import kostra_records
 from indicators.ingest.money import kroner, ore
-from indicators.ingest.quarantine import empty_quarantine, extra_quarantine, mask_national_ids
+from indicators.ingest.quarantine import empty_quarantine, extra_quarantine, file_identity, mask_national_ids
 from indicators.ingest.readers import DEFAULT_ADVICE, UNREAD_ADVICE, read_tables, reader_for
+from indicators.ingest.reuse import RECORDS, Delivered, file_by_file, read_record, rules_version
+from indicators.ingest.reuse import plan as reuse_plan
 from indicators.ingest.statbank_files import (
     STATBANK_SOURCES,
     STATBANK_SUFFIXES,
@@ -29,7 +31,7 @@ from indicators.ingest.statbank_files import (
     read_statbank_file,
 )
 from indicators.ingest.validation import HeaderOnly, MissingColumns, ValidatedFile, validate_table
-from indicators.store.parquet import read_dataset
+from indicators.store.parquet import read_dataset, sha256
 
 #: Folders in the raw tree that this version reads in other ways or not yet.
 NOT_TABULAR = {"kostra": "lagrede SSB-svar (JSON-stat2) lastes inn som KOSTRA-data, ikke som en tabellkilde."}
@@ -77,6 +79,12 @@ class Ingest:
     refusals: list[FileRefused] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unread_files: list[UnreadFile] = field(default_factory=list)
+    #: files the store holds with the same content, not read again (their stored rows stand)
+    unchanged: list[Delivered] = field(default_factory=list)
+    #: SHA-256 of every raw file looked at, by file identity (hashed once per run)
+    hashes: dict[str, str] = field(default_factory=dict)
+    #: identities of the KOSTRA record files in the raw folder (read together)
+    record_files: set[str] = field(default_factory=set)
 
     def data(self, source: str) -> pd.DataFrame | None:
         """Accepted rows of a source over all its files, or None when the source is absent."""
@@ -121,6 +129,38 @@ class Ingest:
         cols = ["kilde", "fil", "ark", "linje", "lik_linje"]
         return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
 
+    def delivered(self) -> list[Delivered]:
+        """The store's new record of delivered files: every file read now (one entry per file and sheet, with its
+        units for a file-by-file source), then the unchanged ones (:mod:`indicators.ingest.reuse`).
+        """
+        rec = self.reconciliation().to_dict(orient="records")
+        out = []
+        for f, row in zip(self.files, rec, strict=True):
+            spec = SOURCES[f.source]
+            ident = file_identity(f.path)
+            units: list[list[str]] = []
+            if file_by_file(f.source) and spec.partition in f.accepted and len(f.accepted):
+                pairs = f.accepted[["kommunenr", str(spec.partition)]].drop_duplicates().astype(str)
+                units = pairs.to_numpy().tolist()
+            money = {k: row[k] for k in MONEY_COLUMNS if k in row and not _missing(row[k])}
+            out.append(
+                Delivered(
+                    kilde=f.source,
+                    fil=ident,
+                    sha256=self.hashes.get(ident) or sha256(f.path),
+                    regler=rules_version(),
+                    ark=f.sheet or "",
+                    lest=f.rows_read,
+                    godtatt=len(f.accepted),
+                    karantene=f.quarantined_rows,
+                    enheter=units,
+                    kroner=money,
+                    label=f.label,
+                    gruppe=RECORDS if ident in self.record_files else "",
+                )
+            )
+        return out + list(self.unchanged)
+
     def reconciliation(self) -> pd.DataFrame:
         """Per file: rows read = accepted + quarantined, and for a source with amounts the kroner:
         ``belop_lest`` = ``belop_godtatt`` + ``belop_karantene`` (kr, exact to the øre), the lines in
@@ -152,6 +192,10 @@ MONEY_COLUMNS = [
     "belop_merket",
     "karantene_per_regel",
 ]
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def _reconciled(f: ValidatedFile) -> dict[str, object]:
@@ -390,6 +434,45 @@ def raw_files(raw_dir: Path) -> dict[str, list[Path]]:
 
 #: how the columns of :attr:`SourceSpec.one_file` are named in a refusal
 _ONE_FILE_WORDS = {"periode": "perioden", "aar": "året", "versjon": "versjonen"}
+
+
+def _named(ingest: Ingest) -> set[str]:
+    """Identities of the files the scan named as not read (a record file behind a bad link is not read either)."""
+    return {file_identity(u.path) for u in ingest.unread_files}
+
+
+def _overlaps_unchanged(files: list[ValidatedFile], unchanged: list[Delivered]) -> list[FileRefused]:
+    """«One file per unit» across the files read now and the unchanged files of the store's record (issue 20):
+    a new file holding a municipality's period that an unchanged file already holds is refused, naming both, as a
+    full re-read would.
+    """
+    held: dict[tuple[str, str, str], Delivered] = {}
+    for d in unchanged:
+        for unit in d.enheter:
+            held.setdefault((d.kilde, str(unit[0]), str(unit[1])), d)
+    if not held:
+        return []
+    refusals = []
+    for f in files:
+        spec = SOURCES[f.source]
+        if not file_by_file(f.source) or spec.partition is None or spec.partition not in f.accepted:
+            continue
+        units = f.accepted[["kommunenr", spec.partition]].drop_duplicates().astype(str).itertuples(index=False)
+        for kn, unit in units:
+            other = held.get((f.source, kn, unit))
+            if other is not None and other.fil != file_identity(f.path):
+                what = f"{_ONE_FILE_WORDS.get(spec.partition, spec.partition)} {unit}"
+                refusals.append(
+                    FileRefused(
+                        f.path,
+                        (f"arket «{f.sheet}»: " if f.sheet else "")
+                        + f"{what} for kommune {kn} i kilden «{f.source}» finnes også i filen "
+                        f"{other.label or Path(other.fil).name}. Samme periode to steder ville blitt telt to ganger.",
+                        "Fjern den ene filen (eller de radene fra den ene), og kjør på nytt.",
+                    )
+                )
+                break
+    return refusals
 
 
 def _one_file_per_unit(files: list[ValidatedFile]) -> list[FileRefused]:
@@ -649,6 +732,7 @@ def read_sources(
     known_tiltak: pd.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
     store: Path | None = None,
+    reuse: bool = True,
 ) -> Ingest:
     """Read and validate every source folder under ``raw_dir``.
 
@@ -659,7 +743,9 @@ def read_sources(
             can be dropped in without the measure list.
         progress: called with a short line per file.
         store: the store the run writes to: a KOSTRA quarterly file whose earlier quarters it holds becomes
-            the change since them (:func:`indicators.ingest.kostra_records.ledger_rows`).
+            the change since them (:func:`indicators.ingest.kostra_records.ledger_rows`); a file its record of
+            delivered files holds with the same content is not read again (:mod:`indicators.ingest.reuse`).
+        reuse: False reads every file again (``indicators run --les-alt``).
     """
     ingest = Ingest()
     raw_dir = Path(raw_dir)
@@ -668,7 +754,11 @@ def read_sources(
     ingest.refusals.extend(named)
     if (raw_dir / "kostra").is_dir():  # an SSB answer that cannot be loaded stops the run, by name
         ingest.refusals.extend(check_recorded(raw_dir / "kostra"))
-    for source, paths in files.items():
+    record_paths = [p for p in kostra_records.record_files(raw_dir) if file_identity(p) not in _named(ingest)]
+    todo = reuse_plan(files, record_paths, read_record(store), reuse=reuse)
+    ingest.unchanged, ingest.hashes = todo.unchanged, todo.hashes
+    ingest.record_files = {file_identity(p) for p in record_paths}
+    for source, paths in todo.read.items():
         for path in paths:
             if progress:
                 progress(f"leser {source}/{path.name}")
@@ -684,14 +774,16 @@ def read_sources(
     # KOSTRA record files (SSB's fixed-width format) in regnskap/ and balanse/: ingest/kostra_records.py.
     # The scan above left them out of the ordinary files; what it did not read (a link out of the raw
     # folder, …) is not taken from the record reader either.
-    records = kostra_records.read_record_files(
-        raw_dir, kjoring_id, progress=progress, stored_ledger=_stored_ledger(store) if store is not None else None
-    )
-    unread_paths = {u.path for u in ingest.unread_files}
-    ingest.files += [f for f in records.files if f.path not in unread_paths]
-    ingest.refusals += [r for r in records.refusals if r.path not in unread_paths]
-    ingest.notes += records.notes
+    if todo.read_records:
+        records = kostra_records.read_record_files(
+            raw_dir, kjoring_id, progress=progress, stored_ledger=_stored_ledger(store) if store is not None else None
+        )
+        unread_paths = {u.path for u in ingest.unread_files}
+        ingest.files += [f for f in records.files if f.path not in unread_paths]
+        ingest.refusals += [r for r in records.refusals if r.path not in unread_paths]
+        ingest.notes += records.notes
     ingest.refusals.extend(_one_file_per_unit(ingest.files))
+    ingest.refusals.extend(_overlaps_unchanged(ingest.files, ingest.unchanged))
     ingest.refusals.extend(population_overlaps(ingest.files))  # e.g. a StatBank file next to the own export
     _keys_across_files(ingest.files, kjoring_id)
     ids: set[tuple[str, str]] = set()
@@ -716,5 +808,5 @@ def ensure_something_read(ingest: Ingest, raw_dir: Path) -> None:
     from indicators.errors import NothingToRead
 
     has_kostra = (Path(raw_dir) / "kostra").is_dir() and any((Path(raw_dir) / "kostra").glob("*.json"))
-    if not ingest.files and not ingest.refusals and not has_kostra:
+    if not ingest.files and not ingest.refusals and not ingest.unchanged and not has_kostra:
         raise NothingToRead(raw_dir, sorted(SOURCES), list(ingest.notes))

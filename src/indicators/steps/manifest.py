@@ -14,6 +14,8 @@ import pandas as pd
 
 from indicators.contracts import SOURCES
 from indicators.ingest.money import DEFAULT_THRESHOLD
+from indicators.ingest.quarantine import file_identity
+from indicators.ingest.reuse import rules_version
 from indicators.ingest.sources import Ingest
 from indicators.numbers import fmt_number
 from indicators.store.parquet import Replaced, sha256, write_text_atomic
@@ -44,6 +46,8 @@ class RunResult:
     avvik: pd.DataFrame | None = None
     #: share of a file's money (Σ |beløp|) in quarantine above which the summary warns first
     karantenegrense: float = DEFAULT_THRESHOLD
+    #: raw files the store holds with the same content, not read again (ingest.reuse)
+    unchanged: int = 0
 
 
 def write_manifest(
@@ -73,7 +77,7 @@ def write_manifest(
             {
                 "kilde": f.source,
                 "fil": str(f.path),
-                "sha256": sha256(f.path),
+                "sha256": ingest.hashes.get(file_identity(f.path)) or sha256(f.path),
                 "tegnsett": f.encoding,
                 "lest": f.rows_read,
                 "godtatt": len(f.accepted),
@@ -87,6 +91,9 @@ def write_manifest(
         "kroner": _money_totals(result.reconciliation),
         # Files and sheets not read, with what to do; lines repeating an earlier line (kept, named).
         "ikke_lest": [u.as_dict() for u in ingest.unread_files],
+        # Files the store holds with the same content: not read again, their stored rows stand (ingest.reuse).
+        "uendret": [{"kilde": d.kilde, "fil": d.fil, "ark": d.ark, "sha256": d.sha256} for d in ingest.unchanged],
+        "regelversjon": rules_version(),
         "like_linjer": ingest.duplicates.to_dict(orient="records"),
         "utdata": result.outputs,
         "hoppet_over": result.skipped,
@@ -200,6 +207,17 @@ def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
     rows = [
         *_threshold_rows(rec, result.karantenegrense),
         ("Filer lest", f"{len(rec)}"),
+        *(
+            [
+                (
+                    "Filer uendret",
+                    f"{result.unchanged} (samme innhold som lagret: ikke lest på nytt, de lagrede radene står; "
+                    "--les-alt leser alt på nytt)",
+                )
+            ]
+            if result.unchanged
+            else []
+        ),
         (
             "Rader",
             f"{read} lest = {accepted} godtatt + {quarantined} i karantene"

@@ -22,6 +22,7 @@ import pandas as pd
 
 from indicators.errors import RunRefused, StepFailed, UserError
 from indicators.ingest.money import DEFAULT_THRESHOLD
+from indicators.ingest.reuse import write_record
 from indicators.ingest.sources import Ingest, ensure_something_read, read_sources
 from indicators.periods import Periode
 from indicators.progress import Reporter, get_reporter
@@ -61,8 +62,10 @@ def direct(name: str, fn: Callable[..., Any], *args: Any) -> Any:
     return guarded(name, fn, *args)
 
 
-def _read(raw: Path, out: Path, kjoring_id: str, progress: Callable[[str], None]) -> Ingest:
-    return read_sources(raw, kjoring_id, known_tiltak=read_dataset(out, "tiltak"), progress=progress, store=out)
+def _read(raw: Path, out: Path, kjoring_id: str, progress: Callable[[str], None], reuse: bool = True) -> Ingest:
+    return read_sources(
+        raw, kjoring_id, known_tiltak=read_dataset(out, "tiltak"), progress=progress, store=out, reuse=reuse
+    )
 
 
 def store_all(
@@ -83,6 +86,7 @@ def store_all(
     q = write_quarantine(ingest, out, kjoring_id)
     if q:
         written["karantene"] = q
+    write_record(out, ingest.delivered())  # the files the store now holds, for the next run (ingest.reuse)
     return written, replaced
 
 
@@ -212,11 +216,13 @@ def execute_run(
     units_wanted: int = 1,
     figurer: str | list[str] | None = None,
     quarantine_threshold: float = DEFAULT_THRESHOLD,
+    read_all: bool = False,
 ) -> RunResult:
     """The monthly run: read and validate every file, store clean data, compute, write the manifest.
 
     ``quarantine_threshold``: the share of a file's money (Σ |beløp|) in quarantine above which the summary
-    says so in its first lines (default 0,01 = 1 %).
+    says so in its first lines (default 0,01 = 1 %). ``read_all``: read every raw file again, also those the
+    store holds with the same content (``--les-alt``; :mod:`indicators.ingest.reuse`).
 
     ``mapper``, ``units_wanted`` and ``figurer``: see :func:`compute_indicators` (default: one unit of work
     for every municipality, here, and charts for the home municipality or the ``kommuner`` asked for).
@@ -238,7 +244,7 @@ def execute_run(
     with StoreTransaction(out, kjoring_id) as txn:
         work = txn.work
         reporter.stage("Leser og validerer filer", None)
-        ingest = runner("les-og-valider", _read, raw, work, kjoring_id, reporter.each_file)
+        ingest = runner("les-og-valider", _read, raw, work, kjoring_id, reporter.each_file, not read_all)
         reporter.done()
         if ingest.refusals:
             raise RunRefused(ingest.refusals)
@@ -256,6 +262,7 @@ def execute_run(
             quarantine_rows=int(ingest.quarantine.shape[0]),
             replaced=replaced,
             karantenegrense=quarantine_threshold,
+            unchanged=len({d.fil for d in ingest.unchanged}),
         )
         compute_indicators(
             work,
@@ -278,6 +285,7 @@ def execute_run(
             "prognosemetode": method,
             "figurer": figurer,
             "karantenegrense": quarantine_threshold,
+            "les_alt": read_all,
         }
         result.manifest = runner("skriv-kjoringslogg", write_manifest, result, ingest, work, params, out)
         runner("lagre-kjoringen", txn.commit)

@@ -239,3 +239,28 @@ def test_quarterly_lists_differ_from_the_annual_ones():
         ("040", "ERROR"),
         ("081", "WARNING"),
     ]
+
+
+FLAGG_2021_Q4 = REPO / "tests" / "data" / "kostra_records" / "0A_2021_K4_flagg.dat"  # built like SSB's layout
+
+
+def test_a_2021_q4_record_file_gets_what_ssbs_2021_quarterly_program_reports():
+    """0A_2021_K4_flagg.dat (10 records, Moskenes, Q4 2021), read by the product's record reader before the
+    contract. SSB's quarterly program for 2021 (kvartal/Definitions.java at tag 2022.03.04, c092a60a) lists
+    funksjon 254 and art 070 and 874 and forbids art 874 in investering (its "Kombinasjon i
+    investeringsregnskapet, kontoklasse og art", a NORMAL_ERROR: a WARNING); art 070 is allowed in investering
+    there. So exactly one finding: 050, WARNING, 265/874, -300. The annual program for 2021 (kostra/Main.java,
+    same tag) forbids both 070 and 874 in investering (050, ERROR)."""
+    ledger = read_ssb_records(FLAGG_2021_Q4)
+    assert len(ledger) == 10 and ledger["belop"].sum() == 200 * 1000  # every record, Σ file × 1000 kr
+    assert set(ledger["periode"]) == {"202112"}
+    found = kostra_kontroll(ledger, 2021)
+    assert found[["kontroll", "alvorlighet", "kontoklasse", "funksjon", "art", "belop_1000"]].values.tolist() == [
+        ["050", "WARNING", "0", "265", "874", -300]
+    ]
+    annual = kostra_kontroll(ledger.assign(periode="202113"), 2021)
+    code_rules = annual[annual["kontroll"].isin(["010", "012", "020", "025", "040", "050"])]
+    assert code_rules[["kontroll", "alvorlighet", "art"]].values.tolist() == [
+        ["050", "ERROR", "070"],
+        ["050", "ERROR", "874"],
+    ]

@@ -51,7 +51,8 @@ def _read(name: str) -> pd.DataFrame:
 @cache
 def kostra_koder_ssb() -> pd.DataFrame:
     """The verdict of SSB's programs, long: ``program``, ``liste``, ``kontoklasse``, ``kode``, ``aargang``
-    (int) and ``kontroll`` (``ok`` or the rule, see the module docstring)."""
+    (int) and ``kontroll`` (``ok`` or the rule, see the module docstring).
+    """
     wide = _read("kostra_koder_ssb.csv")
     long = wide.melt(id_vars=["program", "liste", "kontoklasse", "kode"], var_name="aargang", value_name="kontroll")
     return long.assign(aargang=long["aargang"].astype(int))
@@ -60,7 +61,8 @@ def kostra_koder_ssb() -> pd.DataFrame:
 @cache
 def kvartal_alvorlighet() -> pd.DataFrame:
     """Severity of the code-list rules in SSB's quarterly program: index (``aargang``, ``kontroll``), columns
-    ``kvartal_1``–``kvartal_4`` (``WARNING`` or ``ERROR``). The annual program gives ERROR for all of them."""
+    ``kvartal_1``–``kvartal_4`` (``WARNING`` or ``ERROR``). The annual program gives ERROR for all of them.
+    """
     df = _read("kostra_alvorlighet_kvartal_ssb.csv")
     return df.assign(aargang=df["aargang"].astype(int)).set_index(["aargang", "kontroll"])
 

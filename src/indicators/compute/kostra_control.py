@@ -115,7 +115,8 @@ def _has_rule(verdicts: pd.Series, rule: str) -> pd.Series:
 
 def _code_severity(rule: str, aar: int, prog: Program) -> str:
     """Severity of a code-list rule: ERROR in the annual program; in the quarterly program that of the year's
-    release for the quarter (codes/data/kostra_alvorlighet_kvartal_ssb.csv), else today's."""
+    release for the quarter (codes/data/kostra_alvorlighet_kvartal_ssb.csv), else today's.
+    """
     if prog.annual:
         return "ERROR"
     table = codes.kvartal_alvorlighet()

@@ -143,16 +143,19 @@ def test_ssb_accepted_quarterly_file_gets_only_the_quarterly_program():
     unbalanced investment (238 889 vs -125 504) and operating (1 557 532 vs -1 521 694) totals, normal in a
     quarter, give no 095/110/140 as the old check did. The one ERROR is 081 (funksjon 850 with art 400),
     a rule SSB added to the quarterly program in 2025 (ERROR in Q3–Q4 since January 2026), after this file
-    was made; the expired funksjon 254 gets SSB's quarterly WARNING "utgått", and 045 is INFO."""
+    was made; 045 is INFO. Funksjon 254 was a valid funksjon in SSB's quarterly program for 2019 (its
+    "utgått funksjon" WARNING came with the 2024 lists), so the 2019 file gets no rule 010."""
     ledger = read_ssb_records(SSB_2019_Q4)
     assert len(ledger) == 1644
     found = kostra_kontroll(ledger, 2019)
     counts = found.groupby(["kontroll", "alvorlighet"]).size().to_dict()
-    assert counts == {("010", "WARNING"): 51, ("045", "INFO"): 5, ("081", "ERROR"): 1}
+    assert counts == {("045", "INFO"): 5, ("081", "ERROR"): 1}
     assert found.loc[found["kontroll"] == "081", ["funksjon", "art", "belop_1000"]].values.tolist() == [
         ["850", "400", 903]
     ]
-    assert set(found.loc[found["kontroll"] == "010", "funksjon"]) == {"254"}
+    booked_2026 = kostra_kontroll(ledger.assign(periode="202612"), 2026)  # the same records in Q4 2026
+    assert set(booked_2026.loc[booked_2026["kontroll"] == "010", "alvorlighet"]) == {"WARNING"}
+    assert set(booked_2026.loc[booked_2026["kontroll"] == "010", "funksjon"]) == {"254"}
 
 
 def test_code_lists_with_history_an_older_ledger_validates_against_its_own_year():
@@ -181,12 +184,13 @@ def test_code_lists_with_history_an_older_ledger_validates_against_its_own_year(
 
 @pytest.mark.parametrize("aar", range(2019, 2027))
 def test_code_lists_equal_ssbs_list_of_each_year(aar):
-    """The package code lists, read for year ``aar``, give exactly the funksjoner and arter SSB's program for
-    that aargang accepts from a kommune (skjema 0A, not Oslo); kodelister_per_aargang.csv names the commit."""
+    """The package code lists, read for year ``aar``, give exactly the funksjoner and arter SSB's annual program
+    for that aargang lists for a kommune (skjema 0A, not Oslo); kodelister_ssb.csv names the commit."""
     from indicators import codes
 
-    ssb = pd.read_csv(SSB_DIR / "kodelister_per_aargang.csv", dtype=str).set_index(["aargang", "liste"])["koder"]
-    for liste, table in (("funksjon", codes.kostra_funksjon()), ("art", codes.kostra_art())):
+    ssb = pd.read_csv(SSB_DIR / "kodelister_ssb.csv", dtype=str, keep_default_na=False)
+    ssb = ssb[ssb["program"].eq("aar")].set_index(["aargang", "rolle"])["koder"]
+    for liste, table in (("funksjoner", codes.kostra_funksjon()), ("arter", codes.kostra_art())):
         fra = table["gyldig_fra_aar"].fillna(0)
         til = table["gyldig_til_aar"].fillna(9999)
         mine = set(table.index[(fra <= aar) & (til >= aar)])
@@ -234,4 +238,29 @@ def test_quarterly_lists_differ_from_the_annual_ones():
         ("025", "ERROR"),
         ("040", "ERROR"),
         ("081", "WARNING"),
+    ]
+
+
+FLAGG_2021_Q4 = REPO / "tests" / "data" / "kostra_records" / "0A_2021_K4_flagg.dat"  # built like SSB's layout
+
+
+def test_a_2021_q4_record_file_gets_what_ssbs_2021_quarterly_program_reports():
+    """0A_2021_K4_flagg.dat (10 records, Moskenes, Q4 2021), read by the product's record reader before the
+    contract. SSB's quarterly program for 2021 (kvartal/Definitions.java at tag 2022.03.04, c092a60a) lists
+    funksjon 254 and art 070 and 874 and forbids art 874 in investering (its "Kombinasjon i
+    investeringsregnskapet, kontoklasse og art", a NORMAL_ERROR: a WARNING); art 070 is allowed in investering
+    there. So exactly one finding: 050, WARNING, 265/874, -300. The annual program for 2021 (kostra/Main.java,
+    same tag) forbids both 070 and 874 in investering (050, ERROR)."""
+    ledger = read_ssb_records(FLAGG_2021_Q4)
+    assert len(ledger) == 10 and ledger["belop"].sum() == 200 * 1000  # every record, Σ file × 1000 kr
+    assert set(ledger["periode"]) == {"202112"}
+    found = kostra_kontroll(ledger, 2021)
+    assert found[["kontroll", "alvorlighet", "kontoklasse", "funksjon", "art", "belop_1000"]].values.tolist() == [
+        ["050", "WARNING", "0", "265", "874", -300]
+    ]
+    annual = kostra_kontroll(ledger.assign(periode="202113"), 2021)
+    code_rules = annual[annual["kontroll"].isin(["010", "012", "020", "025", "040", "050"])]
+    assert code_rules[["kontroll", "alvorlighet", "art"]].values.tolist() == [
+        ["050", "ERROR", "070"],
+        ["050", "ERROR", "874"],
     ]

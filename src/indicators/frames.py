@@ -67,8 +67,10 @@ def repeated_rows(*columns: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def per_distinct_rows(check: Callable[..., pd.Series], *columns: pd.Series) -> pd.Series:
-    """``check(*columns)`` (a boolean per row that depends only on the row's own cells), computed once
+    """``check(*columns)`` (a value per row that depends only on the row's own cells), computed once
     per distinct combination of the columns and spread back to the rows.
+
+    The result is boolean, unless ``check`` returns text (object or string dtype): then it is kept as text.
     """
     index = columns[0].index
     if len(index) < 64:
@@ -79,7 +81,10 @@ def per_distinct_rows(check: Callable[..., pd.Series], *columns: pd.Series) -> p
     first = np.empty(len(distinct), dtype=np.int64)
     first[inverse] = np.arange(len(index))  # a row of each combination (all its rows are equal)
     sub = [c.iloc[first].reset_index(drop=True) for c in columns]
-    ok = np.asarray(check(*sub), dtype=bool)
+    result = check(*sub)
+    if pd.api.types.is_object_dtype(result) or pd.api.types.is_string_dtype(result):
+        return pd.Series(np.asarray(result, dtype=object)[inverse], index=index)
+    ok = np.asarray(result, dtype=bool)
     return pd.Series(ok[inverse], index=index)
 
 

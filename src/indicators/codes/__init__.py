@@ -2,8 +2,10 @@
 
 The KOSTRA lists (funksjon, art, kapittel, sektor) come from Statistics Norway's control program
 ``statisticsnorway/kostra-kontrollprogram``; see ``codes/data/SOURCE.md`` for commits and caveats.
-Each funksjon and art carries the years it is valid (``gyldig_fra_aar``–``gyldig_til_aar``, inclusive,
-2019–2026 across the kontoplan changes), so a row is checked against the list of its own year.
+Each funksjon and art carries the years the annual program lists it (``gyldig_fra_aar``–``gyldig_til_aar``,
+inclusive, 2019–2026). Which code SSB's annual and quarterly programs accept in each year and kontoklasse, and
+which rule they give otherwise, is in :mod:`indicators.codes.kostra_ssb` (``kostra_koder_ssb.csv``); a row is
+checked against the list of its own year and class.
 """
 
 from __future__ import annotations
@@ -13,6 +15,26 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+
+from indicators.codes.kostra_ssb import (
+    code_problems,
+    in_year_list,
+    kostra_koder_ssb,
+    kvartal_alvorlighet,
+    ssb_kontroll,
+)
+
+__all__ = [
+    "code_problems",
+    "funksjon_navn",
+    "in_year_list",
+    "kostra_art",
+    "kostra_funksjon",
+    "kostra_koder_ssb",
+    "kvartal_alvorlighet",
+    "ssb_kontroll",
+    "valid_code_mask",
+]
 
 #: Care services (``vedtak.tjeneste``), docs/datakontrakt.md.
 TJENESTER: tuple[str, ...] = (
@@ -78,35 +100,19 @@ def _typed(df: pd.DataFrame, code: str) -> pd.DataFrame:
 def valid_code_mask(
     codes: pd.Series, years: pd.Series, kontoklasse: pd.Series | None, table: pd.DataFrame
 ) -> pd.Series:
-    """True where a code is valid in its row's own year and account class (vectorised).
+    """True where SSB's annual program accepts the code in its row's own year and account class (vectorised).
 
-    A code is valid in year ``y`` when ``gyldig_fra_aar <= y <= gyldig_til_aar`` (an empty bound is open).
+    The verdict is that of the annual program's list for the year (:func:`ssb_kontroll`): the code is in the
+    year's list and not forbidden in the row's kontoklasse (rules 020/025 in drift, 040/050 in investering). A
+    year outside 2019–2026 is judged by the nearest year's list.
 
     Args:
         codes: zero-padded codes (``funksjon`` or ``art``).
-        years: the row's accounting year (int).
-        kontoklasse: ``"1"`` drift, ``"0"`` investering, or None to accept either.
-        table: :func:`kostra_funksjon` or :func:`kostra_art`.
+        years: the row's accounting year (int or ``YYYY`` text).
+        kontoklasse: ``"1"`` drift, ``"0"`` investering, or None: only whether the code is in the year's list.
+        table: :func:`kostra_funksjon` or :func:`kostra_art` (says which list: its index name).
     """
-    from indicators.frames import per_distinct_rows  # a ledger has few distinct (code, year, class)
-
+    liste = "funksjon" if table.index.name == "funksjon" else "art"
     if kontoklasse is None:
-        return per_distinct_rows(lambda c, y: _valid_code_mask(c, y, None, table), codes, years)
-    return per_distinct_rows(lambda c, y, k: _valid_code_mask(c, y, k, table), codes, years, kontoklasse)
-
-
-def _valid_code_mask(
-    codes: pd.Series, years: pd.Series, kontoklasse: pd.Series | None, table: pd.DataFrame
-) -> pd.Series:
-    known = codes.isin(table.index)
-    fra = codes.map(table["gyldig_fra_aar"]).astype("float64").fillna(0)
-    til = codes.map(table["gyldig_til_aar"]).astype("float64").fillna(9999)
-    yr = pd.to_numeric(years, errors="coerce").astype("float64")
-    in_years = (yr >= fra) & (yr <= til)
-    if kontoklasse is None:
-        klasse_ok: pd.Series = pd.Series(True, index=codes.index)
-    else:
-        drift = codes.map(table["gyldig_drift"]).fillna(False).astype(bool)
-        inv = codes.map(table["gyldig_investering"]).fillna(False).astype(bool)
-        klasse_ok = pd.Series(np.where(kontoklasse.eq("0"), inv, drift), index=codes.index)
-    return (known & in_years & klasse_ok).astype(bool)
+        return in_year_list(codes, years, liste).astype(bool)
+    return ssb_kontroll(codes, years, kontoklasse, liste).eq("ok").astype(bool)

@@ -9,16 +9,22 @@ dropped (SSB drops records with beløp 0 before any rule runs).
 
 Which program runs:
 
-* **annual** (the year has period 13): every rule below, with the code lists of the ledger's own year;
+* **annual** (the year has period 13): every rule below, with the annual program's code lists of the
+  ledger's own year;
 * **quarterly** (no period 13; the quarter is that of the latest period): only what SSB's quarterly
-  program runs — the code rules 010 (with the expired funksjoner 190/254 accepted under a WARNING),
-  the combination rules 020–081 with the quarterly program's own lists, and the sums 100, 105, 130,
-  135. SSB's quarterly program has no art list (rule 012 does not run) and none of the annual sum
-  rules 085–095, 110, 140–175: a quarterly ledger never nets to zero.
+  program runs — the code rules 010/012 and 020–050 with the quarterly program's lists of the ledger's
+  own year (since 2024 the expired funksjoner 190/254 are accepted under a WARNING "utgått funksjon", and
+  there is no art list, so 012 does not run), the combination rules 030–081, and the sums 100, 105,
+  130, 135. None of the annual sum rules 085–095, 110, 140–175 runs: a quarterly ledger never nets to
+  zero.
 
-Severities follow SSB's: ERROR blocks submission, WARNING and INFO do not. In a quarterly file the
-combination rules are WARNING in Q1–Q2 and ERROR in Q3–Q4; 010 is WARNING in Q1–Q3; 081 is WARNING
-in the annual file and Q1–Q2, ERROR in Q3–Q4; 100/105/130/135 are WARNING in every quarter.
+The code lists per year, program and kontoklasse are package data (``codes.ssb_kontroll``, 2019–2026; a
+year outside is judged by the nearest year's list). Severities follow SSB's: ERROR blocks submission,
+WARNING and INFO do not. The annual program gives ERROR for every code-list rule. In a quarterly file the
+code-list rules have the severity of that year's quarterly release (``codes.kvartal_alvorlighet``; since
+2025: 010/012 WARNING in Q1–Q3, 020–050 WARNING in Q1–Q2, ERROR after); 081 is WARNING in the annual file
+and Q1–Q2, ERROR in Q3–Q4; 100/105/130/135 are WARNING in every quarter. The other rules are those of
+today's program for every year.
 """
 
 from __future__ import annotations
@@ -45,14 +51,9 @@ TOLERANCE = 30  # 1000 kr, SSB's margin "+/- 30'"
 
 DRIFT, INVESTERING = "1", "0"  # kontoklasse in skjema 0A/0C
 
-# Lists that SSB's quarterly program (KvartalKostraMain) uses instead of the annual code lists.
-KVARTAL_UTGATTE_FUNKSJONER = frozenset({"190", "254"})
-KVARTAL_DRIFT_FORBIDDEN_FUNKSJON = frozenset({"841"})
-KVARTAL_INV_FORBIDDEN_FUNKSJON = frozenset({"800", "840", "860"})
-KVARTAL_DRIFT_FORBIDDEN_ART = frozenset({"529", "670", "910", "911", "929", "970"})
-KVARTAL_INV_FORBIDDEN_ART = frozenset(
-    {"509", "570", "590", "800", "870", "871", "872", "873", "875", "876", "877", "909", "990"}
-)
+# The code-list rules (010, 012, 020, 025, 040, 050 and 010 "utgått funksjon") use the lists of the ledger's
+# own year, for the annual or the quarterly program: codes.ssb_kontroll (codes/data/kostra_koder_ssb.csv).
+CODE_RULES = ("010", "012", "020", "025", "040", "050", "010U")
 
 # Lists that are the same in both programs (RegnskapValidator.commonKostraValidationRules and the rules).
 ILLOGICAL_DRIFT_ART = frozenset({"285", "660"})  # 030
@@ -107,14 +108,35 @@ def program_for(periods: pd.Series) -> Program:
     return Program(annual=bool((months == 13).any()), quarter=int(np.ceil(min(months.max(), 12) / 3)))
 
 
-def _valid_in_year(values: pd.Series, aar: int, table: pd.DataFrame) -> pd.Series:
-    return codes.valid_code_mask(values, pd.Series(aar, index=values.index), None, table)
+def _has_rule(verdicts: pd.Series, rule: str) -> pd.Series:
+    """True where a verdict of :func:`codes.ssb_kontroll` (``ok``, ``050``, ``012+050`` …) includes ``rule``."""
+    return verdicts.str.contains(rf"(?:^|\+){rule}(?:\+|$)", regex=True)
 
 
-def _forbidden(values: pd.Series, aar: int, table: pd.DataFrame, column: str) -> pd.Series:
-    """Codes valid in the year that the code list marks as not allowed in drift/investering."""
-    allowed = values.map(table[column]).fillna(True).astype(bool)
-    return _valid_in_year(values, aar, table) & ~allowed
+def _code_severity(rule: str, aar: int, prog: Program) -> str:
+    """Severity of a code-list rule: ERROR in the annual program; in the quarterly program that of the year's
+    release for the quarter (codes/data/kostra_alvorlighet_kvartal_ssb.csv), else today's.
+    """
+    if prog.annual:
+        return "ERROR"
+    table = codes.kvartal_alvorlighet()
+    key = (min(max(aar, codes.kostra_ssb.FIRST_YEAR), codes.kostra_ssb.LAST_YEAR), rule)
+    if key in table.index:
+        return str(table.loc[key, f"kvartal_{max(1, min(prog.quarter, 4))}"])
+    return "WARNING" if rule == "010U" else prog.code() if rule in ("010", "012") else prog.combination()
+
+
+def _code_rules(rec: pd.DataFrame, aar: int, prog: Program) -> dict[str, tuple[pd.Series, str]]:
+    """The code-list rules for the ledger's year and program: rule id → (mask of records, severity)."""
+    program = "aar" if prog.annual else "kvartal"
+    years = pd.Series(aar, index=rec.index)
+    f_rule = codes.ssb_kontroll(rec["funksjon"], years, rec["kontoklasse"], "funksjon", program)
+    a_rule = codes.ssb_kontroll(rec["art"], years, rec["kontoklasse"], "art", program)
+    out = {}
+    for rule in CODE_RULES:
+        verdicts = a_rule if rule in ("012", "025", "050") else f_rule
+        out[rule] = (_has_rule(verdicts, rule), _code_severity(rule, aar, prog))
+    return out
 
 
 RECORD_MESSAGES = {  # {f} funksjon, {a} art, {k} kontoklasse, {aar} year
@@ -142,26 +164,8 @@ def _record_rules(rec: pd.DataFrame, aar: int, prog: Program) -> dict[str, tuple
     """Per-record rules: rule id → (mask of records that break it, severity)."""
     f, a, k = rec["funksjon"], rec["art"], rec["kontoklasse"]
     drift, inv = k.eq(DRIFT), k.eq(INVESTERING)
-    tf, ta = codes.kostra_funksjon(), codes.kostra_art()
     comb = prog.combination()
-    if prog.annual:
-        rules = {
-            "010": (~_valid_in_year(f, aar, tf), prog.code()),
-            "012": (~_valid_in_year(a, aar, ta), prog.code()),
-            "020": (drift & _forbidden(f, aar, tf, "gyldig_drift"), comb),
-            "025": (drift & _forbidden(a, aar, ta, "gyldig_drift"), comb),
-            "040": (inv & _forbidden(f, aar, tf, "gyldig_investering"), comb),
-            "050": (inv & _forbidden(a, aar, ta, "gyldig_investering"), comb),
-        }
-    else:
-        rules = {
-            "010": (~(_valid_in_year(f, aar, tf) | f.isin(KVARTAL_UTGATTE_FUNKSJONER)), prog.code()),
-            "010U": (f.isin(KVARTAL_UTGATTE_FUNKSJONER), "WARNING"),
-            "020": (drift & f.isin(KVARTAL_DRIFT_FORBIDDEN_FUNKSJON), comb),
-            "025": (drift & a.isin(KVARTAL_DRIFT_FORBIDDEN_ART), comb),
-            "040": (inv & f.isin(KVARTAL_INV_FORBIDDEN_FUNKSJON), comb),
-            "050": (inv & a.isin(KVARTAL_INV_FORBIDDEN_ART), comb),
-        }
+    rules = _code_rules(rec, aar, prog)
     rules.update(
         {
             "030": (drift & a.isin(ILLOGICAL_DRIFT_ART), "INFO"),

@@ -28,12 +28,12 @@ def test_each_code_gets_its_own_sentence_and_an_accepted_line_none():
     )
     assert got.tolist() == [
         "",
-        "Funksjon 254 er ikke gyldig for kommuner i 2026 (gyldig til og med 2023).",
+        "Funksjon 254 er ikke gyldig for kommuner i 2026 (erstattet av 257/258 fra 2024) (SSBs kontroll 010).",
         "",  # 254 was valid in 2023
-        "Funksjon 841 er ikke tillatt i driftsregnskapet i 2026.",
-        "Funksjon mangler.",
-        "Funksjon «12x» er ikke en tresifret KOSTRA-kode.",
-        "Art 070 er ikke tillatt i investeringsregnskapet i 2026.",  # SSB's annual program, rule 050
+        "Funksjon 841 er ikke tillatt i driftsregnskapet i 2026 (SSBs kontroll 020).",
+        "Funksjon mangler (SSBs kontroll 010).",
+        "Funksjon «12x» er ikke en tresifret KOSTRA-kode (SSBs kontroll 010).",
+        "Art 070 er ikke tillatt i investeringsregnskapet i 2026 (SSBs kontroll 050).",  # SSB's annual program
     ]
 
 

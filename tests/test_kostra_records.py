@@ -260,8 +260,10 @@ def test_bad_lines_are_quarantined_with_their_line_numbers(tmp_path: Path):
     assert acc["belop"].to_dict() == {1: 100_000.0, 10: 100_000.0, 11: 100_000.0}
     assert acc["funksjon"].to_dict() == {1: "120", 10: "254", 11: "12A"}
     assert acc.loc[1, "kodemerknad"] == ""
-    assert acc.loc[10, "kodemerknad"] == "Funksjon 254 er ikke gyldig for kommuner i 2024 (gyldig til og med 2023)."
-    assert acc.loc[11, "kodemerknad"] == "Funksjon «12A» er ikke en tresifret KOSTRA-kode."
+    assert acc.loc[10, "kodemerknad"] == (
+        "Funksjon 254 er ikke gyldig for kommuner i 2024 (erstattet av 257/258 fra 2024) (SSBs kontroll 010)."
+    )
+    assert acc.loc[11, "kodemerknad"] == "Funksjon «12A» er ikke en tresifret KOSTRA-kode (SSBs kontroll 010)."
     # the kroner (øre): 3 accepted lines of 100 000 kr; 5 quarantined lines of 100 000 kr (3, 4, 6, 7, 8);
     # lines 2 (47 characters: no field can be trusted) and 5 (12x456) have no amount to count
     m = f.money
@@ -303,29 +305,60 @@ def test_text_that_is_not_records_is_not_misread(line: str):
     assert not kr.looks_like_records(line)
 
 
-def test_ssbs_own_2019_file_is_stored_to_the_krone_with_its_codes_flagged(tmp_path: Path):
+def test_ssbs_own_2019_file_is_stored_to_the_krone(tmp_path: Path):
     """Issue 18: SSB's own quarter-4 file of Kongsvinger's 2019 accounts (1 644 records) is stored whole. Its 9
-    records with art 070 in the investment accounts (rule 050 of SSB's annual program, accepted by the quarterly
-    one) were quarantined before, and 2 245 000 kr of real spending was missing from every figure.
+    records with art 070 in the investment accounts were quarantined before, and 2 245 000 kr of real spending was
+    missing from every figure. SSB's programs of 2019 (annual and quarterly) both accept art 070 in investering
+    (the annual program forbids it from 2021, rule 050), so nothing is flagged either.
     """
     from indicators.steps.pipeline import execute_run
     from indicators.store.parquet import read_dataset
 
     raw = raw_with(tmp_path, SSB_FILE.name)
     out = tmp_path / "out"
-    result = execute_run(raw, out, Periode.parse("2019-12"))
+    result = execute_run(raw, out, Periode.parse("2019-12"), figurer=[])
     text = SSB_FILE.read_text(encoding="latin-1").splitlines()
     file_sum = sum(int(line[39:48]) for line in text)  # positions 40-48, 1000 kr
     assert file_sum == 149_223
     stored = read_dataset(out, "regnskap")
     assert round(stored["belop"].sum()) == file_sum * 1000  # every krone of the file, nothing in quarantine
     assert result.quarantine_rows == 0
-    flagged = stored[stored["kodemerknad"].ne("")]
     inv070 = [line for line in text if line[31] == "0" and line[36:39] == "070"]
     assert len(inv070) == 9 and sum(int(line[39:48]) for line in inv070) == 2_245
-    assert set(zip(flagged["kontoklasse"], flagged["art"], strict=True)) == {("0", "070")}
-    assert round(flagged["belop"].sum()) == 2_245_000
-    assert set(flagged["kodemerknad"]) == {"Art 070 er ikke tillatt i investeringsregnskapet i 2019."}
+    s070 = stored[stored["kontoklasse"].eq("0") & stored["art"].eq("070")]
+    assert round(s070["belop"].sum()) == 2_245_000 and s070["kodemerknad"].eq("").all()
+    assert stored["kodemerknad"].eq("").all()
     rec = result.reconciliation.iloc[0]
     assert (rec["belop_lest"], rec["belop_godtatt"], rec["belop_karantene"]) == (149_223_000.0, 149_223_000.0, 0.0)
-    assert (rec["merket"], rec["belop_merket"]) == (len(flagged), 2_245_000.0)
+
+
+def test_a_2021_file_with_codes_ssb_refuses_is_stored_whole_and_flagged(tmp_path: Path):
+    """The done-when of issue 18: a record file built like SSB's (skjema 0A, quarter 4 of 2021) with art 070 and
+    874 in investering and funksjon 254 in drift. Every record is stored and Σ stored = the file's Σ × 1000; the
+    annual program of 2021 forbids 070 and 874 in investering (rule 050), so those two lines carry a remark;
+    254 was a valid funksjon in 2021. kostra-kontroll's quarterly verdict on the file is pinned in
+    tests/test_kostra_control.py.
+    """
+    from indicators.steps.pipeline import execute_run
+    from indicators.store.parquet import read_dataset
+
+    name = "0A_2021_K4_flagg.dat"
+    raw = raw_with(tmp_path, name)
+    out = tmp_path / "out"
+    result = execute_run(raw, out, Periode.parse("2021-12"), figurer=[])
+    text = (DATA / name).read_text(encoding="latin-1").splitlines()
+    assert sum(int(line[39:48]) for line in text) == 200
+    stored = read_dataset(out, "regnskap")
+    assert len(stored) == 10 and round(stored["belop"].sum()) == 200_000 and result.quarantine_rows == 0
+    flagged = stored[stored["kodemerknad"].ne("")].sort_values("art")
+    assert flagged[["kontoklasse", "funksjon", "art", "belop"]].values.tolist() == [
+        ["0", "265", "070", 800_000.0],
+        ["0", "265", "874", -300_000.0],
+    ]
+    assert flagged["kodemerknad"].tolist() == [
+        "Art 070 er ikke tillatt i investeringsregnskapet i 2021 (SSBs kontroll 050).",
+        "Art 874 er ikke tillatt i investeringsregnskapet i 2021 (SSBs kontroll 050).",
+    ]
+    assert stored.loc[stored["funksjon"].eq("254"), "kodemerknad"].eq("").all()
+    rec = result.reconciliation.iloc[0]
+    assert (rec["merket"], rec["belop_merket"]) == (2, 500_000.0)

@@ -62,10 +62,10 @@ def test_ledger_rules(tmp_path: Path):
     assert vf.accepted["kontoklasse"].tolist() == ["1"] * 6  # default filled in
     assert vf.accepted.set_index("_linje")["kodemerknad"].to_dict() == {
         2: "",
-        3: "Funksjon 254 er ikke gyldig for kommuner i 2025 (gyldig til og med 2023).",
+        3: "Funksjon 254 er ikke gyldig for kommuner i 2025 (erstattet av 257/258 fra 2024) (SSBs kontroll 010).",
         4: "",
-        8: "Funksjon 841 er ikke tillatt i driftsregnskapet i 2025.",
-        10: "Art 270 er ikke gyldig for kommuner i 2026 (gyldig til og med 2025).",
+        8: "Funksjon 841 er ikke tillatt i driftsregnskapet i 2025 (SSBs kontroll 020).",
+        10: "Art 270 er ikke gyldig for kommuner i 2026 (erstattet av 271/272 fra 2026) (SSBs kontroll 012).",
         11: "",
     }
     # the kroner: 6 accepted lines of 100 kr, lines 5, 6 and 9 (300 kr) in quarantine, line 7 unreadable
@@ -95,7 +95,7 @@ def test_budget_rules_and_default_gjelder_fra(tmp_path: Path):
     assert vf.accepted["gjelder_fra"].tolist() == ["202501", "202505"]
     assert vf.accepted["kodemerknad"].tolist() == [
         "",
-        "Funksjon 254 er ikke gyldig for kommuner i 2025 (gyldig til og med 2023).",
+        "Funksjon 254 er ikke gyldig for kommuner i 2025 (erstattet av 257/258 fra 2024) (SSBs kontroll 010).",
     ]
 
 

@@ -44,7 +44,9 @@ def test_the_254_line_is_in_the_deviation_and_flagged(sample_store: Path):
     assert flagged[["kommunenr", "funksjon", "belop", "kilde_linje"]].values.tolist() == [
         ["1874", "254", 87346.81, 387]
     ]
-    assert flagged["kodemerknad"].iloc[0] == "Funksjon 254 er ikke gyldig for kommuner i 2026 (gyldig til og med 2023)."
+    assert flagged["kodemerknad"].iloc[0] == (
+        "Funksjon 254 er ikke gyldig for kommuner i 2026 (erstattet av 257/258 fra 2024) (SSBs kontroll 010)."
+    )
 
 
 def test_the_summary_and_manifest_state_the_kroner(sample_store: Path):

@@ -86,7 +86,7 @@ def write_manifest(
                 "ignorerte_kolonner": f.ignored_columns,
                 "ark": f.sheet,
             }
-            for f, rec in zip(ingest.files, ingest.reconciliation().to_dict(orient="records"), strict=True)
+            for f, rec in zip(ingest.files, _records(ingest.reconciliation()), strict=True)
         ],
         "kroner": _money_totals(result.reconciliation),
         # Files and sheets not read, with what to do; lines repeating an earlier line (kept, named).
@@ -127,7 +127,14 @@ def _money_record(rec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _balanced(rec: dict[str, Any]) -> bool:
-    return round(rec["belop_lest"] * 100) == round(rec["belop_godtatt"] * 100) + round(rec["belop_karantene"] * 100)
+    """Σ read = Σ stored + Σ quarantined, in whole øre."""
+    read, stored, quarantined = (round(float(rec[c]) * 100) for c in ("belop_lest", "belop_godtatt", "belop_karantene"))
+    return bool(read == stored + quarantined)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as dicts keyed by column name."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def _money_rows(rec: pd.DataFrame) -> pd.DataFrame:
@@ -181,13 +188,13 @@ def format_reconciliation(rec: pd.DataFrame) -> list[str]:
     money = _money_rows(rec)
     if len(money):
         lines += ["", "Kroner per fil (lest = lagret + karantene; merket = lagret med kodemerknad):"]
-        for row in money.to_dict(orient="records"):
-            flag = "" if _balanced(row) else "  <-- STEMMER IKKE"
-            unread = f"  ({_lines_word(int(row['uleste_belop']))} uten lesbart beløp)" if row["uleste_belop"] else ""
+        for m in _records(money):
+            flag = "" if _balanced(m) else "  <-- STEMMER IKKE"
+            unread = f"  ({_lines_word(int(m['uleste_belop']))} uten lesbart beløp)" if m["uleste_belop"] else ""
             lines.append(
-                f"  {row['kilde']:<18} {Path(str(row['fil'])).name:<32} lest {kr(row['belop_lest'])}"
-                f" = lagret {kr(row['belop_godtatt'])} + karantene {kr(row['belop_karantene'])}"
-                f"  merket {kr(row['belop_merket'])}{unread}{flag}"
+                f"  {m['kilde']:<18} {Path(str(m['fil'])).name:<32} lest {kr(m['belop_lest'])}"
+                f" = lagret {kr(m['belop_godtatt'])} + karantene {kr(m['belop_karantene'])}"
+                f"  merket {kr(m['belop_merket'])}{unread}{flag}"
             )
     return lines
 

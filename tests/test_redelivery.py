@@ -26,12 +26,13 @@ def raw(examples: Path, tmp_path: Path) -> Path:
 
 
 def _all_rejected(raw: Path, tmp_path: Path) -> tuple[Path, int]:
-    """The same delivery with every row of June's ledger rejected (a function that does not exist)."""
+    """The same delivery with every row of June's ledger rejected (an amount that is not a number; a code SSB
+    does not know would only flag the line, issue 18)."""
     raw2 = tmp_path / "raw2"
     shutil.copytree(raw, raw2)
     f = raw2 / "regnskap" / JUNE
     df = pd.read_csv(f, dtype=str)
-    df["funksjon"] = "999"
+    df["belop"] = "tolv"
     df.to_csv(f, index=False)
     return raw2, len(df)
 
@@ -71,7 +72,9 @@ def test_the_same_delivery_again_replaces_row_for_row_and_doubles_nothing(raw: P
     assert first.replaced == []  # nothing was stored before
     assert "Erstattet" not in dict(summary_rows(first, out))
     count = len(read_dataset(out, "regnskap"))
-    second = execute_run(raw, out, PERIOD)
+    unchanged = execute_run(raw, out, PERIOD)  # the same files: not read again (issue 20), nothing replaced
+    assert len(read_dataset(out, "regnskap")) == count and unchanged.replaced == [] and unchanged.unchanged > 0
+    second = execute_run(raw, out, PERIOD, read_all=True)  # read again on request: replaced row for row
     assert len(read_dataset(out, "regnskap")) == count
     june = next(r for r in second.replaced if r.datasett == "regnskap" and r.enhet == "202506")
     assert (june.gamle, june.nye) == (38, 38)

@@ -186,6 +186,7 @@ def test_year_and_timeless_units(tmp_path):
         "belop",
         "gjelder_fra",
         "periodiseringsnokkel",
+        "kodemerknad",
         "kilde_linje",
         "kilde_fil",
     ]

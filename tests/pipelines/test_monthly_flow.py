@@ -50,14 +50,16 @@ def test_bad_rows_go_to_quarantine_and_the_run_completes(examples: Path, tmp_pat
         fh.write("1857,202506,1000,254,010,100.0,1\n1857,202506,1000,120,010,tolv,1\n")
     out = tmp_path / "out"
     assert main(["run", "--period", "2025-06", "--raw", str(raw), "--out", str(out)]) == 0
-    assert "818 lest = 816 godtatt + 2 i karantene" in capsys.readouterr().out
+    # the line on funksjon 254 (valid to 2023) is counted and flagged (issue 18); «tolv» is no amount
+    printed = capsys.readouterr().out
+    assert "818 lest = 817 godtatt + 1 i karantene" in printed
+    assert "Kodemerknader" in printed and "1 linje, 100,00 kr" in printed
     log = next((out / "kjoringer").glob("*.log")).read_text(encoding="utf-8")
-    assert "lest     40  godtatt     38  karantene    2" in log
+    assert "lest     40  godtatt     39  karantene    1" in log
     q = pd.read_csv(next((out / "karantene_csv").glob("*.csv")), sep=";", encoding="utf-8-sig")
-    assert q[["linje", "kolonne", "regel"]].values.tolist() == [
-        [40, "funksjon", "gyldig_funksjon"],
-        [41, "belop", "tall"],
-    ]
+    assert q[["linje", "kolonne", "regel"]].values.tolist() == [[41, "belop", "tall"]]
+    june = read_dataset(out, "regnskap", [("periode", "=", "202506")])
+    assert june.loc[june["funksjon"].eq("254"), "kodemerknad"].str.startswith("Funksjon 254 er ikke gyldig").all()
 
 
 def test_a_refused_file_stops_the_run_and_stores_nothing(examples: Path, tmp_path: Path, capsys):

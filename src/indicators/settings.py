@@ -1,7 +1,8 @@
 """Settings: defaults < ``indicators.toml`` (in the working directory) < environment variables
 (``INDICATORS_RAW``, ``INDICATORS_OUT``, ``INDICATORS_KOMMUNE`` comma-separated,
 ``INDICATORS_PROGNOSEMETODE``, ``INDICATORS_FIGURER`` (``alle`` or municipality numbers, comma-separated),
-``INDICATORS_DASK`` (a Dask scheduler's address), ``INDICATORS_ARBEIDERE`` (local processes))
+``INDICATORS_DASK`` (a Dask scheduler's address), ``INDICATORS_ARBEIDERE`` (local processes),
+``INDICATORS_DEFLATOR_PCT`` (the kommunal deflator of ``handlingsrom_kostra``'s estimate))
 < command-line flags.
 """
 
@@ -17,6 +18,22 @@ from indicators.errors import UserError
 from indicators.paths import PROJECT_ROOT
 
 SETTINGS_FILE = "indicators.toml"
+#: default kommunal deflator (%): RNB 2025's estimate for 2025, Prop. 142 S (2024–2025) kap. 2.1; set the
+#: state budget's figure for the year (``deflator_pct`` in indicators.toml, or ``INDICATORS_DEFLATOR_PCT``)
+DEFLATOR_PCT = 3.9
+
+
+def _deflator(value: object, where: str) -> float:
+    text = str(value).strip().replace(",", ".")
+    try:
+        pct = float(text)
+    except ValueError:
+        raise UserError(
+            f"«deflator_pct» i {where} må være et tall i prosent (for eksempel 3,9), ikke «{value}»."
+        ) from None
+    if not -20 <= pct <= 50:
+        raise UserError(f"«deflator_pct» i {where} må være mellom -20 og 50 prosent, ikke {value}.")
+    return pct
 
 
 @dataclass(frozen=True)
@@ -34,6 +51,11 @@ class Settings:
     dask: str | None = None
     #: processes of the local pool (default: the machine's cores)
     arbeidere: int | None = None
+    #: the kommunal deflator (%) moving last published year's KOSTRA reference to this year's prices
+    #: (``handlingsrom_kostra``'s estimate; docs/indikatorer/handlingsrom_kostra.md)
+    deflator_pct: float = DEFLATOR_PCT
+    #: a CSV replacing the built-in sector → function list of ``handlingsrom_kostra`` (None: built in)
+    handlingsrom_sektorer: Path | None = None
 
 
 def _figurer(value: str | list[Any]) -> list[str]:
@@ -72,6 +94,10 @@ def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None
             figurer=_figurer(section.get("figurer", s.figurer)),
             dask=str(section["dask"]) if section.get("dask") else s.dask,
             arbeidere=_workers(section["arbeidere"], str(path)) if "arbeidere" in section else s.arbeidere,
+            deflator_pct=_deflator(section["deflator_pct"], str(path)) if "deflator_pct" in section else s.deflator_pct,
+            handlingsrom_sektorer=Path(section["handlingsrom_sektorer"])
+            if section.get("handlingsrom_sektorer")
+            else s.handlingsrom_sektorer,
         )
     if env.get("INDICATORS_RAW"):
         s = replace(s, raw=Path(env["INDICATORS_RAW"]))
@@ -87,6 +113,10 @@ def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None
         s = replace(s, dask=env["INDICATORS_DASK"].strip())
     if env.get("INDICATORS_ARBEIDERE"):
         s = replace(s, arbeidere=_workers(env["INDICATORS_ARBEIDERE"], "miljøvariabelen INDICATORS_ARBEIDERE"))
+    if env.get("INDICATORS_DEFLATOR_PCT"):
+        s = replace(
+            s, deflator_pct=_deflator(env["INDICATORS_DEFLATOR_PCT"], "miljøvariabelen INDICATORS_DEFLATOR_PCT")
+        )
     return s
 
 

@@ -287,6 +287,7 @@ def handlingsrom_kostra(
     missing_ref = "ingen tall fra SSB for " + rows["referanse"] + " i " + rows["referanse_aar"].astype(str)
     ref_reason = rows["ref_merknad"].fillna("")
     ref_reason = ref_reason.where(ref_reason.ne("") | rows["referanse_utgift_per_innbygger"].notna(), missing_ref)
+    rows["referanse_indeks"] = rows["referanse_indeks"].where(in_key)  # no index outside the cost key
     idx_reason = rows["indeks_merknad"].fillna("").where(in_key, "")
     reasons = [rows["merknad"].fillna(""), ref_reason, idx_reason]
     joined = reasons[0]

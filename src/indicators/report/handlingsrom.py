@@ -98,7 +98,7 @@ def handlingsrom_tables(frame: pd.DataFrame, names: dict[str, str]) -> list[Tabl
         "Handlingsrom mot KOSTRA: alle kolonner",
         every.reset_index(drop=True),
         full_cols,
-        sheet="Handlingsrom KOSTRA, alle kolonner",
+        sheet="Handlingsrom KOSTRA, detaljer",
         xlsx_only=True,
     )
     return [main, sheet]

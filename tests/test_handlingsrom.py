@@ -170,3 +170,23 @@ def test_sector_amounts_sum_the_functions_of_the_year_and_leave_none_empty() -> 
     assert out.loc["pleie_og_omsorg", "funksjoner"] == "253,257"
     assert math.isnan(out.loc["barnevern", "netto_driftsutgifter"])
     assert out.loc["barnevern", "merknad"] == "ingen tall fra SSB for funksjonene 244"
+
+
+def test_utgiftsbehov_contract_quarantines_a_bad_index_an_unknown_sector_and_a_repeated_key(tmp_path) -> None:
+    from indicators.contracts import SOURCES
+    from indicators.ingest.readers import read_raw_file
+    from indicators.ingest.validation import validate_table
+
+    path = tmp_path / "utgiftsbehov_2025.csv"
+    path.write_text(
+        "Kommunenr;År;Delkostnadsnøkkel;Indeks;Innbyggere\n"
+        "1874;2025;pleie_og_omsorg;1,52;950\n"
+        "1874;2025;pleie_og_omsorg;1,60;950\n"
+        "1874;2025;barnehage;0;950\n"
+        "1874;2025;kultur;1,1;950\n",
+        encoding="utf-8",
+    )
+    vf = validate_table(read_raw_file(path), SOURCES["utgiftsbehov"], "k1")
+    faults = list(vf.quarantine[["linje", "regel"]].itertuples(index=False, name=None))
+    assert faults == [(3, "duplikat"), (4, "indeks_positiv"), (5, "sektor_gyldig")]
+    assert vf.accepted["indeks"].tolist() == [1.52]

@@ -3,8 +3,8 @@
 A :class:`Step` names its output dataset, the stored datasets it needs (without its ``requires`` it is skipped,
 with the reason), what it reads (:attr:`Step.reads`: datasets and years at period P), the function computing it
 and how its output is stored. The functions here only pick frames from the unit's :class:`Inputs` and hand them
-to the pure functions of :mod:`indicators.compute`; they never read the store (the one ``panel`` step,
-``kostra_sammenligning``, reads SSB's stored tables itself).
+to the pure functions of :mod:`indicators.compute`; they never read the store (the ``panel`` steps,
+``kostra_sammenligning`` and ``handlingsrom_kostra``, read SSB's stored tables itself).
 
 Adding an indicator is one pure function in ``compute/``, its schema in ``contracts/outputs.py``
 (``SCHEMAS``) and one entry in :data:`REGISTRY` (docs/architecture.md, «The registry of steps»).

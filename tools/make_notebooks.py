@@ -191,5 +191,23 @@ ax.set_ylabel("Prosent av innbyggere 80 år og over")
 ax.set_xlabel("")
 ax.set_title(f"Hjemmetjenester 80+, {periode}")
 plt.show()"""),
+        md("""## 3. Handlingsrom mot KOSTRA
+
+Behovsjustert merutgift per sektor (`docs/indikatorer/handlingsrom_kostra.md`): netto driftsutgifter per
+innbygger mot landet og KOSTRA-gruppen, justert med kostnadsnøkkelens indeks. Positivt tall = kommunen bruker
+mer enn referansen ville gjort med kommunens utgiftsbehov. Siste år SSB har publisert; tomme verdier har
+grunnen i kolonnen `merknad`."""),
+        code("""rom = ind.load("handlingsrom_kostra", kommune=["1865", "1860", "1859", "1874"])
+rom = rom[(rom["periode"] == rom["periode"].max()) & ~rom["estimat"] & (rom["referanse"] == "landet")]
+aar = rom.loc[rom["merutgift_kr"].notna(), "aar"].max()
+rom = rom[(rom["aar"] == aar) & (rom["sektor"] != "sum_kostnadsnokkel")]
+vis = (rom.assign(kommune=rom["kommunenr"].map(navn))
+          .pivot(index="sektor", columns="kommune", values="merutgift_kr") / 1000)
+ax = vis.sort_values(vis.columns[0]).plot.barh(figsize=(8, 0.5 * len(vis) + 1.5))
+ax.axvline(0, color="black", linewidth=0.8)
+ax.set_xlabel("1000 kr (positivt = bruker mer enn behovsjustert landsnivå)")
+ax.set_ylabel("")
+ax.set_title(f"TK Lofoten: behovsjustert merutgift mot landet, {aar}")
+plt.show()"""),
     ],
 )

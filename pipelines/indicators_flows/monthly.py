@@ -184,6 +184,12 @@ def run_artifacts(result: RunResult, out: Path, p: Periode) -> None:
             table=per_measure,
             description=f"Handlingsrom: realisering per tiltak, {p} (beløp i 1000 kr)",
         )
+    if (gaps := stored("handlingsrom_kostra")) is not None:
+        create_table_artifact(
+            key="handlingsrom-kostra",
+            table=artifacts.handlingsrom_rows(gaps),
+            description=f"Handlingsrom mot KOSTRA: behovsjustert merutgift per sektor, {p} (beløp i 1000 kr)",
+        )
     if (nokkeltall := stored("nokkeltall")) is not None:
         create_table_artifact(
             key="nokkeltall",

@@ -102,7 +102,7 @@ def tertial_report(
         f"HTML: `{report.html}`  \nPDF: `{report.pdf}`  \nXLSX: `{report.xlsx}`",
         description=f"Sammendrag, {t.label}",
     )
-    for key in ("avvik_rammeomrade", "tiltak_sum", "tiltak", "nokkeltall", "bemanning"):
+    for key in ("avvik_rammeomrade", "tiltak_sum", "tiltak", "handlingsrom_kostra", "nokkeltall", "bemanning"):
         if key in report.tables:  # the report's labels, 1000 kr in Norwegian format (report.artifacts)
             create_table_artifact(
                 key=f"tertial-{key.replace('_', '-')}",

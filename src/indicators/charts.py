@@ -414,3 +414,47 @@ def project_timeline(status: pd.DataFrame, ref_date: dt.date, out_dir: Path, ste
         ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3)
         ax.grid(axis="y", visible=False)
         return _save(fig, out_dir, stem)
+
+
+def need_adjusted_gaps(rows: pd.DataFrame, labels: dict[str, str], out_dir: Path, stem: str, title: str) -> list[Path]:
+    """Horizontal bars of ``merutgift_kr`` per sector (1000 kr) against each reference in ``rows``
+    (``handlingsrom_kostra`` of one municipality and year, the sum row left out), the largest gap against the
+    first reference at the top. Positive (dark) = spends more than the need-adjusted reference; negative
+    (hatched) = less. ``labels``: sector → its name. Sectors without a value are left out.
+    """
+    r = rows[rows["sektor"].ne("sum_kostnadsnokkel") & rows["merutgift_kr"].notna()]
+    refs = list(dict.fromkeys(r["referanse"]))
+    wide = r.pivot_table(index="sektor", columns="referanse", values="merutgift_kr", aggfunc="first")[refs]
+    wide = wide.sort_values(refs[0], ascending=True, na_position="first")  # barh draws bottom up
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.5, 0.55 * max(len(wide), 3) + 1.4))
+        height = 0.8 / max(len(refs), 1)
+        y = np.arange(len(wide))
+        shades = [DARK, MID, LIGHT]
+        for i, ref in enumerate(refs):
+            values = wide[ref].to_numpy()
+            pos = y - 0.4 + height * (i + 0.5)
+            bars = ax.barh(pos, np.nan_to_num(values), height=height, color=shades[i % 3], edgecolor=DARK, label=ref)
+            for bar, v in zip(bars, values, strict=True):
+                if np.isnan(v):
+                    continue
+                if v < 0:
+                    bar.set_hatch("///")
+                ax.annotate(
+                    fmt_number(v / 1000),
+                    (v, bar.get_y() + bar.get_height() / 2),
+                    xytext=(4 if v >= 0 else -4, 0),
+                    textcoords="offset points",
+                    ha="left" if v >= 0 else "right",
+                    va="center",
+                    fontsize=8,
+                )
+        ax.set_yticks(y, [labels.get(s, s) for s in wide.index])
+        ax.axvline(0, color=DARK, linewidth=0.8)
+        ax.xaxis.set_major_formatter(_kr1000)
+        ax.set_xlabel("1000 kr. Positivt = bruker mer enn behovsjustert referanse (mulig handlingsrom)")
+        ax.set_title(title, loc="left")
+        ax.grid(axis="y", visible=False)
+        ax.margins(x=0.25)
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        return _save(fig, out_dir, stem)

@@ -1,7 +1,8 @@
 """Settings: defaults < ``indicators.toml`` (in the working directory) < environment variables
 (``INDICATORS_RAW``, ``INDICATORS_OUT``, ``INDICATORS_KOMMUNE`` comma-separated,
 ``INDICATORS_PROGNOSEMETODE``, ``INDICATORS_FIGURER`` (``alle`` or municipality numbers, comma-separated),
-``INDICATORS_DASK`` (a Dask scheduler's address), ``INDICATORS_ARBEIDERE`` (local processes))
+``INDICATORS_DASK`` (a Dask scheduler's address), ``INDICATORS_ARBEIDERE`` (local processes),
+``INDICATORS_DEFLATOR_PCT`` (the kommunal deflator of ``handlingsrom_kostra``'s estimate))
 < command-line flags.
 """
 
@@ -17,6 +18,22 @@ from indicators.errors import UserError
 from indicators.paths import PROJECT_ROOT
 
 SETTINGS_FILE = "indicators.toml"
+#: default kommunal deflator (%): RNB 2025's estimate for 2025, Prop. 142 S (2024–2025) kap. 2.1; set the
+#: state budget's figure for the year (``deflator_pct`` in indicators.toml, or ``INDICATORS_DEFLATOR_PCT``)
+DEFLATOR_PCT = 3.9
+
+
+def _deflator(value: object, where: str) -> float:
+    text = str(value).strip().replace(",", ".")
+    try:
+        pct = float(text)
+    except ValueError:
+        raise UserError(
+            f"«deflator_pct» i {where} må være et tall i prosent (for eksempel 3,9), ikke «{value}»."
+        ) from None
+    if not -20 <= pct <= 50:
+        raise UserError(f"«deflator_pct» i {where} må være mellom -20 og 50 prosent, ikke {value}.")
+    return pct
 
 
 @dataclass(frozen=True)
@@ -36,6 +53,11 @@ class Settings:
     arbeidere: int | None = None
     #: per cent of a file's money (Σ |beløp|) in quarantine above which the run's summary warns first
     karantenegrense: float = 1.0
+    #: the kommunal deflator (%) moving last published year's KOSTRA reference to this year's prices
+    #: (``handlingsrom_kostra``'s estimate; docs/indikatorer/handlingsrom_kostra.md)
+    deflator_pct: float = DEFLATOR_PCT
+    #: a CSV replacing the built-in sector → function list of ``handlingsrom_kostra`` (None: built in)
+    handlingsrom_sektorer: Path | None = None
 
 
 def _figurer(value: str | list[Any]) -> list[str]:
@@ -77,6 +99,10 @@ def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None
             karantenegrense=_percent(section["karantenegrense"], str(path))
             if "karantenegrense" in section
             else s.karantenegrense,
+            deflator_pct=_deflator(section["deflator_pct"], str(path)) if "deflator_pct" in section else s.deflator_pct,
+            handlingsrom_sektorer=Path(section["handlingsrom_sektorer"])
+            if section.get("handlingsrom_sektorer")
+            else s.handlingsrom_sektorer,
         )
     if env.get("INDICATORS_RAW"):
         s = replace(s, raw=Path(env["INDICATORS_RAW"]))
@@ -96,6 +122,10 @@ def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None
         s = replace(
             s,
             karantenegrense=_percent(env["INDICATORS_KARANTENEGRENSE"], "miljøvariabelen INDICATORS_KARANTENEGRENSE"),
+        )
+    if env.get("INDICATORS_DEFLATOR_PCT"):
+        s = replace(
+            s, deflator_pct=_deflator(env["INDICATORS_DEFLATOR_PCT"], "miljøvariabelen INDICATORS_DEFLATOR_PCT")
         )
     return s
 

@@ -613,3 +613,21 @@ def test_the_drill_down_opens_each_rammeomrade_in_html_and_stays_out_of_the_pdf(
     names = report["xlsx"].sheetnames
     assert {"Detaljer per ansvar", "Detaljer per funksjon", "Regnskapslinjer per ansvar"} <= set(names)
     assert all("_" not in n for n in names), names
+
+
+def test_handlingsrom_mot_kostra_traces_to_its_dataset_in_html_and_xlsx(report):
+    gaps = read_dataset(report["store"], "handlingsrom_kostra", [("kommunenr", "=", "1874")])
+    g = gaps[gaps["periode"].eq("202608") & gaps["aar"].eq(2025) & gaps["sektor"].eq("pleie_og_omsorg")]
+    landet = g[g["referanse"].eq("landet")].iloc[0]["merutgift_kr"]
+    group = g[g["referanse"].str.startswith("kostragruppe")].iloc[0]["merutgift_kr"]
+    cells = _row(report["tables"]["tabell-handlingsrom_kostra"], "Pleie og omsorg")
+    assert cells[1:3] == [fmt_number(landet / 1000), fmt_number(group / 1000)]
+    total = _row(report["tables"]["tabell-handlingsrom_kostra"], "Sum sektorer i kostnadsnøkkelen")
+    s = gaps[gaps["periode"].eq("202608") & gaps["aar"].eq(2025) & gaps["sektor"].eq("sum_kostnadsnokkel")]
+    assert total[1] == fmt_number(s[s["referanse"].eq("landet")].iloc[0]["merutgift_kr"] / 1000)
+    html = report["html"]
+    assert html.index("Handlingsrom 2026: tiltakene") < html.index("Handlingsrom mot KOSTRA")
+    assert "kostnadsnøkkelen i inntektssystemet (en modell" in html and "SYNTETISKE TALL" in html
+    every = _sheet_rows(report["xlsx"], "Handlingsrom KOSTRA, detaljer")
+    assert list(every[0][:5]) == ["kommunenr", "aar", "periode", "sektor", "referanse"]
+    assert len(every[0]) == 17

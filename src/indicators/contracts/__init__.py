@@ -21,6 +21,7 @@ from indicators.contracts import (
     samarbeidsavtaler,
     tiltak,
     tiltak_oppfolging,
+    utgiftsbehov,
     vedtak,
 )
 from indicators.contracts.base import SourceSpec
@@ -43,6 +44,7 @@ SOURCES: dict[str, SourceSpec] = {
         balanse,
         prosjektplan,
         kommentarer,
+        utgiftsbehov,
     )
 }
 

@@ -215,3 +215,25 @@ KOSTRA_EGET_SCHEMA = _base(
 )
 SCHEMAS["kostra_sammenligning"] = KOSTRA_SAMMENLIGNING_SCHEMA
 SCHEMAS["kostra_eget_regnskap"] = KOSTRA_EGET_SCHEMA
+
+HANDLINGSROM_KOSTRA_SCHEMA = _base(
+    {
+        "sektor": pa.Column(str),
+        "referanse": pa.Column(str),
+        "utgift_per_innbygger": pa.Column(float, nullable=True),
+        "indeks": pa.Column(float, nullable=True),
+        "referanse_utgift_per_innbygger": pa.Column(float, nullable=True),
+        "referanse_indeks": pa.Column(float, nullable=True),
+        "behovsjustert_referanse": pa.Column(float, nullable=True),
+        "merutgift_per_innbygger": pa.Column(float, nullable=True),
+        "innbyggere": pa.Column(float, nullable=True),
+        "merutgift_kr": pa.Column(float, nullable=True),
+        "estimat": pa.Column(bool),
+        "grunnlag": pa.Column(str),
+        "funksjoner": pa.Column(str),
+        "merknad": pa.Column(str),
+    },
+    ["kommunenr", "aar", "periode", "sektor", "referanse"],
+    "handlingsrom_kostra",
+)
+SCHEMAS["handlingsrom_kostra"] = HANDLINGSROM_KOSTRA_SCHEMA

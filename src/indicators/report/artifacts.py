@@ -175,3 +175,20 @@ def money_rows(reconciliation: pd.DataFrame) -> Rows:
         }
         for r in money.to_dict(orient="records")
     ]
+
+
+def handlingsrom_rows(frame: pd.DataFrame) -> Rows:
+    """«Handlingsrom mot KOSTRA» per municipality: the report's table (the gap per sector against landet and
+    the KOSTRA group, 1000 kr), each row with its municipality.
+    """
+    from indicators.codes.sektorer import load_sectors
+    from indicators.report.handlingsrom import handlingsrom_tables
+
+    sectors = load_sectors()
+    names = dict(zip(sectors["sektor"], sectors["navn"], strict=True))
+    rows: Rows = []
+    for kommunenr, f in frame.groupby("kommunenr", sort=True):
+        for t in handlingsrom_tables(f, names):
+            if not t.xlsx_only:
+                rows += [{"Kommune": _kommune(kommunenr), **r} for r in table_rows(t)]
+    return rows

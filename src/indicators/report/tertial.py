@@ -28,6 +28,7 @@ from indicators.periods import Periode, Tertial
 from indicators.report import comments as C
 from indicators.report import details as D
 from indicators.report import tables as T
+from indicators.report.handlingsrom import handlingsrom_tables
 from indicators.report.highlights import highlights
 from indicators.report.render import XLSX_FORMATS, html_headers, html_rows, resolved_rows, xlsx_value
 from indicators.report.xlsx_layout import finish_sheet, sheet_name
@@ -58,6 +59,14 @@ def _load(
     if df is not None and periode is not None and "periode" in df.columns:
         df = df[df["periode"].eq(periode)]
     return df if df is not None and len(df) else None
+
+
+def sector_names() -> dict[str, str]:
+    """The cost key's sectors and the others, by their names (``codes/data/kostnadsnokkel_sektorer.csv``)."""
+    from indicators.codes.sektorer import load_sectors
+
+    sectors = load_sectors()
+    return dict(zip(sectors["sektor"], sectors["navn"], strict=True))
 
 
 class MissingInStore(UserError):
@@ -201,6 +210,10 @@ def build_tables(
     if status is not None:
         for t in T.savings_table(status):
             tables[t.key] = t
+    gaps = _load(out, "handlingsrom_kostra", one, None, p.kode)
+    if gaps is not None and len(gaps):
+        for t in handlingsrom_tables(gaps, sector_names()):
+            tables[t.key] = t
     if bemanning is not None:
         tables["bemanning"] = T.staffing_table(bemanning, staffing_last_year(out, kommunenr, p))
     dekning = _load(out, "dekningsgrad", None, y, p.kode)
@@ -288,6 +301,7 @@ def render_html(
         "bemanning": _figure_uri(folder / f"bemanning_helse_{kommunenr}.svg"),
         "dekning": _figure_uri(folder / "dekning_andel_80pluss_hjemmetjenester.svg"),
         "prosjekt": _figure_uri(folder / f"prosjekt_{kommunenr}.svg"),
+        "handlingsrom": _figure_uri(folder / f"handlingsrom_{kommunenr}.svg"),
     }
     view: dict[str, dict[str, Any]] = {}
     for key, t in tables.items():

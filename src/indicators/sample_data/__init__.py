@@ -18,6 +18,7 @@ import pandas as pd
 from indicators.sample_data import comments, finance, plan, project, services
 from indicators.sample_data.kostra_files import write_kostra_files
 from indicators.sample_data.municipalities import MUNICIPALITIES, TK_LOFOTEN
+from indicators.sample_data.need_index import write_need_files
 
 __all__ = ["write_sample_data", "TK_LOFOTEN"]
 
@@ -128,4 +129,5 @@ def write_sample_data(
         places=pd.concat(places_all, ignore_index=True),
         vedtak=vedtak,
     )
+    write_need_files(out, pd.concat(ledgers, ignore_index=True), pd.concat(pops, ignore_index=True), written, seed)
     return written

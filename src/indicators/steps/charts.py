@@ -109,6 +109,9 @@ def write_family_charts(
                 f"prosjekt_{kommunenr}",
                 f"{name}: «Et bærekraftig Moskenes», status per {periode}",
             )
+    gaps = _only(frames.get("handlingsrom_kostra"), kommuner)
+    if gaps is not None and len(gaps):
+        paths += _need_adjusted_gap_charts(gaps, folder)
     monthly = _only(frames.get("bemanning_over_tid"), kommuner)
     if monthly is not None:
         for kommunenr, rows in monthly.groupby("kommunenr"):
@@ -117,6 +120,38 @@ def write_family_charts(
                 rows, folder, f"bemanning_helse_{kommunenr}", f"{name}: årsverk og vikarbyrå i helse og omsorg"
             )
     return [str(p) for p in paths]
+
+
+def _need_adjusted_gap_charts(gaps: pd.DataFrame, folder: Path) -> list[Path]:
+    """``handlingsrom_<kommunenr>``: the need-adjusted gap per sector against landet and the KOSTRA group, in the
+    latest year SSB has published (the estimate's basis), drawn with :func:`indicators.charts.need_adjusted_gaps`.
+    """
+    from indicators import charts
+    from indicators.codes.sektorer import load_sectors
+
+    sectors = load_sectors().drop_duplicates("sektor")
+    suffix = sectors["kostnadsnokkel"].map({True: "", False: " (ikke behovsjustert)"})
+    labels = dict(zip(sectors["sektor"], sectors["navn"] + suffix, strict=True))
+    paths: list[Path] = []
+    closed = gaps[~gaps["estimat"].astype(bool)]
+    for kommunenr, rows in closed.groupby("kommunenr"):
+        valued = rows[rows["merutgift_kr"].notna()]
+        if valued.empty:
+            continue
+        aar = int(valued["aar"].max())
+        chosen = rows[
+            rows["aar"].eq(aar) & (rows["referanse"].eq("landet") | rows["referanse"].str.startswith("kostra"))
+        ]
+        order = sorted(chosen["referanse"].unique(), key=lambda r: (not r.startswith("kostra"), r))
+        chosen = chosen.set_index("referanse").loc[order].reset_index()
+        chosen["referanse"] = chosen["referanse"].map(
+            lambda r: "mot landet" if r == "landet" else "mot " + r.replace("kostragruppe ", "KOSTRA-gruppe ")
+        )
+        name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
+        paths += charts.need_adjusted_gaps(
+            chosen, labels, folder, f"handlingsrom_{kommunenr}", f"{name}: behovsjustert merutgift per sektor, {aar}"
+        )
+    return paths
 
 
 def write_deviation_charts(

@@ -175,9 +175,12 @@ def compute_indicators(
     reporter.working("skriver resultater")
     result.warnings += merged.warnings
     result.notes += merged.notes
-    ctx = registry.Context(method=method, kommuner=kommuner)
+    ctx = registry.Context(method=method, kommuner=kommuner, frames=merged.frames)
     for name in registry.runnable(available, scope="panel"):  # each municipality against all: once, not per unit
-        merged.frames[name] = runner(f"beregn-{name}", REGISTRY[name].compute, out, periode, ctx)
+        panel = registry.as_output(runner(f"beregn-{name}", REGISTRY[name].compute, out, periode, ctx))
+        merged.frames[name] = panel.frame
+        result.warnings += panel.warnings
+        result.notes += panel.notes
     for name, step in REGISTRY.items():
         frame = merged.frames.get(name)
         if not step.stored or name in result.skipped or name not in merged.frames:

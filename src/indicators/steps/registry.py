@@ -3,8 +3,8 @@
 A :class:`Step` names its output dataset, the stored datasets it needs (without its ``requires`` it is skipped,
 with the reason), what it reads (:attr:`Step.reads`: datasets and years at period P), the function computing it
 and how its output is stored. The functions here only pick frames from the unit's :class:`Inputs` and hand them
-to the pure functions of :mod:`indicators.compute`; they never read the store (the one ``panel`` step,
-``kostra_sammenligning``, reads SSB's stored tables itself).
+to the pure functions of :mod:`indicators.compute`; they never read the store (the ``panel`` steps,
+``kostra_sammenligning`` and ``handlingsrom_kostra``, read SSB's stored tables itself).
 
 Adding an indicator is one pure function in ``compute/``, its schema in ``contracts/outputs.py``
 (``SCHEMAS``) and one entry in :data:`REGISTRY` (docs/architecture.md, «The registry of steps»).
@@ -56,7 +56,7 @@ class Output:
 
 Reads = Callable[[Periode, Inputs], list[tuple[str, Iterable[int] | None]]]
 Compute = Callable[[Inputs, Periode, Context], "pd.DataFrame | Output | None"]
-PanelCompute = Callable[[Path, Periode, Context], "pd.DataFrame | None"]
+PanelCompute = Callable[[Path, Periode, Context], "pd.DataFrame | Output | None"]
 
 
 @dataclass(frozen=True)
@@ -319,6 +319,15 @@ def kostra_comparison(out: Path, periode: Periode, ctx: Context) -> pd.DataFrame
     return kostra_sammenligning(tables, groups, chosen, present)
 
 
+def _handlingsrom(out: Path, periode: Periode, ctx: Context) -> Output:
+    """``handlingsrom_kostra``: each municipality's sectors against landet, landet uten Oslo and its KOSTRA group
+    (:mod:`indicators.steps.handlingsrom`).
+    """
+    from indicators.steps import handlingsrom
+
+    return handlingsrom.compute(out, periode, ctx)
+
+
 def stored_municipalities(out: Path, names: Iterable[str]) -> list[str]:
     """The municipality numbers in the stored datasets ``names``, sorted; only the ``kommunenr`` column is
     read (the list a run splits into units, not a read of the data).
@@ -437,6 +446,14 @@ REGISTRY: dict[str, Step] = {
             lambda p, f: [],
             kostra_comparison,
             partition="aar",
+            scope="panel",
+        ),
+        Step(
+            "handlingsrom_kostra",
+            ("kostra", "utgiftsbehov"),
+            ("kostra_grupper",),
+            lambda p, f: [],
+            _handlingsrom,
             scope="panel",
         ),
         Step(

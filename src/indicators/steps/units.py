@@ -101,7 +101,7 @@ def from_store(
     step = REGISTRY[name]
     ctx = Context(method=method, kommuner=kommuner)
     if step.scope == "panel":
-        return cast(PanelCompute, step.compute)(Path(out), periode, ctx)
+        return as_output(cast(PanelCompute, step.compute)(Path(out), periode, ctx)).frame
     names = [*step.after, name]
     inp, _ = read_for(out, names, periode, kommuner, available_sources(Path(out)))
     return run_steps(inp, periode, names, ctx).frames.get(name)

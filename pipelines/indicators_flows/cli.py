@@ -306,6 +306,17 @@ LIVE_QUERIES = {
         "ContentsCode": ["KOSbelopinnbygge0000"],
         "Tid": "top(3)",
     },
+    # handlingsrom_kostra (issue 19): netto driftsutgifter per function in 1000 kr, kommunekasse (B) and
+    # konsern (A), for the municipalities, their KOSTRA groups, landet (EAK) and landet uten Oslo (EAKUO);
+    # codes as in docs/indikatorer/handlingsrom_kostra.md, to be confirmed with StatBankClient.metadata("12367")
+    "12367": lambda kommuner, regions: {
+        "KOKkommuneregion0000": [*regions, "EAK"],
+        "KOKregnskapsomfa0000": ["A", "B"],
+        "KOKfunksjon0000": "*",
+        "KOKart0000": ["AGD2"],
+        "ContentsCode": ["KOSbelop0000"],
+        "Tid": "top(3)",
+    },
     # region variable of 11875/12292 assumed like 12362's; confirm with StatBankClient.metadata
     "11875": lambda kommuner, regions: {
         "KOKkommuneregion0000": regions,
@@ -521,8 +532,8 @@ def build_parser() -> argparse.ArgumentParser:
     ko.add_argument(
         "--tables",
         nargs="+",
-        default=["07459", "12362", "11875", "12292"],
-        help="tabeller å hente (standard: 07459 12362 11875 12292)",
+        default=["07459", "12362", "12367", "11875", "12292"],
+        help="tabeller å hente (standard: 07459 12362 12367 11875 12292)",
     )
     ko.add_argument("--kommune", nargs="+", metavar="KOMMUNENR", help="kommunene (standard: alle i lageret)")
     ko.add_argument("--aar", type=int, help="året for KOSTRA-gruppene (standard: i fjor)")

@@ -14,6 +14,7 @@ costs a few hundred formattings.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from indicators import codes
@@ -42,16 +43,32 @@ def code_remarks(funksjon: pd.Series, art: pd.Series, years: pd.Series, kontokla
     """
     if len(funksjon) == 0:
         return pd.Series([], index=funksjon.index, dtype="str")
+    f = funksjon.fillna("").astype("str").to_numpy(dtype=object)
+    a = art.fillna("").astype("str").to_numpy(dtype=object)
+    y = pd.to_numeric(years, errors="coerce").fillna(-1).astype("int64").to_numpy()
+    k = kontoklasse.fillna("1").astype("str").to_numpy(dtype=object)
+    keys = pd.Series(list(zip(f, a, y, k, strict=True)), dtype=object)
+    codes_, distinct = pd.factorize(keys)
+    missing = [key for key in distinct if key not in _SEEN]
+    if missing:  # once per distinct (funksjon, art, year, class) in the process: a ledger repeats them
+        _SEEN.update(zip(missing, _remarks([*zip(*missing, strict=True)]), strict=True))
+    texts = np.asarray([_SEEN[key] for key in distinct], dtype=object)
+    return pd.Series(texts[codes_], index=funksjon.index, dtype="str")
+
+
+#: remarks already worked out in this process, by (funksjon, art, year, kontoklasse); a few thousand at most
+_SEEN: dict[tuple[str, str, int, str], str] = {}
+
+
+def _remarks(columns: list[tuple[object, ...]]) -> list[str]:
+    """The remarks of distinct (funksjon, art, year, kontoklasse) rows, vectorised over the rows."""
+    f, a, y, k = (pd.Series(list(c)) for c in columns)
     text = codes.code_problems(
-        funksjon.fillna("").astype("str"),
-        art.fillna("").astype("str"),
-        pd.to_numeric(years, errors="coerce"),
-        kontoklasse.fillna("1").astype("str"),
-    )
-    text = text.astype("str")
+        f.astype("str"), a.astype("str"), pd.to_numeric(y).where(lambda v: v >= 0), k.astype("str")
+    ).astype("str")
     odd = text.str.contains(_ODD, regex=True)
     if odd.any():
         fixed = text[odd].str.replace(_MISSING, r"\1 mangler", regex=True)
         fixed = fixed.str.replace(_NOT_A_CODE, r"\1 «\2» er ikke en tresifret KOSTRA-kode", regex=True)
         text = text.where(~odd, fixed)
-    return pd.Series(text.to_numpy(), index=funksjon.index, dtype="str")
+    return [str(t) for t in text]

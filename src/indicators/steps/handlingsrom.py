@@ -184,16 +184,32 @@ def _members(region: str, aar: int, groups: pd.DataFrame | None) -> list[str]:
     return sorted(k for k, g in groups_in_year(groups, aar).items() if g == region)
 
 
-def summary_notes(frame: pd.DataFrame) -> list[str]:
-    """One line per reason for an empty value, with the municipalities, years and references it hits."""
+def summary_notes(frame: pd.DataFrame, shown: int = 2) -> list[str]:
+    """Lines for the run's summary on the empty values, one per reason with the municipalities and years it hits:
+    every missing year of indices and every missing index (group members included), then at most ``shown`` other
+    reasons (sectors without figures), the largest first, and one line counting the rest (each empty value
+    keeps its reason in the column ``merknad``).
+    """
     empty = frame[frame["merutgift_kr"].isna()]
     if empty.empty:
         return []
     reasons = empty["merknad"].str.replace(UTENFOR_NOKKELEN + "; ", "", regex=False)
-    lines = []
+    found = []
     for reason, part in empty.assign(_r=reasons).groupby("_r", sort=True):
         where = ", ".join(sorted({f"{k} {a}" for k, a in zip(part["kommunenr"], part["aar"], strict=True)}))
-        lines.append(f"handlingsrom_kostra: {len(part)} tomme verdier ({where}): {reason}.")
+        rank = 0 if "utgiftsbehov" in reason else 1 if "indeks" in reason else 2
+        count = "1 tom verdi" if len(part) == 1 else f"{len(part)} tomme verdier"
+        found.append((rank, -len(part), f"handlingsrom_kostra: {count} ({where}): {reason}."))
+    found.sort()
+    must = [line for rank, _n, line in found if rank < 2]
+    rest = [(-n, line) for rank, n, line in found if rank == 2]
+    lines = must + [line for _n, line in rest[:shown]]
+    if len(rest) > shown:
+        hidden = sum(n for n, _line in rest[shown:])
+        lines.append(
+            f"handlingsrom_kostra: {hidden} tomme verdier til, av {len(rest) - shown} andre grunner (sektorer uten "
+            "tall); grunnen står i kolonnen merknad."
+        )
     return lines
 
 

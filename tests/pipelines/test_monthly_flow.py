@@ -33,11 +33,16 @@ def test_run_gives_the_worked_example_numbers_and_a_rerun_replaces(examples: Pat
     ledger_rows = len(read_dataset(out, "regnskap"))
     assert ledger_rows == 816 - 54 - 24 - 5  # every ledger line stored once
 
-    assert main(args) == 0  # a re-run of the period replaces, nothing doubles
+    assert main(args) == 0  # a re-run of the period: the same files are not read again, nothing doubles
+    assert "23 (samme innhold som lagret: ikke lest på nytt" in capsys.readouterr().out
     assert len(read_dataset(out, "regnskap")) == ledger_rows
     assert len(read_dataset(out, "avvik")) == len(avvik)
+    assert main([*args, "--les-alt"]) == 0  # read again on request: replaces, nothing doubles
+    assert len(read_dataset(out, "regnskap")) == ledger_rows
     manifests = sorted((out / "kjoringer").glob("*.json"))
-    assert len(manifests) == 2
+    assert len(manifests) == 3
+    unchanged = json.loads(manifests[1].read_text(encoding="utf-8"))
+    assert unchanged["inndata"] == [] and len(unchanged["uendret"]) == 23
     manifest = json.loads(manifests[-1].read_text(encoding="utf-8"))
     assert manifest["periode"] == "2025-06" and len(manifest["inndata"]) == 23
     assert all(len(i["sha256"]) == 64 for i in manifest["inndata"])

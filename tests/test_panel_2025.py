@@ -61,6 +61,9 @@ def test_a_unit_without_ledger_lines_runs_and_the_shares_are_worked_out_by_hand(
     for name in OUTPUTS:
         two, whole = read_dataset(tmp_path / "two", name), one.frames[name]
         assert whole is not None and two is not None, name
+        if name == "prognose_historikk":  # the months before P were stored (reconstructed) by the run: P's
+            assert set(two.loc[two["periode"].ne("202506"), "kilde"]) == {"rekonstruert"}
+            two = two[two["periode"].eq("202506")]
         pd.testing.assert_frame_equal(
             _sorted(two), _sorted(whole[two.columns]), check_dtype=False, check_exact=False, rtol=1e-12, atol=1e-9
         )

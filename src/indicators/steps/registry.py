@@ -19,6 +19,7 @@ from typing import TypedDict
 
 import pandas as pd
 
+from indicators.compute import ledger
 from indicators.compute.agreements import samarbeidsavtaler_indikatorer
 from indicators.compute.coverage import coverage, suppress_coverage
 from indicators.compute.deviation import compute_avvik, drift_month_sums, ledger_behind
@@ -151,9 +152,32 @@ def _avvik_inputs(inp: Inputs, aar: int) -> _AvvikInputs:
 
 def _drift(inp: Inputs) -> pd.DataFrame:
     """The unit's ledger (every year read), drift lines summed per cell and month once for all the deviation's
-    steps (:func:`indicators.compute.deviation.drift_month_sums`: the deviation is the same as from the lines).
+    steps: in DuckDB over the Arrow table read (:func:`indicators.compute.ledger.drift_month_sums`), or in
+    pandas from a frame given (:func:`indicators.compute.deviation.drift_month_sums`); the deviation is the
+    same as from the lines.
     """
-    return inp.derived("regnskap_drift", lambda: drift_month_sums(inp.need("regnskap")))
+
+    def make() -> pd.DataFrame:
+        table = inp.table("regnskap")
+        return ledger.drift_month_sums(table) if table is not None else drift_month_sums(inp.need("regnskap"))
+
+    return inp.derived("regnskap_drift", make)
+
+
+def _ledger_ends(inp: Inputs, aar: int) -> pd.DataFrame:
+    """Each municipality's last period of year ``aar`` in the unit's ledger (``kommunenr``, ``aar``,
+    ``periode``), without making a frame of the ledger's lines when it was read as Arrow.
+    """
+
+    def make() -> pd.DataFrame:
+        table = inp.table("regnskap")
+        if table is not None:
+            return ledger.last_periods(table)
+        lines = inp.need("regnskap")
+        return lines.groupby(["kommunenr", "aar"], observed=True)["periode"].max().reset_index()
+
+    ends = inp.derived("regnskap_slutt", make)
+    return ends[ends["aar"].eq(aar)].reset_index(drop=True)
 
 
 def deviation(inp: Inputs, periode: Periode, ctx: Context) -> Output:
@@ -165,14 +189,14 @@ def deviation(inp: Inputs, periode: Periode, ctx: Context) -> Output:
     )
     if ctx.kommuner:
         avvik = avvik[avvik["kommunenr"].isin(ctx.kommuner)]
-    this_year = inp.need("regnskap", [periode.aar])
-    return Output(avvik, warnings, ledger_behind(this_year, periode))
+    return Output(avvik, warnings, ledger_behind(_ledger_ends(inp, periode.aar), periode))
 
 
 def _closed(inp: Inputs, aar: int) -> bool:
     """Year ``aar`` is closed: its period 13 is in the unit's ledger."""
-    regnskap = inp.get("regnskap", [aar])
-    return regnskap is not None and bool(regnskap["periode"].eq(f"{aar}13").any())
+    if inp.table("regnskap") is None and inp.get("regnskap") is None:
+        return False
+    return bool(_ledger_ends(inp, aar)["periode"].eq(f"{aar}13").any())
 
 
 def _past_months(periode: Periode, closed_last_year: bool) -> dict[int, list[int]]:

@@ -77,10 +77,11 @@ def last_periods(ledger: pa.Table) -> pd.DataFrame:
     """Each municipality's last period in the ledger, per year: ``kommunenr``, ``aar``, ``periode`` (text);
     the rows :func:`indicators.compute.deviation.ledger_behind` reads (its greatest period per municipality).
     """
+    year = "aar" if "aar" in ledger.column_names else "CAST(substr(periode, 1, 4) AS BIGINT)"  # the store has aar
     last = _query(
         ledger,
-        """
-        SELECT kommunenr, CAST(substr(periode, 1, 4) AS BIGINT) AS aar, max(periode) AS periode
+        f"""
+        SELECT kommunenr, CAST({year} AS BIGINT) AS aar, max(periode) AS periode
         FROM ledger WHERE kommunenr IS NOT NULL AND periode IS NOT NULL
         GROUP BY ALL ORDER BY ALL
         """,

@@ -32,3 +32,14 @@ def test_help_answers(capsys):
         main(["run", "--help"])
     assert exit_.value.code == 0
     assert "--prognosemetode" in capsys.readouterr().out
+
+
+def test_kommune_takes_numbers_apart_or_with_commas(tmp_path: Path, capsys):
+    """``--kommune 3101,3102`` is two municipalities (it was one unknown «3101,3102» before issue 20)."""
+    from indicators_flows.cli import _municipality_list
+
+    assert _municipality_list(["3101,3103", "3105", " 3103 "]) == ["3101", "3103", "3105"]
+    assert _municipality_list(None) is None and _municipality_list([","]) is None
+    assert main(["run", "--period", "2025-06", "--raw", str(tmp_path), "--kommune", "3101,Halden"]) == 1
+    err = capsys.readouterr().err
+    assert "--kommune tar kommunenumre" in err and "«Halden»" in err

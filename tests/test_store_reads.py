@@ -1,7 +1,8 @@
 """Issue 10: one monthly run reads each stored dataset at most once per municipality.
 
-The store's one read entry point (``indicators.store.parquet.read_dataset``; ``read_filtered`` calls it) is
-wrapped in every module that holds it, and the monthly run of the committed sample data (4 municipalities,
+The store's read entry points (``indicators.store.parquet.read_dataset``, which ``read_filtered`` calls,
+and ``read_table``, the ledger's read as Arrow for the sums in DuckDB) are wrapped in every module that
+holds them, and the monthly run of the committed sample data (4 municipalities,
 2026-10, no Prefect: ``pipeline.execute_run``) is run in two units of two municipalities each, as a
 fan-out would run it. Every read is recorded with the step it happened in."""
 
@@ -32,14 +33,17 @@ def _kommuner_of(filters) -> list[str]:
 @pytest.fixture(scope="module")
 def reads(tmp_path_factory):
     """(step, dataset, municipalities, years, columns) of every store read of one monthly run."""
-    original = store.read_dataset
+    originals = {"read_dataset": store.read_dataset, "read_table": store.read_table}
     log: list[tuple[str, str, tuple[str, ...], tuple[int, ...] | None, tuple[str, ...] | None]] = []
     step = ["-"]
 
-    def counted(out, name, filters=None, columns=None):
-        years = next((tuple(v) for c, op, v in filters or [] if c == "aar"), None)
-        log.append((step[0], name, tuple(_kommuner_of(filters)), years, tuple(columns) if columns else None))
-        return original(out, name, filters, columns)
+    def counting(original):
+        def counted(out, name, filters=None, columns=None):
+            years = next((tuple(v) for c, op, v in filters or [] if c == "aar"), None)
+            log.append((step[0], name, tuple(_kommuner_of(filters)), years, tuple(columns) if columns else None))
+            return original(out, name, filters, columns)
+
+        return counted
 
     def runner(name, fn, *args):
         step[0] = name
@@ -53,12 +57,12 @@ def reads(tmp_path_factory):
         (m, a)
         for m in list(sys.modules.values())
         if getattr(m, "__name__", "").startswith("indicators")
-        for a in ("read_dataset",)
-        if getattr(m, a, None) is original
+        for a in originals
+        if getattr(m, a, None) is originals[a]
     ]
     mp = pytest.MonkeyPatch()
     for module, attr in patched:
-        mp.setattr(module, attr, counted)
+        mp.setattr(module, attr, counting(originals[attr]))
     try:
         result = pipeline.execute_run(
             REPO / "data" / "raw",

@@ -110,6 +110,20 @@ def _chart_choice(values: list[str] | None) -> str | list[str] | None:
     return items
 
 
+def _municipality_list(values: list[str] | None) -> list[str] | None:
+    """``--kommune``: municipality numbers given apart (``3101 3103``) or with commas (``3101,3103``), each
+    once in the order given; None when none were given.
+
+    Raises:
+        UserError: a value that is not a municipality number of at most four digits.
+    """
+    items = list(dict.fromkeys(v.strip() for value in values or [] for v in value.split(",") if v.strip()))
+    bad = [v for v in items if not v.isdigit() or len(v) > 4]
+    if bad:
+        raise UserError(f"--kommune tar kommunenumre (f.eks. 1874,1865 eller 1874 1865), ikke «{', '.join(bad)}».")
+    return items or None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """The monthly run (``indicators run``): reads, validates and stores the raw data and computes the outputs; 0 when
     it finished, 1 when it failed or was refused.
@@ -449,7 +463,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--raw", help="mappe med rådata, én undermappe per kilde (standard: data/raw)")
     p.add_argument("--out", help="mappe for resultater (standard: data/processed)")
-    p.add_argument("--kommune", nargs="+", metavar="KOMMUNENR", help="beregn bare for disse kommunene")
+    p.add_argument(
+        "--kommune", nargs="+", metavar="KOMMUNENR", help="beregn bare for disse kommunene (1874 1865 eller 1874,1865)"
+    )
     p.add_argument(
         "--prognosemetode", choices=METHODS, help="årsprognose: budsjett (standard), lineaer eller fjoraarsprofil"
     )
@@ -610,6 +626,8 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     try:
+        if isinstance(getattr(args, "kommune", None), list):  # run, kostra, kostra-kontroll, sample-data
+            args.kommune = _municipality_list(args.kommune)
         code: int = args.func(args)  # the subcommand's cmd_* function
         return code
     except UserError as err:

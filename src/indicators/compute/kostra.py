@@ -225,6 +225,14 @@ def kostra_sammenligning(
     return pd.DataFrame(rows, columns=SAMMENLIGNING_COLUMNS)
 
 
+def _per_kommune(frame: pd.DataFrame, values: pd.Series) -> pd.Series:
+    """``values`` (indexed by kommunenr) for each row of ``frame``, as float64 (NaN where missing) whatever the
+    rows: an empty frame gives an empty float column, never one of the keys' text dtype.
+    """
+    looked_up = values.astype("float64").reindex(frame["kommunenr"].astype(str).to_numpy())
+    return pd.Series(looked_up.to_numpy(dtype="float64"), index=frame.index, dtype="float64")
+
+
 def kostra_eget_regnskap(regnskap: pd.DataFrame, befolkning: pd.DataFrame | None, periode: Periode) -> pd.DataFrame:
     """KOSTRA from the municipality's own ledger, year to date, before SSB publishes: netto driftsutgifter
     per funksjon (and per documented function group FGK8/FGK9), per inhabitant (KOSTRA's population at 31
@@ -245,13 +253,15 @@ def kostra_eget_regnskap(regnskap: pd.DataFrame, befolkning: pd.DataFrame | None
     by_f["navn"] = by_f["funksjon"].map(funksjon_navn()).fillna(by_f["funksjon"])
     out = pd.concat([by_f, *groups], ignore_index=True)
     total = by_f.groupby("kommunenr")["netto_driftsutgifter"].sum()
-    out["andel_pct"] = out["netto_driftsutgifter"] / out["kommunenr"].map(total).where(lambda x: x != 0) * 100
+    # looked up by reindex, not Series.map: map keeps the keys' text dtype when the unit has no ledger lines
+    # in the year (an empty frame), and a division by an empty text column fails
+    out["andel_pct"] = out["netto_driftsutgifter"] / _per_kommune(out, total).where(lambda x: x != 0) * 100
     pop = pd.Series(dtype=float)
     if befolkning is not None and len(befolkning):
         # KOSTRA's inhabitants: the population at 31 December of the year (SSB's 1 January figure of the next
         # year; before it exists, the 1 January figure of the year)
         pop = population_31_december(befolkning, periode.aar).groupby("kommunenr")["antall"].sum().astype(float)
-    out["innbyggere"] = out["kommunenr"].map(pop).astype(float)
+    out["innbyggere"] = _per_kommune(out, pop)
     out["per_innbygger"] = out["netto_driftsutgifter"] / out["innbyggere"].where(out["innbyggere"] > 0)
     out["aar"] = periode.aar
     out["periode"] = periode.kode

@@ -134,6 +134,9 @@ PROGNOSE_HISTORIKK_SCHEMA = _base(
         "prognose_aar": pa.Column(float),
         "budsjett_aar": pa.Column(float),
         "regnskap_hittil": pa.Column(float),
+        # lagret: the run of the period made it; rekonstruert: a later run, from the ledger (with its grunnlag)
+        "kilde": pa.Column(str, isin(["lagret", "rekonstruert"], "kilde_gyldig")),
+        "grunnlag": pa.Column(str, nullable=True),
     },
     ["kommunenr", "periode", "niva", "kode", "prognosemetode"],
     "prognose_historikk",

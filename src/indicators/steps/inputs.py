@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from indicators.store import parquet as store
 
@@ -21,6 +22,9 @@ OUTPUTS_READ = {"prognose_historikk"}
 #: project and source-line columns (``bilagsnr``, ``prosjekt``, ``kilde_fil``, ``kilde_linje``), which
 #: only the drill-down to ledger lines reads
 COLUMNS = {"regnskap": ["kommunenr", "aar", "periode", "ansvar", "funksjon", "art", "kontoklasse", "belop"]}
+#: datasets read as Arrow tables and made pandas frames only when a step asks for the lines: the ledger, which
+#: the deviation's family reads summed in DuckDB (:mod:`indicators.compute.ledger`, docs/benchmarks.md)
+ARROW = {"regnskap"}
 
 
 class MissingInput(LookupError):
@@ -47,6 +51,8 @@ class Inputs:
     """
 
     frames: dict[str, pd.DataFrame | None] = field(default_factory=dict)
+    #: datasets of :data:`ARROW` as read (Arrow), made frames in ``frames`` the first time :meth:`get` asks
+    tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
     #: frames computed once from the frames read and shared by the steps of the unit (:meth:`derived`)
     computed: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
@@ -65,12 +71,22 @@ class Inputs:
         does; a dataset not in the store gives None. The frame is a shallow copy (pandas copies on write), so
         a step that changes it changes nothing another step sees.
         """
+        if name not in self.frames and name in self.tables:
+            self.frames[name] = store.to_frame(self.tables[name])
         df = self.frames.get(name)
         if df is None:
             return None
         if years is None or "aar" not in df.columns:
             return df.copy(deep=False)
         return df[df["aar"].isin(list(years))].reset_index(drop=True)
+
+    def table(self, name: str) -> pa.Table | None:
+        """The dataset as read from the store (Arrow), when it was read so (:data:`ARROW`), else None."""
+        return self.tables.get(name)
+
+    def read(self, name: str) -> bool:
+        """Whether ``name`` was read (as a frame or as a table; a dataset not in the store counts)."""
+        return name in self.frames or name in self.tables
 
     def need(self, name: str, years: Iterable[int] | None = None) -> pd.DataFrame:
         """As :meth:`get`, for a dataset the step requires: :class:`MissingInput` when it is not in the store."""
@@ -88,10 +104,17 @@ def read_inputs(out: Path | str, kommuner: list[str] | None, plan: Plan, inputs:
     """
     inputs = inputs or Inputs()
     for name, years in plan.items():
-        if name in inputs.frames:
+        if inputs.read(name):
             continue
         filters: list[tuple[str, str, object]] = [("kommunenr", "in", list(kommuner))] if kommuner else []
         filters += [("aar", "in", sorted(years))] if years else []
+        if name in ARROW:
+            table = store.read_table(out, name, filters or None, columns=COLUMNS.get(name))
+            if table is None:
+                inputs.frames[name] = None
+            else:
+                inputs.tables[name] = table
+            continue
         inputs.frames[name] = store.read_dataset(out, name, filters or None, columns=COLUMNS.get(name))
     return inputs
 

@@ -19,6 +19,7 @@ from typing import TypedDict
 
 import pandas as pd
 
+from indicators.compute import ledger
 from indicators.compute.agreements import samarbeidsavtaler_indikatorer
 from indicators.compute.coverage import coverage, suppress_coverage
 from indicators.compute.deviation import compute_avvik, drift_month_sums, ledger_behind
@@ -27,7 +28,13 @@ from indicators.compute.kostra import kostra_eget_regnskap, kostra_sammenligning
 from indicators.compute.project import prosjektstatus
 from indicators.compute.savings import tiltak_status
 from indicators.compute.staffing import bemanning_indikatorer, monthly_series
-from indicators.compute.vintages import forecast_accuracy, forecast_history, forecast_path
+from indicators.compute.vintages import (
+    forecast_accuracy,
+    forecast_history,
+    forecast_path,
+    stale_vintages,
+    vintage_fingerprints,
+)
 from indicators.periods import Periode
 from indicators.steps.inputs import OUTPUTS_READ, Inputs, Plan, add_to_plan
 from indicators.store import parquet as store
@@ -145,9 +152,32 @@ def _avvik_inputs(inp: Inputs, aar: int) -> _AvvikInputs:
 
 def _drift(inp: Inputs) -> pd.DataFrame:
     """The unit's ledger (every year read), drift lines summed per cell and month once for all the deviation's
-    steps (:func:`indicators.compute.deviation.drift_month_sums`: the deviation is the same as from the lines).
+    steps: in DuckDB over the Arrow table read (:func:`indicators.compute.ledger.drift_month_sums`), or in
+    pandas from a frame given (:func:`indicators.compute.deviation.drift_month_sums`); the deviation is the
+    same as from the lines.
     """
-    return inp.derived("regnskap_drift", lambda: drift_month_sums(inp.need("regnskap")))
+
+    def make() -> pd.DataFrame:
+        table = inp.table("regnskap")
+        return ledger.drift_month_sums(table) if table is not None else drift_month_sums(inp.need("regnskap"))
+
+    return inp.derived("regnskap_drift", make)
+
+
+def _ledger_ends(inp: Inputs, aar: int) -> pd.DataFrame:
+    """Each municipality's last period of year ``aar`` in the unit's ledger (``kommunenr``, ``aar``,
+    ``periode``), without making a frame of the ledger's lines when it was read as Arrow.
+    """
+
+    def make() -> pd.DataFrame:
+        table = inp.table("regnskap")
+        if table is not None:
+            return ledger.last_periods(table)
+        lines = inp.need("regnskap")
+        return lines.groupby(["kommunenr", "aar"], observed=True)["periode"].max().reset_index()
+
+    ends = inp.derived("regnskap_slutt", make)
+    return ends[ends["aar"].eq(aar)].reset_index(drop=True)
 
 
 def deviation(inp: Inputs, periode: Periode, ctx: Context) -> Output:
@@ -159,23 +189,87 @@ def deviation(inp: Inputs, periode: Periode, ctx: Context) -> Output:
     )
     if ctx.kommuner:
         avvik = avvik[avvik["kommunenr"].isin(ctx.kommuner)]
-    this_year = inp.need("regnskap", [periode.aar])
-    return Output(avvik, warnings, ledger_behind(this_year, periode))
+    return Output(avvik, warnings, ledger_behind(_ledger_ends(inp, periode.aar), periode))
+
+
+def _closed(inp: Inputs, aar: int) -> bool:
+    """Year ``aar`` is closed: its period 13 is in the unit's ledger."""
+    if inp.table("regnskap") is None and inp.get("regnskap") is None:
+        return False
+    return bool(_ledger_ends(inp, aar)["periode"].eq(f"{aar}13").any())
+
+
+def _past_months(periode: Periode, closed_last_year: bool) -> dict[int, list[int]]:
+    """The past months whose vintages the run's steps read at P: this year's months before P (the forecast
+    through the year) and, once last year is closed, its months 1–12 (the forecast accuracy).
+    """
+    months = {periode.aar: [m for m in range(1, periode.months_hittil + 1) if m != periode.maned]}
+    if closed_last_year:
+        months = {periode.aar - 1: list(range(1, 13)), **months}
+    return {aar: ms for aar, ms in months.items() if ms}
+
+
+def _only(frame: pd.DataFrame, kommuner: set[str]) -> pd.DataFrame:
+    """The rows of ``kommuner`` (a frame without ``kommunenr`` whole)."""
+    if "kommunenr" not in frame.columns:
+        return frame
+    return frame[frame["kommunenr"].astype(str).isin(kommuner)].reset_index(drop=True)
+
+
+def _only_inputs(extra: _AvvikInputs, kommuner: set[str]) -> _AvvikInputs:
+    """The deviation's optional frames for ``kommuner`` only."""
+    org, keys, adj = extra["organisasjon"], extra["periodisering"], extra["prognosejustering"]
+    return {
+        "organisasjon": None if org is None else _only(org, kommuner),
+        "periodisering": None if keys is None else _only(keys, kommuner),
+        "prognosejustering": None if adj is None else _only(adj, kommuner),
+    }
+
+
+def reconstructed(inp: Inputs, aar: int, months: list[int]) -> pd.DataFrame | None:
+    """The vintages of ``months`` of year ``aar`` the store lacks, or holds computed from other inputs
+    (:func:`~indicators.compute.vintages.stale_vintages`), computed from the ledger for those municipalities
+    only, with ``kilde`` = ``rekonstruert`` and their ``grunnlag``. None when the store has them all.
+    """
+    drift, budsjett, extra = _drift(inp), inp.get("budsjett", [aar]), _avvik_inputs(inp, aar)
+    perioder = [Periode(aar, m) for m in months]
+    todo = stale_vintages(
+        inp.get("prognose_historikk", [aar]), vintage_fingerprints(drift, budsjett, perioder, **extra)
+    )
+    if todo.empty:
+        return None
+    frames = []
+    for kode, group in todo.groupby("periode", sort=True):
+        kommuner = set(group["kommunenr"])
+        history = forecast_history(
+            _only(drift, kommuner),
+            None if budsjett is None else _only(budsjett, kommuner),
+            Periode.parse(str(kode)),
+            **_only_inputs(extra, kommuner),
+        )
+        prints = group.set_index("kommunenr")["grunnlag"]
+        frames.append(history.assign(kilde="rekonstruert", grunnlag=history["kommunenr"].astype(str).map(prints)))
+    return pd.concat(frames, ignore_index=True)
 
 
 def vintage(inp: Inputs, periode: Periode, ctx: Context | None = None) -> pd.DataFrame:
-    """This period's forecast vintage by every method (``prognose_historikk``)."""
-    return forecast_history(
-        _drift(inp),
-        inp.get("budsjett", [periode.aar]),
-        periode,
-        **_avvik_inputs(inp, periode.aar),
-    )
+    """This period's forecast vintage by every method (``kilde`` = ``lagret``), and the past months' vintages
+    the run's steps read that the store lacks or holds from other inputs (:func:`reconstructed`): stored
+    once, read by later runs (``prognose_historikk``).
+    """
+    now = forecast_history(_drift(inp), inp.get("budsjett", [periode.aar]), periode, **_avvik_inputs(inp, periode.aar))
+    frames = [now.assign(kilde="lagret", grunnlag=pd.Series(pd.NA, index=now.index, dtype="str"))]
+    for aar, months in _past_months(periode, _closed(inp, periode.aar - 1)).items():
+        past = reconstructed(inp, aar, months)
+        if past is not None and len(past):
+            frames.append(past)
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def year_history(inp: Inputs, aar: int, last_month: int, stored: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Vintages for months 1 … last_month of a year: stored where a run made them, else reconstructed from
-    the ledger. ``stored``: the stored vintages to use (default: the unit's ``prognose_historikk`` of ``aar``).
+    """Vintages for months 1 … last_month of a year: stored where a run made or reconstructed them, else
+    reconstructed from the ledger. ``stored``: the stored vintages to use (default: the unit's
+    ``prognose_historikk`` of ``aar``).
     """
     regnskap, budsjett = _drift(inp), inp.get("budsjett", [aar])
     extra = _avvik_inputs(inp, aar)
@@ -187,35 +281,44 @@ def year_history(inp: Inputs, aar: int, last_month: int, stored: pd.DataFrame | 
     )
 
 
-def with_vintage(stored: pd.DataFrame | None, vintage_now: pd.DataFrame | None, periode: Periode) -> pd.DataFrame:
-    """The stored vintages as they are once this run's vintage of P is written: P's rows of the
-    municipalities in ``vintage_now`` replaced by it, rows ordered as the store's reader gives them.
+def with_vintage(stored: pd.DataFrame | None, vintage_now: pd.DataFrame | None) -> pd.DataFrame:
+    """The stored vintages as they are once this run's ``prognose_historikk`` is written: the rows of each
+    (municipality, period) in ``vintage_now`` replaced by it, rows ordered as the store's reader gives them
+    (municipality, then period; within a period as written).
     """
     if vintage_now is None:
         return stored if stored is not None else pd.DataFrame()
     if stored is None:
-        return vintage_now.reset_index(drop=True)
-    drop = stored["periode"].eq(periode.kode) & stored["kommunenr"].isin(set(vintage_now["kommunenr"]))
-    merged = pd.concat([stored[~drop], vintage_now], ignore_index=True)
+        merged = vintage_now.reset_index(drop=True)
+    else:
+        new = pd.MultiIndex.from_frame(vintage_now[["kommunenr", "periode"]].astype(str))
+        old = pd.MultiIndex.from_frame(stored[["kommunenr", "periode"]].astype(str))
+        merged = pd.concat([stored[~old.isin(new)], vintage_now], ignore_index=True)
     order = merged["periode"].astype(str)
     merged = merged.iloc[order.argsort(kind="stable")]
     return merged.sort_values("kommunenr", kind="stable", ignore_index=True)
 
 
+def _year_vintages(inp: Inputs, aar: int, ctx: Context | None) -> pd.DataFrame | None:
+    """The stored vintages of year ``aar`` with those of this run's ``prognose_historikk`` step."""
+    now = ctx.frames.get("prognose_historikk") if ctx is not None else None
+    if now is not None:
+        now = now[now["periode"].astype(str).str.startswith(str(aar))]
+    return with_vintage(inp.get("prognose_historikk", [aar]), now)
+
+
 def history_this_year(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
     """The forecast through this year up to P (for the chart): the stored vintages with this run's."""
-    stored = with_vintage(inp.get("prognose_historikk", [periode.aar]), ctx.frames.get("prognose_historikk"), periode)
-    return year_history(inp, periode.aar, periode.months_hittil, stored)
+    return year_history(inp, periode.aar, periode.months_hittil, _year_vintages(inp, periode.aar, ctx))
 
 
 def accuracy(inp: Inputs, periode: Periode, ctx: Context | None = None) -> pd.DataFrame | None:
     """How each method's forecasts for last year came out, once last year is closed (period 13 stored)."""
     last = periode.aar - 1
-    regnskap = inp.get("regnskap", [last - 1, last])
-    if regnskap is None or not regnskap["periode"].eq(f"{last}13").any():
+    if not _closed(inp, last):
         return None
     year_end, _ = compute_avvik(_drift(inp), inp.get("budsjett", [last]), Periode(last, 13), **_avvik_inputs(inp, last))
-    history = year_history(inp, last, 12)
+    history = year_history(inp, last, 12, _year_vintages(inp, last, ctx))
     return forecast_accuracy(history.drop(columns="kilde"), year_end).assign(
         kilde=lambda d: d.merge(
             history[["kommunenr", "periode", "niva", "kode", "prognosemetode", "kilde"]],
@@ -364,7 +467,11 @@ REGISTRY: dict[str, Step] = {
         Step(
             "prognose_historikk",
             *_DEVIATION,
-            lambda p, f: _deviation_reads(p.aar),
+            lambda p, f: [
+                *_deviation_reads(p.aar),
+                *_deviation_reads(p.aar - 1),
+                ("prognose_historikk", {p.aar - 1, p.aar}),
+            ],
             vintage,
             follows="avvik",
         ),
@@ -470,6 +577,7 @@ REGISTRY: dict[str, Step] = {
             accuracy,
             partition="aar",
             follows="avvik",
+            after=("prognose_historikk",),
         ),
     )
 }

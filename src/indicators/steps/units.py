@@ -45,7 +45,7 @@ def read_for(
     """
     first = read_inputs(out, kommuner, plan(names, periode, available))
     full = plan(names, periode, available, first)
-    return read_inputs(out, kommuner, full, first), {**{n: None for n in first.frames}, **full}
+    return read_inputs(out, kommuner, full, first), {**{n: None for n in [*first.frames, *first.tables]}, **full}
 
 
 def run_steps(inp: Inputs, periode: Periode, names: list[str], ctx: Context) -> UnitResult:

@@ -620,6 +620,26 @@ def read_dataset(
     Raises:
         OldStoreLayout: ``out`` holds a store in the earlier hive layout.
     """
+    read = _read_table(out, name, filters, columns)
+    return None if read is None else to_frame(read[0], ordered=read[1] > 1)
+
+
+def read_table(
+    out: Path | str, name: str, filters: Filters | None = None, columns: list[str] | None = None
+) -> pa.Table | None:
+    """As :func:`read_dataset`, the rows as an Arrow table in path order (not yet ordered by municipality):
+    for an aggregation in an engine over Arrow (``indicators.compute.ledger``); :func:`to_frame` gives the
+    frame :func:`read_dataset` gives (for a dataset of one file per period or year, whose files are each
+    ordered by municipality as written).
+    """
+    read = _read_table(out, name, filters, columns)
+    return None if read is None else read[0]
+
+
+def _read_table(
+    out: Path | str, name: str, filters: Filters | None = None, columns: list[str] | None = None
+) -> tuple[pa.Table, int] | None:
+    """The table read and the number of files it came from (None: the dataset is not in the store)."""
     ensure_current_layout(Path(out))
     files = data_files(out, name, None if name in AAR_NOT_FOLDER else _years_in(filters))
     if not files:
@@ -637,25 +657,30 @@ def read_dataset(
         table = ds.dataset([str(f) for f in files], schema=schema, format="parquet").to_table(
             filter=expr, columns=columns
         )
-    else:  # files of earlier versions with other types: each converted on its own, in path order
-        tables = []
-        for f in files:
-            if f in odd:
-                part = _conform(pq.read_table(f, partitioning=None), schema, f)
-                part = part if expr is None else part.filter(expr)
-                tables.append(part if columns is None else part.select(columns))
-            else:
-                tables.append(
-                    ds.dataset([str(f)], schema=schema, format="parquet").to_table(filter=expr, columns=columns)
-                )
-        table = pa.concat_tables(tables)
+        return table, len(files)
+    tables = []  # files of earlier versions with other types: each converted on its own, in path order
+    for f in files:
+        if f in odd:
+            part = _conform(pq.read_table(f, partitioning=None), schema, f)
+            part = part if expr is None else part.filter(expr)
+            tables.append(part if columns is None else part.select(columns))
+        else:
+            tables.append(ds.dataset([str(f)], schema=schema, format="parquet").to_table(filter=expr, columns=columns))
+    return pa.concat_tables(tables), len(files)
+
+
+def to_frame(table: pa.Table, ordered: bool = True) -> pd.DataFrame:
+    """A stored table as :func:`read_dataset` gives it: rows municipality by municipality (``ordered``: a
+    stable sort, so in path order within one), ``kommunenr`` and ``aar`` first, ``aar`` int64, whole numbers
+    with gaps Int64.
+    """
     df: pd.DataFrame = table.to_pandas()
     for f in table.schema:  # whole numbers with gaps stay whole numbers (Int64), not floats
         if pa.types.is_integer(f.type) and table.column(f.name).null_count:
             df[f.name] = table.column(f.name).to_pandas(types_mapper={f.type: pd.Int64Dtype()}.get)
     if "aar" in df.columns and not df["aar"].isna().any():
         df["aar"] = df["aar"].astype("int64")
-    if "kommunenr" in df.columns and len(files) > 1:
+    if "kommunenr" in df.columns and ordered:
         df = df.sort_values("kommunenr", kind="stable", ignore_index=True)
     front = [c for c in ("kommunenr", "aar") if c in df.columns]
     return df[front + [c for c in df.columns if c not in front]]

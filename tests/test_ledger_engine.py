@@ -1,0 +1,115 @@
+"""The ledger's sums in DuckDB over Arrow (issue 20, part 3): the frame the pandas version gives, to the øre,
+the same bits in any row order, and no file system."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indicators.compute import deviation, ledger
+from indicators.compute.deviation import compute_avvik
+from indicators.periods import Periode
+
+LINES = pd.DataFrame(
+    {
+        "kommunenr": ["1874", "1874", "1874", "1874", "1859", "1874"],
+        "aar": [2026, 2026, 2026, 2026, 2026, 2025],
+        "periode": ["202601", "202601", "202602", "202601", "202601", "202513"],
+        "ansvar": ["100", "100", "100", "200", "100", "100"],
+        "funksjon": ["120", "120", "120", "120", "120", "120"],
+        "art": ["010", "120", "120", "120", "120", "120"],
+        "kontoklasse": ["1", "1", "1", "0", "1", "1"],
+        "belop": [1000.10, 250.25, -40.0, 9999.0, 7.5, 12.0],
+    }
+).astype({c: "str" for c in ("kommunenr", "periode", "ansvar", "funksjon", "art", "kontoklasse")})
+
+
+def test_drift_sums_per_cell_and_month_worked_out_by_hand():
+    sums = ledger.drift_month_sums(pa.Table.from_pandas(LINES, preserve_index=False))
+    got = {(r.kommunenr, r.ansvar, r.periode): r.belop for r in sums.itertuples()}
+    # 1874/100/120 in 202601: 1 000,10 + 250,25; the kontoklasse 0 line (ansvar 200) is not drift
+    assert got == {
+        ("1859", "100", "202601"): 7.5,
+        ("1874", "100", "202513"): 12.0,
+        ("1874", "100", "202601"): 1250.35,
+        ("1874", "100", "202602"): -40.0,
+    }
+    assert list(sums.columns) == ["kommunenr", "ansvar", "funksjon", "periode", "belop", "kontoklasse", "periode_nr"]
+    assert sums["periode_nr"].tolist() == [202601, 202513, 202601, 202602]
+    pandas = deviation.drift_month_sums(LINES)
+    pd.testing.assert_frame_equal(sums, pandas[sums.columns], check_exact=False, rtol=0, atol=1e-9)
+
+
+def test_each_municipalitys_last_period_per_year():
+    ends = ledger.last_periods(pa.Table.from_pandas(LINES, preserve_index=False))
+    assert list(ends.itertuples(index=False, name=None)) == [
+        ("1859", 2026, "202601"),
+        ("1874", 2025, "202513"),
+        ("1874", 2026, "202602"),
+    ]
+
+
+def test_the_engine_has_no_file_system(tmp_path):
+    con = duckdb.connect(config=ledger._CONFIG)
+    with pytest.raises(duckdb.Error, match="disabled"):
+        con.sql(f"SELECT * FROM read_csv('{tmp_path}/x.csv')").fetchall()
+
+
+amounts = st.decimals(min_value=-10_000_000, max_value=10_000_000, places=2, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["1874", "1859", "0301"]),
+            st.sampled_from(["202412", "202501", "202502", "202513"]),
+            st.sampled_from(["100", "200", "Å1"]),
+            st.sampled_from(["120", "253"]),
+            st.sampled_from(["0", "1"]),
+            amounts,
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    seed=st.integers(0, 2**16),
+)
+def test_the_same_sums_as_pandas_in_any_row_order(rows, seed):
+    frame = pd.DataFrame(rows, columns=["kommunenr", "periode", "ansvar", "funksjon", "kontoklasse", "belop"])
+    frame = frame.assign(belop=frame["belop"].astype(float)).astype(
+        {c: "str" for c in ("kommunenr", "periode", "ansvar", "funksjon", "kontoklasse")}
+    )
+    sums = ledger.drift_month_sums(pa.Table.from_pandas(frame, preserve_index=False))
+    pandas = deviation.drift_month_sums(frame)
+    pd.testing.assert_frame_equal(sums, pandas[sums.columns], check_exact=False, rtol=0, atol=5e-7)
+    shuffled = frame.sample(frac=1.0, random_state=np.random.default_rng(seed)).reset_index(drop=True)
+    again = ledger.drift_month_sums(pa.Table.from_pandas(shuffled, preserve_index=False))
+    pd.testing.assert_frame_equal(again, sums, check_exact=True)  # the same bits in any order
+
+
+def test_the_deviation_from_duckdbs_sums_equals_the_deviation_from_the_lines():
+    budget = pd.DataFrame(
+        {
+            "kommunenr": ["1874"],
+            "aar": [2026],
+            "versjon": ["v"],
+            "ansvar": ["100"],
+            "funksjon": ["120"],
+            "art": ["120"],
+            "belop": [12_000.0],
+            "gjelder_fra": ["202601"],
+            "periodiseringsnokkel": [None],
+        }
+    )
+    period = Periode(2026, 2)
+    from_engine, _ = compute_avvik(ledger.drift_month_sums(pa.Table.from_pandas(LINES)), budget, period)
+    from_lines, _ = compute_avvik(LINES, budget, period)
+    pd.testing.assert_frame_equal(from_engine, from_lines, check_exact=False, rtol=0, atol=1e-9)
+    kommune = from_engine[from_engine["niva"].eq("kommune") & from_engine["kommunenr"].eq("1874")].iloc[0]
+    assert kommune["regnskap_hittil"] == pytest.approx(1210.35, abs=1e-9)  # 1 250,35 − 40 (202601–02, drift)
+    assert kommune["budsjett_hittil"] == pytest.approx(2000.0)  # 12 000 × 2/12 (jevn)

@@ -195,7 +195,8 @@ def summary_notes(frame: pd.DataFrame, shown: int = 2) -> list[str]:
         return []
     reasons = empty["merknad"].str.replace(UTENFOR_NOKKELEN + "; ", "", regex=False)
     found = []
-    for reason, part in empty.assign(_r=reasons).groupby("_r", sort=True):
+    for key, part in empty.assign(_r=reasons).groupby("_r", sort=True):
+        reason = str(key)
         where = ", ".join(sorted({f"{k} {a}" for k, a in zip(part["kommunenr"], part["aar"], strict=True)}))
         rank = 0 if "utgiftsbehov" in reason else 1 if "indeks" in reason else 2
         count = "1 tom verdi" if len(part) == 1 else f"{len(part)} tomme verdier"

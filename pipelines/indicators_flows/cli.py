@@ -9,10 +9,10 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from indicators.compute.deviation import METHODS
 from indicators.errors import StepFailed, UserError
@@ -311,7 +311,7 @@ def cmd_kostra(args: argparse.Namespace) -> int:
 
 #: Live StatBank queries (PxWebApi v2 valueCodes). Codes from the domain notes; confirm against the
 #: table's metadata (``StatBankClient.metadata``) when SSB changes a table.
-LIVE_QUERIES = {
+LIVE_QUERIES: dict[str, Callable[[list[str], list[str]], dict[str, Any]]] = {
     "07459": lambda kommuner, regions: {"Region": kommuner, "Alder": "*", "ContentsCode": "Personer1", "Tid": "top(3)"},
     "12362": lambda kommuner, regions: {
         "KOKkommuneregion0000": regions,

@@ -366,10 +366,48 @@ MM = 72 / 25.4
 MARGIN_X, MARGIN_Y = 14 * MM, 5 * MM  # the page's side margins; the footer stands in the bottom margin
 
 
-def _layout_problems(pdf_path: Path) -> list[str]:
-    """Per page: words outside the margins, and characters of different words on top of each other
-    (character boxes overlapping by more than 1 pt both ways; kerning inside a word, «Te», is allowed)."""
+MIN_PT = 7.0  # the smallest text any page may print
+
+
+def _size(c: dict) -> float:
+    """A character's printed size: its box's height, or its width when it is turned (a y-axis title)."""
+    return c["bottom"] - c["top"] if c["upright"] else c["x1"] - c["x0"]
+
+
+def _overlaps(page, n: int) -> list[str]:
+    """Characters of different words on top of each other (boxes overlapping by more than 1 pt both ways;
+    kerning inside a word, «Te», is allowed)."""
     import numpy as np
+
+    ch = [c for c in page.chars if c["text"].strip()]
+    if not ch:
+        return []
+    x0, x1 = np.array([c["x0"] for c in ch]), np.array([c["x1"] for c in ch])
+    top, bottom = np.array([c["top"] for c in ch]), np.array([c["bottom"] for c in ch])
+    dx = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
+    dy = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None], top[None, :])
+    out = []
+    for i, j in zip(*np.nonzero(np.triu((dx > 1) & (dy > 1), 1)), strict=True):
+        if j == i + 1 and ch[i]["text"].isalpha() and ch[j]["text"].isalpha():
+            continue
+        out.append(f"side {n}: «{ch[i]['text']}» og «{ch[j]['text']}» overlapper ved ({x0[i]:.0f}, {top[i]:.0f})")
+    return out
+
+
+def _small_text(page, n: int, min_pt: float = MIN_PT) -> list[str]:
+    """Words with a character under ``min_pt`` (chart text included: it is text in the PDF)."""
+    small = {}
+    for w in page.extract_words(x_tolerance=1.5, return_chars=True):
+        least = min(_size(c) for c in w["chars"])
+        if least < min_pt - 0.05:
+            small.setdefault(w["text"], least)
+    return [f"side {n}: «{t}» er {pt:.1f} pt" for t, pt in small.items()]
+
+
+def _layout_problems(pdf_path: Path) -> list[str]:
+    """Per page of the report's PDF: words outside the margins, characters on top of each other, text under
+    7 pt, and a page that holds fewer than three lines above its footer (a lone source line or nothing
+    but the footer)."""
     import pdfplumber
 
     out = []
@@ -383,19 +421,10 @@ def _layout_problems(pdf_path: Path) -> list[str]:
                     or w["bottom"] > page.height - MARGIN_Y
                 ):
                     out.append(f"side {n}: «{w['text']}» ligger utenfor margen")
-            ch = [c for c in page.chars if c["text"].strip()]
-            if not ch:
-                continue
-            x0, x1 = np.array([c["x0"] for c in ch]), np.array([c["x1"] for c in ch])
-            top, bottom = np.array([c["top"] for c in ch]), np.array([c["bottom"] for c in ch])
-            dx = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
-            dy = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None], top[None, :])
-            for i, j in zip(*np.nonzero(np.triu((dx > 1) & (dy > 1), 1)), strict=True):
-                if j == i + 1 and ch[i]["text"].isalpha() and ch[j]["text"].isalpha():
-                    continue
-                out.append(
-                    f"side {n}: «{ch[i]['text']}» og «{ch[j]['text']}» overlapper ved ({x0[i]:.0f}, {top[i]:.0f})"
-                )
+            out += _overlaps(page, n) + _small_text(page, n)
+            body = [ln for ln in page.extract_text_lines() if ln["bottom"] < page.height - 18 * MM]
+            if len(body) < 3:
+                out.append(f"side {n}: bare {len(body)} linjer over bunnteksten")
     return out
 
 
@@ -407,11 +436,15 @@ def test_the_layout_test_finds_overlapping_words_and_words_outside_the_margin(tm
         string="""<style>@page { size: A4; margin: 16mm 14mm; } body { font-family: 'DejaVu Sans'; }</style>
         <p style="position: absolute; left: 0; top: 0">Planlagt</p>
         <p style="position: absolute; left: 2px; top: 0">Realisert</p>
-        <p style="margin-left: 175mm; white-space: nowrap">Prognoseavvik</p>"""
+        <p style="margin-left: 175mm; white-space: nowrap">Prognoseavvik</p>
+        <p style="font-size: 6pt">liten</p>
+        <p style="break-before: page">Kilde: en linje alene</p>"""
     ).write_pdf(pdf)
     problems = _layout_problems(pdf)
     assert any("overlapper" in p for p in problems)
     assert any("«Prognoseavvik» ligger utenfor margen" in p for p in problems)
+    assert "side 1: «liten» er 6.0 pt" in problems
+    assert "side 2: bare 1 linjer over bunnteksten" in problems
 
 
 def test_every_pdf_page_holds_its_layout_and_long_tables_repeat_their_header(report):
@@ -587,8 +620,14 @@ def test_xlsx_dates_are_dates_widths_fit_and_each_table_prints_on_the_page_width
     longest = max(len(str(c.value)) for c in summary["A"] if c.value)
     assert summary.column_dimensions["A"].width >= min(longest, 60)  # «Handlingsrom: realisert hittil» not cut
     for ws in report["xlsx"].worksheets[1:]:
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+        fitted = ws.sheet_properties.pageSetUpPr.fitToPage
+        # fitted to the width only where the text stays at 8 pt or more; else across pages at 73 % (8 pt)
+        assert (fitted and ws.page_setup.fitToWidth == 1) or (
+            ws.page_setup.scale == 73 and ws.page_setup.pageOrder == "overThenDown"
+        ), ws.title
         assert ws.print_title_rows in ("1:1", "$1:$1"), ws.title  # the header on every printed page
+    label = next(c for c in summary["A"] if str(c.value).startswith("Herav prognosejustering"))
+    assert label.alignment.wrap_text and summary.row_dimensions[label.row].height >= 2 * 15  # two lines tall
 
 
 def test_the_first_page_tells_the_tertial(report):

@@ -30,6 +30,7 @@ from indicators.report import tables as T
 from indicators.report.highlights import highlights
 from indicators.report.render import XLSX_FORMATS, html_headers, html_rows, resolved_rows, xlsx_value
 from indicators.report.xlsx_layout import finish_sheet, sheet_name
+from indicators.report.xlsx_print import format_for_print
 from indicators.store.csv_safe import text_cells_as_text
 from indicators.store.parquet import read_filtered
 
@@ -350,6 +351,7 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
         info.append(row)
     info.column_dimensions["A"].width = 14
     info.column_dimensions["B"].width = 60
+    format_for_print(info, header_rows=0)
     for key, t in tables.items():
         ws = wb.create_sheet(title=sheet_name(t, set(wb.sheetnames)))  # in words (h-report)
         headers = [f"{label} (kr)" if kind == "kr" else label for _c, label, kind in t.columns]
@@ -366,7 +368,9 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
                 out_row.insert(2, unit)
                 fmts.insert(2, None)
             ws.append(out_row)
-            for cell, fmt in zip(ws[ws.max_row], fmts, strict=True):
+            # the row just written, by its number (ws[ws.max_row] scans the whole sheet for every row)
+            written = next(ws.iter_rows(min_row=i + 2, max_row=i + 2, min_col=1, max_col=len(out_row)))
+            for cell, fmt in zip(written, fmts, strict=True):
                 if fmt and isinstance(cell.value, float):
                     cell.number_format = fmt
                 if i in t.totals:

@@ -300,6 +300,7 @@ def render_html(
             "has_kr": "kr" in kinds,
             "wide": t.columns[1][2] == "text" and t.key != "sammendrag",
             "missing": t.missing,
+            "mobil": t.mobil,
         }
     navn = codes.KOMMUNER.get(kommunenr, kommunenr)
     env = Environment(autoescape=select_autoescape(["html", "j2"]))

@@ -130,8 +130,14 @@ class Browser:
             raise RuntimeError(str(result["exceptionDetails"])[:500])
         return result["result"].get("value")
 
-    def screenshot(self, session: str, path: Path) -> Path:
-        data = self.send("Page.captureScreenshot", {"format": "png"}, session)["data"]
+    def screenshot(self, session: str, path: Path, height: float | None = None) -> Path:
+        """The screen as PNG; with ``height`` (CSS px) the page from its top that tall, beyond the screen."""
+        params: dict[str, Any] = {"format": "png"}
+        if height is not None:
+            width = self.evaluate(session, "document.documentElement.clientWidth")
+            params |= {"clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}}
+            params["captureBeyondViewport"] = True
+        data = self.send("Page.captureScreenshot", params, session)["data"]
         path.write_bytes(base64.b64decode(data))
         return path
 

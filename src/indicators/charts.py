@@ -327,7 +327,7 @@ def forecast_errors(accuracy: pd.DataFrame, out_dir: Path, stem: str, title: str
 def short_label(ident: str, name: str, width: int = 46) -> str:
     """A measure's label in a chart: its id, then its name; when longer than ``width`` characters the name
     is shortened at a word boundary and ends in « …» (the table beside the chart has it in full), never
-    cut inside a word: «HR26-02 Redusere bemanning i helse og …».
+    cut inside a word: «HR26-02 Redusere bemanning i helse og omsorg …».
     """
     full = f"{ident} {name}".strip()
     if len(full) <= width:

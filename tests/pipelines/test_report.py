@@ -426,6 +426,27 @@ def test_the_layout_test_finds_overlapping_words_and_words_outside_the_margin(tm
     assert "side 2: bare 1 linjer over bunnteksten" in problems
 
 
+def test_the_closing_lines_never_stand_alone_on_a_page(report, tmp_path: Path):
+    """The report's own stylesheet on a table that ends ever closer to the page's foot: the closing
+    lines (number format, source) take the table's last row to the next page rather than stand alone
+    there (issue 21: page 17 of 17 held one source line)."""
+    from weasyprint import HTML
+
+    style = re.search(r"<style>.*?</style>", report["html"], re.S).group(0)
+    footer = re.search(r"<footer>.*?</footer>", report["html"], re.S).group(0)
+    pages = set()
+    for n in range(44, 56):
+        rows = "".join(f"<tr><td>Rad {i}</td><td class='num'>{i}</td></tr>" for i in range(n))
+        pdf = tmp_path / f"slutt_{n}.pdf"
+        HTML(
+            string=f"<html><head>{style}</head><body><h2>8. KOSTRA</h2><div class='tabell'><table>{rows}</table>"
+            f"</div>{footer}</body></html>"
+        ).write_pdf(pdf)
+        assert [p for p in _layout_problems(pdf) if "linjer" in p or "avslutning" in p] == [], n
+        pages.add(len(PdfReader(pdf).pages))
+    assert pages == {1, 2}  # the range crosses the page's foot
+
+
 def test_every_pdf_page_holds_its_layout_and_long_tables_repeat_their_header(report):
     pdf_path = report["folder"] / "tertialrapport_1874_2026-T2.pdf"
     assert _layout_problems(pdf_path) == []

@@ -6,6 +6,7 @@ missing (the tests run as root in CI, as the machine's notes describe)."""
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
@@ -61,8 +62,9 @@ class Browser:
         self._from_child, from_child = os.pipe()
 
         def fds() -> None:  # in the child, before exec: the pipe at 3 (it reads) and 4 (it writes)
-            os.dup2(to_child, 3)
-            os.dup2(from_child, 4)
+            reads, writes = (fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (to_child, from_child))  # off 3 and 4
+            os.dup2(reads, 3)
+            os.dup2(writes, 4)
 
         self._proc = subprocess.Popen(
             [chromium(), *CHROMIUM_FLAGS, "--remote-debugging-pipe", f"--user-data-dir={profile}", "about:blank"],

@@ -8,12 +8,13 @@ import datetime as dt
 import os
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, cast
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.transforms as mtransforms  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -43,32 +44,68 @@ _kr1000 = FuncFormatter(lambda v, _pos: fmt_number(v / 1000))
 #: the report's text width in inches (A4, 14 mm side margins): charts are saved this wide, labels and
 #: margins included, so that their text prints at its own size (9 pt and up), not scaled down
 PRINT_WIDTH_IN = 7.15
+SAVE_PAD_IN = 0.1  # savefig's padding of the tight box, a side
+BELOW = "under-aksen"  # the gid of a legend placed under its axes (:func:`_legend_below`)
 
 
-def _fit_width(fig: Figure, wrap_titles: bool = True) -> None:
-    """Resize the figure so its tight bounding box (labels and legend included) is PRINT_WIDTH_IN wide.
-    When a long title keeps it wider, the title is wrapped on two lines and the fit tried again.
+def _legend_below(ax: Any, ncol: int = 1, **kwargs: Any) -> None:
+    """The legend under the axes (under the tick labels and the axis title), never over the plotted data,
+    from the chart's left edge; :func:`_fit_width` sets where once the layout is known.
     """
-    previous = None
-    title_locs: tuple[Literal["left", "center"], ...] = ("left", "center")
-    for _ in range(6):
-        fig.draw_without_rendering()  # the layout of a draw (ticks, text extents), without rasterizing
-        tight = fig.get_tightbbox().width  # with the canvas's own renderer (Agg: fig.canvas.get_renderer())
-        excess = tight + 0.2 - PRINT_WIDTH_IN  # savefig pads the tight box by 0.1 in a side
-        if previous is not None and excess > 0 and previous[1] - tight < 0.5 * (previous[0] - fig.get_figwidth()):
-            # a title or legend wider than the text sets the width: shrinking only squeezes the axes
-            fig.set_size_inches(previous[0], fig.get_figheight())
-            long = [(ax, loc) for ax in fig.axes for loc in title_locs if len(ax.get_title(loc=loc)) > 45]
-            if wrap_titles and long:
-                for ax, loc in long:
-                    ax.set_title(textwrap.fill(ax.get_title(loc=loc), 45), loc=loc)
-                _fit_width(fig, wrap_titles=False)
-            return
-        if abs(excess) < 0.01:
-            return
-        w, h = fig.get_size_inches()
-        previous = (w, tight)
-        fig.set_size_inches(max(w - excess, 2.5), h)
+    handles = kwargs.pop("handles", None)
+    labels = kwargs.pop("labels", None)
+    args = (handles, labels) if handles is not None else ()
+    legend = ax.legend(*args, frameon=False, loc="upper left", bbox_to_anchor=(0, 0), ncol=ncol, **kwargs)
+    legend.set_gid(BELOW)
+
+
+def _fit_width(fig: Figure) -> None:
+    """Resize the figure so its tight bounding box (labels, titles and legends included) is
+    PRINT_WIDTH_IN wide, from one layout of the figure.
+
+    The axes' span is a fixed fraction of the figure's width, the text around them is not: with the
+    layout's tight box (titles and under-axes legends left out) the width that makes the box
+    PRINT_WIDTH_IN follows in one step. A title wider than the axes it ends up with is wrapped, and each
+    under-axes legend is put just under its axes' tick labels and axis title.
+    """
+    titles = [t for ax in fig.axes for t in (ax.title, cast(Any, ax)._left_title) if t.get_text()]
+    below = [lg for ax in fig.axes if (lg := ax.get_legend()) is not None and lg.get_gid() == BELOW]
+    for artist in (*titles, *below):
+        artist.set_visible(False)
+    fig.draw_without_rendering()  # the one layout: ticks and text extents, without rasterizing
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    dpi = fig.dpi
+    tight = fig.get_tightbbox(renderer)  # inches
+    w, h = fig.get_size_inches()
+    left = min(ax.get_position().x0 for ax in fig.axes)
+    right = max(ax.get_position().x1 for ax in fig.axes)
+    span = right - left
+    excess = tight.width + 2 * SAVE_PAD_IN - PRINT_WIDTH_IN
+    new_w = max(w - excess / span, 2.5)
+    room_right = tight.x1 - right * w  # text right of the axes (tick labels of a right axis)
+    for title in titles:  # starts at the axes' left edge (loc left) or is centred on them
+        title.set_visible(True)
+        width = title.get_window_extent(renderer).width / dpi
+        avail = span * new_w + (room_right if title.get_horizontalalignment() == "left" else 0)
+        text = title.get_text()
+        if width > avail and "\n" not in text:
+            title.set_text(textwrap.fill(text, max(int(len(text) * avail / width) - 1, 20)))
+    for legend in below:
+        legend.set_visible(True)
+        ax = legend.axes
+        others = [a for a in (ax.title, cast(Any, ax)._left_title, legend) if a.get_visible()]
+        for a in others:
+            a.set_visible(False)
+        frame = ax.get_window_extent(renderer)
+        box = ax.get_tightbbox(renderer) or frame
+        for a in others:
+            a.set_visible(True)
+        drop = (frame.y0 - box.y0) / dpi + 0.05  # inches under the axes
+        back = frame.x0 / dpi - tight.x0  # to the left edge of the chart's text (under the y tick labels)
+        legend.set_bbox_to_anchor(
+            (0, 0), transform=ax.transAxes + mtransforms.ScaledTranslation(-back, -drop, fig.dpi_scale_trans)
+        )
+    fig.set_size_inches(new_w, h)
 
 
 def _save(fig: Figure, out_dir: Path, stem: str) -> list[Path]:
@@ -142,7 +179,7 @@ def forecast_vs_budget(avvik: pd.DataFrame, out_dir: Path, stem: str, title: str
         ax.xaxis.set_major_formatter(_kr1000)
         ax.set_xlabel("1000 kr (netto; inntekter negative)")
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+        _legend_below(ax, ncol=2)
         ax.grid(axis="y", visible=False)
         return _save(fig, out_dir, stem)
 
@@ -152,8 +189,44 @@ LINESTYLES = ["-", "--", ":", "-."]
 MARKERS = ["o", "s", "^", "D", "v", "x"]
 
 
-def _period_labels(periods: pd.Series) -> list[str]:
-    return [f"{MONTHS_NO[int(str(p)[4:6]) - 1]} {str(p)[2:4]}" for p in periods]
+#: the width of the plotted area of a chart with axis titles at both sides, about (inches)
+AXES_WIDTH_IN = PRINT_WIDTH_IN - 1.6
+CHAR_EM = 0.62  # the mean width of a character of DejaVu Sans, in ems (digits and lower case)
+
+
+def month_ticks(periods: list[str], fontsize: float = 9, room_in: float = AXES_WIDTH_IN) -> list[tuple[int, str]]:
+    """The months to label on a time axis of ``periods`` (YYYYMM, one position each), as (position, label):
+    every k-th month, k = 1, 2, 3, 6 or 12, the smallest whose labels fit side by side in ``room_in`` at
+    ``fontsize`` — fewer labels rather than smaller or turned ones. With k > 1 the labelled months are
+    the k-th of the year (k = 3: jan, apr, jul, okt); the year stands by January and the first label.
+    """
+    months = [int(str(p)[4:6]) for p in periods]
+
+    def labels(step: int) -> list[tuple[int, str]]:
+        at = [i for i, m in enumerate(months) if (m - 1) % step == 0] if step > 1 else list(range(len(months)))
+        return [
+            (
+                i,
+                f"{MONTHS_NO[months[i] - 1]} {str(periods[i])[2:4]}"
+                if months[i] == 1 or n == 0
+                else MONTHS_NO[months[i] - 1],
+            )
+            for n, i in enumerate(at)
+        ]
+
+    for step in (1, 2, 3, 6, 12):
+        ticks = labels(step)
+        if sum((len(t) * CHAR_EM + 1.2) * fontsize / 72 for _i, t in ticks) <= room_in:
+            return ticks
+    return labels(12)
+
+
+def _time_axis(ax: Any, periods: list[str], fontsize: float = 9, room_in: float = AXES_WIDTH_IN) -> None:
+    """Label the x axis of positions 0..n-1 with :func:`month_ticks`, a minor tick at every month."""
+    ticks = month_ticks(periods, fontsize, room_in)
+    ax.set_xticks([i for i, _t in ticks], [t for _i, t in ticks], fontsize=fontsize)
+    ax.set_xticks(range(len(periods)), minor=True)
+    ax.set_xlim(-0.5, len(periods) - 0.5)
 
 
 #: forecast methods in words for legends (the codes are the datasets' and the CLI's)
@@ -194,9 +267,10 @@ def forecast_through_year(history: pd.DataFrame, out_dir: Path, stem: str, title
         fig, ax = plt.subplots(figsize=(7.5, 3.8))
         groups = {str(m): g for m, g in h.groupby("prognosemetode", sort=True)}
         labels = method_labels({m: g.set_index("periode")["prognose_aar"] for m, g in groups.items()})
+        pos = {p: i for i, p in enumerate(periods)}
         for i, (method, rows) in enumerate(groups.items()):
             ax.plot(
-                _period_labels(rows["periode"]),
+                rows["periode"].map(pos),
                 rows["prognose_aar"],
                 color=DARK,
                 linestyle=LINESTYLES[i],
@@ -206,7 +280,7 @@ def forecast_through_year(history: pd.DataFrame, out_dir: Path, stem: str, title
             )
         budget = h.groupby("periode")["budsjett_aar"].first().reindex(periods)
         ax.step(
-            _period_labels(pd.Series(periods)),
+            range(len(periods)),
             budget,
             where="mid",
             color=MID,
@@ -218,7 +292,8 @@ def forecast_through_year(history: pd.DataFrame, out_dir: Path, stem: str, title
         ax.yaxis.set_major_formatter(_kr1000)
         ax.set_ylabel("1000 kr (netto; positivt = merforbruk)")
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, fontsize=9)
+        _time_axis(ax, [str(p) for p in periods])
+        _legend_below(ax, fontsize=9)
         return _save(fig, out_dir, stem)
 
 
@@ -226,11 +301,13 @@ def forecast_errors(accuracy: pd.DataFrame, out_dir: Path, stem: str, title: str
     """For a closed year: Σ |prognose − faktisk| over the rammeområder, per month and method (1000 kr)."""
     a = accuracy[accuracy["niva"].eq("rammeomrade")]
     err = a.assign(abs_feil=a["feil"].abs()).groupby(["prognosemetode", "periode"])["abs_feil"].sum().reset_index()
+    periods = sorted(str(p) for p in err["periode"].unique())
+    pos = {p: i for i, p in enumerate(periods)}
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.5, 3.6))
         for i, (method, rows) in enumerate(err.groupby("prognosemetode", sort=True)):
             ax.plot(
-                _period_labels(rows["periode"]),
+                rows["periode"].astype(str).map(pos),
                 rows["abs_feil"],
                 color=DARK,
                 linestyle=LINESTYLES[i],
@@ -242,14 +319,28 @@ def forecast_errors(accuracy: pd.DataFrame, out_dir: Path, stem: str, title: str
         ax.set_ylabel("Samlet absolutt feil, 1000 kr")
         ax.set_ylim(bottom=0)
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, title="Prognosemetode", fontsize=9)
+        _time_axis(ax, periods)
+        _legend_below(ax, ncol=3, title="Prognosemetode", fontsize=9)
         return _save(fig, out_dir, stem)
+
+
+def short_label(ident: str, name: str, width: int = 46) -> str:
+    """A measure's label in a chart: its id, then its name; when longer than ``width`` characters the name
+    is shortened at a word boundary and ends in « …» (the table beside the chart has it in full), never
+    cut inside a word: «HR26-02 Redusere bemanning i helse og omsorg …».
+    """
+    full = f"{ident} {name}".strip()
+    if len(full) <= width:
+        return full
+    words = full[: width - 1].split(" ")
+    kept = " ".join(words[:-1]) if len(words) > 2 else " ".join(words)  # the last word may be cut: drop it
+    return kept.rstrip(" ,.;:–-") + " …"
 
 
 def savings_realisation(status: pd.DataFrame, out_dir: Path, stem: str, title: str) -> list[Path]:
     """Per measure (not rejected): planned so far, realised so far, and the year's forecast (1000 kr)."""
     s = status[status["status"].ne("forkastet")].sort_values("planlagt_aar")
-    labels = [f"{t} {n[:38]}" for t, n in zip(s["tiltak_id"], s["navn"], strict=True)]
+    labels = [short_label(t, n) for t, n in zip(s["tiltak_id"], s["navn"], strict=True)]
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(8, 0.32 * max(len(s), 4) + 1.4))
         y = range(len(s))
@@ -269,7 +360,7 @@ def savings_realisation(status: pd.DataFrame, out_dir: Path, stem: str, title: s
         ax.xaxis.set_major_formatter(_kr1000)
         ax.set_xlabel("1000 kr (innsparing)")
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, loc="lower right", fontsize=9)
+        _legend_below(ax, ncol=3, fontsize=9)
         ax.grid(axis="y", visible=False)
         return _save(fig, out_dir, stem)
 
@@ -279,11 +370,13 @@ def coverage_over_time(
 ) -> list[Path]:
     """One coverage indicator over time, one line per municipality; suppressed values are left out."""
     c = cov[cov["indikator"].eq(indikator) & ~cov["prikket"]].sort_values("periode")
+    periods = sorted(str(p) for p in c["periode"].unique())
+    pos = {p: i for i, p in enumerate(periods)}  # one position per month, whoever has a value in it
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.5, 3.8))
         for i, (kommunenr, rows) in enumerate(c.groupby("kommunenr", sort=True)):
             ax.plot(
-                _period_labels(rows["periode"]),
+                rows["periode"].astype(str).map(pos),
                 rows["verdi"],
                 color=[DARK, MID, DARK, MID][i % 4],
                 linestyle=LINESTYLES[i % 4],
@@ -295,8 +388,8 @@ def coverage_over_time(
         ax.set_ylabel("Prosent")
         ax.set_ylim(bottom=0)
         ax.set_title(title, loc="left")
-        ax.tick_params(axis="x", labelrotation=90, labelsize=9)
-        ax.legend(frameon=False, fontsize=9)
+        _time_axis(ax, periods)
+        _legend_below(ax, ncol=4, fontsize=9)
         return _save(fig, out_dir, stem)
 
 
@@ -306,7 +399,8 @@ def staffing_over_time(monthly: pd.DataFrame, out_dir: Path, stem: str, title: s
     ``monthly``: one row per period with arsverk, arsverk_budsjett and vikarbyra_kostnad (that month).
     """
     m = monthly.sort_values("periode")
-    labels = _period_labels(m["periode"])
+    periods = [str(p) for p in m["periode"]]
+    labels = list(range(len(periods)))
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.5, 3.8))
         ax2 = ax.twinx()
@@ -329,10 +423,10 @@ def staffing_over_time(monthly: pd.DataFrame, out_dir: Path, stem: str, title: s
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, 0)))
         ax.set_ylabel("Årsverk")
         ax.set_title(title, loc="left")
-        ax.tick_params(axis="x", labelrotation=90, labelsize=9)
+        _time_axis(ax, periods)
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
-        ax.legend(h1 + h2, l1 + l2, frameon=False, fontsize=9, loc="lower left")
+        _legend_below(ax, ncol=3, handles=h1 + h2, labels=l1 + l2, fontsize=9)
         return _save(fig, out_dir, stem)
 
 
@@ -400,7 +494,10 @@ def project_timeline(status: pd.DataFrame, ref_date: dt.date, out_dir: Path, ste
         )
         lo, hi = float(np.floor(s["q"].min())), float(np.floor(s["q"].max())) + 1
         ticks = np.arange(lo, hi, 0.25)
-        ax.set_xticks(ticks, [f"{int(t)} K{int(round((t % 1) * 4)) + 1}" for t in ticks], rotation=90, fontsize=9)
+        quarters = [int(round((t % 1) * 4)) + 1 for t in ticks]  # the year under K1 and the first quarter
+        pairs = enumerate(zip(ticks, quarters, strict=True))
+        names = [f"K{q}\n{int(t)}" if q == 1 or i == 0 else f"K{q}" for i, (t, q) in pairs]
+        ax.set_xticks(ticks, names, fontsize=9)
         ax.set_xlim(lo - 0.15, hi)
         short = {d: d.replace("Delprosjekt ", "").replace("Hovedprosjekt ", "").split(" og ")[0] for d, _a in packages}
         short = {d: v[:1].upper() + v[1:] for d, v in short.items()}
@@ -411,7 +508,7 @@ def project_timeline(status: pd.DataFrame, ref_date: dt.date, out_dir: Path, ste
             if packages[i][0] != packages[i - 1][0]:
                 ax.axhline(ypos[packages[i]] + 0.5, color=MID, linewidth=0.8)
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3)
+        _legend_below(ax, ncol=3, fontsize=9)
         ax.grid(axis="y", visible=False)
         return _save(fig, out_dir, stem)
 

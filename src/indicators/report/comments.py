@@ -305,6 +305,8 @@ def write_template(rows: pd.DataFrame, folder: Path, stem: str) -> tuple[Path, P
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from indicators.report.xlsx_print import format_for_print
+
     folder.mkdir(parents=True, exist_ok=True)
     xlsx, csv = folder / f"{stem}.xlsx", folder / f"{stem}.csv"
     wb = Workbook()
@@ -338,6 +340,8 @@ def write_template(rows: pd.DataFrame, folder: Path, stem: str) -> tuple[Path, P
         help_ws.append([line])
     help_ws["A1"].font = Font(bold=True)
     help_ws.column_dimensions["A"].width = 110
+    format_for_print(ws)  # rows as tall as their text, print set-up (report.xlsx_print)
+    format_for_print(help_ws, header_rows=0)
     tmp = xlsx.with_suffix(".xlsx.tmp")
     wb.save(tmp)
     tmp.replace(xlsx)

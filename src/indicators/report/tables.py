@@ -24,6 +24,7 @@ METHOD_WORDS = {
     "fjoraarsprofil": "fjorårets månedsprofil",
 }
 SUPPRESSED = ":"
+KEY_TABLE = "nokkel"  # Table.mobil of a key table (stacked on a phone)
 
 #: kinds: text, kr (shown in 1000 kr), pct (one decimal), num1, int, nr (a whole number without thousands
 #: separators, e.g. a line number), lys (traffic light)
@@ -46,6 +47,9 @@ class Table:
     missing: list[int] = field(default_factory=list)  # row positions of leaders' comments still missing
     highlights: list[str] = field(default_factory=list)  # the summary's main points (table «sammendrag»)
     areas: list[dict[str, Any]] = field(default_factory=list)  # the drill-down per rammeområde (HTML)
+    #: on a phone: ``"nokkel"`` = a key table, each row stacked into its label and labelled values (no
+    #: sideways scroll, checked by the phone test); ``""`` = the table scrolls sideways in its own box
+    mobil: str = ""
 
     def __repr__(self) -> str:
         return f"Table({self.key!r}, rows={len(self.frame)})"
@@ -131,6 +135,7 @@ def deviation_tables(avvik: pd.DataFrame) -> list[Table]:
         + adjustment_note(service[service["kode"].ne("Sum rammeområder")]),
         totals=[len(service) - 1],
         html_skip=("prognosejustering_begrunnelse",),
+        mobil=KEY_TABLE,
     )
     fin_codes = pd.to_numeric(avvik["kode"], errors="coerce")
     fin = avvik[avvik["niva"].eq("funksjon") & fin_codes.between(800, 899)].sort_values("kode").copy()
@@ -188,6 +193,7 @@ def savings_table(status: pd.DataFrame) -> list[Table]:
         cols,
         note="Innsparing, positive tall = sparing. Vurderingen er tiltakseiers siste rapport; "
         "«ikke rapportert» betyr ingen rapport ennå.",
+        mobil=KEY_TABLE,
     )
     tcols = [
         ("rammeomrade", "Rammeområde", "text"),
@@ -206,6 +212,7 @@ def savings_table(status: pd.DataFrame) -> list[Table]:
         tcols,
         note="Tiltak uten prognose er tatt med med sitt planlagte beløp.",
         totals=[len(totals) - 1] if len(whole) else [],
+        mobil=KEY_TABLE,
     )
     return [t2, t1]
 
@@ -416,6 +423,7 @@ def key_figures_table(nokkeltall: pd.DataFrame) -> Table:
             ("grunnlag", "Grunnlag", "text"),
         ],
         note=KONSERN_NOTE,
+        mobil=KEY_TABLE,
     )
 
 
@@ -526,6 +534,7 @@ def summary_table(
             ("mal", "Mål", "target"),
             ("lys", "Status", "lys"),
         ],
+        mobil=KEY_TABLE,
     )
 
 

@@ -32,6 +32,7 @@ from indicators.report.handlingsrom import handlingsrom_tables
 from indicators.report.highlights import highlights
 from indicators.report.render import XLSX_FORMATS, html_headers, html_rows, resolved_rows, xlsx_value
 from indicators.report.xlsx_layout import finish_sheet, sheet_name
+from indicators.report.xlsx_print import format_for_print
 from indicators.store.csv_safe import text_cells_as_text
 from indicators.store.parquet import read_filtered
 
@@ -323,6 +324,7 @@ def render_html(
             "has_kr": "kr" in kinds,
             "wide": t.columns[1][2] == "text" and t.key != "sammendrag",
             "missing": t.missing,
+            "mobil": t.mobil,
         }
     navn = codes.KOMMUNER.get(kommunenr, kommunenr)
     env = Environment(autoescape=select_autoescape(["html", "j2"]))
@@ -374,6 +376,7 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
         info.append(row)
     info.column_dimensions["A"].width = 14
     info.column_dimensions["B"].width = 60
+    format_for_print(info, header_rows=0)
     for key, t in tables.items():
         ws = wb.create_sheet(title=sheet_name(t, set(wb.sheetnames)))  # in words (h-report)
         headers = [f"{label} (kr)" if kind == "kr" else label for _c, label, kind in t.columns]
@@ -390,7 +393,9 @@ def write_xlsx(tables: dict[str, T.Table], path: Path, kommunenr: str, tertial: 
                 out_row.insert(2, unit)
                 fmts.insert(2, None)
             ws.append(out_row)
-            for cell, fmt in zip(ws[ws.max_row], fmts, strict=True):
+            # the row just written, by its number (ws[ws.max_row] scans the whole sheet for every row)
+            written = next(ws.iter_rows(min_row=i + 2, max_row=i + 2, min_col=1, max_col=len(out_row)))
+            for cell, fmt in zip(written, fmts, strict=True):
                 if fmt and isinstance(cell.value, float):
                     cell.number_format = fmt
                 if i in t.totals:

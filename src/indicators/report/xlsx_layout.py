@@ -1,6 +1,7 @@
 """The tertial report's XLSX sheets made for a finance officer: totals below the filter range (so an
 AutoSum or a filter over the data does not count them twice), dates as dates, column widths that fit
-the content, and a print set-up that fits each table to the page width with the header on every page.
+the content, rows as tall as their wrapped text, and a print set-up by the sheet's width with the header
+on every page (``report.xlsx_print``).
 
 Applied to each sheet after its rows are written (``report.tertial.write_xlsx``).
 """
@@ -8,16 +9,19 @@ Applied to each sheet after its rows are written (``report.tertial.write_xlsx``)
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.report.tables import Table
+from indicators.report.xlsx_print import format_for_print, text_units
 
 DATE_FORMAT = "DD.MM.YYYY"
 MAX_WIDTH = 60  # characters; longer text wraps
+#: sheets printed at the page width whatever their text size: long lists nobody reads on paper at size
+FIT_WIDTH_ALWAYS = frozenset({"regnskapslinjer"})
 
 #: Each table's sheet named in words, as a finance officer would look for it (Excel: at most 31 characters,
 #: none of ``[]:*?/\``). A table not named here gets its own ``sheet``, else its title.
@@ -89,17 +93,13 @@ def finish_sheet(ws: Worksheet, table: Table, extra_unit_column: bool = False) -
             for (cell,) in ws.iter_rows(min_row=2, min_col=idx, max_col=idx):
                 if isinstance(cell.value, dt.datetime | dt.date):
                     cell.number_format = DATE_FORMAT
-        longest = max((_shown_length(c.value) for c in ws[letter]), default=0)
+        column = ws[letter]
+        longest = max((_shown_length(c.value) for c in column), default=0)
+        if kind not in ("text", "lys"):  # numbers and dates: as wide as the numbers, the header wraps by words
+            header_word = max((text_units(w, bold=True) for w in str(column[0].value or "").split()), default=0)
+            longest = math.ceil(max([_shown_length(c.value) for c in column[1:]] + [header_word, 6]))
         ws.column_dimensions[letter].width = max(8, min(MAX_WIDTH, longest + 2))
         if longest > MAX_WIDTH:
             for (cell,) in ws.iter_rows(min_row=2, min_col=idx, max_col=idx):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.print_title_rows = "1:1"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if len(kinds) > 5 else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    fit = ws.sheet_properties.pageSetUpPr
-    if fit is None:  # a new sheet has one; a sheet read from a file may not
-        fit = ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-    fit.fitToPage = True
+    format_for_print(ws, header_rows=1, fit_width_always=table.key in FIT_WIDTH_ALWAYS)  # rows, print set-up

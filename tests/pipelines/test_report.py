@@ -603,6 +603,7 @@ KEY_TABLES = {
     "tabell-avvik_rammeomrade",
     "tabell-tiltak_sum",
     "tabell-tiltak",
+    "tabell-handlingsrom_kostra",  # «Handlingsrom mot KOSTRA» (issue 19)
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.compute.handlingsrom import HANDLINGSROM_COLUMNS, SUM_SEKTOR
-from indicators.report.tables import Table
+from indicators.report.tables import KEY_TABLE, Table
 
 METHOD = (
     "Behovsjustert merutgift = kommunens netto driftsutgifter per innbygger − referansens × kommunens indeks / "
@@ -89,6 +89,7 @@ def handlingsrom_tables(frame: pd.DataFrame, names: dict[str, str]) -> list[Tabl
         note=note,
         totals=total_row,
         sheet="Handlingsrom mot KOSTRA",
+        mobil=KEY_TABLE,  # a key table: stacked into cards on a phone (issue 21)
     )
     every = f[HANDLINGSROM_COLUMNS].copy()
     every["estimat"] = every["estimat"].map({True: "ja", False: "nei"})

@@ -18,7 +18,7 @@ import matplotlib.transforms as mtransforms  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from indicators.numbers import fmt_number  # noqa: E402
 
@@ -514,44 +514,51 @@ def project_timeline(status: pd.DataFrame, ref_date: dt.date, out_dir: Path, ste
 
 
 def need_adjusted_gaps(rows: pd.DataFrame, labels: dict[str, str], out_dir: Path, stem: str, title: str) -> list[Path]:
-    """Horizontal bars of ``merutgift_kr`` per sector (1000 kr) against each reference in ``rows``
-    (``handlingsrom_kostra`` of one municipality and year, the sum row left out), the largest gap against the
-    first reference at the top. Positive (dark) = spends more than the need-adjusted reference; negative
-    (hatched) = less. ``labels``: sector → its name. Sectors without a value are left out.
+    """Horizontal bars of ``merutgift_kr`` per sector (1000 kr) against landet and the KOSTRA group (the first
+    two references of ``rows``, ``handlingsrom_kostra`` of one municipality and year, the sum row left out), the
+    largest gap against the first reference at the top. Positive = spends more than the need-adjusted reference;
+    negative (hatched) = less. ``labels``: sector → its name (wrapped, never cut). Sectors without a value are
+    left out. Text at 8–9 pt at the printed size; the legend under the axes.
     """
     r = rows[rows["sektor"].ne("sum_kostnadsnokkel") & rows["merutgift_kr"].notna()]
-    refs = list(dict.fromkeys(r["referanse"]))
+    refs = [ref for ref in dict.fromkeys(r["referanse"]) if ref != "landet_uten_oslo"][:2]
+    r = r[r["referanse"].isin(refs)]
     wide = r.pivot_table(index="sektor", columns="referanse", values="merutgift_kr", aggfunc="first")[refs]
     wide = wide.sort_values(refs[0], ascending=True, na_position="first")  # barh draws bottom up
+    names = {"landet": "Landet", "landet_uten_oslo": "Landet uten Oslo"}
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.5, 0.55 * max(len(wide), 3) + 1.4))
+        fig, ax = plt.subplots(figsize=(7.5, 0.5 * max(len(wide), 3) + 1.2))
         height = 0.8 / max(len(refs), 1)
         y = np.arange(len(wide))
-        shades = [DARK, MID, LIGHT]
+        shades = [DARK, LIGHT]
+        span = float(np.nanmax(np.abs(wide.to_numpy()))) if wide.size else 1.0
         for i, ref in enumerate(refs):
             values = wide[ref].to_numpy()
-            pos = y - 0.4 + height * (i + 0.5)
-            bars = ax.barh(pos, np.nan_to_num(values), height=height, color=shades[i % 3], edgecolor=DARK, label=ref)
+            pos = y + 0.4 - height * (i + 0.5)  # the first reference on top within a sector
+            label = names.get(ref, ref.replace("kostragruppe ", "KOSTRA-gruppe "))
+            bars = ax.barh(pos, np.nan_to_num(values), height=height, color=shades[i % 2], edgecolor=DARK, label=label)
             for bar, v in zip(bars, values, strict=True):
                 if np.isnan(v):
                     continue
                 if v < 0:
                     bar.set_hatch("///")
+                    bar.set_edgecolor("white" if i == 0 else DARK)
                 ax.annotate(
                     fmt_number(v / 1000),
                     (v, bar.get_y() + bar.get_height() / 2),
-                    xytext=(4 if v >= 0 else -4, 0),
+                    xytext=(3 if v >= 0 else -3, 0),
                     textcoords="offset points",
                     ha="left" if v >= 0 else "right",
                     va="center",
                     fontsize=8,
                 )
-        ax.set_yticks(y, [labels.get(s, s) for s in wide.index])
+        ax.set_yticks(y, [textwrap.fill(labels.get(s, s), 24) for s in wide.index], fontsize=9)
         ax.axvline(0, color=DARK, linewidth=0.8)
         ax.xaxis.set_major_formatter(_kr1000)
-        ax.set_xlabel("1000 kr. Positivt = bruker mer enn behovsjustert referanse (mulig handlingsrom)")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        ax.set_xlim(-span * 1.35, span * 1.35)  # room for the value labels on both sides of the bars
+        ax.set_xlabel("1000 kr. Positivt = bruker mer enn behovsjustert referanse (mulig handlingsrom)", fontsize=9)
         ax.set_title(title, loc="left")
         ax.grid(axis="y", visible=False)
-        ax.margins(x=0.25)
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        _legend_below(ax, ncol=2, fontsize=9)
         return _save(fig, out_dir, stem)

@@ -64,8 +64,10 @@ def test_reruns_replace_corrections_replace_copies_are_the_same_version(raw: Pat
     assert set(q["regel"]) == {"tall"} and q[SHA_COLUMN].str.fullmatch(r"[0-9a-f]{64}").all()
     assert set(q["fil"]) == {str(raw.resolve() / "regnskap" / JUNE), str(raw.resolve() / "regnskap" / MAY)}
 
-    # 2. the same files again: still 4, each fault once; the first run's file is gone with its CSV copy
-    b = execute_run(raw, out, PERIOD, kjoring_id="20261130T020000-bbbbbb").kjoring_id
+    # 2. the same files again, read again on request (by default an unchanged file is not read again and its
+    # rows stand: test_an_unchanged_file_keeps_its_rows_from_the_run_that_read_it): still 4, each fault once;
+    # the first run's file is gone with its CSV copy
+    b = execute_run(raw, out, PERIOD, read_all=True, kjoring_id="20261130T020000-bbbbbb").kjoring_id
     q, parquet, csv = _record(out)
     assert len(q) == 4 and parquet == csv == {b: 4}
     assert not q.duplicated(["fil", "linje", "kolonne"]).any()
@@ -111,7 +113,18 @@ def test_a_store_that_piled_up_keeps_the_latest_run_of_each_file(raw: Path, tmp_
         old.assign(kjoring_id=run, melding=f"gammel {i}").to_parquet(out / "karantene" / f"{run}.parquet")
     assert len(load("karantene", out=out)) == 12
     (raw / "regnskap" / MAY).unlink()  # the next run reads June only
-    b = execute_run(raw, out, PERIOD, kjoring_id="20261130T020000-bbbbbb").kjoring_id
+    b = execute_run(raw, out, PERIOD, read_all=True, kjoring_id="20261130T020000-bbbbbb").kjoring_id
     q = load("karantene", out=out)
     assert len(q) == 4 and not q.duplicated(["fil", "linje", "kolonne"]).any()
     assert q.groupby("kjoring_id").size().to_dict() == {a: 1, b: 3}  # May from its latest run, June from this one
+
+
+def test_an_unchanged_file_keeps_its_rows_from_the_run_that_read_it(raw: Path, tmp_path: Path):
+    """Issue 20: a re-run that does not read a file again (same path and content) leaves its quarantine rows as
+    the run that read it wrote them."""
+    out = tmp_path / "out"
+    a = execute_run(raw, out, PERIOD, kjoring_id="20261130T010000-aaaaaa").kjoring_id
+    b = execute_run(raw, out, PERIOD, kjoring_id="20261130T020000-bbbbbb")
+    q, parquet, _csv = _record(out)
+    assert b.unchanged > 0 and b.quarantine_rows == 0
+    assert len(q) == 4 and parquet == {a: 4}

@@ -175,6 +175,15 @@ def compute_indicators(
     reporter.working("skriver resultater")
     result.warnings += merged.warnings
     result.notes += merged.notes
+    if kommuner and names:
+        computed = set(_present(merged))
+        absent = [k for k in kommuner if k not in computed]
+        if absent:
+            result.notes.append(
+                f"Ingenting ble beregnet for kommune {', '.join(absent)}: lageret har ingen data for "
+                f"{'den' if len(absent) == 1 else 'dem'} i perioden. Sjekk kommunenummeret, og at filene er levert "
+                "(rader med et kommunenummer som ikke var en kommune det året, står i karantenen)."
+            )
     ctx = registry.Context(method=method, kommuner=kommuner, frames=merged.frames)
     for name in registry.runnable(available, scope="panel"):  # each municipality against all: once, not per unit
         panel = registry.as_output(runner(f"beregn-{name}", REGISTRY[name].compute, out, periode, ctx))

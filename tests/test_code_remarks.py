@@ -183,3 +183,13 @@ def test_a_file_over_the_threshold_is_named_in_the_summarys_first_line():
     assert labels["Kroner, regnskap"] == "1\u00a0500,00 kr lest = 1\u00a0480,00 kr lagret + 20,00 kr i karantene"
     assert labels["Utenfor tallene"] == "20,00 kr kommunenummer som ikke er en kommune det året (i karantene)"
     assert "OBS" not in dict(summary_rows(RunResult("k", "202610", rec, karantenegrense=0.05), Path("/tmp")))
+
+
+def test_flagged_lines_in_files_not_read_again_are_still_in_the_summary():
+    from indicators.steps.manifest import RunResult, summary_rows
+
+    empty = pd.DataFrame(columns=["kilde", "fil", "lest", "godtatt", "karantene"])
+    rows = dict(
+        summary_rows(RunResult("k", "202610", empty, unchanged=206, unchanged_flagged=(1, 87346.81)), Path("."))
+    )
+    assert rows["Kodemerknader"].startswith("1 linje, 87\u00a0346,81 kr, i filer som står uendret fra før har en")

@@ -48,6 +48,8 @@ class RunResult:
     karantenegrense: float = DEFAULT_THRESHOLD
     #: raw files the store holds with the same content, not read again (ingest.reuse)
     unchanged: int = 0
+    #: lines with a code remark in those unchanged files, and their Σ beløp (kr), from the store's record
+    unchanged_flagged: tuple[int, float] = (0, 0.0)
 
 
 def write_manifest(
@@ -230,7 +232,7 @@ def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
             f"{read} lest = {accepted} godtatt + {quarantined} i karantene"
             + ("" if balanced else "  (STEMMER IKKE: se kjøringsloggen)"),
         ),
-        *_kroner_rows(rec),
+        *_with_unchanged_flags(_kroner_rows(rec), result.unchanged_flagged),
         ("Indikatorer beregnet", ", ".join(computed) if computed else "ingen"),
     ]
     rows += [(f"Hoppet over: {name}", why) for name, why in result.skipped.items()]
@@ -338,6 +340,28 @@ def _kroner_rows(rec: pd.DataFrame) -> list[tuple[str, str]]:
             )
         )
     return rows
+
+
+def _with_unchanged_flags(rows: list[tuple[str, str]], unchanged: tuple[int, float]) -> list[tuple[str, str]]:
+    """The summary's money rows with the flagged lines of the files not read again (they are in the figures too):
+    added to the «Kodemerknader» row, or a row of their own.
+    """
+    n, belop = unchanged
+    if not n:
+        return rows
+    text = f"{_lines_word(n)}, {kr(belop)}, i filer som står uendret fra før"
+    out = [
+        (label, f"{value}; dessuten {text}") if label == "Kodemerknader" else (label, value) for label, value in rows
+    ]
+    if not any(label == "Kodemerknader" for label, _v in rows):
+        out.append(
+            (
+                "Kodemerknader",
+                f"{text} har en funksjon eller art SSB ikke godtar for året og kontoklassen; de er med i tallene "
+                "(kolonnen kodemerknad; «indicators kostra-kontroll» viser SSBs kontroll)",
+            )
+        )
+    return out
 
 
 def _threshold_rows(rec: pd.DataFrame, threshold: float) -> list[tuple[str, str]]:

@@ -275,6 +275,10 @@ def execute_run(
             replaced=replaced,
             karantenegrense=quarantine_threshold,
             unchanged=len({d.fil for d in ingest.unchanged}),
+            unchanged_flagged=(
+                int(sum(d.kroner.get("merket") or 0 for d in ingest.unchanged)),
+                round(sum(d.kroner.get("belop_merket") or 0.0 for d in ingest.unchanged), 2),
+            ),
         )
         compute_indicators(
             work,

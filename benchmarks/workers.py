@@ -14,6 +14,8 @@ Jobs:
     duckdb-deviation STORE P RES    the same figures in DuckDB SQL from the store's Parquet files
     duckdb-national RAW P RES       the same figures in DuckDB SQL straight from the raw CSV
     bare-prefect                    a Prefect flow with one task, under the CLI's Prefect settings
+    prefect-tasks N                 the same flow with N trivial tasks, each made as the monthly run makes its
+                                    steps' tasks (``task(name=…, cache_policy=NO_CACHE)``, one after the other)
     arrow-size STORE P              Arrow size (bytes) of the columns the deviation uses, years P-1 and P
 """
 
@@ -281,6 +283,25 @@ def job_bare_prefect() -> None:
     report(t, rss)
 
 
+def job_prefect_tasks(n: str) -> None:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+    from prefect import flow, task
+    from prefect.cache_policies import NO_CACHE
+
+    def one(i: int) -> int:
+        return i
+
+    @flow(name="bare-tasks")
+    def tasks(count: int) -> int:
+        return sum(task(name=f"trivial-{i}", cache_policy=NO_CACHE)(one)(i) for i in range(count))
+
+    rss, t = rss_mb(), time.perf_counter()
+    tasks(int(n))
+    report(t, rss, tasks=int(n))
+
+
 def job_arrow_size(store: str, periode: str) -> None:
     import pyarrow.dataset as ds
 
@@ -299,6 +320,7 @@ JOBS = {
     "duckdb-deviation": job_duckdb_deviation,
     "duckdb-national": job_duckdb_national,
     "bare-prefect": job_bare_prefect,
+    "prefect-tasks": job_prefect_tasks,
     "arrow-size": job_arrow_size,
 }
 

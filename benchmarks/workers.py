@@ -15,7 +15,8 @@ Jobs:
     duckdb-national RAW P RES       the same figures in DuckDB SQL straight from the raw CSV
     bare-prefect                    a Prefect flow with one task, under the CLI's Prefect settings
     prefect-tasks N                 the same flow with N trivial tasks, each made as the monthly run makes its
-                                    steps' tasks (``task(name=…, cache_policy=NO_CACHE)``, one after the other)
+                                    steps' tasks (``task(name=…, cache_policy=NO_CACHE)``, one after the other);
+                                    reports tasks_s (the N tasks inside the flow) and first_task_s (the first)
     arrow-size STORE P              Arrow size (bytes) of the columns the deviation uses, years P-1 and P
 """
 
@@ -293,13 +294,20 @@ def job_prefect_tasks(n: str) -> None:
     def one(i: int) -> int:
         return i
 
+    timing: dict[str, float] = {}
+
     @flow(name="bare-tasks")
     def tasks(count: int) -> int:
-        return sum(task(name=f"trivial-{i}", cache_policy=NO_CACHE)(one)(i) for i in range(count))
+        start = time.perf_counter()
+        total = task(name="trivial-0", cache_policy=NO_CACHE)(one)(0)
+        timing["first_task_s"] = time.perf_counter() - start
+        total += sum(task(name=f"trivial-{i}", cache_policy=NO_CACHE)(one)(i) for i in range(1, count))
+        timing["tasks_s"] = time.perf_counter() - start
+        return total
 
     rss, t = rss_mb(), time.perf_counter()
     tasks(int(n))
-    report(t, rss, tasks=int(n))
+    report(t, rss, tasks=int(n), **timing)
 
 
 def job_arrow_size(store: str, periode: str) -> None:

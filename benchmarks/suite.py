@@ -1,4 +1,5 @@
-"""The benchmark suite of issue 10: the product against DuckDB and pyarrow on the national panel.
+"""The benchmark suite of issues 10 and 20: the product against DuckDB and pyarrow on the national panel, and
+the monthly run of a finance office against a bare Prefect flow.
 
 Run: ``make bench`` (or ``.venv/bin/python benchmarks/suite.py``). Settings (environment):
 
@@ -15,6 +16,13 @@ Run: ``make bench`` (or ``.venv/bin/python benchmarks/suite.py``). Settings (env
 - ``BENCH_ONLY``: a comma-separated subset of ``monthly,ingest,deviation,run`` (default all), e.g.
   ``BENCH_ONLY=ingest`` times ingest alone in a few minutes. A partial run prints its table and writes
   ``docs/benchmarks.md`` only when ``BENCH_DOC`` is given explicitly (the full table stays otherwise).
+  ``BENCH_ONLY=monthly`` (about 25 minutes on 2 busy cores with 3 repetitions) writes only the monthly table
+  (its own markers in the file, ``MONTHLY_MARKS``) and ``benchmarks/results/monthly.json``.
+
+The monthly part (``monthly_part``, issue 20): the committed sample (4 municipalities), October's run on
+September's store, the same run again with nothing changed, October's run with two and with six years of raw
+files (``monthly_data.py``), and Prefect alone (a flow of as many trivial tasks as the run makes); where each
+run's time went comes from Prefect's own record of its task runs (``flow_stages``).
 
 ``python benchmarks/suite.py --render results.json`` writes the table again from a saved run.
 
@@ -296,9 +304,9 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     table = render(results)
     print("\n" + table)
     if doc != "-":
-        write_doc(Path(doc), table)
+        save_doc(Path(doc), results)
         print(f"\nTable written to {doc}")
-        dest = ROOT / "benchmarks" / "results" / "latest.json"
+        dest = ROOT / "benchmarks" / "results" / ("monthly.json" if parts == {"monthly"} else "latest.json")
         dest.parent.mkdir(exist_ok=True)
         dest.write_text(json.dumps(results, indent=1, default=str))
     if not os.environ.get("BENCH_DIR"):
@@ -786,19 +794,35 @@ def _all_measures(res: dict) -> list[dict]:
     return out
 
 
-def write_doc(path: Path, table: str) -> None:
-    text = path.read_text() if path.exists() else f"# Benchmarks\n\n{MARK_START}\n{MARK_END}\n"
-    if MARK_START not in text:
-        text += f"\n{MARK_START}\n{MARK_END}\n"
-    head, rest = text.split(MARK_START, 1)
-    _, tail = rest.split(MARK_END, 1)
-    path.write_text(f"{head}{MARK_START}\n{table}\n{MARK_END}{tail}")
+def write_doc(path: Path, table: str, marks: tuple[str, str] = (MARK_START, MARK_END)) -> None:
+    start, end = marks
+    text = path.read_text() if path.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
+    if start not in text:
+        text += f"\n{start}\n{end}\n"
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{start}\n{table}\n{end}{tail}")
+
+
+#: the monthly run's own table in docs/benchmarks.md (issue 20)
+MONTHLY_MARKS = ("<!-- bench:monthly:start -->", "<!-- bench:monthly:end -->")
+
+
+def save_doc(path: Path, res: dict) -> None:
+    """The tables into ``path``: the whole table between the main markers, unless the run measured the monthly
+    part alone, and the monthly rows also between their own markers (:data:`MONTHLY_MARKS`), so a monthly-only
+    run (``BENCH_ONLY=monthly``) leaves the national table as it was measured."""
+    parts = set(res.get("parts") or PARTS)
+    if parts != {"monthly"}:
+        write_doc(path, render(res))
+    if "monthly" in parts:
+        write_doc(path, render({**res, "sizes": {}}), MONTHLY_MARKS)
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--render":  # the table again from a saved results.json
         saved = json.loads(Path(sys.argv[2]).read_text())
         target = os.environ.get("BENCH_DOC", str(ROOT / "docs" / "benchmarks.md"))
-        print(render(saved)) if target == "-" else write_doc(Path(target), render(saved))
+        print(render(saved)) if target == "-" else save_doc(Path(target), saved)
     else:
         main()

@@ -318,14 +318,19 @@ def main() -> None:  # noqa: PLR0915 - one linear script
 HISTORY = {"3": 2024, "2": 2025, "6": 2021}
 #: the Prefect flow of ``indicators run``
 MONTHLY_FLOW = "maanedlig-kjoring"
+#: the months run, one after the other, to make September's store: last year (for the forecast accuracy) and
+#: this year to September, so the store holds their forecast vintages as a finance office's store does
+STORE_MONTHS = ("2025-01", "2026-09")
 
 
 def monthly_part(base: Path, env: dict[str, str], log: Path, reps: int, say) -> tuple[dict, dict]:
     """The monthly run as a finance office has it (issue 20), on the sample data (4 municipalities, seed 1).
 
     Prepared once, untimed: three raw folders (2, 3 and 6 years of yearly files, ``monthly_data.py``) without
-    October's four ledger files, and for each a store made by ``indicators run --period 2026-09``. Each
-    repetition, interleaved (A B A B …):
+    October's four ledger files, and for each September's store as a finance office that runs every month
+    has it: the run of each month 2025-01 … 2026-09 in turn (``workers.py monthly-store``; the store then
+    holds last year's and this year's forecast vintages, which October's run reads instead of rebuilding).
+    Each repetition, interleaved (A B A B …):
 
     - **oct**: September's store copied (untimed) to the same folder each time, October's four ledger files put
       back at their paths in the raw folder (the incremental ingest knows a file by path and sha256), and
@@ -357,9 +362,9 @@ def monthly_part(base: Path, env: dict[str, str], log: Path, reps: int, say) -> 
             f.unlink()
         info["raw_files"][label] = sum(1 for f in raw.rglob("*") if f.is_file()) + len(list(held.iterdir()))
         info["history"][label] = f"{first}–{OCTOBER[:4]}"
-        # September's store, untimed
+        # September's store as an office that ran every month has it (vintages stored), untimed
         september = base / f"september_{label}y"
-        measure([cli, "run", "--period", "2026-09", "--raw", raw, "--out", september], base, env, log)
+        measure(py + ["monthly-store", raw, september, *STORE_MONTHS], base, env, log)
     say(f"monthly: September's stores made for {', '.join(f'{k} years' for k in HISTORY)} of history")
 
     def october(label: str, *options: str) -> Measure:

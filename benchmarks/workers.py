@@ -17,6 +17,9 @@ Jobs:
     prefect-tasks N                 the same flow with N trivial tasks, each made as the monthly run makes its
                                     steps' tasks (``task(name=…, cache_policy=NO_CACHE)``, one after the other);
                                     reports tasks_s (the N tasks inside the flow) and first_task_s (the first)
+    monthly-store RAW OUT P1 P2     the store a finance office has after running every month P1 … P2 (period 13
+                                    included) on RAW: ``execute_run`` month by month in this process, without
+                                    Prefect (the same store the CLI writes), so the forecast vintages are stored
     arrow-size STORE P              Arrow size (bytes) of the columns the deviation uses, years P-1 and P
 """
 
@@ -310,6 +313,19 @@ def job_prefect_tasks(n: str) -> None:
     report(t, rss, tasks=int(n), **timing)
 
 
+def job_monthly_store(raw: str, out: str, first: str, last: str) -> None:
+    from indicators.periods import Periode
+    from indicators.steps.pipeline import execute_run
+
+    rss, t = rss_mb(), time.perf_counter()
+    p, end, runs = Periode.parse(first), Periode.parse(last), 0
+    while p.kode <= end.kode:
+        execute_run(Path(raw), Path(out), p)
+        runs += 1
+        p = Periode(p.aar, p.maned + 1) if p.maned < 13 else Periode(p.aar + 1, 1)
+    report(t, rss, runs=runs)
+
+
 def job_arrow_size(store: str, periode: str) -> None:
     import pyarrow.dataset as ds
 
@@ -329,6 +345,7 @@ JOBS = {
     "duckdb-national": job_duckdb_national,
     "bare-prefect": job_bare_prefect,
     "prefect-tasks": job_prefect_tasks,
+    "monthly-store": job_monthly_store,
     "arrow-size": job_arrow_size,
 }
 

@@ -82,6 +82,21 @@ def _skip(path: Path, first: int) -> bool:
     return y is not None and y < first
 
 
+def run_months(raw: Path, out: Path, first: str = "2025-01", last: str = "2026-09") -> int:
+    """The store a finance office has after running every month ``first`` … ``last`` (period 13 included) on
+    ``raw``: :func:`indicators.steps.pipeline.execute_run` month by month in this process, without Prefect (the
+    store the CLI writes), so the store holds each month's forecast vintage. Returns the number of runs."""
+    from indicators.periods import Periode
+    from indicators.steps.pipeline import execute_run
+
+    p, end, runs = Periode.parse(first), Periode.parse(last), 0
+    while p.kode <= end.kode:
+        execute_run(Path(raw), Path(out), p)
+        runs += 1
+        p = Periode(p.aar, p.maned + 1) if p.maned < 13 else Periode(p.aar + 1, 1)
+    return runs
+
+
 def october_files(raw: Path) -> list[Path]:
     """The four ledger files of October 2026 (the month delivered in the benchmark)."""
     return sorted((raw / "regnskap").glob(f"regnskap_*_{OCTOBER}.csv"))

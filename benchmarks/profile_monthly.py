@@ -4,7 +4,8 @@ Run: ``.venv/bin/python benchmarks/profile_monthly.py [--first 2024] [--again] [
 
 Makes the sample (``indicators sample-data --seed 1``, four municipalities) with the yearly files from ``--first``
 (``monthly_data.with_years``: 2024 is the sample as generated), September's store from the raw folder without
-October's four ledger files (untimed), then puts those files back and runs
+October's four ledger files by running every month 2025-01 … 2026-09 in turn (untimed, a few minutes; the store
+then holds the forecast vintages, as a finance office's does), then puts those files back and runs
 :func:`indicators.steps.pipeline.execute_run` for 2026-10 on a copy of that store under cProfile: the monthly run
 without Prefect, in one process and one unit of work (as ``indicators run --arbeidere 1``), each step timed.
 ``--again`` profiles a second run of October on the store the first left (nothing changed). Prints the steps by
@@ -26,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from monthly_data import OCTOBER, october_files, with_years  # noqa: E402
+from monthly_data import OCTOBER, october_files, run_months, with_years  # noqa: E402
 
 from indicators.periods import Periode  # noqa: E402
 from indicators.sample_data import write_sample_data  # noqa: E402
@@ -49,7 +50,7 @@ def main() -> None:
     for f in october_files(raw):
         shutil.move(f, held / f.name)
     september, store = work / "september", work / "oktober"
-    pipeline.execute_run(raw, september, Periode.parse("2026-09"))
+    run_months(raw, september)  # every month 2025-01 … 2026-09, as an office's store: vintages stored
     shutil.copytree(september, store, dirs_exist_ok=True)
     for f in held.iterdir():
         shutil.copy2(f, raw / "regnskap" / f.name)

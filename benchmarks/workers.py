@@ -314,16 +314,10 @@ def job_prefect_tasks(n: str) -> None:
 
 
 def job_monthly_store(raw: str, out: str, first: str, last: str) -> None:
-    from indicators.periods import Periode
-    from indicators.steps.pipeline import execute_run
+    from monthly_data import run_months
 
     rss, t = rss_mb(), time.perf_counter()
-    p, end, runs = Periode.parse(first), Periode.parse(last), 0
-    while p.kode <= end.kode:
-        execute_run(Path(raw), Path(out), p)
-        runs += 1
-        p = Periode(p.aar, p.maned + 1) if p.maned < 13 else Periode(p.aar + 1, 1)
-    report(t, rss, runs=runs)
+    report(t, rss, runs=run_months(Path(raw), Path(out), first, last))
 
 
 def job_arrow_size(store: str, periode: str) -> None:

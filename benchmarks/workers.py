@@ -14,6 +14,12 @@ Jobs:
     duckdb-deviation STORE P RES    the same figures in DuckDB SQL from the store's Parquet files
     duckdb-national RAW P RES       the same figures in DuckDB SQL straight from the raw CSV
     bare-prefect                    a Prefect flow with one task, under the CLI's Prefect settings
+    prefect-tasks N                 the same flow with N trivial tasks, each made as the monthly run makes its
+                                    steps' tasks (``task(name=…, cache_policy=NO_CACHE)``, one after the other);
+                                    reports tasks_s (the N tasks inside the flow) and first_task_s (the first)
+    monthly-store RAW OUT P1 P2     the store a finance office has after running every month P1 … P2 (period 13
+                                    included) on RAW: ``execute_run`` month by month in this process, without
+                                    Prefect (the same store the CLI writes), so the forecast vintages are stored
     arrow-size STORE P              Arrow size (bytes) of the columns the deviation uses, years P-1 and P
 """
 
@@ -281,6 +287,39 @@ def job_bare_prefect() -> None:
     report(t, rss)
 
 
+def job_prefect_tasks(n: str) -> None:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+    from prefect import flow, task
+    from prefect.cache_policies import NO_CACHE
+
+    def one(i: int) -> int:
+        return i
+
+    timing: dict[str, float] = {}
+
+    @flow(name="bare-tasks")
+    def tasks(count: int) -> int:
+        start = time.perf_counter()
+        total = task(name="trivial-0", cache_policy=NO_CACHE)(one)(0)
+        timing["first_task_s"] = time.perf_counter() - start
+        total += sum(task(name=f"trivial-{i}", cache_policy=NO_CACHE)(one)(i) for i in range(1, count))
+        timing["tasks_s"] = time.perf_counter() - start
+        return total
+
+    rss, t = rss_mb(), time.perf_counter()
+    tasks(int(n))
+    report(t, rss, tasks=int(n), **timing)
+
+
+def job_monthly_store(raw: str, out: str, first: str, last: str) -> None:
+    from monthly_data import run_months
+
+    rss, t = rss_mb(), time.perf_counter()
+    report(t, rss, runs=run_months(Path(raw), Path(out), first, last))
+
+
 def job_arrow_size(store: str, periode: str) -> None:
     import pyarrow.dataset as ds
 
@@ -299,6 +338,8 @@ JOBS = {
     "duckdb-deviation": job_duckdb_deviation,
     "duckdb-national": job_duckdb_national,
     "bare-prefect": job_bare_prefect,
+    "prefect-tasks": job_prefect_tasks,
+    "monthly-store": job_monthly_store,
     "arrow-size": job_arrow_size,
 }
 

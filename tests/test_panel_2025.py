@@ -197,3 +197,19 @@ def test_the_pool_crosses_the_renumbering():
     table = kommuner().set_index("kommunenr")
     assert all(table.loc[[k], "gyldig_til_aar"].max() <= 2023 for k in OLD)
     assert all(table.loc[[k], "gyldig_til_aar"].fillna(9999).max() >= 2025 for k in NEW)
+
+
+def test_a_small_run_stays_in_one_unit_when_the_pool_is_not_asked_for(tmp_path: Path):
+    """The flow's default (no --arbeidere, no --dask) wants at least ``min_per_unit`` municipalities a unit: a
+    process pool costs about 3 s to start, more than a few municipalities take (docs/benchmarks.md)."""
+    from indicators.steps.pipeline import direct_map
+
+    seen: list[int] = []
+
+    def counting(name, fn, calls):
+        seen.append(len(calls))
+        return direct_map(name, fn, calls)
+
+    execute_run(CASE, tmp_path / "a", PERIOD, units_wanted=2, mapper=counting, min_per_unit=40, figurer=[])
+    execute_run(CASE, tmp_path / "b", PERIOD, units_wanted=2, mapper=counting, figurer=[])
+    assert seen == [1, 2]

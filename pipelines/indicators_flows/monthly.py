@@ -45,6 +45,11 @@ def _unit_name(name: str, args: tuple[Any, ...]) -> str:
     return f"{name} {kommuner[0]}" + (f"–{kommuner[-1]}" if len(kommuner) > 1 else "")
 
 
+#: municipalities a unit of work should have before a run starts a process pool on its own (the pool costs
+#: about 3 s to start: a run of a few municipalities is faster in the flow's process, docs/benchmarks.md)
+SMALL_RUN = 40
+
+
 def default_workers() -> int:
     """Processes of the local pool: ``INDICATORS_ARBEIDERE`` when set, else the machine's cores."""
     text = os.environ.get("INDICATORS_ARBEIDERE", "").strip()
@@ -80,6 +85,8 @@ class FanOut:
 
     def __init__(self, dask: str | None = None, workers: int | None = None) -> None:
         self.dask = dask or None
+        #: neither a cluster nor a number of processes was asked for: a small run stays in the flow's process
+        self.auto = self.dask is None and workers is None and not os.environ.get("INDICATORS_ARBEIDERE", "").strip()
         self.workers = workers or default_workers()
         self._runner: Any = None
 
@@ -249,6 +256,7 @@ def monthly_run(
                 runner=prefect_step,
                 mapper=fan_out,
                 units_wanted=fan_out.size,
+                min_per_unit=SMALL_RUN if fan_out.auto else 1,
                 figurer=figurer,
                 quarantine_threshold=karantenegrense / 100,
                 read_all=les_alt,

@@ -136,6 +136,7 @@ def compute_indicators(
     mapper: Mapper | None = None,
     units_wanted: int = 1,
     figurer: str | list[str] | None = None,
+    min_per_unit: int = 1,
 ) -> None:
     """Every step of :data:`~indicators.steps.registry.REGISTRY` for period P from the clean store, its
     datasets and charts.
@@ -146,7 +147,8 @@ def compute_indicators(
     ``indicators_flows.monthly``: on a process pool or a Dask cluster). Steps of scope ``panel`` run once, over
     the whole store. The results are written here, in this process, in registry order. Charts are drawn for
     ``figurer`` (:func:`indicators.steps.charts.chart_municipalities`: by default the home municipality or
-    the run's ``kommuner``; ``"alle"`` for every one).
+    the run's ``kommuner``; ``"alle"`` for every one). ``min_per_unit``: municipalities a unit must have for the run
+    to split into more than one (the units are at most ``len(municipalities) // min_per_unit``).
 
     Part of the monthly run (the tertial report only reads what it stored); records outputs, warnings and
     skips in ``result``.
@@ -161,6 +163,8 @@ def compute_indicators(
         # every municipality any step's inputs hold (the one-unit run would compute them all)
         inputs = {s for n in names for s in (*REGISTRY[n].requires, *REGISTRY[n].optional)}
         everyone = registry.stored_municipalities(out, sorted(inputs & available)) or None
+    if everyone and min_per_unit > 1:
+        units_wanted = max(1, min(units_wanted, len(everyone) // min_per_unit))
     groups = units.batches(everyone, units_wanted) if names else []
     reporter.stage("Beregner indikatorer", len(groups) + 1)
     reporter.working(f"{len(groups)} enheter" if len(groups) > 1 else "alle indikatorfamilier")
@@ -229,6 +233,7 @@ def execute_run(
     figurer: str | list[str] | None = None,
     quarantine_threshold: float = DEFAULT_THRESHOLD,
     read_all: bool = False,
+    min_per_unit: int = 1,
 ) -> RunResult:
     """The monthly run: read and validate every file, store clean data, compute, write the manifest.
 
@@ -291,6 +296,7 @@ def execute_run(
             mapper=mapper,
             units_wanted=units_wanted,
             figurer=figurer,
+            min_per_unit=min_per_unit,
         )
         result.outputs = txn.live_paths(result.outputs)
         params = {

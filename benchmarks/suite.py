@@ -16,7 +16,7 @@ Run: ``make bench`` (or ``.venv/bin/python benchmarks/suite.py``). Settings (env
 - ``BENCH_ONLY``: a comma-separated subset of ``monthly,ingest,deviation,run`` (default all), e.g.
   ``BENCH_ONLY=ingest`` times ingest alone in a few minutes. A partial run prints its table and writes
   ``docs/benchmarks.md`` only when ``BENCH_DOC`` is given explicitly (the full table stays otherwise).
-  ``BENCH_ONLY=monthly`` (about 25 minutes on 2 busy cores with 3 repetitions) writes only the monthly table
+  ``BENCH_ONLY=monthly`` (15–25 minutes on 2 cores with 3 repetitions) writes only the monthly table
   (its own markers in the file, ``MONTHLY_MARKS``) and ``benchmarks/results/monthly.json``.
 
 The monthly part (``monthly_part``, issue 20): the committed sample (4 municipalities), October's run on

@@ -157,11 +157,30 @@ def looks_like_records(text: str, sample: int = 20) -> bool:
 def is_record_file(path: Path) -> bool:
     """Whether ``path`` is a KOSTRA record file, judged by its content (never by its name alone).
 
-    XLSX files and binary files are never record files.
+    XLSX files and binary files are never record files. The verdict is kept per file version (path, size and
+    modification time): a run asks for every file in ``regnskap/`` and ``balanse/`` more than once (the scan, the
+    record reader), and reads its first 64 KiB only the first time.
     """
     path = Path(path)
     if path.suffix.lower() == ".xlsx" or not path.is_file():
         return False
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _RECORD_VERDICTS:
+        if len(_RECORD_VERDICTS) > 100_000:
+            _RECORD_VERDICTS.clear()
+        _RECORD_VERDICTS[key] = _sniff_records(path)
+    return _RECORD_VERDICTS[key]
+
+
+#: is_record_file's verdicts in this process, by (path, size, modification time in ns)
+_RECORD_VERDICTS: dict[tuple[str, int, int], bool] = {}
+
+
+def _sniff_records(path: Path) -> bool:
     try:
         with path.open("rb") as fh:
             data = fh.read(64 * 1024)

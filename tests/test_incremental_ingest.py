@@ -118,3 +118,20 @@ def test_a_changed_rule_version_or_a_missing_record_reads_everything(both_ways):
     assert plan(files, [], older).read == files
     assert plan(files, [], known, reuse=False).read == files
     assert plan(files, [], []).read == files
+
+
+def test_a_new_file_holding_a_period_an_unchanged_file_holds_is_refused_naming_both(tmp_path: Path):
+    from indicators.ingest.reuse import Delivered
+    from indicators.ingest.sources import _one_file_per_unit
+    from indicators.ingest.validation import ValidatedFile
+
+    new = tmp_path / "regnskap_oktober_igjen.csv"
+    accepted = pd.DataFrame({"kommunenr": ["1874", "1874"], "periode": ["202610", "202611"], "belop": [1.0, 2.0]})
+    read_now = ValidatedFile("regnskap", new, accepted, pd.DataFrame(), rows_read=2)
+    old = Delivered("regnskap", "/raw/regnskap/regnskap_2026-10.csv", "x", "r", enheter=[["1874", "202610"]])
+    refused = _one_file_per_unit([read_now], [old])
+    assert len(refused) == 1 and refused[0].path == new
+    assert "perioden 202610 for kommune 1874 i kilden «regnskap» finnes også i filen regnskap_2026-10.csv" in str(
+        refused[0].reason
+    )
+    assert _one_file_per_unit([read_now], []) == []

@@ -18,11 +18,20 @@ import pandas as pd
 DEFAULT_THRESHOLD = 0.01
 
 
+def _amounts(belop: pd.Series) -> np.ndarray:
+    """Amounts in kroner as float64, NaN where a cell is no number."""
+    return pd.to_numeric(belop, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
 def ore(belop: pd.Series) -> np.ndarray:
     """Amounts in kroner -> whole øre (int64); missing and non-finite amounts are 0."""
-    x = pd.to_numeric(belop, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    x = np.where(np.isfinite(x), x, 0.0)
-    return np.round(x * 100).astype("int64")
+    x = _amounts(belop)
+    return np.round(np.where(np.isfinite(x), x, 0.0) * 100).astype("int64")
+
+
+def adds_up(read_kr: float, stored_kr: float, quarantined_kr: float) -> bool:
+    """Σ read = Σ stored + Σ quarantined, compared in whole øre (amounts in kr)."""
+    return bool(round(read_kr * 100) == round(stored_kr * 100) + round(quarantined_kr * 100))
 
 
 @dataclass(frozen=True)
@@ -82,9 +91,7 @@ def file_money(typed: pd.DataFrame, reasons: pd.Series, broken_lines: int = 0) -
     """
     quarantined = pd.Index(reasons.index)
     belop = typed["belop"]
-    readable = pd.to_numeric(belop, errors="coerce").notna().to_numpy() & np.isfinite(
-        pd.to_numeric(belop, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    )
+    readable = np.isfinite(_amounts(belop))
     cents = ore(belop)
     in_q = typed.index.isin(quarantined)
     return Money(
@@ -110,7 +117,7 @@ def quarantined_money(belop: pd.Series, reasons: pd.Series | None = None) -> Mon
     ``belop`` per line in kr, NaN where it could not be read; ``reasons`` the rule per line (same index).
     """
     cents = ore(belop)
-    readable = pd.to_numeric(belop, errors="coerce").notna().to_numpy()
+    readable = np.isfinite(_amounts(belop))
     return Money(
         lest=int(cents.sum()),
         karantene=int(cents.sum()),

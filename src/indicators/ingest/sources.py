@@ -436,51 +436,32 @@ def raw_files(raw_dir: Path) -> dict[str, list[Path]]:
 _ONE_FILE_WORDS = {"periode": "perioden", "aar": "året", "versjon": "versjonen"}
 
 
-def _named(ingest: Ingest) -> set[str]:
-    """Identities of the files the scan named as not read (a record file behind a bad link is not read either)."""
-    return {file_identity(u.path) for u in ingest.unread_files}
-
-
-def _overlaps_unchanged(files: list[ValidatedFile], unchanged: list[Delivered]) -> list[FileRefused]:
-    """«One file per unit» across the files read now and the unchanged files of the store's record (issue 20):
-    a new file holding a municipality's period that an unchanged file already holds is refused, naming both, as a
-    full re-read would.
+@dataclass(frozen=True)
+class _Holder:
+    """The file (or sheet) that holds a combination of :attr:`SourceSpec.one_file_columns`: read now, or unchanged
+    in the store's record of delivered files.
     """
-    held: dict[tuple[str, str, str], Delivered] = {}
-    for d in unchanged:
-        for unit in d.enheter:
-            held.setdefault((d.kilde, str(unit[0]), str(unit[1])), d)
-    if not held:
-        return []
-    refusals = []
-    for f in files:
-        spec = SOURCES[f.source]
-        if not file_by_file(f.source) or spec.partition is None or spec.partition not in f.accepted:
-            continue
-        units = f.accepted[["kommunenr", spec.partition]].drop_duplicates().astype(str).itertuples(index=False)
-        for kn, unit in units:
-            other = held.get((f.source, kn, unit))
-            if other is not None and other.fil != file_identity(f.path):
-                what = f"{_ONE_FILE_WORDS.get(spec.partition, spec.partition)} {unit}"
-                refusals.append(
-                    FileRefused(
-                        f.path,
-                        (f"arket «{f.sheet}»: " if f.sheet else "")
-                        + f"{what} for kommune {kn} i kilden «{f.source}» finnes også i filen "
-                        f"{other.label or Path(other.fil).name}. Samme periode to steder ville blitt telt to ganger.",
-                        "Fjern den ene filen (eller de radene fra den ene), og kjør på nytt.",
-                    )
-                )
-                break
-    return refusals
+
+    fil: str  # file_identity
+    sheet: str | None
+    label: str
 
 
-def _one_file_per_unit(files: list[ValidatedFile]) -> list[FileRefused]:
+def _one_file_per_unit(files: list[ValidatedFile], unchanged: list[Delivered] | None = None) -> list[FileRefused]:
     """Each combination of a source's :attr:`~indicators.contracts.base.SourceSpec.one_file_columns`
     (by default a municipality's period; for ``budsjett`` a municipality's version of a year's budget) must
-    come from one file or sheet; otherwise refuse the later file, naming both.
+    come from one file or sheet; otherwise refuse the later file, naming both. The units of the files not read
+    again (``unchanged``: the store's record, file-by-file sources, :mod:`indicators.ingest.reuse`) count as
+    held before any file read now, so the verdict is a full re-read's.
     """
     refusals = []
+    held: dict[str, dict[tuple[str, ...], _Holder]] = {}
+    for d in unchanged or []:
+        spec = SOURCES[d.kilde]
+        for unit in d.enheter:
+            cells = dict(zip(("kommunenr", str(spec.partition)), map(str, unit), strict=True))
+            key = tuple(cells[c] for c in spec.one_file_columns)
+            held.setdefault(d.kilde, {}).setdefault(key, _Holder(d.fil, d.ark or None, d.label or Path(d.fil).name))
     by_source: dict[str, list[ValidatedFile]] = {}
     for f in files:
         cols = SOURCES[f.source].one_file_columns
@@ -488,15 +469,16 @@ def _one_file_per_unit(files: list[ValidatedFile]) -> list[FileRefused]:
             by_source.setdefault(f.source, []).append(f)
     for source, group in by_source.items():
         cols = SOURCES[source].one_file_columns
-        seen: dict[tuple[str, ...], ValidatedFile] = {}
+        seen = dict(held.get(source, {}))
         for f in group:
+            mine = _Holder(file_identity(f.path), f.sheet, f.label)
             combos = f.accepted[list(cols)].drop_duplicates().astype(str).itertuples(index=False)
             for combo in combos:
                 key = tuple(combo)
                 other = seen.get(key)
-                if other is not None and (other.path, other.sheet) != (f.path, f.sheet):
+                if other is not None and (other.fil, other.sheet) != (mine.fil, mine.sheet):
                     where = (
-                        f"arket «{other.sheet}» i samme arbeidsbok" if other.path == f.path else f"filen {other.label}"
+                        f"arket «{other.sheet}» i samme arbeidsbok" if other.fil == mine.fil else f"filen {other.label}"
                     )
                     what = ", ".join(
                         f"{_ONE_FILE_WORDS.get(c, c)} {v}" for c, v in zip(cols, key, strict=True) if c != "kommunenr"
@@ -513,7 +495,7 @@ def _one_file_per_unit(files: list[ValidatedFile]) -> list[FileRefused]:
                         )
                     )
                     break
-                seen.setdefault(key, f)
+                seen.setdefault(key, mine)
     return refusals
 
 
@@ -754,7 +736,8 @@ def read_sources(
     ingest.refusals.extend(named)
     if (raw_dir / "kostra").is_dir():  # an SSB answer that cannot be loaded stops the run, by name
         ingest.refusals.extend(check_recorded(raw_dir / "kostra"))
-    record_paths = [p for p in kostra_records.record_files(raw_dir) if file_identity(p) not in _named(ingest)]
+    not_read = {file_identity(u.path) for u in ingest.unread_files}  # a record file behind a bad link is not read
+    record_paths = [p for p in kostra_records.record_files(raw_dir) if file_identity(p) not in not_read]
     todo = reuse_plan(files, record_paths, read_record(store), reuse=reuse)
     ingest.unchanged, ingest.hashes = todo.unchanged, todo.hashes
     ingest.record_files = {file_identity(p) for p in record_paths}
@@ -782,8 +765,7 @@ def read_sources(
         ingest.files += [f for f in records.files if f.path not in unread_paths]
         ingest.refusals += [r for r in records.refusals if r.path not in unread_paths]
         ingest.notes += records.notes
-    ingest.refusals.extend(_one_file_per_unit(ingest.files))
-    ingest.refusals.extend(_overlaps_unchanged(ingest.files, ingest.unchanged))
+    ingest.refusals.extend(_one_file_per_unit(ingest.files, ingest.unchanged))
     ingest.refusals.extend(population_overlaps(ingest.files))  # e.g. a StatBank file next to the own export
     _keys_across_files(ingest.files, kjoring_id)
     ids: set[tuple[str, str]] = set()

@@ -16,6 +16,7 @@ import pandas as pd
 from indicators import codes
 from indicators.contracts import SOURCES
 from indicators.contracts.base import COMMON_RULES
+from indicators.ingest.money import adds_up
 from indicators.numbers import fmt_number
 from indicators.report import tables as T
 from indicators.report.render import format_cell, resolved_rows, unit_label
@@ -169,8 +170,7 @@ def money_rows(reconciliation: pd.DataFrame) -> Rows:
             "Linjer uten lesbart beløp": fmt_number(int(r["uleste_belop"]), 0),
             "Med kodemerknad (kr)": kr(r["belop_merket"]),
             "Stemmer": "ja"
-            if round(float(r["belop_lest"]) * 100)
-            == round(float(r["belop_godtatt"]) * 100) + round(float(r["belop_karantene"]) * 100)
+            if adds_up(float(r["belop_lest"]), float(r["belop_godtatt"]), float(r["belop_karantene"]))
             else "NEI",
         }
         for r in money.to_dict(orient="records")

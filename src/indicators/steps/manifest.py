@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from indicators.contracts import SOURCES
-from indicators.ingest.money import DEFAULT_THRESHOLD
+from indicators.ingest.money import DEFAULT_THRESHOLD, adds_up, kroner, ore
 from indicators.ingest.quarantine import file_identity
 from indicators.ingest.reuse import rules_version
 from indicators.ingest.sources import Ingest
@@ -88,7 +88,7 @@ def write_manifest(
                 "ignorerte_kolonner": f.ignored_columns,
                 "ark": f.sheet,
             }
-            for f, rec in zip(ingest.files, _records(ingest.reconciliation()), strict=True)
+            for f, rec in zip(ingest.files, _records(result.reconciliation), strict=True)
         ],
         "kroner": _money_totals(result.reconciliation),
         # Files and sheets not read, with what to do; lines repeating an earlier line (kept, named).
@@ -130,8 +130,7 @@ def _money_record(rec: dict[str, Any]) -> dict[str, Any]:
 
 def _balanced(rec: dict[str, Any]) -> bool:
     """Σ read = Σ stored + Σ quarantined, in whole øre."""
-    read, stored, quarantined = (round(float(rec[c]) * 100) for c in ("belop_lest", "belop_godtatt", "belop_karantene"))
-    return bool(read == stored + quarantined)
+    return adds_up(*(float(rec[c]) for c in ("belop_lest", "belop_godtatt", "belop_karantene")))
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -151,16 +150,12 @@ def _money_totals(rec: pd.DataFrame) -> dict[str, Any]:
     money = _money_rows(rec)
     out: dict[str, Any] = {}
     for kilde, part in money.groupby("kilde", sort=True):
-        rules: dict[str, float] = {}
-        for per in part["karantene_per_regel"]:
-            for k, v in (per or {}).items():
-                rules[k] = rules.get(k, 0) + v / 100
         out[str(kilde)] = {
             "lest": _sum_kr(part["belop_lest"]),
             "lagret": _sum_kr(part["belop_godtatt"]),
             "karantene": _sum_kr(part["belop_karantene"]),
             "uleste_belop": int(part["uleste_belop"].sum()),
-            "karantene_per_regel": rules,
+            "karantene_per_regel": {k: v / 100 for k, v in _per_rule(part).items()},
             "merket_linjer": int(part["merket"].sum()),
             "merket_belop": _sum_kr(part["belop_merket"]),
         }
@@ -169,7 +164,16 @@ def _money_totals(rec: pd.DataFrame) -> dict[str, Any]:
 
 def _sum_kr(values: pd.Series) -> float:
     """Σ of amounts in kr, summed in whole øre (exact)."""
-    return int(values.astype("float64").mul(100).round().sum()) / 100
+    return kroner(int(ore(values).sum()))
+
+
+def _per_rule(money: pd.DataFrame) -> dict[str, int]:
+    """The quarantined øre per rule over the files of ``money`` (their ``karantene_per_regel``)."""
+    rules: dict[str, int] = {}
+    for per in money["karantene_per_regel"]:
+        for k, v in (per or {}).items():
+            rules[k] = rules.get(k, 0) + v
+    return rules
 
 
 def format_reconciliation(rec: pd.DataFrame) -> list[str]:
@@ -302,31 +306,21 @@ def _kroner_rows(rec: pd.DataFrame) -> list[tuple[str, str]]:
     rows = []
     for kilde, part in money.groupby("kilde", sort=True):
         read, stored, quarantined = (_sum_kr(part[c]) for c in ("belop_lest", "belop_godtatt", "belop_karantene"))
-        balanced = round(read * 100) == round(stored * 100) + round(quarantined * 100)
         rows.append(
             (
                 f"Kroner, {kilde}",
                 f"{kr(read)} lest = {kr(stored)} lagret + {kr(quarantined)} i karantene"
-                + ("" if balanced else "  (STEMMER IKKE: se kjøringsloggen)"),
+                + ("" if adds_up(read, stored, quarantined) else "  (STEMMER IKKE: se kjøringsloggen)"),
             )
         )
-    rules: dict[str, int] = {}
-    for per in money["karantene_per_regel"]:
-        for k, v in (per or {}).items():
-            rules[k] = rules.get(k, 0) + v
     unread = int(money["uleste_belop"].sum())
-    outside = sum(abs(v) for v in rules.values())
-    why = [f"{kr(v / 100)} {RULE_WORDS.get(k, k or 'andre feil')}" for k, v in sorted(rules.items()) if v]
+    why = [f"{kr(v / 100)} {RULE_WORDS.get(k, k or 'andre feil')}" for k, v in sorted(_per_rule(money).items()) if v]
     if unread:
         why.append(f"{_lines_word(unread)} med beløp som ikke kan leses")
     rows.append(
         (
             "Utenfor tallene",
-            ("; ".join(why) + " (i karantene)")
-            if why
-            else "ingen kroner: alt som ble lest, er med i tallene"
-            if not outside
-            else "",
+            "; ".join(why) + " (i karantene)" if why else "ingen kroner: alt som ble lest, er med i tallene",
         )
     )
     flagged = int(money["merket"].sum())

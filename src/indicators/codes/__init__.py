@@ -11,11 +11,11 @@ checked against the list of its own year and class.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
+from indicators.codes.files import read_code_file
 from indicators.codes.kostra_ssb import (
     code_problems,
     in_year_list,
@@ -63,28 +63,22 @@ KOMMUNER: dict[str, str] = {
 }
 
 
-def _read(name: str) -> pd.DataFrame:
-    path = resources.files("indicators.codes") / "data" / name
-    with path.open("rb") as fh:
-        return pd.read_csv(fh, dtype=str, keep_default_na=False)
-
-
 @cache
 def kostra_funksjon() -> pd.DataFrame:
     """KOSTRA funksjoner for kommuner, with drift/investering validity and year range (index ``funksjon``)."""
-    return _typed(_read("kostra_funksjon_kommune.csv"), "funksjon")
+    return _typed(read_code_file("kostra_funksjon_kommune.csv"), "funksjon")
 
 
 @cache
 def kostra_art() -> pd.DataFrame:
     """KOSTRA arter for kommuner, with drift/investering validity and year range (index ``art``)."""
-    return _typed(_read("kostra_art_kommune.csv"), "art")
+    return _typed(read_code_file("kostra_art_kommune.csv"), "art")
 
 
 @cache
 def funksjon_navn() -> dict[str, str]:
     """Names of KOSTRA funksjoner for reports (see SOURCE.md)."""
-    df = _read("kostra_funksjon_navn.csv")
+    df = read_code_file("kostra_funksjon_navn.csv")
     return dict(zip(df["funksjon"], df["navn"], strict=True))
 
 

@@ -10,10 +10,11 @@ method: ``codes/data/SOURCE.md``.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
+
+from indicators.codes.files import read_code_file
 
 FIRST_YEAR = 2002
 """The first year the list covers; a number in use then has an empty ``gyldig_fra_aar``."""
@@ -22,9 +23,7 @@ FIRST_YEAR = 2002
 @cache
 def kommuner() -> pd.DataFrame:
     """The municipality list: kommunenr, navn, gyldig_fra_aar, gyldig_til_aar (float years, NaN = open)."""
-    path = resources.files("indicators.codes") / "data" / "kommuner_klass131.csv"
-    with path.open("rb") as fh:
-        df = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    df = read_code_file("kommuner_klass131.csv")
     for col in ("gyldig_fra_aar", "gyldig_til_aar"):
         df[col] = pd.to_numeric(df[col].replace("", np.nan)).astype("float64")
     return df

@@ -23,10 +23,11 @@ list (2019 for earlier years, 2026 for later ones).
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
+
+from indicators.codes.files import read_code_file
 
 FIRST_YEAR, LAST_YEAR = 2019, 2026
 ANY_CODE = "*"
@@ -42,18 +43,12 @@ REPLACED_BY: dict[tuple[str, str], tuple[str, int]] = {
 }
 
 
-def _read(name: str) -> pd.DataFrame:
-    path = resources.files("indicators.codes") / "data" / name
-    with path.open("rb") as fh:
-        return pd.read_csv(fh, dtype=str, keep_default_na=False)
-
-
 @cache
 def kostra_koder_ssb() -> pd.DataFrame:
     """The verdict of SSB's programs, long: ``program``, ``liste``, ``kontoklasse``, ``kode``, ``aargang``
     (int) and ``kontroll`` (``ok`` or the rule, see the module docstring).
     """
-    wide = _read("kostra_koder_ssb.csv")
+    wide = read_code_file("kostra_koder_ssb.csv")
     long = wide.melt(id_vars=["program", "liste", "kontoklasse", "kode"], var_name="aargang", value_name="kontroll")
     return long.assign(aargang=long["aargang"].astype(int))
 
@@ -63,7 +58,7 @@ def kvartal_alvorlighet() -> pd.DataFrame:
     """Severity of the code-list rules in SSB's quarterly program: index (``aargang``, ``kontroll``), columns
     ``kvartal_1``–``kvartal_4`` (``WARNING`` or ``ERROR``). The annual program gives ERROR for all of them.
     """
-    df = _read("kostra_alvorlighet_kvartal_ssb.csv")
+    df = read_code_file("kostra_alvorlighet_kvartal_ssb.csv")
     return df.assign(aargang=df["aargang"].astype(int)).set_index(["aargang", "kontroll"])
 
 

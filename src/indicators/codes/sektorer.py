@@ -13,12 +13,12 @@ A user may replace the list with a file of the same columns (setting ``handlings
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from indicators.codes.files import read_code_file
 from indicators.errors import UserError
 
 COLUMNS = ("sektor", "navn", "kostnadsnokkel", "funksjon", "fra_aar", "til_aar")
@@ -61,9 +61,7 @@ def _typed(df: pd.DataFrame, where: str) -> pd.DataFrame:
 
 @cache
 def _built_in() -> pd.DataFrame:
-    path = resources.files("indicators.codes") / "data" / "kostnadsnokkel_sektorer.csv"
-    with path.open("rb") as fh:
-        return _typed(pd.read_csv(fh, dtype=str, keep_default_na=False), "(innebygd)")
+    return _typed(read_code_file("kostnadsnokkel_sektorer.csv"), "(innebygd)")
 
 
 def load_sectors(path: Path | str | None = None) -> pd.DataFrame:

@@ -113,3 +113,106 @@ def test_the_deviation_from_duckdbs_sums_equals_the_deviation_from_the_lines():
     kommune = from_engine[from_engine["niva"].eq("kommune") & from_engine["kommunenr"].eq("1874")].iloc[0]
     assert kommune["regnskap_hittil"] == pytest.approx(1210.35, abs=1e-9)  # 1 250,35 − 40 (202601–02, drift)
     assert kommune["budsjett_hittil"] == pytest.approx(2000.0)  # 12 000 × 2/12 (jevn)
+
+
+def test_the_three_sums_per_cell_worked_out_by_hand():
+    sums = ledger.cell_sums(pa.Table.from_pandas(LINES), 2026, 2).set_index(["kommunenr", "ansvar", "funksjon"])
+    assert list(sums.index) == [("1859", "100", "120"), ("1874", "100", "120")]  # 1874/200 is kontoklasse 0
+    assert sums.loc[("1874", "100", "120"), "regnskap_hittil"] == 1210.35  # 1 000,10 + 250,25 − 40, exact
+    assert sums.loc[("1874", "100", "120"), "fjor_aar"] == 12.0  # 202513
+    assert np.isnan(sums.loc[("1874", "100", "120"), "fjor_hittil"])  # no line 202501–02
+    assert sums.loc[("1859", "100", "120"), "regnskap_hittil"] == 7.5
+    assert sums.loc[("1859", "100", "120"), ["fjor_hittil", "fjor_aar"]].isna().all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["1874", "1859"]),
+            st.sampled_from(["202412", "202501", "202502", "202513", "202601", "202602", "202603"]),
+            st.sampled_from(["100", "200"]),
+            st.sampled_from(["120", "253"]),
+            st.sampled_from(["0", "1"]),
+            amounts,
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    month=st.sampled_from([1, 2, 12, 13]),
+)
+def test_the_cell_sums_are_the_month_sums_summed_to_the_bit(rows, month):
+    frame = pd.DataFrame(rows, columns=["kommunenr", "periode", "ansvar", "funksjon", "kontoklasse", "belop"])
+    frame = frame.assign(belop=frame["belop"].astype(float))
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    cells = ledger.cell_sums(table, 2026, month).set_index(["kommunenr", "ansvar", "funksjon"])
+    months = ledger.drift_month_sums(table)
+    last = 13 if month == 13 else month
+    for column, (aar, upto) in {
+        "regnskap_hittil": (2026, last),
+        "fjor_hittil": (2025, last),
+        "fjor_aar": (2025, 13),
+    }.items():
+        want = deviation.ledger_sums(months, aar, upto)
+        pd.testing.assert_series_equal(cells[column].dropna(), want, check_names=False, check_exact=True)
+        assert deviation.ledger_sums(frame, aar, upto).equals(want)  # from the lines too, the same bits
+
+
+def test_the_deviation_from_the_cell_sums_is_the_deviation_from_the_lines_to_the_bit():
+    budget = pd.DataFrame(
+        {
+            "kommunenr": ["1874", "1874"],
+            "aar": [2026, 2026],
+            "versjon": ["v", "v"],
+            "ansvar": ["100", "300"],
+            "funksjon": ["120", "120"],
+            "art": ["120", "120"],
+            "belop": [12_000.0, 600.0],
+            "gjelder_fra": ["202601", "202601"],
+            "periodiseringsnokkel": [None, None],
+        }
+    )
+    for period in (Periode(2026, 2), Periode(2026, 13)):
+        from_cells, _ = compute_avvik(
+            ledger.cell_sums(pa.Table.from_pandas(LINES), period.aar, period.maned), budget, period
+        )
+        from_lines, _ = compute_avvik(LINES, budget, period)
+        pd.testing.assert_frame_equal(from_cells, from_lines, check_exact=True)
+
+
+def _write_ledger(out, frame):
+    from indicators.store import parquet as store
+
+    store.write_dataset(frame, out, "regnskap", "periode")
+
+
+def test_the_store_scan_gives_the_sums_of_the_table_read(tmp_path):
+    from indicators.store import ledger as scan_store
+    from indicators.store import parquet as store
+
+    _write_ledger(tmp_path, LINES)
+    for kommuner in (None, ("1874",), ("1874", "it's")):  # a quote in a value is data, not SQL
+        scan = scan_store.LedgerScan(tmp_path, kommuner, (2025, 2026))
+        filters = [("aar", "in", [2025, 2026])] + ([("kommunenr", "in", list(kommuner))] if kommuner else [])
+        table = store.read_table(tmp_path, "regnskap", filters)
+        pd.testing.assert_frame_equal(scan_store.month_sums(scan), ledger.drift_month_sums(table), check_exact=True)
+        pd.testing.assert_frame_equal(
+            scan_store.cell_sums(scan, 2026, 2), ledger.cell_sums(table, 2026, 2), check_exact=True
+        )
+        pd.testing.assert_frame_equal(scan_store.last_periods(scan), ledger.last_periods(table), check_exact=True)
+    empty = scan_store.cell_sums(scan_store.LedgerScan(tmp_path, None, (2031,)), 2031, 5)
+    assert empty is not None and empty.empty and list(empty.columns) == list(ledger.cell_sums(table, 2026, 2).columns)
+
+
+def test_the_store_scan_leaves_files_of_other_types_to_the_reader(tmp_path):
+    import pyarrow.parquet as pq
+
+    from indicators.store import ledger as scan_store
+
+    _write_ledger(tmp_path, LINES)
+    odd = pa.Table.from_pandas(LINES.assign(kommunenr=LINES["kommunenr"].astype(int)).iloc[:1], preserve_index=False)
+    pq.write_table(odd, tmp_path / "regnskap" / "2026" / "202601.parquet")  # kommunenr a number, as once written
+    scan = scan_store.LedgerScan(tmp_path, None, (2026,))
+    assert scan.files() is None
+    assert scan_store.month_sums(scan) is None and scan_store.cell_sums(scan, 2026, 2) is None
+    assert scan_store.LedgerScan(tmp_path, None, (2025,)).files() == [tmp_path / "regnskap" / "2025" / "202513.parquet"]

@@ -38,6 +38,8 @@ METHODS = ("budsjett", "lineaer", "fjoraarsprofil")
 PROFILE_BOUNDS = (0.05, 1.5)
 LEVELS = ("kommune", "rammeomrade", "ansvar", "funksjon")
 CELL = ["kommunenr", "ansvar", "funksjon"]
+#: the ledger's three sums per cell the deviation reads (this year to P, last year to P, last year whole)
+CELL_SUMS = ("regnskap_hittil", "fjor_hittil", "fjor_aar")
 
 AVVIK_COLUMNS = [
     "kommunenr",
@@ -61,20 +63,33 @@ AVVIK_COLUMNS = [
 ]
 
 
+def exact_sum(frame: pd.DataFrame, by: list[str]) -> pd.Series:
+    """Σ ``belop`` of ``frame`` per group of the columns ``by``, exact: each amount in ten-thousandths of a
+    krone (a whole number), summed as such and given back in kr (float64). A sum has the same bits in any row
+    order and equals DuckDB's decimal sum of the same amounts (:data:`indicators.compute.ledger.EXACT_SUM`);
+    exact for sums below about 900 billion kr (2⁵³ ten-thousandths). Groups with an empty key are left out.
+    """
+    units = pd.Series(np.rint(frame["belop"].to_numpy(dtype="float64") * 10_000).astype("int64"), index=frame.index)
+    sums = units.groupby([frame[c] for c in by], observed=True, sort=True).sum()
+    return (sums.astype("float64") / 10_000).rename("belop")
+
+
 def ledger_sums(regnskap: pd.DataFrame, aar: int, last_month: int) -> pd.Series:
-    """Σ belop of drift lines (kontoklasse 1) in periods aar01..aar{last_month}, per cell.
+    """Σ belop of drift lines (kontoklasse 1) in periods aar01..aar{last_month}, per cell (exact:
+    :func:`exact_sum`).
 
     On :func:`drift_month_sums` (drift only, the period as a number in ``periode_nr``) a range on that number.
     """
     if "periode_nr" in regnskap.columns:
         nr = regnskap["periode_nr"]
         mask = nr.ge(aar * 100 + 1) & nr.le(aar * 100 + last_month)
-        return regnskap.loc[mask].groupby(CELL, observed=True)["belop"].sum()
-    periode = regnskap["periode"].astype(str)
-    year = periode.str.slice(0, 4).astype(int)
-    month = periode.str.slice(4, 6).astype(int)
-    mask = regnskap["kontoklasse"].astype(str).eq("1") & year.eq(aar) & month.le(last_month)
-    return regnskap.loc[mask].groupby(CELL, observed=True)["belop"].sum()
+    else:
+        periode = regnskap["periode"].astype(str)
+        year = periode.str.slice(0, 4).astype(int)
+        month = periode.str.slice(4, 6).astype(int)
+        mask = regnskap["kontoklasse"].astype(str).eq("1") & year.eq(aar) & month.le(last_month)
+    lines = regnskap.loc[mask]
+    return exact_sum(lines, CELL)
 
 
 def drift_month_sums(regnskap: pd.DataFrame) -> pd.DataFrame:
@@ -88,7 +103,7 @@ def drift_month_sums(regnskap: pd.DataFrame) -> pd.DataFrame:
     years a unit of the run read (a national run in units gives the figures of a run in one).
     """
     drift = regnskap[regnskap["kontoklasse"].astype(str).eq("1")]
-    out = drift.groupby([*CELL, "periode"], observed=True, sort=True)["belop"].sum().reset_index()
+    out = exact_sum(drift, [*CELL, "periode"]).reset_index()
     return out.assign(kontoklasse="1", periode_nr=pd.to_numeric(out["periode"].astype(str)).astype("int64"))
 
 
@@ -169,16 +184,29 @@ def periodised_budget(
 
 
 def _cells(regnskap: pd.DataFrame, budget: pd.DataFrame, justering: pd.Series, periode: Periode) -> pd.DataFrame:
-    """One row per (kommunenr, ansvar, funksjon) with this year's and last year's sums."""
-    last_month = 13 if periode.maned == 13 else periode.maned
-    parts = {
-        "regnskap_hittil": ledger_sums(regnskap, periode.aar, last_month),
-        "fjor_hittil": ledger_sums(regnskap, periode.aar - 1, last_month),
-        "fjor_aar": ledger_sums(regnskap, periode.aar - 1, 13),
-        "budsjett_aar": budget.groupby(CELL, observed=True)["belop"].sum(),
-        "budsjett_hittil": budget.groupby(CELL, observed=True)["budsjett_hittil"].sum(),
-    }
-    cells = pd.concat(parts, axis=1)
+    """One row per (kommunenr, ansvar, funksjon) with this year's and last year's sums, sorted by cell.
+
+    ``regnskap``: ledger lines, the drift sums per cell and month (:func:`drift_month_sums`), or the three
+    ledger sums per cell already made (:data:`CELL_SUMS`: :func:`indicators.compute.ledger.cell_sums`).
+    """
+    if set(CELL_SUMS) <= set(regnskap.columns):
+        ledger = regnskap.set_index(CELL)[list(CELL_SUMS)]
+    else:
+        last_month = 13 if periode.maned == 13 else periode.maned
+        ledger = pd.concat(
+            {
+                "regnskap_hittil": ledger_sums(regnskap, periode.aar, last_month),
+                "fjor_hittil": ledger_sums(regnskap, periode.aar - 1, last_month),
+                "fjor_aar": ledger_sums(regnskap, periode.aar - 1, 13),
+            },
+            axis=1,
+        )
+    parts = [
+        ledger,
+        budget.groupby(CELL, observed=True)["belop"].sum().rename("budsjett_aar"),
+        budget.groupby(CELL, observed=True)["budsjett_hittil"].sum(),
+    ]
+    cells = pd.concat(parts, axis=1).sort_index()
     has_fjor = cells["fjor_aar"].notna() | cells["fjor_hittil"].notna()
     cells = cells.fillna(0.0)
     cells["har_fjor"] = has_fjor

@@ -1,20 +1,24 @@
-"""The ledger's aggregations in DuckDB, in process, over the Arrow table the store gave (docs/benchmarks.md,
-«The hot path's engine»).
+"""The ledger's aggregations in DuckDB, in process (docs/benchmarks.md, «The hot path's engine»).
 
 The deviation, every forecast vintage and last year's forecast accuracy read the ledger summed per cell and
-month (:func:`drift_month_sums`), and the run's notes read each municipality's last period
-(:func:`last_periods`). Summing a million ledger lines in pandas meant converting every text column from
-Arrow to pandas and grouping on text keys; DuckDB groups the Arrow columns as they are, on every core, and
-hands back the sums (a hundred times fewer rows) as a pandas frame with the types the pandas version gives.
+month (:func:`drift_month_sums`); the deviation alone needs only three sums per cell (:func:`cell_sums`), and
+the run's notes read each municipality's last period (:func:`last_periods`). Summing a million ledger lines in
+pandas meant converting every text column from Arrow to pandas and grouping on text keys; DuckDB groups the
+columns as they are, on every core, and hands back the sums (a hundred times fewer rows) as a pandas frame with
+the types the pandas version gives.
 
-Pure: the connection has no file system (``enable_external_access`` off) and sees only the table given.
+The functions here are pure: the connection has no file system (``enable_external_access`` off) and sees only
+the Arrow table given. The same SQL (the ``*_sql`` builders) runs over the store's Parquet files in
+:mod:`indicators.store.ledger`, which reads only the columns and periods it needs.
 """
 
 from __future__ import annotations
 
-import duckdb
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported when a query runs: importing the library does not start DuckDB or pandas
+    import pandas as pd
+    import pyarrow as pa
 
 #: a connection without the file system: DuckDB here only computes on the Arrow table it is given
 _CONFIG: dict[str, str | bool | int | float | list[str]] = {
@@ -22,8 +26,69 @@ _CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "python_enable_replacements": False,
 }
 
+#: Σ belop exact: each amount a decimal of four places (kr to 1/100 øre), summed as such, given back as float64
+EXACT_SUM = "CAST(sum(CAST(belop AS DECIMAL(18, 4))) AS DOUBLE)"
+#: the three sums per cell the deviation reads (:func:`indicators.compute.deviation.compute_avvik`)
+RANGES = ("regnskap_hittil", "fjor_hittil", "fjor_aar")
+#: the keys of a sum, never empty (pandas' group-by leaves empty keys out too)
+_KEYS_SET = "kommunenr IS NOT NULL AND ansvar IS NOT NULL AND funksjon IS NOT NULL AND periode IS NOT NULL"
+
+
+def month_sums_sql(source: str, where: str = "TRUE") -> str:
+    """The query of :func:`drift_month_sums` over the relation ``source`` (a table name or ``read_parquet``),
+    with the extra condition ``where`` (a municipality or period range pushed down to the scan).
+    """
+    return f"""
+        SELECT kommunenr, ansvar, funksjon, periode, {EXACT_SUM} AS belop,
+               '1' AS kontoklasse, CAST(periode AS BIGINT) AS periode_nr
+        FROM {source}
+        WHERE CAST(kontoklasse AS VARCHAR) = '1' AND {_KEYS_SET} AND ({where})
+        GROUP BY kommunenr, ansvar, funksjon, periode
+        ORDER BY kommunenr, ansvar, funksjon, periode
+        """
+
+
+def period_range(aar: int, maned: int) -> tuple[str, str]:
+    """The periods (text ÅÅÅÅMM) :func:`cell_sums` reads at P = (aar, maned): last year's 01 to P."""
+    last = 13 if maned == 13 else maned
+    return f"{aar - 1}01", f"{aar}{last:02d}"
+
+
+def cell_sums_sql(source: str, aar: int, maned: int, where: str = "TRUE") -> str:
+    """The query of :func:`cell_sums` over ``source``; ``where`` as for :func:`month_sums_sql`."""
+    last = 13 if maned == 13 else maned
+    first, final = period_range(aar, maned)
+    ranges = {
+        "regnskap_hittil": (f"{aar}01", f"{aar}{last:02d}"),
+        "fjor_hittil": (f"{aar - 1}01", f"{aar - 1}{last:02d}"),
+        "fjor_aar": (f"{aar - 1}01", f"{aar - 1}13"),
+    }
+    sums = ",\n".join(
+        f"CAST(sum(CAST(belop AS DECIMAL(18, 4))) FILTER (periode BETWEEN '{lo}' AND '{hi}') AS DOUBLE) AS {name}"
+        for name, (lo, hi) in ranges.items()
+    )
+    return f"""
+        SELECT kommunenr, ansvar, funksjon, {sums}
+        FROM {source}
+        WHERE CAST(kontoklasse AS VARCHAR) = '1' AND {_KEYS_SET} AND periode BETWEEN '{first}' AND '{final}'
+          AND ({where})
+        GROUP BY kommunenr, ansvar, funksjon
+        ORDER BY kommunenr, ansvar, funksjon
+        """
+
+
+def last_periods_sql(source: str, year: str = "aar", where: str = "TRUE") -> str:
+    """The query of :func:`last_periods` over ``source``; ``year``: the expression of the year."""
+    return f"""
+        SELECT kommunenr, CAST({year} AS BIGINT) AS aar, max(periode) AS periode
+        FROM {source} WHERE kommunenr IS NOT NULL AND periode IS NOT NULL AND ({where})
+        GROUP BY ALL ORDER BY ALL
+        """
+
 
 def _query(table: pa.Table, sql: str) -> pd.DataFrame:
+    import duckdb
+
     con = duckdb.connect(config=_CONFIG)
     try:
         con.register("ledger", table)
@@ -33,7 +98,22 @@ def _query(table: pa.Table, sql: str) -> pd.DataFrame:
         con.close()
 
 
-def _text(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+def as_month_sums(sums: pd.DataFrame) -> pd.DataFrame:
+    """The frame of :func:`month_sums_sql` with the text columns as pandas' text dtype."""
+    return text_columns(sums, ("kommunenr", "ansvar", "funksjon", "periode", "kontoklasse"))
+
+
+def as_cell_sums(sums: pd.DataFrame) -> pd.DataFrame:
+    """The frame of :func:`cell_sums_sql` with the keys as pandas' text dtype and the sums float64."""
+    return text_columns(sums, ("kommunenr", "ansvar", "funksjon")).astype({c: "float64" for c in RANGES})
+
+
+def as_last_periods(last: pd.DataFrame) -> pd.DataFrame:
+    """The frame of :func:`last_periods_sql` with text keys and ``aar`` int64."""
+    return text_columns(last, ("kommunenr", "periode")).astype({"aar": "int64"})
+
+
+def text_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """``columns`` as pandas' text dtype (``str``), as the store's reader gives text (already so from Arrow)."""
     odd = {c: "str" for c in columns if frame[c].dtype != "str"}
     return frame.astype(odd) if odd else frame
@@ -57,20 +137,24 @@ def drift_month_sums(ledger: pa.Table) -> pd.DataFrame:
         ``kommunenr``, ``ansvar``, ``funksjon``, ``periode``, ``belop``, ``kontoklasse`` (``"1"``) and
         ``periode_nr`` (the period as the number ÅÅÅÅMM, int64).
     """
-    sums = _query(
-        ledger,
-        """
-        SELECT kommunenr, ansvar, funksjon, periode,
-               CAST(sum(CAST(belop AS DECIMAL(18, 4))) AS DOUBLE) AS belop,
-               '1' AS kontoklasse, CAST(periode AS BIGINT) AS periode_nr
-        FROM ledger
-        WHERE CAST(kontoklasse AS VARCHAR) = '1'
-          AND kommunenr IS NOT NULL AND ansvar IS NOT NULL AND funksjon IS NOT NULL AND periode IS NOT NULL
-        GROUP BY kommunenr, ansvar, funksjon, periode
-        ORDER BY kommunenr, ansvar, funksjon, periode
-        """,
-    )
-    return _text(sums, ("kommunenr", "ansvar", "funksjon", "periode", "kontoklasse"))
+    return as_month_sums(_query(ledger, month_sums_sql("ledger")))
+
+
+def cell_sums(ledger: pa.Table, aar: int, maned: int) -> pd.DataFrame:
+    """The three drift sums per cell the deviation at P = (aar, maned) reads, in one pass, kr.
+
+    Exact as in :func:`drift_month_sums`: the sums :func:`indicators.compute.deviation.ledger_sums` gives, to
+    the bit. The ranges:
+
+    - ``regnskap_hittil``: periods aar01 … aarMM (MM = 13 at the year end, else the month),
+    - ``fjor_hittil``: (aar−1)01 … (aar−1)MM,
+    - ``fjor_aar``: (aar−1)01 … (aar−1)13,
+
+    each empty (NaN) for a cell without lines in its range. One row per cell with a line in one of the
+    ranges, sorted by cell. :func:`indicators.compute.deviation.compute_avvik` reads this frame as it reads
+    the lines.
+    """
+    return as_cell_sums(_query(ledger, cell_sums_sql("ledger", aar, maned)))
 
 
 def last_periods(ledger: pa.Table) -> pd.DataFrame:
@@ -78,12 +162,4 @@ def last_periods(ledger: pa.Table) -> pd.DataFrame:
     the rows :func:`indicators.compute.deviation.ledger_behind` reads (its greatest period per municipality).
     """
     year = "aar" if "aar" in ledger.column_names else "CAST(substr(periode, 1, 4) AS BIGINT)"  # the store has aar
-    last = _query(
-        ledger,
-        f"""
-        SELECT kommunenr, CAST({year} AS BIGINT) AS aar, max(periode) AS periode
-        FROM ledger WHERE kommunenr IS NOT NULL AND periode IS NOT NULL
-        GROUP BY ALL ORDER BY ALL
-        """,
-    )
-    return _text(last, ("kommunenr", "periode")).astype({"aar": "int64"})
+    return as_last_periods(_query(ledger, last_periods_sql("ledger", year)))

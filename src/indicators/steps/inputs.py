@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 
 from indicators.store import parquet as store
+from indicators.store.ledger import LedgerScan
 
 #: which years of a dataset to read: a set of years, or None for every year (and datasets without a year)
 Years = set[int] | None
@@ -22,8 +23,9 @@ OUTPUTS_READ = {"prognose_historikk"}
 #: project and source-line columns (``bilagsnr``, ``prosjekt``, ``kilde_fil``, ``kilde_linje``), which
 #: only the drill-down to ledger lines reads
 COLUMNS = {"regnskap": ["kommunenr", "aar", "periode", "ansvar", "funksjon", "art", "kontoklasse", "belop"]}
-#: datasets read as Arrow tables and made pandas frames only when a step asks for the lines: the ledger, which
-#: the deviation's family reads summed in DuckDB (:mod:`indicators.compute.ledger`, docs/benchmarks.md)
+#: datasets not read until a step asks: the ledger, which the deviation's family reads summed by DuckDB
+#: straight from the store's files (:mod:`indicators.store.ledger`, docs/benchmarks.md); read as an Arrow table
+#: (and made a pandas frame) only when a step asks for its lines
 ARROW = {"regnskap"}
 
 
@@ -53,6 +55,10 @@ class Inputs:
     frames: dict[str, pd.DataFrame | None] = field(default_factory=dict)
     #: datasets of :data:`ARROW` as read (Arrow), made frames in ``frames`` the first time :meth:`get` asks
     tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
+    #: datasets of :data:`ARROW` not read yet: what to read (filters, columns) the first time a step asks
+    pending: dict[str, tuple[Path, store.Filters | None, list[str] | None]] = field(default_factory=dict, repr=False)
+    #: the ledger the unit reads, for sums DuckDB makes from the store's files (None: a frame was given)
+    ledger: LedgerScan | None = field(default=None, repr=False)
     #: frames computed once from the frames read and shared by the steps of the unit (:meth:`derived`)
     computed: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
@@ -71,7 +77,7 @@ class Inputs:
         does; a dataset not in the store gives None. The frame is a shallow copy (pandas copies on write), so
         a step that changes it changes nothing another step sees.
         """
-        if name not in self.frames and name in self.tables:
+        if name not in self.frames and self.table(name) is not None:
             self.frames[name] = store.to_frame(self.tables[name])
         df = self.frames.get(name)
         if df is None:
@@ -81,12 +87,25 @@ class Inputs:
         return df[df["aar"].isin(list(years))].reset_index(drop=True)
 
     def table(self, name: str) -> pa.Table | None:
-        """The dataset as read from the store (Arrow), when it was read so (:data:`ARROW`), else None."""
+        """The dataset as read from the store (Arrow), when it is read so (:data:`ARROW`: read now, the first
+        time a step asks), else None.
+        """
+        if name in self.pending:
+            out, filters, columns = self.pending.pop(name)
+            table = store.read_table(out, name, filters, columns=columns)
+            if table is None:
+                self.frames[name] = None
+            else:
+                self.tables[name] = table
         return self.tables.get(name)
 
+    def loaded(self, name: str) -> bool:
+        """Whether the lines of ``name`` are in memory (a table or a frame), not only to be read."""
+        return name in self.tables or self.frames.get(name) is not None
+
     def read(self, name: str) -> bool:
-        """Whether ``name`` was read (as a frame or as a table; a dataset not in the store counts)."""
-        return name in self.frames or name in self.tables
+        """Whether ``name`` was read or is to be read (a dataset not in the store counts)."""
+        return name in self.frames or name in self.tables or name in self.pending
 
     def need(self, name: str, years: Iterable[int] | None = None) -> pd.DataFrame:
         """As :meth:`get`, for a dataset the step requires: :class:`MissingInput` when it is not in the store."""
@@ -109,11 +128,14 @@ def read_inputs(out: Path | str, kommuner: list[str] | None, plan: Plan, inputs:
         filters: list[tuple[str, str, object]] = [("kommunenr", "in", list(kommuner))] if kommuner else []
         filters += [("aar", "in", sorted(years))] if years else []
         if name in ARROW:
-            table = store.read_table(out, name, filters or None, columns=COLUMNS.get(name))
-            if table is None:
+            if not store.data_files(out, name):
                 inputs.frames[name] = None
-            else:
-                inputs.tables[name] = table
+                continue
+            inputs.pending[name] = (Path(out), filters or None, COLUMNS.get(name))
+            if name == "regnskap":
+                inputs.ledger = LedgerScan(
+                    Path(out), tuple(kommuner) if kommuner else None, tuple(sorted(years)) if years else None
+                )
             continue
         inputs.frames[name] = store.read_dataset(out, name, filters or None, columns=COLUMNS.get(name))
     return inputs

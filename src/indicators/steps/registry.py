@@ -37,6 +37,7 @@ from indicators.compute.vintages import (
 )
 from indicators.periods import Periode
 from indicators.steps.inputs import OUTPUTS_READ, Inputs, Plan, add_to_plan
+from indicators.store import ledger as ledger_store
 from indicators.store import parquet as store
 from indicators.store.kostra import read_stored
 
@@ -152,24 +153,45 @@ def _avvik_inputs(inp: Inputs, aar: int) -> _AvvikInputs:
 
 def _drift(inp: Inputs) -> pd.DataFrame:
     """The unit's ledger (every year read), drift lines summed per cell and month once for all the deviation's
-    steps: in DuckDB over the Arrow table read (:func:`indicators.compute.ledger.drift_month_sums`), or in
-    pandas from a frame given (:func:`indicators.compute.deviation.drift_month_sums`); the deviation is the
+    steps: by DuckDB from the store's files (:func:`indicators.store.ledger.month_sums`) or over the Arrow table
+    read (:func:`indicators.compute.ledger.drift_month_sums`), or in pandas from a frame given
+    (:func:`indicators.compute.deviation.drift_month_sums`); the same sums to the bit, and the deviation is the
     same as from the lines.
     """
 
     def make() -> pd.DataFrame:
+        if inp.ledger is not None and not inp.loaded("regnskap"):
+            sums = ledger_store.month_sums(inp.ledger)
+            if sums is not None:
+                return sums
         table = inp.table("regnskap")
         return ledger.drift_month_sums(table) if table is not None else drift_month_sums(inp.need("regnskap"))
 
     return inp.derived("regnskap_drift", make)
 
 
+def _cell_sums(inp: Inputs, periode: Periode) -> pd.DataFrame:
+    """What the deviation at P reads of the ledger: the month sums when a step made them already, else the
+    three sums per cell (:data:`indicators.compute.deviation.CELL_SUMS`) by DuckDB from the store's files in
+    one pass (:func:`indicators.store.ledger.cell_sums`); the deviation is the same to the bit either way.
+    """
+    if "regnskap_drift" not in inp.computed and inp.ledger is not None and not inp.loaded("regnskap"):
+        sums = ledger_store.cell_sums(inp.ledger, periode.aar, periode.maned)
+        if sums is not None:
+            return sums
+    return _drift(inp)
+
+
 def _ledger_ends(inp: Inputs, aar: int) -> pd.DataFrame:
     """Each municipality's last period of year ``aar`` in the unit's ledger (``kommunenr``, ``aar``,
-    ``periode``), without making a frame of the ledger's lines when it was read as Arrow.
+    ``periode``), without making a frame of the ledger's lines.
     """
 
     def make() -> pd.DataFrame:
+        if inp.ledger is not None and not inp.loaded("regnskap"):
+            last = ledger_store.last_periods(inp.ledger)
+            if last is not None:
+                return last
         table = inp.table("regnskap")
         if table is not None:
             return ledger.last_periods(table)
@@ -185,7 +207,11 @@ def deviation(inp: Inputs, periode: Periode, ctx: Context) -> Output:
     municipality's ledger stops before P (:func:`indicators.compute.deviation.ledger_behind`).
     """
     avvik, warnings = compute_avvik(
-        _drift(inp), inp.get("budsjett", [periode.aar]), periode, **_avvik_inputs(inp, periode.aar), method=ctx.method
+        _cell_sums(inp, periode),
+        inp.get("budsjett", [periode.aar]),
+        periode,
+        **_avvik_inputs(inp, periode.aar),
+        method=ctx.method,
     )
     if ctx.kommuner:
         avvik = avvik[avvik["kommunenr"].isin(ctx.kommuner)]
@@ -194,7 +220,7 @@ def deviation(inp: Inputs, periode: Periode, ctx: Context) -> Output:
 
 def _closed(inp: Inputs, aar: int) -> bool:
     """Year ``aar`` is closed: its period 13 is in the unit's ledger."""
-    if inp.table("regnskap") is None and inp.get("regnskap") is None:
+    if inp.ledger is None and inp.table("regnskap") is None and inp.get("regnskap") is None:
         return False
     return bool(_ledger_ends(inp, aar)["periode"].eq(f"{aar}13").any())
 

@@ -45,7 +45,8 @@ def read_for(
     """
     first = read_inputs(out, kommuner, plan(names, periode, available))
     full = plan(names, periode, available, first)
-    return read_inputs(out, kommuner, full, first), {**{n: None for n in [*first.frames, *first.tables]}, **full}
+    whole = {n: None for n in [*first.frames, *first.tables, *first.pending]}
+    return read_inputs(out, kommuner, full, first), {**whole, **full}
 
 
 def run_steps(inp: Inputs, periode: Periode, names: list[str], ctx: Context) -> UnitResult:

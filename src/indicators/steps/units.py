@@ -21,7 +21,6 @@ import pandas as pd
 from indicators.periods import Periode
 from indicators.steps.inputs import Inputs, Years, read_inputs
 from indicators.steps.registry import REGISTRY, Compute, Context, PanelCompute, as_output, plan
-from indicators.steps.storing import available_sources
 
 
 @dataclass
@@ -103,6 +102,8 @@ def from_store(
     ctx = Context(method=method, kommuner=kommuner)
     if step.scope == "panel":
         return as_output(cast(PanelCompute, step.compute)(Path(out), periode, ctx)).frame
+    from indicators.steps.storing import available_sources  # the run's writing code: only here, when asked
+
     names = [*step.after, name]
     inp, _ = read_for(out, names, periode, kommuner, available_sources(Path(out)))
     return run_steps(inp, periode, names, ctx).frames.get(name)

@@ -34,9 +34,10 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from indicators.contracts.base import LINE
 from indicators.errors import UserError
 
+#: the column of a raw row's line in its file (``indicators.contracts.base.LINE``), never stored as such
+LINE = "_linje"
 #: row filters ``[(column, op, value), ...]`` (see :func:`read_dataset`)
 Filters = list[tuple[str, str, Any]]
 

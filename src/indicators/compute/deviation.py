@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from indicators import codes
+from indicators.compute.accounts import code_number
 from indicators.periods import Periode
 
 #: The documented salary profile ``lonn`` (share of the year's salary budget per month):
@@ -159,7 +160,7 @@ def periodised_budget(
     ``jevn``; the returned warnings say so.
     """
     out = lines.copy()
-    art = pd.to_numeric(out["art"], errors="coerce")
+    art = code_number(out["art"])
     default = np.where((art >= 10) & (art <= 99), "lonn", "jevn")
     nokkel = out["periodiseringsnokkel"].astype("object").where(out["periodiseringsnokkel"].notna(), default)
     out["nokkel"] = nokkel.astype(str)

@@ -72,8 +72,9 @@ def _pct(x: float) -> str:
 
 
 def _year_month(regnskap: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    p = regnskap["periode"].astype(str)
-    return p.str.slice(0, 4).astype(int), p.str.slice(4, 6).astype(int)
+    """The year and month of each line's ``periode`` (ÅÅÅÅMM), int64; each distinct period parsed once."""
+    nr = accounts.code_number(regnskap["periode"]).astype("int64")
+    return nr // 100, nr % 100
 
 
 def year_lines(regnskap: pd.DataFrame, aar: int, last_month: int = 13) -> pd.DataFrame:
@@ -114,7 +115,7 @@ def complete_years(regnskap: pd.DataFrame | None) -> pd.DataFrame:
 def _sum_by_kommune(lines: pd.DataFrame | None, mask_fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
     if lines is None or lines.empty:
         return pd.Series(dtype="float64")
-    art = pd.to_numeric(lines["art"], errors="coerce")
+    art = accounts.code_number(lines["art"])
     return lines.loc[mask_fn(art)].groupby("kommunenr", observed=True)["belop"].sum().astype(float)
 
 
@@ -143,13 +144,13 @@ def forecast_flows(
     lines = budget_in_effect(budsjett, periode) if budsjett is not None and len(budsjett) else None
     if lines is not None and len(lines):
         lines, _ = periodised_budget(lines, periodisering, periode)
-    kommuner = sorted(set(this["kommunenr"].astype(str)) if this is not None else set())
-    has_budget = set(lines["kommunenr"].astype(str)) if lines is not None and len(lines) else set()
-    has_fjor = set(fjor_aar["kommunenr"].astype(str)) if fjor_aar is not None else set()
+    kommuner = sorted(set(this["kommunenr"].astype(str).unique()) if this is not None else set())
+    has_budget = set(lines["kommunenr"].astype(str).unique()) if lines is not None and len(lines) else set()
+    has_fjor = set(fjor_aar["kommunenr"].astype(str).unique()) if fjor_aar is not None else set()
     out = pd.DataFrame({"kommunenr": kommuner})
     for key, mask in (("bdi", accounts.is_brutto_driftsinntekt), ("ndr", accounts.is_in_netto_driftsresultat)):
         if lines is not None and len(lines):
-            b_art = pd.to_numeric(lines["art"], errors="coerce")
+            b_art = accounts.code_number(lines["art"])
             b_aar = lines.loc[mask(b_art)].groupby("kommunenr", observed=True)["belop"].sum()
             b_hittil = lines.loc[mask(b_art)].groupby("kommunenr", observed=True)["budsjett_hittil"].sum()
         else:
@@ -403,7 +404,7 @@ def stock_figures(balanse: pd.DataFrame | None, regnskap: pd.DataFrame | None, p
         year, _ = _year_month(regnskap)
         led = regnskap.assign(_c=year.to_numpy(), kommunenr=regnskap["kommunenr"].astype(str))
         d = accounts.drift(led)
-        mask = accounts.is_brutto_driftsinntekt(pd.to_numeric(d["art"], errors="coerce"))
+        mask = accounts.is_brutto_driftsinntekt(accounts.code_number(d["art"]))
         bdi = -d.loc[mask].groupby(["kommunenr", "_c"])["belop"].sum()
     whole = complete_years(regnskap)
     whole["kommunenr"] = whole["kommunenr"].astype(str)

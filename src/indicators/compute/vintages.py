@@ -80,7 +80,7 @@ def forecast_path(
     (``lagret`` where the store has none: an older store).
     """
     frames = []
-    have = set(stored["periode"]) if stored is not None and len(stored) else set()
+    have = set(stored["periode"].unique()) if stored is not None and len(stored) else set()
     for p in perioder:
         if stored is not None and p.kode in have:
             rows = stored[stored["periode"].eq(p.kode)]
@@ -146,9 +146,9 @@ def vintage_fingerprints(
     monthly = _hash_sums(this_year.assign(_m=this_year["periode_nr"] % 100), ["kommunenr", "_m"])
     monthly = monthly.astype({"_m": np.int64, "h": np.uint64, "n": np.int64})
     municipalities = sorted(
-        set(last_year["kommunenr"].astype(str))
-        | set(this_year["kommunenr"].astype(str))
-        | (set(budsjett["kommunenr"].astype(str)) if budsjett is not None else set())
+        set(last_year["kommunenr"].astype(str).unique())
+        | set(this_year["kommunenr"].astype(str).unique())
+        | (set(budsjett["kommunenr"].astype(str).unique()) if budsjett is not None else set())
     )
     if not municipalities:
         return pd.DataFrame(columns=columns)

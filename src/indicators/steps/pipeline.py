@@ -120,7 +120,7 @@ def _present(merged: units.UnitResult) -> list[str]:
     found: set[str] = set()
     for frame in merged.frames.values():
         if frame is not None and "kommunenr" in frame.columns:
-            found |= set(frame["kommunenr"].dropna().astype(str))
+            found |= set(frame["kommunenr"].dropna().astype(str).unique())
     return sorted(found)
 
 

@@ -147,6 +147,8 @@ def test_the_cell_sums_are_the_month_sums_summed_to_the_bit(rows, month):
     table = pa.Table.from_pandas(frame, preserve_index=False)
     cells = ledger.cell_sums(table, 2026, month).set_index(["kommunenr", "ansvar", "funksjon"])
     months = ledger.drift_month_sums(table)
+    from_units = deviation.cell_sums_at(deviation.month_units(months), Periode(2026, month))
+    pd.testing.assert_frame_equal(from_units, cells.reset_index(), check_exact=True)  # every vintage's sums
     last = 13 if month == 13 else month
     for column, (aar, upto) in {
         "regnskap_hittil": (2026, last),

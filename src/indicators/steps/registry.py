@@ -22,7 +22,13 @@ import pandas as pd
 from indicators.compute import ledger
 from indicators.compute.agreements import samarbeidsavtaler_indikatorer
 from indicators.compute.coverage import coverage, suppress_coverage
-from indicators.compute.deviation import compute_avvik, drift_month_sums, ledger_behind
+from indicators.compute.deviation import (
+    cell_sums_at,
+    compute_avvik,
+    drift_month_sums,
+    ledger_behind,
+    month_units,
+)
 from indicators.compute.key_figures import PLAN_YEARS, nokkeltall
 from indicators.compute.kostra import kostra_eget_regnskap, kostra_sammenligning
 from indicators.compute.project import prosjektstatus
@@ -182,6 +188,15 @@ def _cell_sums(inp: Inputs, periode: Periode) -> pd.DataFrame:
     return _drift(inp)
 
 
+def _cells_at(inp: Inputs, periode: Periode) -> pd.DataFrame:
+    """The three ledger sums per cell at P (:func:`indicators.compute.deviation.cell_sums_at`) from the unit's
+    month sums, made into whole ten-thousandths once for every vintage: the deviation at any past period is the
+    one from the month sums, to the bit, without a group-by on text keys per period.
+    """
+    units = inp.derived("regnskap_enheter", lambda: month_units(_drift(inp)))
+    return cell_sums_at(units, periode)
+
+
 def _ledger_ends(inp: Inputs, aar: int) -> pd.DataFrame:
     """Each municipality's last period of year ``aar`` in the unit's ledger (``kommunenr``, ``aar``,
     ``periode``), without making a frame of the ledger's lines.
@@ -267,10 +282,11 @@ def reconstructed(inp: Inputs, aar: int, months: list[int]) -> pd.DataFrame | No
     frames = []
     for kode, group in todo.groupby("periode", sort=True):
         kommuner = set(group["kommunenr"])
+        period = Periode.parse(str(kode))
         history = forecast_history(
-            _only(drift, kommuner),
+            _only(_cells_at(inp, period), kommuner),
             None if budsjett is None else _only(budsjett, kommuner),
-            Periode.parse(str(kode)),
+            period,
             **_only_inputs(extra, kommuner),
         )
         prints = group.set_index("kommunenr")["grunnlag"]
@@ -283,7 +299,9 @@ def vintage(inp: Inputs, periode: Periode, ctx: Context | None = None) -> pd.Dat
     the run's steps read that the store lacks or holds from other inputs (:func:`reconstructed`): stored
     once, read by later runs (``prognose_historikk``).
     """
-    now = forecast_history(_drift(inp), inp.get("budsjett", [periode.aar]), periode, **_avvik_inputs(inp, periode.aar))
+    now = forecast_history(
+        _cells_at(inp, periode), inp.get("budsjett", [periode.aar]), periode, **_avvik_inputs(inp, periode.aar)
+    )
     frames = [now.assign(kilde="lagret", grunnlag=pd.Series(pd.NA, index=now.index, dtype="str"))]
     for aar, months in _past_months(periode, _closed(inp, periode.aar - 1)).items():
         past = reconstructed(inp, aar, months)
@@ -297,13 +315,13 @@ def year_history(inp: Inputs, aar: int, last_month: int, stored: pd.DataFrame | 
     reconstructed from the ledger. ``stored``: the stored vintages to use (default: the unit's
     ``prognose_historikk`` of ``aar``).
     """
-    regnskap, budsjett = _drift(inp), inp.get("budsjett", [aar])
+    budsjett = inp.get("budsjett", [aar])
     extra = _avvik_inputs(inp, aar)
     stored = inp.get("prognose_historikk", [aar]) if stored is None else stored
     return forecast_path(
         stored,
         [Periode(aar, m) for m in range(1, last_month + 1)],
-        lambda p: forecast_history(regnskap, budsjett, p, **extra),
+        lambda p: forecast_history(_cells_at(inp, p), budsjett, p, **extra),
     )
 
 
@@ -343,7 +361,9 @@ def accuracy(inp: Inputs, periode: Periode, ctx: Context | None = None) -> pd.Da
     last = periode.aar - 1
     if not _closed(inp, last):
         return None
-    year_end, _ = compute_avvik(_drift(inp), inp.get("budsjett", [last]), Periode(last, 13), **_avvik_inputs(inp, last))
+    year_end, _ = compute_avvik(
+        _cells_at(inp, Periode(last, 13)), inp.get("budsjett", [last]), Periode(last, 13), **_avvik_inputs(inp, last)
+    )
     history = year_history(inp, last, 12, _year_vintages(inp, last, ctx))
     return forecast_accuracy(history.drop(columns="kilde"), year_end).assign(
         kilde=lambda d: d.merge(

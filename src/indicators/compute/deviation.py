@@ -420,6 +420,8 @@ def compute_avvik_methods(
         frames.append(lvl)
     levels = pd.concat(frames, ignore_index=True)
     levels = levels.merge(_adjustment_reasons(reasons, org), on=["kommunenr", "niva", "kode"], how="left")
+    order = {n: i for i, n in enumerate(LEVELS)}  # rows by municipality, level, code: sorted once for every method
+    levels = levels.sort_values(["kommunenr", "niva", "kode"], key=lambda s: s.map(order) if s.name == "niva" else s)
     versions = lines.drop_duplicates("kommunenr").set_index("kommunenr")["versjon"] if len(lines) else None
     out = {m: _finish(levels, periode, m, versions) for m in methods}
     return out, warnings
@@ -450,7 +452,7 @@ def _adjustment_reasons(reasons: pd.DataFrame, org: pd.DataFrame) -> pd.DataFram
 
 
 def _finish(levels: pd.DataFrame, periode: Periode, method: str, versions: pd.Series | None) -> pd.DataFrame:
-    """Forecast by one method, adjustments, deviations and the output columns, from the level sums."""
+    """Forecast by one method, adjustments, deviations and the output columns, from the level sums (sorted)."""
     out = forecast_year(levels, periode, method)
     out["prognosejustering"] = out["justering"]
     out["prognose_aar"] = out["prognose_aar"] + out["justering"]
@@ -461,8 +463,6 @@ def _finish(levels: pd.DataFrame, periode: Periode, method: str, versions: pd.Se
     out["budsjettversjon"] = out["kommunenr"].map(versions) if versions is not None else pd.NA
     out["aar"] = periode.aar
     out["periode"] = periode.kode
-    order = {n: i for i, n in enumerate(LEVELS)}
-    out = out.sort_values(["kommunenr", "niva", "kode"], key=lambda s: s.map(order) if s.name == "niva" else s)
     return out[AVVIK_COLUMNS].reset_index(drop=True)
 
 

@@ -31,3 +31,17 @@ def test_the_public_names_come_from_their_modules_when_used():
 
 def test_the_stores_line_column_is_the_contracts():
     assert store.LINE == LINE
+
+
+def test_each_entry_module_imports_on_its_own():
+    """With the package's names imported lazily, no module may lean on ``indicators`` having imported the
+    contracts first (a cycle contracts → vedtak → national_ids → contracts showed so)."""
+    for module in (
+        "indicators.national_ids",
+        "indicators.ingest.sources",
+        "indicators.contracts",
+        "indicators.steps.pipeline",
+        "indicators_flows.cli",
+    ):
+        done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr

@@ -50,8 +50,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from indicators.contracts.base import LINE
-
 if TYPE_CHECKING:  # contracts/vedtak.py imports this module
     from indicators.contracts.base import SourceSpec
 
@@ -183,6 +181,8 @@ def id_cells(frame: pd.DataFrame, spec: SourceSpec | None = None) -> dict[str, p
     cell; every other column (free text, and columns a contract does not know) counts an id anywhere
     in the text. The line-number column is skipped.
     """
+    from indicators.contracts.base import LINE  # here: the contracts import this module (vedtak finds ids)
+
     typed = set(spec.codes) | set(spec.numbers) | set(spec.integers) | set(spec.dates) if spec else set()
     out = {}
     for col in frame.columns:

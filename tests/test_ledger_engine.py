@@ -218,3 +218,32 @@ def test_the_store_scan_leaves_files_of_other_types_to_the_reader(tmp_path):
     assert scan.files() is None
     assert scan_store.month_sums(scan) is None and scan_store.cell_sums(scan, 2026, 2) is None
     assert scan_store.LedgerScan(tmp_path, None, (2025,)).files() == [tmp_path / "regnskap" / "2025" / "202513.parquet"]
+
+
+def test_without_last_years_sums_the_budget_and_linear_deviation_is_the_same_to_the_bit(tmp_path):
+    from indicators.store import ledger as scan_store
+    from indicators.store import parquet as store
+
+    only_last_year = pd.DataFrame(  # a cell with lines last year only: its rows stay, with zeros this year
+        {"kommunenr": ["1874"], "aar": [2025], "periode": ["202505"], "ansvar": ["300"], "funksjon": ["120"]}
+        | {"art": ["120"], "kontoklasse": ["1"], "belop": [50.0]}
+    ).astype({c: "str" for c in ("kommunenr", "periode", "ansvar", "funksjon", "art", "kontoklasse")})
+    lines = pd.concat([LINES, only_last_year], ignore_index=True)
+    table = pa.Table.from_pandas(lines, preserve_index=False)
+    seen = ledger.cell_sums(table, 2026, 2, last_year=False).set_index(["kommunenr", "ansvar", "funksjon"])
+    assert seen.loc[("1874", "300", "120"), "fjor_aar"] == 0.0  # seen, not summed
+    assert np.isnan(seen.loc[("1874", "300", "120"), "regnskap_hittil"])
+    period = Periode(2026, 2)
+    for method in ("budsjett", "lineaer"):
+        from_cells, _ = compute_avvik(ledger.cell_sums(table, 2026, 2, last_year=False), None, period, method=method)
+        from_lines, _ = compute_avvik(lines, None, period, method=method)
+        pd.testing.assert_frame_equal(from_cells, from_lines, check_exact=True)
+        assert "300" in set(from_lines.loc[from_lines["niva"].eq("ansvar"), "kode"])
+    _write_ledger(tmp_path, lines)
+    scan = scan_store.LedgerScan(tmp_path, None, (2025, 2026))
+    read = store.read_table(tmp_path, "regnskap", [("aar", "in", [2025, 2026])])
+    pd.testing.assert_frame_equal(
+        scan_store.cell_sums(scan, 2026, 2, last_year=False),
+        ledger.cell_sums(read, 2026, 2, last_year=False),
+        check_exact=True,
+    )

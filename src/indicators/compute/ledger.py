@@ -54,8 +54,11 @@ def period_range(aar: int, maned: int) -> tuple[str, str]:
     return f"{aar - 1}01", f"{aar}{last:02d}"
 
 
-def cell_sums_sql(source: str, aar: int, maned: int, where: str = "TRUE") -> str:
-    """The query of :func:`cell_sums` over ``source``; ``where`` as for :func:`month_sums_sql`."""
+def cell_sums_sql(source: str, aar: int, maned: int, where: str = "TRUE", last_year: bool = True) -> str:
+    """The query of :func:`cell_sums` over ``source``; ``where`` as for :func:`month_sums_sql`.
+
+    ``last_year`` False: last year's lines are not summed, only seen (see :func:`cell_sums`).
+    """
     last = 13 if maned == 13 else maned
     first, final = period_range(aar, maned)
     ranges = {
@@ -65,6 +68,8 @@ def cell_sums_sql(source: str, aar: int, maned: int, where: str = "TRUE") -> str
     }
     sums = ",\n".join(
         f"CAST(sum(CAST(belop AS DECIMAL(18, 4))) FILTER (periode BETWEEN '{lo}' AND '{hi}') AS DOUBLE) AS {name}"
+        if last_year or name == "regnskap_hittil"
+        else f"CASE WHEN bool_or(periode BETWEEN '{lo}' AND '{hi}') THEN 0.0 END AS {name}"
         for name, (lo, hi) in ranges.items()
     )
     return f"""
@@ -140,7 +145,7 @@ def drift_month_sums(ledger: pa.Table) -> pd.DataFrame:
     return as_month_sums(_query(ledger, month_sums_sql("ledger")))
 
 
-def cell_sums(ledger: pa.Table, aar: int, maned: int) -> pd.DataFrame:
+def cell_sums(ledger: pa.Table, aar: int, maned: int, last_year: bool = True) -> pd.DataFrame:
     """The three drift sums per cell the deviation at P = (aar, maned) reads, in one pass, kr.
 
     Exact as in :func:`drift_month_sums`: the sums :func:`indicators.compute.deviation.ledger_sums` gives, to
@@ -153,8 +158,14 @@ def cell_sums(ledger: pa.Table, aar: int, maned: int) -> pd.DataFrame:
     each empty (NaN) for a cell without lines in its range. One row per cell with a line in one of the
     ranges, sorted by cell. :func:`indicators.compute.deviation.compute_avvik` reads this frame as it reads
     the lines.
+
+    ``last_year`` False, for the budget and linear methods, which do not read last year's sums: last year's
+    lines are only seen, not summed (half the work on a ledger of two years): ``fjor_hittil`` and ``fjor_aar``
+    are 0 where the cell has lines in the range, NaN elsewhere, so the cells (a cell with lines only last
+    year still has its rows, with zeros this year) and ``har_fjor`` are those of the sums; the deviation by
+    those methods is the same to the bit. Not for ``fjoraarsprofil``.
     """
-    return as_cell_sums(_query(ledger, cell_sums_sql("ledger", aar, maned)))
+    return as_cell_sums(_query(ledger, cell_sums_sql("ledger", aar, maned, last_year=last_year)))
 
 
 def last_periods(ledger: pa.Table) -> pd.DataFrame:

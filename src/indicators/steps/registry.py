@@ -176,13 +176,14 @@ def _drift(inp: Inputs) -> pd.DataFrame:
     return inp.derived("regnskap_drift", make)
 
 
-def _cell_sums(inp: Inputs, periode: Periode) -> pd.DataFrame:
-    """What the deviation at P reads of the ledger: the month sums when a step made them already, else the
-    three sums per cell (:data:`indicators.compute.deviation.CELL_SUMS`) by DuckDB from the store's files in
-    one pass (:func:`indicators.store.ledger.cell_sums`); the deviation is the same to the bit either way.
+def _cell_sums(inp: Inputs, periode: Periode, method: str) -> pd.DataFrame:
+    """What the deviation at P by ``method`` reads of the ledger: the month sums when a step made them already,
+    else the three sums per cell (:data:`indicators.compute.deviation.CELL_SUMS`) by DuckDB from the store's
+    files in one pass (:func:`indicators.store.ledger.cell_sums`; last year's lines only seen unless the
+    method reads last year's profile); the deviation is the same to the bit either way.
     """
     if "regnskap_drift" not in inp.computed and inp.ledger is not None and not inp.loaded("regnskap"):
-        sums = ledger_store.cell_sums(inp.ledger, periode.aar, periode.maned)
+        sums = ledger_store.cell_sums(inp.ledger, periode.aar, periode.maned, last_year=method == "fjoraarsprofil")
         if sums is not None:
             return sums
     return _drift(inp)
@@ -222,7 +223,7 @@ def deviation(inp: Inputs, periode: Periode, ctx: Context) -> Output:
     municipality's ledger stops before P (:func:`indicators.compute.deviation.ledger_behind`).
     """
     avvik, warnings = compute_avvik(
-        _cell_sums(inp, periode),
+        _cell_sums(inp, periode, ctx.method),
         inp.get("budsjett", [periode.aar]),
         periode,
         **_avvik_inputs(inp, periode.aar),

@@ -112,16 +112,20 @@ def month_sums(scan: LedgerScan) -> pd.DataFrame | None:
     return sql.as_month_sums(_run(sql.month_sums_sql(_source(files), scan.where())))
 
 
-def cell_sums(scan: LedgerScan, aar: int, maned: int) -> pd.DataFrame | None:
-    """:func:`indicators.compute.ledger.cell_sums` at P = (aar, maned) of the scan's lines, reading only the
-    files of last year's periods and this year's to P (None: read the table instead).
+def cell_sums(scan: LedgerScan, aar: int, maned: int, last_year: bool = True) -> pd.DataFrame | None:
+    """:func:`indicators.compute.ledger.cell_sums` at P = (aar, maned) of the scan's lines (``last_year`` as
+    there), reading only the files of last year's periods and this year's to P (None: read the table instead).
     """
     files = scan.files(*sql.period_range(aar, maned))
     if files is None:
         return None
+
+    def query(source: str, where: str) -> str:
+        return sql.cell_sums_sql(source, aar, maned, where, last_year=last_year)
+
     if not files:
-        return sql.as_cell_sums(_empty(lambda source, where: sql.cell_sums_sql(source, aar, maned, where), scan))
-    return sql.as_cell_sums(_run(sql.cell_sums_sql(_source(files), aar, maned, scan.where())))
+        return sql.as_cell_sums(_empty(query, scan))
+    return sql.as_cell_sums(_run(query(_source(files), scan.where())))
 
 
 def last_periods(scan: LedgerScan) -> pd.DataFrame | None:

@@ -13,7 +13,7 @@ Adding an indicator is one pure function in ``compute/``, its schema in ``contra
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypedDict
 
@@ -198,10 +198,22 @@ def _cells_at(inp: Inputs, periode: Periode) -> pd.DataFrame:
     return cell_sums_at(units, periode)
 
 
+def _or_empty(frame: pd.DataFrame | None) -> pd.DataFrame:
+    """``frame``, or a frame without columns for None (the store's files could not be scanned)."""
+    return pd.DataFrame() if frame is None else frame
+
+
 def _ledger_ends(inp: Inputs, aar: int) -> pd.DataFrame:
     """Each municipality's last period of year ``aar`` in the unit's ledger (``kommunenr``, ``aar``,
-    ``periode``), without making a frame of the ledger's lines.
+    ``periode``), without making a frame of the ledger's lines: from the store's files of that year only, when
+    the ledger is not in memory.
     """
+    scan = inp.ledger
+    if scan is not None and not inp.loaded("regnskap") and (scan.years is None or aar in scan.years):
+        year_scan = replace(scan, years=(aar,))
+        ends = inp.derived(f"regnskap_slutt_{aar}", lambda: _or_empty(ledger_store.last_periods(year_scan)))
+        if len(ends.columns):
+            return ends
 
     def make() -> pd.DataFrame:
         if inp.ledger is not None and not inp.loaded("regnskap"):

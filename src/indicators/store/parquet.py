@@ -105,44 +105,59 @@ class OldStoreLayout(UserError):
 
 
 @functools.cache
-def _declared_types() -> dict[str, tuple[tuple[str, pa.DataType], ...]]:
-    """Dataset name -> its declared (column, Arrow type) pairs, from the data contracts."""
+def _declared_of(name: str) -> tuple[tuple[str, pa.DataType], ...]:
+    """The declared (column, Arrow type) pairs of the dataset ``name``, from its data contract (none: ``()``).
+
+    Only that dataset's contract is built: reading the budget does not build the pandera schemas of every
+    source. ``kostra_grupper`` and ``karantene`` have their own; an output's schema wins over a source's.
+    """
+    if name == "kostra_grupper":
+        return (
+            ("kommunenr", pa.string()),
+            ("kostragruppe", pa.string()),
+            ("gruppenavn", pa.string()),
+            ("syntetisk", pa.bool_()),
+        )
+    if name == "karantene":
+        from indicators.ingest.quarantine import QUARANTINE_COLUMNS
+
+        return tuple((c, pa.int64() if c == "linje" else pa.string()) for c in QUARANTINE_COLUMNS)
     from indicators.contracts import SOURCES
     from indicators.contracts.outputs import SCHEMAS
-    from indicators.ingest.quarantine import QUARANTINE_COLUMNS
 
-    declared: dict[str, tuple[tuple[str, pa.DataType], ...]] = {}
-    for name, spec in SOURCES.items():
-        pandera = spec.schema().columns if spec.schema is not None else {}
-        fields = []
-        for col in spec.columns:
-            if col in pandera and str(pandera[col].dtype) in _PANDERA_TYPES:
-                typ = _PANDERA_TYPES[str(pandera[col].dtype)]
-            elif col in spec.numbers:
-                typ = pa.float64()
-            elif col in spec.integers:
-                typ = pa.int64()
-            elif col in spec.dates:
-                typ = pa.timestamp("ns")
-            else:
-                typ = pa.string()
-            fields.append((col, FIXED_TYPES.get(col, pa.string() if col in spec.codes else typ)))
-        fields += [(col, pa.string()) for col in spec.stored_extra]  # kodemerknad of a flagged source
-        fields += [("kilde_linje", pa.int64()), ("kilde_fil", pa.string())]
-        declared[name] = tuple(fields)
-    for name, schema in SCHEMAS.items():
-        declared[name] = tuple(
+    if name in SCHEMAS:
+        return tuple(
             (col, FIXED_TYPES.get(col, _PANDERA_TYPES.get(str(c.dtype), pa.string())))
-            for col, c in schema.columns.items()
+            for col, c in SCHEMAS[name].columns.items()
         )
-    declared["karantene"] = tuple((c, pa.int64() if c == "linje" else pa.string()) for c in QUARANTINE_COLUMNS)
-    declared["kostra_grupper"] = (
-        ("kommunenr", pa.string()),
-        ("kostragruppe", pa.string()),
-        ("gruppenavn", pa.string()),
-        ("syntetisk", pa.bool_()),
-    )
-    return declared
+    if name not in SOURCES:
+        return ()
+    spec = SOURCES[name]
+    pandera = spec.schema().columns if spec.schema is not None else {}
+    fields = []
+    for col in spec.columns:
+        if col in pandera and str(pandera[col].dtype) in _PANDERA_TYPES:
+            typ = _PANDERA_TYPES[str(pandera[col].dtype)]
+        elif col in spec.numbers:
+            typ = pa.float64()
+        elif col in spec.integers:
+            typ = pa.int64()
+        elif col in spec.dates:
+            typ = pa.timestamp("ns")
+        else:
+            typ = pa.string()
+        fields.append((col, FIXED_TYPES.get(col, pa.string() if col in spec.codes else typ)))
+    fields += [(col, pa.string()) for col in spec.stored_extra]  # kodemerknad of a flagged source
+    fields += [("kilde_linje", pa.int64()), ("kilde_fil", pa.string())]
+    return tuple(fields)
+
+
+def _declared_types() -> dict[str, tuple[tuple[str, pa.DataType], ...]]:
+    """Dataset name -> its declared (column, Arrow type) pairs, from the data contracts (every dataset)."""
+    from indicators.contracts import SOURCES
+    from indicators.contracts.outputs import SCHEMAS
+
+    return {name: _declared_of(name) for name in [*SOURCES, *SCHEMAS, "karantene", "kostra_grupper"]}
 
 
 #: Datasets without a contract of their own: every SSB table (``kostra/<tabell>/alle.parquet``, read together
@@ -199,7 +214,7 @@ def dataset_schema(name: str, df: pd.DataFrame | None = None) -> pa.Schema:
     (a column the frame lacks is stored empty), then any column of ``df`` that no contract declares,
     its type inferred by :func:`_inferred_type`.
     """
-    declared = dict(_declared_types().get(name, ()))
+    declared = dict(_declared_of(name))
     cols = list(declared)
     if df is not None:
         cols += [c for c in df.columns if c not in declared and c != LINE]
@@ -562,7 +577,7 @@ def read_schema(name: str, files: list[Path]) -> tuple[pa.Schema, set[Path]]:
     (``pa.unify_schemas``, permissive: an integer column that later holds decimals is a float), leaving out
     files where it is empty; text when they disagree, or when it is empty everywhere.
     """
-    declared = dict(_declared_types().get(name, ()))
+    declared = dict(_declared_of(name))
     seen: dict[str, list[pa.DataType]] = {}
     typed: list[tuple[Path, pa.Schema]] = []
     for f in files:

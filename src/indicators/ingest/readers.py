@@ -322,9 +322,12 @@ def _arrow_frame(data: bytes | None, text: str, delimiter: str) -> pd.DataFrame 
         mask = pa.array(keep)
         columns = [c.filter(mask) for c in columns]
         lines = lines[keep]
-    frame = pd.DataFrame({j: columns[i].to_pandas(types_mapper=None) for j, i in enumerate(kept)})
-    frame.columns = [labels[i] for i in kept]
-    frame[LINE] = lines.astype("int64")
+    # one conversion of the whole table (a frame per column costs a millisecond more per file)
+    table = pa.table(
+        [*(columns[i] for i in kept), pa.array(lines.astype("int64"))], names=[*(f"f{i}" for i in kept), LINE]
+    )
+    frame: pd.DataFrame = table.to_pandas()
+    frame.columns = [*(labels[i] for i in kept), LINE]
     return frame
 
 

@@ -14,7 +14,7 @@ from indicators.contracts.base import LINE
 from indicators.contracts.outputs import SCHEMAS
 from indicators.ingest.quarantine import file_identity, mask_national_ids, write_record
 from indicators.ingest.readers import read_tables
-from indicators.ingest.sources import Ingest
+from indicators.ingest.sources import Ingest, stacked
 from indicators.ingest.validation import ValidatedFile, map_columns
 from indicators.periods import Periode
 from indicators.steps.registry import REGISTRY
@@ -28,14 +28,15 @@ def delivered_units(ingest: Ingest, source: str) -> pd.DataFrame:
     with nothing). Rejected rows are read again as text; a value that is not a municipality number, a
     period (ÅÅÅÅMM) or a year names no unit.
     """
+    files = [f for f in ingest.files if f.source == source]
     parts = []
-    for f in ingest.files:
-        if f.source != source:
-            continue
-        cols = [c for c in ("kommunenr", "periode", "aar") if c in f.accepted.columns]
-        parts.append(f.accepted[cols].drop_duplicates().astype("string"))  # units, not rows
-        if f.quarantined_rows:
-            parts.append(_rejected_units(f))
+    by_columns: dict[tuple[str, ...], list[ValidatedFile]] = {}
+    for f in files:
+        unit_columns = tuple(c for c in ("kommunenr", "periode", "aar") if c in f.accepted.columns)
+        by_columns.setdefault(unit_columns, []).append(f)
+    for cols, group in by_columns.items():  # the accepted rows' units, all the source's files at once
+        parts.append(stacked(group, list(cols))[list(cols)].drop_duplicates().astype("string"))
+    parts += [_rejected_units(f) for f in files if f.quarantined_rows]
     if not parts:
         return pd.DataFrame(columns=["kommunenr"])
     units = pd.concat(parts, ignore_index=True)

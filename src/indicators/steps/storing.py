@@ -17,7 +17,6 @@ from indicators.ingest.readers import read_tables
 from indicators.ingest.sources import Ingest, stacked
 from indicators.ingest.validation import ValidatedFile, map_columns
 from indicators.periods import Periode
-from indicators.steps.registry import REGISTRY
 from indicators.store.kostra import store_recorded
 from indicators.store.parquet import Replaced, kommunenr_text, sha256, write_dataset
 
@@ -141,6 +140,8 @@ def store_care_counts(ingest: Ingest, out: Path, periode: Periode) -> list[str]:
 
 def write_output(df: pd.DataFrame, out: Path, name: str) -> list[str]:
     """Validate an output dataset against its schema, then write it (replacing the periods it covers)."""
+    from indicators.steps.registry import REGISTRY  # here: the registry imports every step (DuckDB); ingest needs none
+
     SCHEMAS[name].validate(df, lazy=True)
     partition = REGISTRY[name].partition if name in REGISTRY else "periode"
     return [str(p) for p in write_dataset(df, out, name, partition)]

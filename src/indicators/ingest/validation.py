@@ -589,7 +589,7 @@ def validate_tables(tables: list[PreparedTable], spec: SourceSpec, kjoring_id: s
     failures = failures.drop_duplicates(["index", "kolonne"], keep="first") if len(failures) else failures
     quarantines = _quarantines(failures, text, spec, tables, files, kjoring_id)
     bad_index = pd.Index(failures["index"].unique() if len(failures) else [])
-    accepted = typed.drop(index=bad_index)
+    accepted = typed.drop(index=bad_index) if len(bad_index) else typed.copy(deep=False)  # (no take of every row)
     if spec.flagger is not None:
         accepted[FLAG_COLUMN] = spec.flagger(accepted)
     accepted[LINE] = text.loc[accepted.index, LINE].astype("int64")
@@ -600,8 +600,14 @@ def validate_tables(tables: list[PreparedTable], spec: SourceSpec, kjoring_id: s
     )
     # a line equal to another in every column read: the contract's columns are every column of the tables when
     # no table has a column the contract does not know (a column absent from a table is one value there)
-    same_cells = n > 1 and not any(t.ignored for t in tables) and all(len(t.raw.frame) == len(t.text) for t in tables)
-    dups = _exact_duplicates([t.raw for t in tables], text if same_cells else None)
+    # (many small files: looked for in one pass; a few large ones: each on its own, smaller hash tables)
+    small = n > 1 and len(text) < 1000 * n
+    same_cells = small and not any(t.ignored for t in tables) and all(len(t.raw.frame) == len(t.text) for t in tables)
+    dups = (
+        _exact_duplicates([t.raw for t in tables], text if same_cells else None)
+        if small
+        else [exact_duplicates(t.raw) for t in tables]
+    )
     accepted = accepted.reset_index(drop=True)
     bounds = _bounds(kept, n)
     out = []

@@ -112,3 +112,27 @@ def test_sources_with_rules_across_rows_are_validated_file_by_file() -> None:
     assert batchable(SOURCES["regnskap"]) and batchable(SOURCES["budsjett"]) and batchable(SOURCES["organisasjon"])
     # a key unique in the file (kommentarer, utgiftsbehov) or shares summing to one per key (periodisering)
     assert not any(batchable(SOURCES[s]) for s in ("kommentarer", "utgiftsbehov", "periodisering"))
+
+
+def test_reconciliation_and_units_summed_per_source_equal_file_by_file(tmp_path: Path) -> None:
+    """The reconciliation's kroner and code remarks, and the units in the record of delivered files, are worked
+    out for a source's files at once: the same figures as file by file.
+    """
+    from indicators.contracts.base import FLAG_COLUMN
+    from indicators.ingest.sources import _reconciled
+
+    raw = tmp_path / "raw"
+    _write(raw / "regnskap", LEDGER)
+    ingest = read_sources(raw, "k", reuse=False)
+    rec = ingest.reconciliation()
+    pd.testing.assert_frame_equal(rec, pd.DataFrame([_reconciled(f) for f in ingest.files], columns=rec.columns))
+    # a.csv: 100,50 + 100 + 100,50 kr stored, one line flagged (254, 100 kr); b.csv: 100,50 + 100,50 + 5 (0187
+    # rejected), one flagged (12a, 5 kr); c.csv: 100,50 (the line with kontoklasse 3 rejected)
+    assert rec[["belop_godtatt", "merket", "belop_merket"]].values.tolist() == [
+        [301.0, 1, 100.0],
+        [206.0, 1, 5.0],
+        [100.5, 0, 0.0],
+    ]
+    assert all(FLAG_COLUMN in f.accepted for f in ingest.files)
+    units = [d.enheter for d in ingest.delivered()]
+    assert units == [[["1874", "202506"]], [["1874", "202507"]], [["1874", "202508"]]]

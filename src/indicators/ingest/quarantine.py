@@ -57,7 +57,7 @@ def mask_national_ids(q: pd.DataFrame) -> pd.DataFrame:
 
 def empty_quarantine() -> pd.DataFrame:
     """A quarantine table with no rows and the usual columns (``linje`` int64, the rest text)."""
-    return _EMPTY.copy()  # a copy: building the frame costs milliseconds, and a run may need one per file
+    return _EMPTY.copy(deep=False)  # (copy on write) building the frame costs milliseconds; a run may need one a file
 
 
 _EMPTY = pd.DataFrame({c: pd.Series(dtype="int64" if c == "linje" else "str") for c in QUARANTINE_COLUMNS})

@@ -137,8 +137,11 @@ def map_columns(raw: RawTable, spec: SourceSpec) -> tuple[pd.DataFrame, list[str
             missing,
         )
     positions = sorted(mapping)
+    names = [*(mapping[p] for p in positions), LINE]
+    if [str(h) for h in headers] == names:  # the export's headers are the contract's names: the frame as read
+        return raw.frame, ignored
     frame = raw.frame.iloc[:, [*positions, headers.index(LINE)]]  # (copy on write: a new frame)
-    frame.columns = [*(mapping[p] for p in positions), LINE]
+    frame.columns = names
     return frame, ignored
 
 
@@ -374,7 +377,7 @@ _NO_DUPLICATES = pd.DataFrame({"linje": pd.Series(dtype="int64"), "lik_linje": p
 
 
 def _no_duplicates() -> pd.DataFrame:
-    return _NO_DUPLICATES.copy()
+    return _NO_DUPLICATES.copy(deep=False)  # (copy on write: the template is never changed)
 
 
 def _exact_duplicates(raws: list[RawTable], together: pd.DataFrame | None = None) -> list[pd.DataFrame]:
@@ -465,7 +468,9 @@ def prepare_table(raw: RawTable, spec: SourceSpec) -> PreparedTable:
             f"filen har kolonneoverskrifter, men ingen rader med data{_where(raw)}.",
             "Eksporter på nytt med dataene, eller flytt filen ut av mappen hvis den ikke skal være med.",
         )
-    return PreparedTable(raw, text.reset_index(drop=True), ignored)
+    index = text.index
+    numbered = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+    return PreparedTable(raw, text if numbered else text.reset_index(drop=True), ignored)
 
 
 def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> ValidatedFile:
@@ -664,9 +669,8 @@ def _quarantines(
     q = pd.concat(parts, ignore_index=True).sort_values([_FILE, "linje", "kolonne"], kind="stable")
     bounds = _bounds(q[_FILE].to_numpy(), n)
     q = q.drop(columns=[_FILE]).reset_index(drop=True)
-    empty = empty_quarantine()
     return [
-        q.iloc[bounds[i] : bounds[i + 1]].reset_index(drop=True) if bounds[i + 1] > bounds[i] else empty.copy()
+        q.iloc[bounds[i] : bounds[i + 1]].reset_index(drop=True) if bounds[i + 1] > bounds[i] else empty_quarantine()
         for i in range(n)
     ]
 

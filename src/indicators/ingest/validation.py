@@ -319,7 +319,8 @@ def kommunenr_failures(typed: pd.DataFrame, spec: SourceSpec, skip: pd.Index) ->
     sentence naming the year and, for an old number, the number to use.
     """
     kn = typed["kommunenr"].astype("str")
-    formatted = kn.str.fullmatch(KOMMUNENR_RE).fillna(False).astype(bool) & ~typed.index.isin(skip)
+    four_digits = per_distinct_values(kn, lambda u: u.str.fullmatch(KOMMUNENR_RE).fillna(False).astype(bool))
+    formatted = four_digits.astype(bool) & ~typed.index.isin(skip)
     years = _row_years(typed, spec)
     valid = valid_kommunenr_mask(kn, years)
     bad = formatted & ~valid

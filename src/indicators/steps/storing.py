@@ -114,7 +114,13 @@ def write_quarantine(ingest: Ingest, out: Path, kjoring_id: str) -> list[str]:
     written (:func:`indicators.ingest.quarantine.mask_national_ids`).
     """
     q = mask_national_ids(ingest.quarantine)
-    delivered = {file_identity(f.path): sha256(f.path) for f in getattr(ingest, "files", []) if Path(f.path).is_file()}
+    hashes = getattr(ingest, "hashes", {})  # hashed once when the run looked at the raw folder
+    delivered = {
+        ident: hashes.get(ident) or sha256(f.path)
+        for f in getattr(ingest, "files", [])
+        if Path(f.path).is_file()
+        for ident in [file_identity(f.path)]
+    }
     return write_record(q, delivered, Path(out), kjoring_id)
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
+from indicators.frames import per_distinct_values
+
 FLAG_COLUMN = "kodemerknad"
 """Stored column of a flagged source: why a code of the row is not accepted (``""``: nothing to remark)."""
 
@@ -218,4 +220,9 @@ def gt(v: float, name: str) -> pa.Check:
 
 def matches(pattern: str, name: str) -> pa.Check:
     """A check that every text value matches ``pattern`` in full, reported under ``name``."""
-    return pa.Check(lambda s: s.str.fullmatch(pattern).fillna(False).astype(bool), name=name)
+
+    def full(s: pd.Series) -> pd.Series:
+        return s.str.fullmatch(pattern).fillna(False).astype(bool)
+
+    # once per distinct value (a column of periods or municipality numbers has a few hundred), spread to the rows
+    return pa.Check(lambda s: per_distinct_values(s, full).astype(bool), name=name)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from indicators import codes
+from indicators.frames import row_keys
 
 _MISSING = r"(Funksjon|Art)  er ikke gyldig for kommuner i \d{4}"
 _NOT_A_CODE = r"(Funksjon|Art) (\S*[^\d\s(]\S*|\d{1,2}|\d{4,}) er ikke gyldig for kommuner i \d{4}"
@@ -43,17 +44,28 @@ def code_remarks(funksjon: pd.Series, art: pd.Series, years: pd.Series, kontokla
     """
     if len(funksjon) == 0:
         return pd.Series([], index=funksjon.index, dtype="str")
-    f = funksjon.fillna("").astype("str").to_numpy(dtype=object)
-    a = art.fillna("").astype("str").to_numpy(dtype=object)
-    y = pd.to_numeric(years, errors="coerce").fillna(-1).astype("int64").to_numpy()
-    k = kontoklasse.fillna("1").astype("str").to_numpy(dtype=object)
-    keys = pd.Series(list(zip(f, a, y, k, strict=True)), dtype=object)
-    codes_, distinct = pd.factorize(keys)
+    f = funksjon.fillna("").astype("str")
+    a = art.fillna("").astype("str")
+    k = kontoklasse.fillna("1").astype("str")
+    # the distinct (funksjon, art, year, class) combinations, column by column (no Python tuple per line)
+    codes_, _ = pd.factorize(row_keys(f, a, years, k))
+    # the first line of each combination (factorize numbers them in order of first appearance)
+    first = np.flatnonzero(~pd.Series(codes_).duplicated().to_numpy())
+    y = pd.to_numeric(years.iloc[first], errors="coerce").fillna(-1).astype("int64")
+    distinct = list(
+        zip(
+            f.iloc[first].tolist(),
+            a.iloc[first].tolist(),
+            y.tolist(),
+            k.iloc[first].tolist(),
+            strict=True,
+        )
+    )
     missing = [key for key in distinct if key not in _SEEN]
     if missing:  # once per distinct (funksjon, art, year, class) in the process: a ledger repeats them
         _SEEN.update(zip(missing, _remarks([*zip(*missing, strict=True)]), strict=True))
-    texts = np.asarray([_SEEN[key] for key in distinct], dtype=object)
-    return pd.Series(texts[codes_], index=funksjon.index, dtype="str")
+    texts = pd.array([_SEEN[key] for key in distinct], dtype="str")
+    return pd.Series(texts.take(codes_), index=funksjon.index, dtype="str")
 
 
 #: remarks already worked out in this process, by (funksjon, art, year, kontoklasse); a few thousand at most

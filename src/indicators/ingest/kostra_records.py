@@ -149,9 +149,11 @@ def looks_like_records(text: str, sample: int = 20) -> bool:
     head = [ln for ln in text.splitlines()[: sample * 4] if ln.strip()][:sample]
     if not head:
         return False
-    fitted = _fit_length(pd.Series(head, dtype="str"))
-    ok = fitted.str.len().eq(RECORD_LENGTH) & fitted.str.match(_HEAD.pattern)
-    return bool(ok.sum() * 2 > len(head))
+    # as _fit_length, line by line: a few lines per file, and a raw folder may hold thousands of files
+    fitted = [ln.rstrip("\r") for ln in head]
+    fitted = [ln[:RECORD_LENGTH] if not ln[RECORD_LENGTH:].strip() else ln for ln in fitted]
+    ok = sum(len(ln) == RECORD_LENGTH and _HEAD.match(ln) is not None for ln in fitted)
+    return bool(ok * 2 > len(head))
 
 
 def is_record_file(path: Path) -> bool:

@@ -57,17 +57,21 @@ def mask_national_ids(q: pd.DataFrame) -> pd.DataFrame:
 
 def empty_quarantine() -> pd.DataFrame:
     """A quarantine table with no rows and the usual columns (``linje`` int64, the rest text)."""
-    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "linje" else "str") for c in QUARANTINE_COLUMNS})
+    return _EMPTY.copy(deep=False)  # (copy on write) building the frame costs milliseconds; a run may need one a file
+
+
+_EMPTY = pd.DataFrame({c: pd.Series(dtype="int64" if c == "linje" else "str") for c in QUARANTINE_COLUMNS})
 
 
 def quarantine_rows(
-    failures: pd.DataFrame, text: pd.DataFrame, spec: SourceSpec, path: Path, kjoring_id: str
+    failures: pd.DataFrame, text: pd.DataFrame, spec: SourceSpec, path: Path, kjoring_id: str, *, sort: bool = True
 ) -> pd.DataFrame:
     """Turn (index, kolonne, regel) failures into quarantine rows.
 
     ``verdi`` is the cell as read (before parsing). For a person-level source the value of
     ``bruker_id`` is never copied. An optional ``melding`` column in ``failures`` gives a row its
-    own sentence (e.g. naming the line it repeats) instead of the rule's.
+    own sentence (e.g. naming the line it repeats) instead of the rule's. ``sort`` False keeps the
+    failures' order (a batch of files sorts by file first).
     """
     if failures.empty:
         return empty_quarantine()
@@ -103,7 +107,7 @@ def quarantine_rows(
             "ark": "",
         }
     )
-    return out.sort_values(["linje", "kolonne"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["linje", "kolonne"], kind="stable").reset_index(drop=True) if sort else out
 
 
 def line_quarantine(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from indicators import national_ids as privacy
@@ -30,7 +31,16 @@ from indicators.ingest.statbank_files import (
     population_overlaps,
     read_statbank_file,
 )
-from indicators.ingest.validation import HeaderOnly, MissingColumns, ValidatedFile, validate_table
+from indicators.ingest.validation import (
+    HeaderOnly,
+    MissingColumns,
+    PreparedTable,
+    ValidatedFile,
+    batchable,
+    prepare_table,
+    validate_table,
+    validate_tables,
+)
 from indicators.store.parquet import read_dataset, sha256
 
 #: Folders in the raw tree that this version reads in other ways or not yet.
@@ -95,12 +105,15 @@ class Ingest:
         """Accepted rows with the file name and line they came from (``kilde_fil``, ``kilde_linje``),
         so every stored row can be traced back to its export.
         """
-        parts = [
-            f.accepted.assign(kilde_fil=f.label).rename(columns={LINE: "kilde_linje"})
-            for f in self.files
-            if f.source == source
-        ]
-        return pd.concat(parts, ignore_index=True) if parts else None
+        files = [f for f in self.files if f.source == source]
+        if not files:
+            return None
+        data = pd.concat([f.accepted for f in files], ignore_index=True)  # one frame, then the origin column
+        labels = pd.array([f.label for f in files], dtype="str")
+        origin = labels.take(np.repeat(np.arange(len(files)), [len(f.accepted) for f in files]))
+        return data.assign(kilde_fil=pd.Series(origin, index=data.index, dtype="str")).rename(
+            columns={LINE: "kilde_linje"}
+        )
 
     @property
     def quarantine(self) -> pd.DataFrame:
@@ -134,14 +147,11 @@ class Ingest:
         units for a file-by-file source), then the unchanged ones (:mod:`indicators.ingest.reuse`).
         """
         rec = self.reconciliation().to_dict(orient="records")
+        units_of = self._units()
         out = []
-        for f, row in zip(self.files, rec, strict=True):
-            spec = SOURCES[f.source]
+        for i, (f, row) in enumerate(zip(self.files, rec, strict=True)):
             ident = file_identity(f.path)
-            units: list[list[str]] = []
-            if file_by_file(f.source) and spec.partition in f.accepted and len(f.accepted):
-                pairs = f.accepted[["kommunenr", str(spec.partition)]].drop_duplicates().astype(str)
-                units = pairs.to_numpy().tolist()
+            units = units_of.get(i, [])
             money = {k: row[k] for k in MONEY_COLUMNS if k in row and not _missing(row[k])}
             out.append(
                 Delivered(
@@ -161,6 +171,23 @@ class Ingest:
             )
         return out + list(self.unchanged)
 
+    def _units(self) -> dict[int, list[list[str]]]:
+        """(kommunenr, unit) pairs of each file of a file-by-file source (by its position in :attr:`files`), in
+        order of appearance: found for a source's files at once (:func:`stacked`), not a frame per file.
+        """
+        out: dict[int, list[list[str]]] = {}
+        groups: dict[str, list[int]] = {}
+        for i, f in enumerate(self.files):
+            partition = SOURCES[f.source].partition
+            if file_by_file(f.source) and partition in f.accepted and len(f.accepted):
+                groups.setdefault(f.source, []).append(i)
+        for source, positions in groups.items():
+            cols = ["kommunenr", str(SOURCES[source].partition)]
+            pairs = stacked([self.files[i] for i in positions], cols).drop_duplicates().astype(str)
+            for *pair, number in pairs.itertuples(index=False, name=None):
+                out.setdefault(positions[int(number)], []).append(list(pair))
+        return out
+
     def reconciliation(self) -> pd.DataFrame:
         """Per file: rows read = accepted + quarantined, and for a source with amounts the kroner:
         ``belop_lest`` = ``belop_godtatt`` + ``belop_karantene`` (kr, exact to the øre), the lines in
@@ -170,7 +197,7 @@ class Ingest:
         Sources without amounts have empty money columns.
         """
         return pd.DataFrame(
-            [_reconciled(f) for f in self.files],
+            _reconciled_files(self.files),
             columns=[
                 "kilde",
                 "fil",
@@ -198,7 +225,43 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
 
-def _reconciled(f: ValidatedFile) -> dict[str, object]:
+def _reconciled_files(files: list[ValidatedFile]) -> list[dict[str, object]]:
+    """:func:`_reconciled` of every file, the accepted amounts and code remarks of a source's files summed at
+    once (:func:`stacked`; whole øre, exact) instead of a few pandas calls per file.
+    """
+    rows: list[dict[str, object]] = []
+    groups: dict[str, list[int]] = {}
+    for i, f in enumerate(files):
+        rows.append(_reconciled(f, stored=(0, 0, 0)) if f.money is not None else _reconciled(f))
+        if f.money is not None:
+            groups.setdefault(f.source, []).append(i)
+    for positions in groups.values():
+        group = [files[i] for i in positions]
+        flags = all(FLAG_COLUMN in f.accepted for f in group)
+        data = stacked(group, ["belop", FLAG_COLUMN] if flags else ["belop"])
+        cents = ore(data["belop"])
+        flagged = (
+            data[FLAG_COLUMN].fillna("").astype("str").ne("").to_numpy() if flags else np.zeros(len(data), dtype=bool)
+        )
+        number = data[FILE_NUMBER].to_numpy()
+        ends = np.searchsorted(number, np.arange(len(group) + 1))  # the rows are in file order
+
+        def per_file(values: np.ndarray, ends: np.ndarray = ends) -> np.ndarray:
+            total: np.ndarray = np.concatenate([[0], np.cumsum(values, dtype=np.int64)])
+            out: np.ndarray = total[ends[1:]] - total[ends[:-1]]
+            return out
+
+        stored, marked = per_file(cents), per_file(np.where(flagged, cents, 0))
+        count = per_file(flagged.astype(np.int64))
+        for j, i in enumerate(positions):
+            rows[i] = _reconciled(files[i], stored=(int(stored[j]), int(count[j]), int(marked[j])))
+    return rows
+
+
+def _reconciled(f: ValidatedFile, stored: tuple[int, int, int] | None = None) -> dict[str, object]:
+    """One file's reconciliation row; ``stored``: the accepted rows' Σ øre, lines with a code remark and their
+    Σ øre when worked out already (:func:`_reconciled_files`), else summed here.
+    """
     row: dict[str, object] = {
         "kilde": f.source,
         "fil": str(f.path) + (f" [ark {f.sheet}]" if f.sheet else ""),
@@ -209,20 +272,23 @@ def _reconciled(f: ValidatedFile) -> dict[str, object]:
     m = f.money
     if m is None:
         return row | dict.fromkeys(MONEY_COLUMNS)
-    flagged = (
-        f.accepted[FLAG_COLUMN].fillna("").astype("str").ne("")
-        if FLAG_COLUMN in f.accepted
-        else pd.Series(False, index=f.accepted.index)
-    )
-    stored = ore(f.accepted["belop"])  # the accepted rows' own sum, not the difference of two others
+    if stored is None:
+        flagged = (
+            f.accepted[FLAG_COLUMN].fillna("").astype("str").ne("")
+            if FLAG_COLUMN in f.accepted
+            else pd.Series(False, index=f.accepted.index)
+        )
+        cents = ore(f.accepted["belop"])  # the accepted rows' own sum, not the difference of two others
+        stored = (int(cents.sum()), int(flagged.sum()), int(cents[flagged.to_numpy()].sum()))
+    godtatt, merket, belop_merket = stored
     return row | {
         "belop_lest": kroner(m.lest),
-        "belop_godtatt": kroner(int(stored.sum())),
+        "belop_godtatt": kroner(godtatt),
         "belop_karantene": kroner(m.karantene),
         "uleste_belop": m.uleselige,
         "andel_karantene": m.quarantine_share,
-        "merket": int(flagged.sum()),
-        "belop_merket": kroner(int(stored[flagged.to_numpy()].sum())),
+        "merket": merket,
+        "belop_merket": kroner(belop_merket),
         "karantene_per_regel": dict(m.per_regel),
     }
 
@@ -432,6 +498,28 @@ def raw_files(raw_dir: Path) -> dict[str, list[Path]]:
     return scan_raw(raw_dir)[0]
 
 
+#: the column numbering each row's file in :func:`stacked`
+FILE_NUMBER = "_fil_nr"
+
+
+def stacked(files: list[ValidatedFile], columns: list[str]) -> pd.DataFrame:
+    """Some columns of several files' accepted rows one under the other, as text or numbers as stored, with
+    :data:`FILE_NUMBER` (the file's position in ``files``): one frame built column by column, not a frame
+    per file (a national delivery can be thousands of files).
+    """
+    sizes = [len(f.accepted) for f in files]
+    data: dict[str, object] = {}
+    for c in columns:
+        if not files:
+            data[c] = np.array([], dtype=object)
+        elif sum(sizes) > 1000 * len(files):  # a few large files: pandas joins their columns as they are
+            data[c] = pd.concat([f.accepted[c] for f in files], ignore_index=True)
+        else:  # many small files: a pandas Series per file would cost more than its rows
+            data[c] = np.concatenate([f.accepted[c].to_numpy(dtype=object) for f in files])
+    data[FILE_NUMBER] = np.repeat(np.arange(len(files)), sizes)
+    return pd.DataFrame(data)
+
+
 #: how the columns of :attr:`SourceSpec.one_file` are named in a refusal
 _ONE_FILE_WORDS = {"periode": "perioden", "aar": "året", "versjon": "versjonen"}
 
@@ -470,11 +558,14 @@ def _one_file_per_unit(files: list[ValidatedFile], unchanged: list[Delivered] | 
     for source, group in by_source.items():
         cols = SOURCES[source].one_file_columns
         seen = dict(held.get(source, {}))
-        for f in group:
+        # each file's combinations in order of appearance, found for the source's files at once
+        units = stacked(group, list(cols)).drop_duplicates().astype(str)
+        combos_of: dict[int, list[tuple[str, ...]]] = {}
+        for row in units.itertuples(index=False, name=None):
+            combos_of.setdefault(int(row[-1]), []).append(tuple(row[:-1]))
+        for i, f in enumerate(group):
             mine = _Holder(file_identity(f.path), f.sheet, f.label)
-            combos = f.accepted[list(cols)].drop_duplicates().astype(str).itertuples(index=False)
-            for combo in combos:
-                key = tuple(combo)
+            for key in combos_of.get(i, []):
                 other = seen.get(key)
                 if other is not None and (other.fil, other.sheet) != (mine.fil, mine.sheet):
                     where = (
@@ -599,15 +690,27 @@ def _read_file(path: Path, source: str, kjoring_id: str) -> tuple[list[Validated
     """Read and validate one file: every workbook sheet with the source's columns is read; other
     sheets with content are named. Raises FileRefused when the file cannot be used.
     """
+    read = _parse_file(path, source, kjoring_id)
+    if isinstance(read, PreparedTable):
+        return validate_tables([read], SOURCES[source], kjoring_id), []
+    return read
+
+
+def _parse_file(
+    path: Path, source: str, kjoring_id: str
+) -> PreparedTable | tuple[list[ValidatedFile], list[UnreadFile]]:
+    """Read one file: a file of one table is returned parsed, its columns mapped, not yet validated (the
+    source's files are validated together, :func:`_read_source`); SSB's formats and workbooks of several
+    sheets are validated here. Raises FileRefused when the file cannot be used.
+    """
     spec = SOURCES[source]
     statbank = read_statbank_file(path, spec, kjoring_id)  # SSB's own formats first; None: an ordinary export
     if statbank is not None:
         return [statbank], []
     tables = read_tables(path, source)
     if len(tables) == 1:
-        vf = validate_table(tables[0], spec, kjoring_id)
-        vf.sheet = None
-        return [vf], []
+        prepared = prepare_table(tables[0], spec)  # a refusal names the workbook's one sheet
+        return replace(prepared, raw=replace(prepared.raw, sheet=None))
     read: list[ValidatedFile] = []
     skipped: list[tuple[str | None, MissingColumns | HeaderOnly]] = []
     for table in tables:
@@ -657,6 +760,45 @@ def _read_file(path: Path, source: str, kjoring_id: str) -> tuple[list[Validated
         for vf in read:
             vf.quarantine["ark"] = vf.sheet or ""
     return read, unread
+
+
+def _read_source(
+    ingest: Ingest, source: str, paths: list[Path], kjoring_id: str, progress: Callable[[str], None] | None
+) -> None:
+    """Read a source's files one by one (each its own lines, its own refusal), then validate the files of one
+    table together (:func:`indicators.ingest.validation.validate_tables`: one set of pandas and pandera calls
+    for the source, not one per file) when the source's rules judge rows alone; the files keep their order.
+    """
+    spec = SOURCES[source]
+    slots: list[PreparedTable | list[ValidatedFile]] = []
+    for path in paths:
+        if progress:
+            progress(f"leser {source}/{path.name}")
+        try:
+            read = _parse_file(path, source, kjoring_id)
+        except FileRefused as refused:
+            ingest.refusals.append(refused)
+            continue
+        except Exception as exc:  # noqa: BLE001 - a fault of ours: name the file, details in the log
+            raise StepFailed.from_exception("les-og-valider", exc, path) from exc
+        if isinstance(read, PreparedTable):
+            slots.append(read)
+        else:
+            slots.append(read[0])
+            ingest.unread_files.extend(read[1])
+    tables = [t for t in slots if isinstance(t, PreparedTable)]
+    groups = [tables] if batchable(spec) else [[t] for t in tables]
+    done: dict[int, ValidatedFile] = {}
+    for group in groups:
+        if not group:
+            continue
+        try:
+            validated = validate_tables(group, spec, kjoring_id)
+        except Exception as exc:  # noqa: BLE001 - a fault of ours: name the file (the first of a batch)
+            raise StepFailed.from_exception("les-og-valider", exc, group[0].raw.path) from exc
+        done.update({id(t): vf for t, vf in zip(group, validated, strict=True)})
+    for slot in slots:
+        ingest.files.extend([done[id(slot)]] if isinstance(slot, PreparedTable) else slot)
 
 
 def _masked_path(path: Path) -> Path:
@@ -742,18 +884,7 @@ def read_sources(
     ingest.unchanged, ingest.hashes = todo.unchanged, todo.hashes
     ingest.record_files = {file_identity(p) for p in record_paths}
     for source, paths in todo.read.items():
-        for path in paths:
-            if progress:
-                progress(f"leser {source}/{path.name}")
-            try:
-                read, unread = _read_file(path, source, kjoring_id)
-            except FileRefused as refused:
-                ingest.refusals.append(refused)
-                continue
-            except Exception as exc:  # noqa: BLE001 - a fault of ours: name the file, details in the log
-                raise StepFailed.from_exception("les-og-valider", exc, path) from exc
-            ingest.files.extend(read)
-            ingest.unread_files.extend(unread)
+        _read_source(ingest, source, paths, kjoring_id, progress)
     # KOSTRA record files (SSB's fixed-width format) in regnskap/ and balanse/: ingest/kostra_records.py.
     # The scan above left them out of the ordinary files; what it did not read (a link out of the raw
     # folder, …) is not taken from the record reader either.

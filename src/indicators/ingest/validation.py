@@ -16,7 +16,7 @@ from indicators.codes.kommuner import explain_invalid, valid_kommunenr_mask
 from indicators.contracts.base import COMMON_RULES, FLAG_COLUMN, KOMMUNENR_RE, LINE, SourceSpec, normalise_header
 from indicators.errors import FileRefused
 from indicators.frames import per_distinct_values, repeated_rows
-from indicators.ingest.money import Money, file_money
+from indicators.ingest.money import Money, file_money, ore
 from indicators.ingest.parsing import (
     normalise_periode,
     pad_codes,
@@ -24,7 +24,7 @@ from indicators.ingest.parsing import (
     parse_integers,
     parse_numbers,
 )
-from indicators.ingest.quarantine import QUARANTINE_COLUMNS, line_quarantine, quarantine_rows
+from indicators.ingest.quarantine import QUARANTINE_COLUMNS, empty_quarantine, line_quarantine, quarantine_rows
 from indicators.ingest.readers import RawTable
 from indicators.national_ids import NATIONAL_ID_RULE, find_ids, id_cells, mask_ids, national_id_message
 
@@ -52,9 +52,7 @@ class ValidatedFile:
     ignored_columns: list[str] = field(default_factory=list)
     encoding: str = ""
     sheet: str | None = None
-    duplicate_lines: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame({"linje": pd.Series(dtype="int64"), "lik_linje": pd.Series(dtype="int64")})
-    )
+    duplicate_lines: pd.DataFrame = field(default_factory=lambda: _no_duplicates())
 
     @property
     def quarantined_rows(self) -> int:
@@ -139,8 +137,11 @@ def map_columns(raw: RawTable, spec: SourceSpec) -> tuple[pd.DataFrame, list[str
             missing,
         )
     positions = sorted(mapping)
-    frame = raw.frame.iloc[:, [*positions, headers.index(LINE)]].copy()
-    frame.columns = [*(mapping[p] for p in positions), LINE]
+    names = [*(mapping[p] for p in positions), LINE]
+    if [str(h) for h in headers] == names:  # the export's headers are the contract's names: the frame as read
+        return raw.frame, ignored
+    frame = raw.frame.iloc[:, [*positions, headers.index(LINE)]]  # (copy on write: a new frame)
+    frame.columns = names
     return frame, ignored
 
 
@@ -318,7 +319,8 @@ def kommunenr_failures(typed: pd.DataFrame, spec: SourceSpec, skip: pd.Index) ->
     sentence naming the year and, for an old number, the number to use.
     """
     kn = typed["kommunenr"].astype("str")
-    formatted = kn.str.fullmatch(KOMMUNENR_RE).fillna(False).astype(bool) & ~typed.index.isin(skip)
+    four_digits = per_distinct_values(kn, lambda u: u.str.fullmatch(KOMMUNENR_RE).fillna(False).astype(bool))
+    formatted = four_digits.astype(bool) & ~typed.index.isin(skip)
     years = _row_years(typed, spec)
     valid = valid_kommunenr_mask(kn, years)
     bad = formatted & ~valid
@@ -336,14 +338,20 @@ def kommunenr_failures(typed: pd.DataFrame, spec: SourceSpec, skip: pd.Index) ->
     )
 
 
-def key_failures(typed: pd.DataFrame, spec: SourceSpec, text: pd.DataFrame, skip: pd.Index) -> pd.DataFrame:
-    """Later rows repeating the key of an earlier accepted row (rows already failing are left out)."""
+def key_failures(
+    typed: pd.DataFrame, spec: SourceSpec, text: pd.DataFrame, skip: pd.Index, files: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Later rows repeating the key of an earlier accepted row of the same file (rows already failing are
+    left out); ``files`` numbers each row's file in a batch of files (:func:`validate_tables`).
+    """
     key = list(spec.key)
     rows = typed.loc[~typed.index.isin(skip), key]
+    if files is not None:
+        rows = rows.assign(**{_FILE: files[rows.index.to_numpy()]})
     dup = rows.duplicated(keep="first")
     if not dup.any():
         return pd.DataFrame(columns=["index", "kolonne", "regel", "melding"])
-    first_line = text.loc[rows.index, LINE].groupby([rows[c] for c in key], dropna=False).transform("first")
+    first_line = text.loc[rows.index, LINE].groupby([rows[c] for c in rows.columns], dropna=False).transform("first")
     idx = dup[dup].index
     names = ", ".join(key)
     return pd.DataFrame(
@@ -363,20 +371,95 @@ def exact_duplicates(raw: RawTable) -> pd.DataFrame:
     """Lines equal cell for cell (all columns, also those not stored) to an earlier line:
     ``linje`` and ``lik_linje`` (the first such line).
     """
-    data = raw.frame.drop(columns=[LINE])
-    if data.empty or data.shape[1] == 0:
-        return pd.DataFrame({"linje": pd.Series(dtype="int64"), "lik_linje": pd.Series(dtype="int64")})
-    # Exact keys of the rows that have a twin (column by column, no hash, no row-wise work).
-    rows, keys = repeated_rows(*(data.iloc[:, i] for i in range(data.shape[1])))
-    lines = pd.Series(raw.frame[LINE].to_numpy(dtype="int64")[rows])
-    key = pd.Series(keys)
-    dup = key.duplicated(keep="first")
-    first = lines.groupby(key, sort=False).transform("first")
-    return pd.DataFrame({"linje": lines[dup].to_numpy(), "lik_linje": first[dup].to_numpy()})
+    return _exact_duplicates([raw])[0]
 
 
-def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> ValidatedFile:
-    """Validate one raw table. Raises FileRefused when the file cannot be used at all."""
+_NO_DUPLICATES = pd.DataFrame({"linje": pd.Series(dtype="int64"), "lik_linje": pd.Series(dtype="int64")})
+
+
+def _no_duplicates() -> pd.DataFrame:
+    return _NO_DUPLICATES.copy(deep=False)  # (copy on write: the template is never changed)
+
+
+def _exact_duplicates(raws: list[RawTable], together: pd.DataFrame | None = None) -> list[pd.DataFrame]:
+    """:func:`exact_duplicates` of each table, the tables with the same headers looked at together (the
+    table's number is one more column of the row, so a line repeats only a line of its own table).
+    ``together``: the tables' frames one under the other when the caller has them already (the contract
+    columns, when no table has a column the contract does not know: the same cells).
+    """
+    out: list[pd.DataFrame | None] = [None] * len(raws)
+    groups: dict[tuple[str, ...], list[int]] = {}
+    if together is not None:
+        groups[()] = list(range(len(raws)))
+    else:
+        for i, raw in enumerate(raws):
+            groups.setdefault(tuple(map(str, raw.frame.columns)), []).append(i)
+    for members in groups.values():
+        frames = [raws[i].frame for i in members]
+        if together is not None:
+            frames = [together]  # (its rows are the tables' rows in order)
+        data = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        lines = data[LINE].to_numpy(dtype="int64")
+        data = data.drop(columns=[LINE])
+        if data.empty or data.shape[1] == 0:
+            continue
+        sizes = np.fromiter((len(raws[i].frame) for i in members), dtype=np.int64, count=len(members))
+        which = np.repeat(np.arange(len(members)), sizes)
+        # Exact keys of the rows that have a twin (column by column, no hash, no row-wise work).
+        columns = [data.iloc[:, i] for i in range(data.shape[1])]
+        rows, keys = repeated_rows(*columns, *([pd.Series(which)] if len(members) > 1 else []))
+        if not len(rows):
+            continue
+        line = pd.Series(lines[rows])
+        key = pd.Series(keys)
+        dup = key.duplicated(keep="first").to_numpy()
+        first = line.groupby(key, sort=False).transform("first").to_numpy()
+        member = which[rows][dup]
+        linje, lik = line.to_numpy()[dup], first[dup]
+        for j in np.unique(member):
+            hit = member == j
+            out[members[j]] = pd.DataFrame({"linje": linje[hit], "lik_linje": lik[hit]})
+    return [d if d is not None else _no_duplicates() for d in out]
+
+
+#: DataFrame-level checks of the contracts that judge each row by its own cells: files validated together
+#: give every row the verdict its own file would. A check across rows (a key unique in the file, shares
+#: summing to one per key) keeps its source validated file by file. (Every column check of the contracts
+#: judges each cell alone: a value's format, range or code list.)
+ROW_CHECKS = frozenset({"gjelder_fra_aar", "fra_dato_ved_innvilget", "til_etter_fra"})
+
+
+def batchable(spec: SourceSpec) -> bool:
+    """Whether a source's files may be validated together (:func:`validate_tables`): no rule of its schema
+    looks across rows (:data:`ROW_CHECKS`; no ``unique`` setting of the schema or a column).
+    """
+    if spec.schema is None:
+        return True
+    schema = spec.schema()
+    return (
+        {c.name for c in schema.checks} <= ROW_CHECKS
+        and not schema.unique
+        and not any(getattr(col, "unique", False) for col in schema.columns.values())
+    )
+
+
+@dataclass
+class PreparedTable:
+    """A table ready to be validated: its contract columns as text (``text``, rows numbered from 0) and
+    the headers the contract does not know (``ignored``).
+    """
+
+    raw: RawTable
+    text: pd.DataFrame
+    ignored: list[str]
+
+
+def prepare_table(raw: RawTable, spec: SourceSpec) -> PreparedTable:
+    """The checks that refuse a whole table: national ids in a person-level file, the columns, no rows.
+
+    Raises:
+        FileRefused: the table cannot be used (``MissingColumns``, ``HeaderOnly``, …).
+    """
     if spec.person_level:  # before anything else: a sheet that is not data is refused too
         refuse_national_ids(raw)
     text, ignored = map_columns(raw, spec)
@@ -386,7 +469,105 @@ def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> Validate
             f"filen har kolonneoverskrifter, men ingen rader med data{_where(raw)}.",
             "Eksporter på nytt med dataene, eller flytt filen ut av mappen hvis den ikke skal være med.",
         )
-    text = text.reset_index(drop=True)
+    index = text.index
+    numbered = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+    return PreparedTable(raw, text if numbered else text.reset_index(drop=True), ignored)
+
+
+def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> ValidatedFile:
+    """Validate one raw table. Raises FileRefused when the file cannot be used at all."""
+    return validate_tables([prepare_table(raw, spec)], spec, kjoring_id)[0]
+
+
+#: the column numbering each row's table in a batch (never a contract column)
+_FILE = "_fil_nr"
+
+
+def _together(tables: list[PreparedTable], spec: SourceSpec) -> pd.DataFrame:
+    """The tables' text one under the other (rows numbered from 0); a contract column a table lacks is
+    empty text there, as :func:`_parse` reads an absent column.
+    """
+    if len(tables) == 1:
+        return tables[0].text
+    present = {c for t in tables for c in t.text.columns}
+    cols = [c for c in spec.columns if c in present] + [LINE]
+    frames = []
+    for t in tables:
+        if list(t.text.columns) == cols:  # the usual case: every file of the export has the same columns
+            frames.append(t.text)
+            continue
+        missing = [c for c in cols if c not in t.text.columns]
+        frame = t.text.assign(**{c: pd.Series("", index=t.text.index, dtype="str") for c in missing})
+        frames.append(frame[cols])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _bounds(sorted_tables: np.ndarray, n: int) -> np.ndarray:
+    """Where each table's rows start and end in rows sorted by table number: n + 1 positions."""
+    return np.searchsorted(sorted_tables, np.arange(n + 1), side="left")
+
+
+def _monies(typed: pd.DataFrame, reasons: pd.Series, files: np.ndarray, broken: list[int]) -> list[Money]:
+    """:func:`indicators.ingest.money.file_money` of each table of a batch (øre summed exactly, per table)."""
+    n = len(broken)
+    if n == 1:
+        return [file_money(typed, reasons, broken[0])]
+    belop = typed["belop"]
+    readable = np.isfinite(pd.to_numeric(belop, errors="coerce").to_numpy(dtype="float64", na_value=np.nan))
+    cents = ore(belop)
+    in_q = typed.index.isin(pd.Index(reasons.index))
+    bounds = _bounds(files, n)  # the rows are in table order
+
+    def per_table(values: np.ndarray) -> np.ndarray:
+        total: np.ndarray = np.concatenate([[0], np.cumsum(values, dtype=np.int64)])
+        out: np.ndarray = total[bounds[1:]] - total[bounds[:-1]]
+        return out
+
+    lest = per_table(cents)
+    karantene = per_table(np.where(in_q, cents, 0))
+    lest_abs = per_table(np.abs(cents))
+    karantene_abs = per_table(np.where(in_q, np.abs(cents), 0))
+    unreadable = per_table((in_q & ~readable).astype(np.int64))
+    rules: dict[int, dict[str, int]] = {}
+    if in_q.any():
+        q = pd.DataFrame(
+            {
+                "f": files[in_q],
+                "regel": reasons.reindex(typed.index[in_q]).fillna("").astype("str").to_numpy(),
+                "ore": cents[in_q],
+            }
+        )
+        sums = q.groupby(["f", "regel"], sort=True)["ore"].sum()
+        for f, regel, cents_ in zip(sums.index.get_level_values(0), sums.index.get_level_values(1), sums, strict=True):
+            if cents_:
+                rules.setdefault(int(f), {})[str(regel)] = int(cents_)
+    return [
+        Money(
+            lest=int(lest[i]),
+            godtatt=int(lest[i] - karantene[i]),
+            karantene=int(karantene[i]),
+            lest_abs=int(lest_abs[i]),
+            karantene_abs=int(karantene_abs[i]),
+            uleselige=int(unreadable[i]) + broken[i],
+            per_regel=rules.get(i, {}),
+        )
+        for i in range(n)
+    ]
+
+
+def validate_tables(tables: list[PreparedTable], spec: SourceSpec, kjoring_id: str) -> list[ValidatedFile]:
+    """Validate tables of one source together: one set of pandas and pandera calls for all of them, each
+    row judged as in its own table (keys and exact duplicate lines are looked for within a table; the
+    file and line in the quarantine are each table's own). Every table gets the :class:`ValidatedFile`
+    :func:`validate_table` would give it. More than one table only for a source whose rules judge rows
+    alone (:func:`batchable`).
+    """
+    if not tables:
+        return []
+    n = len(tables)
+    text = _together(tables, spec)
+    sizes = np.fromiter((len(t.text) for t in tables), dtype=np.int64, count=n)
+    files = np.repeat(np.arange(n), sizes)
     ids = national_id_failures(text, spec) if not spec.person_level else None
     typed, parse_errors = _parse(text, spec)
     typed, parse_errors = _keep_flag_columns(typed, parse_errors, text, spec)
@@ -407,33 +588,103 @@ def validate_table(raw: RawTable, spec: SourceSpec, kjoring_id: str) -> Validate
     failing = pd.Index(failures["index"].unique()) if len(failures) else pd.Index([])
     extra = [kommunenr_failures(typed, spec, failing)]
     if spec.key:
-        extra.append(key_failures(typed, spec, text, failing.union(pd.Index(extra[0]["index"]))))
+        skip = failing.union(pd.Index(extra[0]["index"]))
+        extra.append(key_failures(typed, spec, text, skip, files if n > 1 else None))
     failures = pd.concat([failures, *[e for e in extra if len(e)]], ignore_index=True)
     # A cell that could not be parsed is empty afterwards: do not report it twice as "empty".
     failures = failures.drop_duplicates(["index", "kolonne"], keep="first") if len(failures) else failures
-    quarantine = quarantine_rows(failures, text, spec, raw.path, kjoring_id)
-    if raw.bad_lines:
-        quarantine = pd.concat([quarantine, line_quarantine(raw, spec, kjoring_id)], ignore_index=True)
-        quarantine = quarantine.sort_values(["linje", "kolonne"], kind="stable").reset_index(drop=True)
+    quarantines = _quarantines(failures, text, spec, tables, files, kjoring_id)
     bad_index = pd.Index(failures["index"].unique() if len(failures) else [])
-    accepted = typed.drop(index=bad_index)
+    accepted = typed.drop(index=bad_index) if len(bad_index) else typed.copy(deep=False)  # (no take of every row)
     if spec.flagger is not None:
         accepted[FLAG_COLUMN] = spec.flagger(accepted)
     accepted[LINE] = text.loc[accepted.index, LINE].astype("int64")
-    dups = exact_duplicates(raw)
-    dups = dups[dups["linje"].isin(accepted[LINE])].reset_index(drop=True)
-    return ValidatedFile(
-        source=spec.name,
-        path=raw.path,
-        accepted=accepted.reset_index(drop=True),
-        quarantine=quarantine,
-        rows_read=len(text) + len(raw.bad_lines),
-        money=file_money(typed, _first_rule(failures), len(raw.bad_lines)) if "belop" in spec.numbers else None,
-        ignored_columns=ignored,
-        encoding=raw.encoding,
-        sheet=raw.sheet,
-        duplicate_lines=dups,
+    kept = files[accepted.index.to_numpy()]
+    broken = [len(t.raw.bad_lines) for t in tables]
+    monies: list[Money | None] = (
+        list(_monies(typed, _first_rule(failures), files, broken)) if "belop" in spec.numbers else [None] * n
     )
+    # a line equal to another in every column read: the contract's columns are every column of the tables when
+    # no table has a column the contract does not know (a column absent from a table is one value there)
+    # (many small files: looked for in one pass; a few large ones: each on its own, smaller hash tables)
+    small = n > 1 and len(text) < 1000 * n
+    same_cells = small and not any(t.ignored for t in tables) and all(len(t.raw.frame) == len(t.text) for t in tables)
+    dups = (
+        _exact_duplicates([t.raw for t in tables], text if same_cells else None)
+        if small
+        else [exact_duplicates(t.raw) for t in tables]
+    )
+    accepted = accepted.reset_index(drop=True)
+    bounds = _bounds(kept, n)
+    out = []
+    for i, t in enumerate(tables):
+        mine = accepted if n == 1 else accepted.iloc[bounds[i] : bounds[i + 1]].reset_index(drop=True)
+        d = dups[i]
+        if len(d):
+            d = d[d["linje"].isin(mine[LINE])].reset_index(drop=True)
+        out.append(
+            ValidatedFile(
+                source=spec.name,
+                path=t.raw.path,
+                accepted=mine,
+                quarantine=quarantines[i],
+                rows_read=len(t.text) + len(t.raw.bad_lines),
+                money=monies[i],
+                ignored_columns=t.ignored,
+                encoding=t.raw.encoding,
+                sheet=t.raw.sheet,
+                duplicate_lines=d,
+            )
+        )
+    return out
 
 
-__all__ = ["QUARANTINE_COLUMNS", "HeaderOnly", "MissingColumns", "ValidatedFile", "map_columns", "validate_table"]
+def _quarantines(
+    failures: pd.DataFrame,
+    text: pd.DataFrame,
+    spec: SourceSpec,
+    tables: list[PreparedTable],
+    files: np.ndarray,
+    kjoring_id: str,
+) -> list[pd.DataFrame]:
+    """Each table's quarantine (its file, its lines, sorted by line and column), from a batch's failures."""
+    n = len(tables)
+    if n == 1:
+        raw = tables[0].raw
+        quarantine = quarantine_rows(failures, text, spec, raw.path, kjoring_id)
+        if raw.bad_lines:
+            quarantine = pd.concat([quarantine, line_quarantine(raw, spec, kjoring_id)], ignore_index=True)
+            quarantine = quarantine.sort_values(["linje", "kolonne"], kind="stable").reset_index(drop=True)
+        return [quarantine]
+    parts = []
+    if len(failures):
+        which = files[failures["index"].to_numpy(dtype="int64")]
+        q = quarantine_rows(failures, text, spec, tables[0].raw.path, kjoring_id, sort=False)
+        q["fil"] = np.asarray([str(t.raw.path) for t in tables], dtype=object)[which]
+        parts.append(q.assign(**{_FILE: which}))
+    for i, t in enumerate(tables):
+        if t.raw.bad_lines:
+            parts.append(line_quarantine(t.raw, spec, kjoring_id).assign(**{_FILE: i}))
+    if not parts:
+        return [empty_quarantine() for _ in range(n)]
+    q = pd.concat(parts, ignore_index=True).sort_values([_FILE, "linje", "kolonne"], kind="stable")
+    bounds = _bounds(q[_FILE].to_numpy(), n)
+    q = q.drop(columns=[_FILE]).reset_index(drop=True)
+    return [
+        q.iloc[bounds[i] : bounds[i + 1]].reset_index(drop=True) if bounds[i + 1] > bounds[i] else empty_quarantine()
+        for i in range(n)
+    ]
+
+
+__all__ = [
+    "QUARANTINE_COLUMNS",
+    "HeaderOnly",
+    "MissingColumns",
+    "PreparedTable",
+    "ValidatedFile",
+    "batchable",
+    "map_columns",
+    "prepare_table",
+    "validate_table",
+    "validate_tables",
+]

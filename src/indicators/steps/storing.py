@@ -14,10 +14,9 @@ from indicators.contracts.base import LINE
 from indicators.contracts.outputs import SCHEMAS
 from indicators.ingest.quarantine import file_identity, mask_national_ids, write_record
 from indicators.ingest.readers import read_tables
-from indicators.ingest.sources import Ingest
+from indicators.ingest.sources import Ingest, stacked
 from indicators.ingest.validation import ValidatedFile, map_columns
 from indicators.periods import Periode
-from indicators.steps.registry import REGISTRY
 from indicators.store.kostra import store_recorded
 from indicators.store.parquet import Replaced, kommunenr_text, sha256, write_dataset
 
@@ -28,14 +27,15 @@ def delivered_units(ingest: Ingest, source: str) -> pd.DataFrame:
     with nothing). Rejected rows are read again as text; a value that is not a municipality number, a
     period (ÅÅÅÅMM) or a year names no unit.
     """
+    files = [f for f in ingest.files if f.source == source]
     parts = []
-    for f in ingest.files:
-        if f.source != source:
-            continue
-        cols = [c for c in ("kommunenr", "periode", "aar") if c in f.accepted.columns]
-        parts.append(f.accepted[cols].drop_duplicates().astype("string"))  # units, not rows
-        if f.quarantined_rows:
-            parts.append(_rejected_units(f))
+    by_columns: dict[tuple[str, ...], list[ValidatedFile]] = {}
+    for f in files:
+        unit_columns = tuple(c for c in ("kommunenr", "periode", "aar") if c in f.accepted.columns)
+        by_columns.setdefault(unit_columns, []).append(f)
+    for cols, group in by_columns.items():  # the accepted rows' units, all the source's files at once
+        parts.append(stacked(group, list(cols))[list(cols)].drop_duplicates().astype("string"))
+    parts += [_rejected_units(f) for f in files if f.quarantined_rows]
     if not parts:
         return pd.DataFrame(columns=["kommunenr"])
     units = pd.concat(parts, ignore_index=True)
@@ -114,7 +114,13 @@ def write_quarantine(ingest: Ingest, out: Path, kjoring_id: str) -> list[str]:
     written (:func:`indicators.ingest.quarantine.mask_national_ids`).
     """
     q = mask_national_ids(ingest.quarantine)
-    delivered = {file_identity(f.path): sha256(f.path) for f in getattr(ingest, "files", []) if Path(f.path).is_file()}
+    hashes = getattr(ingest, "hashes", {})  # hashed once when the run looked at the raw folder
+    delivered = {
+        ident: hashes.get(ident) or sha256(f.path)
+        for f in getattr(ingest, "files", [])
+        if Path(f.path).is_file()
+        for ident in [file_identity(f.path)]
+    }
     return write_record(q, delivered, Path(out), kjoring_id)
 
 
@@ -140,6 +146,8 @@ def store_care_counts(ingest: Ingest, out: Path, periode: Periode) -> list[str]:
 
 def write_output(df: pd.DataFrame, out: Path, name: str) -> list[str]:
     """Validate an output dataset against its schema, then write it (replacing the periods it covers)."""
+    from indicators.steps.registry import REGISTRY  # here: the registry imports every step (DuckDB); ingest needs none
+
     SCHEMAS[name].validate(df, lazy=True)
     partition = REGISTRY[name].partition if name in REGISTRY else "periode"
     return [str(p) for p in write_dataset(df, out, name, partition)]

@@ -35,6 +35,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from indicators.errors import UserError
+from indicators.frames import per_distinct_values
 
 #: the column of a raw row's line in its file (``indicators.contracts.base.LINE``), never stored as such
 LINE = "_linje"
@@ -246,7 +247,9 @@ def _column(s: pd.Series, typ: pa.DataType, col: str) -> pa.Array:
         else:
             s = s.astype("str").where(s.notna())
     if col == "kommunenr" and pa.types.is_string(typ) and len(s):
-        s = s.where(~s.str.fullmatch(r"\d{1,3}").fillna(False).astype(bool), s.str.zfill(4))
+        s = per_distinct_values(
+            s, lambda u: u.where(~u.str.fullmatch(r"\d{1,3}").fillna(False).astype(bool), u.str.zfill(4))
+        )
     try:
         return pa.Array.from_pandas(s, type=typ)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
@@ -343,12 +346,17 @@ def _aar_of(df: pd.DataFrame, unit: str | None = None) -> pd.Series:
     """The year folder of each row: the period's year for monthly units (a ``nokkeltall`` row of 202608 may
     describe the closed year 2025 in its ``aar``, yet belongs to the 202608 file), else ``aar``.
     """
+
+    def year_of_period(s: pd.Series) -> pd.Series:
+        return s.astype("str").str.slice(0, 4).astype("int64")
+
+    # once per distinct period or year (a ledger of a million lines has a few dozen), spread to the rows
     if unit == "periode" and "periode" in df.columns:
-        return df["periode"].astype("str").str.slice(0, 4).astype("int64")
+        return per_distinct_values(df["periode"], year_of_period).astype("int64")
     if "aar" in df.columns:
-        return pd.to_numeric(df["aar"]).astype("int64")
+        return per_distinct_values(df["aar"], lambda s: pd.to_numeric(s).astype("int64")).astype("int64")
     if "periode" in df.columns:
-        return df["periode"].astype("str").str.slice(0, 4).astype("int64")
+        return per_distinct_values(df["periode"], year_of_period).astype("int64")
     return pd.Series(0, index=df.index, dtype="int64")
 
 

@@ -164,6 +164,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             arbeidere=workers,
             karantenegrense=settings.karantenegrense if args.karantenegrense is None else args.karantenegrense,
             les_alt=args.les_alt,
+            figurformat=settings.figurformat if args.figurformat is None else args.figurformat,
             return_state=True,
         )
     if state.is_failed():
@@ -446,7 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Månedlig økonomioppfølging og KOSTRA-indikatorer for kommuner (bygd først for Moskenes).",
         epilog="Standardverdier kan settes i indicators.toml i arbeidsmappen eller i miljøvariablene "
         "INDICATORS_RAW, INDICATORS_OUT, INDICATORS_KOMMUNE, INDICATORS_PROGNOSEMETODE, INDICATORS_FIGURER, "
-        "INDICATORS_DASK og INDICATORS_ARBEIDERE; flaggene går foran.",
+        "INDICATORS_FIGURFORMAT, INDICATORS_DASK og INDICATORS_ARBEIDERE; flaggene går foran.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
@@ -475,6 +476,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KOMMUNENR",
         help="tegn figurer for disse kommunene, eller «alle» (standard: hjemkommunen 1874, eller "
         "kommunene i --kommune)",
+    )
+    p.add_argument(
+        "--figurformat",
+        choices=("svg", "png", "begge"),
+        help="filformat for figurene: svg (standard, brukes i tertialrapporten), png eller begge",
     )
     p.add_argument(
         "--dask",

@@ -26,6 +26,7 @@ from indicators.ingest.reuse import write_record
 from indicators.ingest.sources import Ingest, ensure_something_read, read_sources
 from indicators.periods import Periode
 from indicators.progress import Reporter, get_reporter
+from indicators.settings import FIGURE_FORMATS
 from indicators.steps import registry, units
 from indicators.steps.charts import chart_municipalities, write_deviation_charts, write_family_charts
 from indicators.steps.manifest import RunResult, new_run_id, write_manifest
@@ -137,6 +138,7 @@ def compute_indicators(
     units_wanted: int = 1,
     figurer: str | list[str] | None = None,
     min_per_unit: int = 1,
+    figurformat: str = "svg",
 ) -> None:
     """Every step of :data:`~indicators.steps.registry.REGISTRY` for period P from the clean store, its
     datasets and charts.
@@ -147,7 +149,8 @@ def compute_indicators(
     ``indicators_flows.monthly``: on a process pool or a Dask cluster). Steps of scope ``panel`` run once, over
     the whole store. The results are written here, in this process, in registry order. Charts are drawn for
     ``figurer`` (:func:`indicators.steps.charts.chart_municipalities`: by default the home municipality or
-    the run's ``kommuner``; ``"alle"`` for every one). ``min_per_unit``: municipalities a unit must have for the run
+    the run's ``kommuner``; ``"alle"`` for every one), each saved as ``figurformat`` (``svg``, ``png`` or ``begge``:
+    :data:`indicators.settings.FIGURE_FORMATS`). ``min_per_unit``: municipalities a unit must have for the run
     to split into more than one (the units are at most ``len(municipalities) // min_per_unit``).
 
     Part of the monthly run (the tertial report only reads what it stored); records outputs, warnings and
@@ -206,13 +209,14 @@ def compute_indicators(
     reporter.advance()
     reporter.stage("Lager figurer", 2)
     chosen = chart_municipalities(figurer, kommuner, _present(merged))
+    formats = FIGURE_FORMATS[figurformat]
     figures: list[str] = []
     reporter.working("avvik")
     if result.avvik is not None:
-        figures += runner("lag-figurer", write_deviation_charts, result.avvik, out, periode, chosen)
+        figures += runner("lag-figurer", write_deviation_charts, result.avvik, out, periode, chosen, formats)
     reporter.advance()
     reporter.working("tiltak, dekning, bemanning, prosjekt")
-    figures += runner("lag-figurer-indikatorer", write_family_charts, out, periode, merged.frames, chosen)
+    figures += runner("lag-figurer-indikatorer", write_family_charts, out, periode, merged.frames, chosen, formats)
     reporter.advance()
     result.outputs["figurer"] = figures
     reporter.done()
@@ -234,6 +238,7 @@ def execute_run(
     quarantine_threshold: float = DEFAULT_THRESHOLD,
     read_all: bool = False,
     min_per_unit: int = 1,
+    figurformat: str = "svg",
 ) -> RunResult:
     """The monthly run: read and validate every file, store clean data, compute, write the manifest.
 
@@ -241,8 +246,9 @@ def execute_run(
     says so in its first lines (default 0,01 = 1 %). ``read_all``: read every raw file again, also those the
     store holds with the same content (``--les-alt``; :mod:`indicators.ingest.reuse`).
 
-    ``mapper``, ``units_wanted`` and ``figurer``: see :func:`compute_indicators` (default: one unit of work
-    for every municipality, here, and charts for the home municipality or the ``kommuner`` asked for).
+    ``mapper``, ``units_wanted``, ``figurer`` and ``figurformat``: see :func:`compute_indicators` (default: one
+    unit of work for every municipality, here, and SVG charts for the home municipality or the ``kommuner`` asked
+    for).
 
     The run is one transaction on the store (:class:`~indicators.store.transaction.StoreTransaction`): killed
     or failed at any moment, the store is as before the run; the manifest and every output become live
@@ -297,6 +303,7 @@ def execute_run(
             units_wanted=units_wanted,
             figurer=figurer,
             min_per_unit=min_per_unit,
+            figurformat=figurformat,
         )
         result.outputs = txn.live_paths(result.outputs)
         params = {
@@ -306,6 +313,7 @@ def execute_run(
             "kommune": kommuner,
             "prognosemetode": method,
             "figurer": figurer,
+            "figurformat": figurformat,
             "karantenegrense": quarantine_threshold,
             "les_alt": read_all,
         }

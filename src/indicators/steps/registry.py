@@ -21,7 +21,7 @@ import pandas as pd
 
 from indicators.compute import ledger
 from indicators.compute.agreements import samarbeidsavtaler_indikatorer
-from indicators.compute.coverage import coverage, suppress_coverage
+from indicators.compute.coverage import coverage, coverage_months, suppress_coverage
 from indicators.compute.deviation import compute_avvik, drift_month_sums, ledger_behind
 from indicators.compute.key_figures import PLAN_YEARS, nokkeltall
 from indicators.compute.kostra import kostra_eget_regnskap, kostra_sammenligning
@@ -354,9 +354,9 @@ def coverage_series(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame
     if counts is None:
         return None
     counts = counts[counts["periode"].le(periode.kode)]
-    befolkning, plasser = inp.get("befolkning"), inp.get("plasser")
-    frames = [coverage(counts, befolkning, plasser, Periode.parse(p)) for p in sorted(counts["periode"].unique())]
-    return pd.concat(frames, ignore_index=True) if frames else None
+    if counts.empty:
+        return None
+    return coverage_months(counts, inp.get("befolkning"), inp.get("plasser"))  # every month at once
 
 
 def staffing(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:

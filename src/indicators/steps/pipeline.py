@@ -70,15 +70,17 @@ def _read(raw: Path, out: Path, kjoring_id: str, progress: Callable[[str], None]
 
 
 def store_all(
-    ingest: Ingest, raw: Path, out: Path, kjoring_id: str, periode: Periode
+    ingest: Ingest, raw: Path, out: Path, kjoring_id: str, periode: Periode, reuse: bool = True
 ) -> tuple[dict[str, list[str]], list[Replaced]]:
     """Clean sources, the aggregated care counts, recorded KOSTRA answers and the quarantine into the store.
+
+    ``reuse``: keep the stored care counts of the months whose decisions are unchanged (False: ``--les-alt``).
 
     Returns:
         (files written per dataset, the delivered units that replaced stored rows).
     """
     written, replaced = store_clean(ingest, out)
-    counts = store_care_counts(ingest, out, periode)
+    counts = store_care_counts(ingest, out, periode, reuse)
     if counts:
         written["tjenestemottakere"] = counts
     kostra = store_kostra(raw, out)
@@ -274,7 +276,7 @@ def execute_run(
         ensure_something_read(ingest, raw)
         reporter.stage("Lagrer rene data", 1)
         reporter.working("Parquet")
-        outputs, replaced = runner("lagre-rene-data", store_all, ingest, raw, work, kjoring_id, periode)
+        outputs, replaced = runner("lagre-rene-data", store_all, ingest, raw, work, kjoring_id, periode, not read_all)
         reporter.advance()
         result = RunResult(
             kjoring_id=kjoring_id,

@@ -165,6 +165,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             karantenegrense=settings.karantenegrense if args.karantenegrense is None else args.karantenegrense,
             les_alt=args.les_alt,
             figurformat=settings.figurformat if args.figurformat is None else args.figurformat,
+            beregn_alt=args.beregn_alt,
             return_state=True,
         )
     if state.is_failed():
@@ -501,6 +502,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--les-alt",
         action="store_true",
         help="les alle filer på nytt, også dem lageret har med samme innhold (standard: bare nye og endrede filer)",
+    )
+    p.add_argument(
+        "--beregn-alt",
+        action="store_true",
+        help="beregn og tegn alt på nytt, også når ingenting er endret siden forrige kjøring av perioden "
+        "(standard: da står resultatene fra den)",
     )
     p.add_argument("--verbose", action="store_true", help="vis Prefects logglinjer")
     p.set_defaults(func=cmd_run)

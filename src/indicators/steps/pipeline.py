@@ -27,7 +27,7 @@ from indicators.ingest.sources import Ingest, ensure_something_read, read_source
 from indicators.periods import Periode
 from indicators.progress import Reporter, get_reporter
 from indicators.settings import FIGURE_FORMATS
-from indicators.steps import registry, units
+from indicators.steps import registry, rerun, units
 from indicators.steps.charts import chart_municipalities, write_deviation_charts, write_family_charts
 from indicators.steps.manifest import RunResult, new_run_id, write_manifest
 from indicators.steps.registry import REGISTRY
@@ -89,7 +89,9 @@ def store_all(
     q = write_quarantine(ingest, out, kjoring_id)
     if q:
         written["karantene"] = q
-    write_record(out, ingest.delivered())  # the files the store now holds, for the next run (ingest.reuse)
+    # the files the store now holds, for the next run (ingest.reuse); in path order, so the record is the same
+    # file whichever of them this run read (a re-run with nothing changed writes the bytes the first run wrote)
+    write_record(out, sorted(ingest.delivered(), key=lambda d: (d.fil, d.ark)))
     return written, replaced
 
 
@@ -241,12 +243,16 @@ def execute_run(
     read_all: bool = False,
     min_per_unit: int = 1,
     figurformat: str = "svg",
+    recompute: bool = False,
 ) -> RunResult:
     """The monthly run: read and validate every file, store clean data, compute, write the manifest.
 
     ``quarantine_threshold``: the share of a file's money (Σ |beløp|) in quarantine above which the summary
     says so in its first lines (default 0,01 = 1 %). ``read_all``: read every raw file again, also those the
-    store holds with the same content (``--les-alt``; :mod:`indicators.ingest.reuse`).
+    store holds with the same content (``--les-alt``; :mod:`indicators.ingest.reuse`). When nothing the results
+    depend on has changed since the last committed run of the period (raw files, parameters, the product, the
+    store: :mod:`indicators.steps.rerun`), the run keeps that run's results and writes only its manifest;
+    ``recompute`` (``--beregn-alt``) or ``read_all`` computes everything.
 
     ``mapper``, ``units_wanted``, ``figurer`` and ``figurformat``: see :func:`compute_indicators` (default: one
     unit of work for every municipality, here, and SVG charts for the home municipality or the ``kommuner`` asked
@@ -266,8 +272,25 @@ def execute_run(
     kjoring_id = kjoring_id or new_run_id()
     # one transaction: the run reads and writes a staged copy of the store; only the commit makes it live
     # (docs/store.md, "A run is one transaction"); a second run into the same store stops here (StoreBusy)
+    params = {
+        "periode": str(periode),
+        "raw": raw,
+        "out": out,
+        "kommune": kommuner,
+        "prognosemetode": method,
+        "figurer": figurer,
+        "figurformat": figurformat,
+        "karantenegrense": quarantine_threshold,
+        "les_alt": read_all,
+        "beregn_alt": recompute,
+    }
+    #: what the results depend on (not where they are written, nor how the run was forced)
+    asked = {k: v for k, v in params.items() if k not in ("raw", "out", "les_alt", "beregn_alt")}
     with StoreTransaction(out, kjoring_id) as txn:
         work = txn.work
+        standing = None if read_all or recompute else rerun.results_that_stand(out, work, raw, str(periode), asked)
+        if standing is not None:
+            return _keep(standing, txn, params, runner, reporter, quarantine_threshold)
         reporter.stage("Leser og validerer filer", None)
         ingest = runner("les-og-valider", _read, raw, work, kjoring_id, reporter.each_file, not read_all)
         reporter.done()
@@ -307,18 +330,47 @@ def execute_run(
             min_per_unit=min_per_unit,
             figurformat=figurformat,
         )
+        made_from = rerun.basis(work, raw, asked, ingest.hashes, result.outputs.get("figurer", []))
         result.outputs = txn.live_paths(result.outputs)
-        params = {
-            "periode": str(periode),
-            "raw": raw,
-            "out": out,
-            "kommune": kommuner,
-            "prognosemetode": method,
-            "figurer": figurer,
-            "figurformat": figurformat,
-            "karantenegrense": quarantine_threshold,
-            "les_alt": read_all,
-        }
-        result.manifest = runner("skriv-kjoringslogg", write_manifest, result, ingest, work, params, out)
+        result.manifest = runner("skriv-kjoringslogg", write_manifest, result, ingest, work, params, out, made_from)
         runner("lagre-kjoringen", txn.commit)
+    return result
+
+
+def _keep(
+    standing: dict[str, Any],
+    txn: StoreTransaction,
+    params: dict[str, Any],
+    runner: Runner,
+    reporter: Reporter,
+    quarantine_threshold: float,
+) -> RunResult:
+    """A run with nothing changed since the last committed run of its period (``standing``, that run's manifest):
+    its results stand; only this run's manifest and log are written (pointing at them), and the summary says so.
+    """
+    sentence = rerun.kept_sentence(standing)
+    reporter.stage("Ingenting er endret: resultatene står", None)
+    reporter.done()
+    result = RunResult(
+        kjoring_id=txn.kjoring_id,
+        periode=str(standing["periode"]),
+        reconciliation=Ingest().reconciliation(),
+        outputs={k: list(v) for k, v in (standing.get("utdata") or {}).items()},
+        notes=list(txn.notes),
+        karantenegrense=quarantine_threshold,
+        kept=sentence,
+    )
+    origin = rerun.origin_of(standing)
+    result.manifest = runner(
+        "skriv-kjoringslogg",
+        write_manifest,
+        result,
+        Ingest(),
+        txn.work,
+        params,
+        txn.live,
+        standing[rerun.BASIS],
+        origin,
+    )
+    runner("lagre-kjoringen", txn.commit)
     return result

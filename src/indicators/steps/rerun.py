@@ -5,7 +5,8 @@ a function of what went in, so when all of that is as it was at the end of the l
 computing again would write the same bytes: the run keeps that run's results and says so. What went in, recorded
 as the run manifest's ``grunnlag`` (``kjoringer/<kjoring_id>.json``):
 
-* ``raadata``: every file under the raw folder, by its full path, and its SHA-256 (a link: where it points);
+* ``raadata``: every file under the raw folder (hidden folders such as ``.git`` left out: no run reads them), by
+  its full path, and its SHA-256 (a link: where it points);
 * ``parametre``: the run's parameters (period, ``--kommune``, ``--prognosemetode``, ``--figurer``,
   ``--figurformat``, ``--karantenegrense``) and the settings the steps read themselves (``indicators.toml`` and
   ``INDICATORS_*``: the deflator, the sector list of ``handlingsrom_kostra`` and its content);
@@ -56,6 +57,7 @@ def raw_state(raw: Path, known: dict[str, str] | None = None) -> dict[str, str]:
     known = known or {}
     state: dict[str, str] = {}
     for folder, dirs, files in os.walk(raw):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # hidden folders (.git) are never read
         for name in dirs:
             path = os.path.join(folder, name)
             if os.path.islink(path):

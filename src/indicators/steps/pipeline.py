@@ -270,8 +270,6 @@ def execute_run(
     reporter = reporter or get_reporter()
     raw, out = Path(raw), Path(out)
     kjoring_id = kjoring_id or new_run_id()
-    # one transaction: the run reads and writes a staged copy of the store; only the commit makes it live
-    # (docs/store.md, "A run is one transaction"); a second run into the same store stops here (StoreBusy)
     params = {
         "periode": str(periode),
         "raw": raw,
@@ -284,8 +282,10 @@ def execute_run(
         "les_alt": read_all,
         "beregn_alt": recompute,
     }
-    #: what the results depend on (not where they are written, nor how the run was forced)
+    # what the results depend on (not where they are written, nor how the run was forced)
     asked = {k: v for k, v in params.items() if k not in ("raw", "out", "les_alt", "beregn_alt")}
+    # one transaction: the run reads and writes a staged copy of the store; only the commit makes it live
+    # (docs/store.md, "A run is one transaction"); a second run into the same store stops here (StoreBusy)
     with StoreTransaction(out, kjoring_id) as txn:
         work = txn.work
         standing = None if read_all or recompute else rerun.results_that_stand(out, work, raw, str(periode), asked)

@@ -407,12 +407,17 @@ def monthly_part(base: Path, env: dict[str, str], log: Path, reps: int, say) -> 
 
 
 def run_facts(out: Path) -> dict:
-    """Files read and files left unchanged by the newest run in ``out``, from its manifest."""
-    manifests = sorted((out / "kjoringer").glob("*.json"))
+    """Files read and files left unchanged by the newest run in ``out``, from its manifest, and whether it kept the
+    last run's results (nothing had changed: ``resultater_fra``)."""
+    manifests = sorted((out / "kjoringer").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
     if not manifests:
         return {}
     man = json.loads(manifests[-1].read_text())
-    return {"files_read": len(man.get("inndata", [])), "files_unchanged": len(man.get("uendret", []))}
+    return {
+        "files_read": len(man.get("inndata", [])),
+        "files_unchanged": len(man.get("uendret", [])),
+        "kept": 1 if "resultater_fra" in man else 0,
+    }
 
 
 def flow_stages(prefect_home: Path, flow_name: str) -> dict:
@@ -507,6 +512,8 @@ def _stages(ms: list[Measure], wall: bool = True) -> str:
 
 def _files(ms: list[Measure]) -> str:
     r, u = _info(ms, "files_read"), _info(ms, "files_unchanged")
+    if _info(ms, "kept"):
+        return "nothing had changed: the last run's results kept, no file read"
     return f"{r:.0f} files read, {u:.0f} unchanged" if r is not None and u is not None else "files: –"
 
 

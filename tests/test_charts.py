@@ -81,3 +81,17 @@ def test_a_chart_is_laid_out_once_and_saved_as_wide_as_the_text(tmp_path: Path, 
     svg = next(p for p in paths if p.suffix == ".svg").read_text(encoding="utf-8")
     width = float(re.search(r'<svg[^>]* width="([\d.]+)pt"', svg).group(1))
     assert width == pytest.approx(charts.PRINT_WIDTH_IN * 72, rel=0.01)
+
+
+def test_a_chart_is_saved_as_svg_only_unless_png_is_asked_for(tmp_path: Path):
+    """Issue 20: PNG and SVG were two whole renderings per chart; the run saves SVG (what the report embeds),
+    PNG only with ``--figurformat png`` or ``begge``."""
+    avvik = pd.DataFrame({"niva": ["rammeomrade"] * 2, "kode": ["Skole", "Helse"], "avvik_hittil": [1e5, -2e5]})
+    assert [p.name for p in charts.deviation_by_area(avvik, tmp_path / "a", "avvik", "Avvik")] == ["avvik.svg"]
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["avvik.svg"]
+    png = charts.deviation_by_area(avvik, tmp_path / "b", "avvik", "Avvik", formats=("png",))
+    assert [p.name for p in png] == ["avvik.png"] and png[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    both = charts.deviation_by_area(avvik, tmp_path / "c", "avvik", "Avvik", formats=("svg", "png"))
+    assert (
+        sorted(p.name for p in (tmp_path / "c").iterdir()) == ["avvik.png", "avvik.svg"] == sorted(p.name for p in both)
+    )

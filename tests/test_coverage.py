@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.compute.coverage import care_counts, coverage, dekningsgrad
+from indicators.compute.coverage import care_counts, coverage, coverage_months, dekningsgrad, suppress_counts
 from indicators.contracts import SOURCES
 from indicators.ingest.readers import read_raw_file
 from indicators.ingest.validation import validate_table
@@ -29,6 +29,38 @@ def test_worked_example(examples: Path):
         ).all(), col
     assert ((m["verdi"] - m["verdi_exp"]).abs() <= 0.001).all()
     assert (m["enhet"] == m["enhet_exp"]).all()
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_the_series_of_every_month_equals_coverage_month_by_month_on_the_sample():
+    """Issue 20: ``dekning_over_tid`` called :func:`coverage` once per stored month (35 calls on the sample,
+    growing with the history); :func:`coverage_months` computes them together and must give the same frame,
+    row for row and bit for bit: with suppressed counts, a year end (m = 13), months without places, a year
+    without next year's population, and counts without their ``prikket`` column."""
+    raw = REPO / "data" / "raw"
+    decisions, population, places = _load(raw, "vedtak"), _load(raw, "befolkning"), _load(raw, "plasser")
+    months = [Periode(y, m) for y in (2024, 2025, 2026) for m in range(1, 13) if (y, m) <= (2026, 10)]
+    counts = suppress_counts(care_counts(decisions, months))
+    december = counts[counts["periode"].eq("202512")]
+    counts = pd.concat([counts, december.assign(periode="202513")], ignore_index=True)
+    assert counts["prikket"].any()  # the sample's small municipalities have suppressed counts
+
+    def month_by_month(c: pd.DataFrame, b: pd.DataFrame | None, p: pd.DataFrame | None) -> pd.DataFrame:
+        frames = [coverage(c, b, p, Periode.parse(x)) for x in sorted(c["periode"].unique())]
+        return pd.concat(frames, ignore_index=True)
+
+    some_places = places[~places["periode"].str.startswith("2025")]  # no places delivered for 2025
+    no_2027 = population[population["aar"].ne(2026)]  # 31.12.2025 from 1.1.2025 one year older
+    for c, b, p in (
+        (counts, population, places),
+        (counts, no_2027, some_places),
+        (counts.drop(columns="prikket"), None, None),
+    ):
+        got = coverage_months(c, b, p)
+        assert len(got) == 9 * c.groupby(["periode", "kommunenr"]).ngroups
+        pd.testing.assert_frame_equal(got, month_by_month(c, b, p))
 
 
 def vedtak(rows):

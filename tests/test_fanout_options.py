@@ -6,7 +6,7 @@ import pytest
 from indicators_flows.cli import _chart_choice
 
 from indicators.errors import UserError
-from indicators.settings import load_settings
+from indicators.settings import FIGURE_FORMATS, load_settings
 from indicators.steps.charts import chart_municipalities
 
 PRESENT = ["1859", "1860", "1865", "1874"]
@@ -44,6 +44,28 @@ def test_fan_out_settings_from_file_then_environment(tmp_path: Path):
     assert load_settings(tmp_path / "ingen", environ={}).figurer == []
     with pytest.raises(UserError, match="arbeidere"):
         load_settings(tmp_path / "ingen", environ={"INDICATORS_ARBEIDERE": "mange"})
+
+
+def test_the_chart_format_setting_from_file_then_environment(tmp_path: Path):
+    """Issue 20: SVG by default; ``figurformat`` in indicators.toml, then INDICATORS_FIGURFORMAT; a wrong value is
+    the user's error, named."""
+    assert load_settings(tmp_path / "ingen", environ={}).figurformat == "svg"
+    (tmp_path / "indicators.toml").write_text('[indicators]\nfigurformat = "Begge"\n', encoding="utf-8")
+    assert load_settings(tmp_path, environ={}).figurformat == "begge"
+    assert load_settings(tmp_path, environ={"INDICATORS_FIGURFORMAT": "png"}).figurformat == "png"
+    with pytest.raises(UserError, match="«figurformat» i miljøvariabelen INDICATORS_FIGURFORMAT må være svg, png"):
+        load_settings(tmp_path, environ={"INDICATORS_FIGURFORMAT": "jpg"})
+    assert FIGURE_FORMATS["begge"] == ("svg", "png")
+
+
+def test_a_report_embeds_the_png_when_the_run_drew_png_only(tmp_path: Path):
+    from indicators.report.tertial import _figure_uri
+
+    (tmp_path / "avvik.png").write_bytes(b"\x89PNG")
+    assert _figure_uri(tmp_path, "avvik") == "data:image/png;base64,iVBORw=="
+    (tmp_path / "avvik.svg").write_text("<svg/>", encoding="utf-8")
+    assert _figure_uri(tmp_path, "avvik") == "data:image/svg+xml;base64,PHN2Zy8+"  # the SVG first
+    assert _figure_uri(tmp_path, "prognose") is None
 
 
 def test_a_report_without_its_municipalitys_charts_says_how_to_draw_them(tmp_path: Path):

@@ -124,7 +124,7 @@ def test_an_unchanged_file_keeps_its_rows_from_the_run_that_read_it(raw: Path, t
     the run that read it wrote them."""
     out = tmp_path / "out"
     a = execute_run(raw, out, PERIOD, kjoring_id="20261130T010000-aaaaaa").kjoring_id
-    b = execute_run(raw, out, PERIOD, kjoring_id="20261130T020000-bbbbbb")
+    b = execute_run(raw, out, PERIOD, kjoring_id="20261130T020000-bbbbbb", recompute=True)  # computes again
     q, parquet, _csv = _record(out)
     assert b.unchanged > 0 and b.quarantine_rows == 0
     assert len(q) == 4 and parquet == {a: 4}

@@ -240,7 +240,7 @@ def test_a_failed_run_stores_nothing(tmp_path: Path, monkeypatch):
     old = store_digest(out)
     monkeypatch.setattr(steps, "write_deviation_charts", lambda *a: 1 / 0)
     with pytest.raises(StepFailed):
-        execute_run(raw, out, PERIOD, kjoring_id="andre")
+        execute_run(raw, out, PERIOD, kjoring_id="andre", recompute=True)  # computed, not kept (issue 20)
     assert store_digest(out) == old
     assert not (out / STAGING_DIR).exists() and not (out / LOCK_FILE).exists()
 

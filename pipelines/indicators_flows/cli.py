@@ -164,6 +164,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             arbeidere=workers,
             karantenegrense=settings.karantenegrense if args.karantenegrense is None else args.karantenegrense,
             les_alt=args.les_alt,
+            figurformat=settings.figurformat if args.figurformat is None else args.figurformat,
+            beregn_alt=args.beregn_alt,
             return_state=True,
         )
     if state.is_failed():
@@ -446,7 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Månedlig økonomioppfølging og KOSTRA-indikatorer for kommuner (bygd først for Moskenes).",
         epilog="Standardverdier kan settes i indicators.toml i arbeidsmappen eller i miljøvariablene "
         "INDICATORS_RAW, INDICATORS_OUT, INDICATORS_KOMMUNE, INDICATORS_PROGNOSEMETODE, INDICATORS_FIGURER, "
-        "INDICATORS_DASK og INDICATORS_ARBEIDERE; flaggene går foran.",
+        "INDICATORS_FIGURFORMAT, INDICATORS_DASK og INDICATORS_ARBEIDERE; flaggene går foran.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
@@ -477,6 +479,11 @@ def build_parser() -> argparse.ArgumentParser:
         "kommunene i --kommune)",
     )
     p.add_argument(
+        "--figurformat",
+        choices=("svg", "png", "begge"),
+        help="filformat for figurene: svg (standard, brukes i tertialrapporten), png eller begge",
+    )
+    p.add_argument(
         "--dask",
         metavar="ADRESSE",
         help="beregn på en Dask-klynge, f.eks. tcp://server:8786 (standard: prosesser på denne maskinen)",
@@ -495,6 +502,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--les-alt",
         action="store_true",
         help="les alle filer på nytt, også dem lageret har med samme innhold (standard: bare nye og endrede filer)",
+    )
+    p.add_argument(
+        "--beregn-alt",
+        action="store_true",
+        help="beregn og tegn alt på nytt, også når ingenting er endret siden forrige kjøring av perioden "
+        "(standard: da står resultatene fra den)",
     )
     p.add_argument("--verbose", action="store_true", help="vis Prefects logglinjer")
     p.set_defaults(func=cmd_run)

@@ -234,6 +234,8 @@ def monthly_run(
     arbeidere: int | None = None,
     karantenegrense: float = 1.0,
     les_alt: bool = False,
+    figurformat: str = "svg",
+    beregn_alt: bool = False,
 ) -> RunResult | State[Any]:
     """Monthly run for one period (default: last month, for schedules). Returns a RunResult, or a
     Failed state naming refused files.
@@ -242,7 +244,9 @@ def monthly_run(
     or ``kommune``). ``dask``: a Dask scheduler's address (``tcp://host:8786``) to compute the units on, else
     a local pool of ``arbeidere`` processes (default: the machine's cores). ``karantenegrense``: the per cent of a
     file's money in quarantine above which the summary warns in its first lines (default 1). ``les_alt``: read
-    every raw file again, also those the store holds with the same content.
+    every raw file again, also those the store holds with the same content. ``figurformat``: the charts' files,
+    ``svg`` (default), ``png`` or ``begge``. ``beregn_alt``: compute everything also when nothing changed since
+    the last run of the period (else that run's results stand: ``indicators.steps.rerun``).
     """
     p = Periode.parse(periode) if periode else previous_month()
     try:
@@ -260,6 +264,8 @@ def monthly_run(
                 figurer=figurer,
                 quarantine_threshold=karantenegrense / 100,
                 read_all=les_alt,
+                figurformat=figurformat,
+                recompute=beregn_alt,
             )
     except RunRefused as refused:
         get_run_logger().error(str(refused))

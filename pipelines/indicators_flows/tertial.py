@@ -21,7 +21,14 @@ from indicators.report import artifacts
 from indicators.report.comments import DEFAULT_THRESHOLD_PCT
 from indicators.report.render import html_headers, html_rows
 from indicators.report.tables import Table
-from indicators.report.tertial import Report, check_store, run_command, write_comment_template, write_report
+from indicators.report.tertial import (
+    FIGURE_TYPES,
+    Report,
+    check_store,
+    run_command,
+    write_comment_template,
+    write_report,
+)
 from indicators.store.parquet import read_dataset
 
 
@@ -57,7 +64,8 @@ def missing_charts(out: Path, kommunenr: str, tertial: Tertial) -> list[str]:
     """A sentence when the run of the tertial's month drew no charts for ``kommunenr`` (a run draws the home
     municipality's, or those its ``--figurer`` names): the report is then without them, and says how to get them.
     """
-    if (Path(out) / "figurer" / tertial.periode.kode / f"avvik_rammeomrade_{kommunenr}.svg").exists():
+    folder = Path(out) / "figurer" / tertial.periode.kode
+    if any((folder / f"avvik_rammeomrade_{kommunenr}{suffix}").exists() for suffix in FIGURE_TYPES):
         return []
     command = f"{run_command(Path(out), tertial.periode)} --figurer {kommunenr}"
     return [

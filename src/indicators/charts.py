@@ -1,4 +1,4 @@
-"""Charts (matplotlib, PNG and SVG): one style, Norwegian labels and number format, readable in
+"""Charts (matplotlib, SVG by default, PNG on request): one style, Norwegian labels and number format, readable in
 black and white (hatching as well as grey tones).
 """
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -108,22 +109,34 @@ def _fit_width(fig: Figure) -> None:
     fig.set_size_inches(new_w, h)
 
 
-def _save(fig: Figure, out_dir: Path, stem: str) -> list[Path]:
+#: the file formats a chart is saved in unless asked otherwise: SVG (the tertial report embeds it; it prints
+#: sharp at any size). PNG is drawn on request (``--figurformat png|begge``), as each format is a whole rendering.
+DEFAULT_FORMATS: tuple[str, ...] = ("svg",)
+#: what each format's file is saved with: the SVG without a date, so an unchanged chart is the same file
+_SAVE_OPTIONS: dict[str, dict[str, Any]] = {"svg": {"metadata": {"Date": None}}, "png": {}}
+
+
+def _save(fig: Figure, out_dir: Path, stem: str, formats: Sequence[str] = DEFAULT_FORMATS) -> list[Path]:
+    """Lay ``fig`` out once to the print width and save it as ``<stem>.<format>`` for each of ``formats``
+    (``svg``, ``png``).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     _fit_width(fig)
-    paths = [out_dir / f"{stem}.png", out_dir / f"{stem}.svg"]
+    paths = [out_dir / f"{stem}.{fmt}" for fmt in formats]
     # whole files replaced, never written in place: a run's staged store shares files with the live one
     # (docs/store.md, "A run is one transaction")
-    extras: tuple[dict[str, Any], ...] = ({}, {"metadata": {"Date": None}})  # the SVG without a date
-    for path, extra in zip(paths, extras, strict=True):
+    for path in paths:
         tmp = path.with_name(f".{path.name}.tmp")
-        fig.savefig(tmp, bbox_inches="tight", format=path.suffix[1:], **extra)
+        fmt = path.suffix[1:]
+        fig.savefig(tmp, bbox_inches="tight", format=fmt, **_SAVE_OPTIONS[fmt])
         os.replace(tmp, path)
     plt.close(fig)
     return paths
 
 
-def deviation_by_area(avvik: pd.DataFrame, out_dir: Path, stem: str, title: str) -> list[Path]:
+def deviation_by_area(
+    avvik: pd.DataFrame, out_dir: Path, stem: str, title: str, *, formats: Sequence[str] = DEFAULT_FORMATS
+) -> list[Path]:
     """Horizontal bars of avvik_hittil per rammeområde (1000 kr); merforbruk dark, mindreforbruk hatched."""
     rows = avvik[avvik["niva"].eq("rammeomrade")].sort_values("avvik_hittil")
     with plt.rc_context(STYLE):
@@ -148,10 +161,12 @@ def deviation_by_area(avvik: pd.DataFrame, out_dir: Path, stem: str, title: str)
         ax.set_title(title, loc="left")
         ax.grid(axis="y", visible=False)
         ax.margins(x=0.25)
-        return _save(fig, out_dir, stem)
+        return _save(fig, out_dir, stem, formats)
 
 
-def forecast_vs_budget(avvik: pd.DataFrame, out_dir: Path, stem: str, title: str) -> list[Path]:
+def forecast_vs_budget(
+    avvik: pd.DataFrame, out_dir: Path, stem: str, title: str, *, formats: Sequence[str] = DEFAULT_FORMATS
+) -> list[Path]:
     """Per rammeområde: budsjett for året beside årsprognose (1000 kr)."""
     rows = avvik[avvik["niva"].eq("rammeomrade")].sort_values("kode")
     with plt.rc_context(STYLE):
@@ -181,7 +196,7 @@ def forecast_vs_budget(avvik: pd.DataFrame, out_dir: Path, stem: str, title: str
         ax.set_title(title, loc="left")
         _legend_below(ax, ncol=2)
         ax.grid(axis="y", visible=False)
-        return _save(fig, out_dir, stem)
+        return _save(fig, out_dir, stem, formats)
 
 
 MONTHS_NO = ["jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des", "13"]
@@ -256,7 +271,9 @@ def method_labels(series: dict[str, pd.Series]) -> dict[str, str]:
     return labels
 
 
-def forecast_through_year(history: pd.DataFrame, out_dir: Path, stem: str, title: str) -> list[Path]:
+def forecast_through_year(
+    history: pd.DataFrame, out_dir: Path, stem: str, title: str, *, formats: Sequence[str] = DEFAULT_FORMATS
+) -> list[Path]:
     """The whole municipality's year-end forecast by method, month by month, against the budget (1000 kr).
 
     ``history``: prognose_historikk rows of one municipality and year at niva ``kommune``.
@@ -294,10 +311,12 @@ def forecast_through_year(history: pd.DataFrame, out_dir: Path, stem: str, title
         ax.set_title(title, loc="left")
         _time_axis(ax, [str(p) for p in periods])
         _legend_below(ax, fontsize=9)
-        return _save(fig, out_dir, stem)
+        return _save(fig, out_dir, stem, formats)
 
 
-def forecast_errors(accuracy: pd.DataFrame, out_dir: Path, stem: str, title: str) -> list[Path]:
+def forecast_errors(
+    accuracy: pd.DataFrame, out_dir: Path, stem: str, title: str, *, formats: Sequence[str] = DEFAULT_FORMATS
+) -> list[Path]:
     """For a closed year: Σ |prognose − faktisk| over the rammeområder, per month and method (1000 kr)."""
     a = accuracy[accuracy["niva"].eq("rammeomrade")]
     err = a.assign(abs_feil=a["feil"].abs()).groupby(["prognosemetode", "periode"])["abs_feil"].sum().reset_index()
@@ -321,7 +340,7 @@ def forecast_errors(accuracy: pd.DataFrame, out_dir: Path, stem: str, title: str
         ax.set_title(title, loc="left")
         _time_axis(ax, periods)
         _legend_below(ax, ncol=3, title="Prognosemetode", fontsize=9)
-        return _save(fig, out_dir, stem)
+        return _save(fig, out_dir, stem, formats)
 
 
 def short_label(ident: str, name: str, width: int = 46) -> str:
@@ -337,7 +356,9 @@ def short_label(ident: str, name: str, width: int = 46) -> str:
     return kept.rstrip(" ,.;:–-") + " …"
 
 
-def savings_realisation(status: pd.DataFrame, out_dir: Path, stem: str, title: str) -> list[Path]:
+def savings_realisation(
+    status: pd.DataFrame, out_dir: Path, stem: str, title: str, *, formats: Sequence[str] = DEFAULT_FORMATS
+) -> list[Path]:
     """Per measure (not rejected): planned so far, realised so far, and the year's forecast (1000 kr)."""
     s = status[status["status"].ne("forkastet")].sort_values("planlagt_aar")
     labels = [short_label(t, n) for t, n in zip(s["tiltak_id"], s["navn"], strict=True)]
@@ -362,11 +383,18 @@ def savings_realisation(status: pd.DataFrame, out_dir: Path, stem: str, title: s
         ax.set_title(title, loc="left")
         _legend_below(ax, ncol=3, fontsize=9)
         ax.grid(axis="y", visible=False)
-        return _save(fig, out_dir, stem)
+        return _save(fig, out_dir, stem, formats)
 
 
 def coverage_over_time(
-    cov: pd.DataFrame, indikator: str, names: dict[str, str], out_dir: Path, stem: str, title: str
+    cov: pd.DataFrame,
+    indikator: str,
+    names: dict[str, str],
+    out_dir: Path,
+    stem: str,
+    title: str,
+    *,
+    formats: Sequence[str] = DEFAULT_FORMATS,
 ) -> list[Path]:
     """One coverage indicator over time, one line per municipality; suppressed values are left out."""
     c = cov[cov["indikator"].eq(indikator) & ~cov["prikket"]].sort_values("periode")
@@ -390,10 +418,12 @@ def coverage_over_time(
         ax.set_title(title, loc="left")
         _time_axis(ax, periods)
         _legend_below(ax, ncol=4, fontsize=9)
-        return _save(fig, out_dir, stem)
+        return _save(fig, out_dir, stem, formats)
 
 
-def staffing_over_time(monthly: pd.DataFrame, out_dir: Path, stem: str, title: str) -> list[Path]:
+def staffing_over_time(
+    monthly: pd.DataFrame, out_dir: Path, stem: str, title: str, *, formats: Sequence[str] = DEFAULT_FORMATS
+) -> list[Path]:
     """FTE against budgeted FTE (lines) and temp-agency cost per month (bars, right axis).
 
     ``monthly``: one row per period with arsverk, arsverk_budsjett and vikarbyra_kostnad (that month).
@@ -427,10 +457,18 @@ def staffing_over_time(monthly: pd.DataFrame, out_dir: Path, stem: str, title: s
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
         _legend_below(ax, ncol=3, handles=h1 + h2, labels=l1 + l2, fontsize=9)
-        return _save(fig, out_dir, stem)
+        return _save(fig, out_dir, stem, formats)
 
 
-def project_timeline(status: pd.DataFrame, ref_date: dt.date, out_dir: Path, stem: str, title: str) -> list[Path]:
+def project_timeline(
+    status: pd.DataFrame,
+    ref_date: dt.date,
+    out_dir: Path,
+    stem: str,
+    title: str,
+    *,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+) -> list[Path]:
     """Work packages as rows, quarters as columns; each activity at the quarter of its planned end:
     ● done, ◐ done late, ▲ overdue, ○ planned or under way, ◇ postponed, × cancelled. A vertical line
     marks the report date. Shapes, not colours, carry the meaning (black and white print).
@@ -510,10 +548,18 @@ def project_timeline(status: pd.DataFrame, ref_date: dt.date, out_dir: Path, ste
         ax.set_title(title, loc="left")
         _legend_below(ax, ncol=3, fontsize=9)
         ax.grid(axis="y", visible=False)
-        return _save(fig, out_dir, stem)
+        return _save(fig, out_dir, stem, formats)
 
 
-def need_adjusted_gaps(rows: pd.DataFrame, labels: dict[str, str], out_dir: Path, stem: str, title: str) -> list[Path]:
+def need_adjusted_gaps(
+    rows: pd.DataFrame,
+    labels: dict[str, str],
+    out_dir: Path,
+    stem: str,
+    title: str,
+    *,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+) -> list[Path]:
     """Horizontal bars of ``merutgift_kr`` per sector (1000 kr) against landet and the KOSTRA group (the first
     two references of ``rows``, ``handlingsrom_kostra`` of one municipality and year, the sum row left out), the
     largest gap against the first reference at the top. Positive = spends more than the need-adjusted reference;
@@ -561,4 +607,4 @@ def need_adjusted_gaps(rows: pd.DataFrame, labels: dict[str, str], out_dir: Path
         ax.set_title(title, loc="left")
         ax.grid(axis="y", visible=False)
         _legend_below(ax, ncol=2, fontsize=9)
-        return _save(fig, out_dir, stem)
+        return _save(fig, out_dir, stem, formats)

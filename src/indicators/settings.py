@@ -1,6 +1,7 @@
 """Settings: defaults < ``indicators.toml`` (in the working directory) < environment variables
 (``INDICATORS_RAW``, ``INDICATORS_OUT``, ``INDICATORS_KOMMUNE`` comma-separated,
 ``INDICATORS_PROGNOSEMETODE``, ``INDICATORS_FIGURER`` (``alle`` or municipality numbers, comma-separated),
+``INDICATORS_FIGURFORMAT`` (``svg``, ``png`` or ``begge``),
 ``INDICATORS_DASK`` (a Dask scheduler's address), ``INDICATORS_ARBEIDERE`` (local processes),
 ``INDICATORS_DEFLATOR_PCT`` (the kommunal deflator of ``handlingsrom_kostra``'s estimate))
 < command-line flags.
@@ -21,6 +22,9 @@ SETTINGS_FILE = "indicators.toml"
 #: default kommunal deflator (%): RNB 2025's estimate for 2025, Prop. 142 S (2024–2025) kap. 2.1; set the
 #: state budget's figure for the year (``deflator_pct`` in indicators.toml, or ``INDICATORS_DEFLATOR_PCT``)
 DEFLATOR_PCT = 3.9
+#: ``figurformat`` / ``--figurformat``: the files each chart is saved as, by the choice's name. SVG by default (the
+#: tertial report embeds it and it prints sharp); PNG only on request, as each format is a whole rendering
+FIGURE_FORMATS: dict[str, tuple[str, ...]] = {"svg": ("svg",), "png": ("png",), "begge": ("svg", "png")}
 
 
 def _deflator(value: object, where: str) -> float:
@@ -47,6 +51,8 @@ class Settings:
     kommentar_terskel_pct: float = 5.0  # |avvik hittil| in % of budget that asks a leader's comment
     #: charts for: [] = the home municipality (or ``kommune``), ["alle"] = every one, or municipality numbers
     figurer: list[str] = field(default_factory=list)
+    #: the charts' files: ``svg`` (default), ``png`` or ``begge`` (:data:`FIGURE_FORMATS`)
+    figurformat: str = "svg"
     #: a Dask scheduler's address (``tcp://host:8786``): the monthly run computes on that cluster
     dask: str | None = None
     #: processes of the local pool (default: the machine's cores)
@@ -64,6 +70,18 @@ def _figurer(value: str | list[Any]) -> list[str]:
     """``"alle"``, ``"1874,1865"`` or a list -> the list of the setting ``figurer``."""
     items = value if isinstance(value, list) else str(value).replace(",", " ").split()
     return [str(v).strip() for v in items if str(v).strip()]
+
+
+def figure_format(value: object, where: str) -> str:
+    """``svg``, ``png`` or ``begge`` (any case, spaces around) for the setting ``figurformat``.
+
+    Raises:
+        UserError: another value, named with ``where`` it came from.
+    """
+    text = str(value).strip().lower()
+    if text not in FIGURE_FORMATS:
+        raise UserError(f"«figurformat» i {where} må være svg, png eller begge, ikke «{value}».")
+    return text
 
 
 def _workers(value: object, where: str) -> int | None:
@@ -94,6 +112,7 @@ def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None
             prognosemetode=str(section.get("prognosemetode", s.prognosemetode)),
             kommentar_terskel_pct=float(section.get("kommentar_terskel_pct", s.kommentar_terskel_pct)),
             figurer=_figurer(section.get("figurer", s.figurer)),
+            figurformat=figure_format(section["figurformat"], str(path)) if "figurformat" in section else s.figurformat,
             dask=str(section["dask"]) if section.get("dask") else s.dask,
             arbeidere=_workers(section["arbeidere"], str(path)) if "arbeidere" in section else s.arbeidere,
             karantenegrense=_percent(section["karantenegrense"], str(path))
@@ -114,6 +133,10 @@ def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None
         s = replace(s, prognosemetode=env["INDICATORS_PROGNOSEMETODE"])
     if env.get("INDICATORS_FIGURER"):
         s = replace(s, figurer=_figurer(env["INDICATORS_FIGURER"]))
+    if env.get("INDICATORS_FIGURFORMAT"):
+        s = replace(
+            s, figurformat=figure_format(env["INDICATORS_FIGURFORMAT"], "miljøvariabelen INDICATORS_FIGURFORMAT")
+        )
     if env.get("INDICATORS_DASK"):
         s = replace(s, dask=env["INDICATORS_DASK"].strip())
     if env.get("INDICATORS_ARBEIDERE"):

@@ -28,20 +28,26 @@ def test_run_gives_the_worked_example_numbers_and_a_rerun_replaces(examples: Pat
     assert len(got) == 6
     assert (got["prognose_aar"] - got["prognose_aar_exp"]).abs().max() <= 0.02
     assert (got["avvik_hittil"] - got["avvik_hittil_exp"]).abs().max() <= 0.02
-    assert (out / "figurer" / "202506" / "avvik_rammeomrade_1857.png").stat().st_size > 5000
-    assert (out / "figurer" / "202506" / "prognose_rammeomrade_1857.svg").exists()
+    figures = out / "figurer" / "202506"
+    assert (figures / "prognose_rammeomrade_1857.svg").stat().st_size > 5000
+    assert not list(figures.glob("*.png"))  # one format by default: SVG (issue 20)
     ledger_rows = len(read_dataset(out, "regnskap"))
     assert ledger_rows == 816 - 54 - 24 - 5  # every ledger line stored once
 
-    assert main(args) == 0  # a re-run of the period: the same files are not read again, nothing doubles
+    assert main(args) == 0  # a re-run with nothing changed: the first run's results stand (issue 20)
+    assert "Ingenting er endret siden kjøringen " in capsys.readouterr().out
+    assert main([*args, "--beregn-alt"]) == 0  # computed again: the same files are not read again, nothing doubles
     assert "23 (samme innhold som lagret: ikke lest på nytt" in capsys.readouterr().out
     assert len(read_dataset(out, "regnskap")) == ledger_rows
     assert len(read_dataset(out, "avvik")) == len(avvik)
-    assert main([*args, "--les-alt"]) == 0  # read again on request: replaces, nothing doubles
+    assert main([*args, "--les-alt", "--figurformat", "begge"]) == 0  # read again on request: nothing doubles
+    assert (figures / "avvik_rammeomrade_1857.png").stat().st_size > 5000  # PNG on request, SVG beside it
+    assert (figures / "avvik_rammeomrade_1857.svg").exists()
     assert len(read_dataset(out, "regnskap")) == ledger_rows
-    manifests = sorted((out / "kjoringer").glob("*.json"))
-    assert len(manifests) == 3
-    unchanged = json.loads(manifests[1].read_text(encoding="utf-8"))
+    manifests = sorted((out / "kjoringer").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+    assert len(manifests) == 4
+    assert "resultater_fra" in json.loads(manifests[1].read_text(encoding="utf-8"))
+    unchanged = json.loads(manifests[2].read_text(encoding="utf-8"))
     assert unchanged["inndata"] == [] and len(unchanged["uendret"]) == 23
     manifest = json.loads(manifests[-1].read_text(encoding="utf-8"))
     assert manifest["periode"] == "2025-06" and len(manifest["inndata"]) == 23

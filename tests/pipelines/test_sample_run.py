@@ -35,7 +35,7 @@ def test_monthly_run_on_generated_data(sample_store: Path):
     ledger = read_dataset(out, "regnskap", [("aar", "=", 2026), ("kommunenr", "=", "1874")])
     drift = ledger[ledger["kontoklasse"].eq("1") & ledger["periode"].le("202610")]
     assert whole["regnskap_hittil"] == pytest.approx(drift["belop"].sum(), abs=0.01)
-    assert (out / "figurer" / "202610" / "avvik_rammeomrade_1874.png").exists()
+    assert (out / "figurer" / "202610" / "avvik_rammeomrade_1874.svg").exists()
     for name in (
         "tiltak_status",
         "dekningsgrad",
@@ -72,8 +72,8 @@ def test_monthly_run_on_generated_data(sample_store: Path):
         "bemanning_helse_1874",
         "dekning_andel_80pluss_hjemmetjenester",
     ):
-        assert (out / "figurer" / "202610" / f"{stem}.png").stat().st_size > 10_000, stem
-        assert (out / "figurer" / "202610" / f"{stem}.svg").exists(), stem
+        assert (out / "figurer" / "202610" / f"{stem}.svg").stat().st_size > 10_000, stem
+        assert not (out / "figurer" / "202610" / f"{stem}.png").exists(), stem  # SVG only by default (issue 20)
     counts = read_dataset(out, "tjenestemottakere")
     assert "bruker_id" not in counts.columns and counts["periode"].nunique() == 22  # 2025-01 … 2026-10
     assert not any("bruker_id" in str(p) or p.name == "vedtak" for p in out.rglob("*"))

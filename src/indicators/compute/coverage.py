@@ -258,6 +258,109 @@ def coverage(
     return out[DEKNINGSGRAD_COLUMNS].reset_index(drop=True)
 
 
+def coverage_months(
+    counts: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.DataFrame | None
+) -> pd.DataFrame:
+    """The coverage indicators of every period in ``counts`` at once: for each period P, in order, the rows
+    :func:`coverage` gives at P (the same formulas, population, places and suppression), computed over all
+    periods together instead of once per month.
+
+    Per (periode, kommunenr) of ``counts``: the counts as columns, the population at 31 December of P's year by
+    cohort (:func:`population_31_december`, once per year), the places in P (December's for m = 13), then each
+    indicator's verdi = teller / nevner (× 100 for prosent), empty when nevner is 0 or missing; prikket when a
+    person count behind it is 1–4 or a count it uses was stored suppressed.
+
+    Returns:
+        ``DEKNINGSGRAD_COLUMNS``, period after period; within a period, indicator after indicator and the
+        municipalities in order (as the concatenation of :func:`coverage` per period).
+    """
+    if counts.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in DEKNINGSGRAD_COLUMNS})
+    keys = ["periode", "kommunenr"]
+    wide = counts.groupby([*keys, "telling"], sort=True, observed=True)["verdi"].first().unstack("telling")
+    rows = wide.index
+    periode = rows.get_level_values("periode").astype(str)
+    kommunenr = rows.get_level_values("kommunenr")
+    aar = periode.str.slice(0, 4).astype("int64").to_numpy()
+    if "prikket" in counts.columns:
+        flagged = counts.assign(prikket=counts["prikket"].astype(bool))
+        small_stored = flagged.groupby([*keys, "telling"], sort=True, observed=True)["prikket"].any()
+        stored_small = small_stored.unstack("telling", fill_value=False).reindex(rows, fill_value=False)
+    else:
+        stored_small = pd.DataFrame(index=rows)
+
+    pop80 = pd.Series(np.nan, index=rows)
+    pop6779 = pd.Series(np.nan, index=rows)
+    if befolkning is not None and len(befolkning):
+        for year in np.unique(aar):
+            cohort = population_31_december(befolkning, int(year))
+            if not len(cohort):
+                continue
+            at = aar == year
+            age = cohort["kohortalder"]
+            for target, ages in ((pop80, age.ge(80)), (pop6779, age.between(67, 79))):
+                per_kommune = cohort[ages].groupby("kommunenr")["antall"].sum()
+                target[at] = per_kommune.reindex(kommunenr[at]).fillna(0).astype(float).to_numpy()
+    places = pd.Series(np.nan, index=rows)
+    if plasser is not None and len(plasser):
+        tot = plasser["plasser_langtid"].astype(float) + plasser["plasser_korttid"].astype(float)
+        per_month = tot.groupby([plasser["periode"].astype(str), plasser["kommunenr"]]).sum()
+        month = periode.str.replace(r"13$", "12", regex=True)  # the year end has December's places
+        delivered = month.isin(per_month.index.get_level_values(0))
+        found = per_month.reindex(pd.MultiIndex.from_arrays([month, kommunenr])).fillna(0.0).to_numpy()
+        places[delivered] = found[delivered]
+
+    def g(name: str, default: pd.Series | None = None) -> pd.Series | None:
+        return wide[name] if name in wide.columns else default
+
+    def stored(names: tuple[str, ...]) -> pd.Series:
+        present = [n for n in names if n in stored_small.columns]
+        return stored_small[present].any(axis=1) if present else pd.Series(False, index=rows)
+
+    sources = {
+        "andel_80pluss_institusjon": (g("personer_80pluss_institusjon"), pop80),
+        "andel_80pluss_hjemmetjenester": (g("personer_80pluss_hjemme"), pop80),
+        "andel_67_79_hjemmetjenester": (g("personer_67_79_hjemme"), pop6779),
+        "plasser_pct_80pluss": (places, pop80),
+        "belegg_pct": (g("personer_institusjon"), places),
+        "mottakere_hjemmetjenester": (g("personer_hjemme"), pd.Series(1.0, index=rows)),
+        "timer_per_uke_hjemmesykepleie": (g("timer_hjemmesykepleie"), g("personer_hjemmesykepleie")),
+        "avslag_pct": (g("avslag_i_maned"), g("vedtak_i_maned")),
+    }
+    frames = []
+    for name, (teller, nevner) in sources.items():
+        enhet, teller_persons, nevner_persons = INDICATORS[name]
+        f = pd.DataFrame({"teller": teller, "nevner": nevner}, index=rows).astype(float)
+        denom = f["nevner"].where(f["nevner"] != 0)
+        f["verdi"] = f["teller"] / denom * (100 if enhet == "prosent" else 1)
+        small = stored(USES.get(name, ()))
+        if teller_persons:
+            small |= f["teller"].between(*SMALL)
+        if nevner_persons:
+            small |= f["nevner"].between(*SMALL)
+        frames.append(f.assign(indikator=name, enhet=enhet, prikket=small))
+    with_app = g("vedtak_med_soknad_i_maned", pd.Series(0.0, index=rows))
+    assert with_app is not None
+    median = pd.DataFrame(
+        {
+            "teller": np.nan,
+            "nevner": np.nan,
+            "verdi": g("saksbehandlingstid_median"),
+            "indikator": "saksbehandlingstid_median_dager",
+            "enhet": "dager",
+            "prikket": with_app.between(*SMALL) | stored(("saksbehandlingstid_median",)),
+        },
+        index=rows,
+    )
+    frames.append(median)
+    out = pd.concat(frames).reset_index()
+    out = out.sort_values("periode", kind="stable", ignore_index=True)  # period after period, as one call each
+    out["aar"] = out["periode"].astype(str).str.slice(0, 4).astype("int64")
+    out["prikket"] = out["prikket"].astype(bool)
+    out[["teller", "nevner", "verdi"]] = out[["teller", "nevner", "verdi"]].astype(float)
+    return out[DEKNINGSGRAD_COLUMNS].reset_index(drop=True)
+
+
 def dekningsgrad(
     vedtak: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.DataFrame | None, periode: Periode
 ) -> pd.DataFrame:

@@ -283,26 +283,35 @@ def write_comment_template(
     return C.write_template(rows, Path(out) / "rapporter", f"kommentarmal_{kommunenr}_{tertial.kode}")
 
 
-def _figure_uri(path: Path) -> str | None:
-    if not path.exists():
-        return None
-    return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+#: the chart files the report embeds, in the order it looks for them (the run saves SVG unless ``--figurformat png``)
+FIGURE_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+
+
+def _figure_uri(folder: Path, stem: str) -> str | None:
+    """The chart ``stem`` of the run as a data URI: its SVG, or its PNG when the run drew PNG only; None without."""
+    for suffix, mime in FIGURE_TYPES.items():
+        path = folder / f"{stem}{suffix}"
+        if path.exists():
+            return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    return None
 
 
 def render_html(
     tables: dict[str, T.Table], kommunenr: str, tertial: Tertial, out: Path, notes: list[str] | None = None
 ) -> str:
-    """The report as one HTML page (the template ``tertial.html.j2``), the run's SVG figures embedded as data URIs."""
+    """The report as one HTML page (the template ``tertial.html.j2``), the run's figures embedded as data URIs
+    (SVG; PNG where the run drew PNG only).
+    """
     folder = Path(out) / "figurer" / tertial.periode.kode
     figures = {
-        "avvik": _figure_uri(folder / f"avvik_rammeomrade_{kommunenr}.svg"),
-        "prognose": _figure_uri(folder / f"prognose_rammeomrade_{kommunenr}.svg"),
-        "prognose_aar": _figure_uri(folder / f"prognose_gjennom_aaret_{kommunenr}.svg"),
-        "tiltak": _figure_uri(folder / f"tiltak_{kommunenr}.svg"),
-        "bemanning": _figure_uri(folder / f"bemanning_helse_{kommunenr}.svg"),
-        "dekning": _figure_uri(folder / "dekning_andel_80pluss_hjemmetjenester.svg"),
-        "prosjekt": _figure_uri(folder / f"prosjekt_{kommunenr}.svg"),
-        "handlingsrom": _figure_uri(folder / f"handlingsrom_{kommunenr}.svg"),
+        "avvik": _figure_uri(folder, f"avvik_rammeomrade_{kommunenr}"),
+        "prognose": _figure_uri(folder, f"prognose_rammeomrade_{kommunenr}"),
+        "prognose_aar": _figure_uri(folder, f"prognose_gjennom_aaret_{kommunenr}"),
+        "tiltak": _figure_uri(folder, f"tiltak_{kommunenr}"),
+        "bemanning": _figure_uri(folder, f"bemanning_helse_{kommunenr}"),
+        "dekning": _figure_uri(folder, "dekning_andel_80pluss_hjemmetjenester"),
+        "prosjekt": _figure_uri(folder, f"prosjekt_{kommunenr}"),
+        "handlingsrom": _figure_uri(folder, f"handlingsrom_{kommunenr}"),
     }
     view: dict[str, dict[str, Any]] = {}
     for key, t in tables.items():

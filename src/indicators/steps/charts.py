@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import overload
 
@@ -10,6 +10,7 @@ import pandas as pd
 
 from indicators import codes
 from indicators.periods import Periode
+from indicators.settings import FIGURE_FORMATS
 from indicators.store.parquet import kommunenr_text
 
 #: the charts a run draws: ``None`` (default) for the home municipality (or the run's ``--kommune`` list),
@@ -53,13 +54,17 @@ def _only(df: pd.DataFrame | None, kommuner: list[str] | None) -> pd.DataFrame |
 
 
 def write_family_charts(
-    out: Path, periode: Periode, frames: Mapping[str, pd.DataFrame | None], kommuner: list[str] | None = None
+    out: Path,
+    periode: Periode,
+    frames: Mapping[str, pd.DataFrame | None],
+    kommuner: list[str] | None = None,
+    formats: Sequence[str] = FIGURE_FORMATS["svg"],
 ) -> list[str]:
     """Charts of the other families for the municipalities ``kommuner`` (None: all): forecast through the
     year, forecast errors of the closed year, savings realisation, FTE and temp-agency cost, project; and
     coverage against the neighbours (one chart with every municipality, drawn when any chart is asked for).
     A chart is drawn only when its frame is there. ``frames``: the run's frames by step name
-    (:data:`indicators.steps.registry.REGISTRY`).
+    (:data:`indicators.steps.registry.REGISTRY`). ``formats``: the files of each chart (``svg``, ``png``).
     """
     from indicators import charts  # matplotlib only when a chart is drawn (0,3 s of every start)
 
@@ -76,13 +81,18 @@ def write_family_charts(
                 folder,
                 f"prognose_gjennom_aaret_{kommunenr}",
                 f"{name}: årsprognose måned for måned, {periode.aar}",
+                formats=formats,
             )
     accuracy = _only(frames.get("prognosetreff"), kommuner)
     if accuracy is not None and len(accuracy):
         for kommunenr, rows in accuracy.groupby("kommunenr"):
             name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
             paths += charts.forecast_errors(
-                rows, folder, f"prognosetreff_{kommunenr}", f"{name}: hvor godt traff prognosene for {periode.aar - 1}?"
+                rows,
+                folder,
+                f"prognosetreff_{kommunenr}",
+                f"{name}: hvor godt traff prognosene for {periode.aar - 1}?",
+                formats=formats,
             )
     status = _only(frames.get("tiltak_status"), kommuner)
     if status is not None:
@@ -90,14 +100,20 @@ def write_family_charts(
         for kommunenr, rows in status.groupby("kommunenr"):
             name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
             paths += charts.savings_realisation(
-                rows, folder, f"tiltak_{kommunenr}", f"{name}: Handlingsrom {periode.aar}, realisering hittil {periode}"
+                rows,
+                folder,
+                f"tiltak_{kommunenr}",
+                f"{name}: Handlingsrom {periode.aar}, realisering hittil {periode}",
+                formats=formats,
             )
     if (coverage := frames.get("dekning_over_tid")) is not None:
         for ind, label in (
             ("andel_80pluss_hjemmetjenester", "Andel 80 år og eldre med hjemmetjenester"),
             ("andel_80pluss_institusjon", "Andel 80 år og eldre i institusjon"),
         ):
-            paths += charts.coverage_over_time(coverage, ind, codes.KOMMUNER, folder, f"dekning_{ind}", label)
+            paths += charts.coverage_over_time(
+                coverage, ind, codes.KOMMUNER, folder, f"dekning_{ind}", label, formats=formats
+            )
     status = _only(frames.get("prosjektstatus"), kommuner)
     if status is not None:
         for kommunenr, rows in status[status["periode"].eq(periode.kode)].groupby("kommunenr"):
@@ -108,21 +124,26 @@ def write_family_charts(
                 folder,
                 f"prosjekt_{kommunenr}",
                 f"{name}: «Et bærekraftig Moskenes», status per {periode}",
+                formats=formats,
             )
     gaps = _only(frames.get("handlingsrom_kostra"), kommuner)
     if gaps is not None and len(gaps):
-        paths += _need_adjusted_gap_charts(gaps, folder)
+        paths += _need_adjusted_gap_charts(gaps, folder, formats)
     monthly = _only(frames.get("bemanning_over_tid"), kommuner)
     if monthly is not None:
         for kommunenr, rows in monthly.groupby("kommunenr"):
             name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
             paths += charts.staffing_over_time(
-                rows, folder, f"bemanning_helse_{kommunenr}", f"{name}: årsverk og vikarbyrå i helse og omsorg"
+                rows,
+                folder,
+                f"bemanning_helse_{kommunenr}",
+                f"{name}: årsverk og vikarbyrå i helse og omsorg",
+                formats=formats,
             )
     return [str(p) for p in paths]
 
 
-def _need_adjusted_gap_charts(gaps: pd.DataFrame, folder: Path) -> list[Path]:
+def _need_adjusted_gap_charts(gaps: pd.DataFrame, folder: Path, formats: Sequence[str]) -> list[Path]:
     """``handlingsrom_<kommunenr>``: the need-adjusted gap per sector against landet and the KOSTRA group, in the
     latest year SSB has published (the estimate's basis), drawn with :func:`indicators.charts.need_adjusted_gaps`.
     """
@@ -149,15 +170,26 @@ def _need_adjusted_gap_charts(gaps: pd.DataFrame, folder: Path) -> list[Path]:
         )
         name = codes.KOMMUNER.get(str(kommunenr), str(kommunenr))
         paths += charts.need_adjusted_gaps(
-            chosen, labels, folder, f"handlingsrom_{kommunenr}", f"{name}: behovsjustert merutgift per sektor, {aar}"
+            chosen,
+            labels,
+            folder,
+            f"handlingsrom_{kommunenr}",
+            f"{name}: behovsjustert merutgift per sektor, {aar}",
+            formats=formats,
         )
     return paths
 
 
 def write_deviation_charts(
-    avvik: pd.DataFrame, out: Path, periode: Periode, kommuner: list[str] | None = None
+    avvik: pd.DataFrame,
+    out: Path,
+    periode: Periode,
+    kommuner: list[str] | None = None,
+    formats: Sequence[str] = FIGURE_FORMATS["svg"],
 ) -> list[str]:
-    """The deviation and the forecast against budget per rammeområde, for ``kommuner`` (None: all in ``avvik``)."""
+    """The deviation and the forecast against budget per rammeområde, for ``kommuner`` (None: all in ``avvik``),
+    each chart in ``formats`` (``svg``, ``png``).
+    """
     from indicators import charts  # matplotlib only when a chart is drawn (0,3 s of every start)
 
     paths: list[str] = []
@@ -172,6 +204,7 @@ def write_deviation_charts(
                 folder,
                 f"avvik_rammeomrade_{kommunenr}",
                 f"{name}: avvik mot periodisert budsjett per rammeområde, hittil {periode}",
+                formats=formats,
             )
         ]
         method = rows["prognosemetode"].iloc[0] if len(rows) else ""
@@ -182,6 +215,7 @@ def write_deviation_charts(
                 folder,
                 f"prognose_rammeomrade_{kommunenr}",
                 f"{name}: årsprognose ({method}) mot budsjett per rammeområde, {periode}",
+                formats=formats,
             )
         ]
     return paths

@@ -50,16 +50,27 @@ class RunResult:
     unchanged: int = 0
     #: lines with a code remark in those unchanged files, and their Σ beløp (kr), from the store's record
     unchanged_flagged: tuple[int, float] = (0, 0.0)
+    #: when nothing had changed since the last run of the period: the sentence saying its results stand
+    #: (:mod:`indicators.steps.rerun`); empty when the run computed its results
+    kept: str = ""
 
 
 def write_manifest(
-    result: RunResult, ingest: Ingest, out: Path, params: dict[str, Any], live_out: Path | None = None
+    result: RunResult,
+    ingest: Ingest,
+    out: Path,
+    params: dict[str, Any],
+    live_out: Path | None = None,
+    basis: dict[str, Any] | None = None,
+    kept_from: dict[str, Any] | None = None,
 ) -> str:
     """``<out>/kjoringer/<kjoring_id>.json``: inputs with sha256 and counts, outputs, versions.
 
-    ``live_out``: the store the paths shown refer to, when ``out`` is a run's staged copy of it. Returns the
-    manifest's path in the live store, for the caller to set on its result (``result`` is not changed: a
-    Prefect task may get a copy of it).
+    ``live_out``: the store the paths shown refer to, when ``out`` is a run's staged copy of it. ``basis``: what
+    the results were made from (``grunnlag``, :mod:`indicators.steps.rerun`), so the next run of the period can
+    see whether anything changed; ``kept_from``: the run whose results a run with nothing changed kept
+    (``resultater_fra``: its id and time). Returns the manifest's path in the live store, for the caller to set on
+    its result (``result`` is not changed: a Prefect task may get a copy of it).
     """
     packages: dict[str, str | None] = {}  # None: not installed
     for pkg in ("kommune-indikatorer", "pandas", "pyarrow", "pandera", "prefect", "matplotlib", "openpyxl"):
@@ -106,6 +117,10 @@ def write_manifest(
         "pakker": packages,
     }
     manifest["avstemming"] = format_reconciliation(result.reconciliation)
+    if basis is not None:
+        manifest["grunnlag"] = basis
+    if kept_from is not None:
+        manifest["resultater_fra"] = kept_from
     path.parent.mkdir(parents=True, exist_ok=True)
     log = path.with_suffix(".log")
     write_text_atomic(format_log(result, shown), log)
@@ -209,14 +224,12 @@ def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
     """The run in a few lines (label, text): files, rows, indicators, where things are. The per-file
     reconciliation is in the manifest and the run's log, not here.
     """
+    if result.kept:
+        return _kept_rows(result, out)
     rec = result.reconciliation
     read, accepted, quarantined = (int(rec[c].sum()) if len(rec) else 0 for c in ("lest", "godtatt", "karantene"))
     balanced = bool(len(rec) == 0 or (rec["lest"] == rec["godtatt"] + rec["karantene"]).all())
-    computed = [
-        n
-        for n in result.outputs
-        if n not in ("karantene", "figurer") and n not in SOURCES and n not in ("tjenestemottakere", "kostra")
-    ]
+    computed = _computed(result)
     rows = [
         *_threshold_rows(rec, result.karantenegrense),
         ("Filer lest", f"{len(rec)}"),
@@ -251,7 +264,20 @@ def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
         rows.append(("Advarsler", f"{len(result.warnings)} (se kjøringsloggen)"))
     for note in result.notes:
         rows.append(("Merknad", note))
-    rows.append(("Resultater", str(Path(out).resolve())))
+    return rows + _log_rows(result, out)
+
+
+def _computed(result: RunResult) -> list[str]:
+    """The indicator datasets among the run's outputs (not the sources, the quarantine, the charts)."""
+    return [
+        n
+        for n in result.outputs
+        if n not in ("karantene", "figurer") and n not in SOURCES and n not in ("tjenestemottakere", "kostra")
+    ]
+
+
+def _log_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
+    rows = [("Resultater", str(Path(out).resolve()))]
     if result.manifest:
         rows.append(
             (
@@ -261,6 +287,14 @@ def summary_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
             )
         )
     return rows
+
+
+def _kept_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
+    """The summary of a run that kept the last run's results (nothing had changed)."""
+    computed = _computed(result)
+    rows = [("Uendret", result.kept), ("Indikatorer som står", ", ".join(computed) if computed else "ingen")]
+    rows += [("Merknad", note) for note in result.notes]
+    return rows + _log_rows(result, out)
 
 
 #: The quarantine rules in words, for the one line on kroner outside the figures.

@@ -26,7 +26,8 @@ from indicators.ingest.reuse import write_record
 from indicators.ingest.sources import Ingest, ensure_something_read, read_sources
 from indicators.periods import Periode
 from indicators.progress import Reporter, get_reporter
-from indicators.steps import registry, units
+from indicators.settings import FIGURE_FORMATS
+from indicators.steps import registry, rerun, units
 from indicators.steps.charts import chart_municipalities, write_deviation_charts, write_family_charts
 from indicators.steps.manifest import RunResult, new_run_id, write_manifest
 from indicators.steps.registry import REGISTRY
@@ -69,15 +70,17 @@ def _read(raw: Path, out: Path, kjoring_id: str, progress: Callable[[str], None]
 
 
 def store_all(
-    ingest: Ingest, raw: Path, out: Path, kjoring_id: str, periode: Periode
+    ingest: Ingest, raw: Path, out: Path, kjoring_id: str, periode: Periode, reuse: bool = True
 ) -> tuple[dict[str, list[str]], list[Replaced]]:
     """Clean sources, the aggregated care counts, recorded KOSTRA answers and the quarantine into the store.
+
+    ``reuse``: keep the stored care counts of the months whose decisions are unchanged (False: ``--les-alt``).
 
     Returns:
         (files written per dataset, the delivered units that replaced stored rows).
     """
     written, replaced = store_clean(ingest, out)
-    counts = store_care_counts(ingest, out, periode)
+    counts = store_care_counts(ingest, out, periode, reuse)
     if counts:
         written["tjenestemottakere"] = counts
     kostra = store_kostra(raw, out)
@@ -86,7 +89,9 @@ def store_all(
     q = write_quarantine(ingest, out, kjoring_id)
     if q:
         written["karantene"] = q
-    write_record(out, ingest.delivered())  # the files the store now holds, for the next run (ingest.reuse)
+    # the files the store now holds, for the next run (ingest.reuse); in path order, so the record is the same
+    # file whichever of them this run read (a re-run with nothing changed writes the bytes the first run wrote)
+    write_record(out, sorted(ingest.delivered(), key=lambda d: (d.fil, d.ark)))
     return written, replaced
 
 
@@ -137,6 +142,7 @@ def compute_indicators(
     units_wanted: int = 1,
     figurer: str | list[str] | None = None,
     min_per_unit: int = 1,
+    figurformat: str = "svg",
 ) -> None:
     """Every step of :data:`~indicators.steps.registry.REGISTRY` for period P from the clean store, its
     datasets and charts.
@@ -147,7 +153,8 @@ def compute_indicators(
     ``indicators_flows.monthly``: on a process pool or a Dask cluster). Steps of scope ``panel`` run once, over
     the whole store. The results are written here, in this process, in registry order. Charts are drawn for
     ``figurer`` (:func:`indicators.steps.charts.chart_municipalities`: by default the home municipality or
-    the run's ``kommuner``; ``"alle"`` for every one). ``min_per_unit``: municipalities a unit must have for the run
+    the run's ``kommuner``; ``"alle"`` for every one), each saved as ``figurformat`` (``svg``, ``png`` or ``begge``:
+    :data:`indicators.settings.FIGURE_FORMATS`). ``min_per_unit``: municipalities a unit must have for the run
     to split into more than one (the units are at most ``len(municipalities) // min_per_unit``).
 
     Part of the monthly run (the tertial report only reads what it stored); records outputs, warnings and
@@ -206,13 +213,14 @@ def compute_indicators(
     reporter.advance()
     reporter.stage("Lager figurer", 2)
     chosen = chart_municipalities(figurer, kommuner, _present(merged))
+    formats = FIGURE_FORMATS[figurformat]
     figures: list[str] = []
     reporter.working("avvik")
     if result.avvik is not None:
-        figures += runner("lag-figurer", write_deviation_charts, result.avvik, out, periode, chosen)
+        figures += runner("lag-figurer", write_deviation_charts, result.avvik, out, periode, chosen, formats)
     reporter.advance()
     reporter.working("tiltak, dekning, bemanning, prosjekt")
-    figures += runner("lag-figurer-indikatorer", write_family_charts, out, periode, merged.frames, chosen)
+    figures += runner("lag-figurer-indikatorer", write_family_charts, out, periode, merged.frames, chosen, formats)
     reporter.advance()
     result.outputs["figurer"] = figures
     reporter.done()
@@ -234,15 +242,21 @@ def execute_run(
     quarantine_threshold: float = DEFAULT_THRESHOLD,
     read_all: bool = False,
     min_per_unit: int = 1,
+    figurformat: str = "svg",
+    recompute: bool = False,
 ) -> RunResult:
     """The monthly run: read and validate every file, store clean data, compute, write the manifest.
 
     ``quarantine_threshold``: the share of a file's money (Σ |beløp|) in quarantine above which the summary
     says so in its first lines (default 0,01 = 1 %). ``read_all``: read every raw file again, also those the
-    store holds with the same content (``--les-alt``; :mod:`indicators.ingest.reuse`).
+    store holds with the same content (``--les-alt``; :mod:`indicators.ingest.reuse`). When nothing the results
+    depend on has changed since the last committed run of the period (raw files, parameters, the product, the
+    store: :mod:`indicators.steps.rerun`), the run keeps that run's results and writes only its manifest;
+    ``recompute`` (``--beregn-alt``) or ``read_all`` computes everything.
 
-    ``mapper``, ``units_wanted`` and ``figurer``: see :func:`compute_indicators` (default: one unit of work
-    for every municipality, here, and charts for the home municipality or the ``kommuner`` asked for).
+    ``mapper``, ``units_wanted``, ``figurer`` and ``figurformat``: see :func:`compute_indicators` (default: one
+    unit of work for every municipality, here, and SVG charts for the home municipality or the ``kommuner`` asked
+    for).
 
     The run is one transaction on the store (:class:`~indicators.store.transaction.StoreTransaction`): killed
     or failed at any moment, the store is as before the run; the manifest and every output become live
@@ -256,10 +270,27 @@ def execute_run(
     reporter = reporter or get_reporter()
     raw, out = Path(raw), Path(out)
     kjoring_id = kjoring_id or new_run_id()
+    params = {
+        "periode": str(periode),
+        "raw": raw,
+        "out": out,
+        "kommune": kommuner,
+        "prognosemetode": method,
+        "figurer": figurer,
+        "figurformat": figurformat,
+        "karantenegrense": quarantine_threshold,
+        "les_alt": read_all,
+        "beregn_alt": recompute,
+    }
+    # what the results depend on (not where they are written, nor how the run was forced)
+    asked = {k: v for k, v in params.items() if k not in ("raw", "out", "les_alt", "beregn_alt")}
     # one transaction: the run reads and writes a staged copy of the store; only the commit makes it live
     # (docs/store.md, "A run is one transaction"); a second run into the same store stops here (StoreBusy)
     with StoreTransaction(out, kjoring_id) as txn:
         work = txn.work
+        standing = None if read_all or recompute else rerun.results_that_stand(out, work, raw, str(periode), asked)
+        if standing is not None:
+            return _keep(standing, txn, params, runner, reporter, quarantine_threshold)
         reporter.stage("Leser og validerer filer", None)
         ingest = runner("les-og-valider", _read, raw, work, kjoring_id, reporter.each_file, not read_all)
         reporter.done()
@@ -268,7 +299,7 @@ def execute_run(
         ensure_something_read(ingest, raw)
         reporter.stage("Lagrer rene data", 1)
         reporter.working("Parquet")
-        outputs, replaced = runner("lagre-rene-data", store_all, ingest, raw, work, kjoring_id, periode)
+        outputs, replaced = runner("lagre-rene-data", store_all, ingest, raw, work, kjoring_id, periode, not read_all)
         reporter.advance()
         result = RunResult(
             kjoring_id=kjoring_id,
@@ -297,18 +328,49 @@ def execute_run(
             units_wanted=units_wanted,
             figurer=figurer,
             min_per_unit=min_per_unit,
+            figurformat=figurformat,
         )
+        made_from = rerun.basis(work, raw, asked, ingest.hashes, result.outputs.get("figurer", []))
         result.outputs = txn.live_paths(result.outputs)
-        params = {
-            "periode": str(periode),
-            "raw": raw,
-            "out": out,
-            "kommune": kommuner,
-            "prognosemetode": method,
-            "figurer": figurer,
-            "karantenegrense": quarantine_threshold,
-            "les_alt": read_all,
-        }
-        result.manifest = runner("skriv-kjoringslogg", write_manifest, result, ingest, work, params, out)
+        result.manifest = runner("skriv-kjoringslogg", write_manifest, result, ingest, work, params, out, made_from)
         runner("lagre-kjoringen", txn.commit)
+    return result
+
+
+def _keep(
+    standing: dict[str, Any],
+    txn: StoreTransaction,
+    params: dict[str, Any],
+    runner: Runner,
+    reporter: Reporter,
+    quarantine_threshold: float,
+) -> RunResult:
+    """A run with nothing changed since the last committed run of its period (``standing``, that run's manifest):
+    its results stand; only this run's manifest and log are written (pointing at them), and the summary says so.
+    """
+    sentence = rerun.kept_sentence(standing)
+    reporter.stage("Ingenting er endret: resultatene står", None)
+    reporter.done()
+    result = RunResult(
+        kjoring_id=txn.kjoring_id,
+        periode=str(standing["periode"]),
+        reconciliation=Ingest().reconciliation(),
+        outputs={k: list(v) for k, v in (standing.get("utdata") or {}).items()},
+        notes=list(txn.notes),
+        karantenegrense=quarantine_threshold,
+        kept=sentence,
+    )
+    origin = rerun.origin_of(standing)
+    result.manifest = runner(
+        "skriv-kjoringslogg",
+        write_manifest,
+        result,
+        Ingest(),
+        txn.work,
+        params,
+        txn.live,
+        standing[rerun.BASIS],
+        origin,
+    )
+    runner("lagre-kjoringen", txn.commit)
     return result

@@ -21,7 +21,7 @@ import pandas as pd
 
 from indicators.compute import ledger
 from indicators.compute.agreements import samarbeidsavtaler_indikatorer
-from indicators.compute.coverage import coverage, suppress_coverage
+from indicators.compute.coverage import coverage, coverage_months, suppress_coverage
 from indicators.compute.deviation import (
     cell_sums_at,
     compute_avvik,
@@ -413,9 +413,9 @@ def coverage_series(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame
     if counts is None:
         return None
     counts = counts[counts["periode"].le(periode.kode)]
-    befolkning, plasser = inp.get("befolkning"), inp.get("plasser")
-    frames = [coverage(counts, befolkning, plasser, Periode.parse(p)) for p in sorted(counts["periode"].unique())]
-    return pd.concat(frames, ignore_index=True) if frames else None
+    if counts.empty:
+        return None
+    return coverage_months(counts, inp.get("befolkning"), inp.get("plasser"))  # every month at once
 
 
 def staffing(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:

@@ -4,6 +4,7 @@ the quarantine record, and the indicator outputs (validated against their schema
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -17,8 +18,9 @@ from indicators.ingest.readers import read_tables
 from indicators.ingest.sources import Ingest, stacked
 from indicators.ingest.validation import ValidatedFile, map_columns
 from indicators.periods import Periode
+from indicators.steps.fingerprint import code_version, digest, frame_digest
 from indicators.store.kostra import store_recorded
-from indicators.store.parquet import Replaced, kommunenr_text, sha256, write_dataset
+from indicators.store.parquet import Replaced, kommunenr_text, sha256, unit_path, write_dataset, write_text_atomic
 
 
 def delivered_units(ingest: Ingest, source: str) -> pd.DataFrame:
@@ -130,9 +132,20 @@ def available_sources(out: Path) -> set[str]:
     return {s for s in names if (Path(out) / s).is_dir() and any((Path(out) / s).rglob("*.parquet"))}
 
 
-def store_care_counts(ingest: Ingest, out: Path, periode: Periode) -> list[str]:
+#: per period of ``tjenestemottakere``: the fingerprint of what its stored counts were made from (the accepted
+#: decisions and the product's code), so a run counts only the months whose basis changed
+CARE_COUNTS_BASIS = "tjenestemottakere_grunnlag.json"
+
+
+def store_care_counts(ingest: Ingest, out: Path, periode: Periode, reuse: bool = True) -> list[str]:
     """Aggregate this run's person-level decisions to monthly counts (last year and this year up to P)
     and store only the counts (``tjenestemottakere``).
+
+    A month is counted again only when its stored counts were made from other decisions or by other code:
+    ``<out>/tjenestemottakere_grunnlag.json`` keeps, per month, a fingerprint of the accepted decisions (every
+    row and column) and of the product's code (:mod:`indicators.steps.fingerprint`), and a month whose
+    fingerprint is the run's and whose file is there stands as stored (a month's counts depend on the decisions
+    and its reference date only). ``reuse=False`` (``--les-alt``) counts every month.
     """
     vedtak = ingest.data("vedtak")
     if vedtak is None or vedtak.empty:
@@ -140,8 +153,30 @@ def store_care_counts(ingest: Ingest, out: Path, periode: Periode) -> list[str]:
     # (the year end, m = 13, has December's reference date and counts: compute_coverage uses December's)
     months = [Periode(periode.aar - 1, m) for m in range(1, 13)]
     months += [Periode(periode.aar, m) for m in range(1, periode.months_hittil + 1)]
+    record = Path(out) / CARE_COUNTS_BASIS
+    basis = digest(frame_digest(vedtak), code_version())
+    made_from = _read_json(record) if reuse else {}
+    months = [
+        m
+        for m in months
+        if made_from.get(m.kode) != basis or not unit_path(out, "tjenestemottakere", "periode", m.aar, m.kode).is_file()
+    ]
+    if not months:
+        return []
     counts = suppress_counts(care_counts(vedtak, months))  # no count of 1–4 persons leaves the run
-    return write_output(counts, out, "tjenestemottakere")
+    written = write_output(counts, out, "tjenestemottakere")
+    made_from |= {m.kode: basis for m in months}
+    write_text_atomic(json.dumps(dict(sorted(made_from.items())), indent=1) + "\n", record)
+    return written
+
+
+def _read_json(path: Path) -> dict[str, str]:
+    """A record of fingerprints (empty when missing or unreadable: everything is computed again)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 def write_output(df: pd.DataFrame, out: Path, name: str) -> list[str]:

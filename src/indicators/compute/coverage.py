@@ -187,83 +187,19 @@ def coverage(
     verdi = teller / nevner × 100 for prosent, teller / nevner otherwise; empty when nevner is 0 or
     missing (e.g. no population file for the year). prikket = a count of persons behind the value
     (teller, or nevner where it counts persons) is 1–4.
+
+    Computed by :func:`coverage_months` on the counts of P alone (one set of formulas for one month and for a
+    series).
     """
-    now = counts[counts["periode"].eq(periode.kode)]
-    c = now.pivot_table(index="kommunenr", columns="telling", values="verdi", aggfunc="first", dropna=False)
-    kommuner = c.index
-    stored_small = (
-        now[now["prikket"].astype(bool)].groupby("kommunenr")["telling"].agg(set)
-        if "prikket" in now.columns
-        else pd.Series(dtype=object)
-    )
-    pop80 = pop6779 = pd.Series(np.nan, index=kommuner)
-    if befolkning is not None and len(befolkning):
-        cohort = population_31_december(befolkning, periode.aar)
-        if len(cohort):
-            age = cohort["kohortalder"]
-            pop80 = cohort[age.ge(80)].groupby("kommunenr")["antall"].sum().reindex(kommuner).fillna(0).astype(float)
-            pop6779 = cohort[age.between(67, 79)].groupby("kommunenr")["antall"].sum().reindex(kommuner)
-            pop6779 = pop6779.fillna(0).astype(float)
-    places = pd.Series(np.nan, index=kommuner)
-    if plasser is not None and len(plasser):
-        pl = plasser[plasser["periode"].eq(f"{periode.aar}{min(periode.maned, 12):02d}")]
-        if len(pl):
-            tot = pl["plasser_langtid"].astype(float) + pl["plasser_korttid"].astype(float)
-            places = tot.groupby(pl["kommunenr"]).sum().reindex(kommuner).fillna(0.0)
-    g = c.get
-    rows = {
-        "andel_80pluss_institusjon": (g("personer_80pluss_institusjon"), pop80),
-        "andel_80pluss_hjemmetjenester": (g("personer_80pluss_hjemme"), pop80),
-        "andel_67_79_hjemmetjenester": (g("personer_67_79_hjemme"), pop6779),
-        "plasser_pct_80pluss": (places, pop80),
-        "belegg_pct": (g("personer_institusjon"), places),
-        "mottakere_hjemmetjenester": (g("personer_hjemme"), pd.Series(1.0, index=kommuner)),
-        "timer_per_uke_hjemmesykepleie": (g("timer_hjemmesykepleie"), g("personer_hjemmesykepleie")),
-        "avslag_pct": (g("avslag_i_maned"), g("vedtak_i_maned")),
-    }
-    frames = []
-    for name, (teller, nevner) in rows.items():
-        enhet, teller_persons, nevner_persons = INDICATORS[name]
-        f = pd.DataFrame({"teller": teller, "nevner": nevner}, index=kommuner).astype(float)
-        denom = f["nevner"].where(f["nevner"] != 0)
-        f["verdi"] = f["teller"] / denom * (100 if enhet == "prosent" else 1)
-        small = pd.Series(False, index=kommuner)
-        if teller_persons:
-            small |= f["teller"].between(*SMALL)
-        if nevner_persons:
-            small |= f["nevner"].between(*SMALL)
-        inputs = set(USES.get(name, ()))
-        small |= pd.Series([bool(inputs & stored_small.get(k, set())) for k in kommuner], index=kommuner)
-        frames.append(f.assign(indikator=name, enhet=enhet, prikket=small))
-    median_small = g("vedtak_med_soknad_i_maned", pd.Series(0.0, index=kommuner)).between(*SMALL) | pd.Series(
-        ["saksbehandlingstid_median" in stored_small.get(k, set()) for k in kommuner], index=kommuner
-    )
-    median = pd.DataFrame(
-        {
-            "teller": np.nan,
-            "nevner": np.nan,
-            "verdi": g("saksbehandlingstid_median"),
-            "indikator": "saksbehandlingstid_median_dager",
-            "enhet": "dager",
-            "prikket": median_small,
-        },
-        index=kommuner,
-    )
-    frames.append(median)
-    out = pd.concat(frames).reset_index()
-    out["aar"] = periode.aar
-    out["periode"] = periode.kode
-    out["prikket"] = out["prikket"].astype(bool)
-    out[["teller", "nevner", "verdi"]] = out[["teller", "nevner", "verdi"]].astype(float)
-    return out[DEKNINGSGRAD_COLUMNS].reset_index(drop=True)
+    return coverage_months(counts[counts["periode"].eq(periode.kode)], befolkning, plasser)
 
 
 def coverage_months(
     counts: pd.DataFrame, befolkning: pd.DataFrame | None, plasser: pd.DataFrame | None
 ) -> pd.DataFrame:
     """The coverage indicators of every period in ``counts`` at once: for each period P, in order, the rows
-    :func:`coverage` gives at P (the same formulas, population, places and suppression), computed over all
-    periods together instead of once per month.
+    :func:`coverage` gives at P (the formulas, population, places and suppression), computed over all periods
+    together.
 
     Per (periode, kommunenr) of ``counts``: the counts as columns, the population at 31 December of P's year by
     cohort (:func:`population_31_december`, once per year), the places in P (December's for m = 13), then each

@@ -102,7 +102,7 @@ def from_store(
     ctx = Context(method=method, kommuner=kommuner)
     if step.scope == "panel":
         return as_output(cast(PanelCompute, step.compute)(Path(out), periode, ctx)).frame
-    from indicators.steps.storing import available_sources  # the run's writing code: only here, when asked
+    from indicators.store.parquet import available_sources  # the sources' names without their contracts
 
     names = [*step.after, name]
     inp, _ = read_for(out, names, periode, kommuner, available_sources(Path(out)))

@@ -21,7 +21,6 @@ dataset's pairs and the names with the contracts, so the two cannot drift. Do no
 """
 
 from __future__ import annotations
-
 '''
 
 

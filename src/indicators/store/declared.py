@@ -7,7 +7,6 @@ dataset's pairs and the names with the contracts, so the two cannot drift. Do no
 
 from __future__ import annotations
 
-
 #: the sources' names (``indicators.contracts.SOURCES``, person-level ones too)
 SOURCES: tuple[str, ...] = (
     "regnskap",

@@ -142,7 +142,17 @@ def cells_and_ends(
     def query(source: str, where: str) -> str:
         return sql.cells_and_ends_sql(source, aar, maned, where, last_year=last_year)
 
-    frame = _empty(query, scan) if not files else _run(query(_source(files), scan.where()))
+    if not files:
+        frame = _empty(query, scan)
+    elif last_year:
+        frame = _run(query(_source(files), scan.where()))
+    else:  # last year's lines only seen, in a query of their own (see cells_and_ends_seen_sql)
+        this = [f for f in files if not f.stem.startswith(str(aar - 1))]
+        seen = [f for f in files if f.stem.startswith(str(aar - 1))]
+        if not this or not seen or not all(f.stem.isdigit() and len(f.stem) == 6 for f in files):
+            frame = _run(query(_source(files), scan.where()))
+        else:
+            frame = _run(sql.cells_and_ends_seen_sql(_source(this), _source(seen), aar, maned, scan.where()))
     return sql.as_cells_and_ends(frame, aar)
 
 

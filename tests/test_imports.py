@@ -1,6 +1,6 @@
 """What importing the library costs: the store's reader and the units of the run start without pandera or
-matplotlib (docs/benchmarks.md, «The hot path's engine»); pandera is imported where it validates or where the
-store's reader takes a dataset's declared column types from the contracts."""
+matplotlib (docs/benchmarks.md, «The hot path's engine»); pandera is imported where it validates (the store's
+reader takes the declared column types from ``store/declared.py``, tests/test_store_declared.py)."""
 
 from __future__ import annotations
 

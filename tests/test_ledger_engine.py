@@ -247,3 +247,37 @@ def test_without_last_years_sums_the_budget_and_linear_deviation_is_the_same_to_
         ledger.cell_sums(read, 2026, 2, last_year=False),
         check_exact=True,
     )
+
+
+def test_the_cells_and_the_last_periods_from_one_scan_are_those_of_the_two_scans(tmp_path):
+    """``cells_and_ends``: the cell sums at P and each municipality's last period of the year from one scan,
+    the frames of ``cell_sums`` and ``last_periods`` to the bit, also with a line after P, a municipality
+    whose only line this year is not drift (1859's 200, kontoklasse 0) and a line without a funksjon."""
+    from indicators.store import ledger as scan_store
+
+    more = pd.DataFrame(
+        {"kommunenr": ["1874", "1860", "1874"], "aar": [2026, 2026, 2026], "periode": ["202604", "202603", "202602"]}
+        | {"ansvar": ["100", "200", "100"], "funksjon": ["120", "120", None], "art": ["120", "120", "120"]}
+        | {"kontoklasse": ["1", "0", "1"], "belop": [5.0, 8.0, 3.0]}
+    ).astype({c: "str" for c in ("kommunenr", "periode", "ansvar", "art", "kontoklasse")})
+    _write_ledger(tmp_path, pd.concat([LINES, more], ignore_index=True))
+    for kommuner in (None, ("1874",), ("1874", "ORDER BY 'x'")):  # a value is data, whatever it reads
+        scan = scan_store.LedgerScan(tmp_path, kommuner, (2025, 2026))
+        for maned in (1, 2, 13):
+            for last_year in (True, False):
+                both = scan_store.cells_and_ends(scan, 2026, maned, last_year=last_year)
+                assert both is not None
+                cells = scan_store.cell_sums(scan, 2026, maned, last_year=last_year)
+                assert cells is not None
+                pd.testing.assert_frame_equal(both[0], cells, check_exact=True)
+                ends = scan_store.last_periods(scan_store.LedgerScan(tmp_path, kommuner, (2026,)))
+                pd.testing.assert_frame_equal(both[1], ends, check_exact=True)
+    ends = scan_store.cells_and_ends(scan_store.LedgerScan(tmp_path, None, (2025, 2026)), 2026, 2)
+    assert ends is not None and ends[1].to_dict("list") == {
+        "kommunenr": ["1859", "1860", "1874"],
+        "aar": [2026, 2026, 2026],
+        "periode": ["202601", "202603", "202604"],
+    }
+    empty = scan_store.cells_and_ends(scan_store.LedgerScan(tmp_path, None, (2031,)), 2031, 5)
+    assert empty is not None and empty[0].empty and empty[1].empty
+    assert list(empty[1].columns) == ["kommunenr", "aar", "periode"]

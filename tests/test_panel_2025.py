@@ -24,7 +24,7 @@ from indicators.periods import Periode
 from indicators.steps import registry
 from indicators.steps.pipeline import execute_run, store_all
 from indicators.steps.storing import available_sources
-from indicators.steps.units import UnitResult, compute_unit
+from indicators.steps.units import UnitResult, compute_unit, from_store
 from indicators.store.parquet import read_dataset
 
 REPO = Path(__file__).resolve().parents[1]
@@ -213,3 +213,14 @@ def test_a_small_run_stays_in_one_unit_when_the_pool_is_not_asked_for(tmp_path: 
     execute_run(CASE, tmp_path / "a", PERIOD, units_wanted=2, mapper=counting, min_per_unit=40, figurer=[])
     execute_run(CASE, tmp_path / "b", PERIOD, units_wanted=2, mapper=counting, figurer=[])
     assert seen == [1, 2]
+
+
+def test_the_deviation_asked_for_alone_is_the_runs_to_the_bit(pool):
+    """``from_store('avvik')`` reads the budget and the organisation with only the columns the deviation uses
+    (``units.ALONE_COLUMNS``) and finds the stored sources without the contracts: the same rows as the run's
+    unit, which reads them whole."""
+    out, _ = pool
+    alone = from_store("avvik", out, PERIOD)
+    run = _unit(out, None).frames["avvik"]
+    assert alone is not None and run is not None and len(alone) > 0
+    pd.testing.assert_frame_equal(_sorted(alone), _sorted(run), check_exact=True)

@@ -82,6 +82,78 @@ def cell_sums_sql(source: str, aar: int, maned: int, where: str = "TRUE", last_y
         """
 
 
+def cells_and_ends_sql(
+    source: str, aar: int, maned: int, where: str = "TRUE", last_year: bool = True, ordered: bool = True
+) -> str:
+    """:func:`cell_sums_sql` and :func:`last_periods_sql` of year ``aar`` in one pass over ``source`` (the
+    store's files of last year's periods and this year's, a column ``aar``): one row per cell (keys may be
+    empty) with its three sums, ``celle`` (the cell is a row of :func:`cell_sums_sql`) and ``siste`` (its
+    last period of year ``aar``, any line); :func:`as_cells_and_ends` makes the two frames of it.
+    ``ordered`` False: the rows in no order (a part of a larger query).
+    """
+    last = 13 if maned == 13 else maned
+    first, final = period_range(aar, maned)
+    drift = f"CAST(kontoklasse AS VARCHAR) = '1' AND {_KEYS_SET}"
+    ranges = {
+        "regnskap_hittil": (f"{aar}01", f"{aar}{last:02d}"),
+        "fjor_hittil": (f"{aar - 1}01", f"{aar - 1}{last:02d}"),
+        "fjor_aar": (f"{aar - 1}01", f"{aar - 1}13"),
+    }
+    sums = ",\n".join(
+        f"CAST(sum(CAST(belop AS DECIMAL(18, 4))) FILTER ({drift} AND periode BETWEEN '{lo}' AND '{hi}')"
+        f" AS DOUBLE) AS {name}"
+        if last_year or name == "regnskap_hittil"
+        else f"CASE WHEN bool_or({drift} AND periode BETWEEN '{lo}' AND '{hi}') THEN 0.0 END AS {name}"
+        for name, (lo, hi) in ranges.items()
+    )
+    return f"""
+        SELECT kommunenr, ansvar, funksjon, {sums},
+               coalesce(bool_or({drift} AND periode BETWEEN '{first}' AND '{final}'), FALSE) AS celle,
+               max(periode) FILTER (aar = {int(aar)} AND periode IS NOT NULL) AS siste
+        FROM {source}
+        WHERE (periode BETWEEN '{first}' AND '{final}' OR aar = {int(aar)}) AND ({where})
+        GROUP BY kommunenr, ansvar, funksjon
+        {"ORDER BY kommunenr, ansvar, funksjon" if ordered else ""}
+        """
+
+
+def cells_and_ends_seen_sql(this_year: str, last_year: str, aar: int, maned: int, where: str = "TRUE") -> str:
+    """:func:`cells_and_ends_sql` with ``last_year`` False over two sources, this year's files and last
+    year's: last year's lines are only seen, in a query of their own that groups the drift cells' keys and
+    sums nothing (in one query with this year's sums they cost twice as much); the same rows and columns.
+    """
+    last = 13 if maned == 13 else maned
+    drift = f"CAST(kontoklasse AS VARCHAR) = '1' AND {_KEYS_SET}"
+    this = cells_and_ends_sql(this_year, aar, maned, where, last_year=False, ordered=False)
+    return f"""
+        WITH this AS ({this}),
+        seen AS (
+            SELECT kommunenr, ansvar, funksjon, bool_or(periode <= '{aar - 1}{last:02d}') AS fjor_hittil_sett
+            FROM {last_year}
+            WHERE {drift} AND periode BETWEEN '{aar - 1}01' AND '{aar - 1}13' AND ({where})
+            GROUP BY kommunenr, ansvar, funksjon
+        )
+        SELECT kommunenr, ansvar, funksjon, this.regnskap_hittil,
+               CASE WHEN seen.fjor_hittil_sett THEN 0.0 END AS fjor_hittil,
+               CASE WHEN seen.fjor_hittil_sett IS NOT NULL THEN 0.0 END AS fjor_aar,
+               coalesce(this.celle, FALSE) OR seen.fjor_hittil_sett IS NOT NULL AS celle,
+               this.siste
+        FROM this FULL OUTER JOIN seen USING (kommunenr, ansvar, funksjon)
+        ORDER BY kommunenr, ansvar, funksjon
+        """
+
+
+def as_cells_and_ends(frame: pd.DataFrame, aar: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The frame of :func:`cells_and_ends_sql` as the frames of :func:`cell_sums_sql` (:func:`as_cell_sums`)
+    and of :func:`last_periods_sql` for year ``aar`` (:func:`as_last_periods`): the same rows, in the same order.
+    """
+    cells = frame.loc[frame["celle"].astype(bool), ["kommunenr", "ansvar", "funksjon", *RANGES]]
+    seen = frame.loc[frame["kommunenr"].notna() & frame["siste"].notna(), ["kommunenr", "siste"]]
+    ends = seen.groupby("kommunenr", sort=True)["siste"].max().rename("periode").reset_index()
+    ends.insert(1, "aar", int(aar))
+    return as_cell_sums(cells.reset_index(drop=True)), as_last_periods(ends)
+
+
 def last_periods_sql(source: str, year: str = "aar", where: str = "TRUE") -> str:
     """The query of :func:`last_periods` over ``source``; ``year``: the expression of the year."""
     return f"""

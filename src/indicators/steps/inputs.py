@@ -115,9 +115,15 @@ class Inputs:
         return df
 
 
-def read_inputs(out: Path | str, kommuner: list[str] | None, plan: Plan, inputs: Inputs | None = None) -> Inputs:
+def read_inputs(
+    out: Path | str,
+    kommuner: list[str] | None,
+    plan: Plan,
+    inputs: Inputs | None = None,
+    columns: dict[str, list[str]] | None = None,
+) -> Inputs:
     """Read each dataset of ``plan`` once: the municipalities ``kommuner`` (all when None), the years asked,
-    the columns of :data:`COLUMNS` (all for the other datasets).
+    the columns of ``columns`` or else :data:`COLUMNS` (all for the other datasets).
 
     Datasets already in ``inputs`` are not read again.
     """
@@ -137,7 +143,8 @@ def read_inputs(out: Path | str, kommuner: list[str] | None, plan: Plan, inputs:
                     Path(out), tuple(kommuner) if kommuner else None, tuple(sorted(years)) if years else None
                 )
             continue
-        inputs.frames[name] = store.read_dataset(out, name, filters or None, columns=COLUMNS.get(name))
+        chosen = (columns or {}).get(name, COLUMNS.get(name))
+        inputs.frames[name] = store.read_dataset(out, name, filters or None, columns=chosen)
     return inputs
 
 

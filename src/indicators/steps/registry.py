@@ -183,7 +183,13 @@ def _cell_sums(inp: Inputs, periode: Periode, method: str) -> pd.DataFrame:
     method reads last year's profile); the deviation is the same to the bit either way.
     """
     if "regnskap_drift" not in inp.computed and inp.ledger is not None and not inp.loaded("regnskap"):
-        sums = ledger_store.cell_sums(inp.ledger, periode.aar, periode.maned, last_year=method == "fjoraarsprofil")
+        scan, aar, last_year = inp.ledger, periode.aar, method == "fjoraarsprofil"
+        if (scan.years is None or aar in scan.years) and f"regnskap_slutt_{aar}" not in inp.computed:
+            both = ledger_store.cells_and_ends(scan, aar, periode.maned, last_year=last_year)
+            if both is not None:  # each municipality's last period of the year from the same scan
+                inp.computed[f"regnskap_slutt_{aar}"] = both[1]
+                return both[0]
+        sums = ledger_store.cell_sums(scan, aar, periode.maned, last_year=last_year)
         if sums is not None:
             return sums
     return _drift(inp)

@@ -36,16 +36,43 @@ class UnitResult:
     read: dict[str, Years] = field(default_factory=dict)
 
 
+#: the columns a step alone reads of its inputs, when it is asked for on its own (:func:`from_store`): the
+#: deviation reads the budget without its source-line columns and the organisation's names and areas only
+#: (``compute_avvik``; a run reads them whole: the vintages' fingerprints hash the budget's ``kodemerknad``)
+ALONE_COLUMNS: dict[str, dict[str, list[str]]] = {
+    "avvik": {
+        "budsjett": [
+            "kommunenr",
+            "aar",
+            "versjon",
+            "ansvar",
+            "funksjon",
+            "art",
+            "belop",
+            "gjelder_fra",
+            "periodiseringsnokkel",
+        ],
+        "organisasjon": ["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"],
+    }
+}
+
+
 def read_for(
-    out: Path | str, names: list[str], periode: Periode, kommuner: list[str] | None, available: set[str]
+    out: Path | str,
+    names: list[str],
+    periode: Periode,
+    kommuner: list[str] | None,
+    available: set[str],
+    columns: dict[str, list[str]] | None = None,
 ) -> tuple[Inputs, dict[str, Years]]:
     """The inputs of the steps ``names`` for ``kommuner``, each dataset read once (first the datasets whose
-    content decides the years of the others); with the read plan (dataset -> years).
+    content decides the years of the others), ``columns`` of the datasets named there (the rest as
+    :func:`indicators.steps.inputs.read_inputs` reads them); with the read plan (dataset -> years).
     """
-    first = read_inputs(out, kommuner, plan(names, periode, available))
+    first = read_inputs(out, kommuner, plan(names, periode, available), columns=columns)
     full = plan(names, periode, available, first)
     whole = {n: None for n in [*first.frames, *first.tables, *first.pending]}
-    return read_inputs(out, kommuner, full, first), {**whole, **full}
+    return read_inputs(out, kommuner, full, first, columns=columns), {**whole, **full}
 
 
 def run_steps(inp: Inputs, periode: Periode, names: list[str], ctx: Context) -> UnitResult:
@@ -102,8 +129,8 @@ def from_store(
     ctx = Context(method=method, kommuner=kommuner)
     if step.scope == "panel":
         return as_output(cast(PanelCompute, step.compute)(Path(out), periode, ctx)).frame
-    from indicators.steps.storing import available_sources  # the run's writing code: only here, when asked
+    from indicators.store.parquet import available_sources  # the sources' names without their contracts
 
     names = [*step.after, name]
-    inp, _ = read_for(out, names, periode, kommuner, available_sources(Path(out)))
+    inp, _ = read_for(out, names, periode, kommuner, available_sources(Path(out)), ALONE_COLUMNS.get(name))
     return run_steps(inp, periode, names, ctx).frames.get(name)

@@ -128,6 +128,34 @@ def cell_sums(scan: LedgerScan, aar: int, maned: int, last_year: bool = True) ->
     return sql.as_cell_sums(_run(query(_source(files), scan.where())))
 
 
+def cells_and_ends(
+    scan: LedgerScan, aar: int, maned: int, last_year: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """:func:`cell_sums` at P = (aar, maned) and :func:`last_periods` of year ``aar`` in one scan of the files
+    of last year's periods and this year's (:func:`indicators.compute.ledger.cells_and_ends_sql`); the same
+    frames as the two (None: read the table instead). The scan's years must hold ``aar``.
+    """
+    files = scan.files(sql.period_range(aar, maned)[0])
+    if files is None:
+        return None
+
+    def query(source: str, where: str) -> str:
+        return sql.cells_and_ends_sql(source, aar, maned, where, last_year=last_year)
+
+    if not files:
+        frame = _empty(query, scan)
+    elif last_year:
+        frame = _run(query(_source(files), scan.where()))
+    else:  # last year's lines only seen, in a query of their own (see cells_and_ends_seen_sql)
+        this = [f for f in files if not f.stem.startswith(str(aar - 1))]
+        seen = [f for f in files if f.stem.startswith(str(aar - 1))]
+        if not this or not seen or not all(f.stem.isdigit() and len(f.stem) == 6 for f in files):
+            frame = _run(query(_source(files), scan.where()))
+        else:
+            frame = _run(sql.cells_and_ends_seen_sql(_source(this), _source(seen), aar, maned, scan.where()))
+    return sql.as_cells_and_ends(frame, aar)
+
+
 def last_periods(scan: LedgerScan) -> pd.DataFrame | None:
     """:func:`indicators.compute.ledger.last_periods` of the scan's lines (None: read the table instead)."""
     files = scan.files()

@@ -105,12 +105,34 @@ class OldStoreLayout(UserError):
 # --- schemas -----------------------------------------------------------------------------------------
 
 
+#: the Arrow types of :mod:`indicators.store.declared` by name
+_TYPE_NAMES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "int64": pa.int64(),
+    "double": pa.float64(),
+    "bool": pa.bool_(),
+    "timestamp[ns]": pa.timestamp("ns"),
+}
+
+
 @functools.cache
 def _declared_of(name: str) -> tuple[tuple[str, pa.DataType], ...]:
+    """The declared (column, Arrow type) pairs of the dataset ``name`` (none: ``()``), from the table written
+    from the contracts (:mod:`indicators.store.declared`): reading a dataset builds no pandera contract. A
+    dataset the table lacks takes them from its contract (:func:`contract_declared_of`).
+    """
+    from indicators.store.declared import DECLARED
+
+    if name in DECLARED:
+        return tuple((col, _TYPE_NAMES[typ]) for col, typ in DECLARED[name])
+    return contract_declared_of(name)
+
+
+def contract_declared_of(name: str) -> tuple[tuple[str, pa.DataType], ...]:
     """The declared (column, Arrow type) pairs of the dataset ``name``, from its data contract (none: ``()``).
 
-    Only that dataset's contract is built: reading the budget does not build the pandera schemas of every
-    source. ``kostra_grupper`` and ``karantene`` have their own; an output's schema wins over a source's.
+    Only that dataset's contract is built. ``kostra_grupper`` and ``karantene`` have their own; an output's
+    schema wins over a source's.
     """
     if name == "kostra_grupper":
         return (
@@ -153,12 +175,37 @@ def _declared_of(name: str) -> tuple[tuple[str, pa.DataType], ...]:
     return tuple(fields)
 
 
-def _declared_types() -> dict[str, tuple[tuple[str, pa.DataType], ...]]:
+def contract_declared() -> dict[str, tuple[tuple[str, pa.DataType], ...]]:
     """Dataset name -> its declared (column, Arrow type) pairs, from the data contracts (every dataset)."""
     from indicators.contracts import SOURCES
     from indicators.contracts.outputs import SCHEMAS
 
-    return {name: _declared_of(name) for name in [*SOURCES, *SCHEMAS, "karantene", "kostra_grupper"]}
+    return {name: contract_declared_of(name) for name in [*SOURCES, *SCHEMAS, "karantene", "kostra_grupper"]}
+
+
+def contract_sources() -> list[str]:
+    """The sources' names, from the data contracts (``indicators.contracts.SOURCES``)."""
+    from indicators.contracts import SOURCES
+
+    return list(SOURCES)
+
+
+def _declared_types() -> dict[str, tuple[tuple[str, pa.DataType], ...]]:
+    """Dataset name -> its declared (column, Arrow type) pairs (every dataset; :func:`_declared_of`)."""
+    from indicators.store.declared import DECLARED
+
+    return {name: _declared_of(name) for name in DECLARED}
+
+
+def available_sources(out: Path | str) -> set[str]:
+    """Stored datasets (clean sources and the aggregated care counts) that hold data: the set
+    ``indicators.steps.storing.available_sources`` gives, from the sources' names in
+    :mod:`indicators.store.declared` (no contract is built).
+    """
+    from indicators.store.declared import SOURCES
+
+    names = set(SOURCES) | {"tjenestemottakere", "kostra", "kostra_grupper"}
+    return {s for s in names if (Path(out) / s).is_dir() and any((Path(out) / s).rglob("*.parquet"))}
 
 
 #: Datasets without a contract of their own: every SSB table (``kostra/<tabell>/alle.parquet``, read together

@@ -23,9 +23,8 @@ from indicators.ingest.sources import read_sources
 from indicators.periods import Periode
 from indicators.steps import registry
 from indicators.steps.pipeline import execute_run, store_all
-from indicators.steps.storing import available_sources
 from indicators.steps.units import UnitResult, compute_unit, from_store
-from indicators.store.parquet import read_dataset
+from indicators.store.parquet import available_sources, read_dataset
 
 REPO = Path(__file__).resolve().parents[1]
 CASE = REPO / "tests" / "data" / "panel_2025" / "raw"

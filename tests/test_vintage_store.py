@@ -20,9 +20,9 @@ from indicators.ingest.sources import read_sources
 from indicators.periods import Periode
 from indicators.steps import registry
 from indicators.steps.pipeline import store_all
-from indicators.steps.storing import available_sources, write_output
+from indicators.steps.storing import write_output
 from indicators.steps.units import UnitResult, compute_unit
-from indicators.store.parquet import read_dataset, write_dataset
+from indicators.store.parquet import available_sources, read_dataset, write_dataset
 
 REPO = Path(__file__).resolve().parents[1]
 PERIOD = Periode(2026, 10)

@@ -32,14 +32,13 @@ from indicators.steps.charts import chart_municipalities, write_deviation_charts
 from indicators.steps.manifest import RunResult, new_run_id, write_manifest
 from indicators.steps.registry import REGISTRY
 from indicators.steps.storing import (
-    available_sources,
     store_care_counts,
     store_clean,
     store_kostra,
     write_output,
     write_quarantine,
 )
-from indicators.store.parquet import Replaced, read_dataset
+from indicators.store.parquet import Replaced, available_sources, read_dataset
 from indicators.store.transaction import StoreTransaction
 
 Runner = Callable[..., Any]

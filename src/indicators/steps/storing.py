@@ -126,12 +126,6 @@ def write_quarantine(ingest: Ingest, out: Path, kjoring_id: str) -> list[str]:
     return write_record(q, delivered, Path(out), kjoring_id)
 
 
-def available_sources(out: Path) -> set[str]:
-    """Stored datasets (clean sources and the aggregated care counts) that hold data."""
-    names = set(SOURCES) | {"tjenestemottakere", "kostra", "kostra_grupper"}
-    return {s for s in names if (Path(out) / s).is_dir() and any((Path(out) / s).rglob("*.parquet"))}
-
-
 #: per period of ``tjenestemottakere``: the fingerprint of what its stored counts were made from (the accepted
 #: decisions and the product's code), so a run counts only the months whose basis changed
 CARE_COUNTS_BASIS = "tjenestemottakere_grunnlag.json"

@@ -198,9 +198,8 @@ def _declared_types() -> dict[str, tuple[tuple[str, pa.DataType], ...]]:
 
 
 def available_sources(out: Path | str) -> set[str]:
-    """Stored datasets (clean sources and the aggregated care counts) that hold data: the set
-    ``indicators.steps.storing.available_sources`` gives, from the sources' names in
-    :mod:`indicators.store.declared` (no contract is built).
+    """Stored datasets (clean sources, the aggregated care counts and SSB's tables) that hold data, from the
+    sources' names in :mod:`indicators.store.declared` (no contract is built).
     """
     from indicators.store.declared import SOURCES
 

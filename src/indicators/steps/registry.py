@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import TypedDict
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from indicators.compute import ledger
 from indicators.compute.agreements import samarbeidsavtaler_indikatorer
@@ -29,6 +31,7 @@ from indicators.compute.deviation import (
     ledger_behind,
     month_units,
 )
+from indicators.compute.key_figure_sums import art_sums, art_sums_frame
 from indicators.compute.key_figures import PLAN_YEARS, nokkeltall
 from indicators.compute.kostra import kostra_eget_regnskap, kostra_sammenligning
 from indicators.compute.project import prosjektstatus
@@ -43,6 +46,7 @@ from indicators.compute.vintages import (
 )
 from indicators.periods import Periode
 from indicators.steps.inputs import OUTPUTS_READ, Inputs, Plan, add_to_plan
+from indicators.store import key_figure_sums as key_figure_store
 from indicators.store import ledger as ledger_store
 from indicators.store import parquet as store
 from indicators.store.kostra import read_stored
@@ -432,13 +436,31 @@ def staffing_series(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame
     return monthly_series(bemanning, inp.get("organisasjon"), rammeomrade="Helse og omsorg")
 
 
+def _key_figure_ledger(inp: Inputs, years: list[int]) -> pd.DataFrame | None:
+    """The ledger of ``years`` as the key figures read it: summed per municipality, period, kontoklasse and art
+    (:mod:`indicators.compute.key_figure_sums`), by DuckDB from the store's files of those years when the lines
+    are not in memory, else over the Arrow table read; a frame of lines given is summed in pandas. The key
+    figures are those of the lines (to less than a millionth of a krone).
+    """
+    if inp.ledger is not None and not inp.loaded("regnskap"):
+        sums = key_figure_store.art_sums(replace(inp.ledger, years=tuple(years)))
+        if sums is not None:
+            return sums
+    table = inp.table("regnskap")
+    if table is not None:
+        wanted = pa.array([int(y) for y in years], pa.int64())
+        return art_sums(table.filter(pc.is_in(table["aar"], value_set=wanted)))
+    lines = inp.get("regnskap", years)
+    return None if lines is None else art_sums_frame(lines)
+
+
 def key_figures(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
     """``nokkeltall``: this year's ledger (and last year's, for the forecast), the closed years of the
     balance with their whole-year ledger, and the budget of this year and the økonomiplan's years.
     """
     balanse = inp.get("balanse")
     return nokkeltall(
-        inp.get("regnskap", _key_figure_years(balanse, periode)),
+        _key_figure_ledger(inp, _key_figure_years(balanse, periode)),
         periode,
         balanse=balanse,
         budsjett=inp.get("budsjett", range(periode.aar, periode.aar + PLAN_YEARS + 1)),

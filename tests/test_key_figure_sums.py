@@ -7,6 +7,7 @@ import pytest
 
 from indicators.compute.key_figure_sums import art_sums, art_sums_frame
 from indicators.compute.key_figures import nokkeltall
+from indicators.compute.kostra import kostra_eget_regnskap
 from indicators.periods import Periode
 from indicators.store.key_figure_sums import art_sums as stored_art_sums
 from indicators.store.ledger import LedgerScan
@@ -102,3 +103,17 @@ def test_art_sums_from_the_stores_files_are_those_from_the_table(tmp_path):
     stored = stored_art_sums(LedgerScan(tmp_path, ("1874",), (2025,)))
     want = art_sums(pa.Table.from_pandas(lines[lines["kommunenr"].eq("1874") & lines["aar"].eq(2025)]))
     pd.testing.assert_frame_equal(stored, want)
+
+
+@pytest.mark.parametrize("periode", [Periode(2025, 3), Periode(2024, 13)])
+def test_kostra_from_its_sums_is_that_from_the_lines(periode):
+    lines = mixed_ledger()
+    lines.loc[lines.index % 4 == 0, "funksjon"] = "253"
+    befolkning = pd.DataFrame({"kommunenr": ["1874", "1875"], "aar": periode.aar, "alder": 40, "antall": [2000, 1000]})
+    want = kostra_eget_regnskap(lines, befolkning, periode)
+    sums = art_sums(pa.Table.from_pandas(lines, preserve_index=False), ("funksjon",))
+    got = kostra_eget_regnskap(sums, befolkning, periode)
+    assert len(sums) < len(lines) and want["funksjon"].nunique() > 2
+    numbers = ["netto_driftsutgifter", "andel_pct", "per_innbygger"]
+    pd.testing.assert_frame_equal(got.drop(columns=numbers), want.drop(columns=numbers))
+    np.testing.assert_allclose(got[numbers].to_numpy(float), want[numbers].to_numpy(float), rtol=1e-12, atol=1e-6)

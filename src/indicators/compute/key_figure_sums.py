@@ -32,15 +32,16 @@ _CONFIG: dict[str, str | bool | int | float | list[str]] = {
 }
 
 
-def art_sums_sql(source: str, where: str = "TRUE") -> str:
+def art_sums_sql(source: str, where: str = "TRUE", by: tuple[str, ...] = ()) -> str:
     """The query of :func:`art_sums` over the relation ``source`` (a table name or ``read_parquet``), with the
-    extra condition ``where`` (municipalities or years pushed down to the scan).
+    extra condition ``where`` (municipalities or years pushed down to the scan) and the extra keys ``by``.
 
     Lines without a municipality or period are left out (the key figures' group-bys leave them out too); an
     empty art is a key of its own (it counts in netto driftsresultat, as a line with an art that is not a number).
     """
     return f"""
-        SELECT kommunenr, periode, CAST(kontoklasse AS VARCHAR) AS kontoklasse, art, {EXACT_SUM} AS belop
+        SELECT kommunenr, periode, CAST(kontoklasse AS VARCHAR) AS kontoklasse, art{"".join(", " + k for k in by)},
+               {EXACT_SUM} AS belop
         FROM {source}
         WHERE kommunenr IS NOT NULL AND periode IS NOT NULL AND ({where})
         GROUP BY ALL
@@ -48,50 +49,47 @@ def art_sums_sql(source: str, where: str = "TRUE") -> str:
         """
 
 
-def as_art_sums(sums: pd.DataFrame) -> pd.DataFrame:
+def as_art_sums(sums: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """The frame of :func:`art_sums_sql` with its keys as pandas' text dtype and ``belop`` float64."""
-    return text_columns(sums, ART_SUM_KEYS).astype({"belop": "float64"})
+    return text_columns(sums, (*ART_SUM_KEYS, *by)).astype({"belop": "float64"})
 
 
-def art_sums(ledger: pa.Table) -> pd.DataFrame:
-    """The ledger's lines summed per (kommunenr, periode, kontoklasse, art), kr: a ledger the key figures read
+def art_sums(ledger: pa.Table, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The ledger's lines summed per (kommunenr, periode, kontoklasse, art) and the text columns ``by`` (e.g.
+    ``funksjon``, for :func:`indicators.compute.kostra.kostra_eget_regnskap`), kr: a ledger the key figures read
     as they read the lines (see the module).
 
     Σ belop is exact, as in :func:`indicators.compute.ledger.drift_month_sums`: each amount as a decimal of four
     places (kr to 1/100 øre), summed as such and given back as float64, the same bits in every run.
 
     Args:
-        ledger: ledger lines with ``kommunenr``, ``periode`` (text ÅÅÅÅMM), ``kontoklasse``, ``art`` (text) and
-            ``belop`` (float, finite: the ``regnskap`` contract).
+        ledger: ledger lines with ``kommunenr``, ``periode`` (text ÅÅÅÅMM), ``kontoklasse``, ``art`` (text),
+            the columns ``by`` and ``belop`` (float, finite: the ``regnskap`` contract).
+        by: further keys (text columns).
 
     Returns:
-        ``kommunenr``, ``periode``, ``kontoklasse``, ``art`` (text; ``art`` may be missing) and ``belop``,
-        sorted by those keys.
+        ``kommunenr``, ``periode``, ``kontoklasse``, ``art``, the columns ``by`` (text; all but ``kommunenr``
+        and ``periode`` may be missing) and ``belop``, sorted by the keys.
     """
     import duckdb
 
     con = duckdb.connect(config=_CONFIG)
     try:
         con.register("ledger", ledger)
-        result: pd.DataFrame = con.sql(art_sums_sql("ledger")).to_arrow_table().to_pandas()
+        result: pd.DataFrame = con.sql(art_sums_sql("ledger", by=by)).to_arrow_table().to_pandas()
     finally:
         con.close()
-    return as_art_sums(result)
+    return as_art_sums(result, by)
 
 
-def art_sums_frame(regnskap: pd.DataFrame) -> pd.DataFrame:
+def art_sums_frame(regnskap: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """:func:`art_sums` of a pandas frame of ledger lines, in pandas (the same rows; float sums)."""
     import pandas as pd
 
+    names = [*ART_SUM_KEYS, *by]
     lines = regnskap[regnskap["kommunenr"].notna() & regnskap["periode"].notna()]
-    keys = lines[list(ART_SUM_KEYS)].astype("str").assign(art=lines["art"].astype("str").where(lines["art"].notna()))
-    sums = (
-        lines["belop"]
-        .astype("float64")
-        .groupby([keys[k] for k in ART_SUM_KEYS], dropna=False, sort=True)
-        .sum()
-        .reset_index()
-    )
+    keys = [lines[k].astype("str").where(lines[k].notna()).rename(k) for k in names]
+    sums = lines["belop"].astype("float64").groupby(keys, dropna=False, sort=True).sum().reset_index()
     if sums.empty:
-        return pd.DataFrame({k: pd.Series(dtype="str") for k in ART_SUM_KEYS}).assign(belop=pd.Series(dtype="float64"))
+        return pd.DataFrame({k: pd.Series(dtype="str") for k in names}).assign(belop=pd.Series(dtype="float64"))
     return sums

@@ -45,7 +45,7 @@ from indicators.compute.vintages import (
     vintage_fingerprints,
 )
 from indicators.periods import Periode
-from indicators.steps.inputs import OUTPUTS_READ, Inputs, Plan, add_to_plan
+from indicators.steps.inputs import OUTPUTS_READ, Inputs, MissingInput, Plan, add_to_plan
 from indicators.store import key_figure_sums as key_figure_store
 from indicators.store import ledger as ledger_store
 from indicators.store import parquet as store
@@ -436,22 +436,23 @@ def staffing_series(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame
     return monthly_series(bemanning, inp.get("organisasjon"), rammeomrade="Helse og omsorg")
 
 
-def _key_figure_ledger(inp: Inputs, years: list[int]) -> pd.DataFrame | None:
-    """The ledger of ``years`` as the key figures read it: summed per municipality, period, kontoklasse and art
-    (:mod:`indicators.compute.key_figure_sums`), by DuckDB from the store's files of those years when the lines
-    are not in memory, else over the Arrow table read; a frame of lines given is summed in pandas. The key
+def _ledger_sums(inp: Inputs, years: list[int], by: tuple[str, ...] = ()) -> pd.DataFrame | None:
+    """The ledger of ``years`` summed per municipality, period, kontoklasse, art and the columns ``by``
+    (:mod:`indicators.compute.key_figure_sums`): a ledger the key figures and ``kostra_eget_regnskap`` read as
+    they read the lines. By DuckDB from the store's files of those years when the lines are not in memory, else
+    over the Arrow table read; a frame of lines given is summed in pandas (None: no ledger in the store). The
     figures are those of the lines (to less than a millionth of a krone).
     """
     if inp.ledger is not None and not inp.loaded("regnskap"):
-        sums = key_figure_store.art_sums(replace(inp.ledger, years=tuple(years)))
+        sums = key_figure_store.art_sums(replace(inp.ledger, years=tuple(years)), by)
         if sums is not None:
             return sums
     table = inp.table("regnskap")
     if table is not None:
         wanted = pa.array([int(y) for y in years], pa.int64())
-        return art_sums(table.filter(pc.is_in(table["aar"], value_set=wanted)))
+        return art_sums(table.filter(pc.is_in(table["aar"], value_set=wanted)), by)
     lines = inp.get("regnskap", years)
-    return None if lines is None else art_sums_frame(lines)
+    return None if lines is None else art_sums_frame(lines, by)
 
 
 def key_figures(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
@@ -460,7 +461,7 @@ def key_figures(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
     """
     balanse = inp.get("balanse")
     return nokkeltall(
-        _key_figure_ledger(inp, _key_figure_years(balanse, periode)),
+        _ledger_sums(inp, _key_figure_years(balanse, periode)),
         periode,
         balanse=balanse,
         budsjett=inp.get("budsjett", range(periode.aar, periode.aar + PLAN_YEARS + 1)),
@@ -488,9 +489,10 @@ def project(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
 
 def kostra_own(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
     """``kostra_eget_regnskap`` at P: netto driftsutgifter per funksjon (kr per inhabitant) from this year's ledger."""
-    return kostra_eget_regnskap(
-        inp.need("regnskap", [periode.aar]), inp.get("befolkning", [periode.aar, periode.aar + 1]), periode
-    )
+    ledger_sums = _ledger_sums(inp, [periode.aar], ("funksjon",))  # summed: it reads the lines by these keys only
+    if ledger_sums is None:
+        raise MissingInput("regnskap")
+    return kostra_eget_regnskap(ledger_sums, inp.get("befolkning", [periode.aar, periode.aar + 1]), periode)
 
 
 def kostra_comparison(out: Path, periode: Periode, ctx: Context) -> pd.DataFrame:

@@ -29,6 +29,7 @@ TYPES: dict[str, pa.DataType] = {
     "periode": pa.string(),
     "kontoklasse": pa.string(),
     "art": pa.string(),
+    "funksjon": pa.string(),
     "belop": pa.float64(),
 }
 
@@ -49,9 +50,9 @@ def _text(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def art_sums(scan: LedgerScan) -> pd.DataFrame | None:
-    """:func:`indicators.compute.key_figure_sums.art_sums` of the scan's lines, from the files (None: sum the
-    table the store's reader gives instead).
+def art_sums(scan: LedgerScan, by: tuple[str, ...] = ()) -> pd.DataFrame | None:
+    """:func:`indicators.compute.key_figure_sums.art_sums` of the scan's lines by the extra keys ``by`` (columns
+    of :data:`TYPES`), from the files (None: sum the table the store's reader gives instead).
     """
     import duckdb
 
@@ -67,7 +68,7 @@ def art_sums(scan: LedgerScan) -> pd.DataFrame | None:
         source = f"(SELECT {columns} WHERE FALSE)"
     con = duckdb.connect()
     try:
-        result: pd.DataFrame = con.sql(sums.art_sums_sql(source, scan.where())).to_arrow_table().to_pandas()
+        result: pd.DataFrame = con.sql(sums.art_sums_sql(source, scan.where(), by)).to_arrow_table().to_pandas()
     finally:
         con.close()
-    return sums.as_art_sums(result)
+    return sums.as_art_sums(result, by)

@@ -151,15 +151,28 @@ def cell_sums_at(units: pd.DataFrame, periode: Periode) -> pd.DataFrame:
     return keys.assign(**sums)[present].reset_index(drop=True)
 
 
+def _year_versions(budsjett: pd.DataFrame, aar: int) -> tuple[pd.DataFrame, pd.Series | None]:
+    """Year ``aar``'s budget lines and each (kommunenr, versjon)'s start (its greatest gjelder_fra; None
+    without lines).
+    """
+    b = budsjett.loc[budsjett["aar"].astype(int).eq(aar)]
+    if b.empty:
+        return b, None
+    return b, b.groupby(["kommunenr", "versjon"], observed=True)["gjelder_fra"].max().rename("versjon_start")
+
+
+def _chosen_versions(starts: pd.Series, periode: Periode) -> pd.DataFrame:
+    """Per kommunenr the version in effect at P (kommunenr, versjon, versjon_start): the latest start ≤ P."""
+    started = starts[starts.astype(int) <= int(periode.kode)].reset_index()
+    return started.sort_values("versjon_start").groupby("kommunenr", observed=True).tail(1)
+
+
 def budget_in_effect(budsjett: pd.DataFrame, periode: Periode) -> pd.DataFrame:
     """Lines of the version in effect at P per kommunenr: the greatest gjelder_fra ≤ P in year y."""
-    b = budsjett.loc[budsjett["aar"].astype(int).eq(periode.aar)]
-    if b.empty:
+    b, starts = _year_versions(budsjett, periode.aar)
+    if starts is None:
         return b.assign(versjon_start=pd.Series(dtype="str"))
-    latest = b.groupby(["kommunenr", "versjon"], observed=True)["gjelder_fra"].max().rename("versjon_start")
-    starts = latest[latest.astype(int) <= int(periode.kode)].reset_index()
-    chosen = starts.sort_values("versjon_start").groupby("kommunenr", observed=True).tail(1)
-    return b.merge(chosen, on=["kommunenr", "versjon"], how="inner")
+    return b.merge(_chosen_versions(starts, periode), on=["kommunenr", "versjon"], how="inner")
 
 
 def key_shares(periodisering: pd.DataFrame | None, months: int) -> pd.DataFrame:
@@ -193,20 +206,28 @@ def key_shares(periodisering: pd.DataFrame | None, months: int) -> pd.DataFrame:
     return pd.concat([custom, built.assign(kommunenr=None, aar=None)], ignore_index=True)
 
 
-def periodised_budget(
-    lines: pd.DataFrame, periodisering: pd.DataFrame | None, periode: Periode
-) -> tuple[pd.DataFrame, list[str]]:
-    """Add ``budsjett_hittil`` = belop × share of the line's key in months 1..min(m, 12).
-
-    The key is the line's periodiseringsnokkel, else ``lonn`` for art 010–099, else ``jevn``. A key
-    that is neither built in nor in ``periodisering`` for that municipality and year falls back to
-    ``jevn``; the returned warnings say so.
+def with_keys(lines: pd.DataFrame) -> pd.DataFrame:
+    """The budget lines with ``nokkel``: the line's periodiseringsnokkel, else ``lonn`` for art 010–099, else
+    ``jevn`` (the same in every month: :class:`BudgetMonths` makes it once for a year's vintages).
     """
     out = lines.copy()
     art = code_number(out["art"])
     default = np.where((art >= 10) & (art <= 99), "lonn", "jevn")
     nokkel = out["periodiseringsnokkel"].astype("object").where(out["periodiseringsnokkel"].notna(), default)
     out["nokkel"] = nokkel.astype(str)
+    return out
+
+
+def periodised_budget(
+    lines: pd.DataFrame, periodisering: pd.DataFrame | None, periode: Periode
+) -> tuple[pd.DataFrame, list[str]]:
+    """Add ``budsjett_hittil`` = belop × share of the line's key in months 1..min(m, 12).
+
+    The key is the line's periodiseringsnokkel, else ``lonn`` for art 010–099, else ``jevn``
+    (:func:`with_keys`; kept when ``lines`` has ``nokkel`` already). A key that is neither built in nor in
+    ``periodisering`` for that municipality and year falls back to ``jevn``; the returned warnings say so.
+    """
+    out = lines.copy() if "nokkel" in lines.columns else with_keys(lines)
     if periode.maned == 13:
         out["budsjett_hittil"] = out["belop"]
         return out, []
@@ -330,6 +351,7 @@ def compute_avvik_methods(
     prognosejustering: pd.DataFrame | None = None,
     methods: tuple[str, ...] = METHODS,
     kommune_navn: dict[str, str] | None = None,
+    budget: tuple[pd.DataFrame, list[str]] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """Deviation and forecast per level (kommune, rammeområde, ansvar, funksjon) at period P.
 
@@ -341,7 +363,9 @@ def compute_avvik_methods(
         prognose_aar by method, plus prognosejustering (ansvar, rammeområde, kommune levels);
         prognose_avvik = prognose_aar − budsjett_aar
 
-    The level sums are computed once and every method in ``methods`` is applied to them.
+    The level sums are computed once and every method in ``methods`` is applied to them. ``budget``: the
+    budget lines in effect at P with ``budsjett_hittil`` and their warnings, as :class:`BudgetMonths` makes
+    them for many periods at once (:class:`BudgetMonths`; ``budsjett`` is then not read).
 
     Returns:
         ({method: the ``avvik`` rows}, warnings for the run summary).
@@ -360,12 +384,10 @@ def compute_avvik_methods(
                 "periodiseringsnokkel",
             ]
         )
-    lines = budget_in_effect(budsjett, periode)
-    lines, warnings = (
-        periodised_budget(lines, periodisering, periode)
-        if len(lines)
-        else (lines.assign(budsjett_hittil=pd.Series(dtype="float64")), [])
-    )
+    if budget is not None:
+        lines, warnings = budget[0], list(budget[1])
+    else:
+        lines, warnings = _periodised_in_effect(budsjett, periodisering, periode)
     justering = pd.Series(dtype="float64")
     if prognosejustering is not None and len(prognosejustering):
         pj = prognosejustering
@@ -425,6 +447,59 @@ def compute_avvik_methods(
     versions = lines.drop_duplicates("kommunenr").set_index("kommunenr")["versjon"] if len(lines) else None
     out = {m: _finish(levels, periode, m, versions) for m in methods}
     return out, warnings
+
+
+def _periodised_in_effect(
+    budsjett: pd.DataFrame, periodisering: pd.DataFrame | None, periode: Periode
+) -> tuple[pd.DataFrame, list[str]]:
+    """The budget lines in effect at P with ``budsjett_hittil``, and the periodisation's warnings."""
+    lines = budget_in_effect(budsjett, periode)
+    if not len(lines):
+        return lines.assign(budsjett_hittil=pd.Series(dtype="float64")), []
+    return periodised_budget(lines, periodisering, periode)
+
+
+class BudgetMonths:
+    """What :func:`compute_avvik_methods` makes of one budget at many periods (a year's forecast vintages), the
+    work that does not depend on the month done once.
+
+    :meth:`at` gives, for P, the budget lines in effect with ``budsjett_hittil`` and the periodisation's
+    warnings: the frames :func:`budget_in_effect` and :func:`periodised_budget` give for P alone, to the bit.
+    Each year's versions are found once, the lines of each choice of versions are picked and given their keys
+    (:func:`with_keys`) once, and only the shares to the month are looked up per period.
+    """
+
+    def __init__(self, budsjett: pd.DataFrame | None, periodisering: pd.DataFrame | None) -> None:
+        self.budsjett = budsjett
+        self.periodisering = periodisering
+        self._years: dict[int, tuple[pd.DataFrame, pd.Series | None]] = {}
+        self._keyed: dict[tuple[object, ...], pd.DataFrame] = {}
+        self._at: dict[str, tuple[pd.DataFrame, list[str]]] = {}
+
+    def at(self, periode: Periode) -> tuple[pd.DataFrame, list[str]] | None:
+        """The budget at P (None without a budget: :func:`compute_avvik_methods` then takes no budget)."""
+        if self.budsjett is None:
+            return None
+        if periode.kode not in self._at:
+            self._at[periode.kode] = self._make(self.budsjett, periode)
+        return self._at[periode.kode]
+
+    def _make(self, budsjett: pd.DataFrame, periode: Periode) -> tuple[pd.DataFrame, list[str]]:
+        if periode.aar not in self._years:
+            self._years[periode.aar] = _year_versions(budsjett, periode.aar)
+        b, starts = self._years[periode.aar]
+        if starts is None:
+            lines = b.assign(versjon_start=pd.Series(dtype="str"))
+        else:
+            chosen = _chosen_versions(starts, periode)
+            key = (periode.aar, *map(tuple, chosen.astype("object").to_numpy()))
+            if key not in self._keyed:
+                picked = b.merge(chosen, on=["kommunenr", "versjon"], how="inner")
+                self._keyed[key] = with_keys(picked) if len(picked) else picked
+            lines = self._keyed[key]
+        if not len(lines):
+            return lines.assign(budsjett_hittil=pd.Series(dtype="float64")), []
+        return periodised_budget(lines, self.periodisering, periode)
 
 
 def _adjustment_reasons(reasons: pd.DataFrame, org: pd.DataFrame) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from indicators.compute import ledger
 from indicators.compute.agreements import samarbeidsavtaler_indikatorer
 from indicators.compute.coverage import coverage, coverage_months, suppress_coverage
 from indicators.compute.deviation import (
+    BudgetMonths,
     cell_sums_at,
     compute_avvik,
     drift_month_sums,
@@ -193,6 +194,25 @@ def _cell_sums(inp: Inputs, periode: Periode, method: str) -> pd.DataFrame:
     return _drift(inp)
 
 
+def _budget_months(inp: Inputs, aar: int) -> BudgetMonths:
+    """Year ``aar``'s budget and periodisation as the deviation reads them at any of its months, the work that
+    does not depend on the month done once for all the unit's vintages of the year (the same frames to the bit).
+    """
+    key = f"budsjett_maneder_{aar}"
+    found = inp.memo.get(key)
+    if not isinstance(found, BudgetMonths):
+        found = BudgetMonths(inp.get("budsjett", [aar]), inp.get("periodisering", [aar]))
+        inp.memo[key] = found
+    return found
+
+
+def _only_budget(
+    budget: tuple[pd.DataFrame, list[str]] | None, kommuner: set[str]
+) -> tuple[pd.DataFrame, list[str]] | None:
+    """The budget at P of ``kommuner`` only (the lines are per municipality, so the same as made for them alone)."""
+    return None if budget is None else (_only(budget[0], kommuner), budget[1])
+
+
 def _cells_at(inp: Inputs, periode: Periode) -> pd.DataFrame:
     """The three ledger sums per cell at P (:func:`indicators.compute.deviation.cell_sums_at`) from the unit's
     month sums, made into whole ten-thousandths once for every vintage: the deviation at any past period is the
@@ -305,6 +325,7 @@ def reconstructed(inp: Inputs, aar: int, months: list[int]) -> pd.DataFrame | No
             None if budsjett is None else _only(budsjett, kommuner),
             period,
             **_only_inputs(extra, kommuner),
+            budget=_only_budget(_budget_months(inp, aar).at(period), kommuner),
         )
         prints = group.set_index("kommunenr")["grunnlag"]
         frames.append(history.assign(kilde="rekonstruert", grunnlag=history["kommunenr"].astype(str).map(prints)))
@@ -317,7 +338,11 @@ def vintage(inp: Inputs, periode: Periode, ctx: Context | None = None) -> pd.Dat
     once, read by later runs (``prognose_historikk``).
     """
     now = forecast_history(
-        _cells_at(inp, periode), inp.get("budsjett", [periode.aar]), periode, **_avvik_inputs(inp, periode.aar)
+        _cells_at(inp, periode),
+        inp.get("budsjett", [periode.aar]),
+        periode,
+        **_avvik_inputs(inp, periode.aar),
+        budget=_budget_months(inp, periode.aar).at(periode),
     )
     frames = [now.assign(kilde="lagret", grunnlag=pd.Series(pd.NA, index=now.index, dtype="str"))]
     for aar, months in _past_months(periode, _closed(inp, periode.aar - 1)).items():
@@ -338,7 +363,7 @@ def year_history(inp: Inputs, aar: int, last_month: int, stored: pd.DataFrame | 
     return forecast_path(
         stored,
         [Periode(aar, m) for m in range(1, last_month + 1)],
-        lambda p: forecast_history(_cells_at(inp, p), budsjett, p, **extra),
+        lambda p: forecast_history(_cells_at(inp, p), budsjett, p, **extra, budget=_budget_months(inp, aar).at(p)),
     )
 
 

@@ -40,6 +40,7 @@ from indicators.compute.savings import tiltak_status
 from indicators.compute.staffing import bemanning_indikatorer, monthly_series
 from indicators.compute.vintages import (
     forecast_accuracy,
+    forecast_histories,
     forecast_history,
     forecast_path,
     stale_vintages,
@@ -294,16 +295,6 @@ def _only(frame: pd.DataFrame, kommuner: set[str]) -> pd.DataFrame:
     return frame[frame["kommunenr"].astype(str).isin(kommuner)].reset_index(drop=True)
 
 
-def _only_inputs(extra: _AvvikInputs, kommuner: set[str]) -> _AvvikInputs:
-    """The deviation's optional frames for ``kommuner`` only."""
-    org, keys, adj = extra["organisasjon"], extra["periodisering"], extra["prognosejustering"]
-    return {
-        "organisasjon": None if org is None else _only(org, kommuner),
-        "periodisering": None if keys is None else _only(keys, kommuner),
-        "prognosejustering": None if adj is None else _only(adj, kommuner),
-    }
-
-
 def reconstructed(inp: Inputs, aar: int, months: list[int]) -> pd.DataFrame | None:
     """The vintages of ``months`` of year ``aar`` the store lacks, or holds computed from other inputs
     (:func:`~indicators.compute.vintages.stale_vintages`), computed from the ledger for those municipalities
@@ -316,17 +307,19 @@ def reconstructed(inp: Inputs, aar: int, months: list[int]) -> pd.DataFrame | No
     )
     if todo.empty:
         return None
+    groups = {str(kode): set(group["kommunenr"]) for kode, group in todo.groupby("periode", sort=True)}
+    chosen = [Periode.parse(kode) for kode in groups]
+    budgets = _budget_months(inp, aar)
+    histories = forecast_histories(
+        {p.kode: _only(_cells_at(inp, p), groups[p.kode]) for p in chosen},
+        {p.kode: _only_budget(budgets.at(p), groups[p.kode]) for p in chosen},
+        chosen,
+        **extra,
+        only=groups,
+    )
     frames = []
     for kode, group in todo.groupby("periode", sort=True):
-        kommuner = set(group["kommunenr"])
-        period = Periode.parse(str(kode))
-        history = forecast_history(
-            _only(_cells_at(inp, period), kommuner),
-            None if budsjett is None else _only(budsjett, kommuner),
-            period,
-            **_only_inputs(extra, kommuner),
-            budget=_only_budget(_budget_months(inp, aar).at(period), kommuner),
-        )
+        history = histories[str(kode)]
         prints = group.set_index("kommunenr")["grunnlag"]
         frames.append(history.assign(kilde="rekonstruert", grunnlag=history["kommunenr"].astype(str).map(prints)))
     return pd.concat(frames, ignore_index=True)

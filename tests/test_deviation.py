@@ -207,3 +207,27 @@ def test_zero_budget_gives_empty_percentage():
     out, _ = compute_avvik(LEDGER, None, Periode(2025, 2), organisasjon=ORG)
     r = row(out, "kommune", "1874")
     assert r["budsjett_hittil"] == 0 and pd.isna(r["avvik_pct"]) and r["avvik_hittil"] == 200.0
+
+
+def test_a_years_budget_at_every_month_shared_is_each_month_alone(deviation_inputs):
+    """BudgetMonths (the month-independent work once for a year's vintages) gives, at every month, the
+    frames budget_in_effect and periodised_budget give for that month alone, to the bit, and the deviation from
+    it is the same frame."""
+    from indicators.compute.deviation import BudgetMonths, budget_in_effect, compute_avvik_methods, periodised_budget
+
+    d = deviation_inputs
+    months = BudgetMonths(d["budsjett"], d["periodisering"])
+    aar = int(d["budsjett"]["aar"].iloc[0])
+    for m in range(1, 14):
+        p = Periode(aar, m)
+        lines, warnings = months.at(p)
+        want, want_warnings = periodised_budget(budget_in_effect(d["budsjett"], p), d["periodisering"], p)
+        pd.testing.assert_frame_equal(lines, want, check_exact=True)
+        assert warnings == want_warnings
+        kwargs = {"organisasjon": d["organisasjon"], "periodisering": d["periodisering"]}
+        plain, _ = compute_avvik(d["regnskap"], d["budsjett"], p, **kwargs)
+        given, _ = compute_avvik_methods(
+            d["regnskap"], d["budsjett"], p, methods=("budsjett",), budget=(lines, warnings), **kwargs
+        )
+        pd.testing.assert_frame_equal(given["budsjett"], plain, check_exact=True)
+    assert BudgetMonths(None, None).at(Periode(aar, 5)) is None

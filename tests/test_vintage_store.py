@@ -43,14 +43,21 @@ def _store(root: Path) -> Path:
 
 def _run(out: Path, calls: list[str], monkeypatch: pytest.MonkeyPatch) -> UnitResult:
     """One unit for every municipality, its stored steps written (the run without charts); the periods of
-    every vintage computed are appended to ``calls``."""
+    every vintage computed (one by one or a year's at once) are appended to ``calls``."""
     real = registry.forecast_history
 
     def counted(regnskap, budsjett, periode, **inputs):
         calls.append(periode.kode)
         return real(regnskap, budsjett, periode, **inputs)
 
+    real_many = registry.forecast_histories
+
+    def counted_many(regnskap, budgets, perioder, **inputs):
+        calls.extend(p.kode for p in perioder)
+        return real_many(regnskap, budgets, perioder, **inputs)
+
     monkeypatch.setattr(registry, "forecast_history", counted)
+    monkeypatch.setattr(registry, "forecast_histories", counted_many)
     available = available_sources(out)
     result = compute_unit(out, PERIOD, None, "budsjett", registry.runnable(available), available)
     for name, frame in result.frames.items():

@@ -151,15 +151,28 @@ def cell_sums_at(units: pd.DataFrame, periode: Periode) -> pd.DataFrame:
     return keys.assign(**sums)[present].reset_index(drop=True)
 
 
+def _year_versions(budsjett: pd.DataFrame, aar: int) -> tuple[pd.DataFrame, pd.Series | None]:
+    """Year ``aar``'s budget lines and each (kommunenr, versjon)'s start (its greatest gjelder_fra; None
+    without lines).
+    """
+    b = budsjett.loc[budsjett["aar"].astype(int).eq(aar)]
+    if b.empty:
+        return b, None
+    return b, b.groupby(["kommunenr", "versjon"], observed=True)["gjelder_fra"].max().rename("versjon_start")
+
+
+def _chosen_versions(starts: pd.Series, periode: Periode) -> pd.DataFrame:
+    """Per kommunenr the version in effect at P (kommunenr, versjon, versjon_start): the latest start ≤ P."""
+    started = starts[starts.astype(int) <= int(periode.kode)].reset_index()
+    return started.sort_values("versjon_start").groupby("kommunenr", observed=True).tail(1)
+
+
 def budget_in_effect(budsjett: pd.DataFrame, periode: Periode) -> pd.DataFrame:
     """Lines of the version in effect at P per kommunenr: the greatest gjelder_fra ≤ P in year y."""
-    b = budsjett.loc[budsjett["aar"].astype(int).eq(periode.aar)]
-    if b.empty:
+    b, starts = _year_versions(budsjett, periode.aar)
+    if starts is None:
         return b.assign(versjon_start=pd.Series(dtype="str"))
-    latest = b.groupby(["kommunenr", "versjon"], observed=True)["gjelder_fra"].max().rename("versjon_start")
-    starts = latest[latest.astype(int) <= int(periode.kode)].reset_index()
-    chosen = starts.sort_values("versjon_start").groupby("kommunenr", observed=True).tail(1)
-    return b.merge(chosen, on=["kommunenr", "versjon"], how="inner")
+    return b.merge(_chosen_versions(starts, periode), on=["kommunenr", "versjon"], how="inner")
 
 
 def key_shares(periodisering: pd.DataFrame | None, months: int) -> pd.DataFrame:
@@ -193,20 +206,28 @@ def key_shares(periodisering: pd.DataFrame | None, months: int) -> pd.DataFrame:
     return pd.concat([custom, built.assign(kommunenr=None, aar=None)], ignore_index=True)
 
 
-def periodised_budget(
-    lines: pd.DataFrame, periodisering: pd.DataFrame | None, periode: Periode
-) -> tuple[pd.DataFrame, list[str]]:
-    """Add ``budsjett_hittil`` = belop × share of the line's key in months 1..min(m, 12).
-
-    The key is the line's periodiseringsnokkel, else ``lonn`` for art 010–099, else ``jevn``. A key
-    that is neither built in nor in ``periodisering`` for that municipality and year falls back to
-    ``jevn``; the returned warnings say so.
+def with_keys(lines: pd.DataFrame) -> pd.DataFrame:
+    """The budget lines with ``nokkel``: the line's periodiseringsnokkel, else ``lonn`` for art 010–099, else
+    ``jevn`` (the same in every month: :class:`BudgetMonths` makes it once for a year's vintages).
     """
     out = lines.copy()
     art = code_number(out["art"])
     default = np.where((art >= 10) & (art <= 99), "lonn", "jevn")
     nokkel = out["periodiseringsnokkel"].astype("object").where(out["periodiseringsnokkel"].notna(), default)
     out["nokkel"] = nokkel.astype(str)
+    return out
+
+
+def periodised_budget(
+    lines: pd.DataFrame, periodisering: pd.DataFrame | None, periode: Periode
+) -> tuple[pd.DataFrame, list[str]]:
+    """Add ``budsjett_hittil`` = belop × share of the line's key in months 1..min(m, 12).
+
+    The key is the line's periodiseringsnokkel, else ``lonn`` for art 010–099, else ``jevn``
+    (:func:`with_keys`; kept when ``lines`` has ``nokkel`` already). A key that is neither built in nor in
+    ``periodisering`` for that municipality and year falls back to ``jevn``; the returned warnings say so.
+    """
+    out = lines.copy() if "nokkel" in lines.columns else with_keys(lines)
     if periode.maned == 13:
         out["budsjett_hittil"] = out["belop"]
         return out, []
@@ -272,12 +293,19 @@ def forecast_year(levels: pd.DataFrame, periode: Periode, method: str) -> pd.Dat
     docs/indikatorer/avvik.md. The key figures use it for the year-end forecast of netto driftsresultat.
     """
     m = periode.maned
+    return _forecast(levels, 12 / m if m <= 12 else 1.0, method)
+
+
+def _forecast(levels: pd.DataFrame, scale: float | np.ndarray, method: str) -> pd.DataFrame:
+    """:func:`forecast_year` with the linear method's factor 12 / m given (1 at m = 13), per row when an array
+    (the levels of several periods at once); ``x × 1`` is ``x`` to the bit.
+    """
     by_budget = levels["regnskap_hittil"] + (levels["budsjett_aar"] - levels["budsjett_hittil"])
     out = levels.assign(prognosemetode=method, prognose_merknad="")
     if method == "budsjett":
         out["prognose_aar"] = by_budget
     elif method == "lineaer":
-        out["prognose_aar"] = levels["regnskap_hittil"] * (12 / m) if m <= 12 else levels["regnskap_hittil"]
+        out["prognose_aar"] = levels["regnskap_hittil"] * scale
     elif method == "fjoraarsprofil":
         with np.errstate(divide="ignore", invalid="ignore"):
             s = levels["fjor_hittil"] / levels["fjor_aar"]
@@ -330,6 +358,7 @@ def compute_avvik_methods(
     prognosejustering: pd.DataFrame | None = None,
     methods: tuple[str, ...] = METHODS,
     kommune_navn: dict[str, str] | None = None,
+    budget: tuple[pd.DataFrame, list[str]] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """Deviation and forecast per level (kommune, rammeområde, ansvar, funksjon) at period P.
 
@@ -341,55 +370,21 @@ def compute_avvik_methods(
         prognose_aar by method, plus prognosejustering (ansvar, rammeområde, kommune levels);
         prognose_avvik = prognose_aar − budsjett_aar
 
-    The level sums are computed once and every method in ``methods`` is applied to them.
+    The level sums are computed once and every method in ``methods`` is applied to them. ``budget``: the
+    budget lines in effect at P with ``budsjett_hittil`` and their warnings, as :class:`BudgetMonths` makes
+    them for many periods at once (:class:`BudgetMonths`; ``budsjett`` is then not read).
 
     Returns:
         ({method: the ``avvik`` rows}, warnings for the run summary).
     """
-    if budsjett is None:
-        budsjett = pd.DataFrame(
-            columns=[
-                "kommunenr",
-                "aar",
-                "versjon",
-                "ansvar",
-                "funksjon",
-                "art",
-                "belop",
-                "gjelder_fra",
-                "periodiseringsnokkel",
-            ]
-        )
-    lines = budget_in_effect(budsjett, periode)
-    lines, warnings = (
-        periodised_budget(lines, periodisering, periode)
-        if len(lines)
-        else (lines.assign(budsjett_hittil=pd.Series(dtype="float64")), [])
-    )
-    justering = pd.Series(dtype="float64")
-    if prognosejustering is not None and len(prognosejustering):
-        pj = prognosejustering
-        p_year = pj["periode"].astype(str).str.slice(0, 4).astype(int)
-        keep = p_year.eq(periode.aar) & pj["periode"].astype(int).le(int(periode.kode))
-        justering = pj.loc[keep].groupby(["kommunenr", "ansvar"], observed=True)["belop"].sum()
-        reasons = pj.loc[keep, ["kommunenr", "ansvar", "belop", "begrunnelse"]]
+    if budget is not None:
+        lines, warnings = budget[0], list(budget[1])
     else:
-        reasons = pd.DataFrame(columns=["kommunenr", "ansvar", "belop", "begrunnelse"])
-
-    cells = _cells(regnskap, lines, justering, periode)
-    org = (
-        organisasjon
-        if organisasjon is not None
-        else pd.DataFrame(columns=["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"])
-    )
-    cells = cells.merge(
-        org[["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"]], on=["kommunenr", "ansvar"], how="left"
-    )
-    missing = cells["rammeomrade"].isna()
-    for kn, ans in cells.loc[missing, ["kommunenr", "ansvar"]].drop_duplicates().itertuples(index=False):
-        warnings.append(f"Ansvar {ans} i {kn} finnes ikke i «organisasjon»; det er ført under {UTEN_RAMMEOMRADE}.")
-    cells["rammeomrade"] = cells["rammeomrade"].fillna(UTEN_RAMMEOMRADE)
-    cells["kommune"] = cells["kommunenr"]
+        lines, warnings = _periodised_in_effect(_or_no_budget(budsjett), periodisering, periode)
+    justering, reasons = _adjustments(prognosejustering, periode)
+    org = _or_no_organisation(organisasjon)
+    cells, missing = _cells_with_areas(_cells(regnskap, lines, justering, periode), org)
+    warnings += missing
 
     sums = ["regnskap_hittil", "budsjett_aar", "budsjett_hittil", "fjor_hittil", "fjor_aar", "justering"]
     funksjon_navn = codes.funksjon_navn()
@@ -425,6 +420,202 @@ def compute_avvik_methods(
     versions = lines.drop_duplicates("kommunenr").set_index("kommunenr")["versjon"] if len(lines) else None
     out = {m: _finish(levels, periode, m, versions) for m in methods}
     return out, warnings
+
+
+def _periodised_in_effect(
+    budsjett: pd.DataFrame, periodisering: pd.DataFrame | None, periode: Periode
+) -> tuple[pd.DataFrame, list[str]]:
+    """The budget lines in effect at P with ``budsjett_hittil``, and the periodisation's warnings."""
+    lines = budget_in_effect(budsjett, periode)
+    if not len(lines):
+        return lines.assign(budsjett_hittil=pd.Series(dtype="float64")), []
+    return periodised_budget(lines, periodisering, periode)
+
+
+class BudgetMonths:
+    """What :func:`compute_avvik_methods` makes of one budget at many periods (a year's forecast vintages), the
+    work that does not depend on the month done once.
+
+    :meth:`at` gives, for P, the budget lines in effect with ``budsjett_hittil`` and the periodisation's
+    warnings: the frames :func:`budget_in_effect` and :func:`periodised_budget` give for P alone, to the bit.
+    Each year's versions are found once, the lines of each choice of versions are picked and given their keys
+    (:func:`with_keys`) once, and only the shares to the month are looked up per period.
+    """
+
+    def __init__(self, budsjett: pd.DataFrame | None, periodisering: pd.DataFrame | None) -> None:
+        self.budsjett = budsjett
+        self.periodisering = periodisering
+        self._years: dict[int, tuple[pd.DataFrame, pd.Series | None]] = {}
+        self._keyed: dict[tuple[object, ...], pd.DataFrame] = {}
+        self._at: dict[str, tuple[pd.DataFrame, list[str]]] = {}
+
+    def at(self, periode: Periode) -> tuple[pd.DataFrame, list[str]] | None:
+        """The budget at P (None without a budget: :func:`compute_avvik_methods` then takes no budget)."""
+        if self.budsjett is None:
+            return None
+        if periode.kode not in self._at:
+            self._at[periode.kode] = self._make(self.budsjett, periode)
+        return self._at[periode.kode]
+
+    def _make(self, budsjett: pd.DataFrame, periode: Periode) -> tuple[pd.DataFrame, list[str]]:
+        if periode.aar not in self._years:
+            self._years[periode.aar] = _year_versions(budsjett, periode.aar)
+        b, starts = self._years[periode.aar]
+        if starts is None:
+            lines = b.assign(versjon_start=pd.Series(dtype="str"))
+        else:
+            chosen = _chosen_versions(starts, periode)
+            key = (periode.aar, *map(tuple, chosen.astype("object").to_numpy()))
+            if key not in self._keyed:
+                picked = b.merge(chosen, on=["kommunenr", "versjon"], how="inner")
+                self._keyed[key] = with_keys(picked) if len(picked) else picked
+            lines = self._keyed[key]
+        if not len(lines):
+            return lines.assign(budsjett_hittil=pd.Series(dtype="float64")), []
+        return periodised_budget(lines, self.periodisering, periode)
+
+
+def forecasts_by_period(
+    ledger: dict[str, pd.DataFrame],
+    budgets: dict[str, tuple[pd.DataFrame, list[str]] | None],
+    perioder: list[Periode],
+    *,
+    organisasjon: pd.DataFrame | None = None,
+    periodisering: pd.DataFrame | None = None,
+    prognosejustering: pd.DataFrame | None = None,
+    methods: tuple[str, ...] = METHODS,
+    only: dict[str, set[str]] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The year-end forecast by every method at many periods of one year, per level: for each period (by
+    ``kode``) the rows :func:`compute_avvik_methods` gives at P, method after method, with the columns
+    ``kommunenr``, ``aar``, ``periode``, ``niva``, ``kode``, ``prognosemetode`` (the method asked for),
+    ``prognose_aar``, ``budsjett_aar``, ``regnskap_hittil`` and the same numbers to the bit.
+
+    The cells and level sums are made per period, as there; sorting the levels and the three methods'
+    forecasts are done for all periods at once (the per-period overhead of pandas was most of the time).
+
+    Args:
+        ledger: per period, the ledger as :func:`compute_avvik_methods` reads it (e.g. the three sums per cell).
+        budgets: per period, the budget at P (:class:`BudgetMonths`); None: no budget.
+        perioder: the periods, all of one year.
+        organisasjon: as for :func:`compute_avvik_methods`.
+        periodisering: as there (read only for a period without a budget given).
+        prognosejustering: as there.
+        methods: as there.
+        only: per period, the municipalities it is computed for, as if the inputs held only their rows (the
+            ledger and budget given must hold only theirs already; the adjustments are chosen here).
+    """
+    org = _or_no_organisation(organisasjon)
+    sums = ["regnskap_hittil", "budsjett_aar", "budsjett_hittil", "fjor_hittil", "fjor_aar", "justering"]
+    frames = []
+    for i, periode in enumerate(perioder):
+        budget = budgets.get(periode.kode)
+        if budget is None:
+            budget = _periodised_in_effect(_or_no_budget(None), periodisering, periode)
+        adjustments = prognosejustering
+        if only is not None and adjustments is not None and "kommunenr" in adjustments.columns:
+            kept = adjustments["kommunenr"].astype(str).isin(only[periode.kode])
+            adjustments = adjustments[kept].reset_index(drop=True)
+        justering, _ = _adjustments(adjustments, periode)
+        cells, _ = _cells_with_areas(_cells(ledger[periode.kode], budget[0], justering, periode), org)
+        # the level sums per period, as compute_avvik_methods makes them: a group-by over several periods'
+        # cells stacked does not always give the same bits (pandas' compensated sum), so only what follows is
+        # done for all periods at once
+        for niva in LEVELS:
+            grouped = cells.groupby(["kommunenr", niva], observed=True, dropna=True)
+            lvl = grouped[sums].sum()
+            lvl["har_fjor"] = grouped["har_fjor"].any()
+            lvl = lvl.reset_index().rename(columns={niva: "kode"})
+            if niva == "funksjon":
+                lvl["justering"] = 0.0
+            lvl["niva"] = niva
+            frames.append(lvl.assign(_p=i))
+    levels = pd.concat(frames, ignore_index=True)
+    order = {n: i for i, n in enumerate(LEVELS)}
+    levels = levels.sort_values(
+        ["_p", "kommunenr", "niva", "kode"], key=lambda s: s.map(order) if s.name == "niva" else s
+    ).reset_index(drop=True)
+    scale = np.array([12 / p.maned if p.maned <= 12 else 1.0 for p in perioder])[levels["_p"].to_numpy()]
+    forecasts = {m: _forecast(levels, scale, m)["prognose_aar"] + levels["justering"] for m in methods}
+    out: dict[str, pd.DataFrame] = {}
+    position = levels.groupby("_p", sort=True).indices
+    for i, periode in enumerate(perioder):
+        rows = position.get(i, np.array([], dtype=np.intp))
+        part = levels.iloc[rows]
+        frames = [
+            pd.DataFrame(
+                {
+                    "kommunenr": part["kommunenr"].to_numpy(),
+                    "aar": periode.aar,
+                    "periode": periode.kode,
+                    "niva": part["niva"].to_numpy(),
+                    "kode": part["kode"].to_numpy(),
+                    "prognosemetode": method,
+                    "prognose_aar": forecasts[method].to_numpy()[rows],
+                    "budsjett_aar": part["budsjett_aar"].to_numpy(),
+                    "regnskap_hittil": part["regnskap_hittil"].to_numpy(),
+                }
+            )
+            for method in methods
+        ]
+        out[periode.kode] = pd.concat(frames, ignore_index=True)
+    return out
+
+
+def _or_no_budget(budsjett: pd.DataFrame | None) -> pd.DataFrame:
+    """``budsjett``, or a budget without lines."""
+    if budsjett is not None:
+        return budsjett
+    return pd.DataFrame(
+        columns=[
+            "kommunenr",
+            "aar",
+            "versjon",
+            "ansvar",
+            "funksjon",
+            "art",
+            "belop",
+            "gjelder_fra",
+            "periodiseringsnokkel",
+        ]
+    )
+
+
+def _or_no_organisation(organisasjon: pd.DataFrame | None) -> pd.DataFrame:
+    """``organisasjon``, or an organisation without rows."""
+    if organisasjon is not None:
+        return organisasjon
+    return pd.DataFrame(columns=["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"])
+
+
+def _adjustments(prognosejustering: pd.DataFrame | None, periode: Periode) -> tuple[pd.Series, pd.DataFrame]:
+    """The forecast adjustments of year y to P: their sum per (kommunenr, ansvar), and the rows with reasons."""
+    justering = pd.Series(dtype="float64")
+    if prognosejustering is not None and len(prognosejustering):
+        pj = prognosejustering
+        p_year = pj["periode"].astype(str).str.slice(0, 4).astype(int)
+        keep = p_year.eq(periode.aar) & pj["periode"].astype(int).le(int(periode.kode))
+        justering = pj.loc[keep].groupby(["kommunenr", "ansvar"], observed=True)["belop"].sum()
+        reasons = pj.loc[keep, ["kommunenr", "ansvar", "belop", "begrunnelse"]]
+    else:
+        reasons = pd.DataFrame(columns=["kommunenr", "ansvar", "belop", "begrunnelse"])
+    return justering, reasons
+
+
+def _cells_with_areas(cells: pd.DataFrame, org: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The cells with their ansvar's name and rammeområde (UTEN_RAMMEOMRADE for an ansvar not in the
+    organisation, with a warning each) and ``kommune``.
+    """
+    warnings = []
+    cells = cells.merge(
+        org[["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"]], on=["kommunenr", "ansvar"], how="left"
+    )
+    missing = cells["rammeomrade"].isna()
+    for kn, ans in cells.loc[missing, ["kommunenr", "ansvar"]].drop_duplicates().itertuples(index=False):
+        warnings.append(f"Ansvar {ans} i {kn} finnes ikke i «organisasjon»; det er ført under {UTEN_RAMMEOMRADE}.")
+    cells["rammeomrade"] = cells["rammeomrade"].fillna(UTEN_RAMMEOMRADE)
+    cells["kommune"] = cells["kommunenr"]
+    return cells, warnings
 
 
 def _adjustment_reasons(reasons: pd.DataFrame, org: pd.DataFrame) -> pd.DataFrame:

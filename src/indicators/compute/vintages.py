@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from indicators.compute.deviation import METHODS, compute_avvik_methods
+from indicators.compute.deviation import METHODS, compute_avvik_methods, forecasts_by_period
 from indicators.periods import Periode
 
 HISTORY_COLUMNS = [
@@ -50,6 +50,22 @@ def forecast_history(
     by_method, _ = compute_avvik_methods(regnskap, budsjett, periode, methods=METHODS, **inputs)
     frames = [avvik.assign(prognosemetode=method) for method, avvik in by_method.items()]
     return pd.concat(frames, ignore_index=True)[HISTORY_COLUMNS]
+
+
+def forecast_histories(
+    regnskap: dict[str, pd.DataFrame],
+    budgets: dict[str, tuple[pd.DataFrame, list[str]] | None],
+    perioder: list[Periode],
+    **inputs: Any,
+) -> dict[str, pd.DataFrame]:
+    """:func:`forecast_history` at many periods of one year (by ``kode``), the level sums and forecasts of all
+    of them at once (:func:`~indicators.compute.deviation.forecasts_by_period`): the same frames to the bit.
+    ``regnskap`` and ``budgets``: per period, the ledger and the budget at P (None: no budget).
+    """
+    if not perioder:
+        return {}
+    by_period = forecasts_by_period(regnskap, budgets, perioder, methods=METHODS, **inputs)
+    return {kode: frame[HISTORY_COLUMNS] for kode, frame in by_period.items()}
 
 
 def forecast_accuracy(history: pd.DataFrame, year_end: pd.DataFrame) -> pd.DataFrame:

@@ -61,6 +61,8 @@ class Inputs:
     ledger: LedgerScan | None = field(default=None, repr=False)
     #: frames computed once from the frames read and shared by the steps of the unit (:meth:`derived`)
     computed: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    #: other objects made once and shared by the steps of the unit (a year's budget at every month)
+    memo: dict[str, object] = field(default_factory=dict, repr=False)
 
     def derived(self, key: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         """``make()`` the first time a step asks for ``key``, the same frame after (e.g. the ledger summed per

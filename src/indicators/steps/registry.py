@@ -18,17 +18,21 @@ from pathlib import Path
 from typing import TypedDict
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from indicators.compute import ledger
 from indicators.compute.agreements import samarbeidsavtaler_indikatorer
 from indicators.compute.coverage import coverage, coverage_months, suppress_coverage
 from indicators.compute.deviation import (
+    BudgetMonths,
     cell_sums_at,
     compute_avvik,
     drift_month_sums,
     ledger_behind,
     month_units,
 )
+from indicators.compute.key_figure_sums import art_sums, art_sums_frame
 from indicators.compute.key_figures import PLAN_YEARS, nokkeltall
 from indicators.compute.kostra import kostra_eget_regnskap, kostra_sammenligning
 from indicators.compute.project import prosjektstatus
@@ -36,13 +40,15 @@ from indicators.compute.savings import tiltak_status
 from indicators.compute.staffing import bemanning_indikatorer, monthly_series
 from indicators.compute.vintages import (
     forecast_accuracy,
+    forecast_histories,
     forecast_history,
     forecast_path,
     stale_vintages,
     vintage_fingerprints,
 )
 from indicators.periods import Periode
-from indicators.steps.inputs import OUTPUTS_READ, Inputs, Plan, add_to_plan
+from indicators.steps.inputs import OUTPUTS_READ, Inputs, MissingInput, Plan, add_to_plan
+from indicators.store import key_figure_sums as key_figure_store
 from indicators.store import ledger as ledger_store
 from indicators.store import parquet as store
 from indicators.store.kostra import read_stored
@@ -195,6 +201,25 @@ def _cell_sums(inp: Inputs, periode: Periode, method: str) -> pd.DataFrame:
     return _drift(inp)
 
 
+def _budget_months(inp: Inputs, aar: int) -> BudgetMonths:
+    """Year ``aar``'s budget and periodisation as the deviation reads them at any of its months, the work that
+    does not depend on the month done once for all the unit's vintages of the year (the same frames to the bit).
+    """
+    key = f"budsjett_maneder_{aar}"
+    found = inp.memo.get(key)
+    if not isinstance(found, BudgetMonths):
+        found = BudgetMonths(inp.get("budsjett", [aar]), inp.get("periodisering", [aar]))
+        inp.memo[key] = found
+    return found
+
+
+def _only_budget(
+    budget: tuple[pd.DataFrame, list[str]] | None, kommuner: set[str]
+) -> tuple[pd.DataFrame, list[str]] | None:
+    """The budget at P of ``kommuner`` only (the lines are per municipality, so the same as made for them alone)."""
+    return None if budget is None else (_only(budget[0], kommuner), budget[1])
+
+
 def _cells_at(inp: Inputs, periode: Periode) -> pd.DataFrame:
     """The three ledger sums per cell at P (:func:`indicators.compute.deviation.cell_sums_at`) from the unit's
     month sums, made into whole ten-thousandths once for every vintage: the deviation at any past period is the
@@ -276,16 +301,6 @@ def _only(frame: pd.DataFrame, kommuner: set[str]) -> pd.DataFrame:
     return frame[frame["kommunenr"].astype(str).isin(kommuner)].reset_index(drop=True)
 
 
-def _only_inputs(extra: _AvvikInputs, kommuner: set[str]) -> _AvvikInputs:
-    """The deviation's optional frames for ``kommuner`` only."""
-    org, keys, adj = extra["organisasjon"], extra["periodisering"], extra["prognosejustering"]
-    return {
-        "organisasjon": None if org is None else _only(org, kommuner),
-        "periodisering": None if keys is None else _only(keys, kommuner),
-        "prognosejustering": None if adj is None else _only(adj, kommuner),
-    }
-
-
 def reconstructed(inp: Inputs, aar: int, months: list[int]) -> pd.DataFrame | None:
     """The vintages of ``months`` of year ``aar`` the store lacks, or holds computed from other inputs
     (:func:`~indicators.compute.vintages.stale_vintages`), computed from the ledger for those municipalities
@@ -298,16 +313,19 @@ def reconstructed(inp: Inputs, aar: int, months: list[int]) -> pd.DataFrame | No
     )
     if todo.empty:
         return None
+    groups = {str(kode): set(group["kommunenr"]) for kode, group in todo.groupby("periode", sort=True)}
+    chosen = [Periode.parse(kode) for kode in groups]
+    budgets = _budget_months(inp, aar)
+    histories = forecast_histories(
+        {p.kode: _only(_cells_at(inp, p), groups[p.kode]) for p in chosen},
+        {p.kode: _only_budget(budgets.at(p), groups[p.kode]) for p in chosen},
+        chosen,
+        **extra,
+        only=groups,
+    )
     frames = []
     for kode, group in todo.groupby("periode", sort=True):
-        kommuner = set(group["kommunenr"])
-        period = Periode.parse(str(kode))
-        history = forecast_history(
-            _only(_cells_at(inp, period), kommuner),
-            None if budsjett is None else _only(budsjett, kommuner),
-            period,
-            **_only_inputs(extra, kommuner),
-        )
+        history = histories[str(kode)]
         prints = group.set_index("kommunenr")["grunnlag"]
         frames.append(history.assign(kilde="rekonstruert", grunnlag=history["kommunenr"].astype(str).map(prints)))
     return pd.concat(frames, ignore_index=True)
@@ -319,7 +337,11 @@ def vintage(inp: Inputs, periode: Periode, ctx: Context | None = None) -> pd.Dat
     once, read by later runs (``prognose_historikk``).
     """
     now = forecast_history(
-        _cells_at(inp, periode), inp.get("budsjett", [periode.aar]), periode, **_avvik_inputs(inp, periode.aar)
+        _cells_at(inp, periode),
+        inp.get("budsjett", [periode.aar]),
+        periode,
+        **_avvik_inputs(inp, periode.aar),
+        budget=_budget_months(inp, periode.aar).at(periode),
     )
     frames = [now.assign(kilde="lagret", grunnlag=pd.Series(pd.NA, index=now.index, dtype="str"))]
     for aar, months in _past_months(periode, _closed(inp, periode.aar - 1)).items():
@@ -340,7 +362,7 @@ def year_history(inp: Inputs, aar: int, last_month: int, stored: pd.DataFrame | 
     return forecast_path(
         stored,
         [Periode(aar, m) for m in range(1, last_month + 1)],
-        lambda p: forecast_history(_cells_at(inp, p), budsjett, p, **extra),
+        lambda p: forecast_history(_cells_at(inp, p), budsjett, p, **extra, budget=_budget_months(inp, aar).at(p)),
     )
 
 
@@ -438,13 +460,32 @@ def staffing_series(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame
     return monthly_series(bemanning, inp.get("organisasjon"), rammeomrade="Helse og omsorg")
 
 
+def _ledger_sums(inp: Inputs, years: list[int], by: tuple[str, ...] = ()) -> pd.DataFrame | None:
+    """The ledger of ``years`` summed per municipality, period, kontoklasse, art and the columns ``by``
+    (:mod:`indicators.compute.key_figure_sums`): a ledger the key figures and ``kostra_eget_regnskap`` read as
+    they read the lines. By DuckDB from the store's files of those years when the lines are not in memory, else
+    over the Arrow table read; a frame of lines given is summed in pandas (None: no ledger in the store). The
+    figures are those of the lines (to less than a millionth of a krone).
+    """
+    if inp.ledger is not None and not inp.loaded("regnskap"):
+        sums = key_figure_store.art_sums(replace(inp.ledger, years=tuple(years)), by)
+        if sums is not None:
+            return sums
+    table = inp.table("regnskap")
+    if table is not None:
+        wanted = pa.array([int(y) for y in years], pa.int64())
+        return art_sums(table.filter(pc.is_in(table["aar"], value_set=wanted)), by)
+    lines = inp.get("regnskap", years)
+    return None if lines is None else art_sums_frame(lines, by)
+
+
 def key_figures(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
     """``nokkeltall``: this year's ledger (and last year's, for the forecast), the closed years of the
     balance with their whole-year ledger, and the budget of this year and the økonomiplan's years.
     """
     balanse = inp.get("balanse")
     return nokkeltall(
-        inp.get("regnskap", _key_figure_years(balanse, periode)),
+        _ledger_sums(inp, _key_figure_years(balanse, periode)),
         periode,
         balanse=balanse,
         budsjett=inp.get("budsjett", range(periode.aar, periode.aar + PLAN_YEARS + 1)),
@@ -472,9 +513,10 @@ def project(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
 
 def kostra_own(inp: Inputs, periode: Periode, ctx: Context) -> pd.DataFrame:
     """``kostra_eget_regnskap`` at P: netto driftsutgifter per funksjon (kr per inhabitant) from this year's ledger."""
-    return kostra_eget_regnskap(
-        inp.need("regnskap", [periode.aar]), inp.get("befolkning", [periode.aar, periode.aar + 1]), periode
-    )
+    ledger_sums = _ledger_sums(inp, [periode.aar], ("funksjon",))  # summed: it reads the lines by these keys only
+    if ledger_sums is None:
+        raise MissingInput("regnskap")
+    return kostra_eget_regnskap(ledger_sums, inp.get("befolkning", [periode.aar, periode.aar + 1]), periode)
 
 
 def kostra_comparison(out: Path, periode: Periode, ctx: Context) -> pd.DataFrame:

@@ -9,13 +9,12 @@ then sums the table the reader gives, which converts such files), as in :mod:`in
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from indicators.compute import key_figure_sums as sums
+from indicators.store.ledger import has_types, parquet_source, run_query
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,41 +33,18 @@ TYPES: dict[str, pa.DataType] = {
 }
 
 
-def _current(files: list[Path]) -> bool:
-    """Whether every file holds the query's columns with the types of :data:`TYPES`."""
-    for f in files:
-        schema = pq.read_schema(f)
-        for col, typ in TYPES.items():
-            i = schema.get_field_index(col)
-            if i < 0 or not (schema.field(i).type == typ or pa.types.is_null(schema.field(i).type)):
-                return False
-    return True
-
-
-def _text(value: str) -> str:
-    """``value`` as a SQL text literal (data, never code: a quote is doubled)."""
-    return "'" + str(value).replace("'", "''") + "'"
-
-
 def art_sums(scan: LedgerScan, by: tuple[str, ...] = ()) -> pd.DataFrame | None:
     """:func:`indicators.compute.key_figure_sums.art_sums` of the scan's lines by the extra keys ``by`` (columns
     of :data:`TYPES`), from the files (None: sum the table the store's reader gives instead).
     """
-    import duckdb
-
     files = scan.files()
-    if files is None or not _current(files):
+    if files is None or not has_types(files, TYPES):
         return None
     if files:
-        source = f"read_parquet([{', '.join(_text(str(f)) for f in files)}])"
+        source = parquet_source(files)
     else:
         columns = ", ".join(
             f"CAST(NULL AS {'BIGINT' if c == 'aar' else 'DOUBLE' if c == 'belop' else 'VARCHAR'}) AS {c}" for c in TYPES
         )
         source = f"(SELECT {columns} WHERE FALSE)"
-    con = duckdb.connect()
-    try:
-        result: pd.DataFrame = con.sql(sums.art_sums_sql(source, scan.where(), by)).to_arrow_table().to_pandas()
-    finally:
-        con.close()
-    return sums.as_art_sums(result, by)
+    return sums.as_art_sums(run_query(sums.art_sums_sql(source, scan.where(), by)), by)

@@ -62,13 +62,7 @@ class LedgerScan:
             if stem.isdigit() and len(stem) == 6 and ((first and stem < first) or (last and stem > last)):
                 continue
             chosen.append(f)
-        for f in chosen:
-            schema = pq.read_schema(f)
-            for col, typ in TYPES.items():
-                i = schema.get_field_index(col)
-                if i < 0 or not (schema.field(i).type == typ or pa.types.is_null(schema.field(i).type)):
-                    return None
-        return chosen
+        return chosen if has_types(chosen, TYPES) else None
 
     def where(self) -> str:
         """The scan's municipalities and years as a SQL condition (values quoted as SQL text literals)."""
@@ -80,16 +74,29 @@ class LedgerScan:
         return " AND ".join(parts) or "TRUE"
 
 
+def has_types(files: Iterable[Path], types: dict[str, pa.DataType]) -> bool:
+    """Whether every file holds the columns of ``types`` with those types (or typed null: an empty column)."""
+    for f in files:
+        schema = pq.read_schema(f)
+        for col, typ in types.items():
+            i = schema.get_field_index(col)
+            if i < 0 or not (schema.field(i).type == typ or pa.types.is_null(schema.field(i).type)):
+                return False
+    return True
+
+
 def _text(value: str) -> str:
     """``value`` as a SQL text literal (data, never code: a quote is doubled)."""
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _source(files: Iterable[Path]) -> str:
+def parquet_source(files: Iterable[Path]) -> str:
+    """DuckDB's ``read_parquet`` of ``files`` (their paths as SQL text literals)."""
     return f"read_parquet([{', '.join(_text(str(f)) for f in files)}])"
 
 
-def _run(query: str) -> pd.DataFrame:
+def run_query(query: str) -> pd.DataFrame:
+    """``query`` in a new in-process DuckDB connection, as a pandas frame (through Arrow)."""
     import duckdb
 
     con = duckdb.connect()
@@ -109,7 +116,7 @@ def month_sums(scan: LedgerScan) -> pd.DataFrame | None:
         return None
     if not files:
         return sql.as_month_sums(_empty(sql.month_sums_sql, scan))
-    return sql.as_month_sums(_run(sql.month_sums_sql(_source(files), scan.where())))
+    return sql.as_month_sums(run_query(sql.month_sums_sql(parquet_source(files), scan.where())))
 
 
 def cell_sums(scan: LedgerScan, aar: int, maned: int, last_year: bool = True) -> pd.DataFrame | None:
@@ -125,7 +132,7 @@ def cell_sums(scan: LedgerScan, aar: int, maned: int, last_year: bool = True) ->
 
     if not files:
         return sql.as_cell_sums(_empty(query, scan))
-    return sql.as_cell_sums(_run(query(_source(files), scan.where())))
+    return sql.as_cell_sums(run_query(query(parquet_source(files), scan.where())))
 
 
 def cells_and_ends(
@@ -145,14 +152,16 @@ def cells_and_ends(
     if not files:
         frame = _empty(query, scan)
     elif last_year:
-        frame = _run(query(_source(files), scan.where()))
+        frame = run_query(query(parquet_source(files), scan.where()))
     else:  # last year's lines only seen, in a query of their own (see cells_and_ends_seen_sql)
         this = [f for f in files if not f.stem.startswith(str(aar - 1))]
         seen = [f for f in files if f.stem.startswith(str(aar - 1))]
         if not this or not seen or not all(f.stem.isdigit() and len(f.stem) == 6 for f in files):
-            frame = _run(query(_source(files), scan.where()))
+            frame = run_query(query(parquet_source(files), scan.where()))
         else:
-            frame = _run(sql.cells_and_ends_seen_sql(_source(this), _source(seen), aar, maned, scan.where()))
+            frame = run_query(
+                sql.cells_and_ends_seen_sql(parquet_source(this), parquet_source(seen), aar, maned, scan.where())
+            )
     return sql.as_cells_and_ends(frame, aar)
 
 
@@ -163,7 +172,7 @@ def last_periods(scan: LedgerScan) -> pd.DataFrame | None:
         return None
     if not files:
         return sql.as_last_periods(_empty(lambda source, where: sql.last_periods_sql(source, "aar", where), scan))
-    return sql.as_last_periods(_run(sql.last_periods_sql(_source(files), "aar", scan.where())))
+    return sql.as_last_periods(run_query(sql.last_periods_sql(parquet_source(files), "aar", scan.where())))
 
 
 #: the SQL types of :data:`TYPES`
@@ -173,4 +182,4 @@ _SQL_TYPES = {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.float64(): "DOUBL
 def _empty(make_sql: Callable[[str, str], str], scan: LedgerScan) -> pd.DataFrame:
     """A query's columns and types without rows (no file of the periods asked for)."""
     columns = ", ".join(f"CAST(NULL AS {_SQL_TYPES[t]}) AS {c}" for c, t in TYPES.items())
-    return _run(make_sql(f"(SELECT {columns} WHERE FALSE)", scan.where()))
+    return run_query(make_sql(f"(SELECT {columns} WHERE FALSE)", scan.where()))

@@ -12,7 +12,7 @@ import pytest
 from indicators.periods import Periode
 from indicators.sample_data import write_sample_data
 from indicators.steps import rerun
-from indicators.steps.manifest import format_summary
+from indicators.steps.manifest import format_summary, summary_rows
 from indicators.steps.pipeline import execute_run
 
 OCTOBER = Periode.parse("2026-10")
@@ -45,6 +45,9 @@ def test_a_rerun_of_the_sample_keeps_the_results_and_the_store_is_what_computing
     assert again.kept in Path(again.manifest).with_suffix(".log").read_text(encoding="utf-8")
     assert manifest["resultater_fra"]["kjoring_id"] == first.kjoring_id and manifest["inndata"] == []
     assert again.outputs == first.outputs  # the outputs named are the first run's files, as they stand
+    # the notes and warnings of the run that made the results still describe them, in the summary too
+    assert first.notes and set(first.notes) <= set(again.notes) and again.warnings == first.warnings
+    assert all(("Merknad", note) in summary_rows(again, out) for note in first.notes)
     assert _contents(out) == before
 
     computed = execute_run(raw, forced, OCTOBER, recompute=True)  # --beregn-alt

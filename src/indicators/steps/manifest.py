@@ -294,6 +294,8 @@ def _kept_rows(result: RunResult, out: Path) -> list[tuple[str, str]]:
     computed = _computed(result)
     rows = [("Uendret", result.kept), ("Indikatorer som står", ", ".join(computed) if computed else "ingen")]
     rows += [("Merknad", note) for note in result.notes]
+    if result.warnings:
+        rows.append(("Advarsler", f"{len(result.warnings)} (se kjøringsloggen)"))
     return rows + _log_rows(result, out)
 
 

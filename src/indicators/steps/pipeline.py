@@ -355,7 +355,9 @@ def _keep(
         periode=str(standing["periode"]),
         reconciliation=Ingest().reconciliation(),
         outputs={k: list(v) for k, v in (standing.get("utdata") or {}).items()},
-        notes=list(txn.notes),
+        # the notes and warnings of the run that made the results still describe them
+        notes=list(txn.notes) + [n for n in standing.get("merknader") or [] if n not in txn.notes],
+        warnings=list(standing.get("advarsler") or []),
         karantenegrense=quarantine_threshold,
         kept=sentence,
     )

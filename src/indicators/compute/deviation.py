@@ -250,10 +250,14 @@ def periodised_budget(
     out["aar"] = out["aar"].astype(int)
     out = out.reset_index(drop=True)  # as a merge gives it
     # the left merge on (kommunenr, aar, nokkel) by one lookup (``custom`` has one row per key)
+    # (no own keys: no lookup, every share is a built-in key's or jevn)
     keys = ["kommunenr", "aar", "nokkel"]
-    pos = pd.MultiIndex.from_frame(custom[keys]).get_indexer(pd.MultiIndex.from_frame(out[keys]))
-    andel = custom["andel_hittil"].to_numpy(dtype="float64")
-    out["andel_hittil"] = np.where(pos >= 0, andel[pos] if len(andel) else np.nan, np.nan)
+    if len(custom):
+        pos = pd.MultiIndex.from_frame(custom[keys]).get_indexer(pd.MultiIndex.from_frame(out[keys]))
+        andel = custom["andel_hittil"].to_numpy(dtype="float64")
+        out["andel_hittil"] = np.where(pos >= 0, andel[pos], np.nan)
+    else:
+        out["andel_hittil"] = np.nan
     out["andel_hittil"] = out["andel_hittil"].fillna(out["nokkel"].map(built))
     unknown = out["andel_hittil"].isna()
     warnings = [

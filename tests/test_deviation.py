@@ -231,3 +231,66 @@ def test_a_years_budget_at_every_month_shared_is_each_month_alone(deviation_inpu
         )
         pd.testing.assert_frame_equal(given["budsjett"], plain, check_exact=True)
     assert BudgetMonths(None, None).at(Periode(aar, 5)) is None
+
+
+def _merged_in_effect(budsjett: pd.DataFrame, periode: Periode) -> pd.DataFrame:
+    """The version in effect at P by pandas merges, as 0.2.0 picked it (the reference for the lookups)."""
+    b = budsjett.loc[budsjett["aar"].astype(int).eq(periode.aar)]
+    starts = b.groupby(["kommunenr", "versjon"], observed=True)["gjelder_fra"].max().rename("versjon_start")
+    started = starts[starts.astype(int) <= int(periode.kode)].reset_index()
+    chosen = started.sort_values("versjon_start").groupby("kommunenr", observed=True).tail(1)
+    return b.merge(chosen, on=["kommunenr", "versjon"], how="inner")
+
+
+def _merged_shares(lines: pd.DataFrame, periodisering: pd.DataFrame, periode: Periode) -> pd.Series:
+    """Each line's share to P by a left merge on (kommunenr, aar, nokkel), as 0.2.0 looked it up."""
+    from indicators.compute.deviation import key_shares, with_keys
+
+    out = with_keys(lines)
+    shares = key_shares(periodisering, periode.months_hittil)
+    custom = shares[shares["kommunenr"].notna()][["kommunenr", "aar", "nokkel", "andel_hittil"]]
+    built = shares[shares["kommunenr"].isna()].set_index("nokkel")["andel_hittil"]
+    out["aar"] = out["aar"].astype(int)
+    out = out.merge(custom, on=["kommunenr", "aar", "nokkel"], how="left")
+    return out["andel_hittil"].fillna(out["nokkel"].map(built)).fillna(built["jevn"])
+
+
+def test_the_budget_in_effect_and_its_shares_by_lookup_are_the_merges(deviation_inputs):
+    """budget_in_effect and periodised_budget look the versions and the keys' shares up instead of merging the
+    budget's lines: the same rows in the same order and the same bits as the merges, at every month, with two
+    versions (rev1 takes effect in May), a third version not yet in effect, a second municipality with one
+    version, every key (jevn, lonn, the municipality's own skole and sommer, an unknown one) and empty keys.
+    """
+    from indicators.compute.deviation import budget_in_effect, periodised_budget
+
+    d = deviation_inputs
+    b = d["budsjett"]
+    first = b.loc[b["versjon"].eq("opprinnelig")]
+    other = first.assign(kommunenr="1874", belop=first["belop"] / 3)
+    other["periodiseringsnokkel"] = other["periodiseringsnokkel"].where(other["art"].ne("120"), "ukjent")
+    later = b.loc[b["versjon"].eq("rev1")].assign(versjon="rev2", gjelder_fra="202510", belop=1.0)
+    budsjett = pd.concat([b, other.assign(periodiseringsnokkel="lonn").head(3), other, later], ignore_index=True)
+    keys = set(budsjett["periodiseringsnokkel"].dropna())
+    assert {"jevn", "lonn", "skole", "sommer", "ukjent"} <= keys and budsjett["periodiseringsnokkel"].isna().any()
+    aar = int(b["aar"].iloc[0])
+    chosen = []
+    for m in range(1, 14):
+        p = Periode(aar, m)
+        got = budget_in_effect(budsjett, p)
+        want = _merged_in_effect(budsjett, p)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        lines, warnings = periodised_budget(got, d["periodisering"], p)
+        share = _merged_shares(want, d["periodisering"], p) if m < 13 else 1.0
+        pd.testing.assert_series_equal(
+            lines["budsjett_hittil"], (want["belop"] * share).rename("budsjett_hittil"), check_exact=True
+        )
+        plain, _ = periodised_budget(got, None, p)  # no periodisation of their own: the built-in keys only
+        share = _merged_shares(want, None, p) if m < 13 else 1.0
+        pd.testing.assert_series_equal(
+            plain["budsjett_hittil"], (want["belop"] * share).rename("budsjett_hittil"), check_exact=True
+        )
+        chosen.append(tuple(sorted(set(zip(got["kommunenr"], got["versjon"], strict=True)))))
+        assert any("ukjent" in w and "1874" in w for w in warnings) == (m < 13)
+    assert chosen[0] == (("1857", "opprinnelig"), ("1874", "opprinnelig"))
+    assert chosen[4] == chosen[8] == (("1857", "rev1"), ("1874", "opprinnelig"))
+    assert chosen[9] == (("1857", "rev2"), ("1874", "opprinnelig"))

@@ -172,7 +172,20 @@ def budget_in_effect(budsjett: pd.DataFrame, periode: Periode) -> pd.DataFrame:
     b, starts = _year_versions(budsjett, periode.aar)
     if starts is None:
         return b.assign(versjon_start=pd.Series(dtype="str"))
-    return b.merge(_chosen_versions(starts, periode), on=["kommunenr", "versjon"], how="inner")
+    return _pick_versions(b, _chosen_versions(starts, periode))
+
+
+def _pick_versions(b: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
+    """The lines of ``b`` whose (kommunenr, versjon) is in ``chosen``, with its ``versjon_start``: the inner
+    merge on (kommunenr, versjon), same rows, order, columns and index, by one lookup instead of a merge's
+    take of every column (``chosen`` has one row per kommunenr).
+    """
+    start = chosen.set_index(["kommunenr", "versjon"])["versjon_start"]
+    pos = start.index.get_indexer(pd.MultiIndex.from_arrays([b["kommunenr"], b["versjon"]]))
+    keep = pos >= 0
+    out = (b if keep.all() else b.loc[keep]).reset_index(drop=True)
+    out["versjon_start"] = start.array.take(pos[keep])
+    return out
 
 
 def key_shares(periodisering: pd.DataFrame | None, months: int) -> pd.DataFrame:
@@ -235,7 +248,16 @@ def periodised_budget(
     custom = shares[shares["kommunenr"].notna()][["kommunenr", "aar", "nokkel", "andel_hittil"]]
     built = shares[shares["kommunenr"].isna()].set_index("nokkel")["andel_hittil"]
     out["aar"] = out["aar"].astype(int)
-    out = out.merge(custom, on=["kommunenr", "aar", "nokkel"], how="left")
+    out = out.reset_index(drop=True)  # as a merge gives it
+    # the left merge on (kommunenr, aar, nokkel) by one lookup (``custom`` has one row per key)
+    # (no own keys: no lookup, every share is a built-in key's or jevn)
+    keys = ["kommunenr", "aar", "nokkel"]
+    if len(custom):
+        pos = pd.MultiIndex.from_frame(custom[keys]).get_indexer(pd.MultiIndex.from_frame(out[keys]))
+        andel = custom["andel_hittil"].to_numpy(dtype="float64")
+        out["andel_hittil"] = np.where(pos >= 0, andel[pos], np.nan)
+    else:
+        out["andel_hittil"] = np.nan
     out["andel_hittil"] = out["andel_hittil"].fillna(out["nokkel"].map(built))
     unknown = out["andel_hittil"].isna()
     warnings = [
@@ -467,7 +489,7 @@ class BudgetMonths:
             chosen = _chosen_versions(starts, periode)
             key = (periode.aar, *map(tuple, chosen.astype("object").to_numpy()))
             if key not in self._keyed:
-                picked = b.merge(chosen, on=["kommunenr", "versjon"], how="inner")
+                picked = _pick_versions(b, chosen)
                 self._keyed[key] = with_keys(picked) if len(picked) else picked
             lines = self._keyed[key]
         if not len(lines):

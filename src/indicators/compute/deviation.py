@@ -584,23 +584,25 @@ def forecasts_by_period(
     return out
 
 
+#: the budget's columns the deviation reads (``budsjett``'s contract without its source-line columns)
+BUDGET_COLUMNS = [
+    "kommunenr",
+    "aar",
+    "versjon",
+    "ansvar",
+    "funksjon",
+    "art",
+    "belop",
+    "gjelder_fra",
+    "periodiseringsnokkel",
+]
+
+
 def _or_no_budget(budsjett: pd.DataFrame | None) -> pd.DataFrame:
     """``budsjett``, or a budget without lines."""
     if budsjett is not None:
         return budsjett
-    return pd.DataFrame(
-        columns=[
-            "kommunenr",
-            "aar",
-            "versjon",
-            "ansvar",
-            "funksjon",
-            "art",
-            "belop",
-            "gjelder_fra",
-            "periodiseringsnokkel",
-        ]
-    )
+    return pd.DataFrame(columns=BUDGET_COLUMNS)
 
 
 def _or_no_organisation(organisasjon: pd.DataFrame | None) -> pd.DataFrame:

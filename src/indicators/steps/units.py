@@ -18,6 +18,7 @@ from typing import cast
 
 import pandas as pd
 
+from indicators.compute.deviation import BUDGET_COLUMNS
 from indicators.periods import Periode
 from indicators.steps.inputs import Inputs, Years, read_inputs
 from indicators.steps.registry import REGISTRY, Compute, Context, PanelCompute, as_output, plan
@@ -41,17 +42,7 @@ class UnitResult:
 #: (``compute_avvik``; a run reads them whole: the vintages' fingerprints hash the budget's ``kodemerknad``)
 ALONE_COLUMNS: dict[str, dict[str, list[str]]] = {
     "avvik": {
-        "budsjett": [
-            "kommunenr",
-            "aar",
-            "versjon",
-            "ansvar",
-            "funksjon",
-            "art",
-            "belop",
-            "gjelder_fra",
-            "periodiseringsnokkel",
-        ],
+        "budsjett": BUDGET_COLUMNS,
         "organisasjon": ["kommunenr", "ansvar", "ansvar_navn", "rammeomrade"],
     }
 }

@@ -54,24 +54,33 @@ def period_range(aar: int, maned: int) -> tuple[str, str]:
     return f"{aar - 1}01", f"{aar}{last:02d}"
 
 
-def cell_sums_sql(source: str, aar: int, maned: int, where: str = "TRUE", last_year: bool = True) -> str:
-    """The query of :func:`cell_sums` over ``source``; ``where`` as for :func:`month_sums_sql`.
-
-    ``last_year`` False: last year's lines are not summed, only seen (see :func:`cell_sums`).
+def _range_sums(aar: int, maned: int, last_year: bool, condition: str = "") -> str:
+    """The select list of the three sums a cell needs (``regnskap_hittil``, ``fjor_hittil``, ``fjor_aar``), each
+    a decimal sum of the lines of its period range (and ``condition``, SQL ending in ``AND``); with ``last_year``
+    False last year's two are 0.0 when the cell has a line in the range, else empty (seen, not summed).
     """
     last = 13 if maned == 13 else maned
-    first, final = period_range(aar, maned)
     ranges = {
         "regnskap_hittil": (f"{aar}01", f"{aar}{last:02d}"),
         "fjor_hittil": (f"{aar - 1}01", f"{aar - 1}{last:02d}"),
         "fjor_aar": (f"{aar - 1}01", f"{aar - 1}13"),
     }
-    sums = ",\n".join(
-        f"CAST(sum(CAST(belop AS DECIMAL(18, 4))) FILTER (periode BETWEEN '{lo}' AND '{hi}') AS DOUBLE) AS {name}"
+    return ",\n".join(
+        f"CAST(sum(CAST(belop AS DECIMAL(18, 4))) FILTER ({condition}periode BETWEEN '{lo}' AND '{hi}')"
+        f" AS DOUBLE) AS {name}"
         if last_year or name == "regnskap_hittil"
-        else f"CASE WHEN bool_or(periode BETWEEN '{lo}' AND '{hi}') THEN 0.0 END AS {name}"
+        else f"CASE WHEN bool_or({condition}periode BETWEEN '{lo}' AND '{hi}') THEN 0.0 END AS {name}"
         for name, (lo, hi) in ranges.items()
     )
+
+
+def cell_sums_sql(source: str, aar: int, maned: int, where: str = "TRUE", last_year: bool = True) -> str:
+    """The query of :func:`cell_sums` over ``source``; ``where`` as for :func:`month_sums_sql`.
+
+    ``last_year`` False: last year's lines are not summed, only seen (see :func:`cell_sums`).
+    """
+    first, final = period_range(aar, maned)
+    sums = _range_sums(aar, maned, last_year)
     return f"""
         SELECT kommunenr, ansvar, funksjon, {sums}
         FROM {source}
@@ -91,21 +100,9 @@ def cells_and_ends_sql(
     last period of year ``aar``, any line); :func:`as_cells_and_ends` makes the two frames of it.
     ``ordered`` False: the rows in no order (a part of a larger query).
     """
-    last = 13 if maned == 13 else maned
     first, final = period_range(aar, maned)
     drift = f"CAST(kontoklasse AS VARCHAR) = '1' AND {_KEYS_SET}"
-    ranges = {
-        "regnskap_hittil": (f"{aar}01", f"{aar}{last:02d}"),
-        "fjor_hittil": (f"{aar - 1}01", f"{aar - 1}{last:02d}"),
-        "fjor_aar": (f"{aar - 1}01", f"{aar - 1}13"),
-    }
-    sums = ",\n".join(
-        f"CAST(sum(CAST(belop AS DECIMAL(18, 4))) FILTER ({drift} AND periode BETWEEN '{lo}' AND '{hi}')"
-        f" AS DOUBLE) AS {name}"
-        if last_year or name == "regnskap_hittil"
-        else f"CASE WHEN bool_or({drift} AND periode BETWEEN '{lo}' AND '{hi}') THEN 0.0 END AS {name}"
-        for name, (lo, hi) in ranges.items()
-    )
+    sums = _range_sums(aar, maned, last_year, f"{drift} AND ")
     return f"""
         SELECT kommunenr, ansvar, funksjon, {sums},
                coalesce(bool_or({drift} AND periode BETWEEN '{first}' AND '{final}'), FALSE) AS celle,

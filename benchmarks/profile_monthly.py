@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from monthly_data import OCTOBER, october_files, run_months, with_years  # noqa: E402
+from step_timing import step_timers  # noqa: E402
 
 from indicators.periods import Periode  # noqa: E402
 from indicators.sample_data import write_sample_data  # noqa: E402
@@ -58,19 +59,7 @@ def main() -> None:
         pipeline.execute_run(raw, store, Periode.parse(OCTOBER))
     steps: dict[str, float] = {}
 
-    def timed(name, fn, *a):
-        t = time.perf_counter()
-        try:
-            return pipeline.direct(name, fn, *a)
-        finally:
-            steps[name] = steps.get(name, 0.0) + time.perf_counter() - t
-
-    def timed_map(name, fn, calls):
-        t = time.perf_counter()
-        try:
-            return pipeline.direct_map(name, fn, calls)
-        finally:
-            steps[name] = steps.get(name, 0.0) + time.perf_counter() - t
+    timed, timed_map = step_timers(steps)
 
     def within(label, fn):  # a part of the unit of work, shown indented under beregn-indikatorer
         def run(*a, **k):

@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from national_data import RUN_PERIOD, write_panel  # noqa: E402
+from step_timing import step_timers  # noqa: E402
 
 from indicators.periods import Periode  # noqa: E402
 from indicators.steps import pipeline  # noqa: E402
@@ -41,12 +42,7 @@ def main() -> None:
         write_panel(raw, int(args.lines))
     steps: dict[str, float] = {}
 
-    def timed(name, fn, *a):
-        t = time.perf_counter()
-        try:
-            return pipeline.direct(name, fn, *a)
-        finally:
-            steps[name] = steps.get(name, 0.0) + time.perf_counter() - t
+    timed, _ = step_timers(steps)
 
     prof = cProfile.Profile()
     t = time.perf_counter()

@@ -37,6 +37,7 @@ from typing import Any
 
 from indicators.contracts import SOURCES
 from indicators.ingest.quarantine import file_identity
+from indicators.paths import package_files
 from indicators.store.parquet import sha256, write_text_atomic
 
 RECORD_FILE = "leverte_filer.json"
@@ -66,23 +67,10 @@ def rules_version() -> str:
     h = hashlib.sha256()
     for package in ("indicators.contracts", "indicators.ingest", "indicators.codes"):
         root = resources.files(package)
-        for item in sorted(_walk(root), key=lambda t: t[0]):
-            name, data = item
+        for name, data in sorted(package_files(root, (".py", ".csv", ".json")), key=lambda t: t[0]):
             h.update(name.encode())
             h.update(data)
     return h.hexdigest()[:16]
-
-
-def _walk(root: Any, prefix: str = "") -> list[tuple[str, bytes]]:
-    out: list[tuple[str, bytes]] = []
-    for child in root.iterdir():
-        name = f"{prefix}/{child.name}"
-        if child.is_dir():
-            if child.name != "__pycache__":
-                out += _walk(child, name)
-        elif child.name.endswith((".py", ".csv", ".json")):
-            out.append((name, child.read_bytes()))
-    return out
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from indicators.paths import package_files
+
 #: the package files whose content is the product's behaviour (code, code lists, templates)
 CODE_SUFFIXES = (".py", ".csv", ".json", ".j2", ".toml", ".txt")
 
@@ -28,21 +30,9 @@ def code_version() -> str:
     checkout) gives a new value.
     """
     h = hashlib.sha256()
-    root = resources.files("indicators")
-    stack: list[tuple[str, Any]] = [("", root)]
-    files: list[tuple[str, Any]] = []
-    while stack:
-        prefix, folder = stack.pop()
-        for child in folder.iterdir():
-            name = f"{prefix}/{child.name}"
-            if child.is_dir():
-                if child.name != "__pycache__":
-                    stack.append((name, child))
-            elif child.name.endswith(CODE_SUFFIXES):
-                files.append((name, child))
-    for name, child in sorted(files, key=lambda item: item[0]):
+    for name, data in sorted(package_files(resources.files("indicators"), CODE_SUFFIXES), key=lambda t: t[0]):
         h.update(name.encode())
-        h.update(child.read_bytes())
+        h.update(data)
     return h.hexdigest()
 
 
